@@ -1,0 +1,122 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
+
+from .choices import Role
+from .models import Agency, AgencyGroup, Directive, Plan, Section, User
+
+
+class AgencyForm(AliasesFormMixin):
+    class Meta:
+        model = Agency
+        fields = "__all__"
+
+
+class AgencyGroupForm(AliasesFormMixin):
+    class Meta:
+        model = AgencyGroup
+        fields = "__all__"
+
+
+@admin.register(AgencyGroup)
+class AgencyGroupAdmin(PortalModelAdmin):
+    form = AgencyGroupForm
+    list_display = ["code", "name", "member_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+
+@admin.register(Agency)
+class AgencyAdmin(PortalModelAdmin):
+    form = AgencyForm
+    list_display = ["code", "name", "short_name", "kind", "is_active", "successor"]
+    list_filter = ["kind", "is_active", "groups"]
+    search_fields = ["name"]
+    autocomplete_fields = ["successor"]
+    filter_horizontal = ["groups"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "aliases", "kind", "groups", "email"]}),
+        (_("Mergers and renamings"), {"fields": ["is_active", "retired_on", "successor"]}),
+    ]
+
+
+@admin.register(Directive)
+class DirectiveAdmin(PortalModelAdmin):
+    list_display = ["symbol", "kind", "issuer", "issued_on", "title"]
+    list_filter = ["kind", "year"]
+    search_fields = ["title"]
+    date_hierarchy = "issued_on"
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["position", "number", "title"]
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(PortalModelAdmin):
+    list_display = ["symbol", "short_title", "issuer", "issued_on", "state", "is_published", "parent"]
+    list_filter = ["state", "is_published", "year", "directives"]
+    search_fields = ["title"]
+    date_hierarchy = "issued_on"
+    autocomplete_fields = ["parent", "issuing_agency", "coordinator"]
+    filter_horizontal = ["directives"]
+    inlines = [SectionInline]
+    fieldsets = [
+        (None, {"fields": ["symbol", "issuer", "issuing_agency", "issued_on", "title", "purpose"]}),
+        (_("Carries out"), {"fields": ["directives", "parent"]}),
+        (_("Implementation"), {"fields": ["starts_on", "ends_on", "state", "is_published", "coordinator"]}),
+        (_("Reporting regime"), {"fields": ["reporting_kinds", "report_deadline_day"]}),
+    ]
+
+    @admin.display(description=_("title"), ordering="title")
+    def short_title(self, obj):
+        return obj.title if len(obj.title) <= 90 else obj.title[:88] + "…"
+
+
+@admin.register(Section)
+class SectionAdmin(PortalModelAdmin):
+    list_display = ["plan", "number", "title", "position"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    list_select_related = ["plan"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "agency", "role", "is_active", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff", "agency"]
+    search_fields = ["username", "full_name", "email", "agency__name"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["agency"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["full_name", "job_title", "email", "phone", "agency"]}),
+        (_("Role and permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "full_name", "email", "agency", "groups", "password1", "password2"]}),
+    ]
+
+    def get_queryset(self, request):
+        return policy.restrict(super().get_queryset(request).prefetch_related("groups"), request.user)
+
+    @admin.display(description=_("role"))
+    def role(self, obj):
+        role = policy.role_of(obj)
+        return dict(Role.choices).get(role, "—") if role else "—"
+
+
+

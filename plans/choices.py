@@ -1,0 +1,38 @@
+"""Vocabularies of the plans app, spelled once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    DEPARTMENT = "so", _("Department (sở)")
+    PROVINCIAL_BODY = "ban_nganh", _("Provincial board or body")
+    OFFICE = "van_phong", _("Office")
+    DISTRICT = "huyen", _("District People's Committee")
+    UNION = "doan_the", _("Mass organisation")
+    ASSOCIATION = "hiep_hoi", _("Association")
+    OTHER = "khac", _("Other")
+
+
+class DirectiveKind(models.TextChoices):
+    DIRECTIVE = "chi_thi", _("Directive (Chỉ thị)")
+    RESOLUTION = "nghi_quyet", _("Resolution (Nghị quyết)")
+    DECISION = "quyet_dinh", _("Decision (Quyết định)")
+    PLAN = "ke_hoach", _("Plan (Kế hoạch)")
+    OTHER = "khac", _("Other document")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    CLOSED = "closed", _("Closed")
+
+
+class Role(models.TextChoices):
+    """The portal's roles (DOMAIN.md, "Who uses it"); each is a Django group."""
+
+    ADMIN = "admin", _("System administrator")
+    LEADERSHIP = "leadership", _("Provincial leadership")
+    COORDINATOR = "coordinator", _("Coordinating agency")
+    HEAD = "head", _("Agency head")
+    OFFICER = "officer", _("Agency officer")

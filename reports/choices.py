@@ -1,0 +1,39 @@
+"""Vocabularies of the reports app, spelled once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodKind(models.TextChoices):
+    """Periodic reports of Nghị định 09/2019/NĐ-CP (and the 9-month report some provinces add)."""
+
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+    HALF_YEAR = "half_year", _("Half-yearly")
+    NINE_MONTHS = "nine_months", _("Nine months")
+    YEAR = "year", _("Annual")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Awaiting approval")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class WorkState(models.TextChoices):
+    """How far the work itself has come, as the reporting agency says."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class WorkflowAction(models.TextChoices):
+    CREATE = "create", _("Created the draft")
+    SEND_FOR_APPROVAL = "send_for_approval", _("Sent for approval")
+    SEND_BACK = "send_back", _("Sent back for revision")
+    SUBMIT = "submit", _("Approved and submitted")
+    RETURN = "return", _("Returned by the coordinator")
+    ACCEPT = "accept", _("Accepted")

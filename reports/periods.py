@@ -1,0 +1,179 @@
+"""Reporting periods of Nghị định 09/2019/NĐ-CP on administrative reporting regimes.
+
+Article 12 fixes the data windows ("thời gian chốt số liệu") of periodic reports:
+
+========== ===================================================================
+monthly    15th of the previous month → 14th of the report month
+quarterly  15th of the month before the quarter → 14th of its last month
+half-year  15/12 of the previous year → 14/6; then 15/6 → 14/12
+annual     15/12 of the previous year → 14/12
+9 months   15/12 of the previous year → 14/9 (added by some provinces)
+========== ===================================================================
+
+Reports are sent after the cut-off, with at least one working day between the cut-off
+and the sending date; each plan sets the day of the period's last month by which its
+agencies send (``Plan.report_deadline_day``). A deadline that falls on a weekend moves
+to the next Monday. Public holidays are not modelled.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .choices import PeriodKind
+
+CUTOFF_DAY = 14
+DEFAULT_DEADLINE_DAY = 20
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_CODE = re.compile(r"^(\d{4})-(?:M(\d{1,2})|Q([1-4])|H([12])|(Y)|(9M))$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reporting period: its kind, year and number, data window and sending deadline."""
+
+    kind: str
+    year: int
+    number: int
+    first_day: datetime.date
+    last_day: datetime.date
+    deadline: datetime.date
+
+    @property
+    def code(self) -> str:
+        """A short code: 2018-M03, 2018-Q4, 2018-H1, 2018-9M, 2018-Y."""
+        return {
+            PeriodKind.MONTH: f"{self.year}-M{self.number:02d}",
+            PeriodKind.QUARTER: f"{self.year}-Q{self.number}",
+            PeriodKind.HALF_YEAR: f"{self.year}-H{self.number}",
+            PeriodKind.NINE_MONTHS: f"{self.year}-9M",
+            PeriodKind.YEAR: f"{self.year}-Y",
+        }[self.kind]
+
+    @property
+    def label(self) -> str:
+        return period_label(self.kind, self.year, self.number)
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+def period_label(kind: str, year: int, number: int) -> str:
+    """The period as Vietnamese reports name it: "Quý IV/2018", "6 tháng đầu năm 2018"."""
+    if kind == PeriodKind.MONTH:
+        return _("Month %(number)d/%(year)d") % {"number": number, "year": year}
+    if kind == PeriodKind.QUARTER:
+        return _("Quarter %(roman)s/%(year)d") % {"roman": ROMAN[number], "year": year}
+    if kind == PeriodKind.HALF_YEAR:
+        if number == 1:
+            return _("First half of %(year)d") % {"year": year}
+        return _("Second half of %(year)d") % {"year": year}
+    if kind == PeriodKind.NINE_MONTHS:
+        return _("Nine months of %(year)d") % {"year": year}
+    return _("Year %(year)d") % {"year": year}
+
+
+def _report_month(day: datetime.date) -> tuple[int, int]:
+    """The (year, month) whose monthly window holds ``day``: the 15th starts next month's."""
+    if day.day <= CUTOFF_DAY:
+        return day.year, day.month
+    if day.month == 12:
+        return day.year + 1, 1
+    return day.year, day.month + 1
+
+
+def _window_start(year: int, month: int) -> datetime.date:
+    """The 15th of the month before (year, month)."""
+    if month == 1:
+        return datetime.date(year - 1, 12, CUTOFF_DAY + 1)
+    return datetime.date(year, month - 1, CUTOFF_DAY + 1)
+
+
+def sending_deadline(last_day: datetime.date, deadline_day: int = DEFAULT_DEADLINE_DAY) -> datetime.date:
+    """The day reports are due: ``deadline_day`` of the cut-off's month, after a working day.
+
+    At least one working day lies between the cut-off and the deadline; a deadline on a
+    Saturday or Sunday moves to the following Monday.
+    """
+    first_working = last_day + datetime.timedelta(days=1)
+    while first_working.weekday() >= 5:
+        first_working += datetime.timedelta(days=1)
+    deadline = max(last_day.replace(day=deadline_day), first_working + datetime.timedelta(days=1))
+    while deadline.weekday() >= 5:
+        deadline += datetime.timedelta(days=1)
+    return deadline
+
+
+def period_of(kind: str, year: int, number: int = 1, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
+    """The period of ``kind`` numbered ``number`` in ``year`` (month 1–12, quarter 1–4, half 1–2)."""
+    limits = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 1, PeriodKind.YEAR: 1}
+    if kind not in limits:
+        raise ValueError(f"unknown period kind {kind!r}")
+    if not 1 <= number <= limits[kind]:
+        raise ValueError(f"{kind} period number must be 1..{limits[kind]}, not {number}")
+    last_month = {
+        PeriodKind.MONTH: number,
+        PeriodKind.QUARTER: 3 * number,
+        PeriodKind.HALF_YEAR: 6 * number,
+        PeriodKind.NINE_MONTHS: 9,
+        PeriodKind.YEAR: 12,
+    }[kind]
+    first_month = {PeriodKind.MONTH: number, PeriodKind.QUARTER: 3 * number - 2, PeriodKind.HALF_YEAR: 6 * number - 5}.get(kind, 1)
+    last_day = datetime.date(year, last_month, CUTOFF_DAY)
+    return Period(kind, year, number, _window_start(year, first_month), last_day, sending_deadline(last_day, deadline_day))
+
+
+def period_containing(day: datetime.date, kind: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
+    """The period of ``kind`` whose data window holds ``day``.
+
+    Raise ``ValueError`` for a nine-month period and a day between 15/9 and 14/12,
+    which no nine-month window holds.
+    """
+    year, month = _report_month(day)
+    if kind == PeriodKind.MONTH:
+        return period_of(kind, year, month, deadline_day=deadline_day)
+    if kind == PeriodKind.QUARTER:
+        return period_of(kind, year, (month + 2) // 3, deadline_day=deadline_day)
+    if kind == PeriodKind.HALF_YEAR:
+        return period_of(kind, year, 1 if month <= 6 else 2, deadline_day=deadline_day)
+    if kind == PeriodKind.NINE_MONTHS:
+        if month > 9:
+            raise ValueError(f"{day:%d/%m/%Y} lies in no nine-month window")
+        return period_of(kind, year, 1, deadline_day=deadline_day)
+    return period_of(PeriodKind.YEAR, year, 1, deadline_day=deadline_day)
+
+
+def parse_period_code(code: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
+    """Read a period code (2018-M03, 2018-Q4, 2018-H1, 2018-9M, 2018-Y); ``ValueError`` if unreadable."""
+    match = _CODE.match(code.strip())
+    if not match:
+        raise ValueError(f"unreadable period code {code!r}: use e.g. 2018-M03, 2018-Q4, 2018-H1, 2018-9M or 2018-Y")
+    year = int(match.group(1))
+    month, quarter, half, annual, _nine = match.groups()[1:]
+    if month:
+        return period_of(PeriodKind.MONTH, year, int(month), deadline_day=deadline_day)
+    if quarter:
+        return period_of(PeriodKind.QUARTER, year, int(quarter), deadline_day=deadline_day)
+    if half:
+        return period_of(PeriodKind.HALF_YEAR, year, int(half), deadline_day=deadline_day)
+    if annual:
+        return period_of(PeriodKind.YEAR, year, deadline_day=deadline_day)
+    return period_of(PeriodKind.NINE_MONTHS, year, deadline_day=deadline_day)
+
+
+def periods_between(kind: str, start: datetime.date, end: datetime.date, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> list[Period]:
+    """Every period of ``kind`` whose window overlaps ``start``..``end``, in order."""
+    periods: list[Period] = []
+    day = start
+    while day <= end:
+        try:
+            period = period_containing(day, kind, deadline_day=deadline_day)
+        except ValueError:  # a day outside every nine-month window: skip to the next window
+            day = datetime.date(day.year, 12, CUTOFF_DAY + 1)
+            continue
+        if not periods or periods[-1] != period:
+            periods.append(period)
+        day = period.last_day + datetime.timedelta(days=1)
+    return periods

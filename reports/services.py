@@ -1,0 +1,101 @@
+"""Writes of the reports app: periods, drafts, workflow steps and the task progress they feed."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import Agency, User
+from tasks.choices import AssignmentRole
+from tasks.models import Task, TaskAssignment
+from vinhlong_cmcn4 import policy
+
+from . import workflow
+from .choices import ReportState, WorkflowAction, WorkState
+from .models import Report, ReportEvent, ReportingPeriod
+from .periods import Period
+
+
+def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
+    """The stored row for a period computed by ``reports.periods``."""
+    row, _created = ReportingPeriod.objects.get_or_create(
+        kind=period.kind,
+        year=period.year,
+        number=period.number,
+        defaults={"first_day": period.first_day, "last_day": period.last_day},
+    )
+    return row
+
+
+@transaction.atomic
+def report_create(*, task: Task, agency: Agency, period: ReportingPeriod, by: User, **fields) -> Report:
+    """Start an agency's report on a task for a period, as a draft."""
+    assignment = TaskAssignment.objects.filter(task=task, agency=agency).first()
+    if assignment is None:
+        raise ValidationError(_("%(agency)s is not assigned to this task.") % {"agency": agency})
+    report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **fields)
+    report.full_clean()
+    report.save()
+    ReportEvent.objects.create(
+        report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=timezone.now()
+    )
+    return report
+
+
+@transaction.atomic
+def report_transition(*, report: Report, action: str, by: User, comment: str = "", at: datetime.datetime | None = None) -> Report:
+    """Move a report one step along its workflow and record who, when and why.
+
+    The report row is locked, so two clicks cannot take the same step twice.
+    """
+    report = Report.objects.select_for_update().select_related("task__plan", "period").get(pk=report.pk)
+    step = workflow.transition_for(action)
+    role = policy.role_of(by)
+    if role not in step.roles or not policy.can(by, policy.VIEW, report):
+        raise PermissionDenied(_("You may not do this to this report."))
+    if role in policy.AGENCY_ROLES and report.agency_id != by.agency_id:
+        raise PermissionDenied(_("You may not do this to this report."))
+    if report.state not in step.sources:
+        raise ValidationError(
+            _("This report is “%(state)s”: it cannot be “%(action)s” now.")
+            % {"state": report.get_state_display(), "action": WorkflowAction(action).label}
+        )
+    if step.needs_comment and not comment.strip():
+        raise ValidationError({"comment": _("Say why the report is sent back, so the agency can fix it.")})
+    at = at or timezone.now()
+    previous = report.state
+    report.state = step.target
+    report.version += 1
+    if step.target == ReportState.SUBMITTED:
+        report.submitted_at = at
+        deadline = report.period.as_period(report.task.plan.report_deadline_day).deadline
+        report.is_late = timezone.localtime(at).date() > deadline
+    if step.target == ReportState.ACCEPTED:
+        report.accepted_at = at
+    report.save()
+    ReportEvent.objects.create(report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip())
+    if step.target == ReportState.ACCEPTED:
+        task_progress_refresh(task=report.task)
+    return report
+
+
+def task_progress_refresh(*, task: Task) -> Task:
+    """Derive a task's progress and completion date from the lead agencies' accepted reports.
+
+    Each lead agency counts with its latest accepted report (none yet: 0%). The task is
+    complete when every lead agency has reported it complete; it was completed on the
+    latest of their completion dates.
+    """
+    leads = list(TaskAssignment.objects.filter(task=task, role=AssignmentRole.LEAD).values_list("agency_id", flat=True))
+    accepted = Report.objects.filter(task=task, agency_id__in=leads, state=ReportState.ACCEPTED)
+    latest: dict[int, Report] = {}
+    for report in accepted.order_by("period__last_day"):  # later periods overwrite earlier ones
+        latest[report.agency_id] = report
+    progress = round(sum(latest[a].progress if a in latest else 0 for a in leads) / len(leads)) if leads else 0
+    done = leads and all(a in latest and latest[a].work_state == WorkState.COMPLETED for a in leads)
+    task.progress = progress
+    task.completed_on = max(latest[a].completed_on for a in leads) if done else None
+    task.save(update_fields=["progress", "completed_on", "updated_at"])
+    return task

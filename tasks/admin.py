@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.admin import PlanAdmin as BasePlanAdmin
+from plans.models import Plan
+from vinhlong_cmcn4.admin_policy import PortalModelAdmin
+
+from .choices import TaskStatus
+from .forms import InlineTaskForm, TaskForm
+from .models import Task, TaskAssignment
+
+
+class TaskAssignmentInline(admin.TabularInline):
+    model = TaskAssignment
+    fields = ["agency", "role", "via_group"]
+    autocomplete_fields = ["agency"]
+    extra = 0
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    form = InlineTaskForm
+    fields = ["section", "number", "position", "title", "timeframe", "start_date", "due_date", "progress"]
+    readonly_fields = ["start_date", "due_date", "progress"]
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section" and getattr(request, "_plan_pk", None):
+            kwargs["queryset"] = db_field.related_model.objects.filter(plan_id=request._plan_pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class PlanAdmin(BasePlanAdmin):
+    """The plan page of the admin, with its sections and tasks inline."""
+
+    inlines = [*BasePlanAdmin.inlines, TaskInline]
+
+    def get_object(self, request, object_id, from_field=None):
+        request._plan_pk = object_id
+        return super().get_object(request, object_id, from_field)
+
+
+@admin.register(Task)
+class TaskAdmin(PortalModelAdmin, SimpleHistoryAdmin):
+    form = TaskForm
+    list_display = ["number", "short_title", "plan", "section", "timeframe", "due_date", "status_display", "progress"]
+    list_filter = ["plan", "recurrence", "assignments__agency"]
+    list_select_related = ["plan", "section"]
+    search_fields = ["title"]
+    autocomplete_fields = ["plan", "section"]
+    readonly_fields = ["start_date", "due_date", "recurrence", "progress", "completed_on", "status_display"]
+    inlines = [TaskAssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "section", "number", "position", "title", "product", "note"]}),
+        (_("Timeframe"), {"fields": ["timeframe", "start_date", "due_date", "recurrence"]}),
+        (_("Progress (from accepted reports)"), {"fields": ["progress", "completed_on", "status_display"]}),
+    ]
+
+    @admin.display(description=_("content"), ordering="title")
+    def short_title(self, obj):
+        return obj.title if len(obj.title) <= 90 else obj.title[:88] + "…"
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        if obj.pk is None:
+            return "—"
+        return TaskStatus(obj.status(timezone.localdate())).label

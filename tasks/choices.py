@@ -1,0 +1,25 @@
+"""Vocabularies of the tasks app, spelled once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Recurrence(models.TextChoices):
+    NONE = "none", _("One-off")
+    ONGOING = "ongoing", _("Ongoing")
+    YEARLY = "yearly", _("Yearly")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    COOPERATING = "cooperating", _("Cooperating")
+
+
+class TaskStatus(models.TextChoices):
+    """The status vocabulary of the Government Office's task tracking (DOMAIN.md)."""
+
+    DONE_ON_TIME = "done_on_time", _("Completed on time")
+    DONE_LATE = "done_late", _("Completed late")
+    IN_PROGRESS = "in_progress", _("In progress, not yet due")
+    OVERDUE = "overdue", _("Not completed, overdue")
+    ONGOING = "ongoing", _("Ongoing / yearly")

@@ -1,0 +1,35 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import Task
+from .timeframes import parse_timeframe
+
+
+class TaskForm(forms.ModelForm):
+    """A task as people write it: the dates and recurrence follow from the timeframe text."""
+
+    class Meta:
+        model = Task
+        fields = ["plan", "section", "number", "position", "title", "product", "timeframe", "note"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 3}), "product": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan") or getattr(self.instance, "plan", None)
+        if plan is not None and cleaned.get("timeframe"):
+            try:
+                timeframe = parse_timeframe(cleaned["timeframe"], plan_start=plan.starts_on)
+            except ValidationError as error:
+                self.add_error("timeframe", error)
+            else:
+                self.instance.start_date = timeframe.start
+                self.instance.due_date = timeframe.due
+                self.instance.recurrence = timeframe.recurrence
+                cleaned["timeframe"] = timeframe.text
+        return cleaned
+
+
+class InlineTaskForm(TaskForm):
+    class Meta(TaskForm.Meta):
+        fields = ["section", "number", "position", "title", "timeframe"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 60})}

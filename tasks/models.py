@@ -1,0 +1,130 @@
+"""Tasks of a plan and the agencies assigned to them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plans.models import Agency, AgencyGroup, Plan, Section
+from vinhlong_cmcn4.search import SearchableModel
+from vinhlong_cmcn4.text import clean_text
+
+from .choices import AssignmentRole, Recurrence
+
+
+class Task(SearchableModel):
+    """A task (nhiệm vụ) of a plan: its number, content, product and timeframe as written.
+
+    ``start_date``, ``due_date`` and ``recurrence`` are computed from the timeframe
+    (``tasks.timeframes``); ``progress`` and ``completed_on`` are derived from accepted
+    reports (``reports.services``). The status is derived from both (``tasks.status``).
+    """
+
+    SEARCH_FIELDS = ("number", "title", "product", "timeframe")
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("plan"))
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("section")
+    )
+    number = models.CharField(_("number"), max_length=32, help_text=_("Its number in the plan (STT)."))
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.TextField(_("content"))
+    product = models.TextField(_("expected product"), blank=True)
+    timeframe = models.CharField(_("timeframe as written"), max_length=255)
+    start_date = models.DateField(_("start date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.NONE)
+    note = models.TextField(_("note"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, editable=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+    agencies = models.ManyToManyField(
+        Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"], verbose_name=_("task history"))
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="task_number_unique_per_plan",
+                violation_error_message=_("This plan already has a task with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="task_due_after_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="task_progress_0_100",
+                violation_error_message=_("Progress is between 0 and 100%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence=Recurrence.NONE) | Q(due_date__isnull=True),
+                name="task_recurring_has_no_due_date",
+                violation_error_message=_("Ongoing and yearly tasks have no single due date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["due_date"], name="task_due_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title[:100]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:task", args=[self.plan_id, self.pk])
+
+    def clean(self) -> None:
+        self.number = clean_text(self.number).rstrip(".")
+        self.title = clean_text(self.title, keep_lines=True)
+        self.product = clean_text(self.product, keep_lines=True)
+        self.timeframe = clean_text(self.timeframe)
+        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+            raise ValidationError({"section": _("The section belongs to another plan.")})
+
+    def status(self, today):
+        """The derived status on ``today`` (see ``tasks.status``)."""
+        from .status import derive_status
+
+        return derive_status(recurrence=self.recurrence, due_date=self.due_date, completed_on=self.completed_on, today=today)
+
+
+class TaskAssignment(models.Model):
+    """An agency's part in a task: lead (chủ trì) or cooperating (phối hợp).
+
+    When the plan named a group ("Các sở, ban, ngành tỉnh"), every member gets an
+    assignment and ``via_group`` records the group as written.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("task"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("agency"))
+    role = models.CharField(_("role"), max_length=16, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
+    via_group = models.ForeignKey(
+        AgencyGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("through group"),
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["task", "role", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "agency"],
+                name="assignment_unique_agency_per_task",
+                violation_error_message=_("This agency is already assigned to the task."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.get_role_display()})"

@@ -1,0 +1,50 @@
+"""Writes of the tasks app: tasks and who is assigned to them."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from plans.models import Agency, AgencyGroup
+
+from .choices import AssignmentRole
+from .models import Task, TaskAssignment
+
+
+def assignments_expand(
+    *, leads: Iterable[Agency | AgencyGroup], cooperating: Iterable[Agency | AgencyGroup]
+) -> dict[int, tuple[Agency, str, AgencyGroup | None]]:
+    """Expand groups into their active members: a group as lead makes every member a lead.
+
+    An agency named both as lead and as cooperator is a lead. Returns, by agency id,
+    the agency, its role and the group it came through (None when named itself).
+    """
+    result: dict[int, tuple[Agency, str, AgencyGroup | None]] = {}
+    for role, entries in ((AssignmentRole.LEAD, leads), (AssignmentRole.COOPERATING, cooperating)):
+        for entry in entries:
+            if isinstance(entry, AgencyGroup):
+                members = [(member, entry) for member in entry.members.filter(is_active=True).order_by("name")]
+            else:
+                members = [(entry, None)]
+            for agency, group in members:
+                current = result.get(agency.pk)
+                if current is None or (current[1] == role and current[2] is not None and group is None):
+                    result[agency.pk] = (agency, role, group)
+    return result
+
+
+@transaction.atomic
+def task_assignments_set(
+    *, task: Task, leads: Iterable[Agency | AgencyGroup], cooperating: Iterable[Agency | AgencyGroup] = ()
+) -> list[TaskAssignment]:
+    """Replace a task's assignments with these leads and cooperators (groups expanded)."""
+    expanded = assignments_expand(leads=leads, cooperating=cooperating)
+    existing = {a.agency_id: a for a in TaskAssignment.objects.filter(task=task)}
+    TaskAssignment.objects.filter(task=task).exclude(agency_id__in=expanded).delete()
+    result = []
+    for agency_id, (agency, role, group) in expanded.items():
+        assignment = existing.get(agency_id) or TaskAssignment(task=task, agency=agency)
+        if assignment.pk is None or assignment.role != role or assignment.via_group_id != (group.pk if group else None):
+            assignment.role, assignment.via_group = role, group
+            assignment.save()
+        result.append(assignment)
+    return result

@@ -1,0 +1,46 @@
+"""A task's status, derived from its due date and its accepted completion date.
+
+The vocabulary is that of the Government Office's task tracking (Hệ thống theo dõi
+nhiệm vụ, Văn phòng Chính phủ), as DOMAIN.md lists it. The status is never typed in:
+:func:`derive_status` computes it for one task in Python and
+:func:`status_expression` computes the same rule in SQL for lists and dashboards.
+``tests/test_status.py`` proves the two agree.
+"""
+
+import datetime
+
+from django.db.models import Case, CharField, F, Q, Value, When
+
+from .choices import Recurrence, TaskStatus
+
+
+def derive_status(*, recurrence: str, due_date: datetime.date | None, completed_on: datetime.date | None, today: datetime.date) -> TaskStatus:
+    """Return the status of a task on ``today``.
+
+    - Ongoing and yearly tasks report every period and are never overdue as a whole.
+    - A completed task is on time when it was completed on or before its due date
+      (a task without a due date is always on time).
+    - An unfinished task is overdue once its due date has passed.
+    """
+    if recurrence != Recurrence.NONE:
+        return TaskStatus.ONGOING
+    if completed_on is not None:
+        if due_date is None or completed_on <= due_date:
+            return TaskStatus.DONE_ON_TIME
+        return TaskStatus.DONE_LATE
+    if due_date is not None and today > due_date:
+        return TaskStatus.OVERDUE
+    return TaskStatus.IN_PROGRESS
+
+
+def status_expression(today: datetime.date, prefix: str = "") -> Case:
+    """The rule of :func:`derive_status` as a database expression (annotate with it)."""
+    recurrence, due, completed = f"{prefix}recurrence", f"{prefix}due_date", f"{prefix}completed_on"
+    return Case(
+        When(~Q(**{recurrence: Recurrence.NONE}), then=Value(TaskStatus.ONGOING.value)),
+        When(Q(**{f"{completed}__isnull": False}) & (Q(**{f"{due}__isnull": True}) | Q(**{f"{completed}__lte": F(due)})), then=Value(TaskStatus.DONE_ON_TIME.value)),
+        When(**{f"{completed}__isnull": False}, then=Value(TaskStatus.DONE_LATE.value)),
+        When(**{f"{due}__lt": today}, then=Value(TaskStatus.OVERDUE.value)),
+        default=Value(TaskStatus.IN_PROGRESS.value),
+        output_field=CharField(),
+    )

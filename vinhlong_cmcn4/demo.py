@@ -1,0 +1,211 @@
+"""Demo data for development and demonstrations: the seed plans, the registry, users, reports.
+
+Idempotent: every row is found by its natural key before it is made, so running it twice
+leaves the same rows. Reports go through the same workflow services as real ones.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from plans.choices import PlanState
+from plans.models import Agency, AgencyGroup, Directive, Plan, Section, User
+from plans.services import agency_registry_load, roles_setup
+from reports.choices import PeriodKind, ReportState, WorkflowAction, WorkState
+from reports.models import Report
+from reports.periods import periods_between
+from reports.services import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh
+from tasks.choices import AssignmentRole, Recurrence
+from tasks.models import Task
+from tasks.services import task_assignments_set
+from tasks.timeframes import parse_timeframe
+
+from . import demo_content as content
+
+TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
+REPORTING_KINDS = [PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR]
+# How each task of the department plan went: (final progress, completion date or None).
+OUTCOMES = {
+    "1": (None, None),
+    "2": (None, None),
+    "3": (100, datetime.date(2020, 11, 30)),
+    "4": (100, datetime.date(2019, 3, 12)),
+    "5": ("mixed", datetime.date(2020, 12, 10)),
+    "6": (None, None),
+    "7": (100, datetime.date(2018, 6, 20)),
+    "8": (85, None),
+    "9": (100, datetime.date(2020, 12, 5)),
+    "10": (100, datetime.date(2019, 5, 17)),
+    "11": (60, None),
+    "12": (100, datetime.date(2020, 10, 28)),
+}
+
+
+@transaction.atomic
+def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Load everything the demo needs; return the row count of each model."""
+    today = today or timezone.localdate()
+    agency_registry_load()
+    groups = roles_setup()
+    agencies = {agency.code: agency for agency in Agency.objects.all()}
+    directive = _directive()
+    plans = {spec["symbol"]: _plan(spec, directive, agencies) for spec in content.PLANS}
+    department_plan = _plan(content.DEPARTMENT_PLAN, directive, agencies, parent=plans[content.DEPARTMENT_PLAN["parent"]])
+    tasks = _department_tasks(department_plan, agencies)
+    users = _users(groups, agencies)
+    _agency_accounts(tasks, groups)
+    _reports(tasks, users, today)
+    return {model.__name__: model.objects.count() for model in (Agency, AgencyGroup, Directive, Plan, Section, Task, User, Report)}
+
+
+def _directive() -> Directive:
+    spec = content.DIRECTIVE
+    directive = Directive.objects.filter(symbol=spec["symbol"], issuer=spec["issuer"], year=spec["issued_on"].year).first()
+    directive = directive or Directive(**spec)
+    directive.full_clean()
+    directive.save()
+    return directive
+
+
+def _plan(spec: dict, directive: Directive, agencies: dict, parent: Plan | None = None) -> Plan:
+    plan = Plan.objects.filter(symbol=spec["symbol"], issuer=spec["issuer"], year=spec["issued_on"].year).first() or Plan()
+    for field in ("symbol", "issuer", "issued_on", "title", "purpose", "starts_on"):
+        setattr(plan, field, spec[field])
+    plan.issuing_agency = agencies.get(spec.get("issuing_agency"))
+    plan.coordinator = agencies.get(spec.get("coordinator"))
+    plan.parent = parent
+    plan.state, plan.is_published = PlanState.IN_FORCE, True
+    plan.reporting_kinds = list(REPORTING_KINDS)
+    plan.full_clean()
+    plan.save()
+    plan.directives.set([directive])
+    return plan
+
+
+def _entries(codes: list[str], agencies: dict) -> list:
+    groups = {group.code: group for group in AgencyGroup.objects.all()}
+    return [groups[code] if code in groups else agencies[code] for code in codes]
+
+
+def _department_tasks(plan: Plan, agencies: dict) -> list[Task]:
+    tasks, number = [], 0
+    for position, (section_number, section_title, bullets) in enumerate(content.SECTIONS, start=1):
+        section = Section.objects.filter(plan=plan, number=section_number).first() or Section(plan=plan, number=section_number)
+        section.title, section.position = section_title, position
+        section.full_clean()
+        section.save()
+        for title, leads, cooperating, timeframe_text in bullets:
+            number += 1
+            timeframe = parse_timeframe(timeframe_text, plan_start=plan.starts_on)
+            task = Task.objects.filter(plan=plan, number=str(number)).first() or Task(plan=plan, number=str(number))
+            task.section, task.position, task.title = section, number, title
+            task.timeframe, task.start_date, task.due_date = timeframe.text, timeframe.start, timeframe.due
+            task.recurrence = timeframe.recurrence
+            task.full_clean()
+            task.save()
+            task_assignments_set(task=task, leads=_entries(leads, agencies), cooperating=_entries(cooperating, agencies))
+            tasks.append(task)
+    return tasks
+
+
+def _users(groups: dict, agencies: dict) -> dict[str, User]:
+    users = {}
+    for username, full_name, job_title, role, agency_code in content.USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(content.DEMO_PASSWORD)
+        user.full_name, user.job_title = full_name, job_title
+        user.email = f"{username}@vinhlong.gov.vn"
+        user.agency = agencies.get(agency_code)
+        user.is_staff = role in {"admin", "coordinator"}
+        user.is_superuser = role == "admin"
+        user.save()
+        user.groups.set([groups[role]])
+        users[role if role in {"admin", "leadership", "coordinator"} else username] = user
+    return users
+
+
+def _agency_accounts(tasks: list[Task], groups: dict) -> None:
+    """An officer and a head (who cannot sign in) for each lead agency without demo accounts."""
+    lead_agencies = Agency.objects.filter(assignments__task__in=tasks, assignments__role=AssignmentRole.LEAD).distinct()
+    for agency in lead_agencies:
+        for role, prefix in (("officer", "chuyenvien"), ("head", "truongdonvi")):
+            if User.objects.filter(agency=agency, groups=groups[role]).exists():
+                continue
+            user = User(username=f"{prefix}.{agency.code.lower()}", agency=agency, full_name=f"{TITLES[role]} {agency.short_name}")
+            user.set_unusable_password()
+            user.save()
+            user.groups.set([groups[role]])
+
+
+def _at(day: datetime.date, hour: int, now: datetime.datetime) -> datetime.datetime:
+    return min(datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ), now - datetime.timedelta(hours=1))
+
+
+def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date) -> None:
+    """Half-yearly reports from 2017 on: one-off tasks until done, ongoing tasks to this day."""
+    now = timezone.now()
+    officers = {user.agency_id: user for user in User.objects.filter(username__startswith="chuyenvien.").order_by("username")}
+    heads = {user.agency_id: user for user in User.objects.filter(username__startswith="truongdonvi.").order_by("username")}
+    for task in tasks:
+        final, completed_on = OUTCOMES[task.number]
+        leads = list(task.assignments.filter(role=AssignmentRole.LEAD).select_related("agency").order_by("agency__code"))
+        for index, assignment in enumerate(leads):
+            done_on = completed_on if final != "mixed" or index % 2 == 0 else None
+            target = 100 if done_on else (final if isinstance(final, int) else 55 + 5 * index)
+            last_day = done_on or (today if task.recurrence != Recurrence.NONE else datetime.date(2020, 12, 31))
+            periods = periods_between(PeriodKind.HALF_YEAR, task.start_date, last_day)
+            for step, period in enumerate(periods, start=1):
+                is_current = period.first_day <= today <= period.last_day
+                progress = 100 if (done_on and step == len(periods)) else min(95, round(target * step / len(periods)))
+                if task.recurrence != Recurrence.NONE:
+                    progress = min(95, 20 + 10 * step)
+                _report(task, assignment.agency, period, progress, done_on if step == len(periods) else None, step, is_current, users, officers, heads, now)
+        task_progress_refresh(task=task)
+
+
+def _report(task, agency, period, progress, done_on, step, is_current, users, officers, heads, now) -> None:
+    row = reporting_period_get_or_create(period=period)
+    if Report.objects.filter(task=task, agency=agency, period=row).exists():
+        return
+    if is_current and (agency.pk + task.pk) % 3 == 0:
+        return  # some agencies have not reported yet this period
+    deadline = period.deadline
+    officer, head = officers[agency.pk], heads[agency.pk]
+    report = report_create(
+        task=task,
+        agency=agency,
+        period=row,
+        by=officer,
+        progress=progress,
+        work_state=WorkState.COMPLETED if done_on else WorkState.IN_PROGRESS,
+        completed_on=done_on,
+        results=f"Trong kỳ {period.label}, đơn vị đã triển khai các nội dung của nhiệm vụ; tiến độ đạt {progress}%.",
+        difficulties="Kinh phí thực hiện còn hạn chế; nguồn nhân lực chuyên trách công nghệ thông tin còn thiếu." if step % 2 else "",
+        proposals="Đề nghị UBND tỉnh bố trí kinh phí thực hiện trong năm tiếp theo." if step % 3 == 0 else "",
+    )
+    Report.objects.filter(pk=report.pk).update(created_at=_at(deadline - datetime.timedelta(days=8), 9, now))
+    if is_current and (agency.pk + task.pk) % 3 == 1:
+        return  # still a draft
+    report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer, at=_at(deadline - datetime.timedelta(days=5), 10, now))
+    late = (agency.pk * 7 + step) % 9 == 0
+    submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
+    report_transition(report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
+    if is_current:
+        return  # awaiting the coordinator
+    if (task.pk + step) % 7 == 0:
+        report_transition(
+            report=report,
+            action=WorkflowAction.RETURN,
+            by=users["coordinator"],
+            comment="Đề nghị bổ sung số liệu cụ thể về kết quả đạt được.",
+            at=_at(submit_day + datetime.timedelta(days=2), 9, now),
+        )
+        report_transition(report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now))
+    accepted = report_transition(report=report, action=WorkflowAction.ACCEPT, by=users["coordinator"], at=_at(submit_day + datetime.timedelta(days=6), 10, now))
+    assert accepted.state == ReportState.ACCEPTED
