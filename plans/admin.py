@@ -117,6 +117,3 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj):
         role = policy.role_of(obj)
         return dict(Role.choices).get(role, "—") if role else "—"
-
-
-

@@ -62,7 +62,10 @@ def agency_registry_load(*, agencies_csv: Path = AGENCIES_CSV, groups_csv: Path 
         codes = [code.strip() for code in row.get("groups", "").split("|") if code.strip()]
         unknown = [code for code in codes if code not in groups]
         if unknown:
-            raise ValidationError(_("%(file)s, line %(line)d: unknown group %(codes)s.") % {"file": agencies_csv.name, "line": line, "codes": ", ".join(unknown)})
+            raise ValidationError(
+                _("%(file)s, line %(line)d: unknown group %(codes)s.")
+                % {"file": agencies_csv.name, "line": line, "codes": ", ".join(unknown)}
+            )
         agency.groups.set([groups[code] for code in codes])
     return counts
 
@@ -71,7 +74,9 @@ def _save(obj, path: Path, line: int) -> None:
     try:
         obj.full_clean()
     except ValidationError as error:
-        raise ValidationError(_("%(file)s, line %(line)d: %(errors)s") % {"file": path.name, "line": line, "errors": "; ".join(error.messages)}) from None
+        raise ValidationError(
+            _("%(file)s, line %(line)d: %(errors)s") % {"file": path.name, "line": line, "errors": "; ".join(error.messages)}
+        ) from None
     obj.save()
 
 

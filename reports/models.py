@@ -101,7 +101,9 @@ class Report(models.Model):
                 condition=(Q(work_state=WorkState.COMPLETED) & Q(completed_on__isnull=False) & Q(progress=100))
                 | (~Q(work_state=WorkState.COMPLETED) & Q(completed_on__isnull=True)),
                 name="report_completion_date_iff_completed",
-                violation_error_message=_("A completed task has a completion date and 100% progress; an unfinished one has no completion date."),
+                violation_error_message=_(
+                    "A completed task has a completion date and 100% progress; an unfinished one has no completion date."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["state", "period"], name="report_state_period_idx")]

@@ -38,9 +38,7 @@ def report_create(*, task: Task, agency: Agency, period: ReportingPeriod, by: Us
     report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **fields)
     report.full_clean()
     report.save()
-    ReportEvent.objects.create(
-        report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=timezone.now()
-    )
+    ReportEvent.objects.create(report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=timezone.now())
     return report
 
 
@@ -75,7 +73,9 @@ def report_transition(*, report: Report, action: str, by: User, comment: str = "
     if step.target == ReportState.ACCEPTED:
         report.accepted_at = at
     report.save()
-    ReportEvent.objects.create(report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip())
+    ReportEvent.objects.create(
+        report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
+    )
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
     return report

@@ -31,9 +31,19 @@ TRANSITIONS = {
     t.action: t
     for t in (
         Transition(WorkflowAction.SEND_FOR_APPROVAL, EDITABLE_STATES, ReportState.PENDING, frozenset({Role.OFFICER, Role.HEAD})),
-        Transition(WorkflowAction.SEND_BACK, frozenset({ReportState.PENDING}), ReportState.RETURNED, frozenset({Role.HEAD}), needs_comment=True),
-        Transition(WorkflowAction.SUBMIT, frozenset({ReportState.PENDING, *EDITABLE_STATES}), ReportState.SUBMITTED, frozenset({Role.HEAD})),
-        Transition(WorkflowAction.RETURN, frozenset({ReportState.SUBMITTED}), ReportState.RETURNED, frozenset({Role.COORDINATOR}), needs_comment=True),
+        Transition(
+            WorkflowAction.SEND_BACK, frozenset({ReportState.PENDING}), ReportState.RETURNED, frozenset({Role.HEAD}), needs_comment=True
+        ),
+        Transition(
+            WorkflowAction.SUBMIT, frozenset({ReportState.PENDING, *EDITABLE_STATES}), ReportState.SUBMITTED, frozenset({Role.HEAD})
+        ),
+        Transition(
+            WorkflowAction.RETURN,
+            frozenset({ReportState.SUBMITTED}),
+            ReportState.RETURNED,
+            frozenset({Role.COORDINATOR}),
+            needs_comment=True,
+        ),
         Transition(WorkflowAction.ACCEPT, frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED, frozenset({Role.COORDINATOR})),
     )
 }

@@ -25,9 +25,7 @@ class Task(SearchableModel):
     SEARCH_FIELDS = ("number", "title", "product", "timeframe")
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("plan"))
-    section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("section")
-    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("section"))
     number = models.CharField(_("number"), max_length=32, help_text=_("Its number in the plan (STT)."))
     position = models.PositiveIntegerField(_("order"), default=0)
     title = models.TextField(_("content"))
@@ -39,9 +37,7 @@ class Task(SearchableModel):
     note = models.TextField(_("note"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, editable=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
-    agencies = models.ManyToManyField(
-        Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies")
-    )
+    agencies = models.ManyToManyField(Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text"], verbose_name=_("task history"))

@@ -14,7 +14,9 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from .choices import Recurrence, TaskStatus
 
 
-def derive_status(*, recurrence: str, due_date: datetime.date | None, completed_on: datetime.date | None, today: datetime.date) -> TaskStatus:
+def derive_status(
+    *, recurrence: str, due_date: datetime.date | None, completed_on: datetime.date | None, today: datetime.date
+) -> TaskStatus:
     """Return the status of a task on ``today``.
 
     - Ongoing and yearly tasks report every period and are never overdue as a whole.
@@ -38,7 +40,10 @@ def status_expression(today: datetime.date, prefix: str = "") -> Case:
     recurrence, due, completed = f"{prefix}recurrence", f"{prefix}due_date", f"{prefix}completed_on"
     return Case(
         When(~Q(**{recurrence: Recurrence.NONE}), then=Value(TaskStatus.ONGOING.value)),
-        When(Q(**{f"{completed}__isnull": False}) & (Q(**{f"{due}__isnull": True}) | Q(**{f"{completed}__lte": F(due)})), then=Value(TaskStatus.DONE_ON_TIME.value)),
+        When(
+            Q(**{f"{completed}__isnull": False}) & (Q(**{f"{due}__isnull": True}) | Q(**{f"{completed}__lte": F(due)})),
+            then=Value(TaskStatus.DONE_ON_TIME.value),
+        ),
         When(**{f"{completed}__isnull": False}, then=Value(TaskStatus.DONE_LATE.value)),
         When(**{f"{due}__lt": today}, then=Value(TaskStatus.OVERDUE.value)),
         default=Value(TaskStatus.IN_PROGRESS.value),

@@ -165,7 +165,19 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date) ->
                 progress = 100 if (done_on and step == len(periods)) else min(95, round(target * step / len(periods)))
                 if task.recurrence != Recurrence.NONE:
                     progress = min(95, 20 + 10 * step)
-                _report(task, assignment.agency, period, progress, done_on if step == len(periods) else None, step, is_current, users, officers, heads, now)
+                _report(
+                    task,
+                    assignment.agency,
+                    period,
+                    progress,
+                    done_on if step == len(periods) else None,
+                    step,
+                    is_current,
+                    users,
+                    officers,
+                    heads,
+                    now,
+                )
         task_progress_refresh(task=task)
 
 
@@ -192,7 +204,9 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     Report.objects.filter(pk=report.pk).update(created_at=_at(deadline - datetime.timedelta(days=8), 9, now))
     if is_current and (agency.pk + task.pk) % 3 == 1:
         return  # still a draft
-    report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer, at=_at(deadline - datetime.timedelta(days=5), 10, now))
+    report_transition(
+        report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer, at=_at(deadline - datetime.timedelta(days=5), 10, now)
+    )
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
     report_transition(report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
@@ -207,5 +221,7 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
             at=_at(submit_day + datetime.timedelta(days=2), 9, now),
         )
         report_transition(report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now))
-    accepted = report_transition(report=report, action=WorkflowAction.ACCEPT, by=users["coordinator"], at=_at(submit_day + datetime.timedelta(days=6), 10, now))
+    accepted = report_transition(
+        report=report, action=WorkflowAction.ACCEPT, by=users["coordinator"], at=_at(submit_day + datetime.timedelta(days=6), 10, now)
+    )
     assert accepted.state == ReportState.ACCEPTED

@@ -52,13 +52,18 @@ def search_filter(queryset: models.QuerySet, query: str, *, fields: tuple[str, .
     model = queryset.model
     if connection.vendor == "postgresql":
         columns = fields or tuple(
-            name for name in getattr(model, "SEARCH_FIELDS", ()) if isinstance(model._meta.get_field(name), models.CharField | models.TextField)
+            name
+            for name in getattr(model, "SEARCH_FIELDS", ())
+            if isinstance(model._meta.get_field(name), models.CharField | models.TextField)
         )
         # search_text stays in the OR: it also holds list fields (aliases) that have no column.
         return queryset.filter(
             reduce(
                 and_,
-                (reduce(or_, (Q(**{f"{column}__unaccent__icontains": word}) for column in columns), Q(search_text__contains=word)) for word in words),
+                (
+                    reduce(or_, (Q(**{f"{column}__unaccent__icontains": word}) for column in columns), Q(search_text__contains=word))
+                    for word in words
+                ),
             )
         )
     return queryset.filter(reduce(and_, (Q(search_text__contains=word) for word in words)))

@@ -1,0 +1,104 @@
+"""The cast of every test: one user per role, two agencies, and service detection."""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+BROWSER = "/usr/bin/chromium"
+
+
+def _redis_reachable() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing(marker: str) -> str | None:
+    """Why a service a marker needs is absent, or None when it is here."""
+    if marker == "postgres" and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://… (CI's second pass does)"
+    if marker == "redis" and not _redis_reachable():
+        return "needs a Redis server: set REDIS_URL=redis://127.0.0.1:6379/0 (CI's second pass does)"
+    if marker == "browser" and not (os.path.exists(BROWSER) or shutil.which("chromium")):
+        return "needs Chromium at /usr/bin/chromium (apt-get install chromium; CI installs it)"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) and (reason := _missing(marker)):
+            if os.environ.get("REQUIRE_SERVICES"):  # CI's second pass: every service must be here
+                pytest.fail(f"REQUIRE_SERVICES is set but this test {reason}")
+            pytest.skip(reason)
+
+
+@pytest.fixture
+def roles(db):
+    from plans.services import roles_setup
+
+    return roles_setup()
+
+
+@pytest.fixture
+def agency_a(db):
+    from plans.tests.factories import AgencyFactory
+
+    return AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông", aliases=["Sở TT&TT"])
+
+
+@pytest.fixture
+def agency_b(db):
+    from plans.tests.factories import AgencyFactory
+
+    return AgencyFactory(code="SKHCN", name="Sở Khoa học và Công nghệ", aliases=["Sở KH&CN"])
+
+
+def _user(roles, username, role, agency=None, **extra):
+    from plans.tests.factories import UserFactory
+
+    user = UserFactory(username=username, agency=agency, **extra)
+    user.groups.set([roles[role]])
+    return user
+
+
+@pytest.fixture
+def officer_a(roles, agency_a):
+    return _user(roles, "officer_a", "officer", agency_a)
+
+
+@pytest.fixture
+def officer_b(roles, agency_b):
+    return _user(roles, "officer_b", "officer", agency_b)
+
+
+@pytest.fixture
+def head_a(roles, agency_a):
+    return _user(roles, "head_a", "head", agency_a)
+
+
+@pytest.fixture
+def head_b(roles, agency_b):
+    return _user(roles, "head_b", "head", agency_b)
+
+
+@pytest.fixture
+def coordinator(roles, agency_a):
+    return _user(roles, "coordinator", "coordinator", agency_a, is_staff=True)
+
+
+@pytest.fixture
+def leader(roles):
+    return _user(roles, "leader", "leadership")
+
+
+@pytest.fixture
+def sysadmin(roles):
+    return _user(roles, "sysadmin", "admin", is_staff=True, is_superuser=True)

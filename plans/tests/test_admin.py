@@ -1,0 +1,80 @@
+import pytest
+
+from plans.tests.factories import PlanFactory, SectionFactory
+from tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_search_ignores_accents(client, sysadmin):
+    PlanFactory(symbol="1/KH-UBND", title="Kế hoạch chuyển đổi số tỉnh Vĩnh Long")
+    PlanFactory(symbol="2/KH-UBND", title="Kế hoạch phát triển nông nghiệp")
+    client.force_login(sysadmin)
+    html = client.get("/admin/plans/plan/", {"q": "chuyen doi so"}).content.decode()
+    assert "1/KH-UBND" in html
+    assert "2/KH-UBND" not in html
+
+
+def test_admin_plan_page_shows_sections_and_tasks_inline_in_vietnamese(client, sysadmin):
+    section = SectionFactory(title="Tuyên truyền, nâng cao nhận thức")
+    TaskFactory(plan=section.plan, section=section, title="Tổ chức hội thảo")
+    client.force_login(sysadmin)
+    html = client.get(f"/admin/plans/plan/{section.plan.pk}/change/").content.decode()
+    assert "Tuyên truyền, nâng cao nhận thức" in html
+    assert "Tổ chức hội thảo" in html
+    assert "Nhóm nhiệm vụ" in html and "Lịch sử" in html
+
+
+def test_task_admin_computes_dates_from_the_timeframe(client, sysadmin):
+    section = SectionFactory()
+    client.force_login(sysadmin)
+    response = client.post(
+        "/admin/tasks/task/add/",
+        {
+            "plan": section.plan.pk,
+            "section": section.pk,
+            "number": "7",
+            "position": "7",
+            "title": "Xây dựng cơ sở dữ liệu",
+            "product": "",
+            "note": "",
+            "timeframe": "Quý V/2018",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert "quý chỉ có thể là I, II, III hoặc IV" in response.content.decode()
+    response = client.post(
+        "/admin/tasks/task/add/",
+        {
+            "plan": section.plan.pk,
+            "section": section.pk,
+            "number": "7",
+            "position": "7",
+            "title": "Xây dựng cơ sở dữ liệu",
+            "product": "",
+            "note": "",
+            "timeframe": "Quý IV/2018",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    task = section.plan.tasks.get(number="7")
+    assert (str(task.start_date), str(task.due_date)) == ("2018-10-01", "2018-12-31")
+
+
+def test_officers_cannot_enter_the_admin(client, officer_a):
+    client.force_login(officer_a)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_date_fields_read_day_first():
+    from django import forms
+
+    class F(forms.Form):
+        day = forms.DateField()
+
+    form = F({"day": "05/03/2026"})
+    assert form.is_valid()
+    assert (form.cleaned_data["day"].day, form.cleaned_data["day"].month) == (5, 3)

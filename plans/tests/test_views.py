@@ -1,0 +1,78 @@
+import pytest
+from django.urls import reverse
+
+from plans.choices import PlanState
+from plans.tests.factories import PlanFactory
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_plans_with_their_progress(client):
+    plan = PlanFactory(symbol="28/KH-UBND", title="Kế hoạch thực hiện Chỉ thị 16")
+    TaskFactory(plan=plan, progress=40)
+    TaskFactory(plan=plan, progress=80)
+    PlanFactory(symbol="99/KH-UBND", state=PlanState.DRAFT, is_published=False)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "28/KH-UBND" in html
+    assert "60%" in html
+    assert "99/KH-UBND" not in html
+    assert "Các kế hoạch đã công bố" in html  # Vietnamese, whatever the browser asks for
+
+
+def test_home_page_is_vietnamese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Trang chủ" in response.content.decode()
+
+
+def test_plan_page_shows_sections_and_tasks_with_status(client):
+    task = TaskFactory(title="Xây dựng kế hoạch chuyển đổi số", progress=30)
+    TaskAssignmentFactory(task=task)
+    response = client.get(task.plan.get_absolute_url())
+    assert response.status_code == 200
+    assert "Xây dựng kế hoạch chuyển đổi số" in response.content.decode()
+    assert "Chưa hoàn thành, quá hạn" in response.content.decode()
+
+
+def test_plan_page_finds_tasks_typed_without_diacritics(client):
+    task = TaskFactory(title="Xây dựng kế hoạch chuyển đổi số")
+    TaskFactory(plan=task.plan, section=task.section, title="Tổ chức hội nghị phổ biến")
+    response = client.get(task.plan.get_absolute_url(), {"q": "chuyen doi so"})
+    html = response.content.decode()
+    assert "Xây dựng kế hoạch chuyển đổi số" in html
+    assert "Tổ chức hội nghị phổ biến" not in html
+
+
+def test_draft_plans_and_their_tasks_are_not_found_by_the_public(client):
+    task = TaskFactory(plan=PlanFactory(state=PlanState.DRAFT, is_published=False))
+    assert client.get(task.plan.get_absolute_url()).status_code == 404
+    assert client.get(task.get_absolute_url()).status_code == 404
+
+
+def test_task_page_shows_timeframe_as_written_and_dates_day_first(client):
+    task = TaskFactory(timeframe="Quý IV/2018")
+    html = client.get(task.get_absolute_url()).content.decode()
+    assert "Quý IV/2018" in html
+    assert "31/12/2018" in html
+
+
+def test_healthz_answers_ok_with_the_database_reachable(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_need_no_more_queries_with_more_data(client, django_assert_max_num_queries):
+    plan = PlanFactory()
+    for _ in range(3):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan))
+    with django_assert_max_num_queries(12):
+        client.get(plan.get_absolute_url())
+    for _ in range(30):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan))
+    with django_assert_max_num_queries(12):
+        client.get(plan.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        client.get("/")

@@ -1,0 +1,104 @@
+import datetime
+
+import pytest
+
+from reports.choices import PeriodKind
+from reports.periods import parse_period_code, period_containing, period_of, periods_between, sending_deadline
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "year", "number", "first", "last"),
+    [
+        # monthly: 15th of the previous month → 14th of the report month
+        (D(2018, 3, 14), PeriodKind.MONTH, 2018, 3, D(2018, 2, 15), D(2018, 3, 14)),
+        (D(2018, 3, 15), PeriodKind.MONTH, 2018, 4, D(2018, 3, 15), D(2018, 4, 14)),
+        (D(2018, 12, 14), PeriodKind.MONTH, 2018, 12, D(2018, 11, 15), D(2018, 12, 14)),
+        (D(2018, 12, 15), PeriodKind.MONTH, 2019, 1, D(2018, 12, 15), D(2019, 1, 14)),
+        (D(2019, 1, 1), PeriodKind.MONTH, 2019, 1, D(2018, 12, 15), D(2019, 1, 14)),
+        # quarterly: 15th of the month before the quarter → 14th of its last month
+        (D(2018, 12, 14), PeriodKind.QUARTER, 2018, 4, D(2018, 9, 15), D(2018, 12, 14)),
+        (D(2018, 12, 15), PeriodKind.QUARTER, 2019, 1, D(2018, 12, 15), D(2019, 3, 14)),
+        (D(2019, 3, 14), PeriodKind.QUARTER, 2019, 1, D(2018, 12, 15), D(2019, 3, 14)),
+        (D(2019, 3, 15), PeriodKind.QUARTER, 2019, 2, D(2019, 3, 15), D(2019, 6, 14)),
+        (D(2019, 9, 15), PeriodKind.QUARTER, 2019, 4, D(2019, 9, 15), D(2019, 12, 14)),
+        # half-year: 15/12 → 14/6, 15/6 → 14/12
+        (D(2018, 6, 14), PeriodKind.HALF_YEAR, 2018, 1, D(2017, 12, 15), D(2018, 6, 14)),
+        (D(2018, 6, 15), PeriodKind.HALF_YEAR, 2018, 2, D(2018, 6, 15), D(2018, 12, 14)),
+        (D(2018, 12, 15), PeriodKind.HALF_YEAR, 2019, 1, D(2018, 12, 15), D(2019, 6, 14)),
+        # annual: 15/12 of the previous year → 14/12
+        (D(2018, 12, 14), PeriodKind.YEAR, 2018, 1, D(2017, 12, 15), D(2018, 12, 14)),
+        (D(2018, 12, 15), PeriodKind.YEAR, 2019, 1, D(2018, 12, 15), D(2019, 12, 14)),
+        (D(2019, 12, 31), PeriodKind.YEAR, 2020, 1, D(2019, 12, 15), D(2020, 12, 14)),
+        # nine months: 15/12 of the previous year → 14/9
+        (D(2018, 9, 14), PeriodKind.NINE_MONTHS, 2018, 1, D(2017, 12, 15), D(2018, 9, 14)),
+        (D(2017, 12, 15), PeriodKind.NINE_MONTHS, 2018, 1, D(2017, 12, 15), D(2018, 9, 14)),
+        # leap years: 29 February sits inside the March window
+        (D(2020, 2, 29), PeriodKind.MONTH, 2020, 3, D(2020, 2, 15), D(2020, 3, 14)),
+        (D(2024, 2, 29), PeriodKind.QUARTER, 2024, 1, D(2023, 12, 15), D(2024, 3, 14)),
+        (D(2020, 2, 14), PeriodKind.MONTH, 2020, 2, D(2020, 1, 15), D(2020, 2, 14)),
+    ],
+)
+def test_period_containing_a_day_follows_decree_09_windows(day, kind, year, number, first, last):
+    period = period_containing(day, kind)
+    assert (period.kind, period.year, period.number, period.first_day, period.last_day) == (kind, year, number, first, last)
+    assert period.contains(day)
+
+
+def test_a_day_after_the_nine_month_cutoff_lies_in_no_nine_month_window():
+    with pytest.raises(ValueError, match="no nine-month window"):
+        period_containing(D(2018, 9, 15), PeriodKind.NINE_MONTHS)
+
+
+def test_windows_of_a_kind_cover_the_year_without_gaps_or_overlaps():
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR):
+        periods = periods_between(kind, D(2019, 12, 15), D(2020, 12, 14))
+        for before, after in zip(periods, periods[1:], strict=False):
+            assert after.first_day == before.last_day + datetime.timedelta(days=1)
+        assert periods[0].first_day == D(2019, 12, 15)
+        assert periods[-1].last_day == D(2020, 12, 14)
+
+
+def test_deadline_is_the_plans_day_of_the_cutoff_month():
+    # Q4/2018: cut-off Friday 14/12/2018; the 20th is a Thursday.
+    assert period_of(PeriodKind.QUARTER, 2018, 4).deadline == D(2018, 12, 20)
+    assert period_of(PeriodKind.QUARTER, 2018, 4, deadline_day=18).deadline == D(2018, 12, 18)
+
+
+def test_deadline_on_a_weekend_moves_to_monday():
+    # 20/1/2019 is a Sunday.
+    assert period_of(PeriodKind.MONTH, 2019, 1).deadline == D(2019, 1, 21)
+
+
+def test_deadline_leaves_one_working_day_after_the_cutoff():
+    # Cut-off Friday 14/6/2019; the 16th is Sunday; Monday 17th is the working day between.
+    assert sending_deadline(D(2019, 6, 14), 16) == D(2019, 6, 18)
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "year", "number"),
+    [
+        ("2018-M03", PeriodKind.MONTH, 2018, 3),
+        ("2018-Q4", PeriodKind.QUARTER, 2018, 4),
+        ("2018-H1", PeriodKind.HALF_YEAR, 2018, 1),
+        ("2018-9M", PeriodKind.NINE_MONTHS, 2018, 1),
+        ("2018-Y", PeriodKind.YEAR, 2018, 1),
+    ],
+)
+def test_period_codes_read_back_to_the_same_period(code, kind, year, number):
+    period = parse_period_code(code)
+    assert (period.kind, period.year, period.number) == (kind, year, number)
+    assert period.code == code
+
+
+@pytest.mark.parametrize("code", ["2018-Q5", "2018-M13", "18-Q1", "2018-H3", "Quý 4"])
+def test_unreadable_period_codes_are_refused(code):
+    with pytest.raises(ValueError):
+        parse_period_code(code)
+
+
+def test_period_labels_are_vietnamese():
+    assert period_of(PeriodKind.QUARTER, 2018, 4).label == "Quý IV/2018"
+    assert period_of(PeriodKind.HALF_YEAR, 2018, 1).label == "6 tháng đầu năm 2018"
+    assert period_of(PeriodKind.MONTH, 2018, 3).label == "Tháng 3/2018"

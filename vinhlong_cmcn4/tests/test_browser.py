@@ -1,0 +1,52 @@
+"""The portal as a person sees it, in headless Chromium; screenshots land in test-artifacts/."""
+
+from pathlib import Path
+
+import pytest
+
+from plans.tests.factories import PlanFactory, SectionFactory
+from tasks.tests.factories import TaskFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="en-US")
+        page.base_url = live_server.url
+        yield page
+        browser.close()
+
+
+def test_home_page_lists_plans_in_vietnamese(page):
+    plan = PlanFactory(symbol="28/KH-UBND", title="Kế hoạch thực hiện Chỉ thị số 16/CT-TTg về Cách mạng công nghiệp lần thứ 4")
+    TaskFactory(plan=plan, progress=75)
+    page.goto(page.base_url + "/")
+    assert page.get_by_text("28/KH-UBND").is_visible()
+    assert page.get_by_role("heading", name="Các kế hoạch đã công bố").is_visible()
+    page.screenshot(path=ARTIFACTS / "home.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=ARTIFACTS / "home-phone.png", full_page=True)
+
+
+def test_admin_plan_page_in_vietnamese(page, sysadmin):
+    section = SectionFactory(title="Tuyên truyền, nâng cao nhận thức về cuộc Cách mạng công nghiệp lần thứ 4")
+    TaskFactory(plan=section.plan, section=section, title="Tổ chức các hoạt động tuyên truyền")
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", "sysadmin")
+    page.fill("#id_password", "Mật-khẩu-thử-2026")
+    page.click("input[type=submit]")
+    page.goto(f"{page.base_url}/admin/plans/plan/{section.plan.pk}/change/")
+    assert page.get_by_text("Nhóm nhiệm vụ").first.is_visible()
+    assert "Tổ chức các hoạt động tuyên truyền" in page.content()
+    page.screenshot(path=ARTIFACTS / "admin-plan.png", full_page=True)

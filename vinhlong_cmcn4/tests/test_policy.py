@@ -1,0 +1,104 @@
+import pytest
+
+from plans.choices import PlanState, Role
+from plans.models import Plan
+from plans.tests.factories import PlanFactory
+from reports.models import Report
+from reports.tests.factories import ReportFactory
+from tasks.choices import AssignmentRole
+from tasks.models import Task
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.policy import ANONYMOUS, CHANGE, VIEW, can, restrict, role_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(agency_a, agency_b):
+    published = PlanFactory()
+    draft = PlanFactory(state=PlanState.DRAFT, is_published=False)
+    task_a = TaskFactory(plan=published)
+    task_b = TaskFactory(plan=published)
+    draft_task = TaskFactory(plan=draft)
+    TaskAssignmentFactory(task=task_a, agency=agency_a)
+    TaskAssignmentFactory(task=task_b, agency=agency_b)
+    TaskAssignmentFactory(task=draft_task, agency=agency_a, role=AssignmentRole.COOPERATING)
+    report_a = ReportFactory(task=task_a, agency=agency_a)
+    report_b = ReportFactory(task=task_b, agency=agency_b)
+    return {
+        "published": published,
+        "draft": draft,
+        "task_a": task_a,
+        "task_b": task_b,
+        "draft_task": draft_task,
+        "report_a": report_a,
+        "report_b": report_b,
+    }
+
+
+def test_each_user_has_the_role_of_their_group(officer_a, head_a, coordinator, leader, sysadmin):
+    assert [role_of(u) for u in (officer_a, head_a, coordinator, leader, sysadmin)] == [
+        Role.OFFICER,
+        Role.HEAD,
+        Role.COORDINATOR,
+        Role.LEADERSHIP,
+        Role.ADMIN,
+    ]
+    assert role_of(ANONYMOUS) is None
+
+
+def test_an_agency_role_without_an_agency_sees_no_agency_work(roles):
+    from plans.tests.factories import UserFactory
+
+    user = UserFactory()
+    user.groups.set([roles[Role.OFFICER]])
+    assert role_of(user) is None
+
+
+def test_public_sees_published_plans_and_their_tasks_only(world):
+    assert set(restrict(Plan.objects.all(), ANONYMOUS)) == {world["published"]}
+    assert set(restrict(Task.objects.all(), ANONYMOUS)) == {world["task_a"], world["task_b"]}
+    assert not restrict(Report.objects.all(), ANONYMOUS).exists()
+
+
+def test_officer_sees_only_their_agencys_tasks_and_reports(world, officer_a):
+    assert set(restrict(Task.objects.all(), officer_a)) == {world["task_a"], world["draft_task"]}
+    assert set(restrict(Report.objects.all(), officer_a)) == {world["report_a"]}
+    assert not can(officer_a, VIEW, world["report_b"])
+    assert can(officer_a, CHANGE, world["report_a"])
+    assert not can(officer_a, CHANGE, world["report_b"])
+
+
+def test_officer_sees_a_draft_plan_only_where_their_agency_has_work(world, officer_a, officer_b):
+    assert world["draft"] in restrict(Plan.objects.all(), officer_a)
+    assert world["draft"] not in restrict(Plan.objects.all(), officer_b)
+    assert restrict(Plan.objects.all(), officer_a).count() == 2  # no duplicate rows
+
+
+def test_leadership_reads_everything_and_changes_nothing(world, leader):
+    assert restrict(Report.objects.all(), leader).count() == 2
+    assert restrict(Task.objects.all(), leader).count() == 3
+    assert not can(leader, CHANGE, world["report_a"])
+    assert not can(leader, CHANGE, world["published"])
+
+
+def test_coordinator_reads_every_agencys_reports_but_does_not_edit_plans(world, coordinator):
+    assert restrict(Report.objects.all(), coordinator).count() == 2
+    assert not can(coordinator, CHANGE, world["published"])
+
+
+def test_admin_changes_everything(world, sysadmin):
+    assert can(sysadmin, CHANGE, world["published"])
+    assert can(sysadmin, CHANGE, world["report_b"])
+
+
+def test_a_model_without_a_rule_shows_nothing(sysadmin):
+    from django.contrib.auth.models import Group
+
+    assert not restrict(Group.objects.all(), sysadmin).exists()
+
+
+def test_inactive_users_have_no_role(officer_a):
+    officer_a.is_active = False
+    assert policy.role_of(officer_a) is None

@@ -1,0 +1,53 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from plans.models import Agency, AgencyGroup, Plan, Section, User
+from reports.models import Report, ReportEvent
+from tasks.choices import AssignmentRole
+from tasks.models import Task, TaskAssignment
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (Agency, AgencyGroup, Plan, Section, Task, TaskAssignment, User, Report, ReportEvent)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings):
+    settings.DEBUG = True  # pytest-django turns it off; the seed refuses to run without it
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first
+
+    # the registry and its groups
+    assert Agency.objects.count() == 32
+    assert AgencyGroup.objects.get(code="SBN").members.count() == 22
+    # the plans, and the department plan with its five sections and twelve bullet tasks
+    assert set(Plan.objects.values_list("symbol", flat=True)) >= {"1091/KH-UBND", "28/KH-UBND"}
+    department = Plan.objects.get(parent__symbol="28/KH-UBND")
+    assert list(department.sections.values_list("number", flat=True)) == ["1", "2", "3", "4", "5"]
+    assert department.tasks.count() == 12
+    assert department.directives.get().symbol == "16/CT-TTg"
+    # a group as lead makes every district a lead
+    leads = TaskAssignment.objects.filter(task__plan=department, task__number="5", role=AssignmentRole.LEAD)
+    assert leads.count() == 8
+    assert all(a.via_group.code == "HUYEN" for a in leads)
+    # one demo user per role, with the documented password
+    for username in ("quantri", "lanhdao", "daumoi", "truongdonvi.stttt", "chuyenvien.stttt", "chuyenvien.skhcn"):
+        assert User.objects.get(username=username).check_password("Demo@2017")
+    assert User.objects.get(username="chuyenvien.skhcn").agency.code == "SKHCN"
+    # reports filed through the workflow feed the tasks' progress
+    assert Report.objects.filter(state="accepted").count() > 100
+    assert ReportEvent.objects.filter(action="return").exists()
+    assert Task.objects.filter(progress=100, completed_on__isnull=False).exists()
+
+
+def test_seed_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")

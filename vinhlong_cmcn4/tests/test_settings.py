@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_prints_no_warning_with_debug_off_and_real_values():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "theodoi.vinhlong.gov.vn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_are_vietnamese_first():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+
+
+def test_every_message_of_the_catalogue_is_translated_and_compiled():
+    catalogue = polib.pofile(str(ROOT / "locale/vi/LC_MESSAGES/django.po"))
+    assert not catalogue.untranslated_entries()
+    assert not catalogue.fuzzy_entries()
+    with translation.override("vi"):
+        for entry in catalogue.translated_entries():
+            if not entry.msgid_plural and not entry.msgctxt:
+                assert translation.gettext(entry.msgid) == entry.msgstr, f"{entry.msgid!r}: run `make messages`"

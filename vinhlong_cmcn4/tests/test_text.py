@@ -1,0 +1,40 @@
+import unicodedata
+
+import pytest
+
+from vinhlong_cmcn4.text import clean_text, search_key
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("Sở Văn hoá, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Uỷ ban nhân dân", "Ủy ban nhân dân"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("sức khoẻ", "sức khỏe"),
+        ("hoàn thành", "hoàn thành"),  # a final consonant: the mark stays on the second vowel
+        ("Quý IV", "Quý IV"),  # "qu" is a consonant: the mark stays on y
+        ("  Chuyển   đổi\n số ", "Chuyển đổi số"),
+    ],
+)
+def test_text_is_stored_in_nfc_with_new_style_tone_marks(written, stored):
+    assert clean_text(written) == stored
+    assert clean_text(unicodedata.normalize("NFD", written)) == stored
+    assert unicodedata.is_normalized("NFC", clean_text(written))
+
+
+def test_long_text_keeps_its_line_breaks():
+    assert clean_text("Dòng một  \r\n  Dòng hai", keep_lines=True) == "Dòng một\nDòng hai"
+
+
+@pytest.mark.parametrize("typed", ["chuyen doi so", "CHUYỂN ĐỔI SỐ", "Chuyển đổi số", unicodedata.normalize("NFD", "Chuyển đổi số")])
+def test_search_keys_ignore_case_accents_and_unicode_form(typed):
+    assert search_key(typed) == "chuyen doi so"
+
+
+def test_search_key_turns_d_with_stroke_into_d():
+    assert search_key("Đài Phát thanh") == "dai phat thanh"
+
+
+def test_both_tone_spellings_have_one_search_key():
+    assert search_key("Uỷ ban") == search_key("Ủy ban") == "uy ban"
