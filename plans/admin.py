@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
 
 from .choices import Role
+from .forms import PlanForm
 from .models import Agency, AgencyGroup, Directive, Plan, Section, User
 
 
@@ -42,8 +45,7 @@ class AgencyAdmin(PortalModelAdmin):
     list_display = ["code", "name", "short_name", "kind", "is_active", "successor"]
     list_filter = ["kind", "is_active", "groups"]
     search_fields = ["name"]
-    autocomplete_fields = ["successor"]
-    filter_horizontal = ["groups"]
+    autocomplete_fields = ["successor", "groups"]
     fieldsets = [
         (None, {"fields": ["code", "name", "aliases", "kind", "groups", "email"]}),
         (_("Mergers and renamings"), {"fields": ["is_active", "retired_on", "successor"]}),
@@ -62,16 +64,17 @@ class SectionInline(admin.TabularInline):
     model = Section
     fields = ["position", "number", "title"]
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}}
 
 
 @admin.register(Plan)
 class PlanAdmin(PortalModelAdmin):
+    form = PlanForm
     list_display = ["symbol", "short_title", "issuer", "issued_on", "state", "is_published", "parent"]
     list_filter = ["state", "is_published", "year", "directives"]
     search_fields = ["title"]
     date_hierarchy = "issued_on"
-    autocomplete_fields = ["parent", "issuing_agency", "coordinator"]
-    filter_horizontal = ["directives"]
+    autocomplete_fields = ["parent", "issuing_agency", "coordinator", "directives"]
     inlines = [SectionInline]
     fieldsets = [
         (None, {"fields": ["symbol", "issuer", "issuing_agency", "issued_on", "title", "purpose"]}),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanAdmin as BasePlanAdmin
+from plans.forms import SectionChoiceField
 from plans.models import Plan
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
@@ -28,8 +29,9 @@ class TaskInline(admin.TabularInline):
     show_change_link = True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "section" and getattr(request, "_plan_pk", None):
-            kwargs["queryset"] = db_field.related_model.objects.filter(plan_id=request._plan_pk)
+        if db_field.name == "section":
+            sections = db_field.related_model.objects.filter(plan_id=getattr(request, "_plan_pk", None))
+            return SectionChoiceField(queryset=sections, required=False, label=db_field.verbose_name)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

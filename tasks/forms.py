@@ -32,4 +32,9 @@ class TaskForm(forms.ModelForm):
 class InlineTaskForm(TaskForm):
     class Meta(TaskForm.Meta):
         fields = ["section", "number", "position", "title", "timeframe"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2, "cols": 50}),
+            "number": forms.TextInput(attrs={"size": 4}),
+            "position": forms.NumberInput(attrs={"style": "width: 4em"}),
+            "timeframe": forms.TextInput(attrs={"size": 16}),
+        }
