@@ -16,13 +16,13 @@ from .models import Agency, AgencyGroup, Directive, Plan, Section, User
 class AgencyForm(AliasesFormMixin):
     class Meta:
         model = Agency
-        fields = "__all__"
+        fields = ["code", "name", "aliases", "kind", "groups", "email", "is_active", "retired_on", "successor"]
 
 
 class AgencyGroupForm(AliasesFormMixin):
     class Meta:
         model = AgencyGroup
-        fields = "__all__"
+        fields = ["code", "name", "aliases"]
 
 
 @admin.register(AgencyGroup)

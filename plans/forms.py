@@ -16,7 +16,23 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = "__all__"
+        fields = [
+            "symbol",
+            "issuer",
+            "issuing_agency",
+            "issued_on",
+            "title",
+            "purpose",
+            "directives",
+            "parent",
+            "starts_on",
+            "ends_on",
+            "state",
+            "is_published",
+            "coordinator",
+            "reporting_kinds",
+            "report_deadline_day",
+        ]
         widgets = {"title": forms.Textarea(attrs={"rows": 3, "cols": 80}), "purpose": forms.Textarea(attrs={"rows": 6, "cols": 80})}
 
     def __init__(self, *args, **kwargs):
