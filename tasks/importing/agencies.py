@@ -1,0 +1,94 @@
+"""Agencies as annexes write them: official name, abbreviation or code, several to a cell.
+
+Official names contain commas ("Sở Văn hóa, Thể thao và Du lịch", "UBND các huyện, thị xã,
+thành phố"), so a cell is first split on ";" and line breaks, and only then on commas, joining
+the pieces back whenever the joined text is a known name.
+"""
+
+import difflib
+import re
+
+from django.utils.translation import gettext as _
+
+from plans.models import Agency, AgencyGroup
+from vinhlong_cmcn4.text import clean_text, search_key
+
+_HARD_SEPARATORS = re.compile(r"[;\n\r]+")
+
+
+def agency_key(text: object) -> str:
+    """Search key with the spellings offices mix: "UBND" = "Ủy ban nhân dân", "&" = "và"."""
+    key = search_key(text).replace("&", " va ")
+    key = re.sub(r"\bubnd\b", "uy ban nhan dan", key)
+    key = re.sub(r"[.]+$", "", key)
+    return " ".join(key.split())
+
+
+class AgencyMatcher:
+    """Finds agencies and groups by any of their spellings; loaded once per import."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Agency | AgencyGroup] = {}
+        for group in AgencyGroup.objects.prefetch_related("members"):
+            for spelling in (group.code, group.name, *group.aliases):
+                self.entries.setdefault(agency_key(spelling), group)
+        for agency in Agency.objects.all():
+            target = agency.current() if not agency.is_active else agency
+            for spelling in (agency.code, agency.name, *agency.aliases):
+                self.entries.setdefault(agency_key(spelling), target)
+        self.names = {key: self._display(entry) for key, entry in self.entries.items()}
+
+    @staticmethod
+    def _display(entry) -> str:
+        return entry.name
+
+    def find(self, text: str) -> Agency | AgencyGroup | None:
+        return self.entries.get(agency_key(text))
+
+    def suggest(self, text: str) -> str | None:
+        match = difflib.get_close_matches(agency_key(text), self.entries.keys(), n=1, cutoff=0.6)
+        return self.names[match[0]] if match else None
+
+    def parse(self, cell: object) -> tuple[list[Agency | AgencyGroup], list[str]]:
+        """Split a cell into agencies and groups; return them and the messages for unknown names."""
+        text = clean_text(cell, keep_lines=True)
+        if not text:
+            return [], []
+        found: list = []
+        unknown: list[str] = []
+        for chunk in _HARD_SEPARATORS.split(text):
+            chunk = clean_text(chunk).strip(" ,.")
+            if not chunk:
+                continue
+            entry = self.find(chunk)
+            if entry is not None:
+                found.append(entry)
+                continue
+            matched, missing = self._split_commas(chunk)
+            found.extend(matched)
+            unknown.extend(missing)
+        messages = []
+        for name in unknown:
+            suggestion = self.suggest(name)
+            if suggestion:
+                messages.append(_("Unknown agency “%(name)s”: did you mean “%(suggestion)s”?") % {"name": name, "suggestion": suggestion})
+            else:
+                messages.append(_("Unknown agency “%(name)s”: add it to the agency registry or correct the name.") % {"name": name})
+        unique = list(dict.fromkeys(found))
+        return unique, messages
+
+    def _split_commas(self, chunk: str) -> tuple[list, list[str]]:
+        """Greedy: at each piece, take the longest run of comma-separated pieces that is a known name."""
+        pieces = [piece.strip() for piece in chunk.split(",") if piece.strip()]
+        found, unknown, start = [], [], 0
+        while start < len(pieces):
+            for end in range(len(pieces), start, -1):
+                entry = self.find(", ".join(pieces[start:end]))
+                if entry is not None:
+                    found.append(entry)
+                    start = end
+                    break
+            else:
+                unknown.append(pieces[start])
+                start += 1
+        return found, unknown

@@ -1,0 +1,113 @@
+"""Opening an annex safely: size limits, decompression bombs, old .xls files, broken zips.
+
+openpyxl parses the XML with defusedxml when it is installed (it is a requirement), which
+stops entity-expansion attacks; the zip is checked before openpyxl sees it.
+"""
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .errors import AnnexRejected, RowError
+from .headers import HEADER_SEARCH_ROWS, looks_like_header
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls (and other OLE files)
+
+
+def _limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _reject(message: str) -> AnnexRejected:
+    return AnnexRejected([RowError(None, "", "", message)])
+
+
+@dataclass
+class AnnexSheet:
+    """The sheet that holds the task table, with its header row located."""
+
+    name: str
+    header_row: int  # Excel row number (1-based)
+    header: list
+    title_lines: list[str]
+    rows: Iterator[tuple[int, list]]  # (Excel row number, cell values) after the header
+    workbook: object
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def read_bytes(upload) -> bytes:
+    """Read an uploaded file or path into memory, refusing files over the size limit."""
+    max_bytes = _limit("IMPORT_MAX_FILE_BYTES", 10 * 1024 * 1024)
+    if isinstance(upload, bytes):
+        data = upload
+    elif hasattr(upload, "read"):
+        data = upload.read(max_bytes + 1)
+    else:
+        with open(upload, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _reject(_("The file is larger than %(limit)d MB: split the annex or ask the administrator.") % {"limit": max_bytes // (1024 * 1024)})
+    return data
+
+
+def check_container(data: bytes) -> None:
+    """Refuse anything that is not a sound, reasonably sized .xlsx zip, before parsing it."""
+    if not data:
+        raise _reject(_("The file is empty."))
+    if data.startswith(OLE_SIGNATURE):
+        raise _reject(_("This is an old Excel 97–2003 (.xls) file: open it in Excel and save it as .xlsx (Excel Workbook), then import again."))
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise _reject(_("This is not an Excel .xlsx file (or it is truncated): save the annex as .xlsx and try again."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if "xl/workbook.xml" not in names:
+                raise _reject(_("This zip file is not an Excel workbook: save the annex as .xlsx and try again."))
+            total = sum(member.file_size for member in members)
+            largest_ratio = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
+            bad = archive.testzip()
+    except zipfile.BadZipFile:
+        raise _reject(_("The file is damaged or truncated: save the annex again as .xlsx.")) from None
+    if bad is not None:
+        raise _reject(_("The file is damaged or truncated: save the annex again as .xlsx."))
+    max_uncompressed = _limit("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+    if total > max_uncompressed or largest_ratio > 400:
+        raise _reject(_("The workbook expands to more data than allowed (possibly a “zip bomb”): it was not opened."))
+
+
+def open_annex(data: bytes) -> AnnexSheet:
+    """Open the workbook read-only and find the sheet and row of the task table's header."""
+    import openpyxl
+
+    check_container(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for broken parts; the user needs one message
+        raise _reject(_("Excel cannot read this file: it may be damaged. Open it in Excel, save it as .xlsx and try again.")) from None
+    for sheet in workbook.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        title_lines: list[str] = []
+        for number, values in enumerate(rows, start=1):
+            if number > HEADER_SEARCH_ROWS:
+                break
+            values = list(values)
+            if looks_like_header(values):
+                return AnnexSheet(sheet.title, number, values, title_lines, _numbered(rows, number + 1), workbook)
+            title_lines.extend(str(value).strip() for value in values if value not in (None, "") and str(value).strip())
+    workbook.close()
+    raise _reject(
+        _("No task table found: the first %(rows)d rows of every sheet have no header row with “STT”, “Nội dung nhiệm vụ”, “Cơ quan chủ trì”, “Thời gian thực hiện”.")
+        % {"rows": HEADER_SEARCH_ROWS}
+    )
+
+
+def _numbered(rows, start: int) -> Iterator[tuple[int, list]]:
+    for number, values in enumerate(rows, start=start):
+        yield number, list(values)

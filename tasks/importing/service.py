@@ -1,0 +1,111 @@
+"""The one way an annex gets into the portal: read everything, report every error, write all or nothing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from plans.models import Plan
+
+from .agencies import AgencyMatcher
+from .errors import AnnexRejected, RowError
+from .headers import map_columns
+from .reader import open_annex, read_bytes
+from .rows import ParsedAnnex, RowReader
+from .writer import ImportSummary, annex_write
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (or, for a dry run or a rejected file, would do)."""
+
+    errors: list[RowError] = field(default_factory=list)
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    sheet: str = ""
+    title_lines: list[str] = field(default_factory=list)
+    sections: int = 0
+    tasks: int = 0
+    dry_run: bool = False
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.summary.created,
+            "updated": self.summary.updated,
+            "unchanged": self.summary.unchanged,
+            "missing": self.summary.missing,
+            "errors": [error.as_dict() for error in self.errors],
+        }
+
+
+def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> ParsedAnnex:
+    """Parse an annex into sections and tasks, collecting every error (raises only for unreadable files)."""
+    sheet = open_annex(data)
+    try:
+        columns, problems = map_columns(sheet.header)
+        errors = [RowError(sheet.header_row if index >= 0 else None, header, header if index >= 0 else "", message) for index, header, message in problems]
+        if errors:
+            raise AnnexRejected(errors)
+        reader = RowReader(header=sheet.header, columns=columns, plan_start=plan_start, matcher=AgencyMatcher(), title_lines=sheet.title_lines)
+        max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
+        for count, (row, values) in enumerate(sheet.rows, start=1):
+            if count > max_rows:
+                raise AnnexRejected([RowError(row, "", "", _("The annex has more than %(limit)d rows: split it into several files.") % {"limit": max_rows})])
+            reader.read(row, values)
+            if progress and count % 500 == 0:
+                progress("read", count, 0)
+        annex = reader.finish()
+        annex.sheet_name = sheet.name
+        return annex
+    finally:
+        sheet.close()
+
+
+def annex_import(*, plan: Plan, upload, dry_run: bool = False, progress: Progress | None = None, preview_rows: int = 20) -> ImportOutcome:
+    """Import a plan's task annex. Any error rejects the whole file and writes nothing."""
+    outcome = ImportOutcome(dry_run=dry_run)
+    try:
+        data = read_bytes(upload)
+        annex = annex_read(data=data, plan_start=plan.starts_on, progress=progress)
+    except AnnexRejected as rejected:
+        outcome.errors = rejected.errors
+        return outcome
+    outcome.sheet, outcome.title_lines = annex.sheet_name, annex.title_lines
+    outcome.sections, outcome.tasks = len(annex.sections), len(annex.tasks)
+    outcome.preview = [_preview(task) for task in annex.tasks[:preview_rows]]
+    outcome.errors = annex.errors
+    if annex.errors:
+        return outcome
+    outcome.summary = annex_write(plan=plan, annex=annex, dry_run=dry_run, progress=(lambda done, total: progress("write", done, total)) if progress else None)
+    return outcome
+
+
+def _preview(task) -> dict:
+    return {
+        "row": task.row,
+        "section": task.section.number if task.section else "",
+        "number": task.number,
+        "title": task.title,
+        "leads": [entry.name for entry in task.leads],
+        "cooperating": [entry.name for entry in task.cooperating],
+        "timeframe": task.timeframe.text,
+        "start_date": task.timeframe.start,
+        "due_date": task.timeframe.due,
+    }
+
+
+def annex_title(title_lines: list[str]) -> str:
+    """The plan title from the annex's title rows: the line after "PHỤ LỤC", else the longest line."""
+    from vinhlong_cmcn4.text import search_key
+
+    lines = [line for line in title_lines if search_key(line) not in {"phu luc", "uy ban nhan dan", "tinh vinh long"}]
+    lines = [line for line in lines if "doc lap" not in search_key(line) and "cong hoa xa hoi" not in search_key(line)]
+    return max(lines, key=len) if lines else ""
+
