@@ -6,6 +6,7 @@ leaves the same rows. Reports go through the same workflow services as real ones
 
 import datetime
 import zoneinfo
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from reports.models import Report
 from reports.periods import periods_between
 from reports.services import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh
 from tasks.choices import AssignmentRole, Recurrence
+from tasks.importing.service import annex_import
 from tasks.models import Task
 from tasks.services import task_assignments_set
 from tasks.timeframes import parse_timeframe
@@ -26,6 +28,7 @@ from tasks.timeframes import parse_timeframe
 from . import demo_content as content
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
 REPORTING_KINDS = [PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR]
 # How each task of the department plan went: (final progress, completion date or None).
@@ -54,6 +57,7 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     agencies = {agency.code: agency for agency in Agency.objects.all()}
     directive = _directive()
     plans = {spec["symbol"]: _plan(spec, directive, agencies) for spec in content.PLANS}
+    _annex_import(plans["1091/KH-UBND"])
     department_plan = _plan(content.DEPARTMENT_PLAN, directive, agencies, parent=plans[content.DEPARTMENT_PLAN["parent"]])
     tasks = _department_tasks(department_plan, agencies)
     users = _users(groups, agencies)
@@ -84,6 +88,13 @@ def _plan(spec: dict, directive: Directive, agencies: dict, parent: Plan | None 
     plan.save()
     plan.directives.set([directive])
     return plan
+
+
+def _annex_import(plan: Plan) -> None:
+    """Plan 1091's tasks come from the annex the province published, through the real importer."""
+    outcome = annex_import(plan=plan, upload=ANNEX_1091)
+    if not outcome.ok:
+        raise ValueError("; ".join(map(str, outcome.errors)))
 
 
 def _entries(codes: list[str], agencies: dict) -> list:

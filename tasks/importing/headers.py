@@ -85,7 +85,9 @@ def map_columns(cells: list) -> tuple[dict[str, int], list[tuple[int, str, str]]
             continue
         column = column_of(cell)
         if column is None:
-            problems.append((index, str(cell).strip(), _("Unknown column header: check its spelling (e.g. “Cơ quan chủ trì”, “Thời gian thực hiện”).")))
+            problems.append(
+                (index, str(cell).strip(), _("Unknown column header: check its spelling (e.g. “Cơ quan chủ trì”, “Thời gian thực hiện”)."))
+            )
         elif column in mapping:
             problems.append((index, str(cell).strip(), _("This column appears twice.")))
         else:

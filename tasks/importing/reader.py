@@ -52,7 +52,9 @@ def read_bytes(upload) -> bytes:
         with open(upload, "rb") as handle:
             data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _reject(_("The file is larger than %(limit)d MB: split the annex or ask the administrator.") % {"limit": max_bytes // (1024 * 1024)})
+        raise _reject(
+            _("The file is larger than %(limit)d MB: split the annex or ask the administrator.") % {"limit": max_bytes // (1024 * 1024)}
+        )
     return data
 
 
@@ -61,7 +63,9 @@ def check_container(data: bytes) -> None:
     if not data:
         raise _reject(_("The file is empty."))
     if data.startswith(OLE_SIGNATURE):
-        raise _reject(_("This is an old Excel 97–2003 (.xls) file: open it in Excel and save it as .xlsx (Excel Workbook), then import again."))
+        raise _reject(
+            _("This is an old Excel 97–2003 (.xls) file: open it in Excel and save it as .xlsx (Excel Workbook), then import again.")
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise _reject(_("This is not an Excel .xlsx file (or it is truncated): save the annex as .xlsx and try again."))
     try:
@@ -92,22 +96,35 @@ def open_annex(data: bytes) -> AnnexSheet:
     except Exception:  # openpyxl raises many kinds for broken parts; the user needs one message
         raise _reject(_("Excel cannot read this file: it may be damaged. Open it in Excel, save it as .xlsx and try again.")) from None
     for sheet in workbook.worksheets:
-        rows = sheet.iter_rows(values_only=True)
+        rows = _numbered(sheet.iter_rows(values_only=True), 1)
         title_lines: list[str] = []
-        for number, values in enumerate(rows, start=1):
+        for number, values in rows:
             if number > HEADER_SEARCH_ROWS:
                 break
-            values = list(values)
             if looks_like_header(values):
-                return AnnexSheet(sheet.title, number, values, title_lines, _numbered(rows, number + 1), workbook)
+                return AnnexSheet(sheet.title, number, values, title_lines, rows, workbook)
             title_lines.extend(str(value).strip() for value in values if value not in (None, "") and str(value).strip())
     workbook.close()
     raise _reject(
-        _("No task table found: the first %(rows)d rows of every sheet have no header row with “STT”, “Nội dung nhiệm vụ”, “Cơ quan chủ trì”, “Thời gian thực hiện”.")
+        _(
+            "No task table found: the first %(rows)d rows of every sheet have no header row with “STT”, “Nội dung nhiệm vụ”, “Cơ quan chủ trì”, “Thời gian thực hiện”."
+        )
         % {"rows": HEADER_SEARCH_ROWS}
     )
 
 
 def _numbered(rows, start: int) -> Iterator[tuple[int, list]]:
-    for number, values in enumerate(rows, start=start):
-        yield number, list(values)
+    """Number the rows; a sheet that breaks while it is read (bad XML, entity attacks) rejects the file."""
+    number = start
+    try:
+        for values in rows:
+            yield number, list(values)
+            number += 1
+    except Exception:  # defusedxml's and openpyxl's many errors: the user needs one message
+        raise AnnexRejected(
+            [
+                RowError(
+                    number, "", "", _("Excel cannot read this file: it may be damaged. Open it in Excel, save it as .xlsx and try again.")
+                )
+            ]
+        ) from None

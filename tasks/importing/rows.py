@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from vinhlong_cmcn4.spreadsheets import restore
 from vinhlong_cmcn4.text import clean_text, search_key
 
 from ..timeframes import Timeframe, parse_timeframe
@@ -75,7 +76,7 @@ class RowReader:
 
     def cell(self, values: list, column: str):
         index = self.columns.get(column)
-        return values[index] if index is not None and index < len(values) else None
+        return restore(values[index]) if index is not None and index < len(values) else None
 
     def error(self, row: int, column: str, value: object, message: str) -> None:
         header = self.headers.get(column, column)
@@ -90,11 +91,11 @@ class RowReader:
         title = clean_text(self.cell(values, TITLE), keep_lines=True)
         others = [self.cell(values, column) for column in (LEAD, COOPERATING, TIMEFRAME, PRODUCT)]
         has_details = any(value not in (None, "") and str(value).strip() for value in others)
+        first = next(clean_text(value) for value in values if value not in (None, "") and str(value).strip())
+        if not has_details and (_FOOTER.match(search_key(first)) or not number):
+            self.ended = bool(self.result.tasks)  # notes below the table end it
+            return
         if not number:
-            first = next(clean_text(value) for value in values if value not in (None, "") and str(value).strip())
-            if _FOOTER.match(search_key(first)) or not has_details:
-                self.ended = bool(self.result.tasks)  # notes below the table end it
-                return
             self.error(row, NUMBER, "", _("The task has no number (STT)."))
             return
         roman_sections = any(_is_section_number(section.number) for section in self.result.sections)
@@ -102,7 +103,13 @@ class RowReader:
             self._section(row, number.upper(), title)
             return
         if not (_ARABIC.match(number) or _DOTTED.match(number)):
-            self.error(row, NUMBER, number, _("Cannot read the number “%(number)s”: write a task number such as 5, or a section number such as II.") % {"number": number})
+            self.error(
+                row,
+                NUMBER,
+                number,
+                _("Cannot read the number “%(number)s”: write a task number such as 5, or a section number such as II.")
+                % {"number": number},
+            )
             return
         self._task(row, values, number, title)
 
@@ -158,7 +165,13 @@ class RowReader:
             if restarts and not _DOTTED.match(task.number):
                 task.number = f"{task.section.number}.{task.number}"
             if task.number in seen:
-                self.error(task.row, NUMBER, task.number, _("Task number %(number)s appears twice (first on row %(row)d).") % {"number": task.number, "row": seen[task.number].row})
+                self.error(
+                    task.row,
+                    NUMBER,
+                    task.number,
+                    _("Task number %(number)s appears twice (first on row %(row)d).")
+                    % {"number": task.number, "row": seen[task.number].row},
+                )
             seen.setdefault(task.number, task)
         if not tasks and not self.result.errors:
             self.result.errors.append(RowError(None, "", "", _("The annex has a header row but no task under it.")))

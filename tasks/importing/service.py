@@ -50,14 +50,21 @@ def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> 
     sheet = open_annex(data)
     try:
         columns, problems = map_columns(sheet.header)
-        errors = [RowError(sheet.header_row if index >= 0 else None, header, header if index >= 0 else "", message) for index, header, message in problems]
+        errors = [
+            RowError(sheet.header_row if index >= 0 else None, header, header if index >= 0 else "", message)
+            for index, header, message in problems
+        ]
         if errors:
             raise AnnexRejected(errors)
-        reader = RowReader(header=sheet.header, columns=columns, plan_start=plan_start, matcher=AgencyMatcher(), title_lines=sheet.title_lines)
+        reader = RowReader(
+            header=sheet.header, columns=columns, plan_start=plan_start, matcher=AgencyMatcher(), title_lines=sheet.title_lines
+        )
         max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
         for count, (row, values) in enumerate(sheet.rows, start=1):
             if count > max_rows:
-                raise AnnexRejected([RowError(row, "", "", _("The annex has more than %(limit)d rows: split it into several files.") % {"limit": max_rows})])
+                raise AnnexRejected(
+                    [RowError(row, "", "", _("The annex has more than %(limit)d rows: split it into several files.") % {"limit": max_rows})]
+                )
             reader.read(row, values)
             if progress and count % 500 == 0:
                 progress("read", count, 0)
@@ -83,7 +90,9 @@ def annex_import(*, plan: Plan, upload, dry_run: bool = False, progress: Progres
     outcome.errors = annex.errors
     if annex.errors:
         return outcome
-    outcome.summary = annex_write(plan=plan, annex=annex, dry_run=dry_run, progress=(lambda done, total: progress("write", done, total)) if progress else None)
+    outcome.summary = annex_write(
+        plan=plan, annex=annex, dry_run=dry_run, progress=(lambda done, total: progress("write", done, total)) if progress else None
+    )
     return outcome
 
 
@@ -101,11 +110,21 @@ def _preview(task) -> dict:
     }
 
 
+def annex_title_lines(data: bytes) -> list[str]:
+    """The text above the task table (national header, "PHỤ LỤC", the annex title)."""
+    sheet = open_annex(data)
+    sheet.close()
+    return sheet.title_lines
+
+
 def annex_title(title_lines: list[str]) -> str:
-    """The plan title from the annex's title rows: the line after "PHỤ LỤC", else the longest line."""
+    """The title an annex gives itself: the line after "PHỤ LỤC" (not the "(Kèm theo …)" line)."""
     from vinhlong_cmcn4.text import search_key
 
-    lines = [line for line in title_lines if search_key(line) not in {"phu luc", "uy ban nhan dan", "tinh vinh long"}]
-    lines = [line for line in lines if "doc lap" not in search_key(line) and "cong hoa xa hoi" not in search_key(line)]
-    return max(lines, key=len) if lines else ""
-
+    keys = [search_key(line) for line in title_lines]
+    if "phu luc" in keys:
+        for line in title_lines[keys.index("phu luc") + 1 :]:
+            if not line.startswith("("):
+                return line
+    candidates = [line for line, key in zip(title_lines, keys, strict=True) if "doc lap" not in key and "cong hoa" not in key]
+    return max(candidates, key=len) if candidates else ""

@@ -30,7 +30,9 @@ def _assignment_keys(expanded: dict) -> set[tuple[int, str, int | None]]:
 
 
 @transaction.atomic
-def annex_write(*, plan: Plan, annex: ParsedAnnex, dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+def annex_write(
+    *, plan: Plan, annex: ParsedAnnex, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
     """Create or update the plan's sections and tasks from ``annex``; roll back when ``dry_run``.
 
     Tasks are matched by their number in the plan (which carries the section where numbering

@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import json
 import re
@@ -12,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from plans.choices import PlanState
 from plans.models import Plan
-from tasks.importing.service import annex_import, annex_read, annex_title
-from tasks.importing.reader import read_bytes
 from tasks.importing.errors import AnnexRejected
+from tasks.importing.reader import read_bytes
+from tasks.importing.service import annex_import, annex_title, annex_title_lines
 
 
 class Command(BaseCommand):
@@ -50,14 +51,17 @@ class Command(BaseCommand):
         if len(plans) == 1:
             return plans[0]
         if len(plans) > 1:
-            raise CommandError(_("Several plans have the symbol %(symbol)s: %(plans)s.") % {"symbol": symbol, "plans": "; ".join(map(str, plans))}, returncode=2)
+            raise CommandError(
+                _("Several plans have the symbol %(symbol)s: %(plans)s.") % {"symbol": symbol, "plans": "; ".join(map(str, plans))},
+                returncode=2,
+            )
         if not create:
-            raise CommandError(_("No plan has the symbol %(symbol)s: check it, or add --create to make a draft plan.") % {"symbol": symbol}, returncode=2)
+            raise CommandError(
+                _("No plan has the symbol %(symbol)s: check it, or add --create to make a draft plan.") % {"symbol": symbol}, returncode=2
+            )
         title_lines: list[str] = []
-        try:
-            title_lines = annex_read(data=read_bytes(data), plan_start=timezone.localdate()).title_lines
-        except AnnexRejected:
-            pass  # the import itself reports why the file is refused
+        with contextlib.suppress(AnnexRejected):  # the import itself then reports why the file is refused
+            title_lines = annex_title_lines(read_bytes(data))
         issued_on = _date_in(" ".join(title_lines)) or timezone.localdate()
         plan = Plan(
             symbol=symbol.strip(),
@@ -90,11 +94,18 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 prefix
                 + _("Plan %(plan)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-                % {"plan": plan.symbol, "created": outcome.summary.created, "updated": outcome.summary.updated, "unchanged": outcome.summary.unchanged}
+                % {
+                    "plan": plan.symbol,
+                    "created": outcome.summary.created,
+                    "updated": outcome.summary.updated,
+                    "unchanged": outcome.summary.unchanged,
+                }
             )
         )
         if outcome.summary.missing:
-            self.stdout.write(_("Tasks in the plan but not in the file (kept): %(numbers)s") % {"numbers": ", ".join(outcome.summary.missing)})
+            self.stdout.write(
+                _("Tasks in the plan but not in the file (kept): %(numbers)s") % {"numbers": ", ".join(outcome.summary.missing)}
+            )
 
 
 def _date_in(text: str) -> datetime.date | None:

@@ -1,0 +1,157 @@
+"""A plan's tasks out of the portal: the JSON of the API and the annex layout in Excel.
+
+The Excel file has the province's annex layout (title rows, header, column numbers, section
+rows, tasks) with status and progress added; importing it back changes nothing.
+"""
+
+import datetime
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from plans.models import Plan
+from vinhlong_cmcn4.spreadsheets import neutralise
+
+from .choices import AssignmentRole, TaskStatus
+from .models import Task, TaskAssignment
+from .services import group_members
+from .status import status_expression
+
+HEADERS = [
+    "STT",
+    "Nội dung nhiệm vụ",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời gian thực hiện",
+    "Sản phẩm",
+    "Ghi chú",
+    "Tình trạng",
+    "Tiến độ (%)",
+]
+
+
+def plan_tasks(plan: Plan, *, today: datetime.date | None = None):
+    """The plan's tasks in plan order with status, section and assignments (a fixed number of queries)."""
+    today = today or timezone.localdate()
+    return (
+        Task.objects.filter(plan=plan)
+        .select_related("section")
+        .annotate(status_code=status_expression(today))
+        .prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "via_group").order_by("agency__name"))
+        )
+        .order_by("section__position", "position", "id")
+    )
+
+
+def _codes(task: Task, role: str) -> list[str]:
+    return [a.agency.code for a in task.assignments.all() if a.role == role]
+
+
+def task_as_dict(task: Task) -> dict:
+    """A task as the JSON export and the API give it."""
+    return {
+        "section": task.section.number if task.section else None,
+        "number": task.number,
+        "title": task.title,
+        "product": task.product,
+        "timeframe": task.timeframe,
+        "start_date": task.start_date.isoformat() if task.start_date else None,
+        "due_date": task.due_date.isoformat() if task.due_date else None,
+        "recurrence": task.recurrence,
+        "lead_agencies": _codes(task, AssignmentRole.LEAD),
+        "cooperating_agencies": _codes(task, AssignmentRole.COOPERATING),
+        "status": task.status_code,
+        "progress": task.progress,
+    }
+
+
+def plan_tasks_json(plan: Plan) -> list[dict]:
+    return [task_as_dict(task) for task in plan_tasks(plan)]
+
+
+def _agency_cell(task: Task, role: str, groups: dict[int, set[int]]) -> str:
+    """Agencies as the annex wrote them: a whole group by its name, others by official name.
+
+    A group counts as whole when its members are all assigned through it, except those the
+    task names itself (a lead that is also a member of the cooperating group, say).
+    """
+    names: list[str] = []
+    via: dict[int, list] = {}
+    named_elsewhere = {a.agency_id for a in task.assignments.all() if a.role != role or not a.via_group_id}
+    for assignment in task.assignments.all():
+        if assignment.role != role:
+            continue
+        if assignment.via_group_id:
+            via.setdefault(assignment.via_group_id, []).append(assignment)
+        else:
+            names.append(assignment.agency.name)
+    for group_id, assignments in via.items():
+        if {a.agency_id for a in assignments} | named_elsewhere >= groups.get(group_id, set()):
+            names.append(assignments[0].via_group.name)
+        else:
+            names.extend(a.agency.name for a in assignments)
+    return "; ".join(names)
+
+
+def _local_number(task: Task) -> str | int:
+    number = task.number
+    if task.section and number.startswith(task.section.number + "."):
+        number = number[len(task.section.number) + 1 :]
+    return int(number) if number.isdigit() else number
+
+
+def annex_rows(plan: Plan) -> Iterator[list]:
+    """Rows of the annex layout, title rows first."""
+    yield ["ỦY BAN NHÂN DÂN", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    yield [f"TỈNH {settings.PORTAL_PROVINCE.upper()}", None, "Độc lập - Tự do - Hạnh phúc"]
+    yield []
+    yield ["PHỤ LỤC"]
+    yield [f"DANH MỤC NHIỆM VỤ THỰC HIỆN KẾ HOẠCH SỐ {plan.symbol} NGÀY {plan.issued_on:%d/%m/%Y}".upper()]
+    yield [f"(Kèm theo Kế hoạch số {plan.symbol} ngày {plan.issued_on:%d/%m/%Y} của {plan.issuer})"]
+    yield []
+    yield HEADERS
+    yield [f"({index})" for index in range(1, len(HEADERS) + 1)]
+    groups = {group_id: {agency.pk for agency in agencies} for group_id, agencies in group_members().items()}
+    section_id = object()
+    for task in plan_tasks(plan):
+        if task.section_id != section_id:
+            section_id = task.section_id
+            if task.section:
+                yield [task.section.number, task.section.title]
+        yield [
+            _local_number(task),
+            task.title,
+            _agency_cell(task, AssignmentRole.LEAD, groups),
+            _agency_cell(task, AssignmentRole.COOPERATING, groups),
+            task.timeframe,
+            task.product,
+            task.note,
+            str(TaskStatus(task.status_code).label),
+            task.progress,
+        ]
+
+
+def plan_tasks_xlsx(plan: Plan, output) -> None:
+    """Write the annex layout to ``output`` (a path or a binary file) in constant memory."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Phụ lục")
+    for column, width in zip("ABCDEFGHI", (6, 60, 28, 32, 18, 28, 16, 22, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    bold, wrap = Font(name="Times New Roman", bold=True), Alignment(wrap_text=True, vertical="top")
+    plain = Font(name="Times New Roman")
+    for index, row in enumerate(annex_rows(plan), start=1):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=neutralise(str(value)) if isinstance(value, str) else value)
+            cell.font = bold if index <= 9 or (len(row) == 2 and row[1]) else plain
+            cell.alignment = wrap
+            cells.append(cell)
+        sheet.append(cells)
+    workbook.save(output)

@@ -1,0 +1,197 @@
+import datetime
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from plans.services import agency_registry_load
+from plans.tests.factories import PlanFactory
+from tasks.choices import AssignmentRole, Recurrence
+from tasks.importing.service import annex_import
+from tasks.models import Task, TaskAssignment
+
+from .annexes import build, first_data_row
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+SAMPLE = Path(__file__).resolve().parents[3] / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def registry(db):
+    agency_registry_load()
+
+
+@pytest.fixture
+def plan():
+    return PlanFactory(symbol="28/KH-UBND", starts_on=D(2017, 8, 23))
+
+
+def roles(task):
+    return {(a.agency.code, a.role) for a in task.assignments.select_related("agency")}
+
+
+def test_the_sample_annex_imports_with_its_sections_tasks_agencies_and_dates(plan):
+    outcome = annex_import(plan=plan, upload=SAMPLE)
+    assert outcome.ok, outcome.errors
+    assert (outcome.summary.created, outcome.sections) == (7, 3)
+    assert list(plan.sections.values_list("number", "title")) == [
+        ("I", "TUYÊN TRUYỀN, NÂNG CAO NHẬN THỨC"),
+        ("II", "HẠ TẦNG, ỨNG DỤNG VÀ NHÂN LỰC CÔNG NGHỆ THÔNG TIN"),
+        ("III", "MÔI TRƯỜNG KINH DOANH VÀ QUY HOẠCH"),
+    ]
+    # numbering restarts in each section, so the number in the plan carries the section
+    assert list(plan.tasks.order_by("position").values_list("number", flat=True)) == [
+        "I.1",
+        "I.2",
+        "II.1",
+        "II.2",
+        "III.1",
+        "III.2",
+        "III.3",
+    ]
+    first = plan.tasks.get(number="I.1")
+    assert roles(first) == {("STTTT", "lead"), ("DPTTH", "cooperating"), ("BVL", "cooperating")}
+    assert (first.recurrence, first.due_date, first.product) == (Recurrence.ONGOING, None, "Tin, bài, chuyên mục")
+    quarter = plan.tasks.get(number="I.2")
+    assert (quarter.start_date, quarter.due_date) == (D(2017, 7, 1), D(2017, 9, 30))
+    assert quarter.assignments.filter(role=AssignmentRole.LEAD).count() == 22  # "Các sở, ban, ngành tỉnh"
+    assert plan.tasks.get(number="III.2").due_date == D(2017, 12, 31)
+    districts = plan.tasks.get(number="III.3")
+    assert {a.agency.code for a in districts.assignments.filter(role=AssignmentRole.LEAD)} == {
+        "UBND_TPVL",
+        "UBND_TXBM",
+        "UBND_LH",
+        "UBND_MT",
+        "UBND_VL",
+        "UBND_TB",
+        "UBND_TO",
+        "UBND_BT",
+    }
+
+
+def test_reimporting_the_same_file_creates_nothing(plan):
+    annex_import(plan=plan, upload=SAMPLE)
+    outcome = annex_import(plan=plan, upload=SAMPLE)
+    assert (outcome.summary.created, outcome.summary.updated, outcome.summary.unchanged) == (0, 0, 7)
+    assert Task.objects.count() == 7
+
+
+def test_a_changed_file_updates_matched_tasks_and_lists_but_keeps_the_missing_ones(plan):
+    annex_import(
+        plan=plan,
+        upload=build([["1", "Tuyên truyền", "Sở TT&TT", "", "Năm 2018", ""], ["2", "Ứng dụng CNTT", "Sở TT&TT", "", "Năm 2018", ""]]),
+    )
+    outcome = annex_import(plan=plan, upload=build([["1", "Tuyên truyền sâu rộng", "Sở TT&TT", "", "Năm 2019", ""]]))
+    assert (outcome.summary.created, outcome.summary.updated, outcome.summary.missing) == (0, 1, ["2"])
+    assert plan.tasks.get(number="1").due_date == D(2019, 12, 31)
+    assert plan.tasks.filter(number="2").exists()
+
+
+def test_columns_in_any_order_with_office_synonyms_on_a_later_sheet(plan):
+    header = ["Thời hạn hoàn thành", "TT", "Nội dung công việc", "Đơn vị phối hợp", "Đơn vị chủ trì", "Kết quả/Sản phẩm"]
+    annex = build(
+        [["Quý IV/2018", "5.", "Xây dựng kho dữ liệu", "Sở Tài chính", "Sở KH&ĐT", "Kho dữ liệu"]],
+        header=header,
+        sheets_before=2,
+        numbers_row=False,
+    )
+    outcome = annex_import(plan=plan, upload=annex)
+    assert outcome.ok, outcome.errors
+    task = plan.tasks.get()
+    assert (task.number, task.product, task.due_date) == ("5", "Kho dữ liệu", D(2018, 12, 31))
+    assert roles(task) == {("SKHDT", "lead"), ("STC", "cooperating")}
+
+
+def test_sections_notes_and_spacer_rows_are_read_as_a_clerk_would(plan):
+    rows = [
+        ["A", "NHIỆM VỤ CHUNG"],
+        [],
+        ["1", "Nhiệm vụ một", "STTTT", None, "Thường xuyên"],
+        ["B", "NHIỆM VỤ CỤ THỂ"],
+        ["2", "Nhiệm vụ hai", "stttt", None, "Hằng năm"],
+        [],
+        ["Ghi chú: Các cơ quan báo cáo định kỳ 6 tháng."],
+        ["Nơi nhận:"],
+    ]
+    outcome = annex_import(plan=plan, upload=build(rows))
+    assert outcome.ok, outcome.errors
+    assert list(plan.sections.values_list("number", flat=True)) == ["A", "B"]
+    assert list(plan.tasks.values_list("number", "section__number")) == [("1", "A"), ("2", "B")]
+
+
+def test_text_is_stored_clean_nfc_whatever_form_it_arrives_in(plan):
+    nfd = unicodedata.normalize("NFD", "Ứng dụng  công nghệ\n thông tin trong văn hoá")
+    outcome = annex_import(
+        plan=plan, upload=build([["1", nfd, unicodedata.normalize("NFD", "Sở Văn hoá, Thể thao và Du lịch"), None, " Năm   2018 "]])
+    )
+    assert outcome.ok, outcome.errors
+    task = plan.tasks.get()
+    assert task.title == "Ứng dụng công nghệ\nthông tin trong văn hóa"
+    assert task.timeframe == "Năm 2018"
+    assert roles(task) == {("SVHTTDL", "lead")}
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes"),
+    [
+        ("Sở Văn hóa, Thể thao và Du lịch, Sở Y tế", {"SVHTTDL", "SYT"}),
+        ("SỞ TT&TT; Sở KH&CN", {"STTTT", "SKHCN"}),
+        ("Sở Tài chính\nCông an tỉnh", {"STC", "CAT"}),
+        (
+            "Sở Tư pháp, UBND các huyện, thị xã, thành phố",
+            {"STP", "UBND_TPVL", "UBND_TXBM", "UBND_LH", "UBND_MT", "UBND_VL", "UBND_TB", "UBND_TO", "UBND_BT"},
+        ),
+        ("Uỷ ban nhân dân huyện Long Hồ", {"UBND_LH"}),
+    ],
+)
+def test_agency_cells_are_split_without_breaking_names_that_hold_commas(plan, cell, codes):
+    outcome = annex_import(plan=plan, upload=build([["1", "Nhiệm vụ", "Sở Nội vụ", cell, "Năm 2018"]]))
+    assert outcome.ok, outcome.errors
+    assert {code for code, role in roles(plan.tasks.get()) if role == "cooperating"} == codes
+
+
+def test_timeframes_as_date_cells_and_day_first_text(plan):
+    rows = [
+        ["1", "Nhiệm vụ một", "Sở Nội vụ", None, datetime.datetime(2018, 9, 30)],
+        ["2", "Nhiệm vụ hai", "Sở Nội vụ", None, "03/04/2026"],
+    ]
+    outcome = annex_import(plan=plan, upload=build(rows))
+    assert outcome.ok, outcome.errors
+    assert plan.tasks.get(number="1").due_date == D(2018, 9, 30)
+    assert plan.tasks.get(number="2").due_date == D(2026, 4, 3)  # 3 April, never 4 March
+
+
+def test_every_error_is_reported_at_once_with_row_column_and_value_and_nothing_is_written(plan):
+    start = first_data_row()
+    rows = [
+        ["1", "Nhiệm vụ tốt", "Sở Nội vụ", None, "Năm 2018"],
+        ["2", "Nhiệm vụ sai thời gian", "Sở Nội vụ", None, "Quý V/2018"],
+        ["3", "Nhiệm vụ sai cơ quan", "Sở Thông tin Truyền thông", None, "Năm 2018"],
+        ["4", "Nhiệm vụ thiếu chủ trì", None, None, "Năm 2018"],
+        ["1", "Nhiệm vụ trùng số", "Sở Nội vụ", None, "Năm 2018"],
+    ]
+    outcome = annex_import(plan=plan, upload=build(rows))
+    assert not outcome.ok
+    errors = {(e.row, e.column): e for e in outcome.errors}
+    assert errors[(start + 1, "Thời gian thực hiện")].value == "Quý V/2018"
+    assert "quý chỉ có thể là I, II, III hoặc IV" in errors[(start + 1, "Thời gian thực hiện")].message
+    assert "Có phải là “Sở Thông tin và Truyền thông”" in errors[(start + 2, "Cơ quan chủ trì")].message
+    assert "chưa có cơ quan chủ trì" in errors[(start + 3, "Cơ quan chủ trì")].message.lower()
+    assert "trùng" in errors[(start + 4, "STT")].message
+    assert not Task.objects.exists() and not TaskAssignment.objects.exists()
+
+
+def test_unknown_and_missing_headers_are_reported_never_ignored(plan):
+    header = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trìi", "Thời gian thực hiện", "Ghi chu"]
+    outcome = annex_import(plan=plan, upload=build([["1", "Nhiệm vụ", "Sở Nội vụ", "Năm 2018", ""]], header=header))
+    messages = {e.column: e.message for e in outcome.errors}
+    assert "Không nhận ra tiêu đề cột" in messages["Cơ quan chủ trìi"]
+    assert "Cơ quan chủ trì" in messages  # the required column is missing
+    assert not Task.objects.exists()
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(plan):
+    outcome = annex_import(plan=plan, upload=SAMPLE, dry_run=True)
+    assert outcome.summary.created == 7
+    assert not Task.objects.exists() and not plan.sections.exists()
