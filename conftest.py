@@ -102,3 +102,20 @@ def leader(roles):
 @pytest.fixture
 def sysadmin(roles):
     return _user(roles, "sysadmin", "admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Jobs run in-process in tests; the broker integration tests opt out explicitly."""
+    from vinhlong_cmcn4.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads of a test go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

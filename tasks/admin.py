@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -8,9 +10,10 @@ from plans.forms import SectionChoiceField
 from plans.models import Plan
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
+from .admin_import import AnnexAdminMixin
 from .choices import TaskStatus
 from .forms import InlineTaskForm, TaskForm
-from .models import Task, TaskAssignment
+from .models import ImportJob, Task, TaskAssignment
 
 
 class TaskAssignmentInline(admin.TabularInline):
@@ -39,10 +42,19 @@ admin.site.unregister(Plan)
 
 
 @admin.register(Plan)
-class PlanAdmin(BasePlanAdmin):
-    """The plan page of the admin, with its sections and tasks inline."""
+class PlanAdmin(AnnexAdminMixin, BasePlanAdmin):
+    """The plan page of the admin, with its sections and tasks inline and its Excel annex."""
 
     inlines = [*BasePlanAdmin.inlines, TaskInline]
+    change_form_template = "admin/plans/plan/change_form_with_annex.html"
+    actions = ["export_annex"]
+
+    @admin.action(description=_("Export the task annex (Excel)"))
+    def export_annex(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one plan to export its annex."), level=messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:plans_plan_export_annex", args=[queryset.get().pk]))
 
     def get_object(self, request, object_id, from_field=None):
         request._plan_pk = object_id
@@ -74,3 +86,28 @@ class TaskAdmin(PortalModelAdmin, SimpleHistoryAdmin):
         if obj.pk is None:
             return "—"
         return TaskStatus(obj.status(timezone.localdate())).label
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(PortalModelAdmin):
+    """Every annex upload, with its outcome: failed background jobs show their error here."""
+
+    list_display = ["original_name", "plan", "uploaded_by", "created_at", "state", "background"]
+    list_filter = ["state", "background", "plan"]
+    list_select_related = ["plan", "uploaded_by"]
+    readonly_fields = [
+        "plan",
+        "file",
+        "original_name",
+        "uploaded_by",
+        "state",
+        "background",
+        "preview",
+        "result",
+        "error",
+        "created_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

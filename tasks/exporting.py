@@ -155,3 +155,60 @@ def plan_tasks_xlsx(plan: Plan, output) -> None:
             cells.append(cell)
         sheet.append(cells)
     workbook.save(output)
+
+
+def annex_template_xlsx(output) -> None:
+    """A blank annex for offices to fill: the header row, an example, and the registry's spellings."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from plans.models import Agency, AgencyGroup
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Phụ lục"
+    rows = [
+        ["ỦY BAN NHÂN DÂN", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        [f"TỈNH {settings.PORTAL_PROVINCE.upper()}", None, "Độc lập - Tự do - Hạnh phúc"],
+        [],
+        ["PHỤ LỤC"],
+        ["DANH MỤC NHIỆM VỤ THỰC HIỆN KẾ HOẠCH SỐ …/KH-UBND NGÀY …/…/…"],
+        [],
+        HEADERS[:7],
+        [f"({index})" for index in range(1, 8)],
+    ]
+    for row in rows:
+        sheet.append(row)
+    for column, width in zip("ABCDEFG", (6, 60, 28, 32, 18, 28, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    for cell in sheet[7]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append(["Nhóm nhiệm vụ: một dòng có số La Mã (I, II, …) ở cột STT và tên nhóm ở cột Nội dung, ví dụ:"])
+    guide.append(["I", "TUYÊN TRUYỀN, NÂNG CAO NHẬN THỨC"])
+    guide.append(["Nhiệm vụ: số thứ tự, nội dung, cơ quan chủ trì, cơ quan phối hợp, thời gian, sản phẩm, ví dụ:"])
+    guide.append([1, "Tuyên truyền, phổ biến Chỉ thị số 16/CT-TTg", "Sở TT&TT", "Các sở, ban, ngành tỉnh", "Quý IV/2018", "Tin, bài"])
+    guide.append([])
+    guide.append(["Thời gian thực hiện: ghi theo một trong các dạng sau"])
+    for example in (
+        "Thường xuyên",
+        "Hằng năm",
+        "Năm 2018",
+        "Quý IV/2018",
+        "Tháng 10/2017",
+        "6 tháng đầu năm 2018",
+        "2017 - 2020",
+        "Trước ngày 30/9/2018",
+        "30/9/2018",
+    ):
+        guide.append([example])
+    guide.append([])
+    guide.append(["Cơ quan: ghi tên chính thức, tên viết tắt hoặc mã; nhiều cơ quan cách nhau bởi dấu chấm phẩy hoặc xuống dòng"])
+    guide.append(["Mã", "Tên chính thức", "Cách viết khác"])
+    for entry in [*AgencyGroup.objects.order_by("name"), *Agency.objects.filter(is_active=True).order_by("name")]:
+        guide.append([entry.code, entry.name, "; ".join(entry.aliases)])
+    guide.column_dimensions["A"].width = 14
+    guide.column_dimensions["B"].width = 60
+    guide.column_dimensions["C"].width = 50
+    workbook.save(output)

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import Task
 from .timeframes import parse_timeframe
@@ -38,3 +39,11 @@ class InlineTaskForm(TaskForm):
             "position": forms.NumberInput(attrs={"style": "width: 4em"}),
             "timeframe": forms.TextInput(attrs={"size": 16}),
         }
+
+
+class AnnexUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Annex file (.xlsx)"),
+        help_text=_("The “Phụ lục: Danh mục nhiệm vụ” of the plan, saved as .xlsx. Nothing is written before you confirm."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+    )

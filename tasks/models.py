@@ -124,3 +124,46 @@ class TaskAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"
+
+
+class ImportJob(models.Model):
+    """One upload of a plan's annex: its preview (a dry run) and, once confirmed, its import.
+
+    The file is stored privately (never under a public URL). Progress while a job runs
+    lives in the cache (``tasks.importing.tracking``); the outcome is kept here.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", _("Checking the file")
+        PREVIEWED = "previewed", _("Ready to confirm")
+        REJECTED = "rejected", _("Rejected")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("plan"))
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey("plans.User", on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWING)
+    background = models.BooleanField(_("in the background"), default=False)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("annex import")
+        verbose_name_plural = _("annex imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} → {self.plan.symbol}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:plans_plan_import_job", args=[self.plan_id, self.pk])
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.preview.get("errors", [])

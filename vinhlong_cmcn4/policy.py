@@ -106,6 +106,10 @@ def _report_rule(prefix: str) -> Callable:
     return rule
 
 
+def _admin_rule(user, role, action) -> Q:
+    return EVERYTHING if role == Role.ADMIN else NOTHING
+
+
 def _user_rule(user, role, action) -> Q:
     if role == Role.ADMIN:
         return EVERYTHING
@@ -121,6 +125,7 @@ RULES: dict[str, Callable] = {
     "plans.user": _user_rule,
     "tasks.task": _task_rule(""),
     "tasks.taskassignment": _task_rule("task__"),
+    "tasks.importjob": _admin_rule,
     "reports.reportingperiod": _registry_rule,
     "reports.report": _report_rule(""),
     "reports.reportevent": _report_rule("report__"),

@@ -36,6 +36,7 @@ class AnnexSheet:
     title_lines: list[str]
     rows: Iterator[tuple[int, list]]  # (Excel row number, cell values) after the header
     workbook: object
+    estimated_rows: int = 0  # from the sheet's recorded dimension; 0 when it records none
 
     def close(self) -> None:
         self.workbook.close()
@@ -102,7 +103,8 @@ def open_annex(data: bytes) -> AnnexSheet:
             if number > HEADER_SEARCH_ROWS:
                 break
             if looks_like_header(values):
-                return AnnexSheet(sheet.title, number, values, title_lines, rows, workbook)
+                estimate = max((sheet.max_row or 0) - number, 0)
+                return AnnexSheet(sheet.title, number, values, title_lines, rows, workbook, estimate)
             title_lines.extend(str(value).strip() for value in values if value not in (None, "") and str(value).strip())
     workbook.close()
     raise _reject(

@@ -1,0 +1,110 @@
+"""Admin pages for a plan's annex: upload, preview, confirm, follow progress; template and export."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.models import Plan
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.uploads import xlsx_response_file
+
+from .exporting import annex_template_xlsx, plan_tasks_xlsx
+from .forms import AnnexUploadForm
+from .importing.tracking import import_job_confirm, import_job_create, import_progress
+from .models import ImportJob
+
+PREVIEWING_OR_IMPORTING = {ImportJob.State.PREVIEWING, ImportJob.State.IMPORTING}
+
+
+class AnnexAdminMixin:
+    """Adds the annex pages to the plan admin."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/nhap-excel/", wrap(self.annex_upload_view), name="plans_plan_import_annex"),
+            path("<int:pk>/nhap-excel/<int:job_pk>/", wrap(self.annex_job_view), name="plans_plan_import_job"),
+            path(
+                "<int:pk>/nhap-excel/<int:job_pk>/xac-nhan/", wrap(require_POST(self.annex_confirm_view)), name="plans_plan_import_confirm"
+            ),
+            path("<int:pk>/nhap-excel/<int:job_pk>/tien-do/", wrap(self.annex_progress_view), name="plans_plan_import_progress"),
+            path("<int:pk>/xuat-excel/", wrap(self.annex_export_view), name="plans_plan_export_annex"),
+            path("mau-phu-luc/", wrap(self.annex_template_view), name="plans_plan_annex_template"),
+            *super().get_urls(),
+        ]
+
+    def _plan(self, request, pk: int, action: str = policy.CHANGE) -> Plan:
+        plan = get_object_or_404(policy.restrict(Plan.objects.all(), request.user, policy.VIEW), pk=pk)
+        if not policy.can(request.user, action, plan):
+            raise PermissionDenied
+        return plan
+
+    def _job(self, plan: Plan, job_pk: int) -> ImportJob:
+        return get_object_or_404(ImportJob.objects.select_related("plan", "uploaded_by"), pk=job_pk, plan=plan)
+
+    def _context(self, request, plan: Plan, title: str, **extra) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "original": plan, "plan": plan, "title": title, **extra}
+
+    def annex_upload_view(self, request, pk: int):
+        plan = self._plan(request, pk)
+        form = AnnexUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = import_job_create(plan=plan, upload=form.cleaned_data["file"], by=request.user)
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                return HttpResponseRedirect(reverse("admin:plans_plan_import_job", args=[plan.pk, job.pk]))
+        jobs = plan.import_jobs.select_related("uploaded_by")[:10]
+        context = self._context(request, plan, _("Import tasks from Excel"), form=form, jobs=jobs)
+        return TemplateResponse(request, "admin/tasks/annex_upload.html", context)
+
+    def annex_job_view(self, request, pk: int, job_pk: int):
+        plan = self._plan(request, pk)
+        job = self._job(plan, job_pk)
+        context = self._context(
+            request,
+            plan,
+            _("Import of %(name)s") % {"name": job.original_name},
+            job=job,
+            running=job.state in PREVIEWING_OR_IMPORTING,
+            progress=import_progress(job),
+        )
+        return TemplateResponse(request, "admin/tasks/annex_job.html", context)
+
+    def annex_confirm_view(self, request, pk: int, job_pk: int):
+        plan = self._plan(request, pk)
+        job = self._job(plan, job_pk)
+        try:
+            job = import_job_confirm(job=job, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if job.state == ImportJob.State.DONE:
+                result = job.result
+                messages.success(
+                    request,
+                    _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                    % {"created": result["created"], "updated": result["updated"], "unchanged": result["unchanged"]},
+                )
+        return HttpResponseRedirect(reverse("admin:plans_plan_import_job", args=[plan.pk, job.pk]))
+
+    def annex_progress_view(self, request, pk: int, job_pk: int):
+        plan = self._plan(request, pk)
+        job = self._job(plan, job_pk)
+        return JsonResponse({"state": job.state, "running": job.state in PREVIEWING_OR_IMPORTING, **import_progress(job)})
+
+    def annex_export_view(self, request, pk: int):
+        plan = self._plan(request, pk, policy.VIEW)
+        name = f"phu-luc-{plan.symbol.replace('/', '-')}.xlsx"
+        return FileResponse(xlsx_response_file(lambda out: plan_tasks_xlsx(plan, out)), as_attachment=True, filename=name)
+
+    def annex_template_view(self, request):
+        if not policy.can_use_admin(request.user):
+            raise PermissionDenied
+        return FileResponse(xlsx_response_file(annex_template_xlsx), as_attachment=True, filename="mau-phu-luc-nhiem-vu.xlsx")
