@@ -3,6 +3,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanAdmin as BasePlanAdmin
@@ -14,6 +15,7 @@ from .admin_import import AnnexAdminMixin
 from .choices import TaskStatus
 from .forms import InlineTaskForm, TaskForm
 from .models import ImportJob, Task, TaskAssignment
+from .resources import TaskResource
 
 
 class TaskAssignmentInline(admin.TabularInline):
@@ -62,8 +64,9 @@ class PlanAdmin(AnnexAdminMixin, BasePlanAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(PortalModelAdmin, SimpleHistoryAdmin):
+class TaskAdmin(ExportActionMixin, PortalModelAdmin, SimpleHistoryAdmin):
     form = TaskForm
+    resource_classes = [TaskResource]
     list_display = ["number", "short_title", "plan", "section", "timeframe", "due_date", "status_display", "progress"]
     list_filter = ["plan", "recurrence", "assignments__agency"]
     list_select_related = ["plan", "section"]

@@ -10,6 +10,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -72,6 +73,11 @@ def parse_timeframe(value: object, *, plan_start: datetime.date) -> Timeframe:
         value = value.date()
     if isinstance(value, datetime.date):
         return Timeframe(value.strftime("%d/%m/%Y"), min(plan_start, value), value)
+    return _parse_text("" if value is None else str(value), plan_start)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(value: str, plan_start: datetime.date) -> Timeframe:
     text = clean_text(value)
     if not text:
         raise ValidationError(_("The timeframe is empty: write e.g. “Quý IV/2018”, “Thường xuyên” or “30/9/2018”."), code="timeframe_empty")

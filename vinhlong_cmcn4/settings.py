@@ -192,9 +192,16 @@ REST_FRAMEWORK = {
 }
 
 # Excel exports: formulas in user text must never run (see vinhlong_cmcn4/spreadsheets.py).
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Our resources neutralise formulas themselves (vinhlong_cmcn4.spreadsheets): the stock option only strips "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Excel annex imports (tasks.importing).
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "300"))
 
 # The portal's own settings.
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng theo dõi thực hiện kế hoạch")

@@ -21,3 +21,16 @@ def restore(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
+
+
+def safe_resource(resource_class):
+    """A django-import-export Resource whose exported text cells are neutralised."""
+
+    class SafeResource(resource_class):
+        def export_field(self, field, instance, **kwargs):
+            return neutralise(super().export_field(field, instance, **kwargs))
+
+        class Meta:
+            abstract = True
+
+    return SafeResource

@@ -10,25 +10,34 @@ through :func:`clean_text` or :func:`search_key`.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-_LETTER_AFTER = r"(?![^\W\d_])"  # not followed by a letter: the syllable ends here
-# "oá" → "óa", "oẹ" → "ọe", "uý" → "úy", except after "q" where "u" is part of the consonant.
-_OLD_STYLE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONE_MARKS}]){_LETTER_AFTER}|(?<![qQ])([uU])([yY])([{_TONE_MARKS}]){_LETTER_AFTER}")
+
+
+def _old_style_table() -> dict[str, str]:
+    """Old-style pairs in NFC ("oá", "uỷ", …) and their new-style spelling ("óa", "ủy")."""
+    table = {}
+    for first, seconds in (("o", "ae"), ("O", "AE"), ("o", "AE"), ("O", "ae"), ("u", "y"), ("U", "Y"), ("u", "Y"), ("U", "y")):
+        for second in seconds:
+            for mark in _TONE_MARKS:
+                old = unicodedata.normalize("NFC", first + second + mark)
+                new = unicodedata.normalize("NFC", first + mark + second)
+                table[old] = new
+    return table
+
+
+_NEW_STYLE = _old_style_table()
+# An old-style pair that ends its syllable (no letter follows), not after "q" where "u" belongs to the consonant.
+_OLD_STYLE = re.compile("(?<![qQ])(" + "|".join(sorted(_NEW_STYLE, key=len, reverse=True)) + ")(?![^\\W\\d_])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _ALL_WHITESPACE = re.compile(r"\s+")
 
 
-def _move_tone(match: re.Match[str]) -> str:
-    if match.group(1):
-        return match.group(1) + match.group(3) + match.group(2)
-    return match.group(4) + match.group(6) + match.group(5)
-
-
 def normalise_tones(text: str) -> str:
     """Return NFC text with tone marks placed in the new style ("hoá" → "hóa")."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", _OLD_STYLE.sub(_move_tone, decomposed))
+    text = unicodedata.normalize("NFC", text)
+    return _OLD_STYLE.sub(lambda match: _NEW_STYLE[match.group(1)], text)
 
 
 def clean_text(value: object, *, keep_lines: bool = False) -> str:
@@ -46,16 +55,33 @@ def clean_text(value: object, *, keep_lines: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _accent_table() -> dict[int, str]:
+    """Every accented Latin letter (Vietnamese included) → its base letter; "đ" → "d"."""
+    table = {}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        base = "".join(ch for ch in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(ch))
+        if base != chr(code) and base:
+            table[code] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D"})
+    table.update(dict.fromkeys(range(0x0300, 0x0370), None))  # stray combining marks
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+@lru_cache(maxsize=65536)
+def _search_key(text: str) -> str:
+    return clean_text(text).translate(_ACCENTS).casefold()
+
+
 def search_key(value: object) -> str:
     """Return the accent-free, lower-case key used to compare and search text.
 
     "Chuyển đổi số" and "CHUYEN DOI SO" have the same key, "chuyen doi so"; so do
     "Ủy ban" and "Uỷ ban". "đ" becomes "d", as people type it without diacritics.
     """
-    text = unicodedata.normalize("NFD", clean_text(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return text.casefold()
+    return _search_key(value if isinstance(value, str) else ("" if value is None else str(value)))
 
 
 def search_keys(*values: object) -> str:

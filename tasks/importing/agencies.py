@@ -37,6 +37,7 @@ class AgencyMatcher:
             for spelling in (agency.code, agency.name, *agency.aliases):
                 self.entries.setdefault(agency_key(spelling), target)
         self.names = {key: self._display(entry) for key, entry in self.entries.items()}
+        self._parsed: dict[str, tuple[list, list[str]]] = {}
 
     @staticmethod
     def _display(entry) -> str:
@@ -51,6 +52,12 @@ class AgencyMatcher:
 
     def parse(self, cell: object) -> tuple[list[Agency | AgencyGroup], list[str]]:
         """Split a cell into agencies and groups; return them and the messages for unknown names."""
+        key = "" if cell is None else str(cell)
+        if key not in self._parsed:  # annexes repeat the same few cells thousands of times
+            self._parsed[key] = self._parse(cell)
+        return self._parsed[key]
+
+    def _parse(self, cell: object) -> tuple[list[Agency | AgencyGroup], list[str]]:
         text = clean_text(cell, keep_lines=True)
         if not text:
             return [], []

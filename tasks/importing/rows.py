@@ -91,8 +91,9 @@ class RowReader:
         title = clean_text(self.cell(values, TITLE), keep_lines=True)
         others = [self.cell(values, column) for column in (LEAD, COOPERATING, TIMEFRAME, PRODUCT)]
         has_details = any(value not in (None, "") and str(value).strip() for value in others)
-        first = next(clean_text(value) for value in values if value not in (None, "") and str(value).strip())
-        if not has_details and (_FOOTER.match(search_key(first)) or not number):
+        if not has_details and (
+            not number or _FOOTER.match(search_key(next(value for value in values if value not in (None, "") and str(value).strip())))
+        ):
             self.ended = bool(self.result.tasks)  # notes below the table end it
             return
         if not number:

@@ -75,7 +75,9 @@ def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> 
         sheet.close()
 
 
-def annex_import(*, plan: Plan, upload, dry_run: bool = False, progress: Progress | None = None, preview_rows: int = 20) -> ImportOutcome:
+def annex_import(
+    *, plan: Plan, upload, dry_run: bool = False, progress: Progress | None = None, preview_rows: int = 20, by=None
+) -> ImportOutcome:
     """Import a plan's task annex. Any error rejects the whole file and writes nothing."""
     outcome = ImportOutcome(dry_run=dry_run)
     try:

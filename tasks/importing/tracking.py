@@ -112,7 +112,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     """Import the stored file for real; all rows or none."""
     with job.file.open("rb") as handle:
         data = handle.read()
-    outcome = annex_import(plan=job.plan, upload=io.BytesIO(data), progress=_reporter(job.pk))
+    outcome = annex_import(plan=job.plan, upload=io.BytesIO(data), progress=_reporter(job.pk), by=job.uploaded_by)
     job.result = _outcome_dict(outcome)
     job.state = ImportJob.State.DONE if outcome.ok else ImportJob.State.REJECTED
     job.finished_at = timezone.now()

@@ -1,0 +1,51 @@
+"""An administrator imports an annex in the admin, in headless Chromium."""
+
+from pathlib import Path
+
+import pytest
+
+from plans.services import agency_registry_load
+from plans.tests.factories import PlanFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "test-artifacts"
+SAMPLE = ROOT / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.base_url = live_server.url
+        yield page
+        browser.close()
+
+
+def test_admin_uploads_an_annex_previews_it_and_confirms(page, sysadmin):
+    agency_registry_load()
+    plan = PlanFactory(symbol="1091/KH-UBND")
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", "sysadmin")
+    page.fill("#id_password", "Mật-khẩu-thử-2026")
+    page.click("input[type=submit]")
+    page.goto(f"{page.base_url}/admin/plans/plan/{plan.pk}/change/")
+    page.click("text=Nhập từ Excel")
+    page.screenshot(path=ARTIFACTS / "admin-import-upload.png", full_page=True)
+    page.set_input_files("input[type=file]", str(SAMPLE))
+    page.click("input[value='Kiểm tra tệp']")
+    assert page.get_by_text("Chờ xác nhận").is_visible()
+    assert "Tuyên truyền, phổ biến Chỉ thị số 16/CT-TTg" in page.content()
+    page.screenshot(path=ARTIFACTS / "admin-import-preview.png", full_page=True)
+    page.click("input[value='Xác nhận nhập']")
+    assert page.get_by_text("Đã nhập: thêm mới 7").is_visible()
+    page.screenshot(path=ARTIFACTS / "admin-import-done.png", full_page=True)
+    assert plan.tasks.count() == 7
