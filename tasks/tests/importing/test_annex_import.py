@@ -195,3 +195,20 @@ def test_a_dry_run_reports_what_would_change_and_writes_nothing(plan):
     outcome = annex_import(plan=plan, upload=SAMPLE, dry_run=True)
     assert outcome.summary.created == 7
     assert not Task.objects.exists() and not plan.sections.exists()
+
+
+def test_arabic_section_numbers_with_dotted_task_numbers(plan):
+    rows = [
+        ["1.", "Tuyên truyền, nâng cao nhận thức"],
+        ["1.1", "Tổ chức hội nghị", "Sở TT&TT", None, "Quý IV/2018"],
+        ["1.2", "Đăng tải tin bài", "Sở TT&TT", None, "Thường xuyên"],
+        ["2.", "Ứng dụng công nghệ thông tin"],
+        ["2.1", "Xây dựng cổng dữ liệu", "Sở TT&TT", None, "2019 - 2020"],
+    ]
+    outcome = annex_import(plan=plan, upload=build(rows))
+    assert outcome.ok, outcome.errors
+    assert list(plan.sections.values_list("number", "title")) == [
+        ("1", "Tuyên truyền, nâng cao nhận thức"),
+        ("2", "Ứng dụng công nghệ thông tin"),
+    ]
+    assert list(plan.tasks.order_by("position").values_list("number", "section__number")) == [("1.1", "1"), ("1.2", "1"), ("2.1", "2")]
