@@ -142,3 +142,31 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    from django.utils.crypto import get_random_string
+
+    return f"attachments/{instance.report_id}/{get_random_string(32)}"  # never the uploaded name: it is kept apart
+
+
+class Attachment(models.Model):
+    """Evidence attached to a report: stored privately under a random name, served only to those who may see the report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report"))
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -177,3 +177,45 @@ def periods_between(kind: str, start: datetime.date, end: datetime.date, *, dead
             periods.append(period)
         day = period.last_day + datetime.timedelta(days=1)
     return periods
+
+
+def period_due(day: datetime.date, kind: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
+    """The period agencies report on at ``day``.
+
+    Between a period's cut-off and its sending deadline that is the period just closed;
+    otherwise it is the period whose window holds ``day``.
+    """
+    if kind == PeriodKind.NINE_MONTHS:
+        # Until its window opens again on 15/12, the nine-month report due is the one that closed on 14/9.
+        year = day.year + 1 if (day.month, day.day) >= (12, CUTOFF_DAY + 1) else day.year
+        this_year = period_of(kind, year, deadline_day=deadline_day)
+        return (
+            this_year
+            if day >= this_year.first_day and (day <= this_year.last_day)
+            else period_of(kind, day.year, deadline_day=deadline_day)
+        )
+    current = period_containing(day, kind, deadline_day=deadline_day)
+    previous = period_containing(current.first_day - datetime.timedelta(days=1), kind, deadline_day=deadline_day)
+    if previous.last_day < day <= previous.deadline:
+        return previous
+    return current
+
+
+def recent_periods(
+    kind: str, start: datetime.date, day: datetime.date, *, deadline_day: int = DEFAULT_DEADLINE_DAY, limit: int = 8
+) -> list[Period]:
+    """The periods of ``kind`` a plan started on ``start`` has had up to the one due at ``day``, newest first."""
+    due = period_due(day, kind, deadline_day=deadline_day)
+    periods = [p for p in periods_between(kind, start, due.last_day, deadline_day=deadline_day) if p.last_day <= due.last_day]
+    return list(reversed(periods))[:limit]
+
+
+KIND_ORDER = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.NINE_MONTHS, PeriodKind.YEAR]
+
+
+def main_kind(kinds: list[str]) -> str:
+    """The most frequent of a plan's reporting periods: the one agencies report on routinely."""
+    for kind in KIND_ORDER:
+        if kind in kinds:
+            return kind
+    return PeriodKind.QUARTER

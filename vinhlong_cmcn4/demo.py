@@ -30,7 +30,7 @@ from . import demo_content as content
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
-REPORTING_KINDS = [PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.YEAR]
+REPORTING_KINDS = [PeriodKind.HALF_YEAR, PeriodKind.YEAR]
 # How each task of the department plan went: (final progress, completion date or None).
 OUTCOMES = {
     "1": (None, None),
@@ -220,18 +220,21 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     )
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
-    report_transition(report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
+    report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
     if is_current:
         return  # awaiting the coordinator
     if (task.pk + step) % 7 == 0:
         report_transition(
+            notify=False,
             report=report,
             action=WorkflowAction.RETURN,
             by=users["coordinator"],
             comment="Đề nghị bổ sung số liệu cụ thể về kết quả đạt được.",
             at=_at(submit_day + datetime.timedelta(days=2), 9, now),
         )
-        report_transition(report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now))
+        report_transition(
+            notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now)
+        )
     accepted = report_transition(
         report=report, action=WorkflowAction.ACCEPT, by=users["coordinator"], at=_at(submit_day + datetime.timedelta(days=6), 10, now)
     )

@@ -98,7 +98,19 @@ def _section_rule(user, role, action) -> Q:
 def _report_rule(prefix: str) -> Callable:
     def rule(user, role, action) -> Q:
         if role in AGENCY_ROLES:
-            return Q(**{f"{prefix}agency": user.agency_id})
+            own = Q(**{f"{prefix}agency": user.agency_id})
+            if action != VIEW:
+                return own
+            # The lead agency sees the contributions its cooperating agencies have sent.
+            contributions = Q(
+                **{
+                    f"{prefix}role": "cooperating",
+                    f"{prefix}state__in": ["submitted", "accepted"],
+                    f"{prefix}task__assignments__agency": user.agency_id,
+                    f"{prefix}task__assignments__role": "lead",
+                }
+            )
+            return own | contributions
         if role == Role.ADMIN or (role in PROVINCE_ROLES and action == VIEW):
             return EVERYTHING
         return NOTHING

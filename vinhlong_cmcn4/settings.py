@@ -203,6 +203,15 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTE
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "300"))
 
+# Evidence attached to reports (reports.attachments): size per file, and the cap on any uploaded file.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+UPLOAD_MAX_BYTES = max(ATTACHMENT_MAX_BYTES, IMPORT_MAX_FILE_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "vinhlong_cmcn4.uploads.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # The portal's own settings.
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng theo dõi thực hiện kế hoạch")
 PORTAL_OWNER = os.environ.get("PORTAL_OWNER", "Ủy ban nhân dân tỉnh Vĩnh Long")

@@ -102,3 +102,27 @@ def test_period_labels_are_vietnamese():
     assert period_of(PeriodKind.QUARTER, 2018, 4).label == "Quý IV/2018"
     assert period_of(PeriodKind.HALF_YEAR, 2018, 1).label == "6 tháng đầu năm 2018"
     assert period_of(PeriodKind.MONTH, 2018, 3).label == "Tháng 3/2018"
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "code"),
+    [
+        (D(2018, 12, 10), PeriodKind.QUARTER, "2018-Q4"),  # inside the window
+        (D(2018, 12, 17), PeriodKind.QUARTER, "2018-Q4"),  # after the cut-off, before the deadline (20/12)
+        (D(2018, 12, 21), PeriodKind.QUARTER, "2019-Q1"),  # after the deadline: the next period
+        (D(2018, 6, 18), PeriodKind.HALF_YEAR, "2018-H1"),
+        (D(2018, 10, 1), PeriodKind.NINE_MONTHS, "2018-9M"),
+        (D(2018, 12, 20), PeriodKind.NINE_MONTHS, "2019-9M"),
+    ],
+)
+def test_the_period_due_is_the_one_just_closed_until_its_deadline(day, kind, code):
+    from reports.periods import period_due
+
+    assert period_due(day, kind).code == code
+
+
+def test_recent_periods_are_listed_newest_first_up_to_the_one_due():
+    from reports.periods import recent_periods
+
+    codes = [p.code for p in recent_periods(PeriodKind.QUARTER, D(2018, 1, 1), D(2018, 12, 17))]
+    assert codes == ["2018-Q4", "2018-Q3", "2018-Q2", "2018-Q1"]

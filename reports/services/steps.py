@@ -12,10 +12,11 @@ from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
 
-from . import workflow
-from .choices import ReportState, WorkflowAction, WorkState
-from .models import Report, ReportEvent, ReportingPeriod
-from .periods import Period
+from .. import workflow
+from ..choices import ReportState, WorkflowAction, WorkState
+from ..models import Report, ReportEvent, ReportingPeriod
+from ..notifications import report_event_notify
+from ..periods import Period
 
 
 def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
@@ -43,7 +44,9 @@ def report_create(*, task: Task, agency: Agency, period: ReportingPeriod, by: Us
 
 
 @transaction.atomic
-def report_transition(*, report: Report, action: str, by: User, comment: str = "", at: datetime.datetime | None = None) -> Report:
+def report_transition(
+    *, report: Report, action: str, by: User, comment: str = "", at: datetime.datetime | None = None, notify: bool = True
+) -> Report:
     """Move a report one step along its workflow and record who, when and why.
 
     The report row is locked, so two clicks cannot take the same step twice.
@@ -73,9 +76,11 @@ def report_transition(*, report: Report, action: str, by: User, comment: str = "
     if step.target == ReportState.ACCEPTED:
         report.accepted_at = at
     report.save()
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
     )
+    if notify:
+        transaction.on_commit(lambda: report_event_notify(event.pk))
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
     return report

@@ -1,0 +1,51 @@
+"""E-mail notices of workflow steps, sent after the step is committed."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from plans.choices import Role
+from plans.models import User
+from vinhlong_cmcn4.policy import ROLE_GROUPS
+
+from .choices import WorkflowAction
+from .models import ReportEvent
+
+logger = logging.getLogger(__name__)
+
+
+def recipients(event: ReportEvent) -> list[User]:
+    """Who needs to act or know after a step."""
+    report = event.report
+    users = User.objects.filter(is_active=True).exclude(email="").exclude(pk=event.actor_id)
+    if event.action == WorkflowAction.SEND_FOR_APPROVAL:
+        return list(users.filter(agency=report.agency, groups__name=ROLE_GROUPS[Role.HEAD]))
+    if event.action == WorkflowAction.SUBMIT:
+        coordinators = users.filter(groups__name=ROLE_GROUPS[Role.COORDINATOR])
+        if report.task.plan.coordinator_id:
+            coordinators = coordinators.filter(Q(agency=report.task.plan.coordinator_id) | Q(agency__isnull=True))
+        return list(coordinators)
+    if event.action in {WorkflowAction.SEND_BACK, WorkflowAction.RETURN, WorkflowAction.ACCEPT}:
+        return list(users.filter(Q(pk=report.created_by_id) | Q(agency=report.agency, groups__name=ROLE_GROUPS[Role.HEAD])).distinct())
+    return []
+
+
+def report_event_notify(event_id: int, base_url: str = "") -> int:
+    """Send the notice of one workflow step; failures are logged, never raised into the request."""
+    event = ReportEvent.objects.select_related("report__task__plan", "report__agency", "report__period", "actor").get(pk=event_id)
+    people = recipients(event)
+    if not people:
+        return 0
+    context = {"event": event, "report": event.report, "url": base_url + reverse("reports:report_detail", args=[event.report_id])}
+    subject = render_to_string("emails/report_event_subject.txt", context).strip()
+    body = render_to_string("emails/report_event.txt", context)
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]) for person in people]
+    try:
+        return send_mass_mail(messages, fail_silently=False)
+    except Exception:  # a mail server outage must not undo the step
+        logger.exception("could not send the notice of report event %s", event_id)
+        return 0

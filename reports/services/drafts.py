@@ -1,0 +1,111 @@
+"""Writing a report's content and evidence, with optimistic locking."""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import Agency, User
+from tasks.models import Task, TaskAssignment
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.text import clean_text
+from vinhlong_cmcn4.uploads import detect_type
+
+from .. import workflow
+from ..choices import WorkflowAction
+from ..models import Attachment, Report, ReportEvent, ReportingPeriod
+
+CONTENT_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
+
+
+class ReportConflict(Exception):
+    """Someone saved the report after this form was opened: the form's text must be shown back, not lost."""
+
+    def __init__(self, current: Report):
+        super().__init__(_("Someone else saved this report while you were editing it."))
+        self.current = current
+
+
+def _check_author(by: User, agency: Agency) -> None:
+    if policy.role_of(by) not in policy.AGENCY_ROLES or by.agency_id != agency.pk:
+        raise PermissionDenied(_("Only the agency's own staff write its reports."))
+
+
+def _same_content(report: Report, data: dict) -> bool:
+    return all(getattr(report, name) == data.get(name) for name in CONTENT_FIELDS)
+
+
+@transaction.atomic
+def report_save(*, task: Task, agency: Agency, period: ReportingPeriod, by: User, data: dict, version: int | None, files=()) -> Report:
+    """Create the agency's report on a task for a period, or update its draft.
+
+    ``version`` is the version the form was opened at (None for a new report). A stale
+    version raises :class:`ReportConflict`, unless the form says exactly what is stored
+    already (a double-clicked save), which is simply the same save.
+    """
+    _check_author(by, agency)
+    data = {name: data.get(name) for name in CONTENT_FIELDS}
+    for name in ("results", "difficulties", "proposals"):
+        data[name] = clean_text(data[name] or "", keep_lines=True)
+    assignment = TaskAssignment.objects.filter(task=task, agency=agency).first()
+    if assignment is None:
+        raise PermissionDenied(_("%(agency)s is not assigned to this task.") % {"agency": agency})
+    report = Report.objects.select_for_update().filter(task=task, agency=agency, period=period).first()
+    if report is None:
+        report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **data)
+        report.full_clean()
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # the same form sent twice at once: the other request created it
+            report = Report.objects.select_for_update().get(task=task, agency=agency, period=period)
+            if not _same_content(report, data):
+                raise ReportConflict(report) from None
+        else:
+            ReportEvent.objects.create(report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=timezone.now())
+    elif version != report.version:
+        if not _same_content(report, data):
+            raise ReportConflict(report)
+    else:
+        if not workflow.is_editable(report.state):
+            raise ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
+        for name, value in data.items():
+            setattr(report, name, value)
+        report.full_clean()
+        report.version += 1
+        report.save()
+    for upload in files:
+        attachment_add(report=report, upload=upload, by=by)
+    return report
+
+
+def attachment_add(*, report: Report, upload, by: User) -> Attachment:
+    """Attach evidence: its type is read from its content, its size is capped, its name never reaches the disk."""
+    _check_author(by, report.agency)
+    if not workflow.is_editable(report.state):
+        raise ValidationError(_("Evidence can only be added while the report is a draft or returned."))
+    name = os.path.basename(clean_text(upload.name))[:200] or "tep"
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+        )
+    detected = detect_type(upload)
+    if detected is None:
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": name}
+        )
+    return Attachment.objects.create(
+        report=report, file=upload, original_name=name, content_type=detected[1], size=upload.size, uploaded_by=by
+    )
+
+
+def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    _check_author(by, attachment.report.agency)
+    if not workflow.is_editable(attachment.report.state):
+        raise ValidationError(_("Evidence can only be removed while the report is a draft or returned."))
+    attachment.file.delete(save=False)
+    attachment.delete()
