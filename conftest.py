@@ -119,3 +119,40 @@ def celery_eager():
 def private_media(settings, tmp_path):
     """Uploads of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.fixture
+def browser(live_server, monkeypatch):
+    """Headless Debian Chromium driven by Playwright; screenshots go to test-artifacts/."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=BROWSER,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--lang=vi",
+            ],
+        )
+        chromium.base_url = live_server.url
+        yield chromium
+        chromium.close()
+
+
+def sign_in(browser, username: str, password: str = "Mật-khẩu-thử-2026", width: int = 1366):
+    """A new browser page signed in as ``username``."""
+    page = browser.new_page(viewport={"width": width, "height": 768}, locale="vi-VN")
+    page.goto(browser.base_url + "/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    return page

@@ -16,7 +16,7 @@ from plans.choices import PlanState
 from plans.models import Agency, AgencyGroup, Directive, Plan, Section, User
 from plans.services import agency_registry_load, roles_setup
 from reports.choices import PeriodKind, ReportState, WorkflowAction, WorkState
-from reports.models import Report
+from reports.models import Report, ReportEvent
 from reports.periods import periods_between
 from reports.services import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh
 from tasks.choices import AssignmentRole, Recurrence
@@ -212,7 +212,9 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
         difficulties="Kinh phí thực hiện còn hạn chế; nguồn nhân lực chuyên trách công nghệ thông tin còn thiếu." if step % 2 else "",
         proposals="Đề nghị UBND tỉnh bố trí kinh phí thực hiện trong năm tiếp theo." if step % 3 == 0 else "",
     )
-    Report.objects.filter(pk=report.pk).update(created_at=_at(deadline - datetime.timedelta(days=8), 9, now))
+    created = _at(deadline - datetime.timedelta(days=8), 9, now)
+    Report.objects.filter(pk=report.pk).update(created_at=created)
+    ReportEvent.objects.filter(report=report, action=WorkflowAction.CREATE).update(at=created)
     if is_current and (agency.pk + task.pk) % 3 == 1:
         return  # still a draft
     report_transition(

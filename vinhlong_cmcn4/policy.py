@@ -144,7 +144,7 @@ RULES: dict[str, Callable] = {
 }
 
 # Models whose rule crosses a to-many relation (plan → tasks → assignments).
-FANS_OUT = frozenset({"plans.plan", "plans.section"})
+FANS_OUT = frozenset({"plans.plan", "plans.section", "reports.report", "reports.reportevent"})
 
 
 def scope(model: type[Model], user, action: str = VIEW) -> Q:

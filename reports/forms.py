@@ -1,0 +1,122 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Agency, Plan
+
+from .choices import ReportState
+from .models import Report
+from .selectors import NOT_REPORTED
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so templates can render fields plainly."""
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+                continue
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.png,.jpg,.jpeg,.gif,.webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(BootstrapMixin, forms.ModelForm):
+    """What an agency reports on a task for a period; ``version`` guards against lost updates."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"), min_value=0, max_value=100, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    completed_on = forms.DateField(
+        label=_("Completed on"), required=False, widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+    )
+    attachments = MultipleFileField(
+        label=_("Attach evidence"), required=False, help_text=_("PDF, Word, Excel or images; several files at once.")
+    )
+
+    class Meta:
+        model = Report
+        fields = ["progress", "work_state", "completed_on", "results", "difficulties", "proposals"]
+        widgets = {
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "difficulties": forms.Textarea(attrs={"rows": 3}),
+            "proposals": forms.Textarea(attrs={"rows": 3}),
+            "work_state": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.style()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_attachments(self):
+        too_large = getattr(self.request, "uploads_too_large", [])
+        if too_large:
+            from django.conf import settings
+            from django.template.defaultfilters import filesizeformat
+
+            raise forms.ValidationError(
+                _("These files are larger than %(limit)s and were not received: %(names)s")
+                % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)}
+            )
+        return self.cleaned_data["attachments"]
+
+
+class AgencyTaskFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Search tasks, with or without diacritics")})
+    )
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("All plans"))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    report_state = forms.ChoiceField(label=_("This period's report"), required=False)
+
+    def __init__(self, *args, plans=None, **kwargs):
+        from tasks.choices import TaskStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+        self.fields["status"].choices = [("", _("All statuses")), *TaskStatus.choices]
+        self.fields["report_state"].choices = [("", _("All")), (NOT_REPORTED, _("Not reported")), *ReportState.choices]
+        self.style()
+
+
+class InboxFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), required=False, empty_label=_("All plans"))
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False, empty_label=_("All agencies")
+    )
+    late = forms.ChoiceField(label=_("Sent"), required=False, choices=[("", _("On time or late")), ("1", _("Late")), ("0", _("On time"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()

@@ -1,0 +1,145 @@
+"""Reads of the reports app that encode rules: what an agency must report now, the coordinator's inbox."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from plans.models import Plan, User
+from tasks.models import Task, TaskAssignment
+from tasks.status import status_expression
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.search import search_filter
+
+from .choices import ReportState
+from .models import Report, ReportingPeriod
+from .periods import Period, main_kind, period_due
+
+NOT_REPORTED = "none"
+
+
+@dataclass(frozen=True)
+class DuePeriod:
+    """The period a plan's agencies report on now, and its stored row if any report names it."""
+
+    plan: Plan
+    period: Period
+    row: ReportingPeriod | None
+
+    @property
+    def days_left(self) -> int:
+        return (self.period.deadline - timezone.localdate()).days
+
+
+def due_periods(plans, today: datetime.date | None = None) -> dict[int, DuePeriod]:
+    """For each plan, the period due now under its reporting regime (Nghị định 09/2019)."""
+    today = today or timezone.localdate()
+    periods = {plan.pk: period_due(today, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day) for plan in plans}
+    keys = {(p.kind, p.year, p.number) for p in periods.values()}
+    condition = Q(pk__in=[])
+    for kind, year, number in keys:
+        condition |= Q(kind=kind, year=year, number=number)
+    rows = {(r.kind, r.year, r.number): r for r in ReportingPeriod.objects.filter(condition)} if keys else {}
+    return {
+        plan.pk: DuePeriod(plan, periods[plan.pk], rows.get((periods[plan.pk].kind, periods[plan.pk].year, periods[plan.pk].number)))
+        for plan in plans
+    }
+
+
+def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[QuerySet[Task], dict[int, DuePeriod]]:
+    """The tasks of the user's agency with status, role, and the state of this period's report.
+
+    Annotations: ``status_code``, ``my_role``, ``report_state`` (``"none"`` when not yet
+    reported) and ``report_id``. Returns the queryset and the due period of each plan.
+    """
+    today = today or timezone.localdate()
+    tasks = policy.restrict(Task.objects.all(), user).filter(assignments__agency=user.agency_id)
+    plans = list(Plan.objects.filter(pk__in=tasks.values("plan_id")))
+    due = due_periods(plans, today)
+    period_of_plan = Case(
+        *[When(plan_id=plan_id, then=Value(d.row.pk if d.row else 0)) for plan_id, d in due.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    report = Report.objects.filter(task=OuterRef("pk"), agency=user.agency_id, period_id=OuterRef("due_period_id"))
+    tasks = (
+        tasks.annotate(status_code=status_expression(today), due_period_id=period_of_plan)
+        .annotate(
+            report_state=Subquery(report.values("state")[:1]),
+            report_id=Subquery(report.values("pk")[:1]),
+            my_role=Subquery(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=user.agency_id).values("role")[:1]),
+        )
+        .select_related("plan", "section")
+        .prefetch_related(
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__name"))
+        )
+        .order_by("plan__issued_on", "plan_id", "section__position", "position", "id")
+    )
+    return tasks, due
+
+
+def filter_agency_tasks(
+    tasks: QuerySet[Task], *, plan: int | None = None, status: str = "", report_state: str = "", query: str = ""
+) -> QuerySet[Task]:
+    """Apply the list's filters; "none" as report state means not yet reported."""
+    if plan:
+        tasks = tasks.filter(plan_id=plan)
+    if status:
+        tasks = tasks.filter(status_code=status)
+    if report_state == NOT_REPORTED:
+        tasks = tasks.filter(report_state__isnull=True)
+    elif report_state:
+        tasks = tasks.filter(report_state=report_state)
+    if query:
+        tasks = search_filter(tasks, query)
+    return tasks
+
+
+def pending_approval(*, user: User) -> QuerySet[Report]:
+    """Reports of the head's agency waiting for approval."""
+    return (
+        policy.restrict(Report.objects.all(), user)
+        .filter(agency=user.agency_id, state=ReportState.PENDING)
+        .select_related("task__plan", "period", "created_by")
+        .order_by("updated_at")
+    )
+
+
+def inbox(
+    *, user: User, plan: int | None = None, agency: int | None = None, period: int | None = None, late: str = "", query: str = ""
+) -> QuerySet[Report]:
+    """Submitted reports waiting for the coordinator, oldest first."""
+    reports = policy.restrict(Report.objects.all(), user).filter(state=ReportState.SUBMITTED)
+    if plan:
+        reports = reports.filter(task__plan_id=plan)
+    if agency:
+        reports = reports.filter(agency_id=agency)
+    if period:
+        reports = reports.filter(period_id=period)
+    if late in {"1", "0"}:
+        reports = reports.filter(is_late=late == "1")
+    if query:
+        reports = reports.filter(task__in=search_filter(Task.objects.all(), query))
+    return reports.select_related("task__plan", "task__section", "agency", "period", "created_by").order_by("submitted_at", "id")
+
+
+def previous_report(*, task: Task, agency_id: int, before: datetime.date) -> Report | None:
+    """The agency's latest report on the task for an earlier period."""
+    return (
+        Report.objects.filter(task=task, agency_id=agency_id, period__last_day__lt=before)
+        .select_related("period")
+        .order_by("-period__last_day")
+        .first()
+    )
+
+
+def contributions(report: Report) -> QuerySet[Report]:
+    """What cooperating agencies sent on the same task and period."""
+    return (
+        Report.objects.filter(
+            task=report.task_id, period=report.period_id, role="cooperating", state__in=[ReportState.SUBMITTED, ReportState.ACCEPTED]
+        )
+        .exclude(pk=report.pk)
+        .select_related("agency")
+    )

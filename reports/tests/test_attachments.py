@@ -1,0 +1,76 @@
+"""Evidence: type read from content, size capped, stored under a random name, served as a download to the allowed."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.models import Attachment, Report
+
+from .conftest import report_data
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def post_with_files(client, world, *files):
+    return client.post(
+        reverse("reports:report_edit", args=[world.task.pk, world.period_code]), {**report_data(), "attachments": list(files)}
+    )
+
+
+def test_a_pdf_is_stored_privately_under_a_random_name_and_served_as_a_download(client, world, officer_a, officer_b, leader):
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile("Báo cáo quý.pdf", PDF, content_type="text/html"))
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "application/pdf"  # from the content, not what the browser claimed
+    assert "Báo cáo" not in attachment.file.name and not attachment.file.name.endswith(".pdf")
+    url = reverse("reports:attachment", args=[attachment.report_id, attachment.pk])
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    client.force_login(leader)
+    assert client.get(url).status_code == 200
+    client.force_login(officer_b)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_file_whose_content_is_not_an_allowed_type_is_refused_whatever_its_name(client, world, officer_a):
+    client.force_login(officer_a)
+    response = post_with_files(client, world, SimpleUploadedFile("bao-cao.pdf", b"<html><script>alert(1)</script></html>"))
+    assert "không phải PDF, Word, Excel hoặc ảnh" in response.content.decode()
+    assert not Attachment.objects.exists() and not Report.objects.exists()  # nothing half-written
+
+
+def test_files_over_the_attachment_limit_are_refused(client, world, officer_a, settings):
+    settings.ATTACHMENT_MAX_BYTES = 50
+    client.force_login(officer_a)
+    response = post_with_files(client, world, SimpleUploadedFile("lon.pdf", PDF))
+    assert "lớn hơn" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_uploads_over_the_hard_cap_are_not_even_received(client, world, officer_a, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    client.force_login(officer_a)
+    response = post_with_files(client, world, SimpleUploadedFile("rat-lon.pdf", PDF + b"0" * 5000))
+    assert "không được nhận" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_images_and_office_files_are_accepted(client, world, officer_a):
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + b"\0" * 40
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue()), SimpleUploadedFile("anh.png", png))
+    assert sorted(Attachment.objects.values_list("content_type", flat=True)) == [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "image/png",
+    ]

@@ -1,0 +1,70 @@
+"""The reporting workflow as people do it, in headless Chromium, with a screenshot of each page."""
+
+import pytest
+
+from conftest import ARTIFACTS, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"workflow-{name}.png", full_page=True)
+
+
+def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world, officer_a, head_a, coordinator, tmp_path):
+    evidence = tmp_path / "bien-ban-hoi-nghi.pdf"
+    evidence.write_bytes(PDF)
+
+    officer = sign_in(browser, "officer_a")
+    shot(officer, "01-officer-tasks")
+    officer.locator("tr", has_text="Tuyên truyền về chuyển đổi số").get_by_role("link", name="Báo cáo").click()
+    officer.fill("#id_progress", "40")
+    officer.fill("#id_results", "Đã tổ chức 3 hội nghị phổ biến Chỉ thị 16/CT-TTg")
+    officer.set_input_files("#id_attachments", str(evidence))
+    shot(officer, "02-officer-form")
+    officer.get_by_role("button", name="Lưu và trình lãnh đạo duyệt").click()
+    assert officer.get_by_text("Chờ duyệt").first.is_visible()
+    assert officer.get_by_role("link", name="bien-ban-hoi-nghi.pdf").is_visible()
+    shot(officer, "03-officer-sent")
+
+    head = sign_in(browser, "head_a")
+    head.get_by_role("link", name="28/KH-UBND · nhiệm vụ 1").click()
+    shot(head, "04-head-report")
+    head.get_by_role("button", name="Duyệt và gửi").click()
+    assert head.get_by_text("Đã gửi").first.is_visible()
+
+    coord = sign_in(browser, "coordinator")
+    shot(coord, "05-coordinator-inbox")
+    coord.get_by_role("link", name="28/KH-UBND · 1").click()
+    coord.fill("#comment-return", "Đề nghị bổ sung số liệu người tham dự")
+    coord.get_by_role("button", name="Cơ quan đầu mối trả lại").click()
+    assert coord.get_by_text("Bị trả lại").first.is_visible()
+    shot(coord, "06-coordinator-returned")
+
+    officer.goto(browser.base_url + "/don-vi/nhiem-vu/")
+    officer.locator("tr", has_text="Tuyên truyền về chuyển đổi số").get_by_role("link", name="Tiếp tục").click()
+    officer.fill("#id_progress", "60")
+    officer.fill("#id_results", "Đã tổ chức 3 hội nghị với 450 người tham dự")
+    officer.get_by_role("button", name="Lưu và trình lãnh đạo duyệt").click()
+    shot(officer, "07-officer-resent")
+
+    head.goto(browser.base_url + "/don-vi/nhiem-vu/")
+    head.get_by_role("link", name="28/KH-UBND · nhiệm vụ 1").click()
+    head.get_by_role("button", name="Duyệt và gửi").click()
+
+    coord.goto(browser.base_url + "/dau-moi/hop-thu/")
+    coord.locator("tr", has_text="Tuyên truyền về chuyển đổi số").locator("input[type=checkbox]").check()
+    coord.get_by_role("button", name="Tiếp nhận các báo cáo đã chọn").click()
+    assert coord.get_by_text("Đã tiếp nhận 1 báo cáo").is_visible()
+    shot(coord, "08-coordinator-accepted")
+
+    officer.goto(browser.base_url + "/don-vi/nhiem-vu/")
+    row = officer.locator("tr", has_text="Tuyên truyền về chuyển đổi số")
+    assert "60%" in row.inner_text() and "Đã tiếp nhận" in row.inner_text()
+    shot(officer, "09-officer-progress")
+
+    phone = sign_in(browser, "officer_a", width=390)
+    phone.goto(browser.base_url + "/don-vi/nhiem-vu/")
+    shot(phone, "10-officer-tasks-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400  # no sideways scrolling on a phone

@@ -1,0 +1,201 @@
+"""Agencies file reports in the browser; heads approve; the coordinator accepts or returns."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from reports.choices import ReportState, WorkflowAction
+from reports.models import Report, ReportEvent
+
+from .conftest import report_data
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(world, task=None):
+    return reverse("reports:report_edit", args=[(task or world.task).pk, world.period_code])
+
+
+def transition(client, report, action, **data):
+    return client.post(reverse("reports:report_transition", args=[report.pk, action]), data)
+
+
+def test_officer_sees_their_agencys_tasks_with_this_periods_report_state(client, world, officer_a):
+    client.force_login(officer_a)
+    page = client.get(reverse("reports:agency_tasks")).content.decode()
+    assert "Tuyên truyền về chuyển đổi số" in page and "Chưa báo cáo" in page
+    assert "Phát triển khoa học" not in page  # agency B's task
+    assert "hạn gửi báo cáo là ngày" in page
+
+
+def test_the_whole_workflow_from_draft_to_acceptance(client, world, officer_a, head_a, coordinator, django_capture_on_commit_callbacks):
+    coordinator.email = "daumoi@example.vn"
+    coordinator.save()
+    head_a.email = "lanhdao@example.vn"
+    head_a.save()
+    client.force_login(officer_a)
+    response = client.post(edit_url(world), report_data(send="1"))
+    report = Report.objects.get()
+    assert response.url == reverse("reports:report_detail", args=[report.pk])
+    assert report.state == ReportState.PENDING and report.created_by == officer_a
+
+    client.force_login(head_a)
+    assert "Báo cáo chờ lãnh đạo duyệt" in client.get(reverse("reports:agency_tasks")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(client, report, WorkflowAction.SUBMIT)
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.submitted_at
+    assert [m.to for m in mail.outbox] == [["daumoi@example.vn"]]
+
+    client.force_login(coordinator)
+    assert "Tuyên truyền về chuyển đổi số" in client.get(reverse("reports:inbox")).content.decode()
+    response = transition(client, report, WorkflowAction.RETURN, comment="")
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED  # a return needs a reason
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(client, report, WorkflowAction.RETURN, comment="Bổ sung số liệu")
+    report.refresh_from_db()
+    assert report.state == ReportState.RETURNED
+
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data(progress="60", version=str(report.version), send="1"))
+    client.force_login(head_a)
+    transition(client, Report.objects.get(), WorkflowAction.SUBMIT)
+    client.force_login(coordinator)
+    transition(client, report, WorkflowAction.ACCEPT)
+    report.refresh_from_db()
+    world.task.refresh_from_db()
+    assert report.state == ReportState.ACCEPTED and world.task.progress == 60
+    actions = list(report.events.values_list("action", flat=True))
+    assert actions == ["create", "send_for_approval", "submit", "return", "send_for_approval", "submit", "accept"]
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "Bổ sung số liệu" in page and "Đã tiếp nhận" in page
+
+
+def test_a_second_save_from_a_stale_form_is_refused_and_the_text_shown_back(client, world, officer_a, roles, agency_a):
+    from conftest import _user
+
+    colleague = _user(roles, "officer_a2", "officer", agency_a)
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    version = Report.objects.get().version
+    client.force_login(colleague)
+    client.post(edit_url(world), report_data(results="Bản của đồng nghiệp", version=str(version)))
+    client.force_login(officer_a)
+    response = client.post(edit_url(world), report_data(results="Bản của tôi, chưa lưu", version=str(version)))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Người khác đã lưu báo cáo này" in page
+    assert "Bản của tôi, chưa lưu" in page and "Bản của đồng nghiệp" in page
+    assert Report.objects.get().results == "Bản của đồng nghiệp"
+
+
+def test_a_double_clicked_save_creates_one_report_and_one_step(client, world, officer_a):
+    client.force_login(officer_a)
+    first = client.post(edit_url(world), report_data())
+    second = client.post(edit_url(world), report_data())
+    assert first.status_code == second.status_code == 302
+    assert Report.objects.count() == 1
+    assert ReportEvent.objects.filter(action=WorkflowAction.CREATE).count() == 1
+    report = Report.objects.get()
+    transition(client, report, WorkflowAction.SEND_FOR_APPROVAL)
+    transition(client, report, WorkflowAction.SEND_FOR_APPROVAL)
+    assert ReportEvent.objects.filter(action=WorkflowAction.SEND_FOR_APPROVAL).count() == 1
+
+
+def test_posting_extra_fields_cannot_change_agency_task_period_author_or_state(client, world, officer_a, officer_b, agency_b):
+    client.force_login(officer_a)
+    client.post(
+        edit_url(world),
+        report_data(agency=agency_b.pk, task=world.other_task.pk, state="accepted", created_by=officer_b.pk, period="1", is_late="on"),
+    )
+    report = Report.objects.get()
+    assert (report.agency.code, report.task, report.state, report.created_by, report.is_late) == (
+        "STTTT",
+        world.task,
+        ReportState.DRAFT,
+        officer_a,
+        False,
+    )
+
+
+def test_agencies_cannot_see_or_touch_each_others_reports(client, world, officer_a, officer_b):
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    report = Report.objects.get()
+    client.force_login(officer_b)
+    assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 404
+    assert transition(client, report, WorkflowAction.SEND_FOR_APPROVAL).status_code == 404
+    assert client.get(edit_url(world, world.other_task)).status_code == 200  # their own task
+    assert client.post(reverse("reports:report_edit", args=[world.task.pk, world.period_code]) + "x").status_code == 404
+
+
+def test_cooperating_agency_files_a_contribution_the_lead_agency_sees(client, world, officer_a, officer_b, head_b, agency_b):
+    client.force_login(officer_b)
+    client.post(edit_url(world), report_data(results="Đài đã phát 12 phóng sự"))
+    contribution = Report.objects.get(agency=agency_b)
+    assert contribution.role == "cooperating"
+    client.force_login(head_b)
+    transition(client, contribution, WorkflowAction.SUBMIT)
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    lead_report = Report.objects.get(role="lead")
+    assert "Đài đã phát 12 phóng sự" in client.get(reverse("reports:report_detail", args=[lead_report.pk])).content.decode()
+    assert client.get(reverse("reports:report_detail", args=[contribution.pk])).status_code == 200
+
+
+def test_leadership_reads_reports_but_changes_nothing(client, world, officer_a, leader):
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data(send="1"))
+    report = Report.objects.get()
+    client.force_login(leader)
+    assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 200
+    assert transition(client, report, WorkflowAction.SUBMIT).status_code == 403
+    assert client.post(edit_url(world), report_data()).status_code == 403
+
+
+def test_late_submissions_are_accepted_but_marked_late(world, officer_a, head_a):
+    import datetime
+
+    from reports.periods import parse_period_code
+    from reports.services import report_save, report_transition, reporting_period_get_or_create
+
+    period = reporting_period_get_or_create(period=parse_period_code("2019-H1"))
+    report = report_save(
+        task=world.task,
+        agency=officer_a.agency,
+        period=period,
+        by=officer_a,
+        data={"progress": 10, "work_state": "in_progress"},
+        version=None,
+    )
+    late = datetime.datetime(2019, 6, 25, 9, tzinfo=datetime.UTC)
+    report = report_transition(report=report, action=WorkflowAction.SUBMIT, by=head_a, at=late)
+    assert report.state == ReportState.SUBMITTED and report.is_late
+
+
+def test_coordinator_accepts_several_reports_at_once(client, world, officer_a, officer_b, head_a, head_b, coordinator):
+    for officer, head, task in ((officer_a, head_a, world.task), (officer_b, head_b, world.other_task)):
+        client.force_login(officer)
+        client.post(edit_url(world, task), report_data())
+        client.force_login(head)
+        transition(client, Report.objects.get(task=task, agency=officer.agency), WorkflowAction.SUBMIT)
+    client.force_login(coordinator)
+    ids = list(Report.objects.values_list("pk", flat=True))
+    response = client.post(reverse("reports:inbox_accept"), {"report": ids}, follow=True)
+    assert "Đã tiếp nhận 2 báo cáo" in response.content.decode()
+    assert set(Report.objects.values_list("state", flat=True)) == {ReportState.ACCEPTED}
+
+
+def test_lists_export_to_excel(client, world, officer_a, coordinator):
+    client.force_login(officer_a)
+    response = client.get(reverse("reports:agency_tasks"), {"format": "xlsx", "q": "chuyen doi so"})
+    assert response["Content-Disposition"].startswith("attachment")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[2][3] == "Tuyên truyền về chuyển đổi số" and len(rows) == 3
+    client.force_login(coordinator)
+    assert client.get(reverse("reports:inbox"), {"format": "xlsx"})["Content-Disposition"].startswith("attachment")

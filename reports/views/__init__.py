@@ -1,0 +1,15 @@
+from .agency import AgencyTaskListView, my_home
+from .inbox import InboxView, inbox_accept
+from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
+
+__all__ = [
+    "AgencyTaskListView",
+    "AttachmentDeleteView",
+    "AttachmentDownloadView",
+    "InboxView",
+    "ReportDetailView",
+    "ReportEditView",
+    "ReportTransitionView",
+    "inbox_accept",
+    "my_home",
+]

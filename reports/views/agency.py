@@ -1,0 +1,117 @@
+"""The agency's work list: "Nhiệm vụ của đơn vị"."""
+
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from plans.choices import Role
+from plans.models import Plan
+from tasks.choices import AssignmentRole, TaskStatus
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.spreadsheets import xlsx_response
+
+from ..choices import ReportState
+from ..forms import AgencyTaskFilterForm
+from ..selectors import NOT_REPORTED, agency_tasks, filter_agency_tasks, pending_approval
+from .access import RoleRequiredMixin
+
+
+def my_home(request):
+    """Where a user lands after signing in: their own work."""
+    role = policy.role_of(request.user)
+    if role in policy.AGENCY_ROLES:
+        return redirect("reports:agency_tasks")
+    if role == Role.COORDINATOR:
+        return redirect("reports:inbox")
+    if role == Role.ADMIN:
+        return redirect("admin:index")
+    return redirect("home")
+
+
+def report_state_label(code: str | None) -> str:
+    return str(ReportState(code).label) if code else _("Not reported")
+
+
+class AgencyTaskListView(RoleRequiredMixin, TemplateView):
+    """The tasks assigned to the user's agency, grouped by plan and section, with this period's report."""
+
+    roles = policy.AGENCY_ROLES
+    template_name = "reports/agency_tasks.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("format") == "xlsx":
+            return self.export(context)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        tasks, due = agency_tasks(user=user)
+        form = AgencyTaskFilterForm(self.request.GET or None, plans=Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on"))
+        filters = form.cleaned_data if form.is_valid() else {}
+        tasks = list(
+            filter_agency_tasks(
+                tasks,
+                plan=filters.get("plan").pk if filters.get("plan") else None,
+                status=filters.get("status", ""),
+                report_state=filters.get("report_state", ""),
+                query=filters.get("q", ""),
+            )
+        )
+        groups: dict = {}
+        for task in tasks:
+            task.due = due[task.plan_id]
+            task.report_state_label = report_state_label(task.report_state)
+            task.completed = task.status_code in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
+            task.needs_report = not task.completed and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
+            groups.setdefault(task.plan, {}).setdefault(task.section, []).append(task)
+        upcoming = sorted((d for d in due.values() if d.days_left >= 0), key=lambda d: d.period.deadline)
+        context.update(
+            form=form,
+            groups=groups,
+            total=len(tasks),
+            overdue=sum(1 for t in tasks if t.status_code == TaskStatus.OVERDUE),
+            not_reported=sum(1 for t in tasks if t.report_state is None and not t.completed),
+            deadline=upcoming[0] if upcoming else None,
+            pending=pending_approval(user=user) if policy.role_of(user) == Role.HEAD else [],
+            not_reported_code=NOT_REPORTED,
+            today=timezone.localdate(),
+        )
+        return context
+
+    def export(self, context):
+        headers = [
+            _("Plan"),
+            _("Section"),
+            _("No."),
+            _("Task"),
+            _("Role"),
+            _("Timeframe"),
+            _("Due date"),
+            _("Status"),
+            _("Progress (%)"),
+            _("Period"),
+            _("This period's report"),
+        ]
+        rows = (
+            [
+                plan.symbol,
+                section.number if section else "",
+                task.number,
+                task.title,
+                str(AssignmentRole(task.my_role).label),
+                task.timeframe,
+                task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
+                str(TaskStatus(task.status_code).label),
+                task.progress,
+                task.due.period.label,
+                task.report_state_label,
+            ]
+            for plan, sections in context["groups"].items()
+            for section, tasks in sections.items()
+            for task in tasks
+        )
+        agency = self.request.user.agency
+        return xlsx_response(f"nhiem-vu-{agency.code.lower()}.xlsx", _("Tasks of %(agency)s") % {"agency": agency.name}, headers, rows)

@@ -1,0 +1,213 @@
+"""One report: the form an agency fills, its page with timeline and history, its evidence."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+
+from plans.choices import Role
+from tasks.models import Task
+from vinhlong_cmcn4 import policy
+
+from .. import workflow
+from ..choices import WorkflowAction
+from ..forms import ReportForm, ReturnForm
+from ..models import Attachment, Report, ReportingPeriod
+from ..periods import main_kind, parse_period_code, period_due, recent_periods
+from ..selectors import contributions, previous_report
+from ..services import ReportConflict, attachment_remove, report_save, report_transition, reporting_period_get_or_create
+from .access import RoleRequiredMixin
+
+COPIED_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
+
+
+class ReportEditView(RoleRequiredMixin, View):
+    """Write the agency's report on a task for a period (Nghị định 09/2019), as a draft or to send on."""
+
+    roles = policy.AGENCY_ROLES
+    template_name = "reports/report_form.html"
+
+    def _objects(self, request, task_pk: int, period_code: str):
+        tasks = policy.restrict(Task.objects.select_related("plan", "section"), request.user).filter(
+            assignments__agency=request.user.agency_id
+        )
+        task = get_object_or_404(tasks, pk=task_pk)
+        plan = task.plan
+        try:
+            period = parse_period_code(period_code, deadline_day=plan.report_deadline_day)
+        except ValueError:
+            raise Http404 from None
+        kinds = plan.reporting_kinds or [main_kind(plan.reporting_kinds)]
+        if (
+            period.kind not in kinds
+            or period.last_day > period_due(timezone.localdate(), period.kind, deadline_day=plan.report_deadline_day).last_day
+        ):
+            raise Http404
+        row = ReportingPeriod.objects.filter(kind=period.kind, year=period.year, number=period.number).first()
+        report = Report.objects.filter(task=task, agency=request.user.agency_id, period=row).first() if row else None
+        return task, period, row, report
+
+    def _render(self, request, *, task, period, report, form, conflict=None):
+        previous = previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
+        choices = recent_periods(period.kind, task.start_date, timezone.localdate(), deadline_day=task.plan.report_deadline_day)
+        context = {
+            "task": task,
+            "period": period,
+            "report": report,
+            "form": form,
+            "previous": previous,
+            "conflict": conflict,
+            "period_choices": choices,
+            "send_label": _("Save and submit") if policy.role_of(request.user) == Role.HEAD else _("Save and send for approval"),
+        }
+        return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
+
+    def get(self, request, task_pk: int, period_code: str):
+        task, period, _row, report = self._objects(request, task_pk, period_code)
+        if report and not workflow.is_editable(report.state):
+            return redirect("reports:report_detail", pk=report.pk)
+        initial = {}
+        if request.GET.get("sao-chep") and (
+            previous := previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
+        ):
+            initial = {name: getattr(previous, name) for name in COPIED_FIELDS}
+        form = ReportForm(instance=report, initial=initial, request=request)
+        return self._render(request, task=task, period=period, report=report, form=form)
+
+    def post(self, request, task_pk: int, period_code: str):
+        task, period, _row, report = self._objects(request, task_pk, period_code)
+        form = ReportForm(request.POST, request.FILES, instance=report or Report(), request=request)
+        if not form.is_valid():
+            return self._render(request, task=task, period=period, report=report, form=form)
+        row = reporting_period_get_or_create(period=period)
+        data = {name: form.cleaned_data.get(name) for name in COPIED_FIELDS}
+        try:
+            report = report_save(
+                task=task,
+                agency=request.user.agency,
+                period=row,
+                by=request.user,
+                data=data,
+                version=form.cleaned_data.get("version"),
+                files=form.cleaned_data["attachments"],
+            )
+        except ReportConflict as conflict:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this report while you were editing it. Your text is below, unsaved; the saved version is shown beside it. Copy what you need, then save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            return self._render(request, task=task, period=period, report=conflict.current, form=form, conflict=conflict.current)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self._render(request, task=task, period=period, report=report, form=form)
+        if "send" in request.POST:
+            action = WorkflowAction.SUBMIT if policy.role_of(request.user) == Role.HEAD else WorkflowAction.SEND_FOR_APPROVAL
+            try:
+                report_transition(report=report, action=action, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The report was saved and sent."))
+        else:
+            messages.success(request, _("The draft was saved."))
+        return redirect("reports:report_detail", pk=report.pk)
+
+
+class ReportDetailView(DetailView):
+    """A report with its evidence, its workflow timeline, its change history and what the user may do next."""
+
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return policy.restrict(
+            Report.objects.select_related("task__plan", "task__section", "agency", "period", "created_by"), self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, user = self.object, self.request.user
+        role = policy.role_of(user)
+        actions = [
+            a for a in workflow.allowed_actions(report.state, role) if role not in policy.AGENCY_ROLES or report.agency_id == user.agency_id
+        ]
+        history = list(report.history.select_related("history_user").order_by("-history_date")[:30])
+        for record in history:
+            older = record.prev_record
+            record.changes = older and [
+                change for change in record.diff_against(older).changes if change.field not in {"version", "updated_at"}
+            ]
+        context.update(
+            actions=[(action, WorkflowAction(action).label, workflow.transition_for(action).needs_comment) for action in actions],
+            events=report.events.select_related("actor").order_by("at", "id"),
+            attachments=report.attachments.select_related("uploaded_by"),
+            history=history,
+            contributions=contributions(report) if report.role == "lead" else [],
+            can_edit=workflow.is_editable(report.state) and role in policy.AGENCY_ROLES and report.agency_id == user.agency_id,
+            return_form=ReturnForm(),
+            deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
+        )
+        return context
+
+
+class ReportTransitionView(View):
+    """POST only: one workflow step on one report."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, action: str):
+        report = get_object_or_404(policy.restrict(Report.objects.all(), request.user), pk=pk)
+        if action not in workflow.TRANSITIONS:
+            raise Http404
+        form = ReturnForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            report_transition(report=report, action=action, by=request.user, comment=comment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": WorkflowAction(action).label})
+        next_url = request.POST.get("next", "")
+        if next_url.startswith("/") and not next_url.startswith("//"):
+            return redirect(next_url)
+        return redirect("reports:report_detail", pk=report.pk)
+
+
+class AttachmentDownloadView(View):
+    """Evidence is served only to those who may see its report, always as a download."""
+
+    def get(self, request, pk: int, attachment_pk: int):
+        report = get_object_or_404(policy.restrict(Report.objects.all(), request.user), pk=pk)
+        attachment = get_object_or_404(Attachment, pk=attachment_pk, report=report)
+        response = FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class AttachmentDeleteView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, attachment_pk: int):
+        report = get_object_or_404(policy.restrict(Report.objects.all(), request.user, policy.CHANGE), pk=pk)
+        attachment = get_object_or_404(Attachment, pk=attachment_pk, report=report)
+        try:
+            attachment_remove(attachment=attachment, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("The file was removed."))
+        return redirect("reports:report_edit", task_pk=report.task_id, period_code=report.period.as_period().code)

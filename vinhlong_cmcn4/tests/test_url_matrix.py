@@ -1,0 +1,182 @@
+"""Every URL of the portal × every role: each gets the outcome its rule says.
+
+URLs are read from the URLconf, so a view added without a rule here fails this test.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver, reverse
+
+from plans.tests.factories import PlanFactory, SectionFactory
+from reports.choices import WorkflowAction
+from reports.periods import parse_period_code, period_due
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "officer_a", "officer_b", "head_a", "coordinator", "leader", "sysadmin"]
+PDF = b"%PDF-1.7\n%%EOF\n"
+LOGIN = "login"  # redirected to the sign-in page
+OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, "redirect", 403, 404, 405
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome, anonymous=LOGIN, **overrides):
+    return {**dict.fromkeys(ROLES, outcome), "anonymous": anonymous, **overrides}
+
+
+AGENCY_ONLY = signed_in(FORBIDDEN, officer_a=OK, officer_b=OK, head_a=OK)
+RULES = {
+    "home": (lambda w: {}, everyone(OK)),
+    "healthz": (lambda w: {}, everyone(OK)),
+    "login": (lambda w: {}, signed_in(REDIRECT, anonymous=OK)),
+    "logout": (lambda w: {}, signed_in(NOT_ALLOWED)),
+    "admin:login": (lambda w: {}, everyone(OK) | {"coordinator": REDIRECT, "sysadmin": REDIRECT}),
+    "admin:logout": (lambda w: {}, signed_in(REDIRECT, coordinator=NOT_ALLOWED, sysadmin=NOT_ALLOWED)),
+    "password_reset": (lambda w: {}, everyone(OK)),
+    "password_reset_done": (lambda w: {}, everyone(OK)),
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "khong-hop-le"}, everyone(OK)),
+    "password_reset_complete": (lambda w: {}, everyone(OK)),
+    "plans:detail": (lambda w: {"pk": w["plan"].pk}, everyone(OK)),
+    "plans:task": (lambda w: {"plan_pk": w["plan"].pk, "pk": w["task"].pk}, everyone(OK)),
+    "reports:my_home": (lambda w: {}, signed_in(REDIRECT)),
+    "reports:agency_tasks": (lambda w: {}, AGENCY_ONLY),
+    "reports:report_edit": (
+        lambda w: {"task_pk": w["own_task"].pk, "period_code": w["period_code"]},
+        signed_in(FORBIDDEN, officer_a=OK, head_a=OK, officer_b=MISSING),
+    ),
+    "reports:report_detail": (lambda w: {"pk": w["report"].pk}, signed_in(OK, officer_b=MISSING)),
+    "reports:report_transition": (lambda w: {"pk": w["report"].pk, "action": "submit"}, signed_in(NOT_ALLOWED)),
+    "reports:attachment": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(OK, officer_b=MISSING)),
+    "reports:attachment_delete": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:inbox": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK)),
+    "reports:inbox_accept": (lambda w: {}, signed_in(NOT_ALLOWED)),
+}
+ADMIN_STAFF = {"coordinator", "sysadmin"}
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace or namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+@pytest.fixture
+def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a, agency_b):
+    plan = PlanFactory(reporting_kinds=["half_year"], starts_on=datetime.date(2017, 1, 1))
+    section = SectionFactory(plan=plan)
+    task = TaskFactory(plan=plan, section=section, number="1")
+    own_task = TaskFactory(plan=plan, section=section, number="2")
+    TaskAssignmentFactory(task=task, agency=agency_a, role=AssignmentRole.LEAD)
+    TaskAssignmentFactory(task=task, agency=agency_b, role=AssignmentRole.COOPERATING)
+    TaskAssignmentFactory(task=own_task, agency=agency_a, role=AssignmentRole.LEAD)
+    period = reporting_period_get_or_create(period=parse_period_code("2019-H1"))
+    report = report_save(
+        task=task, agency=agency_a, period=period, by=officer_a, data={"progress": 30, "work_state": "in_progress"}, version=None
+    )
+    report_save(
+        task=task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data={"progress": 30, "work_state": "in_progress"},
+        version=report.version,
+        files=[SimpleUploadedFile("minh-chung.pdf", PDF)],
+    )
+    report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer_a, notify=False)
+    code = period_due(datetime.date.today(), "half_year", deadline_day=plan.report_deadline_day).code  # noqa: DTZ011
+    users = {
+        "officer_a": officer_a,
+        "officer_b": officer_b,
+        "head_a": head_a,
+        "coordinator": coordinator,
+        "leader": leader,
+        "sysadmin": sysadmin,
+    }
+    return {
+        "plan": plan,
+        "task": task,
+        "own_task": own_task,
+        "report": report,
+        "attachment": report.attachments.get(),
+        "period_code": code,
+        "users": users,
+    }
+
+
+def outcome_of(response) -> object:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        return LOGIN if location.startswith((reverse("login"), "/admin/login/")) else REDIRECT
+    return response.status_code
+
+
+def admin_kwargs(pattern) -> dict:
+    samples = {
+        "app_label": "plans",
+        "object_id": "1",
+        "content_type_id": "1",
+        "user_id": "1",
+        "id": "1",
+        "pk": "1",
+        "job_pk": "1",
+        "history_id": "1",
+        "url": "x",
+    }
+    return {name: samples.get(name, "1") for name in pattern.pattern.regex.groupindex}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_its_rule_says(client, world, role):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    wrong, missing_rules = [], []
+    for name, pattern in url_names():
+        if name.startswith("admin:") and name not in RULES:
+            regex = pattern.pattern.regex
+            url = reverse(name, kwargs=admin_kwargs(pattern)) if regex.groupindex else reverse(name, args=["1"] * regex.groups)
+            got = outcome_of(client.get(url))
+            if role in ADMIN_STAFF:
+                if got == LOGIN or (isinstance(got, int) and got >= 500):
+                    wrong.append((name, url, got))
+            elif got != LOGIN:
+                wrong.append((name, url, got))
+            continue
+        if name not in RULES:
+            missing_rules.append(name)
+            continue
+        kwargs, expected = RULES[name]
+        url = reverse(name, kwargs=kwargs(world))
+        got = outcome_of(client.get(url))
+        if got != expected[role]:
+            wrong.append((name, url, got, "expected", expected[role]))
+    assert not missing_rules, f"URLs without a rule in this matrix: {missing_rules}"
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", LOGIN),
+        ("officer_a", FORBIDDEN),
+        ("officer_b", MISSING),
+        ("head_a", REDIRECT),
+        ("coordinator", FORBIDDEN),
+        ("leader", FORBIDDEN),
+        ("sysadmin", FORBIDDEN),
+    ],
+)
+def test_only_the_agency_head_may_submit_the_agencys_report(client, world, role, expected):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.post(reverse("reports:report_transition", args=[world["report"].pk, "submit"]))
+    assert outcome_of(response) == expected
