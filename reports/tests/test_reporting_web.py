@@ -70,6 +70,7 @@ def test_the_whole_workflow_from_draft_to_acceptance(client, world, officer_a, h
     assert actions == ["create", "send_for_approval", "submit", "return", "send_for_approval", "submit", "accept"]
     page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "Bổ sung số liệu" in page and "Đã tiếp nhận" in page
+    assert "Tiến độ (%): <del>40</del> → 60" in page  # the change history names what changed
 
 
 def test_a_second_save_from_a_stale_form_is_refused_and_the_text_shown_back(client, world, officer_a, roles, agency_a):

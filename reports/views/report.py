@@ -144,7 +144,9 @@ class ReportDetailView(DetailView):
         for record in history:
             older = record.prev_record
             record.changes = older and [
-                change for change in record.diff_against(older).changes if change.field not in {"version", "updated_at"}
+                {"label": Report._meta.get_field(change.field).verbose_name, "old": change.old, "new": change.new}
+                for change in record.diff_against(older).changes
+                if change.field not in {"version", "updated_at"}
             ]
         context.update(
             actions=[(action, WorkflowAction(action).label, workflow.transition_for(action).needs_comment) for action in actions],
