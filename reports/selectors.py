@@ -32,10 +32,15 @@ class DuePeriod:
         return (self.period.deadline - timezone.localdate()).days
 
 
-def due_periods(plans, today: datetime.date | None = None) -> dict[int, DuePeriod]:
-    """For each plan, the period due now under its reporting regime (Nghị định 09/2019)."""
+def due_periods(plans, today: datetime.date | None = None, *, rows: bool = True) -> dict[int, DuePeriod]:
+    """For each plan, the period due now under its reporting regime (Nghị định 09/2019).
+
+    With ``rows`` the stored ``ReportingPeriod`` of each is looked up too (one query).
+    """
     today = today or timezone.localdate()
     periods = {plan.pk: period_due(today, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day) for plan in plans}
+    if not rows:
+        return {plan.pk: DuePeriod(plan, periods[plan.pk], None) for plan in plans}
     keys = {(p.kind, p.year, p.number) for p in periods.values()}
     condition = Q(pk__in=[])
     for kind, year, number in keys:

@@ -74,7 +74,7 @@ class Task(SearchableModel):
         return f"{self.number}. {self.title[:100]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:task", args=[self.plan_id, self.pk])
+        return reverse("public:task", args=[self.plan_id, self.pk])
 
     def clean(self) -> None:
         self.number = clean_text(self.number).rstrip(".")

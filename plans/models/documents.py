@@ -146,7 +146,7 @@ class Plan(SearchableModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:detail", args=[self.pk])
+        return reverse("public:plan", args=[self.pk])
 
     def clean(self) -> None:
         from reports.choices import PeriodKind  # reports depends on plans; the vocabulary is read lazily

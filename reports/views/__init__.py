@@ -1,4 +1,5 @@
 from .agency import AgencyTaskListView, my_home
+from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
 from .inbox import InboxView, inbox_accept
 from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
 
@@ -6,6 +7,9 @@ __all__ = [
     "AgencyTaskListView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",
+    "DashboardTaskListView",
+    "DashboardView",
+    "TaskPageView",
     "InboxView",
     "ReportDetailView",
     "ReportEditView",

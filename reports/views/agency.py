@@ -24,8 +24,8 @@ def my_home(request):
         return redirect("reports:agency_tasks")
     if role == Role.COORDINATOR:
         return redirect("reports:inbox")
-    if role == Role.ADMIN:
-        return redirect("admin:index")
+    if role in {Role.LEADERSHIP, Role.ADMIN}:
+        return redirect("reports:dashboard")
     return redirect("home")
 
 

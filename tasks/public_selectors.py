@@ -2,10 +2,10 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from tasks.selectors import plan_progress_subquery, plan_task_count_subquery
+from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
 
-from .models import Directive, Plan, Section
+from .selectors import plan_progress_subquery, plan_task_count_subquery
 
 
 def plan_list_public() -> QuerySet[Plan]:

@@ -1,17 +1,23 @@
 """Public pages: the home page, a plan and a task, as anyone may read them."""
 
+import csv
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from tasks.models import Task
-from tasks.selectors import status_counts, task_list
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.search import search_filter
+from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .selectors import plan_list_public, plan_public_detail
+from .exporting import plan_tasks_json
+from .models import Task
+from .public_selectors import plan_list_public, plan_public_detail
+from .selectors import status_counts, task_list
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -72,3 +78,63 @@ class TaskDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
         return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PlanListView(ListView):
+    """Published plans, and a search across them and their tasks typed with or without diacritics."""
+
+    template_name = "plans/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        plans = plan_list_public()
+        query = self.request.GET.get("q", "").strip()
+        return search_filter(plans, query) if query else plans
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        context["query"] = query
+        context["tasks"] = task_list(tasks=policy.public(Task.objects.all()), query=query)[:50] if query else []
+        return context
+
+
+@login_not_required
+def plan_open_data(request, pk: int, fmt: str):
+    """A published plan's tasks as open data: JSON (UTF-8) or CSV (UTF-8 with BOM, formulas neutralised)."""
+    if fmt not in {"json", "csv"}:
+        raise Http404
+    plan = plan_public_detail(pk)
+    rows = plan_tasks_json(plan)
+    name = f"ke-hoach-{plan.symbol.replace('/', '-')}"
+    if fmt == "json":
+        payload = {
+            "plan": {"symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
+            "tasks": rows,
+        }
+        response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        columns = [
+            "section",
+            "number",
+            "title",
+            "product",
+            "timeframe",
+            "start_date",
+            "due_date",
+            "recurrence",
+            "lead_agencies",
+            "cooperating_agencies",
+            "status",
+            "progress",
+        ]
+        writer = csv.writer(response)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

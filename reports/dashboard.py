@@ -1,0 +1,164 @@
+"""The leadership dashboard's numbers, aggregated in the database in a fixed number of queries.
+
+Rules shown on the page:
+- a plan's progress is the mean progress of its tasks and of the tasks of the plans carrying it out
+  (each task counts once; progress comes from accepted lead reports);
+- a section's progress is the mean progress of its tasks;
+- an agency's on-time rate is tasks completed on time ÷ (completed on time + completed late + overdue);
+- a report is missing when a lead agency of an unfinished task has not submitted the report of the period due.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from plans.choices import PlanState
+from plans.models import Agency, Plan
+from tasks.choices import AssignmentRole, Recurrence, TaskStatus
+from tasks.models import Task, TaskAssignment
+from tasks.selectors import plan_progress_subquery
+from tasks.status import status_expression
+
+from .choices import ReportState
+from .models import Report
+from .periods import main_kind, periods_between
+from .selectors import DuePeriod, due_periods
+
+SENT = [ReportState.SUBMITTED, ReportState.ACCEPTED]
+UNFINISHED = [TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING]
+
+
+@dataclass
+class Dashboard:
+    plans: list[Plan]
+    due: dict[int, DuePeriod]
+    sections: dict[int, list[dict]] = field(default_factory=dict)
+    agencies: list[dict] = field(default_factory=list)
+    trend: list[dict] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+
+def _status_counts(prefix: str = "") -> dict:
+    return {status.value: Count("id" if not prefix else f"{prefix}id", filter=Q(status_code=status.value)) for status in TaskStatus}
+
+
+def dashboard(*, today: datetime.date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    plans = list(
+        Plan.objects.filter(state=PlanState.IN_FORCE).annotate(overall_progress=plan_progress_subquery()).order_by("-issued_on", "symbol")
+    )
+    plan_ids = [plan.pk for plan in plans]
+    tasks = Task.objects.filter(plan_id__in=plan_ids).annotate(status_code=status_expression(today))
+
+    counts = {row["plan_id"]: row for row in tasks.order_by().values("plan_id").annotate(total=Count("id"), **_status_counts())}
+    for plan in plans:
+        plan.counts = counts.get(plan.pk, {"total": 0, **{status.value: 0 for status in TaskStatus}})
+
+    board = Dashboard(plans=plans, due=due_periods(plans, today, rows=False))
+    for row in (
+        tasks.order_by()
+        .values("plan_id", "section_id", "section__number", "section__title", "section__position")
+        .annotate(progress=Avg("progress"), total=Count("id"), overdue=Count("id", filter=Q(status_code=TaskStatus.OVERDUE)))
+        .order_by("plan_id", "section__position")
+    ):
+        board.sections.setdefault(row["plan_id"], []).append(row)
+    board.agencies = _agencies(plan_ids, board.due, today)
+    board.trend = _trend(plans, today)
+    board.totals = {
+        "tasks": sum(plan.counts["total"] for plan in plans),
+        "overdue": sum(plan.counts[TaskStatus.OVERDUE] for plan in plans),
+        "missing": sum(row["missing"] for row in board.agencies),
+    }
+    return board
+
+
+def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
+    """One row per lead agency, the most behind first (one query)."""
+    has_sent = Case(
+        *[
+            When(
+                task__plan_id=plan_id,
+                then=Exists(
+                    Report.objects.filter(
+                        task=OuterRef("task_id"),
+                        agency=OuterRef("agency_id"),
+                        state__in=SENT,
+                        period__kind=d.period.kind,
+                        period__year=d.period.year,
+                        period__number=d.period.number,
+                    )
+                ),
+            )
+            for plan_id, d in due.items()
+        ],
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    late_reports = (
+        Report.objects.filter(task__plan_id__in=plan_ids, is_late=True, agency=OuterRef("agency_id"))
+        .order_by()
+        .values("agency_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD)
+        .annotate(status_code=status_expression(today, prefix="task__"), has_sent=has_sent)
+        .order_by()
+        .values("agency_id", "agency__code", "agency__name", "agency__aliases")
+        .annotate(
+            led=Count("id"),
+            on_time=Count("id", filter=Q(status_code=TaskStatus.DONE_ON_TIME)),
+            late=Count("id", filter=Q(status_code=TaskStatus.DONE_LATE)),
+            overdue=Count("id", filter=Q(status_code=TaskStatus.OVERDUE)),
+            missing=Sum(Case(When(Q(status_code__in=UNFINISHED) & Q(has_sent=False), then=1), default=0, output_field=IntegerField())),
+            late_reports=Coalesce(Subquery(late_reports), 0),
+        )
+    )
+    result = []
+    for row in rows:
+        judged = row["on_time"] + row["late"] + row["overdue"]
+        agency = Agency(pk=row["agency_id"], code=row["agency__code"], name=row["agency__name"], aliases=row["agency__aliases"])
+        result.append({**row, "agency": agency, "on_time_rate": round(100 * row["on_time"] / judged) if judged else None})
+    result.sort(key=lambda r: (-r["overdue"], -r["missing"], r["on_time_rate"] if r["on_time_rate"] is not None else 101, r["agency"].name))
+    return result
+
+
+def _trend(plans: list[Plan], today: datetime.date) -> list[dict]:
+    """Per reporting period: mean progress of the accepted lead reports, and how many tasks were overdue at its cut-off."""
+    if not plans:
+        return []
+    kind = main_kind(plans[0].reporting_kinds)
+    start = min(plan.starts_on for plan in plans)
+    periods = [p for p in periods_between(kind, start, today) if p.last_day <= today][-12:]
+    if not periods:
+        return []
+    plan_ids = [plan.pk for plan in plans]
+    progress = {
+        (row["period__year"], row["period__number"]): row["progress"]
+        for row in Report.objects.filter(
+            task__plan_id__in=plan_ids, state=ReportState.ACCEPTED, role=AssignmentRole.LEAD, period__kind=kind
+        )
+        .order_by()
+        .values("period__year", "period__number")
+        .annotate(progress=Avg("progress"))
+    }
+    overdue_at = Task.objects.filter(plan_id__in=plan_ids, recurrence=Recurrence.NONE).aggregate(
+        **{
+            f"p{index}": Count(
+                "id", filter=Q(due_date__lt=period.last_day) & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.last_day))
+            )
+            for index, period in enumerate(periods)
+        }
+    )
+    return [
+        {
+            "period": period,
+            "progress": round(progress[(period.year, period.number)]) if (period.year, period.number) in progress else None,
+            "overdue": overdue_at[f"p{index}"],
+        }
+        for index, period in enumerate(periods)
+    ]

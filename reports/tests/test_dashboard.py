@@ -1,0 +1,124 @@
+import datetime
+import json
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
+from reports.dashboard import dashboard
+from reports.periods import period_due
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from tasks.choices import AssignmentRole, Recurrence
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def build(size: int, agencies: int = 3):
+    """A plan in force with ``size`` tasks spread over agencies and statuses."""
+    plan = PlanFactory(symbol=f"{size}/KH-UBND", reporting_kinds=["half_year", "year"], starts_on=D(2017, 1, 1))
+    sections = [SectionFactory(plan=plan, number=str(n), position=n) for n in range(1, 4)]
+    lead_agencies = [AgencyFactory() for _ in range(agencies)]
+    for n in range(size):
+        kind = n % 4
+        task = TaskFactory(
+            plan=plan,
+            section=sections[n % 3],
+            number=str(n + 1),
+            progress=(n * 7) % 100,
+            start_date=D(2018, 1, 1),
+            due_date=None if kind == 3 else (D(2018, 12, 31) if kind < 2 else D(2099, 12, 31)),
+            recurrence=Recurrence.ONGOING if kind == 3 else Recurrence.NONE,
+            completed_on=D(2018, 12, 1) if kind == 0 else None,
+        )
+        TaskAssignmentFactory(task=task, agency=lead_agencies[n % agencies], role=AssignmentRole.LEAD)
+    return plan, lead_agencies
+
+
+def test_dashboard_counts_each_status_and_ranks_the_agencies_most_behind_first(roles):
+    plan, agencies = build(8, agencies=2)
+    board = dashboard(today=D(2026, 11, 22))
+    counts = board.plans[0].counts
+    assert (counts["total"], counts["done_on_time"], counts["overdue"], counts["in_progress"], counts["ongoing"]) == (8, 2, 2, 2, 2)
+    assert board.totals["overdue"] == 2
+    rows = {row["agency"]: row for row in board.agencies}
+    assert rows[agencies[0]]["on_time"] == 2 and rows[agencies[1]]["overdue"] == 2
+    assert board.agencies[0]["agency"] == agencies[1]  # the agency with overdue tasks comes first
+    assert rows[agencies[0]]["on_time_rate"] == 100 and rows[agencies[1]]["on_time_rate"] == 0
+    assert rows[agencies[1]]["missing"] == 4  # unfinished tasks (overdue and ongoing) without the period's report
+
+
+def test_a_sent_report_is_no_longer_missing(roles):
+    plan, agencies = build(4, agencies=1)
+    from plans.tests.factories import UserFactory
+
+    officer, head = UserFactory(agency=agencies[0]), UserFactory(agency=agencies[0])
+    officer.groups.set([roles["officer"]])
+    head.groups.set([roles["head"]])
+    today = D(2026, 11, 22)
+    period = reporting_period_get_or_create(period=period_due(today, "half_year", deadline_day=plan.report_deadline_day))
+    before = dashboard(today=today).agencies[0]["missing"]
+    task = plan.tasks.get(number="2")  # overdue
+    report = report_save(
+        task=task, agency=agencies[0], period=period, by=officer, data={"progress": 50, "work_state": "in_progress"}, version=None
+    )
+    report_transition(report=report, action="submit", by=head, notify=False)
+    assert dashboard(today=today).agencies[0]["missing"] == before - 1
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_dashboard_runs_a_fixed_number_of_queries(client, leader, size, django_assert_max_num_queries):
+    build(size)
+    client.force_login(leader)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_task_lists_run_a_fixed_number_of_queries(client, leader, size, django_assert_max_num_queries):
+    plan, _agencies = build(size)
+    client.force_login(leader)
+    # session, user, groups, the chosen plan, count, page rows, assignments, the filter form's three lists, session save
+    with django_assert_max_num_queries(13):
+        assert client.get(reverse("reports:dashboard_tasks"), {"plan": plan.pk, "status": "overdue"}).status_code == 200
+    with django_assert_max_num_queries(13):
+        assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_every_number_links_to_the_tasks_it_counts_and_the_list_exports_as_shown(client, leader):
+    plan, agencies = build(8, agencies=2)
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    url = f"{reverse('reports:dashboard_tasks')}?plan={plan.pk}&amp;status=overdue"
+    assert url in page
+    listing = client.get(reverse("reports:dashboard_tasks"), {"plan": plan.pk, "status": "overdue"})
+    assert listing.context["page"].paginator.count == 2
+    export = client.get(reverse("reports:dashboard_tasks"), {"plan": plan.pk, "status": "overdue", "format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert len(rows) == 2 + 2 and {row[9] for row in rows[2:]} == {"Chưa hoàn thành, quá hạn"}
+    by_agency = client.get(reverse("reports:dashboard_tasks"), {"agency": agencies[1].pk, "role": "lead", "due_to": "31/12/2018"})
+    assert by_agency.context["page"].paginator.count == 2  # day-first date filter
+
+
+def test_agency_users_do_not_see_the_dashboard(client, officer_a):
+    client.force_login(officer_a)
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_open_data_lists_a_published_plans_tasks_as_json_and_csv(client):
+    task = TaskFactory(title='=HYPERLINK("x")')
+    TaskAssignmentFactory(task=task, agency=AgencyFactory(code="STTTT"))
+    data = json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).content)
+    assert data["tasks"][0]["lead_agencies"] == ["STTTT"] and data["tasks"][0]["due_date"] == "2018-12-31"
+    csv_text = client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and csv_text.startswith("section,number,title")
+    assert client.get(reverse("public:open_data", args=[task.plan.pk, "xml"])).status_code == 404
+
+
+def test_public_search_finds_plans_and_tasks_without_diacritics(client):
+    TaskFactory(title="Xây dựng chính quyền số")
+    html = client.get(reverse("public:plans"), {"q": "chinh quyen so"}).content.decode()
+    assert "Xây dựng chính quyền số" in html

@@ -1,0 +1,166 @@
+"""Leadership pages: the dashboard, the task lists behind every number, a task's page."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from plans.choices import Role
+from tasks.choices import AssignmentRole, Recurrence, TaskStatus
+from tasks.filters import TaskFilter
+from tasks.models import Task
+from tasks.selectors import task_list
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.spreadsheets import xlsx_response
+
+from ..dashboard import dashboard
+from ..models import Report
+from .access import RoleRequiredMixin
+
+READERS = frozenset({Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN})
+STATUS_COLOURS = {
+    TaskStatus.DONE_ON_TIME: "#198754",
+    TaskStatus.DONE_LATE: "#6f9c3d",
+    TaskStatus.IN_PROGRESS: "#0d6efd",
+    TaskStatus.OVERDUE: "#dc3545",
+    TaskStatus.ONGOING: "#6c757d",
+}
+
+
+def tasks_url(**params) -> str:
+    return reverse("reports:dashboard_tasks") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    roles = READERS
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        board = dashboard()
+        statuses = list(TaskStatus)
+        charts = {
+            "plans": {
+                "labels": [plan.symbol for plan in board.plans],
+                "datasets": [
+                    {
+                        "label": str(status.label),
+                        "data": [plan.counts[status.value] for plan in board.plans],
+                        "backgroundColor": STATUS_COLOURS[status],
+                        "urls": [tasks_url(plan=plan.pk, status=status.value) for plan in board.plans],
+                    }
+                    for status in statuses
+                ],
+            },
+            "agencies": {
+                "labels": [row["agency"].short_name for row in board.agencies[:15]],
+                "datasets": [
+                    {
+                        "label": _("Overdue"),
+                        "data": [row["overdue"] for row in board.agencies[:15]],
+                        "backgroundColor": STATUS_COLOURS[TaskStatus.OVERDUE],
+                        "urls": [
+                            tasks_url(agency=row["agency"].pk, role=AssignmentRole.LEAD, status=TaskStatus.OVERDUE)
+                            for row in board.agencies[:15]
+                        ],
+                    },
+                    {
+                        "label": _("Reports missing"),
+                        "data": [row["missing"] for row in board.agencies[:15]],
+                        "backgroundColor": "#f6c21c",
+                        "urls": [tasks_url(agency=row["agency"].pk, role=AssignmentRole.LEAD) for row in board.agencies[:15]],
+                    },
+                ],
+            },
+            "trend": {
+                "labels": [point["period"].label for point in board.trend],
+                "progress": [point["progress"] for point in board.trend],
+                "overdue": [point["overdue"] for point in board.trend],
+                "progressLabel": _("Mean progress of accepted reports (%)"),
+                "overdueLabel": _("Tasks overdue at the cut-off"),
+            },
+        }
+        for plan in board.plans:
+            plan.section_rows = board.sections.get(plan.pk, [])
+            plan.due = board.due[plan.pk]
+            plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
+        context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate())
+        return context
+
+
+class DashboardTaskListView(RoleRequiredMixin, TemplateView):
+    """Every task behind a number of the dashboard, filterable, exportable as shown."""
+
+    roles = READERS
+    template_name = "reports/dashboard_tasks.html"
+
+    def get(self, request, *args, **kwargs):
+        tasks = task_list(tasks=policy.restrict(Task.objects.all(), request.user))
+        filterset = TaskFilter(request.GET or None, queryset=tasks)
+        rows = filterset.qs
+        if request.GET.get("format") == "xlsx":
+            return self.export(rows)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(self.get_context_data(filter=filterset, page=page, query=query.urlencode()))
+
+    def export(self, rows):
+        headers = [
+            _("Plan"),
+            _("Section"),
+            _("No."),
+            _("Task"),
+            _("Lead agency"),
+            _("Cooperating agencies"),
+            _("Timeframe"),
+            _("Start date"),
+            _("Due date"),
+            _("Status"),
+            _("Progress (%)"),
+        ]
+
+        def lines():
+            for task in rows:
+                leads = [a.agency.name for a in task.assignments.all() if a.role == AssignmentRole.LEAD]
+                others = [a.agency.name for a in task.assignments.all() if a.role != AssignmentRole.LEAD]
+                yield [
+                    task.plan.symbol,
+                    task.section.number if task.section else "",
+                    task.number,
+                    task.title,
+                    "; ".join(leads),
+                    "; ".join(others),
+                    task.timeframe,
+                    task.start_date.strftime("%d/%m/%Y"),
+                    task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
+                    str(TaskStatus(task.status_code).label),
+                    task.progress,
+                ]
+
+        return xlsx_response("danh-sach-nhiem-vu.xlsx", _("Tasks"), headers, lines())
+
+
+class TaskPageView(RoleRequiredMixin, DetailView):
+    """A task as leadership reads it: source, agencies, timeframe and dates, the timeline of its reports."""
+
+    roles = READERS
+    template_name = "reports/task_page.html"
+    context_object_name = "task"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(task_list(tasks=policy.restrict(Task.objects.all(), self.request.user)), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reports"] = (
+            policy.restrict(Report.objects.filter(task=self.object), self.request.user)
+            .select_related("agency", "period")
+            .prefetch_related("attachments")
+            .order_by("-period__last_day", "agency__name")
+        )
+        context["is_recurring"] = self.object.recurrence != Recurrence.NONE
+        return context

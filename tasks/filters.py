@@ -1,0 +1,55 @@
+"""One FilterSet for tasks, shared by the dashboard's lists, their Excel export and (later) the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Agency, Plan, Section
+from vinhlong_cmcn4.search import search_filter
+
+from .choices import AssignmentRole, TaskStatus
+
+
+class TaskFilter(django_filters.FilterSet):
+    """Filters by plan, section, agency (as lead or any role), status, due-date range and text without diacritics.
+
+    The queryset must carry ``status_code`` (``tasks.status.status_expression``).
+    """
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans"))
+    section = django_filters.ModelChoiceFilter(
+        label=_("Section"), queryset=Section.objects.select_related("plan"), empty_label=_("All sections")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.order_by("name"), method="filter_agency", empty_label=_("All agencies")
+    )
+    role = django_filters.ChoiceFilter(label=_("As"), choices=AssignmentRole.choices, method="filter_noop", empty_label=_("Any role"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="status_code", choices=TaskStatus.choices, empty_label=_("All statuses")
+    )
+    due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
+    due_to = django_filters.DateFilter(label=_("Due until"), field_name="due_date", lookup_expr="lte")
+
+    def filter_text(self, queryset, name, value):
+        return search_filter(queryset, value)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_agency
+
+    def filter_agency(self, queryset, name, value):
+        if value is None:
+            return queryset
+        role = self.data.get("role")
+        condition = Q(assignments__agency=value) & (Q(assignments__role=role) if role in AssignmentRole.values else Q())
+        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
+            if isinstance(field, forms.DateField):
+                field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
+        return form

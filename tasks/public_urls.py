@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import public_views as views
+
+app_name = "public"
+
+urlpatterns = [
+    path("ke-hoach/", views.PlanListView.as_view(), name="plans"),
+    path("ke-hoach/<int:pk>/du-lieu.<str:fmt>", views.plan_open_data, name="open_data"),
+    path("ke-hoach/<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
+    path("ke-hoach/<int:plan_pk>/nhiem-vu/<int:pk>/", views.TaskDetailView.as_view(), name="task"),
+]
