@@ -11,8 +11,7 @@ Rules shown on the page:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from plans.choices import PlanState
@@ -53,18 +52,22 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
     plan_ids = [plan.pk for plan in plans]
     tasks = Task.objects.filter(plan_id__in=plan_ids).annotate(status_code=status_expression(today))
 
-    counts = {row["plan_id"]: row for row in tasks.order_by().values("plan_id").annotate(total=Count("id"), **_status_counts())}
-    for plan in plans:
-        plan.counts = counts.get(plan.pk, {"total": 0, **{status.value: 0 for status in TaskStatus}})
-
     board = Dashboard(plans=plans, due=due_periods(plans, today, rows=False))
+    # One grouped query gives each section's figures; a plan's counts are the sum of its sections'.
+    empty = {"total": 0, **{status.value: 0 for status in TaskStatus}}
+    counts = {plan.pk: dict(empty) for plan in plans}
     for row in (
         tasks.order_by()
         .values("plan_id", "section_id", "section__number", "section__title", "section__position")
-        .annotate(progress=Avg("progress"), total=Count("id"), overdue=Count("id", filter=Q(status_code=TaskStatus.OVERDUE)))
+        .annotate(progress=Avg("progress"), total=Count("id"), **_status_counts())
         .order_by("plan_id", "section__position")
     ):
+        row["overdue"] = row[TaskStatus.OVERDUE.value]
         board.sections.setdefault(row["plan_id"], []).append(row)
+        for key in empty:
+            counts[row["plan_id"]][key] += row[key]
+    for plan in plans:
+        plan.counts = counts[plan.pk]
     board.agencies = _agencies(plan_ids, board.due, today)
     board.trend = _trend(plans, today)
     board.totals = {
@@ -97,12 +100,12 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
         default=Value(False),
         output_field=BooleanField(),
     )
-    late_reports = (
-        Report.objects.filter(task__plan_id__in=plan_ids, is_late=True, agency=OuterRef("agency_id"))
+    late_reports = dict(
+        Report.objects.filter(task__plan_id__in=plan_ids, is_late=True)
         .order_by()
         .values("agency_id")
         .annotate(n=Count("id"))
-        .values("n")
+        .values_list("agency_id", "n")
     )
     rows = (
         TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD)
@@ -115,14 +118,20 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
             late=Count("id", filter=Q(status_code=TaskStatus.DONE_LATE)),
             overdue=Count("id", filter=Q(status_code=TaskStatus.OVERDUE)),
             missing=Sum(Case(When(Q(status_code__in=UNFINISHED) & Q(has_sent=False), then=1), default=0, output_field=IntegerField())),
-            late_reports=Coalesce(Subquery(late_reports), 0),
         )
     )
     result = []
     for row in rows:
         judged = row["on_time"] + row["late"] + row["overdue"]
         agency = Agency(pk=row["agency_id"], code=row["agency__code"], name=row["agency__name"], aliases=row["agency__aliases"])
-        result.append({**row, "agency": agency, "on_time_rate": round(100 * row["on_time"] / judged) if judged else None})
+        result.append(
+            {
+                **row,
+                "agency": agency,
+                "late_reports": late_reports.get(row["agency_id"], 0),
+                "on_time_rate": round(100 * row["on_time"] / judged) if judged else None,
+            }
+        )
     result.sort(key=lambda r: (-r["overdue"], -r["missing"], r["on_time_rate"] if r["on_time_rate"] is not None else 101, r["agency"].name))
     return result
 

@@ -3,6 +3,7 @@
 import csv
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -51,15 +52,21 @@ class PlanDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         plan = self.object
         query = self.request.GET.get("q", "").strip()
-        tasks = list(task_list(tasks=policy.public(Task.objects.filter(plan=plan)), query=query))
+        # A plan may have thousands of tasks: they are shown a page at a time, grouped by section.
+        counts = status_counts(policy.public(Task.objects.filter(plan=plan)))
+        paginator = Paginator(task_list(tasks=policy.public(Task.objects.filter(plan=plan)), query=query), 100)
+        if not query:
+            paginator.count = sum(counts.values())  # known already: no second count
+        page = paginator.get_page(self.request.GET.get("page"))
         by_section: dict = {}
-        for task in tasks:
+        for task in page.object_list:
             by_section.setdefault(task.section_id, []).append(task)
         context["query"] = query
-        context["sections"] = [(section, by_section.get(section.pk, [])) for section in plan.sections.all()]
+        context["page"] = page
+        context["sections"] = [(section, by_section[section.pk]) for section in plan.sections.all() if section.pk in by_section]
         context["unsectioned"] = by_section.get(None, [])
-        context["found"] = len(tasks)
-        context["counts"] = status_counts(policy.public(Task.objects.filter(plan=plan)))
+        context["found"] = page.paginator.count
+        context["counts"] = counts
         return context
 
 

@@ -87,7 +87,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             plan.section_rows = board.sections.get(plan.pk, [])
             plan.due = board.due[plan.pk]
             plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
-        context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate())
+        context.update(
+            board=board, charts=charts, statuses=statuses, today=timezone.localdate(), tasks_base=reverse("reports:dashboard_tasks")
+        )
         return context
 
 

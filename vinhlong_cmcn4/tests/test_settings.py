@@ -43,3 +43,18 @@ def test_every_message_of_the_catalogue_is_translated_and_compiled():
         for entry in catalogue.translated_entries():
             if not entry.msgid_plural and not entry.msgctxt:
                 assert translation.gettext(entry.msgid) == entry.msgstr, f"{entry.msgid!r}: run `make messages`"
+
+
+def test_collectstatic_works_with_the_production_manifest_storage(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "theodoi.vinhlong.gov.vn",
+        "STATIC_ROOT": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()
