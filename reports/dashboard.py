@@ -149,7 +149,11 @@ def _trend(plans: list[Plan], today: datetime.date) -> list[dict]:
     progress = {
         (row["period__year"], row["period__number"]): row["progress"]
         for row in Report.objects.filter(
-            task__plan_id__in=plan_ids, state=ReportState.ACCEPTED, role=AssignmentRole.LEAD, period__kind=kind
+            task__plan_id__in=plan_ids,
+            state=ReportState.ACCEPTED,
+            role=AssignmentRole.LEAD,
+            period__kind=kind,
+            period__last_day__gte=periods[0].last_day,
         )
         .order_by()
         .values("period__year", "period__number")
