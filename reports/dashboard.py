@@ -40,8 +40,8 @@ class Dashboard:
     totals: dict = field(default_factory=dict)
 
 
-def _status_counts(prefix: str = "") -> dict:
-    return {status.value: Count("id" if not prefix else f"{prefix}id", filter=Q(status_code=status.value)) for status in TaskStatus}
+def _status_counts() -> dict:
+    return {status.value: Count("id", filter=Q(status_code=status.value)) for status in TaskStatus}
 
 
 def dashboard(*, today: datetime.date | None = None) -> Dashboard:

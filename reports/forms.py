@@ -1,5 +1,4 @@
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Agency, Plan
@@ -44,7 +43,14 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     progress = forms.IntegerField(
-        label=_("Progress (%)"), min_value=0, max_value=100, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": _("Progress is a whole number from 0 to 100."),
+            "min_value": _("Progress is a whole number from 0 to 100."),
+            "max_value": _("Progress is a whole number from 0 to 100."),
+        },
     )
     completed_on = forms.DateField(
         label=_("Completed on"), required=False, widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})

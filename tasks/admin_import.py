@@ -13,12 +13,13 @@ from plans.models import Plan
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.uploads import xlsx_response_file
 
+from .choices import ImportState
 from .exporting import annex_template_xlsx, plan_tasks_xlsx
 from .forms import AnnexUploadForm
 from .importing.tracking import import_job_confirm, import_job_create, import_progress
 from .models import ImportJob
 
-PREVIEWING_OR_IMPORTING = {ImportJob.State.PREVIEWING, ImportJob.State.IMPORTING}
+PREVIEWING_OR_IMPORTING = {ImportState.PREVIEWING, ImportState.IMPORTING}
 
 
 class AnnexAdminMixin:
@@ -85,7 +86,7 @@ class AnnexAdminMixin:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            if job.state == ImportJob.State.DONE:
+            if job.state == ImportState.DONE:
                 result = job.result
                 messages.success(
                     request,

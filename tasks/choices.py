@@ -23,3 +23,14 @@ class TaskStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress, not yet due")
     OVERDUE = "overdue", _("Not completed, overdue")
     ONGOING = "ongoing", _("Ongoing / yearly")
+
+
+class ImportState(models.TextChoices):
+    """Where an annex upload stands: checked, waiting for confirmation, imported or refused."""
+
+    PREVIEWING = "previewing", _("Checking the file")
+    PREVIEWED = "previewed", _("Ready to confirm")
+    REJECTED = "rejected", _("Rejected")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")

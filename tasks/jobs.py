@@ -3,11 +3,12 @@
 from celery import shared_task
 from django.utils import timezone
 
+from .choices import ImportState
 from .models import ImportJob
 
 
 def _fail(job_id: int, error: Exception) -> None:
-    ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+    ImportJob.objects.filter(pk=job_id).update(state=ImportState.FAILED, error=str(error)[:2000], finished_at=timezone.now())
 
 
 @shared_task(acks_late=True, bind=True, max_retries=3)
@@ -27,7 +28,7 @@ def annex_import_job(self, job_id: int) -> str:
     from .importing.tracking import import_job_run
 
     job = ImportJob.objects.select_related("plan").get(pk=job_id)
-    if job.state != ImportJob.State.IMPORTING:
+    if job.state != ImportState.IMPORTING:
         return job.state  # already done: a redelivered message imports nothing twice
     try:
         return import_job_run(job=job).state

@@ -11,7 +11,7 @@ from plans.models import Agency, AgencyGroup, Plan, Section
 from vinhlong_cmcn4.search import SearchableModel
 from vinhlong_cmcn4.text import clean_text
 
-from .choices import AssignmentRole, Recurrence
+from .choices import AssignmentRole, ImportState, Recurrence
 
 
 class Task(SearchableModel):
@@ -133,19 +133,11 @@ class ImportJob(models.Model):
     lives in the cache (``tasks.importing.tracking``); the outcome is kept here.
     """
 
-    class State(models.TextChoices):
-        PREVIEWING = "previewing", _("Checking the file")
-        PREVIEWED = "previewed", _("Ready to confirm")
-        REJECTED = "rejected", _("Rejected")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Failed")
-
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("plan"))
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.ForeignKey("plans.User", on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by"))
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PREVIEWING)
+    state = models.CharField(_("state"), max_length=16, choices=ImportState.choices, default=ImportState.PREVIEWING)
     background = models.BooleanField(_("in the background"), default=False)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)

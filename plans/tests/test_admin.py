@@ -25,40 +25,27 @@ def test_admin_plan_page_shows_sections_and_tasks_inline_in_vietnamese(client, s
     assert "Nhóm nhiệm vụ" in html and "Lịch sử" in html
 
 
+def task_form(section, timeframe: str) -> dict:
+    return {
+        "plan": section.plan.pk,
+        "section": section.pk,
+        "number": "7",
+        "position": "7",
+        "title": "Xây dựng cơ sở dữ liệu",
+        "product": "",
+        "note": "",
+        "timeframe": timeframe,
+        "assignments-TOTAL_FORMS": "0",
+        "assignments-INITIAL_FORMS": "0",
+    }
+
+
 def test_task_admin_computes_dates_from_the_timeframe(client, sysadmin):
     section = SectionFactory()
     client.force_login(sysadmin)
-    response = client.post(
-        "/admin/tasks/task/add/",
-        {
-            "plan": section.plan.pk,
-            "section": section.pk,
-            "number": "7",
-            "position": "7",
-            "title": "Xây dựng cơ sở dữ liệu",
-            "product": "",
-            "note": "",
-            "timeframe": "Quý V/2018",
-            "assignments-TOTAL_FORMS": "0",
-            "assignments-INITIAL_FORMS": "0",
-        },
-    )
+    response = client.post("/admin/tasks/task/add/", task_form(section, "Quý V/2018"))
     assert "quý chỉ có thể là I, II, III hoặc IV" in response.content.decode()
-    response = client.post(
-        "/admin/tasks/task/add/",
-        {
-            "plan": section.plan.pk,
-            "section": section.pk,
-            "number": "7",
-            "position": "7",
-            "title": "Xây dựng cơ sở dữ liệu",
-            "product": "",
-            "note": "",
-            "timeframe": "Quý IV/2018",
-            "assignments-TOTAL_FORMS": "0",
-            "assignments-INITIAL_FORMS": "0",
-        },
-    )
+    response = client.post("/admin/tasks/task/add/", task_form(section, "Quý IV/2018"))
     assert response.status_code == 302
     task = section.plan.tasks.get(number="7")
     assert (str(task.start_date), str(task.due_date)) == ("2018-10-01", "2018-12-31")

@@ -200,3 +200,33 @@ def test_lists_export_to_excel(client, world, officer_a, coordinator):
     assert rows[2][3] == "Tuyên truyền về chuyển đổi số" and len(rows) == 3
     client.force_login(coordinator)
     assert client.get(reverse("reports:inbox"), {"format": "xlsx"})["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"progress": "150"}, "Tiến độ phải là số nguyên từ 0 đến 100."),
+        ({"progress": "nhiều"}, "Tiến độ phải là số nguyên từ 0 đến 100."),
+        ({"work_state": "completed", "progress": "100", "completed_on": ""}, "Nhập ngày hoàn thành nhiệm vụ"),
+        ({"work_state": "completed", "progress": "80", "completed_on": "30/06/2026"}, "tiến độ là 100%"),
+        ({"completed_on": "31/02/2026"}, "Nhập một ngày hợp lệ"),
+    ],
+)
+def test_bad_report_input_gets_a_vietnamese_message_and_writes_nothing(client, world, officer_a, data, message):
+    client.force_login(officer_a)
+    response = client.post(edit_url(world), report_data(**data))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_completion_date_is_read_day_first(client, world, officer_a):
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data(work_state="completed", progress="100", completed_on="03/04/2026"))
+    assert str(Report.objects.get().completed_on) == "2026-04-03"
+
+
+def test_a_bad_filter_value_is_explained_in_vietnamese(client, world, leader):
+    client.force_login(leader)
+    response = client.get(reverse("reports:dashboard_tasks"), {"due_from": "31/02/2026"})
+    assert "Nhập một ngày hợp lệ" in response.content.decode()

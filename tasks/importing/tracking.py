@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Plan, User
 
+from ..choices import ImportState
 from ..models import ImportJob
 from .errors import AnnexRejected
 from .reader import open_annex, read_bytes
@@ -86,7 +87,7 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
         data = handle.read()
     outcome = annex_import(plan=job.plan, upload=io.BytesIO(data), dry_run=True, progress=_reporter(job.pk))
     job.preview = _outcome_dict(outcome)
-    job.state = ImportJob.State.PREVIEWED if outcome.ok else ImportJob.State.REJECTED
+    job.state = ImportState.PREVIEWED if outcome.ok else ImportState.REJECTED
     job.save(update_fields=["preview", "state"])
     return job
 
@@ -95,9 +96,9 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
     """Start the import of a previewed job (once: a second click finds it already importing)."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state != ImportJob.State.PREVIEWED:
+        if job.state != ImportState.PREVIEWED:
             raise ValidationError(_("This file is not waiting for confirmation (state: %(state)s).") % {"state": job.get_state_display()})
-        job.state = ImportJob.State.IMPORTING
+        job.state = ImportState.IMPORTING
         job.save(update_fields=["state"])
     if job.background:
         from ..jobs import annex_import_job
@@ -114,7 +115,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         data = handle.read()
     outcome = annex_import(plan=job.plan, upload=io.BytesIO(data), progress=_reporter(job.pk), by=job.uploaded_by)
     job.result = _outcome_dict(outcome)
-    job.state = ImportJob.State.DONE if outcome.ok else ImportJob.State.REJECTED
+    job.state = ImportState.DONE if outcome.ok else ImportState.REJECTED
     job.finished_at = timezone.now()
     job.save(update_fields=["result", "state", "finished_at"])
     return job

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from plans.services import agency_registry_load
 from plans.tests.factories import PlanFactory
+from tasks.choices import ImportState
 from tasks.models import ImportJob, Task
 
 from .annexes import build
@@ -29,14 +30,14 @@ def test_upload_previews_then_confirm_imports(client, sysadmin, plan):
     )
     job = ImportJob.objects.get()
     assert response.url == reverse("admin:plans_plan_import_job", args=[plan.pk, job.pk])
-    assert job.state == ImportJob.State.PREVIEWED and not job.background
+    assert job.state == ImportState.PREVIEWED and not job.background
     assert not Task.objects.exists()  # nothing before confirmation
     assert job.file.name.endswith(".xlsx") and "phu-luc" not in job.file.name  # renamed on storage
     page = client.get(response.url).content.decode()
     assert "Tuyên truyền Chỉ thị 16" in page and "Xác nhận nhập" in page
     client.post(reverse("admin:plans_plan_import_confirm", args=[plan.pk, job.pk]))
     job.refresh_from_db()
-    assert job.state == ImportJob.State.DONE and job.result["created"] == 1
+    assert job.state == ImportState.DONE and job.result["created"] == 1
     assert plan.tasks.get().title == "Tuyên truyền Chỉ thị 16"
     # a second click on the confirm button imports nothing twice
     response = client.post(reverse("admin:plans_plan_import_confirm", args=[plan.pk, job.pk]), follow=True)
@@ -48,7 +49,7 @@ def test_a_bad_file_shows_every_error_and_cannot_be_confirmed(client, sysadmin, 
     client.force_login(sysadmin)
     upload(client, plan, build([["1", "Nhiệm vụ", "Sở Không Có", None, "Quý V/2018"]]))
     job = ImportJob.objects.get()
-    assert job.state == ImportJob.State.REJECTED
+    assert job.state == ImportState.REJECTED
     page = client.get(reverse("admin:plans_plan_import_job", args=[plan.pk, job.pk])).content.decode()
     assert "Sở Không Có" in page and "Quý V/2018" in page and "Xác nhận nhập" not in page
     client.post(reverse("admin:plans_plan_import_confirm", args=[plan.pk, job.pk]))
@@ -62,7 +63,7 @@ def test_a_large_file_runs_in_the_background_and_reports_progress(client, sysadm
     with django_capture_on_commit_callbacks(execute=True):  # the job is queued once the upload is committed
         upload(client, plan, build(rows))
     job = ImportJob.objects.get()
-    assert job.background and job.state == ImportJob.State.PREVIEWED  # the eager worker already ran
+    assert job.background and job.state == ImportState.PREVIEWED  # the eager worker already ran
     client.post(reverse("admin:plans_plan_import_confirm", args=[plan.pk, job.pk]))
     progress = client.get(reverse("admin:plans_plan_import_progress", args=[plan.pk, job.pk])).json()
     assert progress == {"state": "done", "running": False, "stage": "write", "done": 20, "total": 20}
@@ -73,7 +74,7 @@ def test_an_unreadable_upload_is_refused_on_the_form(client, sysadmin, plan):
     client.force_login(sysadmin)
     response = upload(client, plan, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, name="cu.xls")
     job = ImportJob.objects.get()
-    assert job.state == ImportJob.State.REJECTED
+    assert job.state == ImportState.REJECTED
     assert ".xls" in client.get(response.url).content.decode()
 
 
