@@ -104,6 +104,27 @@ def sysadmin(roles):
     return _user(roles, "sysadmin", "admin", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture
+def max_queries():
+    """``with max_queries(n):`` fails when the block runs more than n SQL statements.
+
+    Unlike ``django_assert_max_num_queries`` it leaves out the SAVEPOINT statements that exist only
+    because each test runs inside a transaction: it counts what production runs.
+    """
+    from contextlib import contextmanager
+
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def check(limit: int):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        statements = [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
+        assert len(statements) <= limit, f"{len(statements)} queries, at most {limit} expected:\n" + "\n".join(statements)
+
+    return check
+
+
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Jobs run in-process in tests; the broker integration tests opt out explicitly."""

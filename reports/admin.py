@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .models import Report, ReportEvent, ReportingPeriod
+from .workflow import EDITABLE_STATES
 
 
 @admin.register(ReportingPeriod)
@@ -40,3 +41,10 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # reports are filed by agencies through the workflow, not typed in here
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state not in EDITABLE_STATES:
+            # Sent and accepted figures feed task progress and the dashboard: only the workflow changes them.
+            fields += ["progress", "work_state", "completed_on", "results", "difficulties", "proposals"]
+        return fields

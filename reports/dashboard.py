@@ -11,7 +11,7 @@ Rules shown on the page:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Avg, Count, Q, Value
 from django.utils import timezone
 
 from plans.choices import PlanState
@@ -22,6 +22,7 @@ from tasks.selectors import plan_progress_subquery
 from tasks.status import status_expression
 
 from .choices import ReportState
+from .figures import trend_progress
 from .models import Report
 from .periods import main_kind, periods_between
 from .selectors import DuePeriod, due_periods
@@ -79,51 +80,65 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
 
 
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
-    """One row per lead agency, the most behind first (one query)."""
-    has_sent = Case(
-        *[
-            When(
-                task__plan_id=plan_id,
-                then=Exists(
-                    Report.objects.filter(
-                        task=OuterRef("task_id"),
-                        agency=OuterRef("agency_id"),
-                        state__in=SENT,
-                        period__kind=d.period.kind,
-                        period__year=d.period.year,
-                        period__number=d.period.number,
-                    )
-                ),
-            )
-            for plan_id, d in due.items()
-        ],
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    late_reports = dict(
+    """One row per lead agency, the most behind first (three queries).
+
+    Missing reports = unfinished tasks led − reports sent for the period due on them: a join over
+    that period's reports costs less than probing every task for its report.
+    """
+    due_rows = Q(pk__in=[])
+    for plan_id, d in due.items():
+        due_rows |= Q(task__plan_id=plan_id, period__kind=d.period.kind, period__year=d.period.year, period__number=d.period.number)
+    # Late reports, and reports sent for the period due on unfinished tasks, per agency: one query,
+    # two branches (each with its own index; an OR of both conditions scans every report).
+    late = (
         Report.objects.filter(task__plan_id__in=plan_ids, is_late=True)
         .order_by()
         .values("agency_id")
-        .annotate(n=Count("id"))
-        .values_list("agency_id", "n")
+        .annotate(kind=Value("late"), n=Count("id"))
+        .values_list("agency_id", "kind", "n")
     )
-    rows = (
-        TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD)
-        .annotate(status_code=status_expression(today, prefix="task__"), has_sent=has_sent)
+    sent_due = (
+        Report.objects.filter(due_rows, state__in=SENT, role=AssignmentRole.LEAD)
+        .annotate(status_code=status_expression(today, prefix="task__"))
+        .filter(status_code__in=UNFINISHED)
         .order_by()
-        .values("agency_id", "agency__code", "agency__name", "agency__aliases")
-        .annotate(
-            led=Count("id"),
-            on_time=Count("id", filter=Q(status_code=TaskStatus.DONE_ON_TIME)),
-            late=Count("id", filter=Q(status_code=TaskStatus.DONE_LATE)),
-            overdue=Count("id", filter=Q(status_code=TaskStatus.OVERDUE)),
-            missing=Sum(Case(When(Q(status_code__in=UNFINISHED) & Q(has_sent=False), then=1), default=0, output_field=IntegerField())),
-        )
+        .values("agency_id")
+        .annotate(kind=Value("sent"), n=Count("id"))
+        .values_list("agency_id", "kind", "n")
     )
+    late_reports, sent = {}, {}
+    for agency_id, kind, n in late.union(sent_due, all=True) if due else late:
+        (late_reports if kind == "late" else sent)[agency_id] = n
+    # Grouped by agency and status, so each row's status is worked out once; pivoted below.
+    grouped = (
+        TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD)
+        .annotate(status_code=status_expression(today, prefix="task__"))
+        .order_by()
+        .values("agency_id", "status_code")
+        .annotate(n=Count("id"))
+    )
+    totals: dict[int, dict] = {}
+    for group in grouped:
+        row = totals.setdefault(
+            group["agency_id"], {"agency_id": group["agency_id"], "led": 0, "missing": 0, **dict.fromkeys(TaskStatus, 0)}
+        )
+        row["led"] += group["n"]
+        row[group["status_code"]] += group["n"]
+        if group["status_code"] in UNFINISHED:
+            row["missing"] += group["n"]
+    for agency_id, n in sent.items():
+        if agency_id in totals:
+            totals[agency_id]["missing"] -= n
+    rows = [
+        {**row, "on_time": row[TaskStatus.DONE_ON_TIME], "late": row[TaskStatus.DONE_LATE], "overdue": row[TaskStatus.OVERDUE]}
+        for row in totals.values()
+    ]
+    # Names come apart, in one query: grouping by them would sort every row by text.
+    agencies = Agency.objects.only("code", "name", "aliases").in_bulk(list(totals))
     result = []
     for row in rows:
         judged = row["on_time"] + row["late"] + row["overdue"]
-        agency = Agency(pk=row["agency_id"], code=row["agency__code"], name=row["agency__name"], aliases=row["agency__aliases"])
+        agency = agencies[row["agency_id"]]
         result.append(
             {
                 **row,
@@ -137,7 +152,7 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
 
 
 def _trend(plans: list[Plan], today: datetime.date) -> list[dict]:
-    """Per reporting period: mean progress of the accepted lead reports, and how many tasks were overdue at its cut-off."""
+    """Per reporting period: mean progress of the accepted lead reports (stored points, ``reports.figures``), and how many tasks were overdue at its cut-off."""
     if not plans:
         return []
     kind = main_kind(plans[0].reporting_kinds)
@@ -146,19 +161,7 @@ def _trend(plans: list[Plan], today: datetime.date) -> list[dict]:
     if not periods:
         return []
     plan_ids = [plan.pk for plan in plans]
-    progress = {
-        (row["period__year"], row["period__number"]): row["progress"]
-        for row in Report.objects.filter(
-            task__plan_id__in=plan_ids,
-            state=ReportState.ACCEPTED,
-            role=AssignmentRole.LEAD,
-            period__kind=kind,
-            period__last_day__gte=periods[0].last_day,
-        )
-        .order_by()
-        .values("period__year", "period__number")
-        .annotate(progress=Avg("progress"))
-    }
+    progress = trend_progress(plan_ids=plan_ids, periods=periods)
     overdue_at = Task.objects.filter(plan_id__in=plan_ids, recurrence=Recurrence.NONE).aggregate(
         **{
             f"p{index}": Count(
@@ -170,7 +173,7 @@ def _trend(plans: list[Plan], today: datetime.date) -> list[dict]:
     return [
         {
             "period": period,
-            "progress": round(progress[(period.year, period.number)]) if (period.year, period.number) in progress else None,
+            "progress": progress.get((period.year, period.number)),
             "overdue": overdue_at[f"p{index}"],
         }
         for index, period in enumerate(periods)

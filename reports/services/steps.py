@@ -14,6 +14,7 @@ from vinhlong_cmcn4 import policy
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
+from ..figures import trend_point_refresh
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..notifications import report_event_notify
 from ..periods import Period
@@ -81,6 +82,8 @@ def report_transition(
     )
     if notify:
         transaction.on_commit(lambda: report_event_notify(event.pk))
+    if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
+        trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
     return report

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from tasks.choices import TaskStatus
 from tasks.selectors import cooperating_agencies, lead_agencies
@@ -12,9 +14,26 @@ def status_badge(code: str) -> dict:
     return {"code": code, "label": TaskStatus(code).label if code in TaskStatus.values else code}
 
 
-@register.inclusion_tag("_partials/progress.html")
-def progress_bar(value) -> dict:
-    return {"value": value}
+@register.simple_tag
+def progress_bar(value) -> str:
+    """A thin progress bar with its percentage; "no reports yet" when there is no figure.
+
+    A plain tag, not an included template: dashboards draw a hundred of them per page.
+    """
+    if value is None:
+        return format_html('<span class="text-muted">{}</span>', _("No reports yet"))
+    percent = round(value)
+    return format_html(
+        '<div class="d-flex align-items-center gap-2">'
+        '<div class="progress flex-grow-1" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0" '
+        'aria-valuemax="100" style="height: .6rem"><div class="progress-bar {}" style="width: {}%"></div></div>'
+        '<span class="fw-semibold small text-nowrap">{}%</span></div>',
+        _("Progress"),
+        percent,
+        "bg-success" if percent >= 100 else "bg-primary",
+        percent,
+        percent,
+    )
 
 
 @register.filter

@@ -11,8 +11,8 @@ from plans.models import Agency
 from tasks.choices import AssignmentRole
 from tasks.models import Task
 
-from .choices import PeriodKind, ReportState, WorkflowAction, WorkState
-from .periods import Period, period_label, period_of
+from ..choices import PeriodKind, ReportState, WorkflowAction, WorkState
+from ..periods import Period, period_label, period_of
 
 
 class ReportingPeriod(models.Model):
@@ -106,7 +106,11 @@ class Report(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["state", "period"], name="report_state_period_idx")]
+        indexes = [
+            models.Index(fields=["state", "period"], name="report_state_period_idx"),
+            # Late reports are few; the dashboard counts them per agency.
+            models.Index(fields=["agency", "task"], condition=Q(is_late=True), name="report_late_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency} — {self.task.number} — {self.period}"

@@ -1,0 +1,54 @@
+"""Trend points stay true: written with each acceptance, computed when missing, rebuilt by the upkeep."""
+
+import datetime
+
+import pytest
+
+from reports.choices import PeriodKind
+from reports.dashboard import dashboard
+from reports.figures import trend_points_rebuild, trend_progress
+from reports.models import Report, TrendPoint
+from reports.periods import period_of
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 22)
+
+
+def accept(world, task, agency, period, progress, officer, head, coordinator):
+    report = report_save(
+        task=task, agency=agency, period=period, by=officer, data={"progress": progress, "work_state": "in_progress"}, version=None
+    )
+    report_transition(report=report, action="submit", by=head, notify=False)
+    return report_transition(report=report, action="accept", by=coordinator, notify=False)
+
+
+def test_accepting_a_report_updates_the_trend_already_shown(world, agency_a, agency_b, officer_a, head_a, officer_b, head_b, coordinator):
+    period = reporting_period_get_or_create(period=period_of(PeriodKind.HALF_YEAR, 2025, 2))
+    accept(world, world.task, agency_a, period, 40, officer_a, head_a, coordinator)
+    first = {point["period"].code: point["progress"] for point in dashboard(today=TODAY).trend}
+    assert first["2025-H2"] == 40
+    assert TrendPoint.objects.get(plan=world.plan, period=period).reports == 1
+
+    accept(world, world.other_task, agency_b, period, 80, officer_b, head_b, coordinator)
+    again = {point["period"].code: point["progress"] for point in dashboard(today=TODAY).trend}
+    assert again["2025-H2"] == 60  # (40 + 80) / 2, not the point stored before
+
+
+def test_points_missing_are_computed_once_and_kept(world, agency_a, officer_a, head_a, coordinator):
+    period = reporting_period_get_or_create(period=period_of(PeriodKind.HALF_YEAR, 2025, 1))
+    accept(world, world.task, agency_a, period, 30, officer_a, head_a, coordinator)
+    TrendPoint.objects.all().delete()
+    periods = [period_of(PeriodKind.HALF_YEAR, 2024, 2), period_of(PeriodKind.HALF_YEAR, 2025, 1)]
+    assert trend_progress(plan_ids=[world.plan.pk], periods=periods) == {(2024, 2): None, (2025, 1): 30}
+    assert TrendPoint.objects.filter(plan=world.plan).count() == 2  # the empty period is kept too
+
+
+def test_the_upkeep_rebuild_counts_reports_written_outside_the_workflow(world, agency_a, officer_a, head_a, coordinator):
+    period = reporting_period_get_or_create(period=period_of(PeriodKind.HALF_YEAR, 2025, 2))
+    accept(world, world.task, agency_a, period, 40, officer_a, head_a, coordinator)
+    Report.objects.filter(task=world.task).update(progress=90)  # a bulk correction by a database script
+    assert trend_points_rebuild() == 1
+    point = TrendPoint.objects.get(plan=world.plan, period=period)
+    assert (point.reports, point.progress_sum) == (1, 90)
+    assert trend_points_rebuild() == 0  # nothing left to change
