@@ -37,3 +37,15 @@ class WorkflowAction(models.TextChoices):
     SUBMIT = "submit", _("Approved and submitted")
     RETURN = "return", _("Returned by the coordinator")
     ACCEPT = "accept", _("Accepted")
+
+
+class SummaryState(models.TextChoices):
+    """A summary is a draft until issued; an issued summary never changes again."""
+
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class ReminderKind(models.TextChoices):
+    MISSING_REPORT = "missing_report", _("Report due soon and not yet sent")
+    OVERDUE_TASKS = "overdue_tasks", _("Tasks newly overdue")

@@ -35,9 +35,14 @@ def derive_status(
     return TaskStatus.IN_PROGRESS
 
 
-def status_expression(today: datetime.date, prefix: str = "") -> Case:
-    """The rule of :func:`derive_status` as a database expression (annotate with it)."""
-    recurrence, due, completed = f"{prefix}recurrence", f"{prefix}due_date", f"{prefix}completed_on"
+def status_expression(today: datetime.date, prefix: str = "", completed: str | None = None) -> Case:
+    """The rule of :func:`derive_status` as a database expression (annotate with it).
+
+    ``completed`` names another completion date to judge by, e.g. an annotation that keeps
+    only completions on or before a period's cut-off (the status as it stood then).
+    """
+    recurrence, due = f"{prefix}recurrence", f"{prefix}due_date"
+    completed = completed or f"{prefix}completed_on"
     return Case(
         When(~Q(**{recurrence: Recurrence.NONE}), then=Value(TaskStatus.ONGOING.value)),
         When(

@@ -128,6 +128,21 @@ def _user_rule(user, role, action) -> Q:
     return Q(pk=user.pk) if user is not None and user.is_authenticated else NOTHING
 
 
+def _summary_rule(user, role, action) -> Q:
+    # Leadership and coordinators read, compile and issue the summaries sent to UBND tỉnh.
+    return EVERYTHING if role in PROVINCE_ROLES else NOTHING
+
+
+def _own_notice_rule(user, role, action) -> Q:
+    if role == Role.ADMIN:
+        return EVERYTHING
+    return Q(user=user.pk) if user is not None and user.is_authenticated else NOTHING
+
+
+def _coordination_rule(user, role, action) -> Q:
+    return EVERYTHING if role == Role.ADMIN or (role == Role.COORDINATOR and action == VIEW) else NOTHING
+
+
 RULES: dict[str, Callable] = {
     "plans.plan": _plan_rule,
     "plans.section": _section_rule,
@@ -141,6 +156,11 @@ RULES: dict[str, Callable] = {
     "reports.reportingperiod": _registry_rule,
     "reports.report": _report_rule(""),
     "reports.reportevent": _report_rule("report__"),
+    "reports.summary": _summary_rule,
+    "reports.notice": _own_notice_rule,
+    "reports.reminder": _coordination_rule,
+    "reports.trendpoint": _admin_rule,
+    "vinhlong_cmcn4.outboxmessage": _admin_rule,
 }
 
 # Models whose rule crosses a to-many relation (plan → tasks → assignments).

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_celery_beat",
+    "django_celery_results",
     "vinhlong_cmcn4",
     "plans",
     "tasks",
@@ -153,15 +155,47 @@ else:
 
 # Celery: without a broker, tasks run in-process so `make run` needs no Redis.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# Short timeouts: a user's request never waits long on a broker that is down (see vinhlong_cmcn4.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 3, "visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Results are not kept, except the errors of jobs that fail: the admin lists them (django-celery-results).
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+# The schedule lives in the database, editable in the admin; defaults seeded by a migration.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+# Only one beat may run: it holds this lock in Redis while alive (vinhlong_cmcn4.celery).
+BEAT_LOCK_KEY = "vinhlong_cmcn4:beat-lock"
+
+# Summaries for UBND tỉnh (Nghị định 30/2020 format): who issues and signs, and who receives them.
+SUMMARY_ISSUER_LINES = ["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"]
+SUMMARY_PLACE = os.environ.get("SUMMARY_PLACE", "Vĩnh Long")
+SUMMARY_NUMBER_SUFFIX = "BC-UBND"
+SUMMARY_SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+SUMMARY_SIGNER = os.environ.get("SUMMARY_SIGNER", "")
+SUMMARY_RECIPIENTS = [
+    "Văn phòng Chính phủ (b/c);",
+    "Bộ Khoa học và Công nghệ (b/c);",
+    "TT. Tỉnh ủy, TT. HĐND tỉnh (b/c);",
+    "CT, các PCT UBND tỉnh;",
+    "Các sở, ban, ngành tỉnh;",
+    "UBND các huyện, thị xã, thành phố;",
+    "Lưu: VT.",
+]
+# The portal's address, for links in e-mails sent by jobs (no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders go this many days before a period's sending deadline.
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
 
 # E-mail: console in development.
 EMAIL_BACKEND = os.environ.get(

@@ -1,6 +1,7 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
 from .figures import TrendPoint
+from .reminders import Notice, Reminder
 from .reporting import (
     Attachment,
     Report,
@@ -8,5 +9,6 @@ from .reporting import (
     ReportingPeriod,
     _attachment_path,  # noqa: F401 - migration 0002 names it here
 )
+from .summaries import Summary
 
-__all__ = ["Attachment", "Report", "ReportEvent", "ReportingPeriod", "TrendPoint"]
+__all__ = ["Attachment", "Notice", "Reminder", "Report", "ReportEvent", "ReportingPeriod", "Summary", "TrendPoint"]

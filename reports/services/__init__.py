@@ -1,7 +1,7 @@
 """Writes of the reports app. Views, admin, API and jobs call these; none re-implements them."""
 
 from .drafts import ReportConflict, attachment_add, attachment_remove, report_save
-from .steps import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh
+from .steps import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh, tasks_progress_refresh
 
 __all__ = [
     "ReportConflict",
@@ -12,4 +12,5 @@ __all__ = [
     "report_transition",
     "reporting_period_get_or_create",
     "task_progress_refresh",
+    "tasks_progress_refresh",
 ]

@@ -11,12 +11,12 @@ from plans.models import Agency, User
 from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.outbox import job_enqueue
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
 from ..figures import trend_point_refresh
 from ..models import Report, ReportEvent, ReportingPeriod
-from ..notifications import report_event_notify
 from ..periods import Period
 
 
@@ -81,7 +81,9 @@ def report_transition(
         report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
     )
     if notify:
-        transaction.on_commit(lambda: report_event_notify(event.pk))
+        from ..jobs import report_event_notify_job
+
+        job_enqueue(report_event_notify_job, event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if step.target == ReportState.ACCEPTED:
@@ -89,21 +91,53 @@ def report_transition(
     return report
 
 
-def task_progress_refresh(*, task: Task) -> Task:
-    """Derive a task's progress and completion date from the lead agencies' accepted reports.
+def progress_from_latest(leads: list[int], latest: dict[int, tuple[int, str, datetime.date | None]]) -> tuple[int, datetime.date | None]:
+    """A task's progress and completion date from each lead agency's latest accepted report.
 
-    Each lead agency counts with its latest accepted report (none yet: 0%). The task is
-    complete when every lead agency has reported it complete; it was completed on the
-    latest of their completion dates.
+    ``latest`` maps an agency to (progress, work state, completed on). Each lead agency counts
+    with its latest accepted report (none yet: 0%). The task is complete when every lead agency
+    has reported it complete; it was completed on the latest of their completion dates.
     """
+    progress = round(sum(latest[a][0] if a in latest else 0 for a in leads) / len(leads)) if leads else 0
+    done = bool(leads) and all(a in latest and latest[a][1] == WorkState.COMPLETED for a in leads)
+    return progress, (max(latest[a][2] for a in leads) if done else None)
+
+
+def task_progress_refresh(*, task: Task) -> Task:
+    """Derive one task's progress and completion date from its lead agencies' accepted reports."""
     leads = list(TaskAssignment.objects.filter(task=task, role=AssignmentRole.LEAD).values_list("agency_id", flat=True))
     accepted = Report.objects.filter(task=task, agency_id__in=leads, state=ReportState.ACCEPTED)
-    latest: dict[int, Report] = {}
-    for report in accepted.order_by("period__last_day"):  # later periods overwrite earlier ones
-        latest[report.agency_id] = report
-    progress = round(sum(latest[a].progress if a in latest else 0 for a in leads) / len(leads)) if leads else 0
-    done = leads and all(a in latest and latest[a].work_state == WorkState.COMPLETED for a in leads)
-    task.progress = progress
-    task.completed_on = max(latest[a].completed_on for a in leads) if done else None
+    latest = {}
+    for agency_id, progress, work_state, completed_on in accepted.order_by("period__last_day").values_list(
+        "agency_id", "progress", "work_state", "completed_on"
+    ):  # later periods overwrite earlier ones
+        latest[agency_id] = (progress, work_state, completed_on)
+    task.progress, task.completed_on = progress_from_latest(leads, latest)
     task.save(update_fields=["progress", "completed_on", "updated_at"])
     return task
+
+
+@transaction.atomic
+def tasks_progress_refresh(*, plan_ids: list[int]) -> int:
+    """The same rule for every task of these plans at once (the daily upkeep); returns how many changed."""
+    leads: dict[int, list[int]] = {}
+    for task_id, agency_id in TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD).values_list(
+        "task_id", "agency_id"
+    ):
+        leads.setdefault(task_id, []).append(agency_id)
+    latest: dict[int, dict] = {}
+    accepted = Report.objects.filter(task__plan_id__in=plan_ids, state=ReportState.ACCEPTED, role=AssignmentRole.LEAD)
+    for task_id, agency_id, progress, work_state, completed_on in (
+        accepted.order_by("period__last_day")
+        .values_list("task_id", "agency_id", "progress", "work_state", "completed_on")
+        .iterator(chunk_size=5000)
+    ):
+        latest.setdefault(task_id, {})[agency_id] = (progress, work_state, completed_on)
+    changed = []
+    for task in Task.objects.filter(plan_id__in=plan_ids).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
+        figures = progress_from_latest(leads.get(task.pk, []), latest.get(task.pk, {}))
+        if (task.progress, task.completed_on) != figures:
+            task.progress, task.completed_on = figures
+            changed.append(task)
+    Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
+    return len(changed)

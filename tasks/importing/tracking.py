@@ -12,6 +12,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from plans.models import Plan, User
+from vinhlong_cmcn4.outbox import job_enqueue
 
 from ..choices import ImportState
 from ..models import ImportJob
@@ -64,7 +65,7 @@ def import_job_create(*, plan: Plan, upload, by: User) -> ImportJob:
     if job.background:
         from ..jobs import annex_preview_job
 
-        transaction.on_commit(lambda: annex_preview_job.delay(job.pk))
+        job_enqueue(annex_preview_job, job.pk)
     else:
         import_job_preview(job=job)
     return job
@@ -100,10 +101,11 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
             raise ValidationError(_("This file is not waiting for confirmation (state: %(state)s).") % {"state": job.get_state_display()})
         job.state = ImportState.IMPORTING
         job.save(update_fields=["state"])
-    if job.background:
-        from ..jobs import annex_import_job
+        if job.background:
+            from ..jobs import annex_import_job
 
-        annex_import_job.delay(job.pk)
+            job_enqueue(annex_import_job, job.pk)
+    if job.background:
         job.refresh_from_db()
         return job
     return import_job_run(job=job)

@@ -64,7 +64,8 @@ def test_a_large_file_runs_in_the_background_and_reports_progress(client, sysadm
         upload(client, plan, build(rows))
     job = ImportJob.objects.get()
     assert job.background and job.state == ImportState.PREVIEWED  # the eager worker already ran
-    client.post(reverse("admin:plans_plan_import_confirm", args=[plan.pk, job.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the import is queued with the confirmation
+        client.post(reverse("admin:plans_plan_import_confirm", args=[plan.pk, job.pk]))
     progress = client.get(reverse("admin:plans_plan_import_progress", args=[plan.pk, job.pk])).json()
     assert progress == {"state": "done", "running": False, "stage": "write", "done": 20, "total": 20}
     assert plan.tasks.count() == 20

@@ -1,0 +1,76 @@
+"""Celery jobs of the reports app. Thin: each calls a service; retried with backoff on
+transient errors (database or mail server unreachable), acknowledged late, idempotent."""
+
+import smtplib
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+TRANSIENT = (DatabaseError, smtplib.SMTPException, ConnectionError, TimeoutError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 30, "retry_backoff_max": 1800, "retry_jitter": True, "max_retries": 5}
+
+
+@shared_task(acks_late=True, **RETRY)
+def report_event_notify_job(event_id: int) -> int:
+    from django.conf import settings
+
+    from .notifications import report_event_notify
+
+    return report_event_notify(event_id, base_url=settings.SITE_URL)
+
+
+@shared_task(acks_late=True, bind=True, **RETRY)
+def summary_compile_job(self, plan_id: int, code: str, user_id: int | None = None) -> int:
+    """Compile one plan's summary for one period (code as 2018-Q4)."""
+    from plans.models import Plan, User
+
+    from .periods import parse_period_code
+    from .summaries.service import summary_compile, summary_failure_record
+
+    plan = Plan.objects.get(pk=plan_id)
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        return summary_compile(plan=plan, period=parse_period_code(code, deadline_day=plan.report_deadline_day), by=by).pk
+    except TRANSIENT:
+        raise  # retried by autoretry_for
+    except Exception as error:
+        summary_failure_record(plan_id=plan_id, code=code, error=f"{type(error).__name__}: {error}")
+        raise
+
+
+@shared_task(acks_late=True, **RETRY)
+def summaries_compile_due_job() -> int:
+    """After each cut-off: queue the summaries due (one job each, so one failure stops no other)."""
+    from django.db import transaction
+
+    from vinhlong_cmcn4.outbox import job_enqueue
+
+    from .summaries.service import summaries_due
+
+    due = summaries_due(today=timezone.localdate())
+    with transaction.atomic():
+        for plan, period in due:
+            job_enqueue(summary_compile_job, plan.pk, period.code)
+    return len(due)
+
+
+@shared_task(acks_late=True, **RETRY)
+def reminders_send_job() -> dict:
+    from .reminders import reminders_send
+
+    return reminders_send(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, **RETRY)
+def reminder_email_job(reminder_id: int) -> int:
+    from .reminders import reminder_email_send
+
+    return reminder_email_send(reminder_id=reminder_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def upkeep_job() -> dict:
+    from .upkeep import upkeep_run
+
+    return upkeep_run(today=timezone.localdate())

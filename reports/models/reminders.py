@@ -1,0 +1,59 @@
+"""Reminders sent (never the same twice) and the notices users read in the portal."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Agency, Plan
+
+from ..choices import ReminderKind
+from .reporting import ReportingPeriod
+
+
+class Reminder(models.Model):
+    """One reminder sent to one agency: the unique key is what keeps it from being sent twice.
+
+    ``key`` tells reminders of the same kind apart (the period for a missing report, the
+    overdue task for a flag to the coordinator).
+    """
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("plan"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("agency"))
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("period")
+    )
+    key = models.CharField(_("key"), max_length=64)
+    items = models.PositiveIntegerField(_("items"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "plan", "agency", "key"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.agency}"
+
+
+class Notice(models.Model):
+    """A message for one user, shown on their page until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", verbose_name=_("user"))
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notices", verbose_name=_("reminder")
+    )
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:80]

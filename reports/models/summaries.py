@@ -1,0 +1,69 @@
+"""Periodic summaries for UBND tỉnh: a frozen snapshot, a Word document and an Excel annex."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Plan
+
+from ..choices import SummaryState
+from .reporting import ReportingPeriod
+
+
+def _summary_path(instance, filename: str) -> str:
+    from django.utils.crypto import get_random_string
+
+    return f"summaries/{instance.plan_id}/{get_random_string(24)}-{filename}"
+
+
+class Summary(models.Model):
+    """One plan's summary for one reporting period (one row: compiling twice updates it).
+
+    ``snapshot`` holds every figure and text the document shows, computed at the period's
+    cut-off; the document and the annex are built from the same compilation. Once issued
+    the row is frozen: later reports never change what was sent to UBND tỉnh.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="summaries", verbose_name=_("plan"))
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="summaries", verbose_name=_("period"))
+    state = models.CharField(_("state"), max_length=16, choices=SummaryState.choices, default=SummaryState.DRAFT)
+    number = models.CharField(_("document number"), max_length=32, blank=True, help_text=_("Given when issued, e.g. 125."))
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    document = models.FileField(_("Word document"), upload_to=_summary_path, max_length=255, blank=True)
+    annex = models.FileField(_("Excel annex"), upload_to=_summary_path, max_length=255, blank=True)
+    compiled_at = models.DateTimeField(_("compiled at"), null=True, blank=True)
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compiled by"),
+        help_text=_("Empty when the scheduled job compiled it."),
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+    )
+    error = models.TextField(_("error of the last compilation"), blank=True)
+
+    class Meta:
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+        ordering = ["-period__last_day", "plan__symbol", "period__kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period"], name="summary_unique_per_plan_period", violation_error_message=_("This summary already exists.")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.symbol} — {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:summary_detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state == SummaryState.ISSUED

@@ -1,0 +1,145 @@
+"""Reminders: agencies whose reports are due soon and not sent, and tasks newly overdue.
+
+Each reminder is a ``Reminder`` row whose unique key (kind, plan, agency, period or task) is
+written before anything is sent: running the job twice, or on two workers, reminds once.
+The e-mail goes through the outbox after the commit; the in-portal notice is written with the row.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from plans.choices import PlanState, Role
+from plans.models import Plan, User
+from tasks.choices import AssignmentRole, TaskStatus
+from tasks.models import TaskAssignment
+from tasks.status import status_expression
+from vinhlong_cmcn4.outbox import job_enqueue
+from vinhlong_cmcn4.policy import ROLE_GROUPS
+
+from .choices import ReminderKind, ReportState
+from .models import Notice, Reminder, Report
+from .periods import Period, main_kind, period_due
+from .services import reporting_period_get_or_create
+
+SENT = [ReportState.SUBMITTED, ReportState.ACCEPTED]
+UNFINISHED = [TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING]
+
+
+def _lead_assignments(plan: Plan, today: datetime.date):
+    return TaskAssignment.objects.filter(task__plan=plan, role=AssignmentRole.LEAD).annotate(
+        status_code=status_expression(today, prefix="task__")
+    )
+
+
+def missing_reports_by_agency(*, plan: Plan, period: Period, today: datetime.date) -> dict[int, int]:
+    """Per agency, how many unfinished tasks it leads have no report sent for ``period``."""
+    row = reporting_period_get_or_create(period=period)
+    sent = Report.objects.filter(task=OuterRef("task_id"), agency=OuterRef("agency_id"), period=row, state__in=SENT)
+    return dict(
+        _lead_assignments(plan, today)
+        .filter(status_code__in=UNFINISHED)
+        .annotate(sent=Exists(sent))
+        .filter(sent=False)
+        .order_by()
+        .values("agency_id")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "n")
+    )
+
+
+def _remember(**fields) -> Reminder | None:
+    """The new reminder, or None when it was already sent (by this run or another)."""
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def _notify(reminder: Reminder, users: list[User], text: str, url: str) -> None:
+    Notice.objects.bulk_create([Notice(user=user, reminder=reminder, text=text, url=url) for user in users])
+    from .jobs import reminder_email_job
+
+    job_enqueue(reminder_email_job, reminder.pk)
+
+
+def reminders_send(*, today: datetime.date) -> dict[str, int]:
+    """Send what is due today; returns how many reminders of each kind went out."""
+    sent = {ReminderKind.MISSING_REPORT.value: 0, ReminderKind.OVERDUE_TASKS.value: 0}
+    days = datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
+    for plan in Plan.objects.filter(state=PlanState.IN_FORCE).order_by("pk"):
+        period = period_due(today, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day)
+        if period.deadline - days <= today <= period.deadline:
+            sent[ReminderKind.MISSING_REPORT] += _missing_reports_remind(plan, period, today)
+        sent[ReminderKind.OVERDUE_TASKS] += _overdue_flag(plan, today)
+    return sent
+
+
+@transaction.atomic
+def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) -> int:
+    row = reporting_period_get_or_create(period=period)
+    count = 0
+    for agency_id, n in missing_reports_by_agency(plan=plan, period=period, today=today).items():
+        reminder = _remember(kind=ReminderKind.MISSING_REPORT, plan=plan, agency_id=agency_id, period=row, key=period.code, items=n)
+        if reminder is None:
+            continue
+        users = list(
+            User.objects.filter(
+                is_active=True, agency_id=agency_id, groups__name__in=[ROLE_GROUPS[Role.OFFICER], ROLE_GROUPS[Role.HEAD]]
+            ).distinct()
+        )
+        text = _("%(n)d tasks of plan %(plan)s still need their report for %(period)s; the deadline is %(deadline)s.") % {
+            "n": n,
+            "plan": plan.symbol,
+            "period": period.label,
+            "deadline": f"{period.deadline:%d/%m/%Y}",
+        }
+        _notify(reminder, users, text, reverse("reports:agency_tasks") + "?report=none")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def _overdue_flag(plan: Plan, today: datetime.date) -> int:
+    """Flag to the coordinators each task that has become overdue since the last run (once per task)."""
+    overdue = list(
+        _lead_assignments(plan, today)
+        .filter(status_code=TaskStatus.OVERDUE)
+        .exclude(task_id__in=Reminder.objects.filter(kind=ReminderKind.OVERDUE_TASKS, plan=plan).values("key"))
+        .select_related("task", "agency")
+        .order_by("task__position")
+    )
+    if not overdue:
+        return 0
+    new = [a for a in overdue if _remember(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=a.agency, key=str(a.task_id), items=1)]
+    if not new:
+        return 0
+    coordinators = User.objects.filter(is_active=True, groups__name=ROLE_GROUPS[Role.COORDINATOR])
+    if plan.coordinator_id:
+        coordinators = coordinators.filter(agency=plan.coordinator_id) | coordinators.filter(agency__isnull=True)
+    text = _("Plan %(plan)s: %(n)d tasks became overdue: %(tasks)s.") % {
+        "plan": plan.symbol,
+        "n": len(new),
+        "tasks": "; ".join(f"{a.task.number} ({a.agency.short_name})" for a in new[:20]) + ("…" if len(new) > 20 else ""),
+    }
+    reminder = Reminder.objects.get(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=new[0].agency, key=str(new[0].task_id))
+    _notify(reminder, list(coordinators.distinct()), text, reverse("reports:dashboard_tasks") + f"?plan={plan.pk}&status=overdue")
+    return len(new)
+
+
+def reminder_email_send(*, reminder_id: int) -> int:
+    """E-mail the notices of one reminder to their users (one message each)."""
+    from django.core.mail import send_mass_mail
+
+    notices = Notice.objects.filter(reminder_id=reminder_id).select_related("user").exclude(user__email="")
+    subject = _("[Plan portal] Reminder")
+    messages = [
+        (subject, f"{notice.text}\n\n{settings.SITE_URL}{notice.url}\n", settings.DEFAULT_FROM_EMAIL, [notice.user.email])
+        for notice in notices
+    ]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

@@ -1,0 +1,203 @@
+"""The summary as a Word document in the administrative format of Nghị định 30/2020/NĐ-CP.
+
+A4; Times New Roman; margins top and bottom 20 mm, left 30 mm, right 15 mm; issuer top left
+with the number below it; quốc hiệu (12 pt bold, upper case) and tiêu ngữ (13 pt bold) top right
+with the place and date below (14 pt italic); the title; the body (results by section,
+reporting discipline, difficulties, proposals); recipients bottom left; signature bottom right.
+Built from the snapshot alone, so the same snapshot always gives the same document.
+"""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from tasks.choices import TaskStatus
+
+from .official import date_line, number_line, roman
+
+FONT = "Times New Roman"
+BODY_PT = 14
+
+
+def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False, underline: bool = False):
+    run = paragraph.add_run(text)
+    run.font.name = FONT
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # Vietnamese text keeps the same face in every Word
+    run.font.size = Pt(size)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    return run
+
+
+def _paragraph(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, after: float = 6, **style):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+    if text:
+        _run(paragraph, text, **style)
+    return paragraph
+
+
+def _cell_lines(cell, lines: list[tuple[str, dict]], align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+    cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
+    for text, style in lines:
+        _paragraph(cell, text, align=align, indent=False, after=0, **style)
+
+
+def _no_borders(table) -> None:
+    borders = table._tbl.tblPr.first_child_found_in("w:tblBorders")
+    if borders is not None:
+        table._tbl.tblPr.remove(borders)
+
+
+def _setup(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+
+def summary_document(summary) -> bytes:
+    """The .docx of a summary (issued or draft) from its snapshot."""
+    data = summary.snapshot
+    issued_on = timezone.localdate(summary.issued_at or summary.compiled_at or timezone.now())
+    document = Document()
+    _setup(document)
+    _heading_block(document, summary, issued_on)
+    _title(document, summary, data)
+    _body(document, data)
+    _closing(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _heading_block(document, summary, day: datetime.date) -> None:
+    table = document.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _no_borders(table)
+    widths = (Mm(62), Mm(103))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    issuer = settings.SUMMARY_ISSUER_LINES
+    _cell_lines(
+        table.cell(0, 0),
+        [(issuer[0], {"size": 13}), *[(line, {"size": 13, "bold": True}) for line in issuer[1:]], ("———", {"size": 9})],
+    )
+    _cell_lines(
+        table.cell(0, 1),
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
+            ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True}),
+        ],
+    )
+    _cell_lines(table.cell(1, 0), [(number_line(summary.number, settings.SUMMARY_NUMBER_SUFFIX), {"size": 13})])
+    _cell_lines(table.cell(1, 1), [(date_line(settings.SUMMARY_PLACE, day), {"size": 14, "italic": True})])
+
+
+def _title(document, summary, data: dict) -> None:
+    _paragraph(document, "", after=6)
+    if not summary.is_frozen:
+        _paragraph(document, "DỰ THẢO", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, size=12, bold=True, italic=True)
+    _paragraph(document, "BÁO CÁO", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
+    plan = data["plan"]
+    issued = datetime.date.fromisoformat(plan["issued_on"])
+    _paragraph(
+        document,
+        f"Kết quả thực hiện Kế hoạch số {plan['symbol']} ngày {issued:%d/%m/%Y} của {plan['issuer']}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=0,
+        bold=True,
+    )
+    _paragraph(document, f"({data['period']['label']})", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
+    _paragraph(document, "———————", align=WD_ALIGN_PARAGRAPH.CENTER, after=12, size=10)
+
+
+def _counts_sentence(figures: dict) -> str:
+    return (
+        f"tổng số {figures['tasks']} nhiệm vụ: {figures[TaskStatus.DONE_ON_TIME]} nhiệm vụ đã hoàn thành đúng hạn, "
+        f"{figures[TaskStatus.DONE_LATE]} nhiệm vụ hoàn thành quá hạn, {figures[TaskStatus.IN_PROGRESS]} nhiệm vụ đang thực hiện "
+        f"trong hạn, {figures[TaskStatus.OVERDUE]} nhiệm vụ chưa hoàn thành, quá hạn và {figures[TaskStatus.ONGOING]} nhiệm vụ "
+        f"thường xuyên; tiến độ bình quân {figures['progress'] if figures['progress'] is not None else 0}%"
+    )
+
+
+def _heading(document, text: str) -> None:
+    _paragraph(document, text, bold=True, after=6)
+
+
+def _body(document, data: dict) -> None:
+    period = data["period"]
+    first, last = datetime.date.fromisoformat(period["first_day"]), datetime.date.fromisoformat(period["last_day"])
+    _paragraph(
+        document,
+        f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}), "
+        f"{settings.SUMMARY_ISSUER_LINES[0].capitalize()} {settings.SUMMARY_ISSUER_LINES[-1].lower()} báo cáo kết quả thực hiện "
+        f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
+    )
+    _heading(document, f"{roman(1)}. KẾT QUẢ THỰC HIỆN")
+    _heading(document, "1. Tình hình chung")
+    _paragraph(document, f"Kế hoạch có {_counts_sentence(data['totals'])}.")
+    _heading(document, "2. Kết quả thực hiện theo nhóm nhiệm vụ")
+    for index, section in enumerate(data["sections"], start=1):
+        title = f"{section['number']}. {section['title']}" if section["number"] else "Nhiệm vụ chưa xếp nhóm"
+        _paragraph(document, f"2.{index}. {title}", bold=True, italic=True, after=3)
+        _paragraph(document, f"Nhóm có {_counts_sentence(section)}.")
+        for item in section["results"]:
+            _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}")
+    _heading(document, "3. Tình hình báo cáo của các cơ quan, đơn vị")
+    reports = data["reports"]
+    _paragraph(
+        document,
+        f"Kỳ báo cáo {data['reporting_period']['label'].lower()}: {reports['accepted']} báo cáo đã được tiếp nhận; "
+        f"{reports['missing']} báo cáo chưa gửi; {reports['late']} báo cáo gửi trễ hạn.",
+    )
+    if data["missing"]:
+        by_agency: dict[str, list[str]] = {}
+        for item in data["missing"]:
+            by_agency.setdefault(item["agency"], []).append(item["task"])
+        for agency, tasks in by_agency.items():
+            _paragraph(document, f"- {agency}: chưa báo cáo {len(tasks)} nhiệm vụ ({', '.join(tasks)}).")
+    if data["overdue"]:
+        _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn (chi tiết tại Phụ lục kèm theo).")
+    _heading(document, f"{roman(2)}. KHÓ KHĂN, VƯỚNG MẮC")
+    for item in data["difficulties"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc."}]:
+        _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])
+    _heading(document, f"{roman(3)}. ĐỀ XUẤT, KIẾN NGHỊ")
+    for item in data["proposals"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không có đề xuất, kiến nghị."}]:
+        _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])
+    _paragraph(document, "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này.", italic=True)
+
+
+def _closing(document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    _no_borders(table)
+    left, right = table.cell(0, 0), table.cell(0, 1)
+    left.width, right.width = Mm(80), Mm(85)
+    _cell_lines(
+        left,
+        [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})] + [(f"- {line}", {"size": 11}) for line in settings.SUMMARY_RECIPIENTS],
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    signer = settings.SUMMARY_SIGNER
+    _cell_lines(
+        right,
+        [(line, {"size": 14, "bold": True}) for line in settings.SUMMARY_SIGNATURE_LINES]
+        + [("", {}), ("", {}), ("", {}), (signer, {"size": 14, "bold": True})],
+    )

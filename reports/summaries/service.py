@@ -1,0 +1,160 @@
+"""When summaries are made: compiled on demand or after each cut-off, issued once, then frozen."""
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from plans.choices import PlanState
+from plans.models import Plan, User
+from vinhlong_cmcn4 import policy
+
+from ..choices import PeriodKind, ReportState, SummaryState
+from ..models import Report, Summary
+from ..periods import Period, parse_period_code, period_containing, period_of
+from ..services import reporting_period_get_or_create
+from .annex import annex_tempfile, summary_annex_write
+from .document import summary_document
+from .snapshot import summary_snapshot
+
+logger = logging.getLogger(__name__)
+
+
+def summary_period(*, plan: Plan, code: str) -> Period:
+    """Read a period code for a plan's summary, with a Vietnamese message naming what is wrong."""
+    try:
+        period = parse_period_code(code, deadline_day=plan.report_deadline_day)
+    except ValueError:
+        raise ValidationError(
+            {"period": _("“%(code)s” is not a period: write e.g. 2018-M03, 2018-Q4, 2018-H1, 2018-9M or 2018-Y.") % {"code": code}}
+        ) from None
+    if period.kind not in (plan.reporting_kinds or []):
+        kinds = ", ".join(str(PeriodKind(kind).label).lower() for kind in plan.reporting_kinds or [])
+        raise ValidationError(
+            {"period": _("Plan %(plan)s does not report by this period (it uses: %(kinds)s).") % {"plan": plan.symbol, "kinds": kinds}}
+        )
+    if period.last_day < plan.starts_on:
+        raise ValidationError(
+            {"period": _("Plan %(plan)s had not started by the end of %(period)s.") % {"plan": plan.symbol, "period": period.label}}
+        )
+    if period.last_day >= timezone.localdate():
+        raise ValidationError(
+            {
+                "period": _("%(period)s has not reached its cut-off (%(day)s) yet.")
+                % {"period": period.label, "day": f"{period.last_day:%d/%m/%Y}"}
+            }
+        )
+    return period
+
+
+def summary_compile(*, plan: Plan, period: Period, by: User | None = None, number: str = "", issue: bool = False) -> Summary:
+    """Compile (or compile again) the summary of ``plan`` for ``period``; one row per plan and period.
+
+    An issued summary is returned untouched. The row is locked while compiled, so two workers
+    (or two beats) compiling the same period make one summary. With ``issue`` the result is
+    given its number and frozen.
+    """
+    row = reporting_period_get_or_create(period=period)
+    with translation.override("vi"), transaction.atomic():
+        summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
+        if summary.is_frozen:
+            return summary
+        summary.snapshot = summary_snapshot(plan=plan, period=period)
+        summary.compiled_at = timezone.now()
+        summary.compiled_by = by
+        summary.error = ""
+        if issue:
+            summary.state, summary.number, summary.issued_at, summary.issued_by = SummaryState.ISSUED, number, summary.compiled_at, by
+        _files_write(summary, period)
+        summary.save()
+    return summary
+
+
+def _files_write(summary: Summary, period: Period) -> None:
+    old = [f.name for f in (summary.document, summary.annex) if f]
+    slug = summary.plan.symbol.replace("/", "-")
+    summary.document.save(f"bao-cao-{slug}-{period.code}.docx", ContentFile(summary_document(summary)), save=False)
+    results: dict[int, list[str]] = {}
+    for section in summary.snapshot["sections"]:
+        for item in section["results"]:
+            results.setdefault(item["task_id"], []).append(f"{item['agency']}: {item['text']}")
+    path = annex_tempfile()
+    try:
+        summary_annex_write(summary=summary, results={k: "\n".join(v) for k, v in results.items()}, path=path)
+        with path.open("rb") as handle:
+            summary.annex.save(f"phu-luc-{slug}-{period.code}.xlsx", File(handle), save=False)
+    finally:
+        path.unlink(missing_ok=True)
+    storage = summary.document.storage
+    for name in old:
+        transaction.on_commit(lambda name=name: storage.delete(name))
+
+
+def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
+    """Issue a draft: compile it a last time with its number and date, then freeze it for good."""
+    if not policy.can(by, policy.CHANGE, summary):
+        raise PermissionDenied(_("You may not issue summaries."))
+    number = number.strip()
+    if not number or len(number) > 32 or "/" in number:
+        raise ValidationError({"number": _("Give the document number the clerk assigned, e.g. 125 (without “/BC-UBND”).")})
+    if summary.is_frozen:
+        raise ValidationError(
+            _("This summary was issued on %(day)s: it can no longer change.") % {"day": f"{timezone.localtime(summary.issued_at):%d/%m/%Y}"}
+        )
+    period = summary.period.as_period(summary.plan.report_deadline_day)
+    return summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
+
+
+def summary_regenerate(*, summary: Summary, by: User) -> Summary:
+    """Compile a draft again from the reports as they are now (an issued summary is refused)."""
+    if not policy.can(by, policy.CHANGE, summary):
+        raise PermissionDenied(_("You may not compile summaries."))
+    if summary.is_frozen:
+        raise ValidationError(_("This summary was issued: it can no longer change."))
+    return summary_compile(plan=summary.plan, period=summary.period.as_period(summary.plan.report_deadline_day), by=by)
+
+
+def last_closed_period(*, kind: str, today: datetime.date, deadline_day: int) -> Period:
+    """The latest period of ``kind`` whose cut-off is before ``today``."""
+    if kind == PeriodKind.NINE_MONTHS:
+        this_year = period_of(kind, today.year, deadline_day=deadline_day)
+        return this_year if this_year.last_day < today else period_of(kind, today.year - 1, deadline_day=deadline_day)
+    current = period_containing(today, kind, deadline_day=deadline_day)
+    return period_containing(current.first_day - datetime.timedelta(days=1), kind, deadline_day=deadline_day)
+
+
+def summaries_due(*, today: datetime.date) -> list[tuple[Plan, Period]]:
+    """The summaries to compile now: for each plan in force and each period kind it uses, the period
+    just closed, unless its summary is issued or nothing was accepted since it was compiled."""
+    due = []
+    for plan in Plan.objects.filter(state=PlanState.IN_FORCE).order_by("pk"):
+        for kind in plan.reporting_kinds or []:
+            period = last_closed_period(kind=kind, today=today, deadline_day=plan.report_deadline_day)
+            if period.last_day < plan.starts_on:
+                continue
+            summary = Summary.objects.filter(plan=plan, period__kind=kind, period__year=period.year, period__number=period.number).first()
+            if (
+                summary is None
+                or summary.state == SummaryState.DRAFT
+                and (
+                    summary.compiled_at is None
+                    or Report.objects.filter(task__plan=plan, state=ReportState.ACCEPTED, accepted_at__gt=summary.compiled_at).exists()
+                )
+            ):
+                due.append((plan, period))
+    return due
+
+
+def summary_failure_record(*, plan_id: int, code: str, error: str) -> None:
+    """Keep the error of a compilation that failed for good on the summary's row, for its page to show."""
+    plan = Plan.objects.get(pk=plan_id)
+    row = reporting_period_get_or_create(period=parse_period_code(code, deadline_day=plan.report_deadline_day))
+    summary, _created = Summary.objects.get_or_create(plan=plan, period=row)
+    if not summary.is_frozen:
+        summary.error = error[:2000]
+        summary.save(update_fields=["error"])

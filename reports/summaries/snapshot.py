@@ -1,0 +1,238 @@
+"""What a summary says: every figure and text, as they stood at the period's cut-off.
+
+A selector: it aggregates in the database (a fixed number of queries whatever the plan's size)
+and returns plain JSON-ready data, which ``Summary.snapshot`` keeps for good.
+
+Rules:
+- a task's status is judged at the cut-off: a completion after it does not count yet;
+- a task's progress at the cut-off is the mean, over its lead agencies, of each one's latest
+  accepted report up to the cut-off (none: 0%); a task completed by then is at 100%;
+- the reports that feed the summary are the accepted ones of the plan's routine reporting
+  periods whose cut-off falls in the summarised period, the latest per task and agency;
+- a report is missing when a lead agency of a task unfinished at the cut-off has sent no report
+  for the routine period that closes with the summarised one; it is late when sent after its deadline.
+"""
+
+import datetime
+from collections.abc import Iterator
+
+from django.db.models import Avg, Case, Count, DateField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from plans.models import Agency, Plan, Section
+from tasks.choices import AssignmentRole, TaskStatus
+from tasks.models import Task, TaskAssignment
+from tasks.status import status_expression
+
+from ..choices import ReportState
+from ..models import Report, ReportingPeriod
+from ..periods import Period, main_kind, period_containing
+
+SENT = [ReportState.SUBMITTED, ReportState.ACCEPTED]
+UNFINISHED = [TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING]
+
+
+def _status_counts() -> dict:
+    return {status.value: Count("id", filter=Q(status_code=status.value)) for status in TaskStatus}
+
+
+def tasks_at_cutoff(plan: Plan, as_of: datetime.date) -> QuerySet[Task]:
+    """The plan's tasks annotated with ``status_code`` and ``progress_at_cutoff`` as they stood on ``as_of``."""
+    latest = (
+        Report.objects.filter(
+            task=OuterRef("task_id"), agency=OuterRef("agency_id"), state=ReportState.ACCEPTED, period__last_day__lte=as_of
+        )
+        .order_by("-period__last_day")
+        .values("progress")[:1]
+    )
+    lead_mean = (
+        TaskAssignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
+        .annotate(reported=Coalesce(Subquery(latest), 0))
+        .order_by()
+        .values("task")
+        .annotate(mean=Avg("reported"))
+        .values("mean")
+    )
+    return (
+        Task.objects.filter(plan=plan)
+        .annotate(completed_by_cutoff=Case(When(completed_on__lte=as_of, then=F("completed_on")), default=None, output_field=DateField()))
+        .annotate(
+            status_code=status_expression(as_of, completed="completed_by_cutoff"),
+            progress_at_cutoff=Case(
+                When(completed_by_cutoff__isnull=False, then=Value(100.0)),
+                default=Coalesce(Subquery(lead_mean, output_field=FloatField()), Value(0.0)),
+                output_field=FloatField(),
+            ),
+        )
+    )
+
+
+def reporting_period_of(plan: Plan, period: Period) -> Period:
+    """The routine reporting period (the plan's most frequent) that closes with ``period``."""
+    return period_containing(period.last_day, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day)
+
+
+def feeding_reports(plan: Plan, period: Period) -> Iterator[dict]:
+    """The accepted reports a summary is built from: the latest per task and agency, in task order."""
+    kind = main_kind(plan.reporting_kinds)
+    rows = (
+        Report.objects.filter(
+            task__plan=plan,
+            state=ReportState.ACCEPTED,
+            period__kind=kind,
+            period__last_day__gte=period.first_day,
+            period__last_day__lte=period.last_day,
+        )
+        .order_by("task__position", "task_id", "role", "agency__name", "agency_id", "-period__last_day")
+        .values(
+            "task_id",
+            "task__number",
+            "task__section_id",
+            "agency_id",
+            "agency__name",
+            "role",
+            "progress",
+            "results",
+            "difficulties",
+            "proposals",
+        )
+    )
+    seen: set[tuple[int, int]] = set()
+    for row in rows.iterator(chunk_size=2000):
+        key = (row["task_id"], row["agency_id"])
+        if key not in seen:
+            seen.add(key)
+            yield row
+
+
+def _pct(value) -> int | None:
+    return None if value is None else round(value)
+
+
+def summary_snapshot(*, plan: Plan, period: Period) -> dict:
+    """Every figure and text of the summary of ``plan`` for ``period`` (JSON-ready)."""
+    as_of = period.last_day
+    tasks = tasks_at_cutoff(plan, as_of)
+    statuses = [status.value for status in TaskStatus]
+
+    totals = tasks.aggregate(tasks=Count("id"), progress=Avg("progress_at_cutoff"), **_status_counts())
+    totals["progress"] = _pct(totals["progress"])
+
+    by_section = {
+        row["section_id"]: row
+        for row in tasks.order_by().values("section_id").annotate(tasks=Count("id"), progress=Avg("progress_at_cutoff"), **_status_counts())
+    }
+    sections = []
+    for section in Section.objects.filter(plan=plan).order_by("position", "pk"):
+        row = by_section.get(section.pk, {"tasks": 0, "progress": None, **dict.fromkeys(statuses, 0)})
+        sections.append({"id": section.pk, "number": section.number, "title": section.title, **_figures(row, statuses)})
+    if None in by_section:
+        sections.append({"id": None, "number": "", "title": "", **_figures(by_section[None], statuses)})
+
+    routine = reporting_period_of(plan, period)
+    routine_row = ReportingPeriod.objects.filter(kind=routine.kind, year=routine.year, number=routine.number).first()
+    lead = TaskAssignment.objects.filter(task__plan=plan, role=AssignmentRole.LEAD).annotate(
+        completed_by_cutoff=Case(When(task__completed_on__lte=as_of, then=F("task__completed_on")), default=None, output_field=DateField())
+    )
+    lead = lead.annotate(status_code=status_expression(as_of, prefix="task__", completed="completed_by_cutoff"))
+    agency_rows: dict[int, dict] = {}
+    for group in lead.order_by().values("agency_id", "status_code").annotate(n=Count("id")):
+        row = agency_rows.setdefault(group["agency_id"], {"led": 0, "missing": 0, "late_reports": 0, **dict.fromkeys(statuses, 0)})
+        row["led"] += group["n"]
+        row[group["status_code"]] += group["n"]
+
+    sent = Report.objects.filter(task=OuterRef("task_id"), agency=OuterRef("agency_id"), period=routine_row, state__in=SENT)
+    missing = list(
+        lead.filter(status_code__in=UNFINISHED)
+        .annotate(sent=Exists(sent) if routine_row else Value(False))
+        .filter(sent=False)
+        .order_by("agency__name", "task__position")
+        .values("agency_id", "agency__name", "task__number", "task__title")
+    )
+    late = (
+        list(
+            Report.objects.filter(task__plan=plan, period=routine_row, is_late=True)
+            .order_by("agency__name", "task__position")
+            .values("agency_id", "agency__name", "task__number", "submitted_at")
+        )
+        if routine_row
+        else []
+    )
+    for item in missing:
+        agency_rows[item["agency_id"]]["missing"] += 1
+    for item in late:
+        if item["agency_id"] in agency_rows:
+            agency_rows[item["agency_id"]]["late_reports"] += 1
+    names = Agency.objects.only("code", "name").in_bulk(list(agency_rows))
+    agencies = sorted(
+        ({"code": names[agency_id].code, "name": names[agency_id].name, **row} for agency_id, row in agency_rows.items()),
+        key=lambda r: (-r[TaskStatus.OVERDUE], -r["missing"], r["name"]),
+    )
+
+    lead_names = lead_agency_names(plan)
+    overdue = [
+        {
+            "number": row["number"],
+            "title": row["title"],
+            "timeframe": row["timeframe"],
+            "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+            "lead": lead_names.get(row["id"], []),
+        }
+        for row in tasks.filter(status_code=TaskStatus.OVERDUE)
+        .order_by("position")
+        .values("id", "number", "title", "timeframe", "due_date")
+    ]
+
+    results: dict = {}
+    difficulties, proposals, accepted = [], [], 0
+    for report in feeding_reports(plan, period):
+        accepted += 1
+        entry = {"agency": report["agency__name"], "task": report["task__number"], "task_id": report["task_id"], "role": report["role"]}
+        if report["results"].strip():
+            results.setdefault(report["task__section_id"], []).append({**entry, "text": report["results"].strip()})
+        if report["difficulties"].strip():
+            difficulties.append({**entry, "text": report["difficulties"].strip()})
+        if report["proposals"].strip():
+            proposals.append({**entry, "text": report["proposals"].strip()})
+    for section in sections:
+        section["results"] = results.get(section["id"], [])
+
+    return {
+        "plan": {"id": plan.pk, "symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
+        "period": {
+            "kind": period.kind,
+            "code": period.code,
+            "label": period.label,
+            "first_day": period.first_day.isoformat(),
+            "last_day": period.last_day.isoformat(),
+        },
+        "reporting_period": {"code": routine.code, "label": routine.label, "deadline": routine.deadline.isoformat()},
+        "totals": {**_figures(totals, statuses), "agencies": len(agencies)},
+        "reports": {"accepted": accepted, "missing": len(missing), "late": len(late)},
+        "sections": sections,
+        "agencies": agencies,
+        "overdue": overdue,
+        "missing": [{"agency": m["agency__name"], "task": m["task__number"], "title": m["task__title"]} for m in missing],
+        "late": [
+            {"agency": item["agency__name"], "task": item["task__number"], "submitted_at": item["submitted_at"].isoformat()}
+            for item in late
+        ],
+        "difficulties": difficulties,
+        "proposals": proposals,
+    }
+
+
+def _figures(row: dict, statuses: list[str]) -> dict:
+    return {"tasks": row["tasks"], "progress": _pct(row["progress"]), **{status: row[status] for status in statuses}}
+
+
+def lead_agency_names(plan: Plan) -> dict[int, list[str]]:
+    """Each task's lead agencies by name (one query)."""
+    names: dict[int, list[str]] = {}
+    for task_id, name in (
+        TaskAssignment.objects.filter(task__plan=plan, role=AssignmentRole.LEAD)
+        .order_by("task_id", "agency__name")
+        .values_list("task_id", "agency__name")
+    ):
+        names.setdefault(task_id, []).append(name)
+    return names

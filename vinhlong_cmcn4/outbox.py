@@ -1,0 +1,65 @@
+"""Enqueue Celery jobs through an outbox, so a broker outage never loses work or blocks a user.
+
+``job_enqueue`` writes the job in the caller's transaction and publishes it after the commit,
+with short timeouts and no retries. If Redis refuses the connection or hangs, the publish
+gives up within seconds, the row stays pending and ``outbox_publish`` (run every minute by
+beat, and by every later enqueue) sends it once the broker answers again.
+"""
+
+import logging
+
+from celery import Task
+from django.db import transaction
+from django.utils import timezone
+
+from .celery import app
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+PUBLISH_TIMEOUT = 3  # seconds: connect and write to the broker
+
+
+def job_enqueue(job: Task, *args, **kwargs) -> OutboxMessage:
+    """Queue ``job(*args, **kwargs)`` to run after the current transaction commits."""
+    message = OutboxMessage.objects.create(job=job.name, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
+    return message
+
+
+def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
+    """Publish pending messages (these ``ids``, or the oldest ``limit``); returns how many went out.
+
+    Rows are locked while published, so two drains never send the same row; the first
+    broker error stops the batch (the broker is down: the rest would wait just as long).
+    """
+    sent = 0
+    with transaction.atomic():
+        pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(sent_at__isnull=True)
+        if ids is not None:
+            pending = pending.filter(pk__in=ids)
+        for message in pending.order_by("id")[:limit]:
+            try:
+                with transaction.atomic():  # a job run eagerly that fails must not break this batch
+                    _publish(message)
+            except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the next drain
+                message.attempts += 1
+                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+                message.save(update_fields=["attempts", "last_error"])
+                logger.warning("outbox: could not publish %s (%s); it waits for the next drain", message, message.last_error)
+                break
+            message.attempts += 1
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "sent_at", "last_error"])
+            sent += 1
+    return sent
+
+
+def _publish(message: OutboxMessage) -> None:
+    if app.conf.task_always_eager:
+        if message.job not in app.tasks:
+            app.loader.import_default_modules()  # the jobs.py modules, as a worker loads them
+        app.tasks[message.job].apply(args=message.args, kwargs=message.kwargs, throw=True)
+        return
+    # No retries here: the transport's short socket timeouts bound the wait; the drain retries later.
+    app.send_task(message.job, args=message.args, kwargs=message.kwargs, retry=False, timeout=PUBLISH_TIMEOUT)
