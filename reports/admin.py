@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
-from .models import Report, ReportEvent, ReportingPeriod
+from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
+from .summaries.service import summary_period, summary_request
 from .workflow import EDITABLE_STATES
 
 
@@ -48,3 +52,96 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
             # Sent and accepted figures feed task progress and the dashboard: only the workflow changes them.
             fields += ["progress", "work_state", "completed_on", "results", "difficulties", "proposals"]
         return fields
+
+
+class SummaryAddForm(forms.ModelForm):
+    """The admin's way to compile a summary of any past period: a plan and a period code."""
+
+    period_code = forms.CharField(label=_("Period"), max_length=16, help_text=_("E.g. 2018-Q4, 2018-H1, 2018-9M, 2018-Y or 2018-M03."))
+
+    class Meta:
+        model = Summary
+        fields = ["plan"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("plan") and data.get("period_code"):
+            try:
+                data["period_obj"] = summary_period(plan=data["plan"], code=data["period_code"])
+            except ValidationError as error:
+                self.add_error("period_code", error.message_dict["period"])
+        return data
+
+
+@admin.register(Summary)
+class SummaryAdmin(PortalModelAdmin):
+    list_display = ["__str__", "state", "number", "compiled_at", "issued_at", "has_error"]
+    list_filter = ["state", "period__kind", "plan"]
+    list_select_related = ["plan", "period"]
+    readonly_fields = [
+        "plan",
+        "period",
+        "state",
+        "number",
+        "requested_at",
+        "compiled_at",
+        "compiled_by",
+        "issued_at",
+        "issued_by",
+        "document",
+        "annex",
+        "error",
+    ]
+    exclude = ["snapshot"]
+    actions = ["compile_again"]
+
+    @admin.display(boolean=True, description=_("failed"))
+    def has_error(self, obj):
+        return bool(obj.error)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = SummaryAddForm
+            kwargs["fields"] = ["plan", "period_code"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def get_exclude(self, request, obj=None):
+        return self.exclude if obj else None
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        summary = summary_request(plan=form.cleaned_data["plan"], period=form.cleaned_data["period_obj"], by=request.user)
+        obj.pk = summary.pk
+        obj.refresh_from_db()
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)  # the list and read-only pages only
+
+    @admin.action(description=_("Compile the selected drafts again"))
+    def compile_again(self, request, queryset):
+        done = 0
+        for summary in queryset.select_related("plan", "period"):
+            try:
+                summary_request(plan=summary.plan, period=summary.period.as_period(summary.plan.report_deadline_day), by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{summary}: {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d summaries queued for compilation.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(PortalModelAdmin):
+    list_display = ["sent_at", "kind", "plan", "agency", "key", "items"]
+    list_filter = ["kind", "plan"]
+    list_select_related = ["plan", "agency"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -126,3 +126,36 @@ class ReturnForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
+
+
+class SummaryRequestForm(BootstrapMixin, forms.Form):
+    """Compile a summary of a past period on demand."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=16,
+        help_text=_("E.g. 2018-Q4, 2018-H1, 2018-9M, 2018-Y or 2018-M03."),
+        widget=forms.TextInput(attrs={"placeholder": "2018-Y"}),
+    )
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .summaries.service import summary_period
+
+        data = super().clean()
+        if data.get("plan") and data.get("period"):
+            try:
+                data["period_obj"] = summary_period(plan=data["plan"], code=data["period"])
+            except ValidationError as error:
+                self.add_error("period", error.message_dict["period"])
+        return data
+
+
+class SummaryIssueForm(BootstrapMixin, forms.Form):
+    number = forms.CharField(label=_("Document number"), max_length=32, help_text=_("The number the clerk assigned, e.g. 125."))

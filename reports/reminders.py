@@ -107,13 +107,15 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
 @transaction.atomic
 def _overdue_flag(plan: Plan, today: datetime.date) -> int:
     """Flag to the coordinators each task that has become overdue since the last run (once per task)."""
-    overdue = list(
-        _lead_assignments(plan, today)
+    flagged = set(Reminder.objects.filter(kind=ReminderKind.OVERDUE_TASKS, plan=plan).values_list("key", flat=True))
+    overdue = [
+        assignment
+        for assignment in _lead_assignments(plan, today)
         .filter(status_code=TaskStatus.OVERDUE)
-        .exclude(task_id__in=Reminder.objects.filter(kind=ReminderKind.OVERDUE_TASKS, plan=plan).values("key"))
         .select_related("task", "agency")
         .order_by("task__position")
-    )
+        if str(assignment.task_id) not in flagged
+    ]
     if not overdue:
         return 0
     new = [a for a in overdue if _remember(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=a.agency, key=str(a.task_id), items=1)]

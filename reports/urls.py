@@ -15,6 +15,13 @@ urlpatterns = [
     path("dieu-hanh/", views.DashboardView.as_view(), name="dashboard"),
     path("dieu-hanh/nhiem-vu/", views.DashboardTaskListView.as_view(), name="dashboard_tasks"),
     path("dieu-hanh/nhiem-vu/<int:pk>/", views.TaskPageView.as_view(), name="task_page"),
+    path("dieu-hanh/bao-cao-tong-hop/", views.SummaryListView.as_view(), name="summary_list"),
+    path("dieu-hanh/bao-cao-tong-hop/tong-hop/", views.summary_request_view, name="summary_request"),
+    path("dieu-hanh/bao-cao-tong-hop/<int:pk>/", views.SummaryDetailView.as_view(), name="summary_detail"),
+    path("dieu-hanh/bao-cao-tong-hop/<int:pk>/tai/<str:kind>/", views.summary_download, name="summary_download"),
+    path("dieu-hanh/bao-cao-tong-hop/<int:pk>/tong-hop-lai/", views.summary_regenerate_view, name="summary_regenerate"),
+    path("dieu-hanh/bao-cao-tong-hop/<int:pk>/ban-hanh/", views.summary_issue_view, name="summary_issue"),
+    path("thong-bao/<int:pk>/da-doc/", views.notice_read, name="notice_read"),
     path("dau-moi/hop-thu/", views.InboxView.as_view(), name="inbox"),
     path("dau-moi/hop-thu/tiep-nhan/", views.inbox_accept, name="inbox_accept"),
 ]

@@ -198,6 +198,11 @@ def can(user, action: str, obj: Model) -> bool:
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
+def may(user, action: str, model: type[Model]) -> bool:
+    """May ``user`` ``action`` any row of ``model`` at all (to offer a button before a row exists)?"""
+    return scope(model, user, action) != NOTHING
+
+
 def is_province_staff(user) -> bool:
     """Admin, coordinator or leadership: the roles that read across agencies."""
     return role_of(user) in PROVINCE_ROLES

@@ -179,6 +179,7 @@ BEAT_LOCK_KEY = "vinhlong_cmcn4:beat-lock"
 
 # Summaries for UBND tỉnh (Nghị định 30/2020 format): who issues and signs, and who receives them.
 SUMMARY_ISSUER_LINES = ["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"]
+SUMMARY_ISSUER_NAME = "Ủy ban nhân dân tỉnh Vĩnh Long"
 SUMMARY_PLACE = os.environ.get("SUMMARY_PLACE", "Vĩnh Long")
 SUMMARY_NUMBER_SUFFIX = "BC-UBND"
 SUMMARY_SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]

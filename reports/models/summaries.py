@@ -32,6 +32,7 @@ class Summary(models.Model):
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     document = models.FileField(_("Word document"), upload_to=_summary_path, max_length=255, blank=True)
     annex = models.FileField(_("Excel annex"), upload_to=_summary_path, max_length=255, blank=True)
+    requested_at = models.DateTimeField(_("compilation requested at"), null=True, blank=True)
     compiled_at = models.DateTimeField(_("compiled at"), null=True, blank=True)
     compiled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -67,3 +68,10 @@ class Summary(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state == SummaryState.ISSUED
+
+    @property
+    def is_compiling(self) -> bool:
+        """A compilation was asked for and has not finished (nor failed) yet."""
+        if self.is_frozen or self.requested_at is None:
+            return False
+        return not self.error and (self.compiled_at is None or self.compiled_at < self.requested_at)

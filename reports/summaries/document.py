@@ -53,6 +53,15 @@ def _cell_lines(cell, lines: list[tuple[str, dict]], align=WD_ALIGN_PARAGRAPH.CE
         _paragraph(cell, text, align=align, indent=False, after=0, **style)
 
 
+def _widths(table, widths) -> None:
+    """Fixed column widths that Word and LibreOffice both keep."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
 def _no_borders(table) -> None:
     borders = table._tbl.tblPr.first_child_found_in("w:tblBorders")
     if borders is not None:
@@ -88,12 +97,8 @@ def summary_document(summary) -> bytes:
 def _heading_block(document, summary, day: datetime.date) -> None:
     table = document.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     _no_borders(table)
-    widths = (Mm(62), Mm(103))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    _widths(table, (Mm(60), Mm(105)))
     issuer = settings.SUMMARY_ISSUER_LINES
     _cell_lines(
         table.cell(0, 0),
@@ -147,7 +152,7 @@ def _body(document, data: dict) -> None:
     _paragraph(
         document,
         f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}), "
-        f"{settings.SUMMARY_ISSUER_LINES[0].capitalize()} {settings.SUMMARY_ISSUER_LINES[-1].lower()} báo cáo kết quả thực hiện "
+        f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
         f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
     )
     _heading(document, f"{roman(1)}. KẾT QUẢ THỰC HIỆN")
@@ -155,7 +160,7 @@ def _body(document, data: dict) -> None:
     _paragraph(document, f"Kế hoạch có {_counts_sentence(data['totals'])}.")
     _heading(document, "2. Kết quả thực hiện theo nhóm nhiệm vụ")
     for index, section in enumerate(data["sections"], start=1):
-        title = f"{section['number']}. {section['title']}" if section["number"] else "Nhiệm vụ chưa xếp nhóm"
+        title = section["title"] or "Nhiệm vụ chưa xếp nhóm"
         _paragraph(document, f"2.{index}. {title}", bold=True, italic=True, after=3)
         _paragraph(document, f"Nhóm có {_counts_sentence(section)}.")
         for item in section["results"]:
@@ -185,11 +190,11 @@ def _body(document, data: dict) -> None:
 
 
 def _closing(document) -> None:
+    _paragraph(document, "", after=6)
     table = document.add_table(rows=1, cols=2)
-    table.autofit = False
     _no_borders(table)
+    _widths(table, (Mm(80), Mm(85)))
     left, right = table.cell(0, 0), table.cell(0, 1)
-    left.width, right.width = Mm(80), Mm(85)
     _cell_lines(
         left,
         [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})] + [(f"- {line}", {"size": 11}) for line in settings.SUMMARY_RECIPIENTS],

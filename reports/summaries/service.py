@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from plans.choices import PlanState
 from plans.models import Plan, User
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.outbox import job_enqueue
 
 from ..choices import PeriodKind, ReportState, SummaryState
 from ..models import Report, Summary
@@ -20,7 +21,7 @@ from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
 from .document import summary_document
-from .snapshot import summary_snapshot
+from .snapshot import plan_tree, summary_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def _files_write(summary: Summary, period: Period) -> None:
 
 def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     """Issue a draft: compile it a last time with its number and date, then freeze it for good."""
-    if not policy.can(by, policy.CHANGE, summary):
+    if not policy.may(by, policy.CHANGE, Summary):
         raise PermissionDenied(_("You may not issue summaries."))
     number = number.strip()
     if not number or len(number) > 32 or "/" in number:
@@ -110,13 +111,24 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     return summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
 
 
-def summary_regenerate(*, summary: Summary, by: User) -> Summary:
-    """Compile a draft again from the reports as they are now (an issued summary is refused)."""
-    if not policy.can(by, policy.CHANGE, summary):
+def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:
+    """Ask for a summary to be compiled (or compiled again) in the background; its page shows progress.
+
+    The row exists at once, so the request is visible; an issued summary is refused.
+    """
+    if not policy.may(by, policy.CHANGE, Summary):
         raise PermissionDenied(_("You may not compile summaries."))
-    if summary.is_frozen:
-        raise ValidationError(_("This summary was issued: it can no longer change."))
-    return summary_compile(plan=summary.plan, period=summary.period.as_period(summary.plan.report_deadline_day), by=by)
+    row = reporting_period_get_or_create(period=period)
+    with transaction.atomic():
+        summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
+        if summary.is_frozen:
+            raise ValidationError(_("This summary was issued: it can no longer change."))
+        summary.requested_at, summary.error = timezone.now(), ""
+        summary.save(update_fields=["requested_at", "error"])
+        from ..jobs import summary_compile_job
+
+        job_enqueue(summary_compile_job, plan.pk, period.code, by.pk)
+    return summary
 
 
 def last_closed_period(*, kind: str, today: datetime.date, deadline_day: int) -> Period:
@@ -143,7 +155,9 @@ def summaries_due(*, today: datetime.date) -> list[tuple[Plan, Period]]:
                 or summary.state == SummaryState.DRAFT
                 and (
                     summary.compiled_at is None
-                    or Report.objects.filter(task__plan=plan, state=ReportState.ACCEPTED, accepted_at__gt=summary.compiled_at).exists()
+                    or Report.objects.filter(
+                        plan_tree(plan, "task__"), state=ReportState.ACCEPTED, accepted_at__gt=summary.compiled_at
+                    ).exists()
                 )
             ):
                 due.append((plan, period))

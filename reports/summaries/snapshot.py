@@ -4,6 +4,8 @@ A selector: it aggregates in the database (a fixed number of queries whatever th
 and returns plain JSON-ready data, which ``Summary.snapshot`` keeps for good.
 
 Rules:
+- a plan's summary covers its own tasks and those of the plans that carry it out (child plans),
+  as the dashboard's roll-up does; each task counts once;
 - a task's status is judged at the cut-off: a completion after it does not count yet;
 - a task's progress at the cut-off is the mean, over its lead agencies, of each one's latest
   accepted report up to the cut-off (none: 0%); a task completed by then is at 100%;
@@ -36,6 +38,11 @@ def _status_counts() -> dict:
     return {status.value: Count("id", filter=Q(status_code=status.value)) for status in TaskStatus}
 
 
+def plan_tree(plan: Plan, prefix: str = "") -> Q:
+    """The condition on tasks (or rows reaching a task through ``prefix``) of a plan and its child plans."""
+    return Q(**{f"{prefix}plan": plan}) | Q(**{f"{prefix}plan__parent": plan})
+
+
 def tasks_at_cutoff(plan: Plan, as_of: datetime.date) -> QuerySet[Task]:
     """The plan's tasks annotated with ``status_code`` and ``progress_at_cutoff`` as they stood on ``as_of``."""
     latest = (
@@ -54,7 +61,7 @@ def tasks_at_cutoff(plan: Plan, as_of: datetime.date) -> QuerySet[Task]:
         .values("mean")
     )
     return (
-        Task.objects.filter(plan=plan)
+        Task.objects.filter(plan_tree(plan))
         .annotate(completed_by_cutoff=Case(When(completed_on__lte=as_of, then=F("completed_on")), default=None, output_field=DateField()))
         .annotate(
             status_code=status_expression(as_of, completed="completed_by_cutoff"),
@@ -77,7 +84,7 @@ def feeding_reports(plan: Plan, period: Period) -> Iterator[dict]:
     kind = main_kind(plan.reporting_kinds)
     rows = (
         Report.objects.filter(
-            task__plan=plan,
+            plan_tree(plan, "task__"),
             state=ReportState.ACCEPTED,
             period__kind=kind,
             period__last_day__gte=period.first_day,
@@ -123,15 +130,18 @@ def summary_snapshot(*, plan: Plan, period: Period) -> dict:
         for row in tasks.order_by().values("section_id").annotate(tasks=Count("id"), progress=Avg("progress_at_cutoff"), **_status_counts())
     }
     sections = []
-    for section in Section.objects.filter(plan=plan).order_by("position", "pk"):
+    for section in (
+        Section.objects.filter(plan_tree(plan)).select_related("plan").order_by("plan__parent_id", "plan__symbol", "position", "pk")
+    ):
         row = by_section.get(section.pk, {"tasks": 0, "progress": None, **dict.fromkeys(statuses, 0)})
-        sections.append({"id": section.pk, "number": section.number, "title": section.title, **_figures(row, statuses)})
+        title = section.title if section.plan_id == plan.pk else f"{section.title} ({section.plan.symbol})"
+        sections.append({"id": section.pk, "number": section.number, "title": title, **_figures(row, statuses)})
     if None in by_section:
         sections.append({"id": None, "number": "", "title": "", **_figures(by_section[None], statuses)})
 
     routine = reporting_period_of(plan, period)
     routine_row = ReportingPeriod.objects.filter(kind=routine.kind, year=routine.year, number=routine.number).first()
-    lead = TaskAssignment.objects.filter(task__plan=plan, role=AssignmentRole.LEAD).annotate(
+    lead = TaskAssignment.objects.filter(plan_tree(plan, "task__"), role=AssignmentRole.LEAD).annotate(
         completed_by_cutoff=Case(When(task__completed_on__lte=as_of, then=F("task__completed_on")), default=None, output_field=DateField())
     )
     lead = lead.annotate(status_code=status_expression(as_of, prefix="task__", completed="completed_by_cutoff"))
@@ -151,7 +161,7 @@ def summary_snapshot(*, plan: Plan, period: Period) -> dict:
     )
     late = (
         list(
-            Report.objects.filter(task__plan=plan, period=routine_row, is_late=True)
+            Report.objects.filter(plan_tree(plan, "task__"), period=routine_row, is_late=True)
             .order_by("agency__name", "task__position")
             .values("agency_id", "agency__name", "task__number", "submitted_at")
         )
@@ -230,7 +240,7 @@ def lead_agency_names(plan: Plan) -> dict[int, list[str]]:
     """Each task's lead agencies by name (one query)."""
     names: dict[int, list[str]] = {}
     for task_id, name in (
-        TaskAssignment.objects.filter(task__plan=plan, role=AssignmentRole.LEAD)
+        TaskAssignment.objects.filter(plan_tree(plan, "task__"), role=AssignmentRole.LEAD)
         .order_by("task_id", "agency__name")
         .values_list("task_id", "agency__name")
     ):

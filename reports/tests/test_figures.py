@@ -9,18 +9,15 @@ from reports.dashboard import dashboard
 from reports.figures import trend_points_rebuild, trend_progress
 from reports.models import Report, TrendPoint
 from reports.periods import period_of
-from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.services import reporting_period_get_or_create
+from reports.tests.helpers import report_accept
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
 
 
 def accept(world, task, agency, period, progress, officer, head, coordinator):
-    report = report_save(
-        task=task, agency=agency, period=period, by=officer, data={"progress": progress, "work_state": "in_progress"}, version=None
-    )
-    report_transition(report=report, action="submit", by=head, notify=False)
-    return report_transition(report=report, action="accept", by=coordinator, notify=False)
+    return report_accept(task=task, agency=agency, period=period, progress=progress, officer=officer, head=head, coordinator=coordinator)
 
 
 def test_accepting_a_report_updates_the_trend_already_shown(world, agency_a, agency_b, officer_a, head_a, officer_b, head_b, coordinator):

@@ -1,7 +1,15 @@
-from .agency import AgencyTaskListView, my_home
+from .agency import AgencyTaskListView, my_home, notice_read
 from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
 from .inbox import InboxView, inbox_accept
 from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
+from .summaries import (
+    SummaryDetailView,
+    SummaryListView,
+    summary_download,
+    summary_issue_view,
+    summary_regenerate_view,
+    summary_request_view,
+)
 
 __all__ = [
     "AgencyTaskListView",
@@ -14,6 +22,13 @@ __all__ = [
     "ReportDetailView",
     "ReportEditView",
     "ReportTransitionView",
+    "SummaryDetailView",
+    "SummaryListView",
+    "summary_download",
+    "summary_issue_view",
+    "summary_regenerate_view",
+    "summary_request_view",
+    "notice_read",
     "inbox_accept",
     "my_home",
 ]

@@ -1,8 +1,9 @@
 """The agency's work list: "Nhiệm vụ của đơn vị"."""
 
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from plans.choices import Role
@@ -13,6 +14,7 @@ from vinhlong_cmcn4.spreadsheets import xlsx_response
 
 from ..choices import ReportState
 from ..forms import AgencyTaskFilterForm
+from ..models import Notice
 from ..selectors import NOT_REPORTED, agency_tasks, filter_agency_tasks, pending_approval
 from .access import RoleRequiredMixin
 
@@ -78,6 +80,7 @@ class AgencyTaskListView(RoleRequiredMixin, TemplateView):
             pending=pending_approval(user=user) if policy.role_of(user) == Role.HEAD else [],
             not_reported_code=NOT_REPORTED,
             today=timezone.localdate(),
+            notices=unread_notices(user),
         )
         return context
 
@@ -115,3 +118,17 @@ class AgencyTaskListView(RoleRequiredMixin, TemplateView):
         )
         agency = self.request.user.agency
         return xlsx_response(f"nhiem-vu-{agency.code.lower()}.xlsx", _("Tasks of %(agency)s") % {"agency": agency.name}, headers, rows)
+
+
+@require_POST
+def notice_read(request, pk: int):
+    """Mark one of the user's notices read and follow its link."""
+    notice = get_object_or_404(policy.restrict(Notice.objects.all(), request.user, policy.CHANGE), pk=pk, read_at__isnull=True)
+    notice.read_at = timezone.now()
+    notice.save(update_fields=["read_at"])
+    return redirect(notice.url or "reports:my_home")
+
+
+def unread_notices(user) -> list:
+    """The user's unread notices, newest first (shown at the top of their landing page)."""
+    return list(Notice.objects.filter(user=user, read_at__isnull=True).order_by("-created_at")[:10])

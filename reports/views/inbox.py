@@ -17,6 +17,7 @@ from ..models import Report
 from ..selectors import inbox
 from ..services import report_transition
 from .access import RoleRequiredMixin
+from .agency import unread_notices
 
 REVIEWERS = frozenset({Role.COORDINATOR})
 
@@ -51,7 +52,7 @@ class InboxView(RoleRequiredMixin, TemplateView):
                 for r in reports
             )
             return xlsx_response("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), headers, rows)
-        return self.render_to_response(self.get_context_data(form=form, reports=reports))
+        return self.render_to_response(self.get_context_data(form=form, reports=reports, notices=unread_notices(request.user)))
 
 
 @require_POST

@@ -11,8 +11,10 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from plans.tests.factories import PlanFactory, SectionFactory
 from reports.choices import WorkflowAction
+from reports.models import Notice
 from reports.periods import parse_period_code, period_due
 from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.summaries.service import summary_compile
 from tasks.choices import AssignmentRole
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
@@ -32,6 +34,7 @@ def signed_in(outcome, anonymous=LOGIN, **overrides):
 
 
 AGENCY_ONLY = signed_in(FORBIDDEN, officer_a=OK, officer_b=OK, head_a=OK)
+PROVINCE_ONLY = signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)
 RULES = {
     "home": (lambda w: {}, everyone(OK)),
     "healthz": (lambda w: {}, everyone(OK)),
@@ -62,6 +65,13 @@ RULES = {
     "reports:attachment_delete": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(NOT_ALLOWED)),
     "reports:inbox": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK)),
     "reports:inbox_accept": (lambda w: {}, signed_in(NOT_ALLOWED)),
+    "reports:summary_list": (lambda w: {}, PROVINCE_ONLY),
+    "reports:summary_request": (lambda w: {}, signed_in(NOT_ALLOWED)),
+    "reports:summary_detail": (lambda w: {"pk": w["summary"].pk}, PROVINCE_ONLY),
+    "reports:summary_download": (lambda w: {"pk": w["summary"].pk, "kind": "docx"}, PROVINCE_ONLY),
+    "reports:summary_regenerate": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:summary_issue": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
 }
 ADMIN_STAFF = {"coordinator", "sysadmin"}
 
@@ -107,8 +117,12 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
         "leader": leader,
         "sysadmin": sysadmin,
     }
+    summary = summary_compile(plan=plan, period=parse_period_code("2019-H1"))
+    notice = Notice.objects.create(user=officer_a, text="Nhắc báo cáo", url="/")
     return {
         "plan": plan,
+        "summary": summary,
+        "notice": notice,
         "task": task,
         "own_task": own_task,
         "report": report,

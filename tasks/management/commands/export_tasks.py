@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from plans.models import Plan
+from plans.selectors import plans_by_symbol
 from tasks.exporting import plan_tasks_json, plan_tasks_xlsx
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help=_("Where to write; standard output when omitted."))
 
     def handle(self, *args, **options):
-        plans = list(Plan.objects.filter(symbol__iexact=options["plan"].strip()))
+        plans = plans_by_symbol(options["plan"])
         if len(plans) != 1:
             message = _("No plan has the symbol %(symbol)s.") if not plans else _("Several plans have the symbol %(symbol)s.")
             raise CommandError(message % {"symbol": options["plan"]}, returncode=2)

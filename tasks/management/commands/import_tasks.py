@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from plans.choices import PlanState
 from plans.models import Plan
+from plans.selectors import plans_by_symbol
 from tasks.importing.errors import AnnexRejected
 from tasks.importing.reader import read_bytes
 from tasks.importing.service import annex_import, annex_title, annex_title_lines
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(_("The file was rejected: nothing was written."), returncode=1) if not options["json"] else SystemExit(1)
 
     def _plan(self, symbol: str, create: bool, data: bytes) -> Plan:
-        plans = list(Plan.objects.filter(symbol__iexact=symbol.strip()))
+        plans = plans_by_symbol(symbol)
         if len(plans) == 1:
             return plans[0]
         if len(plans) > 1:

@@ -1,0 +1,168 @@
+"""Summaries for UBND tỉnh: the snapshot, the Word document, the Excel annex, freezing and the command."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from docx import Document
+from docx.shared import Pt
+from openpyxl import load_workbook
+
+from reports.choices import SummaryState
+from reports.models import Summary
+from reports.periods import parse_period_code
+from reports.services import reporting_period_get_or_create
+from reports.summaries.official import date_line, number_line
+from reports.summaries.service import summaries_due, summary_compile, summary_issue
+from reports.tests.helpers import report_accept
+from tasks.choices import TaskStatus
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+H2_2018 = parse_period_code("2018-H2")
+ON_TIME = datetime.datetime(2018, 12, 18, 3, 0, tzinfo=datetime.UTC)  # 10:00 in Vĩnh Long, before the deadline
+
+
+@pytest.fixture
+def filed(world, agency_a, officer_a, head_a, coordinator):
+    """Agency A reported task 1 for the second half of 2018; agency B has not reported task 2."""
+    period = reporting_period_get_or_create(period=H2_2018)
+    report_accept(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        officer=officer_a,
+        head=head_a,
+        coordinator=coordinator,
+        progress=40,
+        at=ON_TIME,
+        results="Đã tổ chức 3 hội nghị tuyên truyền",
+        difficulties="Thiếu kinh phí cho hạ tầng",
+        proposals="Đề nghị bổ sung kinh phí năm 2019",
+    )
+    return world
+
+
+def test_the_date_line_pads_days_below_10_and_the_first_two_months():
+    assert date_line("Vĩnh Long", D(2018, 1, 5)) == "Vĩnh Long, ngày 05 tháng 01 năm 2018"
+    assert date_line("Vĩnh Long", D(2018, 2, 9)) == "Vĩnh Long, ngày 09 tháng 02 năm 2018"
+    assert date_line("Vĩnh Long", D(2018, 3, 15)) == "Vĩnh Long, ngày 15 tháng 3 năm 2018"
+    assert date_line("Vĩnh Long", D(2018, 12, 31)) == "Vĩnh Long, ngày 31 tháng 12 năm 2018"
+    assert number_line("125", "BC-UBND") == "Số: 125/BC-UBND"
+    assert number_line("", "BC-UBND").startswith("Số:") and number_line("", "BC-UBND").endswith("/BC-UBND")
+
+
+def test_the_snapshot_counts_at_the_cut_off_and_names_who_reported_what(filed, agency_a, agency_b):
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    data = summary.snapshot
+    assert data["totals"]["tasks"] == 2 and data["totals"][TaskStatus.IN_PROGRESS] == 2
+    assert data["totals"]["progress"] == 20  # (40 + 0) / 2
+    assert data["reports"] == {"accepted": 1, "missing": 1, "late": 0}
+    assert data["missing"] == [{"agency": agency_b.name, "task": "2", "title": filed.other_task.title}]
+    [section] = data["sections"]
+    assert section["results"][0]["agency"] == agency_a.name and "3 hội nghị" in section["results"][0]["text"]
+    assert data["difficulties"][0]["text"] == "Thiếu kinh phí cho hạ tầng"
+    rows = {row["code"]: row for row in data["agencies"]}
+    assert rows[agency_b.code]["missing"] == 1 and rows[agency_a.code]["missing"] == 0
+
+
+def test_a_completion_after_the_cut_off_does_not_count_in_that_periods_summary(filed):
+    filed.task.completed_on = D(2019, 3, 1)
+    filed.task.save()
+    data = summary_compile(plan=filed.plan, period=H2_2018).snapshot
+    assert data["totals"][TaskStatus.DONE_ON_TIME] == 0 and data["totals"][TaskStatus.IN_PROGRESS] == 2
+
+
+def test_the_word_document_follows_the_official_format(filed):
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    document = Document(summary.document.open("rb"))
+    section = document.sections[0]
+    mm = [round(length.mm) for length in (section.page_width, section.page_height)]
+    assert mm == [210, 297]  # A4
+    margins = [round(length.mm) for length in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)]
+    assert margins == [20, 20, 30, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    header = document.tables[0]
+    motto = header.cell(0, 1).paragraphs
+    assert motto[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto[0].runs[0].bold and motto[0].runs[0].font.size == Pt(12)
+    assert motto[1].text == "Độc lập - Tự do - Hạnh phúc" and motto[1].runs[0].bold and motto[1].runs[0].font.size == Pt(13)
+    assert [p.text for p in header.cell(0, 0).paragraphs][:2] == ["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"]
+    assert re.fullmatch(r"Số: +/BC-UBND", header.cell(1, 0).text)
+    assert re.fullmatch(r"Vĩnh Long, ngày \d{2} tháng (0[12]|[3-9]|1[0-2]) năm \d{4}", header.cell(1, 1).text)
+    assert all(run.font.name == "Times New Roman" for p in document.paragraphs for run in p.runs)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "DỰ THẢO" in text and "BÁO CÁO" in text and "6 tháng cuối năm 2018" in text
+    for heading in ("I. KẾT QUẢ THỰC HIỆN", "II. KHÓ KHĂN, VƯỚNG MẮC", "III. ĐỀ XUẤT, KIẾN NGHỊ"):
+        assert heading in text
+    for section_data in summary.snapshot["sections"]:
+        assert section_data["title"] in text
+    totals = summary.snapshot["totals"]
+    assert f"tổng số {totals['tasks']} nhiệm vụ" in text and f"tiến độ bình quân {totals['progress']}%" in text
+    assert "Thiếu kinh phí cho hạ tầng" in text and "Đề nghị bổ sung kinh phí năm 2019" in text
+    closing = document.tables[1]
+    assert closing.cell(0, 0).paragraphs[0].text == "Nơi nhận:" and "Lưu: VT." in closing.cell(0, 0).text
+    assert "TM. ỦY BAN NHÂN DÂN" in closing.cell(0, 1).text
+
+
+def test_the_excel_annex_lists_every_task_with_the_snapshots_figures(filed, agency_a):
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    sheet = load_workbook(io.BytesIO(summary.annex.open("rb").read())).active
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    assert len(rows) == summary.snapshot["totals"]["tasks"]
+    assert sheet["A4"].value == "STT" and sheet["A4"].font.bold and sheet["A5"].font.name == "Times New Roman"
+    labels = {str(status.label): status.value for status in TaskStatus}
+    for status in TaskStatus:
+        assert sum(1 for row in rows if labels[row[7]] == status.value) == summary.snapshot["totals"][status.value]
+    first = next(row for row in rows if row[2] == "1")
+    assert first[4] == agency_a.name and first[8] == 40 and "3 hội nghị" in first[9]
+    assert "28/KH-UBND" in sheet["A2"].value and "2018" in sheet["A2"].value
+
+
+def test_an_issued_summary_never_changes_after_later_reports(filed, agency_b, officer_b, head_b, coordinator, leader):
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    issued = summary_issue(summary=summary, number="125", by=leader)
+    assert issued.state == SummaryState.ISSUED and issued.number == "125"
+    before = issued.snapshot
+    document = Document(issued.document.open("rb"))
+    assert document.tables[0].cell(1, 0).text == "Số: 125/BC-UBND"
+    assert "DỰ THẢO" not in "\n".join(p.text for p in document.paragraphs)
+    report_accept(
+        task=filed.other_task, agency=agency_b, period=issued.period, officer=officer_b, head=head_b, coordinator=coordinator, progress=90
+    )
+    again = summary_compile(plan=filed.plan, period=H2_2018)
+    assert again.pk == issued.pk and again.snapshot == before
+    with pytest.raises(ValidationError, match="ban hành"):
+        summary_issue(summary=again, number="126", by=leader)
+
+
+def test_a_draft_is_compiled_again_with_the_new_reports_and_stays_one_row(filed, agency_b, officer_b, head_b, coordinator):
+    first = summary_compile(plan=filed.plan, period=H2_2018)
+    report_accept(
+        task=filed.other_task, agency=agency_b, period=first.period, officer=officer_b, head=head_b, coordinator=coordinator, progress=80
+    )
+    second = summary_compile(plan=filed.plan, period=H2_2018)
+    assert second.pk == first.pk and Summary.objects.count() == 1
+    assert second.snapshot["totals"]["progress"] == 60 and second.snapshot["reports"]["missing"] == 0
+
+
+def test_the_summaries_due_are_the_periods_just_closed_and_not_yet_compiled(filed):
+    due = {(plan.pk, period.code) for plan, period in summaries_due(today=D(2018, 12, 15))}
+    assert due == {(filed.plan.pk, "2018-H2"), (filed.plan.pk, "2018-Y")}
+    assert {p.code for _plan, p in summaries_due(today=D(2018, 12, 14))} == {"2018-H1", "2017-Y"}  # cut-off day: not closed yet
+    summary_compile(plan=filed.plan, period=H2_2018)
+    assert {p.code for _plan, p in summaries_due(today=D(2018, 12, 15))} == {"2018-Y"}
+
+
+def test_the_command_compiles_a_past_period_and_explains_bad_input(filed, tmp_path, capsys):
+    call_command("compile_summary", plan="28/kh-ubnd ", period="2018-H2", output_dir=tmp_path / "out")
+    assert "2 nhiệm vụ, tiến độ bình quân 20%, 1 báo cáo chưa gửi" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["bao-cao-28-KH-UBND-2018-H2.docx", "phu-luc-28-KH-UBND-2018-H2.xlsx"]
+    with pytest.raises(CommandError, match="2018-Q9"):
+        call_command("compile_summary", plan="28/KH-UBND", period="2018-Q9")
+    with pytest.raises(CommandError, match="28/KH-UBND"):
+        call_command("compile_summary", plan="28/KH-UBND", period="2018-Q4")  # the plan reports by half-year
+    with pytest.raises(CommandError, match="99/KH-UBND"):
+        call_command("compile_summary", plan="99/KH-UBND", period="2018-H2")

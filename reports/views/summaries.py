@@ -1,0 +1,162 @@
+"""Summaries for UBND tỉnh: list, compile on demand, read, download, compile again, issue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, TemplateView
+
+from plans.choices import PlanState, Role
+from plans.models import Plan
+from tasks.choices import TaskStatus
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.spreadsheets import xlsx_response
+
+from ..filters import SummaryFilter
+from ..forms import SummaryIssueForm, SummaryRequestForm
+from ..models import Summary
+from ..summaries.service import summary_issue, summary_request
+from .access import RoleRequiredMixin
+
+READERS = frozenset({Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN})
+
+
+def _summaries(user):
+    return policy.restrict(Summary.objects.select_related("plan", "period", "compiled_by", "issued_by"), user)
+
+
+def _plans(user):
+    return policy.restrict(Plan.objects.filter(state=PlanState.IN_FORCE), user).order_by("-issued_on", "symbol")
+
+
+class SummaryListView(RoleRequiredMixin, TemplateView):
+    roles = READERS
+    template_name = "reports/summary_list.html"
+
+    def get(self, request, *args, **kwargs):
+        filterset = SummaryFilter(request.GET or None, queryset=_summaries(request.user))
+        rows = filterset.qs
+        if request.GET.get("format") == "xlsx":
+            return self.export(rows)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(
+            self.get_context_data(filter=filterset, page=page, query=query.urlencode(), form=SummaryRequestForm(plans=_plans(request.user)))
+        )
+
+    def export(self, rows):
+        headers = [
+            _("Plan"),
+            _("Period"),
+            _("State"),
+            _("Document number"),
+            _("Tasks"),
+            _("Overdue"),
+            _("Mean progress (%)"),
+            _("Compiled at"),
+            _("Issued at"),
+        ]
+
+        def lines():
+            for summary in rows:
+                totals = summary.snapshot.get("totals", {})
+                yield [
+                    summary.plan.symbol,
+                    str(summary.period),
+                    summary.get_state_display(),
+                    summary.number,
+                    totals.get("tasks"),
+                    totals.get(TaskStatus.OVERDUE.value),
+                    totals.get("progress"),
+                    timezone.localtime(summary.compiled_at).strftime("%d/%m/%Y %H:%M") if summary.compiled_at else "",
+                    timezone.localtime(summary.issued_at).strftime("%d/%m/%Y %H:%M") if summary.issued_at else "",
+                ]
+
+        return xlsx_response("bao-cao-tong-hop.xlsx", _("Summaries"), headers, lines())
+
+
+@require_POST
+def summary_request_view(request):
+    if policy.role_of(request.user) not in READERS:
+        raise PermissionDenied
+    form = SummaryRequestForm(request.POST, plans=_plans(request.user))
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("reports:summary_list")
+    try:
+        summary = summary_request(plan=form.cleaned_data["plan"], period=form.cleaned_data["period_obj"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:summary_list")
+    return redirect(summary)
+
+
+class SummaryDetailView(RoleRequiredMixin, DetailView):
+    roles = READERS
+    template_name = "reports/summary_detail.html"
+    context_object_name = "summary"
+
+    def get_queryset(self):
+        return _summaries(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.object.snapshot
+        context.update(
+            data=data,
+            statuses=list(TaskStatus),
+            status_totals=[(status, data.get("totals", {}).get(status.value, 0)) for status in TaskStatus] if data else [],
+            issue_form=SummaryIssueForm(),
+            may_change=policy.may(self.request.user, policy.CHANGE, Summary),
+        )
+        return context
+
+
+def summary_download(request, pk: int, kind: str):
+    if policy.role_of(request.user) not in READERS:
+        raise PermissionDenied
+    summary = get_object_or_404(_summaries(request.user), pk=pk)
+    field = {"docx": summary.document, "xlsx": summary.annex}.get(kind)
+    if not field:
+        raise Http404(_("This file does not exist yet."))
+    name = field.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def summary_regenerate_view(request, pk: int):
+    if policy.role_of(request.user) not in READERS:
+        raise PermissionDenied
+    summary = get_object_or_404(_summaries(request.user), pk=pk)
+    try:
+        summary_request(plan=summary.plan, period=summary.period.as_period(summary.plan.report_deadline_day), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(summary)
+
+
+@require_POST
+def summary_issue_view(request, pk: int):
+    if policy.role_of(request.user) not in READERS:
+        raise PermissionDenied
+    summary = get_object_or_404(_summaries(request.user), pk=pk)
+    form = SummaryIssueForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"number": form.errors.get("number", [_("Give the document number.")])})
+        summary = summary_issue(summary=summary, number=form.cleaned_data["number"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(summary)
+    messages.success(request, _("Summary issued as No. %(number)s: it will not change any more.") % {"number": summary.number})
+    return redirect(summary)
