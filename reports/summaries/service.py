@@ -165,10 +165,18 @@ def summaries_due(*, today: datetime.date) -> list[tuple[Plan, Period]]:
 
 
 def summary_failure_record(*, plan_id: int, code: str, error: str) -> None:
-    """Keep the error of a compilation that failed for good on the summary's row, for its page to show."""
-    plan = Plan.objects.get(pk=plan_id)
-    row = reporting_period_get_or_create(period=parse_period_code(code, deadline_day=plan.report_deadline_day))
-    summary, _created = Summary.objects.get_or_create(plan=plan, period=row)
+    """Keep the error of a compilation that failed for good on the summary's row, for its page to show.
+
+    (The job's failure itself is stored by django-celery-results and listed in the admin.)
+    """
+    plan = Plan.objects.filter(pk=plan_id).first()
+    try:
+        period = parse_period_code(code, deadline_day=plan.report_deadline_day) if plan else None
+    except ValueError:
+        period = None
+    if period is None:
+        return
+    summary, _created = Summary.objects.get_or_create(plan=plan, period=reporting_period_get_or_create(period=period))
     if not summary.is_frozen:
         summary.error = error[:2000]
         summary.save(update_fields=["error"])
