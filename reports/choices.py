@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeriodKind(models.TextChoices):
@@ -42,8 +43,8 @@ class WorkflowAction(models.TextChoices):
 class SummaryState(models.TextChoices):
     """A summary is a draft until issued; an issued summary never changes again."""
 
-    DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
+    DRAFT = "draft", pgettext_lazy("summary", "Draft")
+    ISSUED = "issued", pgettext_lazy("summary", "Issued")
 
 
 class ReminderKind(models.TextChoices):

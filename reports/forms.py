@@ -131,7 +131,7 @@ class ReturnForm(BootstrapMixin, forms.Form):
 class SummaryRequestForm(BootstrapMixin, forms.Form):
     """Compile a summary of a past period on demand."""
 
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("Choose a plan"))
     period = forms.CharField(
         label=_("Period"),
         max_length=16,

@@ -17,7 +17,7 @@ from plans.models import Agency, AgencyGroup, Directive, Plan, Section, User
 from plans.services import agency_registry_load, roles_setup
 from reports.choices import PeriodKind, ReportState, WorkflowAction, WorkState
 from reports.models import Report, ReportEvent
-from reports.periods import periods_between
+from reports.periods import period_of, periods_between
 from reports.services import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.importing.service import annex_import
@@ -63,6 +63,7 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     users = _users(groups, agencies)
     _agency_accounts(tasks, groups)
     _reports(tasks, users, today)
+    _summaries(plans["28/KH-UBND"], users, today)
     return {model.__name__: model.objects.count() for model in (Agency, AgencyGroup, Directive, Plan, Section, Task, User, Report)}
 
 
@@ -121,6 +122,21 @@ def _department_tasks(plan: Plan, agencies: dict) -> list[Task]:
             task_assignments_set(task=task, leads=_entries(leads, agencies), cooperating=_entries(cooperating, agencies))
             tasks.append(task)
     return tasks
+
+
+def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
+    """The 2018 annual summary, issued; the summary of the half-year just closed, as a draft."""
+    from reports.summaries.service import last_closed_period, summary_compile, summary_issue
+
+    annual = period_of(PeriodKind.YEAR, 2018, deadline_day=plan.report_deadline_day)
+    summary = summary_compile(plan=plan, period=annual, by=users["coordinator"])
+    if not summary.is_frozen:
+        summary_issue(summary=summary, number="15", by=users["leadership"])
+    summary_compile(
+        plan=plan,
+        period=last_closed_period(kind=PeriodKind.HALF_YEAR, today=today, deadline_day=plan.report_deadline_day),
+        by=users["coordinator"],
+    )
 
 
 def _users(groups: dict, agencies: dict) -> dict[str, User]:

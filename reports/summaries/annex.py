@@ -8,12 +8,12 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 
 from tasks.choices import TaskStatus
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .snapshot import lead_agency_names, tasks_at_cutoff
+from .snapshot import tasks_at_cutoff
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="999999")
@@ -31,44 +31,52 @@ COLUMNS = [
 ]
 
 
-def _cell(sheet, value, *, bold: bool = False, size: int = 12, wrap: bool = True, border: bool = True, align: str = "left"):
+def _styles(workbook: Workbook) -> None:
+    """Named styles, registered once: a style object per cell costs openpyxl a lookup each time."""
+    border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+    for name, size, bold, wrap, framed, align in [
+        ("annex-title", 14, True, False, False, "left"),
+        ("annex-subtitle", 13, True, False, False, "left"),
+        ("annex-note", 12, False, False, False, "left"),
+        ("annex-header", 12, True, True, True, "center"),
+        ("annex-text", 12, False, True, True, "left"),
+        ("annex-number", 12, False, True, True, "center"),
+    ]:
+        style = NamedStyle(name=name)
+        style.font = Font(name=FONT, size=size, bold=bold)
+        style.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=align)
+        if framed:
+            style.border = border
+        workbook.add_named_style(style)
+
+
+def _cell(sheet, value, style: str = "annex-text"):
     cell = WriteOnlyCell(sheet, value=neutralise(value) if isinstance(value, str) else value)
-    cell.font = Font(name=FONT, size=size, bold=bold)
-    cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=align)
-    if border:
-        cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+    cell.style = style
     return cell
 
 
-def summary_annex_write(*, summary, results: dict[int, str], path: Path) -> int:
-    """Write the annex of ``summary`` to ``path``; ``results`` maps a task id to its reports' text.
+def summary_annex_write(*, summary, results: dict[int, str], leads: dict[int, list[str]], path: Path) -> int:
+    """Write the annex of ``summary`` to ``path``; ``results`` maps a task id to its reports' text,
+    ``leads`` to its lead agencies' names.
 
     Returns the number of task rows. Statuses and progress are those of the snapshot (at the cut-off).
     """
     data = summary.snapshot
     as_of = datetime.date.fromisoformat(data["period"]["last_day"])
     workbook = Workbook(write_only=True)
+    _styles(workbook)
     sheet = workbook.create_sheet(title="Phụ lục")
     for index, (_title, width) in enumerate(COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A5"
     number = f"{summary.number}/" if summary.number else "     /"
-    sheet.append([_cell(sheet, "PHỤ LỤC", bold=True, size=14, wrap=False, border=False)])
+    sheet.append([_cell(sheet, "PHỤ LỤC", "annex-title")])
     sheet.append(
-        [
-            _cell(
-                sheet,
-                f"Kết quả thực hiện nhiệm vụ của Kế hoạch số {data['plan']['symbol']} — {data['period']['label']}",
-                bold=True,
-                size=13,
-                wrap=False,
-                border=False,
-            )
-        ]
+        [_cell(sheet, f"Kết quả thực hiện nhiệm vụ của Kế hoạch số {data['plan']['symbol']} — {data['period']['label']}", "annex-subtitle")]
     )
-    sheet.append([_cell(sheet, f"(Kèm theo Báo cáo số {number}BC-UBND; số liệu đến ngày {as_of:%d/%m/%Y})", wrap=False, border=False)])
-    sheet.append([_cell(sheet, title, bold=True, align="center") for title, _width in COLUMNS])
-    leads = lead_agency_names(summary.plan)
+    sheet.append([_cell(sheet, f"(Kèm theo Báo cáo số {number}BC-UBND; số liệu đến ngày {as_of:%d/%m/%Y})", "annex-note")])
+    sheet.append([_cell(sheet, title, "annex-header") for title, _width in COLUMNS])
     labels = {status.value: str(status.label) for status in TaskStatus}
     rows = (
         tasks_at_cutoff(summary.plan, as_of)
@@ -79,7 +87,7 @@ def summary_annex_write(*, summary, results: dict[int, str], path: Path) -> int:
     for count, row in enumerate(rows.iterator(chunk_size=1000), start=1):
         sheet.append(
             [
-                _cell(sheet, count, align="center"),
+                _cell(sheet, count, "annex-number"),
                 _cell(sheet, row["section__number"] or ""),
                 _cell(sheet, row["number"]),
                 _cell(sheet, row["title"]),
@@ -87,7 +95,7 @@ def summary_annex_write(*, summary, results: dict[int, str], path: Path) -> int:
                 _cell(sheet, row["timeframe"]),
                 _cell(sheet, row["due_date"].strftime("%d/%m/%Y") if row["due_date"] else _("None (ongoing)")),
                 _cell(sheet, labels[row["status_code"]]),
-                _cell(sheet, round(row["progress_at_cutoff"]), align="center"),
+                _cell(sheet, round(row["progress_at_cutoff"]), "annex-number"),
                 _cell(sheet, results.get(row["id"], "")),
             ]
         )

@@ -21,7 +21,7 @@ from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
 from .document import summary_document
-from .snapshot import plan_tree, summary_snapshot
+from .snapshot import lead_agency_names, plan_tree, summary_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -65,18 +65,19 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
         summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
         if summary.is_frozen:
             return summary
-        summary.snapshot = summary_snapshot(plan=plan, period=period)
+        leads = lead_agency_names(plan)
+        summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads)
         summary.compiled_at = timezone.now()
         summary.compiled_by = by
         summary.error = ""
         if issue:
             summary.state, summary.number, summary.issued_at, summary.issued_by = SummaryState.ISSUED, number, summary.compiled_at, by
-        _files_write(summary, period)
+        _files_write(summary, period, leads)
         summary.save()
     return summary
 
 
-def _files_write(summary: Summary, period: Period) -> None:
+def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]]) -> None:
     old = [f.name for f in (summary.document, summary.annex) if f]
     slug = summary.plan.symbol.replace("/", "-")
     summary.document.save(f"bao-cao-{slug}-{period.code}.docx", ContentFile(summary_document(summary)), save=False)
@@ -86,7 +87,7 @@ def _files_write(summary: Summary, period: Period) -> None:
             results.setdefault(item["task_id"], []).append(f"{item['agency']}: {item['text']}")
     path = annex_tempfile()
     try:
-        summary_annex_write(summary=summary, results={k: "\n".join(v) for k, v in results.items()}, path=path)
+        summary_annex_write(summary=summary, results={k: "\n".join(v) for k, v in results.items()}, leads=leads, path=path)
         with path.open("rb") as handle:
             summary.annex.save(f"phu-luc-{slug}-{period.code}.xlsx", File(handle), save=False)
     finally:

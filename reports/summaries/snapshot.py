@@ -116,8 +116,11 @@ def _pct(value) -> int | None:
     return None if value is None else round(value)
 
 
-def summary_snapshot(*, plan: Plan, period: Period) -> dict:
-    """Every figure and text of the summary of ``plan`` for ``period`` (JSON-ready)."""
+def summary_snapshot(*, plan: Plan, period: Period, leads: dict[int, list[str]] | None = None) -> dict:
+    """Every figure and text of the summary of ``plan`` for ``period`` (JSON-ready).
+
+    ``leads`` (each task's lead agencies, from :func:`lead_agency_names`) saves a query when the caller has it.
+    """
     as_of = period.last_day
     tasks = tasks_at_cutoff(plan, as_of)
     statuses = [status.value for status in TaskStatus]
@@ -161,7 +164,7 @@ def summary_snapshot(*, plan: Plan, period: Period) -> dict:
     )
     late = (
         list(
-            Report.objects.filter(plan_tree(plan, "task__"), period=routine_row, is_late=True)
+            Report.objects.filter(plan_tree(plan, "task__"), period=routine_row, is_late=True, state__in=SENT)
             .order_by("agency__name", "task__position")
             .values("agency_id", "agency__name", "task__number", "submitted_at")
         )
@@ -179,7 +182,7 @@ def summary_snapshot(*, plan: Plan, period: Period) -> dict:
         key=lambda r: (-r[TaskStatus.OVERDUE], -r["missing"], r["name"]),
     )
 
-    lead_names = lead_agency_names(plan)
+    lead_names = leads if leads is not None else lead_agency_names(plan)
     overdue = [
         {
             "number": row["number"],
@@ -224,7 +227,11 @@ def summary_snapshot(*, plan: Plan, period: Period) -> dict:
         "overdue": overdue,
         "missing": [{"agency": m["agency__name"], "task": m["task__number"], "title": m["task__title"]} for m in missing],
         "late": [
-            {"agency": item["agency__name"], "task": item["task__number"], "submitted_at": item["submitted_at"].isoformat()}
+            {
+                "agency": item["agency__name"],
+                "task": item["task__number"],
+                "submitted_at": item["submitted_at"] and item["submitted_at"].isoformat(),
+            }
             for item in late
         ],
         "difficulties": difficulties,

@@ -1,0 +1,91 @@
+"""The summary pages: compile on demand, read, download, compile again, issue; the list filters and exports."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.choices import SummaryState
+from reports.models import Summary
+from reports.periods import parse_period_code
+from reports.services import reporting_period_get_or_create
+from reports.tests.helpers import report_accept
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filed(world, agency_a, officer_a, head_a, coordinator):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report_accept(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        officer=officer_a,
+        head=head_a,
+        coordinator=coordinator,
+        progress=40,
+        at=datetime.datetime(2018, 12, 18, 3, 0, tzinfo=datetime.UTC),
+        results="Đã tổ chức 3 hội nghị",
+    )
+    return world
+
+
+def test_leadership_compiles_a_past_period_on_demand_and_reads_it(client, leader, filed, django_capture_on_commit_callbacks):
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2018-H2"})
+    summary = Summary.objects.get()
+    assert response["Location"] == summary.get_absolute_url()
+    page = client.get(summary.get_absolute_url()).content.decode()
+    assert "6 tháng cuối năm 2018" in page and "Dự thảo" in page and "Ban hành và khóa" in page
+    download = client.get(reverse("reports:summary_download", args=[summary.pk, "docx"]))
+    assert download["Content-Disposition"].startswith('attachment; filename="bao-cao-28-KH-UBND-2018-H2.docx"')
+    annex = client.get(reverse("reports:summary_download", args=[summary.pk, "xlsx"]))
+    assert load_workbook(io.BytesIO(b"".join(annex.streaming_content))).active["A1"].value == "PHỤ LỤC"
+
+
+def test_a_period_not_yet_closed_or_unreadable_is_refused_with_a_clear_message(client, coordinator, filed):
+    client.force_login(coordinator)
+    page = client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2018-Q9"}, follow=True).content.decode()
+    assert "“2018-Q9” không phải là kỳ báo cáo" in page
+    page = client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2099-Y"}, follow=True).content.decode()
+    assert "chưa đến ngày chốt số liệu" in page
+    assert not Summary.objects.exists()
+
+
+def test_issuing_freezes_the_summary_and_compiling_again_is_refused(client, coordinator, filed, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2018-H2"})
+    summary = Summary.objects.get()
+    page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "12/BC"}, follow=True).content.decode()
+    assert "Hãy nhập số văn bản do văn thư cấp" in page
+    page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "125"}, follow=True).content.decode()
+    assert "Đã ban hành báo cáo số 125" in page
+    summary.refresh_from_db()
+    assert summary.state == SummaryState.ISSUED and summary.issued_by == coordinator
+    page = client.post(reverse("reports:summary_regenerate", args=[summary.pk]), follow=True).content.decode()
+    assert "đã ban hành: không thể thay đổi nữa" in page
+
+
+def test_the_list_filters_and_exports_what_it_shows(client, leader, filed):
+    from reports.summaries.service import summary_compile
+
+    summary_compile(plan=filed.plan, period=parse_period_code("2018-H2"))
+    summary_compile(plan=filed.plan, period=parse_period_code("2018-Y"))
+    client.force_login(leader)
+    page = client.get(reverse("reports:summary_list"), {"kind": "year"}).content.decode()
+    assert "Năm 2018" in page and "6 tháng cuối năm 2018" not in page
+    export = client.get(reverse("reports:summary_list"), {"kind": "year", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[2:]] == ["Năm 2018"]
+    page = client.get(reverse("reports:summary_list"), {"year": "hai nghìn"}).content.decode()
+    assert 'class="invalid-feedback d-block">Nhập một số' in page
+
+
+def test_agency_users_cannot_see_summaries(client, officer_a, filed):
+    client.force_login(officer_a)
+    assert client.get(reverse("reports:summary_list")).status_code == 403
