@@ -39,9 +39,11 @@ check: install
 	$(PY) manage.py check
 
 worker: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it jobs run in-process."; exit 2; }
 	$(BIN)/celery -A vinhlong_cmcn4 worker --loglevel=INFO
 
 beat: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it jobs run in-process."; exit 2; }
 	$(BIN)/celery -A vinhlong_cmcn4 beat --loglevel=INFO
 
 messages: install
