@@ -11,11 +11,11 @@ Rules shown on the page:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, Value
+from django.db.models import Count, Q, Sum, Value
 from django.utils import timezone
 
 from plans.choices import PlanState
-from plans.models import Agency, Plan
+from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, Recurrence, TaskStatus
 from tasks.models import Task, TaskAssignment
 from tasks.selectors import plan_progress_subquery
@@ -41,10 +41,6 @@ class Dashboard:
     totals: dict = field(default_factory=dict)
 
 
-def _status_counts() -> dict:
-    return {status.value: Count("id", filter=Q(status_code=status.value)) for status in TaskStatus}
-
-
 def dashboard(*, today: datetime.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     plans = list(
@@ -54,19 +50,33 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
     tasks = Task.objects.filter(plan_id__in=plan_ids).annotate(status_code=status_expression(today))
 
     board = Dashboard(plans=plans, due=due_periods(plans, today, rows=False))
-    # One grouped query gives each section's figures; a plan's counts are the sum of its sections'.
+    # Tasks grouped by section and status (each task's status worked out once), then the sections'
+    # titles apart: grouping by their text would sort every task by it. A plan's counts sum its sections'.
     empty = {"total": 0, **{status.value: 0 for status in TaskStatus}}
     counts = {plan.pk: dict(empty) for plan in plans}
-    for row in (
-        tasks.order_by()
-        .values("plan_id", "section_id", "section__number", "section__title", "section__position")
-        .annotate(progress=Avg("progress"), total=Count("id"), **_status_counts())
-        .order_by("plan_id", "section__position")
-    ):
-        row["overdue"] = row[TaskStatus.OVERDUE.value]
-        board.sections.setdefault(row["plan_id"], []).append(row)
+    figures: dict[tuple[int, int | None], dict] = {}
+    for group in tasks.order_by().values("plan_id", "section_id", "status_code").annotate(n=Count("id"), progress_sum=Sum("progress")):
+        row = figures.setdefault((group["plan_id"], group["section_id"]), {**empty, "progress_sum": 0})
+        row["total"] += group["n"]
+        row[group["status_code"]] += group["n"]
+        row["progress_sum"] += group["progress_sum"] or 0
+    sections = Section.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "position", "pk").values("id", "plan_id", "number", "title")
+    titled = [(s["plan_id"], s["id"], s["number"], s["title"]) for s in sections] + [(plan.pk, None, "", "") for plan in plans]
+    for plan_id, section_id, number, title in titled:
+        row = figures.get((plan_id, section_id))
+        if row is None:
+            continue
+        row.update(
+            plan_id=plan_id,
+            section_id=section_id,
+            section__number=number,
+            section__title=title,
+            progress=row["progress_sum"] / row["total"],
+            overdue=row[TaskStatus.OVERDUE.value],
+        )
+        board.sections.setdefault(plan_id, []).append(row)
         for key in empty:
-            counts[row["plan_id"]][key] += row[key]
+            counts[plan_id][key] += row[key]
     for plan in plans:
         plan.counts = counts[plan.pk]
     board.agencies = _agencies(plan_ids, board.due, today)
