@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
     "simple_history",
@@ -233,10 +236,44 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Who sees which rows is decided by vinhlong_cmcn4.policy in each view's queryset; anonymous
+    # clients get the public rows (published plans and tasks, the agency registry) and read only.
+    "DEFAULT_PERMISSION_CLASSES": ["vinhlong_cmcn4.api.ReadOnlyUnlessSignedIn"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # first: an unauthenticated call gets 401 + WWW-Authenticate
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "vinhlong_cmcn4.api.PageNumbers",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vinhlong_cmcn4.api.error_response",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/min"),
+        "token": os.environ.get("API_TOKEN_RATE", "10/min"),
+    },
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API v1 — Cổng theo dõi thực hiện kế hoạch, UBND tỉnh Vĩnh Long",
+    "DESCRIPTION": (
+        "Dữ liệu về chỉ thị, kế hoạch, nhiệm vụ, báo cáo tiến độ và báo cáo tổng hợp, cho các hệ thống của tỉnh (LGSP). "
+        "Xác thực: phiên đăng nhập, hoặc token (`Authorization: Token <khóa>`, lấy tại `POST /api/v1/auth/token/`). "
+        "Không đăng nhập: chỉ đọc kế hoạch và nhiệm vụ đã công bố. Lỗi luôn có dạng "
+        '`{"error": {"code": "...", "message": "...", "fields": {...}}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Excel exports: formulas in user text must never run (see vinhlong_cmcn4/spreadsheets.py).

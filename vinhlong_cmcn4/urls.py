@@ -22,5 +22,6 @@ urlpatterns = [
     path("dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("tasks.public_urls")),
     path("", include("reports.urls")),
+    path("api/", include("vinhlong_cmcn4.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,20 +9,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
-from plans.tests.factories import PlanFactory, SectionFactory
+from plans.tests.factories import DirectiveFactory, PlanFactory, SectionFactory
 from reports.choices import WorkflowAction
 from reports.models import Notice
 from reports.periods import parse_period_code, period_due
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from reports.summaries.service import summary_compile
 from tasks.choices import AssignmentRole
+from tasks.models import ImportJob
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "officer_a", "officer_b", "head_a", "coordinator", "leader", "sysadmin"]
 PDF = b"%PDF-1.7\n%%EOF\n"
 LOGIN = "login"  # redirected to the sign-in page
-OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, "redirect", 403, 404, 405
+OK, REDIRECT, UNAUTHORISED, FORBIDDEN, MISSING, NOT_ALLOWED = 200, "redirect", 401, 403, 404, 405
 
 
 def everyone(outcome):
@@ -72,6 +73,29 @@ RULES = {
     "reports:summary_regenerate": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:summary_issue": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
+    # The API answers in JSON: 401 (with WWW-Authenticate) instead of a redirect to the sign-in page.
+    "api:agency-list": (lambda w: {}, everyone(OK)),
+    "api:agency-detail": (lambda w: {"pk": w["agency"].pk}, everyone(OK)),
+    "api:directive-list": (lambda w: {}, everyone(OK)),
+    "api:directive-detail": (lambda w: {"pk": w["directive"].pk}, everyone(OK)),
+    "api:plan-list": (lambda w: {}, everyone(OK)),
+    "api:plan-detail": (lambda w: {"pk": w["plan"].pk}, everyone(OK)),
+    "api:task-list": (lambda w: {}, everyone(OK)),
+    "api:task-detail": (lambda w: {"pk": w["task"].pk}, everyone(OK)),
+    "api:report-list": (lambda w: {}, signed_in(OK, anonymous=UNAUTHORISED)),
+    "api:report-detail": (lambda w: {"pk": w["report"].pk}, signed_in(OK, anonymous=UNAUTHORISED, officer_b=MISSING)),
+    "api:report-step": (lambda w: {"pk": w["report"].pk, "step": "accept"}, signed_in(NOT_ALLOWED, anonymous=UNAUTHORISED)),
+    "api:summary-list": (lambda w: {}, signed_in(OK, anonymous=UNAUTHORISED)),
+    "api:summary-detail": (
+        lambda w: {"pk": w["summary"].pk},
+        signed_in(OK, anonymous=UNAUTHORISED, officer_a=MISSING, officer_b=MISSING, head_a=MISSING),
+    ),
+    "api:import-list": (lambda w: {}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
+    "api:import-detail": (lambda w: {"pk": w["import_job"].pk}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
+    "api:import-confirm": (lambda w: {"pk": w["import_job"].pk}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=NOT_ALLOWED)),
+    "api:token": (lambda w: {}, everyone(NOT_ALLOWED)),
+    "api:schema": (lambda w: {}, everyone(OK)),
+    "api:docs": (lambda w: {}, everyone(OK)),
 }
 ADMIN_STAFF = {"coordinator", "sysadmin"}
 
@@ -119,7 +143,11 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
     }
     summary = summary_compile(plan=plan, period=parse_period_code("2019-H1"))
     notice = Notice.objects.create(user=officer_a, text="Nhắc báo cáo", url="/")
+    import_job = ImportJob.objects.create(plan=plan, uploaded_by=sysadmin, original_name="phu-luc.xlsx", file="imports/x.xlsx")
     return {
+        "agency": agency_a,
+        "directive": DirectiveFactory(),
+        "import_job": import_job,
         "plan": plan,
         "summary": summary,
         "notice": notice,

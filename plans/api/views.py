@@ -1,0 +1,63 @@
+"""Read-only API of the registry and the plans; rows pass through the same policy as the pages."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.search import search_filter
+
+from ..models import Agency, Directive, Plan, Section
+from .serializers import AgencySerializer, DirectiveSerializer, PlanSerializer
+
+
+class PolicyQuerysetMixin:
+    """The rows the requesting user (or the public) may see."""
+
+    model = None
+
+    def base_queryset(self):
+        return self.model.objects.all()
+
+    def get_queryset(self):
+        queryset = policy.restrict(self.base_queryset(), self.request.user)
+        text = self.request.query_params.get("q", "").strip()
+        return search_filter(queryset, text) if text else queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Danh bạ cơ quan, đơn vị", description="Tham số `q`: tìm theo tên hoặc tên viết tắt, không cần dấu."),
+    retrieve=extend_schema(summary="Một cơ quan, đơn vị"),
+)
+class AgencyViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    model = Agency
+    serializer_class = AgencySerializer
+    filterset_fields = ["kind", "is_active", "code"]
+    ordering_fields = ["name", "code"]
+    ordering = ["name"]
+
+
+@extend_schema_view(list=extend_schema(summary="Chỉ thị"), retrieve=extend_schema(summary="Một chỉ thị"))
+class DirectiveViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    model = Directive
+    serializer_class = DirectiveSerializer
+    filterset_fields = ["kind", "year"]
+    ordering_fields = ["issued_on", "symbol"]
+    ordering = ["-issued_on"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Kế hoạch, kèm các nhóm nhiệm vụ", description="Không đăng nhập: chỉ các kế hoạch đã công bố."),
+    retrieve=extend_schema(summary="Một kế hoạch"),
+)
+class PlanViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    model = Plan
+    serializer_class = PlanSerializer
+    filterset_fields = ["state", "is_published", "year", "symbol"]
+    ordering_fields = ["issued_on", "symbol"]
+    ordering = ["-issued_on", "symbol"]
+
+    def base_queryset(self):
+        return Plan.objects.select_related("parent").prefetch_related(
+            "directives", Prefetch("sections", queryset=Section.objects.order_by("position", "pk"))
+        )

@@ -1,0 +1,89 @@
+from rest_framework import serializers
+
+from ..choices import ReportState, SummaryState, WorkState
+from ..models import Report, Summary
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task_id", read_only=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã cơ quan báo cáo.")
+    period = serializers.SerializerMethodField(help_text="Mã kỳ báo cáo, ví dụ 2018-H1, 2018-Q4, 2018-Y.")
+    state = serializers.ChoiceField(choices=ReportState.choices, read_only=True)
+    work_state = serializers.ChoiceField(choices=WorkState.choices, read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "task",
+            "agency",
+            "period",
+            "role",
+            "state",
+            "progress",
+            "work_state",
+            "completed_on",
+            "results",
+            "difficulties",
+            "proposals",
+            "version",
+            "is_late",
+            "submitted_at",
+            "accepted_at",
+        ]
+        read_only_fields = fields
+
+    def get_period(self, report) -> str:
+        return report.period.as_period().code
+
+
+class ReportContentSerializer(serializers.Serializer):
+    """What an agency writes in a report (the same fields as the web form)."""
+
+    progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Tiến độ (%).")
+    work_state = serializers.ChoiceField(choices=WorkState.choices)
+    completed_on = serializers.DateField(required=False, allow_null=True, help_text="Chỉ khi đã hoàn thành (YYYY-MM-DD).")
+    results = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    difficulties = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    proposals = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class ReportCreateSerializer(ReportContentSerializer):
+    task = serializers.IntegerField(help_text="Mã (id) nhiệm vụ.")
+    period = serializers.CharField(max_length=16, help_text="Mã kỳ báo cáo, ví dụ 2026-H2.")
+
+
+class ReportUpdateSerializer(ReportContentSerializer):
+    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai lệch (có người khác vừa lưu) trả về 409.")
+
+
+class StepSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="Bắt buộc khi trả lại báo cáo.")
+
+
+class SummarySerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="symbol", read_only=True)
+    period = serializers.SerializerMethodField(help_text="Mã kỳ báo cáo.")
+    state = serializers.ChoiceField(choices=SummaryState.choices, read_only=True)
+    document_url = serializers.SerializerMethodField()
+    annex_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Summary
+        fields = ["id", "plan", "period", "state", "number", "compiled_at", "issued_at", "snapshot", "document_url", "annex_url"]
+        read_only_fields = fields
+
+    def get_period(self, summary) -> str:
+        return summary.period.as_period().code
+
+    def _url(self, summary, kind: str) -> str | None:
+        from django.urls import reverse
+
+        field = summary.document if kind == "docx" else summary.annex
+        return self.context["request"].build_absolute_uri(reverse("reports:summary_download", args=[summary.pk, kind])) if field else None
+
+    def get_document_url(self, summary) -> str | None:
+        return self._url(summary, "docx")
+
+    def get_annex_url(self, summary) -> str | None:
+        return self._url(summary, "xlsx")

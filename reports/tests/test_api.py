@@ -1,0 +1,195 @@
+"""REST API v1: public reads, tokens, tasks with the export's fields and filters, the report workflow, errors."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from plans.services import agency_registry_load
+from plans.tests.factories import PlanFactory
+from reports.models import Report
+from tasks.choices import AssignmentRole
+from tasks.exporting import task_as_dict
+from tasks.selectors import task_list
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+from tasks.tests.importing.annexes import build
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Mật-khẩu-thử-2026"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    cache.clear()  # rate-limit counters live in the cache
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def hidden(world, agency_a):
+    """A draft plan, unpublished, with a task of agency A: never shown to the public."""
+    plan = PlanFactory(symbol="99/KH-UBND", is_published=False, state="draft")
+    task = TaskFactory(plan=plan, number="1", title="Nhiệm vụ nội bộ chưa công bố")
+    TaskAssignmentFactory(task=task, agency=agency_a, role=AssignmentRole.LEAD)
+    return plan
+
+
+def error_of(response) -> dict:
+    assert set(response.json()) == {"error"}, response.json()
+    return response.json()["error"]
+
+
+def test_the_public_reads_published_plans_and_tasks_only(api, world, hidden):
+    plans = api.get("/api/v1/plans/").json()
+    assert [p["symbol"] for p in plans["results"]] == ["28/KH-UBND"]
+    assert plans["results"][0]["sections"][0]["title"] == "Tuyên truyền"
+    tasks = api.get("/api/v1/tasks/").json()
+    assert tasks["count"] == 2 and "Nhiệm vụ nội bộ" not in str(tasks)
+    assert api.get(f"/api/v1/plans/{hidden.pk}/").status_code == 404
+    refused = api.get("/api/v1/reports/")
+    assert refused.status_code == 401 and error_of(refused)["code"] == "not_authenticated"
+    assert api.post("/api/v1/plans/", {}).status_code in (401, 405)
+
+
+def test_tasks_carry_the_fields_of_the_json_export_plus_id_and_plan(api, world):
+    row = api.get("/api/v1/tasks/", {"plan": "28/kh-ubnd", "ordering": "number"}).json()["results"][0]
+    task = task_list(tasks=type(world.task).objects.filter(pk=world.task.pk)).get()
+    assert row == {"id": task.pk, "plan": world.plan.pk, **task_as_dict(task)}
+    assert row["lead_agencies"] == [task.assignments.get(role="lead").agency.code]
+
+
+def test_tasks_filter_by_plan_agency_role_status_dates_and_text_without_diacritics(api, world, agency_b):
+    def numbers(**params):
+        return [t["number"] for t in api.get("/api/v1/tasks/", params).json()["results"]]
+
+    assert numbers(plan=world.plan.pk, ordering="number") == ["1", "2"]
+    assert numbers(agency=agency_b.code, role="lead") == ["2"]
+    assert numbers(agency=agency_b.code, ordering="-number") == ["2", "1"]  # lead or cooperating
+    assert numbers(q="tuyen truyen chuyen doi so") == ["1"]
+    assert numbers(status="in_progress", due_from="2030-01-01", due_to="2030-12-31", ordering="number") == ["1", "2"]
+    assert numbers(due_to="2020-01-01") == []
+    bad = api.get("/api/v1/tasks/", {"due_from": "2030-13-45"})
+    assert bad.status_code == 400 and "due_from" in error_of(bad)["fields"]
+
+
+def test_a_token_is_given_for_a_username_and_password_and_opens_the_api(api, officer_a, world):
+    wrong = api.post("/api/v1/auth/token/", {"username": officer_a.username, "password": "sai"})
+    assert wrong.status_code == 400 and error_of(wrong)["code"] == "invalid"
+    token = api.post("/api/v1/auth/token/", {"username": officer_a.username, "password": PASSWORD}).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/reports/").status_code == 200
+    Token.objects.filter(key=token).delete()  # revoked (the admin lists tokens)
+    assert api.get("/api/v1/reports/").status_code == 401
+
+
+def test_the_token_endpoint_is_rate_limited(api, officer_a):
+    codes = [api.post("/api/v1/auth/token/", {"username": officer_a.username, "password": "sai"}).status_code for _ in range(12)]
+    assert codes[:10] == [400] * 10 and codes[-1] == 429
+    assert error_of(api.post("/api/v1/auth/token/", {"username": "x", "password": "y"}))["code"] == "throttled"
+
+
+def test_the_report_workflow_runs_through_the_api_with_the_webs_rules(api, world, officer_a, head_a, coordinator):
+    api.force_authenticate(officer_a)
+    created = api.post(
+        "/api/v1/reports/", {"task": world.task.pk, "period": world.period_code, "progress": 40, "work_state": "in_progress"}
+    )
+    assert created.status_code == 201, created.json()
+    report = created.json()
+    assert report["state"] == "draft" and report["agency"] == officer_a.agency.code and report["period"] == world.period_code
+    updated = api.patch(f"/api/v1/reports/{report['id']}/", {"progress": 55, "version": report["version"]})
+    assert updated.status_code == 200 and updated.json()["progress"] == 55
+    stale = api.patch(f"/api/v1/reports/{report['id']}/", {"progress": 70, "version": report["version"]})
+    assert stale.status_code == 409 and error_of(stale)["code"] == "conflict"
+    bad = api.patch(f"/api/v1/reports/{report['id']}/", {"progress": 150, "version": updated.json()["version"]})
+    assert bad.status_code == 400 and "progress" in error_of(bad)["fields"]
+    assert api.post(f"/api/v1/reports/{report['id']}/submit/").json()["state"] == "pending"
+    approve = api.post(f"/api/v1/reports/{report['id']}/approve/")
+    assert approve.status_code == 403 and error_of(approve)["code"] == "permission_denied"  # an officer cannot approve
+    api.force_authenticate(head_a)
+    assert api.post(f"/api/v1/reports/{report['id']}/approve/").json()["state"] == "submitted"
+    api.force_authenticate(coordinator)
+    no_reason = api.post(f"/api/v1/reports/{report['id']}/return/", {"comment": " "})
+    assert no_reason.status_code == 400 and "comment" in error_of(no_reason)["fields"]
+    accepted = api.post(f"/api/v1/reports/{report['id']}/accept/")
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+    again = api.post(f"/api/v1/reports/{report['id']}/accept/")
+    assert again.status_code == 400 and "không thể" in error_of(again)["message"]
+
+
+def test_an_agency_cannot_see_or_write_another_agencys_report(api, world, officer_a, officer_b):
+    api.force_authenticate(officer_a)
+    report = api.post(
+        "/api/v1/reports/", {"task": world.task.pk, "period": world.period_code, "progress": 10, "work_state": "in_progress"}
+    ).json()
+    api.force_authenticate(officer_b)
+    assert api.get(f"/api/v1/reports/{report['id']}/").status_code == 404
+    assert api.get("/api/v1/reports/").json()["count"] == 0
+    refused = api.post("/api/v1/reports/", {"task": world.other_task.pk, "period": "2018-Q9", "progress": 10, "work_state": "in_progress"})
+    assert refused.status_code == 400 and "period" in error_of(refused)["fields"]
+    assert Report.objects.count() == 1
+
+
+def test_an_administrator_imports_an_annex_and_reads_its_errors(api, sysadmin, officer_a):
+    agency_registry_load()
+    plan = PlanFactory(symbol="28/KH-UBND")
+    api.force_authenticate(officer_a)
+    assert api.post("/api/v1/imports/", {"plan": plan.pk}, format="multipart").status_code == 403
+    api.force_authenticate(sysadmin)
+    bad = build([["1", "Nhiệm vụ", "Sở Không Có", None, "Quý V/2018"]])
+    job = api.post("/api/v1/imports/", {"plan": plan.pk, "file": SimpleUploadedFile("phu-luc.xlsx", bad)}, format="multipart").json()
+    assert job["state"] == "rejected" and {e["column"] for e in job["errors"]} >= {"Cơ quan chủ trì"}
+    good = build([["I", "TUYÊN TRUYỀN"], ["1", "Tuyên truyền Chỉ thị 16", "Sở TT&TT", "Báo Vĩnh Long", "Thường xuyên"]])
+    job = api.post("/api/v1/imports/", {"plan": plan.pk, "file": SimpleUploadedFile("phu-luc.xlsx", good)}, format="multipart").json()
+    assert job["state"] == "previewed" and job["totals"] == {"sections": 1, "tasks": 1}
+    done = api.post(f"/api/v1/imports/{job['id']}/confirm/").json()
+    assert done["state"] == "done" and plan.tasks.count() == 1
+
+
+def test_summaries_are_listed_for_leadership_with_download_links(api, world, leader, officer_a):
+    from reports.periods import parse_period_code
+    from reports.summaries.service import summary_compile
+
+    summary_compile(plan=world.plan, period=parse_period_code("2018-H2"))
+    api.force_authenticate(leader)
+    row = api.get("/api/v1/summaries/").json()["results"][0]
+    assert row["period"] == "2018-H2" and row["document_url"].endswith(f"/bao-cao-tong-hop/{row['id']}/tai/docx/")
+    api.force_authenticate(officer_a)
+    assert api.get("/api/v1/summaries/").json()["count"] == 0
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_list_endpoints_run_a_fixed_number_of_queries(api, roles, leader, size, max_queries):
+    from reports.tests.test_dashboard import build as build_plan
+
+    build_plan(size)
+    api.force_authenticate(leader)
+    for url in ("/api/v1/tasks/", "/api/v1/plans/", "/api/v1/agencies/", "/api/v1/reports/", "/api/v1/summaries/"):
+        with max_queries(6):  # groups, count, rows and one prefetch at most
+            assert api.get(url).status_code == 200
+
+
+def test_the_schema_and_its_docs_are_served_without_a_cdn(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {"/api/v1/tasks/", "/api/v1/reports/{id}/{step}/", "/api/v1/auth/token/", "/api/v1/imports/{id}/confirm/"} <= set(paths)
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_dates_and_times_are_iso_in_the_api(api, world, officer_a):
+    api.force_authenticate(officer_a)
+    report = api.post(
+        "/api/v1/reports/",
+        {"task": world.task.pk, "period": world.period_code, "progress": 100, "work_state": "completed", "completed_on": "2026-11-20"},
+    ).json()
+    assert report["completed_on"] == "2026-11-20"
+    assert datetime.date.fromisoformat(report["completed_on"])

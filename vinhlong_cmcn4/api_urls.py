@@ -1,0 +1,36 @@
+"""The REST API: /api/v1/ (each app's viewsets), the token endpoint, the OpenAPI schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from plans.api.views import AgencyViewSet, DirectiveViewSet, PlanViewSet
+from reports.api.views import ReportViewSet, SummaryViewSet
+from tasks.api.views import ImportJobViewSet, TaskViewSet
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for a token (rate-limited); tokens are revoked in the admin."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+router = SimpleRouter()
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("directives", DirectiveViewSet, basename="directive")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("reports", ReportViewSet, basename="report")
+router.register("summaries", SummaryViewSet, basename="summary")
+router.register("imports", ImportJobViewSet, basename="import")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
