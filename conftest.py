@@ -137,6 +137,12 @@ def celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def private_cache(settings, request):
+    """Each test its own empty cache: rate-limit counters and progress must not leak from one test to the next."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}}
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Uploads of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

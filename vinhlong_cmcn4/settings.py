@@ -273,7 +273,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "vinhlong_cmcn4.api_schema.errors_document"],
 }
 
 # Excel exports: formulas in user text must never run (see vinhlong_cmcn4/spreadsheets.py).

@@ -58,3 +58,32 @@ IMPORT_EXPORT = [
     gettext_noop("This importer will import the following fields: "),
     gettext_noop("Value could not be parsed."),
 ]
+
+# Django REST framework's Vietnamese catalogue holds 20 messages; the API's errors need these too.
+REST_FRAMEWORK = [
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Invalid token."),
+    gettext_noop("Invalid token header. No credentials provided."),
+    gettext_noop("Invalid token header. Token string should not contain spaces."),
+    gettext_noop("User inactive or deleted."),
+    gettext_noop("Not found."),
+    gettext_noop('Method "{method}" not allowed.'),
+    gettext_noop("Request was throttled."),
+    gettext_noop("Malformed request."),
+    gettext_noop('Unsupported media type "{media_type}" in request.'),
+    gettext_noop("Invalid page."),
+    gettext_noop("This field is required."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("This field may not be blank."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("The submitted data was not a file. Check the encoding type on the form."),
+    gettext_noop("No file was submitted."),
+    gettext_noop("Not a valid string."),
+    gettext_noop('Must include "username" and "password".'),
+]

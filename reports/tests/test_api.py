@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -19,13 +18,6 @@ from tasks.tests.importing.annexes import build
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Mật-khẩu-thử-2026"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    cache.clear()  # rate-limit counters live in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -56,6 +48,7 @@ def test_the_public_reads_published_plans_and_tasks_only(api, world, hidden):
     assert api.get(f"/api/v1/plans/{hidden.pk}/").status_code == 404
     refused = api.get("/api/v1/reports/")
     assert refused.status_code == 401 and error_of(refused)["code"] == "not_authenticated"
+    assert "đăng nhập hoặc gửi token" in error_of(refused)["message"]  # in Vietnamese
     assert api.post("/api/v1/plans/", {}).status_code in (401, 405)
 
 
