@@ -1,7 +1,10 @@
 """The REST API: /api/v1/ (each app's viewsets), the token endpoint, the OpenAPI schema and its docs."""
 
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import ScopedRateThrottle
@@ -16,6 +19,14 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    @extend_schema(
+        summary="Lấy token bằng tên đăng nhập và mật khẩu (giới hạn số lần thử)",
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField(help_text="Gửi kèm: Authorization: Token <khóa>.")})},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 router = SimpleRouter()
