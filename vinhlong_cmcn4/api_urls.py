@@ -1,6 +1,7 @@
 """The REST API: /api/v1/ (each app's viewsets), the token endpoint, the OpenAPI schema and its docs."""
 
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
@@ -21,9 +22,11 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "token"
 
     @extend_schema(
-        summary="Lấy token bằng tên đăng nhập và mật khẩu (giới hạn số lần thử)",
+        summary=_("Get a token for a username and password (attempts are rate-limited)"),
         request=AuthTokenSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField(help_text="Gửi kèm: Authorization: Token <khóa>.")})},
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField(help_text=_("Send it as: Authorization: Token <key>."))})
+        },
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

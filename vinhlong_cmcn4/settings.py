@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -260,11 +261,11 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API v1 — Cổng theo dõi thực hiện kế hoạch, UBND tỉnh Vĩnh Long",
-    "DESCRIPTION": (
-        "Dữ liệu về chỉ thị, kế hoạch, nhiệm vụ, báo cáo tiến độ và báo cáo tổng hợp, cho các hệ thống của tỉnh (LGSP). "
-        "Xác thực: phiên đăng nhập, hoặc token (`Authorization: Token <khóa>`, lấy tại `POST /api/v1/auth/token/`). "
-        "Không đăng nhập: chỉ đọc kế hoạch và nhiệm vụ đã công bố. Lỗi luôn có dạng "
+    "TITLE": gettext_lazy("API v1 — plan implementation portal, People's Committee of Vĩnh Long province"),
+    "DESCRIPTION": gettext_lazy(
+        "Directives, plans, tasks, progress reports and summaries, for the province's other systems (LGSP). "
+        "Authentication: the web session, or a token (`Authorization: Token <key>`, from `POST /api/v1/auth/token/`). "
+        "Without signing in: published plans and tasks only, read-only. Errors always look like "
         '`{"error": {"code": "...", "message": "...", "fields": {...}}}`.'
     ),
     "VERSION": "1.0.0",

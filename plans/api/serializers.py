@@ -1,10 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Agency, Directive, Plan, Section
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    short_name = serializers.CharField(read_only=True, help_text="Tên viết tắt thường dùng (hoặc tên chính thức).")
+    short_name = serializers.CharField(read_only=True, help_text=_("The abbreviation people use (or the official name)."))
 
     class Meta:
         model = Agency
@@ -26,10 +27,10 @@ class SectionSerializer(serializers.ModelSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     sections = SectionSerializer(many=True, read_only=True)
     directives = serializers.SlugRelatedField(
-        many=True, read_only=True, slug_field="symbol", help_text="Số, ký hiệu các chỉ thị được triển khai."
+        many=True, read_only=True, slug_field="symbol", help_text=_("Number and symbol of the directives carried out.")
     )
     parent = serializers.SlugRelatedField(
-        read_only=True, allow_null=True, slug_field="symbol", help_text="Kế hoạch cấp trên mà kế hoạch này triển khai."
+        read_only=True, allow_null=True, slug_field="symbol", help_text=_("The higher plan this plan carries out.")
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 """Read-only API of the registry and the plans; rows pass through the same policy as the pages."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -26,8 +27,8 @@ class PolicyQuerysetMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Danh bạ cơ quan, đơn vị", description="Tham số `q`: tìm theo tên hoặc tên viết tắt, không cần dấu."),
-    retrieve=extend_schema(summary="Một cơ quan, đơn vị"),
+    list=extend_schema(summary=_("Agency registry"), description=_("Parameter `q`: search by name or abbreviation, diacritics optional.")),
+    retrieve=extend_schema(summary=_("One agency")),
 )
 class AgencyViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     model = Agency
@@ -37,7 +38,7 @@ class AgencyViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
 
 
-@extend_schema_view(list=extend_schema(summary="Chỉ thị"), retrieve=extend_schema(summary="Một chỉ thị"))
+@extend_schema_view(list=extend_schema(summary=_("Directives")), retrieve=extend_schema(summary=_("One directive")))
 class DirectiveViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     model = Directive
     serializer_class = DirectiveSerializer
@@ -47,8 +48,8 @@ class DirectiveViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Kế hoạch, kèm các nhóm nhiệm vụ", description="Không đăng nhập: chỉ các kế hoạch đã công bố."),
-    retrieve=extend_schema(summary="Một kế hoạch"),
+    list=extend_schema(summary=_("Plans, with their sections"), description=_("Without signing in: published plans only.")),
+    retrieve=extend_schema(summary=_("One plan")),
 )
 class PlanViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     model = Plan

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..choices import ReportState, SummaryState, WorkState
@@ -6,8 +7,8 @@ from ..models import Report, Summary
 
 class ReportSerializer(serializers.ModelSerializer):
     task = serializers.IntegerField(source="task_id", read_only=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã cơ quan báo cáo.")
-    period = serializers.SerializerMethodField(help_text="Mã kỳ báo cáo, ví dụ 2018-H1, 2018-Q4, 2018-Y.")
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Code of the reporting agency."))
+    period = serializers.SerializerMethodField(help_text=_("Period code, e.g. 2018-H1, 2018-Q4, 2018-Y."))
     state = serializers.ChoiceField(choices=ReportState.choices, read_only=True)
     work_state = serializers.ChoiceField(choices=WorkState.choices, read_only=True)
 
@@ -40,30 +41,30 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportContentSerializer(serializers.Serializer):
     """What an agency writes in a report (the same fields as the web form)."""
 
-    progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Tiến độ (%).")
+    progress = serializers.IntegerField(min_value=0, max_value=100, help_text=_("Progress (%)."))
     work_state = serializers.ChoiceField(choices=WorkState.choices)
-    completed_on = serializers.DateField(required=False, allow_null=True, help_text="Chỉ khi đã hoàn thành (YYYY-MM-DD).")
+    completed_on = serializers.DateField(required=False, allow_null=True, help_text=_("Only when completed (YYYY-MM-DD)."))
     results = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     difficulties = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     proposals = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
 class ReportCreateSerializer(ReportContentSerializer):
-    task = serializers.IntegerField(help_text="Mã (id) nhiệm vụ.")
-    period = serializers.CharField(max_length=16, help_text="Mã kỳ báo cáo, ví dụ 2026-H2.")
+    task = serializers.IntegerField(help_text=_("The task's id."))
+    period = serializers.CharField(max_length=16, help_text=_("Period code, e.g. 2026-H2."))
 
 
 class ReportUpdateSerializer(ReportContentSerializer):
-    version = serializers.IntegerField(min_value=1, help_text="Phiên bản đã đọc; sai lệch (có người khác vừa lưu) trả về 409.")
+    version = serializers.IntegerField(min_value=1, help_text=_("The version read; a stale one (someone saved meanwhile) gets 409."))
 
 
 class StepSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="Bắt buộc khi trả lại báo cáo.")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text=_("Required to return a report."))
 
 
 class SummarySerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="symbol", read_only=True)
-    period = serializers.SerializerMethodField(help_text="Mã kỳ báo cáo.")
+    period = serializers.SerializerMethodField(help_text=_("Period code."))
     state = serializers.ChoiceField(choices=SummaryState.choices, read_only=True)
     document_url = serializers.SerializerMethodField()
     annex_url = serializers.SerializerMethodField()

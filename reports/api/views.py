@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
@@ -30,21 +31,22 @@ STEPS = {
     "accept": WorkflowAction.ACCEPT,
 }
 EXAMPLE = OpenApiExample(
-    "Báo cáo 6 tháng cuối năm 2026",
+    "report_2026_h2",
+    summary=_("A report for the second half of 2026"),
     value={"task": 12, "period": "2026-H2", "progress": 60, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị."},
     request_only=True,
 )
 
 
 class SignedIn(permissions.IsAuthenticated):
-    message = "Hãy đăng nhập hoặc gửi token."
+    message = _("Sign in or send a token.")
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Báo cáo tiến độ mà người dùng được xem", description="Lọc: `task`, `state`, `agency__code`, `period__year`."
+        summary=_("Progress reports the user may see"), description=_("Filters: `task`, `state`, `agency__code`, `period__year`.")
     ),
-    retrieve=extend_schema(summary="Một báo cáo"),
+    retrieve=extend_schema(summary=_("One report")),
 )
 class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
@@ -58,7 +60,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return policy.restrict(Report.objects.select_related("agency", "period"), self.request.user)
 
     @extend_schema(
-        summary="Tạo báo cáo (bản nháp) của cơ quan mình",
+        summary=_("Create a report (draft) of the user's agency"),
         request=ReportCreateSerializer,
         responses={201: ReportSerializer},
         examples=[EXAMPLE],
@@ -73,7 +75,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         except ValueError as error:
             raise ValidationError({"period": [str(error)]}) from None
         if request.user.agency is None:
-            raise ValidationError("Tài khoản này không thuộc cơ quan nào nên không lập báo cáo được.")
+            raise ValidationError(_("This account belongs to no agency, so it cannot write reports."))
         report = report_save(
             task=task,
             agency=request.user.agency,
@@ -85,7 +87,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return Response(ReportSerializer(report).data, status=201)
 
     @extend_schema(
-        summary="Sửa bản nháp (gửi kèm `version` đã đọc; 409 nếu có người vừa lưu)",
+        summary=_("Edit a draft (send the `version` read; 409 if someone saved meanwhile)"),
         request=ReportUpdateSerializer,
         responses={200: ReportSerializer},
     )
@@ -96,7 +98,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         fields = dict(data.validated_data)
         version = fields.pop("version", None)
         if version is None:
-            raise ValidationError({"version": ["Hãy gửi phiên bản (version) của báo cáo đã đọc."]})
+            raise ValidationError({"version": [_("Send the version of the report you read.")]})
         current = {
             name: getattr(report, name) for name in ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
         }
@@ -107,8 +109,10 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
     @extend_schema(
         operation_id="v1_reports_step",
-        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(STEPS), description="Bước quy trình.")],
-        summary="Bước quy trình: submit (chuyên viên trình), approve (lãnh đạo đơn vị duyệt và gửi), return (đầu mối trả lại, cần `comment`), accept (đầu mối tiếp nhận)",
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(STEPS), description=_("Workflow step."))],
+        summary=_(
+            "Workflow step: submit (the officer sends it for approval), approve (the agency head approves and sends it), return (the coordinator returns it, `comment` required), accept (the coordinator accepts it)"
+        ),
         request=StepSerializer,
         responses={200: ReportSerializer},
     )
@@ -123,7 +127,8 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Báo cáo tổng hợp gửi UBND tỉnh"), retrieve=extend_schema(summary="Một báo cáo tổng hợp, kèm số liệu chốt")
+    list=extend_schema(summary=_("Summaries for the provincial People's Committee")),
+    retrieve=extend_schema(summary=_("One summary, with its snapshot")),
 )
 class SummaryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SummarySerializer

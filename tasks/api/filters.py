@@ -10,9 +10,9 @@ class TaskApiFilter(TaskFilter):
     """The pages' FilterSet, with plans named by id or symbol and agencies by code, as other systems know them."""
 
     plan = django_filters.CharFilter(
-        label=_("Plan"), method="filter_plan", help_text="Mã (id) hoặc số, ký hiệu của kế hoạch, ví dụ 28/KH-UBND."
+        label=_("Plan"), method="filter_plan", help_text=_("The plan's id or its number and symbol, e.g. 28/KH-UBND.")
     )
-    agency = django_filters.CharFilter(label=_("Agency"), method="filter_agency_code", help_text="Mã cơ quan; kết hợp với `role`.")
+    agency = django_filters.CharFilter(label=_("Agency"), method="filter_agency_code", help_text=_("Agency code; combine with `role`."))
 
     def filter_plan(self, queryset, name, value):
         value = value.strip()

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..choices import ImportState, Recurrence, TaskStatus
@@ -9,36 +10,40 @@ class TaskSerializer(serializers.Serializer):
     """A task with the fields of the plan's JSON export (``tasks.exporting.task_as_dict``), plus id and plan."""
 
     id = serializers.IntegerField(read_only=True)
-    plan = serializers.IntegerField(read_only=True, help_text="Mã (id) của kế hoạch.")
+    plan = serializers.IntegerField(read_only=True, help_text=_("The plan's id."))
     section = serializers.CharField(
-        read_only=True, allow_null=True, help_text="Số thứ tự của nhóm nhiệm vụ, như kế hoạch ghi (I, II hoặc 1, 2)."
+        read_only=True, allow_null=True, help_text=_("The section's number as the plan writes it (I, II or 1, 2).")
     )
-    number = serializers.CharField(read_only=True, help_text="Số thứ tự của nhiệm vụ trong kế hoạch.")
+    number = serializers.CharField(read_only=True, help_text=_("The task's number in the plan."))
     title = serializers.CharField(read_only=True)
-    product = serializers.CharField(read_only=True, help_text="Sản phẩm đầu ra.")
-    timeframe = serializers.CharField(read_only=True, help_text="Thời gian thực hiện, đúng như văn bản ghi.")
+    product = serializers.CharField(read_only=True, help_text=_("Expected output."))
+    timeframe = serializers.CharField(read_only=True, help_text=_("Timeframe, exactly as the plan writes it."))
     start_date = serializers.DateField(read_only=True, allow_null=True)
-    due_date = serializers.DateField(read_only=True, allow_null=True, help_text="Không có với nhiệm vụ thường xuyên.")
+    due_date = serializers.DateField(read_only=True, allow_null=True, help_text=_("None for ongoing tasks."))
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, read_only=True)
-    lead_agencies = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Mã các cơ quan chủ trì.")
-    cooperating_agencies = serializers.ListField(child=serializers.CharField(), read_only=True, help_text="Mã các cơ quan phối hợp.")
-    status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True, help_text="Tình trạng, tính từ hạn và ngày hoàn thành.")
-    progress = serializers.IntegerField(read_only=True, min_value=0, max_value=100, help_text="Tiến độ (%) theo báo cáo đã tiếp nhận.")
+    lead_agencies = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=_("Codes of the lead agencies."))
+    cooperating_agencies = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Codes of the cooperating agencies.")
+    )
+    status = serializers.ChoiceField(
+        choices=TaskStatus.choices, read_only=True, help_text=_("Status, derived from the due date and the completion date.")
+    )
+    progress = serializers.IntegerField(read_only=True, min_value=0, max_value=100, help_text=_("Progress (%) from the accepted reports."))
 
     def to_representation(self, task):
         return {"id": task.pk, "plan": task.plan_id, **task_as_dict(task)}
 
 
 class ImportErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(allow_null=True, help_text="Dòng trong tệp Excel.")
-    column = serializers.CharField(allow_null=True, allow_blank=True, help_text="Cột trong tệp Excel.")
-    message = serializers.CharField(help_text="Lỗi, bằng tiếng Việt.")
+    row = serializers.IntegerField(allow_null=True, help_text=_("Row in the Excel file."))
+    column = serializers.CharField(allow_null=True, allow_blank=True, help_text=_("Column in the Excel file."))
+    message = serializers.CharField(help_text=_("The error, in Vietnamese."))
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
     errors = ImportErrorSerializer(many=True, read_only=True)
-    totals = serializers.SerializerMethodField(help_text="Số nhóm và số nhiệm vụ đọc được khi xem trước.")
-    result = serializers.JSONField(read_only=True, help_text="Kết quả nhập: số nhiệm vụ tạo mới, cập nhật…")
+    totals = serializers.SerializerMethodField(help_text=_("Sections and tasks read by the preview."))
+    result = serializers.JSONField(read_only=True, help_text=_("Outcome of the import: tasks created, updated…"))
     state = serializers.ChoiceField(choices=ImportState.choices, read_only=True)
 
     class Meta:
@@ -51,5 +56,5 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(help_text="Mã (id) của kế hoạch nhận các nhiệm vụ.")
-    file = serializers.FileField(help_text="Phụ lục nhiệm vụ (.xlsx) theo mẫu của tỉnh.")
+    plan = serializers.IntegerField(help_text=_("Id of the plan that receives the tasks."))
+    file = serializers.FileField(help_text=_("The task annex (.xlsx) in the province's layout."))

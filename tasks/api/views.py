@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -21,15 +22,15 @@ from .serializers import ImportJobSerializer, ImportUploadSerializer, TaskSerial
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Nhiệm vụ",
-        description=(
-            "Lọc theo kế hoạch (`plan`: id hoặc số ký hiệu), nhóm (`section`: id), cơ quan (`agency`: mã; `role`: lead "
-            "hoặc cooperating), tình trạng (`status`), hạn (`due_from`, `due_to`: YYYY-MM-DD), nội dung (`q`, không cần dấu). "
-            "Sắp xếp: `ordering` (number, due_date, progress, title; thêm `-` để giảm dần). Không đăng nhập: chỉ nhiệm vụ "
-            "của kế hoạch đã công bố."
+        summary=_("Tasks"),
+        description=_(
+            "Filters: plan (`plan`: id or number and symbol), section (`section`: id), agency (`agency`: code; `role`: lead "
+            "or cooperating), status (`status`), due date (`due_from`, `due_to`: YYYY-MM-DD), text (`q`, diacritics optional). "
+            "Ordering: `ordering` (number, due_date, progress, title; prefix `-` to reverse). Without signing in: tasks of "
+            "published plans only."
         ),
     ),
-    retrieve=extend_schema(summary="Một nhiệm vụ"),
+    retrieve=extend_schema(summary=_("One task")),
 )
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
@@ -42,15 +43,15 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IsAdministrator(permissions.BasePermission):
-    message = "Chỉ quản trị hệ thống được nhập phụ lục nhiệm vụ."
+    message = _("Only system administrators import task annexes.")
 
     def has_permission(self, request, view):
         return policy.role_of(request.user) == Role.ADMIN
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Các lần nhập phụ lục"),
-    retrieve=extend_schema(summary="Một lần nhập: trạng thái, tổng số, lỗi theo dòng và cột"),
+    list=extend_schema(summary=_("Annex imports")),
+    retrieve=extend_schema(summary=_("One import: state, totals, errors by row and column")),
 )
 class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
@@ -63,7 +64,7 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return policy.restrict(ImportJob.objects.all(), self.request.user)
 
     @extend_schema(
-        summary="Tải lên phụ lục (.xlsx): kiểm tra trước, chưa ghi gì",
+        summary=_("Upload an annex (.xlsx): checked first, nothing written yet"),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={201: ImportJobSerializer},
     )
@@ -77,7 +78,7 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"file": error.messages}) from None
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Xác nhận nhập (khi đã kiểm tra không có lỗi)", request=None, responses={200: ImportJobSerializer})
+    @extend_schema(summary=_("Confirm the import (once the check found no error)"), request=None, responses={200: ImportJobSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         job = import_job_confirm(job=self.get_object(), by=request.user)
