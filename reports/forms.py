@@ -142,6 +142,8 @@ class SummaryRequestForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+        self.fields["plan"].label_from_instance = lambda plan: plan.symbol
+        self.style()
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -159,3 +161,7 @@ class SummaryRequestForm(BootstrapMixin, forms.Form):
 
 class SummaryIssueForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label=_("Document number"), max_length=32, help_text=_("The number the clerk assigned, e.g. 125."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
