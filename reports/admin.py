@@ -6,8 +6,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
+from .forms import SummaryPeriodMixin
 from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
-from .summaries.service import summary_period, summary_request
+from .summaries.service import summary_request
 from .workflow import EDITABLE_STATES
 
 
@@ -54,23 +55,15 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
         return fields
 
 
-class SummaryAddForm(forms.ModelForm):
+class SummaryAddForm(SummaryPeriodMixin, forms.ModelForm):
     """The admin's way to compile a summary of any past period: a plan and a period code."""
 
+    period_field = "period_code"
     period_code = forms.CharField(label=_("Period"), max_length=16, help_text=_("E.g. 2018-Q4, 2018-H1, 2018-9M, 2018-Y or 2018-M03."))
 
     class Meta:
         model = Summary
         fields = ["plan"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("plan") and data.get("period_code"):
-            try:
-                data["period_obj"] = summary_period(plan=data["plan"], code=data["period_code"])
-            except ValidationError as error:
-                self.add_error("period_code", error.message_dict["period"])
-        return data
 
 
 @admin.register(Summary)

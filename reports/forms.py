@@ -128,7 +128,27 @@ class ReturnForm(BootstrapMixin, forms.Form):
         self.style()
 
 
-class SummaryRequestForm(BootstrapMixin, forms.Form):
+class SummaryPeriodMixin:
+    """Reads a plan and a period code into ``period_obj``, with the service's message on the period field."""
+
+    period_field = "period"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .summaries.service import summary_period
+
+        data = super().clean()
+        code = data.get(self.period_field)
+        if data.get("plan") and code:
+            try:
+                data["period_obj"] = summary_period(plan=data["plan"], code=code)
+            except ValidationError as error:
+                self.add_error(self.period_field, error.message_dict["period"])
+        return data
+
+
+class SummaryRequestForm(SummaryPeriodMixin, BootstrapMixin, forms.Form):
     """Compile a summary of a past period on demand."""
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("Choose a plan"))
@@ -144,19 +164,6 @@ class SummaryRequestForm(BootstrapMixin, forms.Form):
         self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
         self.fields["plan"].label_from_instance = lambda plan: plan.symbol
         self.style()
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .summaries.service import summary_period
-
-        data = super().clean()
-        if data.get("plan") and data.get("period"):
-            try:
-                data["period_obj"] = summary_period(plan=data["plan"], code=data["period"])
-            except ValidationError as error:
-                self.add_error("period", error.message_dict["period"])
-        return data
 
 
 class SummaryIssueForm(BootstrapMixin, forms.Form):

@@ -60,3 +60,27 @@ def report_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def filed(world, agency_a, officer_a, head_a, coordinator):
+    """Agency A reported task 1 for the second half of 2018, on time; agency B has not reported task 2."""
+    from reports.periods import parse_period_code
+    from reports.services import reporting_period_get_or_create
+    from reports.tests.helpers import report_accept
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report_accept(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        officer=officer_a,
+        head=head_a,
+        coordinator=coordinator,
+        progress=40,
+        at=datetime.datetime(2018, 12, 18, 3, 0, tzinfo=datetime.UTC),  # 10:00 in Vĩnh Long, before the deadline
+        results="Đã tổ chức 3 hội nghị tuyên truyền",
+        difficulties="Thiếu kinh phí cho hạ tầng",
+        proposals="Đề nghị bổ sung kinh phí năm 2019",
+    )
+    return world

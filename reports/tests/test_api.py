@@ -186,3 +186,25 @@ def test_dates_and_times_are_iso_in_the_api(api, world, officer_a):
     ).json()
     assert report["completed_on"] == "2026-11-20"
     assert datetime.date.fromisoformat(report["completed_on"])
+
+
+def test_bad_input_gets_a_vietnamese_message_naming_the_field_and_writes_nothing(api, world, officer_a, sysadmin):
+    api.force_authenticate(officer_a)
+    missing = api.post("/api/v1/reports/", {"task": world.task.pk, "period": world.period_code})
+    assert missing.status_code == 400 and error_of(missing)["fields"]["progress"] == ["Trường này là bắt buộc."]
+    wrong = api.post("/api/v1/reports/", {"task": world.task.pk, "period": world.period_code, "progress": 10, "work_state": "xong"})
+    assert wrong.status_code == 400 and "không phải là lựa chọn hợp lệ" in error_of(wrong)["fields"]["work_state"][0]
+    nowhere = api.post("/api/v1/reports/", {"task": 999999, "period": world.period_code, "progress": 10, "work_state": "in_progress"})
+    assert nowhere.status_code == 404 and error_of(nowhere)["message"] == "Không tìm thấy."
+    assert error_of(api.get("/api/v1/tasks/", {"status": "sap-xong"}))["fields"]["status"]
+    assert not Report.objects.exists()
+    api.force_authenticate(sysadmin)
+    no_file = api.post("/api/v1/imports/", {"plan": world.plan.pk}, format="multipart")
+    assert no_file.status_code == 400 and error_of(no_file)["fields"]["file"] == ["Chưa gửi tệp."]
+    not_excel = api.post(
+        "/api/v1/imports/", {"plan": world.plan.pk, "file": SimpleUploadedFile("phu-luc.xlsx", b"khong phai excel")}, format="multipart"
+    )
+    job = not_excel.json()  # kept as a rejected job, its error said in Vietnamese; no task written
+    assert job["state"] == "rejected" and "không phải tệp Excel" in job["errors"][0]["message"]
+    print(job["errors"][0]["message"])
+    assert world.plan.tasks.count() == 2

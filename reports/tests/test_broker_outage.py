@@ -16,9 +16,9 @@ from reports.choices import ReportState, WorkflowAction
 from reports.models import Report
 from reports.periods import parse_period_code
 from reports.services import report_save, report_transition, reporting_period_get_or_create
-from vinhlong_cmcn4.celery import app
 from vinhlong_cmcn4.models import OutboxMessage
 from vinhlong_cmcn4.outbox import outbox_publish
+from vinhlong_cmcn4.tests.brokers import broker_use
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
@@ -64,19 +64,12 @@ class RedisServer:
 def private_redis():
     server = RedisServer()
     server.start()
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    _broker(server.url, eager=False)
+    previous = broker_use(server.url, eager=False)
     yield server
     if server.process.poll() is None:
         server.process.send_signal(signal.SIGCONT)
         server.stop()
-    _broker(*previous)
-
-
-def _broker(url: str, eager: bool) -> None:
-    app.conf.broker_url, app.conf.task_always_eager = url, eager
-    app._pool = None
-    app.amqp._producer_pool = None
+    broker_use(previous[0], eager=previous[1])
 
 
 @pytest.fixture
@@ -120,6 +113,6 @@ def test_a_submission_while_redis_is_frozen_succeeds_within_seconds_and_catches_
     assert elapsed < 12, f"the submission took {elapsed:.1f} s"
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
     private_redis.process.send_signal(signal.SIGCONT)
-    _broker(private_redis.url, eager=False)  # a fresh connection, as the next drain would have
+    broker_use(private_redis.url, eager=False)  # a fresh connection, as the next drain would have
     assert outbox_publish() == 1
     assert private_redis.queued() == 1

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from reports.choices import SummaryState
 from reports.models import Summary
 from reports.periods import parse_period_code
-from reports.services import reporting_period_get_or_create
 from reports.summaries.official import date_line, number_line
 from reports.summaries.service import summaries_due, summary_compile, summary_issue
 from reports.tests.helpers import report_accept
@@ -24,26 +23,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 H2_2018 = parse_period_code("2018-H2")
 ON_TIME = datetime.datetime(2018, 12, 18, 3, 0, tzinfo=datetime.UTC)  # 10:00 in Vĩnh Long, before the deadline
-
-
-@pytest.fixture
-def filed(world, agency_a, officer_a, head_a, coordinator):
-    """Agency A reported task 1 for the second half of 2018; agency B has not reported task 2."""
-    period = reporting_period_get_or_create(period=H2_2018)
-    report_accept(
-        task=world.task,
-        agency=agency_a,
-        period=period,
-        officer=officer_a,
-        head=head_a,
-        coordinator=coordinator,
-        progress=40,
-        at=ON_TIME,
-        results="Đã tổ chức 3 hội nghị tuyên truyền",
-        difficulties="Thiếu kinh phí cho hạ tầng",
-        proposals="Đề nghị bổ sung kinh phí năm 2019",
-    )
-    return world
 
 
 def test_the_date_line_pads_days_below_10_and_the_first_two_months():

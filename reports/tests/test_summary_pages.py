@@ -1,6 +1,5 @@
 """The summary pages: compile on demand, read, download, compile again, issue; the list filters and exports."""
 
-import datetime
 import io
 
 import pytest
@@ -10,27 +9,8 @@ from openpyxl import load_workbook
 from reports.choices import SummaryState
 from reports.models import Summary
 from reports.periods import parse_period_code
-from reports.services import reporting_period_get_or_create
-from reports.tests.helpers import report_accept
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def filed(world, agency_a, officer_a, head_a, coordinator):
-    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
-    report_accept(
-        task=world.task,
-        agency=agency_a,
-        period=period,
-        officer=officer_a,
-        head=head_a,
-        coordinator=coordinator,
-        progress=40,
-        at=datetime.datetime(2018, 12, 18, 3, 0, tzinfo=datetime.UTC),
-        results="Đã tổ chức 3 hội nghị",
-    )
-    return world
 
 
 def test_leadership_compiles_a_past_period_on_demand_and_reads_it(client, leader, filed, django_capture_on_commit_callbacks):
@@ -89,3 +69,18 @@ def test_the_list_filters_and_exports_what_it_shows(client, leader, filed):
 def test_agency_users_cannot_see_summaries(client, officer_a, filed):
     client.force_login(officer_a)
     assert client.get(reverse("reports:summary_list")).status_code == 403
+
+
+def test_the_admin_compile_form_explains_a_bad_period_and_writes_nothing(client, sysadmin, filed):
+    client.force_login(sysadmin)
+    page = client.post(reverse("admin:reports_summary_add"), {"plan": filed.plan.pk, "period_code": "2018-H3"}).content.decode()
+    assert "“2018-H3” không phải là kỳ báo cáo" in page
+    page = client.post(reverse("admin:reports_summary_add"), {"plan": filed.plan.pk, "period_code": "2018-Q4"}).content.decode()
+    assert "không báo cáo theo kỳ này" in page
+    assert not Summary.objects.exists()
+
+
+def test_a_plan_outside_the_list_is_refused_on_the_compile_form(client, leader, filed):
+    client.force_login(leader)
+    page = client.post(reverse("reports:summary_request"), {"plan": 999999, "period": "2018-H2"}, follow=True).content.decode()
+    assert "Kế hoạch:" in page and not Summary.objects.exists()

@@ -17,8 +17,8 @@ from reports.models import Summary
 from reports.periods import parse_period_code
 from reports.services import reporting_period_get_or_create
 from reports.tests.helpers import report_accept
-from vinhlong_cmcn4.celery import app
 from vinhlong_cmcn4.outbox import job_enqueue
+from vinhlong_cmcn4.tests.brokers import broker_use
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 ROOT = Path(settings.BASE_DIR)
@@ -29,12 +29,9 @@ def broker_url():
     """A Redis database of its own (15), emptied, so the worker sees only this test's jobs."""
     url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15"
     redis.Redis.from_url(url).flushdb()
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    app._pool, app.amqp._producer_pool = None, None
+    previous = broker_use(url, eager=False)
     yield url
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    app._pool, app.amqp._producer_pool = None, None
+    broker_use(previous[0], eager=previous[1])
     redis.Redis.from_url(url).flushdb()
 
 

@@ -1,6 +1,5 @@
 """Leadership pages: the dashboard, the task lists behind every number, a task's page."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from vinhlong_cmcn4.spreadsheets import xlsx_response
 from ..dashboard import dashboard
 from ..models import Report
 from .access import RoleRequiredMixin
+from .listing import page_of
 
 READERS = frozenset({Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN})
 STATUS_COLOURS = {
@@ -105,10 +105,8 @@ class DashboardTaskListView(RoleRequiredMixin, TemplateView):
         rows = filterset.qs
         if request.GET.get("format") == "xlsx":
             return self.export(rows)
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return self.render_to_response(self.get_context_data(filter=filterset, page=page, query=query.urlencode()))
+        page, query = page_of(request, rows)
+        return self.render_to_response(self.get_context_data(filter=filterset, page=page, query=query))
 
     def export(self, rows):
         headers = [

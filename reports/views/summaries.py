@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -21,6 +20,7 @@ from ..forms import SummaryIssueForm, SummaryRequestForm
 from ..models import Summary
 from ..summaries.service import summary_issue, summary_request
 from .access import RoleRequiredMixin
+from .listing import page_of
 
 READERS = frozenset({Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN})
 
@@ -42,11 +42,9 @@ class SummaryListView(RoleRequiredMixin, TemplateView):
         rows = filterset.qs
         if request.GET.get("format") == "xlsx":
             return self.export(rows)
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        page, query = page_of(request, rows)
         return self.render_to_response(
-            self.get_context_data(filter=filterset, page=page, query=query.urlencode(), form=SummaryRequestForm(plans=_plans(request.user)))
+            self.get_context_data(filter=filterset, page=page, query=query, form=SummaryRequestForm(plans=_plans(request.user)))
         )
 
     def export(self, rows):

@@ -6,27 +6,18 @@ import pytest
 from django.db import transaction
 
 from reports.jobs import upkeep_job
-from vinhlong_cmcn4.celery import app
 from vinhlong_cmcn4.models import OutboxMessage
 from vinhlong_cmcn4.outbox import job_enqueue, outbox_publish
+from vinhlong_cmcn4.tests.brokers import broker_use
 
 pytestmark = pytest.mark.django_db
 
 
-def broker_set(url: str, *, eager: bool) -> None:
-    """Point the Celery app at another broker (the producer pools are made again on first use)."""
-    app.conf.broker_url = url
-    app.conf.task_always_eager = eager
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def refusing_broker():
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    broker_set("redis://127.0.0.1:9/0", eager=False)  # nothing listens on port 9
+    previous = broker_use("redis://127.0.0.1:9/0", eager=False)  # nothing listens on port 9
     yield
-    broker_set(previous[0], eager=previous[1])
+    broker_use(previous[0], eager=previous[1])
 
 
 def test_a_job_leaves_only_after_the_transaction_commits(django_capture_on_commit_callbacks):
@@ -59,7 +50,7 @@ def test_the_admin_lists_waiting_jobs_and_sends_them_again(admin_client_for, ref
     message = OutboxMessage.objects.create(job=upkeep_job.name, last_error="OperationalError: refused")
     page = admin_client_for.get("/admin/vinhlong_cmcn4/outboxmessage/?sent_at__isempty=1").content.decode()
     assert "OperationalError: refused" in page
-    broker_set("memory://", eager=True)
+    broker_use("memory://", eager=True)
     admin_client_for.post("/admin/vinhlong_cmcn4/outboxmessage/", {"action": "publish_now", "_selected_action": [message.pk]})
     message.refresh_from_db()
     assert message.sent_at is not None

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from plans.selectors import plans_by_symbol
+from plans.selectors import plan_by_symbol
 from reports.summaries.service import summary_compile, summary_period
 
 
@@ -17,12 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--output-dir", type=Path, help=_("Also copy the document and the annex into this folder."))
 
     def handle(self, *args, **options):
-        plans = plans_by_symbol(options["plan"])
-        if len(plans) != 1:
-            message = _("No plan has the symbol %(symbol)s.") if not plans else _("Several plans have the symbol %(symbol)s.")
-            raise CommandError(message % {"symbol": options["plan"]}, returncode=2)
-        plan = plans[0]
         try:
+            plan = plan_by_symbol(options["plan"])
             period = summary_period(plan=plan, code=options["period"])
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2) from None

@@ -2,10 +2,11 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from plans.selectors import plans_by_symbol
+from plans.selectors import plan_by_symbol
 from tasks.exporting import plan_tasks_json, plan_tasks_xlsx
 
 
@@ -18,11 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help=_("Where to write; standard output when omitted."))
 
     def handle(self, *args, **options):
-        plans = plans_by_symbol(options["plan"])
-        if len(plans) != 1:
-            message = _("No plan has the symbol %(symbol)s.") if not plans else _("Several plans have the symbol %(symbol)s.")
-            raise CommandError(message % {"symbol": options["plan"]}, returncode=2)
-        plan = plans[0]
+        try:
+            plan = plan_by_symbol(options["plan"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages), returncode=2) from None
         if options["format"] == "json":
             text = json.dumps(plan_tasks_json(plan), ensure_ascii=False, indent=2)
             if options["output"]:

@@ -1,0 +1,12 @@
+"""Point the Celery app at another broker in a test (its producer pools are made again on first use)."""
+
+from vinhlong_cmcn4.celery import app
+
+
+def broker_use(url: str, *, eager: bool) -> tuple[str, bool]:
+    """Switch broker and eagerness; returns the previous pair, to switch back."""
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, eager
+    app._pool = None
+    app.amqp._producer_pool = None
+    return previous
