@@ -4,10 +4,11 @@ transient errors (database or mail server unreachable), acknowledged late, idemp
 import smtplib
 
 from celery import shared_task
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-TRANSIENT = (DatabaseError, smtplib.SMTPException, ConnectionError, TimeoutError)
+# Retried: the database or the mail server out of reach. A data error (IntegrityError…) is not: it would fail again.
+TRANSIENT = (OperationalError, InterfaceError, smtplib.SMTPException, ConnectionError, TimeoutError)
 RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 30, "retry_backoff_max": 1800, "retry_jitter": True, "max_retries": 5}
 
 
