@@ -183,3 +183,11 @@ def sign_in(browser, username: str, password: str = "Mật-khẩu-thử-2026", w
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     return page
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher(django_test_environment):
+    """PBKDF2 costs ~0.7 s a hash on this machine; tests check behaviour, not key stretching."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
