@@ -90,8 +90,16 @@ def head_b(roles, agency_b):
 
 
 @pytest.fixture
-def coordinator(roles, agency_a):
-    return _user(roles, "coordinator", "coordinator", agency_a, is_staff=True)
+def coordinating_agency(db):
+    from plans.tests.factories import AgencyFactory
+
+    return AgencyFactory(code="VPUBND", name="Văn phòng Ủy ban nhân dân tỉnh", aliases=["VP UBND tỉnh"])
+
+
+@pytest.fixture
+def coordinator(roles, coordinating_agency):
+    """Reviews the reports of agencies A and B (never those of its own agency)."""
+    return _user(roles, "coordinator", "coordinator", coordinating_agency, is_staff=True)
 
 
 @pytest.fixture

@@ -46,10 +46,10 @@ def populate(tasks: int = 5000, agencies: int = 60, reports: int = 50_000) -> di
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from plans.choices import PlanState
+    from plans.choices import PeriodKind, PlanState
     from plans.models import Agency, Plan, Section, User
     from plans.services import roles_setup
-    from reports.choices import PeriodKind, ReportState, WorkState
+    from reports.choices import ReportState, WorkState
     from reports.models import Report, ReportingPeriod
     from reports.periods import period_of
     from tasks.models import Task, TaskAssignment

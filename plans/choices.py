@@ -36,3 +36,13 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinating agency")
     HEAD = "head", _("Agency head")
     OFFICER = "officer", _("Agency officer")
+
+
+class PeriodKind(models.TextChoices):
+    """Periodic reports of Nghị định 09/2019/NĐ-CP (and the 9-month report some provinces add)."""
+
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+    HALF_YEAR = "half_year", _("Half-yearly")
+    NINE_MONTHS = "nine_months", _("Nine months")
+    YEAR = "year", _("Annual")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plans.choices import PeriodKind
+
 from .models import Plan, Section
 
 
@@ -36,7 +38,6 @@ class PlanForm(forms.ModelForm):
         widgets = {"title": forms.Textarea(attrs={"rows": 3, "cols": 80}), "purpose": forms.Textarea(attrs={"rows": 6, "cols": 80})}
 
     def __init__(self, *args, **kwargs):
-        from reports.choices import PeriodKind  # reports depends on plans; the vocabulary is read lazily
 
         super().__init__(*args, **kwargs)
         self.fields["reporting_kinds"].choices = PeriodKind.choices

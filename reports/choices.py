@@ -5,22 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-class PeriodKind(models.TextChoices):
-    """Periodic reports of Nghị định 09/2019/NĐ-CP (and the 9-month report some provinces add)."""
-
-    MONTH = "month", _("Monthly")
-    QUARTER = "quarter", _("Quarterly")
-    HALF_YEAR = "half_year", _("Half-yearly")
-    NINE_MONTHS = "nine_months", _("Nine months")
-    YEAR = "year", _("Annual")
-
-
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Awaiting approval")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     ACCEPTED = "accepted", _("Accepted")
+
+
+def report_state_label(code: str | None) -> str:
+    """A report state's label; "Chưa báo cáo" where an agency has sent no report."""
+    return str(ReportState(code).label) if code else str(_("Not reported"))
 
 
 class WorkState(models.TextChoices):

@@ -3,9 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from plans.choices import PeriodKind
 from plans.models import Plan
 
-from .choices import PeriodKind, SummaryState
+from .choices import SummaryState
 from .models import Summary
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .choices import PeriodKind
+from plans.choices import PeriodKind
 
 CUTOFF_DAY = 14
 DEFAULT_DEADLINE_DAY = 20
@@ -211,6 +211,28 @@ def recent_periods(
 
 
 KIND_ORDER = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.NINE_MONTHS, PeriodKind.YEAR]
+
+
+def unreportable_reason(
+    period: Period, *, kinds: list[str], starts_on: datetime.date | None, today: datetime.date, deadline_day: int = DEFAULT_DEADLINE_DAY
+) -> str | None:
+    """Why a task cannot be reported for ``period`` (a message for the user), or None when it can.
+
+    A task is reported for the kinds of period its plan uses, up to the period due now (never a
+    future one), and not for a period that ended before the task started.
+    """
+    if period.kind not in (kinds or [main_kind(kinds)]):
+        return _("This plan is not reported by this kind of period (%(period)s).") % {"period": period.label}
+    if period.last_day > period_due(today, period.kind, deadline_day=deadline_day).last_day:
+        return _("The period %(period)s has not come yet: reports are filed for the period due now or earlier ones.") % {
+            "period": period.label
+        }
+    if starts_on and period.last_day < starts_on:
+        return _("The task starts on %(start)s, after the period %(period)s ended.") % {
+            "start": starts_on.strftime("%d/%m/%Y"),
+            "period": period.label,
+        }
+    return None
 
 
 def main_kind(kinds: list[str]) -> str:

@@ -12,6 +12,7 @@ from tasks.status import status_expression
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.search import search_filter
 
+from . import workflow
 from .choices import ReportState
 from .models import Report, ReportingPeriod
 from .periods import Period, main_kind, period_due
@@ -102,7 +103,9 @@ def filter_agency_tasks(
 
 
 def pending_approval(*, user: User) -> QuerySet[Report]:
-    """Reports of the head's agency waiting for approval."""
+    """Reports of the user's agency waiting for the user's approval (none for those who do not approve)."""
+    if not workflow.allowed_actions(ReportState.PENDING, policy.role_of(user)):
+        return Report.objects.none()
     return (
         policy.restrict(Report.objects.all(), user)
         .filter(agency=user.agency_id, state=ReportState.PENDING)

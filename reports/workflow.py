@@ -4,12 +4,15 @@
                  ▲                           │                          │
                  └──────── send_back (head) ─┴──── return (coordinator) ┘   (state "returned"; revised, then sent again)
 
-The agency head may also submit a draft or a returned report directly. Who may act on
-which agency's reports is ``vinhlong_cmcn4.policy``'s business; this module only knows
-states, actions and the role each action needs.
+The agency head may also submit a draft, or a report the coordinator returned, directly; a report
+the head sent back waits for the officer's revision. Who may act on which agency's reports is
+``vinhlong_cmcn4.policy``'s business; this module only knows states, actions and the role each
+action needs.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 from plans.choices import Role
 
@@ -24,27 +27,42 @@ class Transition:
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
+    button: str  # what the button says: the action, not the state it leads to
     needs_comment: bool = False
 
 
 TRANSITIONS = {
     t.action: t
     for t in (
-        Transition(WorkflowAction.SEND_FOR_APPROVAL, EDITABLE_STATES, ReportState.PENDING, frozenset({Role.OFFICER, Role.HEAD})),
         Transition(
-            WorkflowAction.SEND_BACK, frozenset({ReportState.PENDING}), ReportState.RETURNED, frozenset({Role.HEAD}), needs_comment=True
+            WorkflowAction.SEND_FOR_APPROVAL, EDITABLE_STATES, ReportState.PENDING, frozenset({Role.OFFICER}), _("Send for approval")
         ),
         Transition(
-            WorkflowAction.SUBMIT, frozenset({ReportState.PENDING, *EDITABLE_STATES}), ReportState.SUBMITTED, frozenset({Role.HEAD})
+            WorkflowAction.SEND_BACK,
+            frozenset({ReportState.PENDING}),
+            ReportState.RETURNED,
+            frozenset({Role.HEAD}),
+            _("Send back for revision"),
+            needs_comment=True,
+        ),
+        Transition(
+            WorkflowAction.SUBMIT,
+            frozenset({ReportState.PENDING, *EDITABLE_STATES}),
+            ReportState.SUBMITTED,
+            frozenset({Role.HEAD}),
+            _("Approve and submit"),
         ),
         Transition(
             WorkflowAction.RETURN,
             frozenset({ReportState.SUBMITTED}),
             ReportState.RETURNED,
             frozenset({Role.COORDINATOR}),
+            _("Return to the agency"),
             needs_comment=True,
         ),
-        Transition(WorkflowAction.ACCEPT, frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED, frozenset({Role.COORDINATOR})),
+        Transition(
+            WorkflowAction.ACCEPT, frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED, frozenset({Role.COORDINATOR}), _("Accept")
+        ),
     )
 }
 
@@ -53,8 +71,14 @@ def transition_for(action: str) -> Transition:
     return TRANSITIONS[action]
 
 
-def allowed_actions(state: str, role: str | None) -> list[str]:
-    """The actions ``role`` may take on a report in ``state``, in workflow order."""
+def allowed_actions(state: str, role: str | None, *, sent_back: bool = False) -> list[str]:
+    """The actions ``role`` may take on a report in ``state``, in workflow order.
+
+    ``sent_back``: the head returned this report to the officer, so the head has nothing to do
+    on it until the officer sends it again.
+    """
+    if sent_back and role == Role.HEAD:
+        return []
     return [t.action for t in TRANSITIONS.values() if state in t.sources and role in t.roles]
 
 

@@ -106,6 +106,6 @@ class AnnexAdminMixin:
         return FileResponse(xlsx_response_file(lambda out: plan_tasks_xlsx(plan, out)), as_attachment=True, filename=name)
 
     def annex_template_view(self, request):
-        if not policy.can_use_admin(request.user):
+        if not policy.may_open(request.user, policy.ADMIN_SITE):
             raise PermissionDenied
         return FileResponse(xlsx_response_file(annex_template_xlsx), as_attachment=True, filename="mau-phu-luc-nhiem-vu.xlsx")

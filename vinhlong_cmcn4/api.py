@@ -12,6 +12,8 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from .conflicts import Conflict
+
 CODES = {
     exceptions.ValidationError: "invalid",
     exceptions.ParseError: "malformed",
@@ -49,11 +51,9 @@ def error_response(exc, context):
     """DRF's handler, with Django's own errors mapped and every error in one JSON shape."""
     from rest_framework.views import exception_handler  # here: DRF imports this module while it loads its views
 
-    from reports.services import ReportConflict
-
-    if isinstance(exc, ReportConflict):
+    if isinstance(exc, Conflict):
         return Response(
-            {"error": {"code": "conflict", "message": str(exc), "fields": {}, "current_version": exc.current.version}},
+            {"error": {"code": "conflict", "message": str(exc), "fields": {}, "current_version": exc.current_version}},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from plans.choices import PlanState
+from plans.choices import PeriodKind, PlanState
 from plans.models import Agency, AgencyGroup, Directive, Plan, Section, User
 from plans.services import agency_registry_load, roles_setup
-from reports.choices import PeriodKind, ReportState, WorkflowAction, WorkState
-from reports.models import Report, ReportEvent
+from reports.choices import ReportState, WorkflowAction, WorkState
+from reports.models import Report
 from reports.periods import period_of, periods_between
-from reports.services import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh
+from reports.services import report_save, report_transition, reporting_period_get_or_create, task_progress_refresh
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.importing.service import annex_import
 from tasks.models import Task
@@ -26,6 +26,7 @@ from tasks.services import task_assignments_set
 from tasks.timeframes import parse_timeframe
 
 from . import demo_content as content
+from . import policy
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
@@ -216,21 +217,25 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
         return  # some agencies have not reported yet this period
     deadline = period.deadline
     officer, head = officers[agency.pk], heads[agency.pk]
-    report = report_create(
+    created = _at(deadline - datetime.timedelta(days=8), 9, now)
+    report = report_save(
         task=task,
         agency=agency,
         period=row,
         by=officer,
-        progress=progress,
-        work_state=WorkState.COMPLETED if done_on else WorkState.IN_PROGRESS,
-        completed_on=done_on,
-        results=f"Trong kỳ {period.label}, đơn vị đã triển khai các nội dung của nhiệm vụ; tiến độ đạt {progress}%.",
-        difficulties="Kinh phí thực hiện còn hạn chế; nguồn nhân lực chuyên trách công nghệ thông tin còn thiếu." if step % 2 else "",
-        proposals="Đề nghị UBND tỉnh bố trí kinh phí thực hiện trong năm tiếp theo." if step % 3 == 0 else "",
+        version=None,
+        at=created,
+        data={
+            "progress": progress,
+            "work_state": WorkState.COMPLETED if done_on else WorkState.IN_PROGRESS,
+            "completed_on": done_on,
+            "results": f"Trong kỳ {period.label}, đơn vị đã triển khai các nội dung của nhiệm vụ; tiến độ đạt {progress}%.",
+            "difficulties": "Kinh phí thực hiện còn hạn chế; nguồn nhân lực chuyên trách công nghệ thông tin còn thiếu."
+            if step % 2
+            else "",
+            "proposals": "Đề nghị UBND tỉnh bố trí kinh phí thực hiện trong năm tiếp theo." if step % 3 == 0 else "",
+        },
     )
-    created = _at(deadline - datetime.timedelta(days=8), 9, now)
-    Report.objects.filter(pk=report.pk).update(created_at=created)
-    ReportEvent.objects.filter(report=report, action=WorkflowAction.CREATE).update(at=created)
     if is_current and (agency.pk + task.pk) % 3 == 1:
         return  # still a draft
     report_transition(
@@ -238,15 +243,19 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     )
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
-    report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
+    report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
     if is_current:
         return  # awaiting the coordinator
+    # The plan's coordinator reviews; its own agency's reports go to leadership (policy.report_actions).
+    reviewer = next(
+        user for user in (users["coordinator"], users["leadership"]) if WorkflowAction.ACCEPT in policy.report_actions(user, report)
+    )
     if (task.pk + step) % 7 == 0:
         report_transition(
             notify=False,
             report=report,
             action=WorkflowAction.RETURN,
-            by=users["coordinator"],
+            by=reviewer,
             comment="Đề nghị bổ sung số liệu cụ thể về kết quả đạt được.",
             at=_at(submit_day + datetime.timedelta(days=2), 9, now),
         )
@@ -254,6 +263,6 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
             notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now)
         )
     accepted = report_transition(
-        report=report, action=WorkflowAction.ACCEPT, by=users["coordinator"], at=_at(submit_day + datetime.timedelta(days=6), 10, now)
+        report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=_at(submit_day + datetime.timedelta(days=6), 10, now)
     )
     assert accepted.state == ReportState.ACCEPTED

@@ -7,16 +7,30 @@ for one object. Deny by default: a model without a rule here shows nothing.
 ==============  ==========================================================================
 public          published plans, their sections and tasks; the agency registry
 officer, head   published plans; their agency's tasks (lead or cooperating) and reports
-coordinator     everything, read; reviews submitted reports of the plans it coordinates
-leadership      everything, read only
+coordinator     everything, read; reviews submitted reports of the plans it coordinates,
+                never its own agency's (those go to ``SELF_REVIEW_BY``)
+leadership      everything, read only (and reviews as ``SELF_REVIEW_BY`` says)
 admin           everything
 ==============  ==========================================================================
+
+Three questions, each answered here and nowhere else:
+
+- which rows: :func:`restrict` (and :func:`can` for one object);
+- which pages: :data:`PAGES`, asked through :class:`PageRequiredMixin`, :func:`page_required`,
+  :class:`PagePermission` (the API) and :func:`may_open` (the admin, templates, landing page);
+- which actions on one report: :func:`report_actions` (workflow steps) and :func:`may_write_report`.
 """
 
 from collections.abc import Callable
+from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
 
 from plans.choices import PlanState, Role
 
@@ -203,11 +217,150 @@ def may(user, action: str, model: type[Model]) -> bool:
     return scope(model, user, action) != NOTHING
 
 
-def is_province_staff(user) -> bool:
-    """Admin, coordinator or leadership: the roles that read across agencies."""
-    return role_of(user) in PROVINCE_ROLES
+# --- Pages -------------------------------------------------------------------------------------
+# Who may open each kind of page; the rows on it are then narrowed by restrict().
+AGENCY_WORK = "agency_work"  # the agency's task list, the report form
+REVIEW = "review"  # the coordinator's inbox
+OVERSIGHT = "oversight"  # dashboard, drill-down lists, task pages, summaries
+ADMIN_SITE = "admin_site"  # /admin/
+ADMINISTRATION = "administration"  # annex imports (admin screens and API)
+
+PAGES: dict[str, frozenset[str]] = {
+    AGENCY_WORK: AGENCY_ROLES,
+    REVIEW: frozenset({Role.COORDINATOR}),
+    OVERSIGHT: PROVINCE_ROLES,
+    ADMIN_SITE: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    ADMINISTRATION: frozenset({Role.ADMIN}),
+}
+# Where a signed-in user lands: the first of these pages they may open.
+LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)
 
 
-def can_use_admin(user) -> bool:
-    """The admin site is for system administrators and coordinators."""
-    return role_of(user) in {Role.ADMIN, Role.COORDINATOR}
+def may_open(user, page: str) -> bool:
+    """May ``user`` open pages of this kind?"""
+    return role_of(user) in PAGES[page]
+
+
+def landing_page(user) -> str | None:
+    """The kind of page a user lands on after signing in (None: the public home)."""
+    return next((page for page in LANDING_PAGES if may_open(user, page)), None)
+
+
+class PageRequiredMixin:
+    """For class-based views: ``page = policy.OVERSIGHT``; others get 403."""
+
+    page: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_open(request.user, self.page):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def page_required(page: str):
+    """For function views: ``@page_required(policy.OVERSIGHT)``; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not may_open(request.user, page):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class PagePermission(BasePermission):
+    """For API views: ``page = policy.ADMINISTRATION`` on the view; views without a page rely on :func:`restrict`."""
+
+    message = _("You may not use this part of the portal.")
+
+    def has_permission(self, request, view):
+        page = getattr(view, "page", None)
+        return page is None or may_open(request.user, page)
+
+
+# --- Actions on one report ----------------------------------------------------------------------
+
+
+def _coordinator_of(plan) -> int | None:
+    """The agency that reviews a plan's reports: its own coordinator, else its parent plan's."""
+    if plan.coordinator_id:
+        return plan.coordinator_id
+    return plan.parent.coordinator_id if plan.parent_id else None
+
+
+def _reviews(user, role: str | None, report) -> bool:
+    """Does ``user`` review ``report`` (accept or return it) as the plan's coordinator?
+
+    A coordinator reviews the plans its agency coordinates (any, when a plan names no coordinator)
+    but never its own agency's report: that one goes to leadership, or to a coordinator of another
+    agency, as ``settings.SELF_REVIEW_BY`` says.
+    """
+    coordinator = _coordinator_of(report.task.plan)
+    own = coordinator is not None and report.agency_id == coordinator
+    if role == Role.COORDINATOR:
+        if report.agency_id == user.agency_id:
+            return False
+        if own:
+            return settings.SELF_REVIEW_BY == Role.COORDINATOR
+        return coordinator is None or coordinator == user.agency_id
+    return role == Role.LEADERSHIP and own and settings.SELF_REVIEW_BY == Role.LEADERSHIP
+
+
+def reviewable(reports: QuerySet, user) -> QuerySet:
+    """The reports of ``reports`` that ``user`` reviews: :func:`_reviews` in SQL (a test pins the two together)."""
+    role = role_of(user)
+    reports = reports.annotate(reviewing_agency=Coalesce("task__plan__coordinator", "task__plan__parent__coordinator"))
+    own = Q(reviewing_agency__isnull=False, agency=F("reviewing_agency"))
+    if role == Role.COORDINATOR:
+        condition = (Q(reviewing_agency=user.agency_id) | Q(reviewing_agency__isnull=True)) & ~own
+        if settings.SELF_REVIEW_BY == Role.COORDINATOR:
+            condition |= own
+        return reports.filter(condition).exclude(agency=user.agency_id)
+    if role == Role.LEADERSHIP and settings.SELF_REVIEW_BY == Role.LEADERSHIP:
+        return reports.filter(own)
+    return reports.none()
+
+
+def _sent_back(report) -> bool:
+    """Was the report last returned by its own agency head (so it waits for the officer's revision)?"""
+    from reports.choices import WorkflowAction
+
+    last = report.events.exclude(action=WorkflowAction.CREATE).order_by("-at", "-id").values_list("action", flat=True).first()
+    return last == WorkflowAction.SEND_BACK
+
+
+def report_actions(user, report) -> list[str]:
+    """The workflow steps ``user`` may take on ``report`` now, in workflow order.
+
+    Pages show exactly these buttons, the API offers exactly these steps, and the service refuses
+    anything else.
+    """
+    from reports import workflow
+
+    role = role_of(user)
+    if role in AGENCY_ROLES:
+        if report.agency_id != user.agency_id:
+            return []
+        acting = role
+    elif _reviews(user, role, report):
+        acting = Role.COORDINATOR
+    else:
+        return []
+    sent_back = role == Role.HEAD and workflow.is_editable(report.state) and _sent_back(report)
+    return workflow.allowed_actions(report.state, acting, sent_back=sent_back)
+
+
+def may_write_report(user, agency_id: int | None) -> bool:
+    """May ``user`` write (create, edit, attach evidence to) reports of this agency?"""
+    return role_of(user) in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
+
+
+def may_edit_report(user, report) -> bool:
+    """May ``user`` change this report's content now?"""
+    from reports import workflow
+
+    return may_write_report(user, report.agency_id) and workflow.is_editable(report.state)

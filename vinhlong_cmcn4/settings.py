@@ -37,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vinhlong_cmcn4.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -200,6 +200,10 @@ SUMMARY_RECIPIENTS = [
 # The portal's address, for links in e-mails sent by jobs (no request to take it from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders go this many days before a period's sending deadline.
+# Who reviews a report of the coordinating agency itself: "leadership" or "coordinator" (another agency's).
+SELF_REVIEW_BY = os.environ.get("SELF_REVIEW_BY", "leadership")
+if SELF_REVIEW_BY not in {"leadership", "coordinator"}:
+    raise ImproperlyConfigured("SELF_REVIEW_BY must be leadership or coordinator")
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
 
 # E-mail: console in development.

@@ -1,15 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from tasks.public_views import HomeView
 
 from . import views
-
-admin.site.site_header = _("Plan implementation portal — administration")
-admin.site.site_title = _("Portal administration")
-admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

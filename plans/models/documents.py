@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from plans.choices import PeriodKind
 from vinhlong_cmcn4.search import SearchableModel
 from vinhlong_cmcn4.text import clean_text
 
@@ -149,7 +150,6 @@ class Plan(SearchableModel):
         return reverse("public:plan", args=[self.pk])
 
     def clean(self) -> None:
-        from reports.choices import PeriodKind  # reports depends on plans; the vocabulary is read lazily
 
         self.symbol, self.issuer, self.title = clean_text(self.symbol), clean_text(self.issuer), clean_text(self.title)
         self.purpose = clean_text(self.purpose, keep_lines=True)

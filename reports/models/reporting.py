@@ -7,11 +7,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from plans.choices import PeriodKind
 from plans.models import Agency
 from tasks.choices import AssignmentRole
 from tasks.models import Task
 
-from ..choices import PeriodKind, ReportState, WorkflowAction, WorkState
+from ..choices import ReportState, WorkflowAction, WorkState
 from ..periods import Period, period_label, period_of
 
 

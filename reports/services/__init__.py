@@ -1,13 +1,13 @@
 """Writes of the reports app. Views, admin, API and jobs call these; none re-implements them."""
 
-from .drafts import ReportConflict, attachment_add, attachment_remove, report_save
-from .steps import report_create, report_transition, reporting_period_get_or_create, task_progress_refresh, tasks_progress_refresh
+from .drafts import ReportConflict, attachment_add, attachment_remove, report_period_check, report_save
+from .steps import report_transition, reporting_period_get_or_create, task_progress_refresh, tasks_progress_refresh
 
 __all__ = [
     "ReportConflict",
     "attachment_add",
     "attachment_remove",
-    "report_create",
+    "report_period_check",
     "report_save",
     "report_transition",
     "reporting_period_get_or_create",

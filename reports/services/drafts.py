@@ -1,5 +1,6 @@
 """Writing a report's content and evidence, with optimistic locking."""
 
+import datetime
 import os
 
 from django.conf import settings
@@ -12,27 +13,44 @@ from django.utils.translation import gettext as _
 from plans.models import Agency, User
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.conflicts import Conflict
 from vinhlong_cmcn4.text import clean_text
 from vinhlong_cmcn4.uploads import detect_type
 
 from .. import workflow
-from ..choices import WorkflowAction
+from ..choices import ReportState, WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
+from ..periods import Period, unreportable_reason
+from .steps import report_transition
 
 CONTENT_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
 
 
-class ReportConflict(Exception):
+class ReportConflict(Conflict):
     """Someone saved the report after this form was opened: the form's text must be shown back, not lost."""
 
     def __init__(self, current: Report):
-        super().__init__(_("Someone else saved this report while you were editing it."))
+        super().__init__(_("Someone else saved this report while you were editing it."), current_version=current.version)
         self.current = current
 
 
 def _check_author(by: User, agency: Agency) -> None:
-    if policy.role_of(by) not in policy.AGENCY_ROLES or by.agency_id != agency.pk:
+    if not policy.may_write_report(by, agency.pk):
         raise PermissionDenied(_("Only the agency's own staff write its reports."))
+
+
+def report_period_check(*, task: Task, period: Period, today: datetime.date | None = None) -> None:
+    """Refuse a period the task cannot be reported for (``reports.periods.unreportable_reason``)."""
+    plan = task.plan
+    reason = unreportable_reason(
+        period,
+        kinds=plan.reporting_kinds,
+        starts_on=task.start_date or plan.starts_on,
+        today=today or timezone.localdate(),
+        deadline_day=plan.report_deadline_day,
+    )
+    if reason:
+        raise ValidationError({"period": reason})
 
 
 def _same_content(report: Report, data: dict) -> bool:
@@ -40,14 +58,27 @@ def _same_content(report: Report, data: dict) -> bool:
 
 
 @transaction.atomic
-def report_save(*, task: Task, agency: Agency, period: ReportingPeriod, by: User, data: dict, version: int | None, files=()) -> Report:
-    """Create the agency's report on a task for a period, or update its draft.
+def report_save(
+    *,
+    task: Task,
+    agency: Agency,
+    period: ReportingPeriod,
+    by: User,
+    data: dict,
+    version: int | None,
+    files=(),
+    send: bool = False,
+    at: datetime.datetime | None = None,
+) -> Report:
+    """Create the agency's report on a task for a period, or update its draft; with ``send``, send it on too.
 
     ``version`` is the version the form was opened at (None for a new report). A stale
     version raises :class:`ReportConflict`, unless the form says exactly what is stored
-    already (a double-clicked save), which is simply the same save.
+    already (a double-clicked save), which is simply the same save. Saving and sending are
+    one transaction: a refused step leaves the draft as it was.
     """
     _check_author(by, agency)
+    report_period_check(task=task, period=period.as_period(task.plan.report_deadline_day))
     data = {name: data.get(name) for name in CONTENT_FIELDS}
     for name in ("results", "difficulties", "proposals"):
         data[name] = clean_text(data[name] or "", keep_lines=True)
@@ -61,12 +92,16 @@ def report_save(*, task: Task, agency: Agency, period: ReportingPeriod, by: User
         try:
             with transaction.atomic():
                 report.save()
+                if at is not None:
+                    Report.objects.filter(pk=report.pk).update(created_at=at)
         except IntegrityError:  # the same form sent twice at once: the other request created it
             report = Report.objects.select_for_update().get(task=task, agency=agency, period=period)
             if not _same_content(report, data):
                 raise ReportConflict(report) from None
         else:
-            ReportEvent.objects.create(report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=timezone.now())
+            ReportEvent.objects.create(
+                report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=at or timezone.now()
+            )
     elif version != report.version:
         if not _same_content(report, data):
             raise ReportConflict(report)
@@ -80,6 +115,11 @@ def report_save(*, task: Task, agency: Agency, period: ReportingPeriod, by: User
         report.save()
     for upload in files:
         attachment_add(report=report, upload=upload, by=by)
+    if send:
+        actions = [a for a in policy.report_actions(by, report) if workflow.transition_for(a).target != ReportState.RETURNED]
+        if not actions:
+            raise ValidationError(_("This report cannot be sent now."))
+        report = report_transition(report=report, action=actions[0], by=by, at=at)
     return report
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Agency, User
+from plans.models import User
 from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
@@ -32,19 +32,6 @@ def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
 
 
 @transaction.atomic
-def report_create(*, task: Task, agency: Agency, period: ReportingPeriod, by: User, **fields) -> Report:
-    """Start an agency's report on a task for a period, as a draft."""
-    assignment = TaskAssignment.objects.filter(task=task, agency=agency).first()
-    if assignment is None:
-        raise ValidationError(_("%(agency)s is not assigned to this task.") % {"agency": agency})
-    report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **fields)
-    report.full_clean()
-    report.save()
-    ReportEvent.objects.create(report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=timezone.now())
-    return report
-
-
-@transaction.atomic
 def report_transition(
     *, report: Report, action: str, by: User, comment: str = "", at: datetime.datetime | None = None, notify: bool = True
 ) -> Report:
@@ -52,14 +39,11 @@ def report_transition(
 
     The report row is locked, so two clicks cannot take the same step twice.
     """
-    report = Report.objects.select_for_update().select_related("task__plan", "period").get(pk=report.pk)
+    report = Report.objects.select_for_update().select_related("task__plan__parent", "period").get(pk=report.pk)
     step = workflow.transition_for(action)
-    role = policy.role_of(by)
-    if role not in step.roles or not policy.can(by, policy.VIEW, report):
-        raise PermissionDenied(_("You may not do this to this report."))
-    if role in policy.AGENCY_ROLES and report.agency_id != by.agency_id:
-        raise PermissionDenied(_("You may not do this to this report."))
-    if report.state not in step.sources:
+    if action not in policy.report_actions(by, report):
+        if not policy.can(by, policy.VIEW, report) or report.state in step.sources:
+            raise PermissionDenied(_("You may not do this to this report."))
         raise ValidationError(
             _("This report is “%(state)s”: it cannot be “%(action)s” now.")
             % {"state": report.get_state_display(), "action": WorkflowAction(action).label}

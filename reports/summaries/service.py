@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from plans.choices import PlanState
+from plans.choices import PeriodKind, PlanState
 from plans.models import Plan, User
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.outbox import job_enqueue
 
-from ..choices import PeriodKind, ReportState, SummaryState
+from ..choices import ReportState, SummaryState
 from ..models import Report, Summary
 from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create

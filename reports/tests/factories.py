@@ -1,6 +1,6 @@
 import factory
 
-from reports.choices import PeriodKind
+from plans.choices import PeriodKind
 from reports.models import Report, ReportingPeriod
 from reports.periods import period_of
 

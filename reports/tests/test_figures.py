@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from reports.choices import PeriodKind
+from plans.choices import PeriodKind
 from reports.dashboard import dashboard
 from reports.figures import trend_points_rebuild, trend_progress
 from reports.models import Report, TrendPoint

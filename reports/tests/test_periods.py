@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from reports.choices import PeriodKind
+from plans.choices import PeriodKind
 from reports.periods import parse_period_code, period_containing, period_of, periods_between, sending_deadline
 
 D = datetime.date

@@ -6,39 +6,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from plans.choices import Role
 from plans.models import Plan
 from tasks.choices import AssignmentRole, TaskStatus
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.spreadsheets import xlsx_response
 
-from ..choices import ReportState
+from ..choices import ReportState, report_state_label
 from ..forms import AgencyTaskFilterForm
 from ..models import Notice
 from ..selectors import NOT_REPORTED, agency_tasks, filter_agency_tasks, pending_approval
-from .access import RoleRequiredMixin
 
 
 def my_home(request):
     """Where a user lands after signing in: their own work."""
-    role = policy.role_of(request.user)
-    if role in policy.AGENCY_ROLES:
-        return redirect("reports:agency_tasks")
-    if role == Role.COORDINATOR:
-        return redirect("reports:inbox")
-    if role in {Role.LEADERSHIP, Role.ADMIN}:
-        return redirect("reports:dashboard")
-    return redirect("home")
+    landing = {policy.AGENCY_WORK: "reports:agency_tasks", policy.REVIEW: "reports:inbox", policy.OVERSIGHT: "reports:dashboard"}
+    return redirect(landing.get(policy.landing_page(request.user), "home"))
 
 
-def report_state_label(code: str | None) -> str:
-    return str(ReportState(code).label) if code else _("Not reported")
-
-
-class AgencyTaskListView(RoleRequiredMixin, TemplateView):
+class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
     """The tasks assigned to the user's agency, grouped by plan and section, with this period's report."""
 
-    roles = policy.AGENCY_ROLES
+    page = policy.AGENCY_WORK
     template_name = "reports/agency_tasks.html"
 
     def get(self, request, *args, **kwargs):
@@ -77,7 +65,7 @@ class AgencyTaskListView(RoleRequiredMixin, TemplateView):
             overdue=sum(1 for t in tasks if t.status_code == TaskStatus.OVERDUE),
             not_reported=sum(1 for t in tasks if t.report_state is None and not t.completed),
             deadline=upcoming[0] if upcoming else None,
-            pending=pending_approval(user=user) if policy.role_of(user) == Role.HEAD else [],
+            pending=pending_approval(user=user),
             not_reported_code=NOT_REPORTED,
             today=timezone.localdate(),
             notices=unread_notices(user),

@@ -7,7 +7,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from plans.choices import Role
 from tasks.choices import AssignmentRole, Recurrence, TaskStatus
 from tasks.filters import TaskFilter
 from tasks.models import Task
@@ -17,10 +16,8 @@ from vinhlong_cmcn4.spreadsheets import xlsx_response
 
 from ..dashboard import dashboard
 from ..models import Report
-from .access import RoleRequiredMixin
 from .listing import page_of
 
-READERS = frozenset({Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN})
 STATUS_COLOURS = {
     TaskStatus.DONE_ON_TIME: "#198754",
     TaskStatus.DONE_LATE: "#6f9c3d",
@@ -34,8 +31,8 @@ def tasks_url(**params) -> str:
     return reverse("reports:dashboard_tasks") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-class DashboardView(RoleRequiredMixin, TemplateView):
-    roles = READERS
+class DashboardView(policy.PageRequiredMixin, TemplateView):
+    page = policy.OVERSIGHT
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -93,10 +90,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         return context
 
 
-class DashboardTaskListView(RoleRequiredMixin, TemplateView):
+class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
     """Every task behind a number of the dashboard, filterable, exportable as shown."""
 
-    roles = READERS
+    page = policy.OVERSIGHT
     template_name = "reports/dashboard_tasks.html"
 
     def get(self, request, *args, **kwargs):
@@ -144,10 +141,10 @@ class DashboardTaskListView(RoleRequiredMixin, TemplateView):
         return xlsx_response("danh-sach-nhiem-vu.xlsx", _("Tasks"), headers, lines())
 
 
-class TaskPageView(RoleRequiredMixin, DetailView):
+class TaskPageView(policy.PageRequiredMixin, DetailView):
     """A task as leadership reads it: source, agencies, timeframe and dates, the timeline of its reports."""
 
-    roles = READERS
+    page = policy.OVERSIGHT
     template_name = "reports/task_page.html"
     context_object_name = "task"
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from plans.choices import Role
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.spreadsheets import xlsx_response
 
@@ -16,14 +15,11 @@ from ..forms import InboxFilterForm
 from ..models import Report
 from ..selectors import inbox
 from ..services import report_transition
-from .access import RoleRequiredMixin
 from .agency import unread_notices
 
-REVIEWERS = frozenset({Role.COORDINATOR})
 
-
-class InboxView(RoleRequiredMixin, TemplateView):
-    roles = REVIEWERS
+class InboxView(policy.PageRequiredMixin, TemplateView):
+    page = policy.REVIEW
     template_name = "reports/inbox.html"
 
     def get(self, request, *args, **kwargs):
@@ -56,10 +52,9 @@ class InboxView(RoleRequiredMixin, TemplateView):
 
 
 @require_POST
+@policy.page_required(policy.REVIEW)
 def inbox_accept(request):
     """Accept every selected report; each in its own step, so one refusal does not block the others."""
-    if policy.role_of(request.user) not in REVIEWERS:
-        raise PermissionDenied
     ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
     accepted, refused = 0, []
     for report in policy.restrict(Report.objects.filter(pk__in=ids), request.user).select_related("task", "agency"):

@@ -18,18 +18,24 @@ from .. import workflow
 from ..choices import WorkflowAction
 from ..forms import ReportForm, ReturnForm
 from ..models import Attachment, Report, ReportingPeriod
-from ..periods import main_kind, parse_period_code, period_due, recent_periods
+from ..periods import parse_period_code, recent_periods
 from ..selectors import contributions, previous_report
-from ..services import ReportConflict, attachment_remove, report_save, report_transition, reporting_period_get_or_create
-from .access import RoleRequiredMixin
+from ..services import (
+    ReportConflict,
+    attachment_remove,
+    report_period_check,
+    report_save,
+    report_transition,
+    reporting_period_get_or_create,
+)
 
 COPIED_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
 
 
-class ReportEditView(RoleRequiredMixin, View):
+class ReportEditView(policy.PageRequiredMixin, View):
     """Write the agency's report on a task for a period (Nghị định 09/2019), as a draft or to send on."""
 
-    roles = policy.AGENCY_ROLES
+    page = policy.AGENCY_WORK
     template_name = "reports/report_form.html"
 
     def _objects(self, request, task_pk: int, period_code: str):
@@ -42,12 +48,10 @@ class ReportEditView(RoleRequiredMixin, View):
             period = parse_period_code(period_code, deadline_day=plan.report_deadline_day)
         except ValueError:
             raise Http404 from None
-        kinds = plan.reporting_kinds or [main_kind(plan.reporting_kinds)]
-        if (
-            period.kind not in kinds
-            or period.last_day > period_due(timezone.localdate(), period.kind, deadline_day=plan.report_deadline_day).last_day
-        ):
-            raise Http404
+        try:
+            report_period_check(task=task, period=period)
+        except ValidationError:
+            raise Http404 from None
         row = ReportingPeriod.objects.filter(kind=period.kind, year=period.year, number=period.number).first()
         report = Report.objects.filter(task=task, agency=request.user.agency_id, period=row).first() if row else None
         return task, period, row, report
@@ -95,6 +99,7 @@ class ReportEditView(RoleRequiredMixin, View):
                 data=data,
                 version=form.cleaned_data.get("version"),
                 files=form.cleaned_data["attachments"],
+                send="send" in request.POST,
             )
         except ReportConflict as conflict:
             form.add_error(
@@ -109,16 +114,10 @@ class ReportEditView(RoleRequiredMixin, View):
         except ValidationError as error:
             form.add_error(None, error)
             return self._render(request, task=task, period=period, report=report, form=form)
-        if "send" in request.POST:
-            action = WorkflowAction.SUBMIT if policy.role_of(request.user) == Role.HEAD else WorkflowAction.SEND_FOR_APPROVAL
-            try:
-                report_transition(report=report, action=action, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("The report was saved and sent."))
-        else:
-            messages.success(request, _("The draft was saved."))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self._render(request, task=task, period=period, report=report, form=form)
+        messages.success(request, _("The report was saved and sent.") if "send" in request.POST else _("The draft was saved."))
         return redirect("reports:report_detail", pk=report.pk)
 
 
@@ -130,16 +129,12 @@ class ReportDetailView(DetailView):
 
     def get_queryset(self):
         return policy.restrict(
-            Report.objects.select_related("task__plan", "task__section", "agency", "period", "created_by"), self.request.user
+            Report.objects.select_related("task__plan__parent", "task__section", "agency", "period", "created_by"), self.request.user
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report, user = self.object, self.request.user
-        role = policy.role_of(user)
-        actions = [
-            a for a in workflow.allowed_actions(report.state, role) if role not in policy.AGENCY_ROLES or report.agency_id == user.agency_id
-        ]
         history = list(report.history.select_related("history_user").order_by("-history_date")[:30])
         for record in history:
             older = record.prev_record
@@ -149,12 +144,15 @@ class ReportDetailView(DetailView):
                 if change.field not in {"version", "updated_at"}
             ]
         context.update(
-            actions=[(action, WorkflowAction(action).label, workflow.transition_for(action).needs_comment) for action in actions],
+            actions=[
+                (action, workflow.transition_for(action).button, workflow.transition_for(action).needs_comment)
+                for action in policy.report_actions(user, report)
+            ],
             events=report.events.select_related("actor").order_by("at", "id"),
             attachments=report.attachments.select_related("uploaded_by"),
             history=history,
             contributions=contributions(report) if report.role == "lead" else [],
-            can_edit=workflow.is_editable(report.state) and role in policy.AGENCY_ROLES and report.agency_id == user.agency_id,
+            can_edit=policy.may_edit_report(user, report),
             return_form=ReturnForm(),
             deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
         )

@@ -1,7 +1,7 @@
 """Summaries for UBND tỉnh: list, compile on demand, read, download, compile again, issue."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from plans.choices import PlanState, Role
+from plans.choices import PlanState
 from plans.models import Plan
 from tasks.choices import TaskStatus
 from vinhlong_cmcn4 import policy
@@ -19,10 +19,7 @@ from ..filters import SummaryFilter
 from ..forms import SummaryIssueForm, SummaryRequestForm
 from ..models import Summary
 from ..summaries.service import summary_issue, summary_request
-from .access import RoleRequiredMixin
 from .listing import page_of
-
-READERS = frozenset({Role.LEADERSHIP, Role.COORDINATOR, Role.ADMIN})
 
 
 def _summaries(user):
@@ -33,8 +30,8 @@ def _plans(user):
     return policy.restrict(Plan.objects.filter(state=PlanState.IN_FORCE), user).order_by("-issued_on", "symbol")
 
 
-class SummaryListView(RoleRequiredMixin, TemplateView):
-    roles = READERS
+class SummaryListView(policy.PageRequiredMixin, TemplateView):
+    page = policy.OVERSIGHT
     template_name = "reports/summary_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -79,9 +76,8 @@ class SummaryListView(RoleRequiredMixin, TemplateView):
 
 
 @require_POST
+@policy.page_required(policy.OVERSIGHT)
 def summary_request_view(request):
-    if policy.role_of(request.user) not in READERS:
-        raise PermissionDenied
     form = SummaryRequestForm(request.POST, plans=_plans(request.user))
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -97,8 +93,8 @@ def summary_request_view(request):
     return redirect(summary)
 
 
-class SummaryDetailView(RoleRequiredMixin, DetailView):
-    roles = READERS
+class SummaryDetailView(policy.PageRequiredMixin, DetailView):
+    page = policy.OVERSIGHT
     template_name = "reports/summary_detail.html"
     context_object_name = "summary"
 
@@ -118,9 +114,8 @@ class SummaryDetailView(RoleRequiredMixin, DetailView):
         return context
 
 
+@policy.page_required(policy.OVERSIGHT)
 def summary_download(request, pk: int, kind: str):
-    if policy.role_of(request.user) not in READERS:
-        raise PermissionDenied
     summary = get_object_or_404(_summaries(request.user), pk=pk)
     field = {"docx": summary.document, "xlsx": summary.annex}.get(kind)
     if not field:
@@ -132,9 +127,8 @@ def summary_download(request, pk: int, kind: str):
 
 
 @require_POST
+@policy.page_required(policy.OVERSIGHT)
 def summary_regenerate_view(request, pk: int):
-    if policy.role_of(request.user) not in READERS:
-        raise PermissionDenied
     summary = get_object_or_404(_summaries(request.user), pk=pk)
     try:
         summary_request(plan=summary.plan, period=summary.period.as_period(summary.plan.report_deadline_day), by=request.user)
@@ -144,9 +138,8 @@ def summary_regenerate_view(request, pk: int):
 
 
 @require_POST
+@policy.page_required(policy.OVERSIGHT)
 def summary_issue_view(request, pk: int):
-    if policy.role_of(request.user) not in READERS:
-        raise PermissionDenied
     summary = get_object_or_404(_summaries(request.user), pk=pk)
     form = SummaryIssueForm(request.POST)
     try:

@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from plans.choices import Role
 from plans.models import Plan
 from vinhlong_cmcn4 import policy
 
@@ -42,20 +41,14 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return task_list(tasks=policy.restrict(Task.objects.all(), self.request.user))
 
 
-class IsAdministrator(permissions.BasePermission):
-    message = _("Only system administrators import task annexes.")
-
-    def has_permission(self, request, view):
-        return policy.role_of(request.user) == Role.ADMIN
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("Annex imports")),
     retrieve=extend_schema(summary=_("One import: state, totals, errors by row and column")),
 )
 class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
-    permission_classes = [IsAdministrator]
+    permission_classes = [policy.PagePermission]
+    page = policy.ADMINISTRATION
     parser_classes = [MultiPartParser]
     filterset_fields = ["plan", "state"]
     ordering = ["-created_at"]

@@ -44,13 +44,3 @@ def leads(task) -> list:
 @register.filter
 def cooperators(task) -> list:
     return cooperating_agencies(task)
-
-
-@register.inclusion_tag("_partials/report_badge.html")
-def report_badge(state: str | None) -> dict:
-    """The state of a report, "Chưa báo cáo" when there is none."""
-    from django.utils.translation import gettext as _
-
-    from reports.choices import ReportState
-
-    return {"state": state or "none", "label": ReportState(state).label if state else _("Not reported")}

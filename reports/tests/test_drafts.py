@@ -1,0 +1,64 @@
+"""The drafts service: which periods a task is reported for, and save-and-send as one transaction."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from reports.choices import ReportState, WorkflowAction
+from reports.models import Report
+from reports.periods import parse_period_code
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+
+pytestmark = pytest.mark.django_db
+DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("2031-M03", "không báo cáo theo loại kỳ này"),  # a monthly period on a half-yearly plan
+        ("2031-H1", "chưa đến"),  # a future period
+        ("2016-H2", "sau khi kỳ"),  # before the task started
+    ],
+)
+def test_web_api_and_service_refuse_the_same_periods_with_the_same_message(client, world, officer_a, agency_a, code, why):
+    period = reporting_period_get_or_create(period=parse_period_code(code))
+    with pytest.raises(ValidationError) as refused:
+        report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    assert why in refused.value.message_dict["period"][0]
+
+    api = APIClient()
+    api.force_authenticate(officer_a)
+    response = api.post("/api/v1/reports/", {"task": world.task.pk, "period": code, **DATA}, format="json")
+    assert response.status_code == 400
+    assert why in response.json()["error"]["fields"]["period"][0]
+
+    client.force_login(officer_a)
+    assert client.get(reverse("reports:report_edit", args=[world.task.pk, code])).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_the_period_due_and_earlier_ones_are_reportable(world, officer_a, agency_a):
+    for code in (world.period_code, "2018-H2", "2017-H2"):
+        period = reporting_period_get_or_create(period=parse_period_code(code))
+        assert report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None).pk
+
+
+def test_a_refused_send_leaves_the_draft_as_it_was(world, officer_a, head_a, agency_a):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, send=True)
+    report = report_transition(report=report, action=WorkflowAction.SEND_BACK, by=head_a, comment="Thiếu số liệu", notify=False)
+    with pytest.raises(ValidationError):  # the head sent it back: only the officer sends it again
+        report_save(
+            task=world.task, agency=agency_a, period=period, by=head_a, data={**DATA, "progress": 90}, version=report.version, send=True
+        )
+    report.refresh_from_db()
+    assert report.progress == 40 and report.state == ReportState.RETURNED
+
+
+def test_saving_and_sending_happen_together(world, officer_a, agency_a):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, send=True)
+    assert report.state == ReportState.PENDING
+    assert list(report.events.values_list("action", flat=True).order_by("id")) == [WorkflowAction.CREATE, WorkflowAction.SEND_FOR_APPROVAL]
