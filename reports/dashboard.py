@@ -4,8 +4,7 @@ Rules shown on the page:
 - a plan's progress is the mean progress of its tasks and of the tasks of the plans carrying it out
   (each task counts once; progress comes from accepted lead reports);
 - a section's progress is the mean progress of its tasks;
-- an agency's on-time rate is tasks completed on time ÷ (completed on time + completed late + overdue);
-- a report is missing when a lead agency of an unfinished task has not submitted the report of the period due.
+- who owes which report, what is missing or late, and the on-time rate: ``reports.compliance``.
 """
 
 import datetime
@@ -16,19 +15,15 @@ from django.utils import timezone
 
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
-from tasks.choices import AssignmentRole, Recurrence, TaskStatus
-from tasks.models import Task, TaskAssignment
+from tasks.choices import Recurrence, TaskStatus
+from tasks.models import Task
 from tasks.selectors import plan_progress_subquery
 from tasks.status import status_expression
 
-from .choices import ReportState
+from . import compliance
 from .figures import trend_progress
-from .models import Report
 from .periods import main_kind, periods_between
 from .selectors import DuePeriod, due_periods
-
-SENT = [ReportState.SUBMITTED, ReportState.ACCEPTED]
-UNFINISHED = [TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING]
 
 
 @dataclass
@@ -90,73 +85,37 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
 
 
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
-    """One row per lead agency, the most behind first (three queries).
-
-    Missing reports = unfinished tasks led − reports sent for the period due on them: a join over
-    that period's reports costs less than probing every task for its report.
-    """
-    due_rows = Q(pk__in=[])
-    for plan_id, d in due.items():
-        due_rows |= Q(task__plan_id=plan_id, period__kind=d.period.kind, period__year=d.period.year, period__number=d.period.number)
+    """One row per lead agency, the most behind first (three queries; the rules are ``reports.compliance``'s)."""
     # Late reports, and reports sent for the period due on unfinished tasks, per agency: one query,
     # two branches (each with its own index; an OR of both conditions scans every report).
-    late = (
-        Report.objects.filter(task__plan_id__in=plan_ids, is_late=True)
-        .order_by()
-        .values("agency_id")
-        .annotate(kind=Value("late"), n=Count("id"))
-        .values_list("agency_id", "kind", "n")
-    )
+    late = compliance.late_by_agency(Q(task__plan_id__in=plan_ids)).annotate(kind=Value("late")).values_list("agency_id", "kind", "n")
     sent_due = (
-        Report.objects.filter(due_rows, state__in=SENT, role=AssignmentRole.LEAD)
-        .annotate(status_code=status_expression(today, prefix="task__"))
-        .filter(status_code__in=UNFINISHED)
-        .order_by()
-        .values("agency_id")
-        .annotate(kind=Value("sent"), n=Count("id"))
+        compliance.sent_owed_by_agency({plan_id: d.period for plan_id, d in due.items()}, as_of=today)
+        .annotate(kind=Value("sent"))
         .values_list("agency_id", "kind", "n")
     )
     late_reports, sent = {}, {}
     for agency_id, kind, n in late.union(sent_due, all=True) if due else late:
         (late_reports if kind == "late" else sent)[agency_id] = n
-    # Grouped by agency and status, so each row's status is worked out once; pivoted below.
-    grouped = (
-        TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD)
-        .annotate(status_code=status_expression(today, prefix="task__"))
-        .order_by()
-        .values("agency_id", "status_code")
-        .annotate(n=Count("id"))
-    )
-    totals: dict[int, dict] = {}
-    for group in grouped:
-        row = totals.setdefault(
-            group["agency_id"], {"agency_id": group["agency_id"], "led": 0, "missing": 0, **dict.fromkeys(TaskStatus, 0)}
-        )
-        row["led"] += group["n"]
-        row[group["status_code"]] += group["n"]
-        if group["status_code"] in UNFINISHED:
-            row["missing"] += group["n"]
-    for agency_id, n in sent.items():
-        if agency_id in totals:
-            totals[agency_id]["missing"] -= n
-    rows = [
-        {**row, "on_time": row[TaskStatus.DONE_ON_TIME], "late": row[TaskStatus.DONE_LATE], "overdue": row[TaskStatus.OVERDUE]}
-        for row in totals.values()
-    ]
+    assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today)
+    counts = compliance.status_counts_by_agency(assignments)
     # Names come apart, in one query: grouping by them would sort every row by text.
-    agencies = Agency.objects.only("code", "name", "aliases").in_bulk(list(totals))
+    agencies = Agency.objects.only("code", "name", "aliases").in_bulk(list(counts))
     result = []
-    for row in rows:
-        judged = row["on_time"] + row["late"] + row["overdue"]
-        agency = agencies[row["agency_id"]]
-        result.append(
-            {
-                **row,
-                "agency": agency,
-                "late_reports": late_reports.get(row["agency_id"], 0),
-                "on_time_rate": round(100 * row["on_time"] / judged) if judged else None,
-            }
-        )
+    for agency_id, by_status in counts.items():
+        row = {
+            "agency_id": agency_id,
+            "agency": agencies[agency_id],
+            "led": sum(by_status.values()),
+            **{status: by_status[status] for status in TaskStatus},
+            "on_time": by_status[TaskStatus.DONE_ON_TIME],
+            "late": by_status[TaskStatus.DONE_LATE],
+            "overdue": by_status[TaskStatus.OVERDUE],
+            "missing": sum(by_status[status] for status in compliance.UNFINISHED) - sent.get(agency_id, 0),
+            "late_reports": late_reports.get(agency_id, 0),
+        }
+        row["on_time_rate"] = compliance.on_time_rate(on_time=row["on_time"], late=row["late"], overdue=row["overdue"])
+        result.append(row)
     result.sort(key=lambda r: (-r["overdue"], -r["missing"], r["on_time_rate"] if r["on_time_rate"] is not None else 101, r["agency"].name))
     return result
 

@@ -9,47 +9,27 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plans.choices import PlanState, Role
 from plans.models import Plan, User
-from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import TaskAssignment
-from tasks.status import status_expression
+from tasks.choices import TaskStatus
 from vinhlong_cmcn4.outbox import job_enqueue
 from vinhlong_cmcn4.policy import ROLE_GROUPS
 
-from .choices import ReminderKind, ReportState
-from .models import Notice, Reminder, Report
+from . import compliance
+from .choices import ReminderKind
+from .models import Notice, Reminder
 from .periods import Period, main_kind, period_due
 from .services import reporting_period_get_or_create
 
-SENT = [ReportState.SUBMITTED, ReportState.ACCEPTED]
-UNFINISHED = [TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING]
-
-
-def _lead_assignments(plan: Plan, today: datetime.date):
-    return TaskAssignment.objects.filter(task__plan=plan, role=AssignmentRole.LEAD).annotate(
-        status_code=status_expression(today, prefix="task__")
-    )
-
 
 def missing_reports_by_agency(*, plan: Plan, period: Period, today: datetime.date) -> dict[int, int]:
-    """Per agency, how many unfinished tasks it leads have no report sent for ``period``."""
+    """Per agency, how many unfinished tasks it leads have no report sent for ``period`` (``reports.compliance``)."""
     row = reporting_period_get_or_create(period=period)
-    sent = Report.objects.filter(task=OuterRef("task_id"), agency=OuterRef("agency_id"), period=row, state__in=SENT)
-    return dict(
-        _lead_assignments(plan, today)
-        .filter(status_code__in=UNFINISHED)
-        .annotate(sent=Exists(sent))
-        .filter(sent=False)
-        .order_by()
-        .values("agency_id")
-        .annotate(n=Count("id"))
-        .values_list("agency_id", "n")
-    )
+    return compliance.missing_by_agency({plan.pk: row.pk}, as_of=today)
 
 
 def _remember(**fields) -> Reminder | None:
@@ -110,7 +90,7 @@ def _overdue_flag(plan: Plan, today: datetime.date) -> int:
     flagged = set(Reminder.objects.filter(kind=ReminderKind.OVERDUE_TASKS, plan=plan).values_list("key", flat=True))
     overdue = [
         assignment
-        for assignment in _lead_assignments(plan, today)
+        for assignment in compliance.lead_assignments(Q(task__plan=plan), as_of=today)
         .filter(status_code=TaskStatus.OVERDUE)
         .select_related("task", "agency")
         .order_by("task__position")

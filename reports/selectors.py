@@ -118,7 +118,7 @@ def inbox(
     *, user: User, plan: int | None = None, agency: int | None = None, period: int | None = None, late: str = "", query: str = ""
 ) -> QuerySet[Report]:
     """Submitted reports waiting for the coordinator, oldest first."""
-    reports = policy.restrict(Report.objects.all(), user).filter(state=ReportState.SUBMITTED)
+    reports = policy.reviewable(policy.restrict(Report.objects.all(), user), user).filter(state=ReportState.SUBMITTED)
     if plan:
         reports = reports.filter(task__plan_id=plan)
     if agency:

@@ -11,14 +11,14 @@ Rules:
   accepted report up to the cut-off (none: 0%); a task completed by then is at 100%;
 - the reports that feed the summary are the accepted ones of the plan's routine reporting
   periods whose cut-off falls in the summarised period, the latest per task and agency;
-- a report is missing when a lead agency of a task unfinished at the cut-off has sent no report
-  for the routine period that closes with the summarised one; it is late when sent after its deadline.
+- missing and late reports (``reports.compliance``) are judged at the cut-off, for the routine period
+  that closes with the summarised one.
 """
 
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Avg, Case, Count, DateField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Avg, Case, Count, DateField, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from plans.models import Agency, Plan, Section
@@ -26,12 +26,10 @@ from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task, TaskAssignment
 from tasks.status import status_expression
 
+from .. import compliance
 from ..choices import ReportState
 from ..models import Report, ReportingPeriod
 from ..periods import Period, main_kind, period_containing
-
-SENT = [ReportState.SUBMITTED, ReportState.ACCEPTED]
-UNFINISHED = [TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING]
 
 
 def _status_counts() -> dict:
@@ -144,27 +142,21 @@ def summary_snapshot(*, plan: Plan, period: Period, leads: dict[int, list[str]] 
 
     routine = reporting_period_of(plan, period)
     routine_row = ReportingPeriod.objects.filter(kind=routine.kind, year=routine.year, number=routine.number).first()
-    lead = TaskAssignment.objects.filter(plan_tree(plan, "task__"), role=AssignmentRole.LEAD).annotate(
-        completed_by_cutoff=Case(When(task__completed_on__lte=as_of, then=F("task__completed_on")), default=None, output_field=DateField())
-    )
-    lead = lead.annotate(status_code=status_expression(as_of, prefix="task__", completed="completed_by_cutoff"))
+    lead = compliance.lead_assignments(plan_tree(plan, "task__"), as_of=as_of, at_cutoff=True)
     agency_rows: dict[int, dict] = {}
-    for group in lead.order_by().values("agency_id", "status_code").annotate(n=Count("id")):
-        row = agency_rows.setdefault(group["agency_id"], {"led": 0, "missing": 0, "late_reports": 0, **dict.fromkeys(statuses, 0)})
-        row["led"] += group["n"]
-        row[group["status_code"]] += group["n"]
+    for agency_id, by_status in compliance.status_counts_by_agency(lead).items():
+        agency_rows[agency_id] = {"led": sum(by_status.values()), "missing": 0, "late_reports": 0, **{s: by_status[s] for s in statuses}}
 
-    sent = Report.objects.filter(task=OuterRef("task_id"), agency=OuterRef("agency_id"), period=routine_row, state__in=SENT)
+    plans = Plan.objects.filter(Q(pk=plan.pk) | Q(parent=plan)).values_list("pk", flat=True)
+    tree = dict.fromkeys(plans, routine_row.pk if routine_row else None)
     missing = list(
-        lead.filter(status_code__in=UNFINISHED)
-        .annotate(sent=Exists(sent) if routine_row else Value(False))
-        .filter(sent=False)
+        compliance.missing(tree, as_of=as_of, at_cutoff=True)
         .order_by("agency__name", "task__position")
         .values("agency_id", "agency__name", "task__number", "task__title")
     )
     late = (
         list(
-            Report.objects.filter(plan_tree(plan, "task__"), period=routine_row, is_late=True, state__in=SENT)
+            compliance.late_reports(plan_tree(plan, "task__"), period_ids=[routine_row.pk])
             .order_by("agency__name", "task__position")
             .values("agency_id", "agency__name", "task__number", "submitted_at")
         )

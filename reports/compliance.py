@@ -1,0 +1,125 @@
+"""Reporting obligations: which (agency, task) owe a report for a period, which were sent, late or missing.
+
+The one place for this rule; the dashboard, the reminders and the summaries call it.
+
+- Each **lead** agency of a task that is unfinished (in progress, overdue or ongoing) as of a day owes
+  a report for the period due on the task's plan (Nghị định 09/2019; ``reports.periods.period_due``).
+  Cooperating agencies contribute, but owe nothing.
+- A report counts as **sent** once the agency head has submitted it to the coordinator (submitted or
+  accepted); a draft or a report awaiting the head's approval has not been sent.
+- A report owed and not sent is **missing**; a sent report is **late** when it was sent after the
+  period's sending deadline (``Report.is_late``, set when it is sent).
+- An agency's **on-time rate** is tasks completed on time ÷ (completed on time + completed late + overdue).
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from tasks.choices import AssignmentRole, TaskStatus
+from tasks.models import TaskAssignment
+from tasks.status import status_expression
+
+from .choices import ReportState
+from .models import Report
+from .periods import Period
+
+SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
+UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
+
+
+def lead_assignments(tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[TaskAssignment]:
+    """Lead assignments of the tasks matching ``tasks`` (a condition on ``TaskAssignment``), with ``status_code`` as of ``as_of``.
+
+    ``at_cutoff``: a completion after ``as_of`` does not count yet (summaries judge at the period's cut-off).
+    """
+    assignments = TaskAssignment.objects.filter(tasks, role=AssignmentRole.LEAD)
+    if not at_cutoff:
+        return assignments.annotate(status_code=status_expression(as_of, prefix="task__"))
+    assignments = assignments.annotate(
+        completed_by_cutoff=Case(When(task__completed_on__lte=as_of, then=F("task__completed_on")), default=None, output_field=DateField())
+    )
+    return assignments.annotate(status_code=status_expression(as_of, prefix="task__", completed="completed_by_cutoff"))
+
+
+def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
+    return Case(
+        *[When(task__plan_id=plan_id, then=Value(period_id or 0)) for plan_id, period_id in period_of_plan.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def owed(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[TaskAssignment]:
+    """The (agency, task) lead assignments that owe a report, annotated ``owed_period_id`` and ``sent``.
+
+    ``period_of_plan`` maps each plan to the stored ``ReportingPeriod`` id due on it (None when no
+    report names it yet: nothing can have been sent for it).
+    """
+    sent = Report.objects.filter(
+        task=OuterRef("task_id"), agency=OuterRef("agency_id"), period_id=OuterRef("owed_period_id"), state__in=SENT
+    )
+    return (
+        lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff)
+        .filter(status_code__in=UNFINISHED)
+        .annotate(owed_period_id=_period_of_plan(period_of_plan))
+        .annotate(sent=Exists(sent))
+    )
+
+
+def missing(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[TaskAssignment]:
+    """The owed reports not sent: one row per (agency, task)."""
+    return owed(period_of_plan, as_of=as_of, at_cutoff=at_cutoff).filter(sent=False)
+
+
+def missing_by_agency(period_of_plan: dict[int, int | None], *, as_of: datetime.date) -> dict[int, int]:
+    """Per agency, how many reports it owes and has not sent (one grouped query)."""
+    return dict(missing(period_of_plan, as_of=as_of).order_by().values("agency_id").annotate(n=Count("id")).values_list("agency_id", "n"))
+
+
+def sent_owed_by_agency(period_of_plan: dict[int, Period], *, as_of: datetime.date) -> QuerySet:
+    """Per agency, how many owed reports were sent: ``(agency_id, n)`` rows, grouped in the database.
+
+    For the dashboard's agency table, which already counts the owed reports per agency and status in
+    one grouped query: missing = owed − sent (the same figure as :func:`missing_by_agency`, which a
+    test checks). Reading the period's reports costs less than probing every assignment, and the
+    periods are matched by kind, year and number so that no query looks their rows up first.
+    """
+    due_rows = Q(pk__in=[])
+    for plan_id, period in period_of_plan.items():
+        due_rows |= Q(task__plan_id=plan_id, period__kind=period.kind, period__year=period.year, period__number=period.number)
+    return (
+        Report.objects.filter(due_rows, state__in=SENT, role=AssignmentRole.LEAD)
+        .annotate(status_code=status_expression(as_of, prefix="task__"))
+        .filter(status_code__in=UNFINISHED)
+        .order_by()
+        .values("agency_id")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "n")
+    )
+
+
+def late_reports(tasks: Q, *, period_ids: list[int] | None = None) -> QuerySet[Report]:
+    """Reports sent after their deadline, of the tasks matching ``tasks`` (a condition on ``Report``), in these periods or all."""
+    reports = Report.objects.filter(tasks, is_late=True, state__in=SENT)
+    return reports.filter(period_id__in=period_ids) if period_ids is not None else reports
+
+
+def late_by_agency(tasks: Q) -> QuerySet:
+    """Per agency, how many of its reports were sent late: ``(agency_id, n)`` rows."""
+    return late_reports(tasks).order_by().values("agency_id").annotate(n=Count("id")).values_list("agency_id", "n")
+
+
+def on_time_rate(*, on_time: int, late: int, overdue: int) -> int | None:
+    """Tasks completed on time ÷ (completed on time + completed late + overdue), in %; None when nothing is judged yet."""
+    judged = on_time + late + overdue
+    return round(100 * on_time / judged) if judged else None
+
+
+def status_counts_by_agency(assignments: QuerySet[TaskAssignment]) -> dict[int, Counter]:
+    """Per agency, its lead assignments counted by status (one grouped query)."""
+    counts: dict[int, Counter] = {}
+    for group in assignments.order_by().values("agency_id", "status_code").annotate(n=Count("id")):
+        counts.setdefault(group["agency_id"], Counter())[group["status_code"]] += group["n"]
+    return counts
