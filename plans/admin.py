@@ -10,7 +10,7 @@ from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
 
 from .choices import Role
 from .forms import PlanForm
-from .models import Agency, AgencyGroup, Directive, Plan, Section, User
+from .models import Agency, AgencyGroup, Directive, Section, User
 
 
 class AgencyForm(AliasesFormMixin):
@@ -67,8 +67,9 @@ class SectionInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}}
 
 
-@admin.register(Plan)
 class PlanAdmin(PortalModelAdmin):
+    """A plan's own fields and sections; ``tasks.admin`` registers it with the tasks and the annex import."""
+
     form = PlanForm
     list_display = ["symbol", "short_title", "issuer", "issued_on", "state", "is_published", "parent"]
     list_filter = ["state", "is_published", "year", "directives"]

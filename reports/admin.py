@@ -9,7 +9,6 @@ from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 from .forms import SummaryPeriodMixin
 from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
 from .summaries.service import summary_request
-from .workflow import EDITABLE_STATES
 
 
 @admin.register(ReportingPeriod)
@@ -41,18 +40,30 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
     list_filter = ["state", "is_late", "period", "agency", "task__plan"]
     list_select_related = ["task", "agency", "period"]
     search_fields = ["task__title", "agency__name", "results"]
-    readonly_fields = ["task", "agency", "period", "role", "state", "version", "created_by", "submitted_at", "accepted_at", "is_late"]
+    # Read-only: a report's content is written by its agency through ``reports.services`` (version,
+    # history and workflow events); its figures feed task progress and the dashboard.
+    readonly_fields = [
+        "task",
+        "agency",
+        "period",
+        "role",
+        "state",
+        "version",
+        "created_by",
+        "submitted_at",
+        "accepted_at",
+        "is_late",
+        "progress",
+        "work_state",
+        "completed_on",
+        "results",
+        "difficulties",
+        "proposals",
+    ]
     inlines = [ReportEventInline]
 
     def has_add_permission(self, request):
         return False  # reports are filed by agencies through the workflow, not typed in here
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.state not in EDITABLE_STATES:
-            # Sent and accepted figures feed task progress and the dashboard: only the workflow changes them.
-            fields += ["progress", "work_state", "completed_on", "results", "difficulties", "proposals"]
-        return fields
 
 
 class SummaryAddForm(SummaryPeriodMixin, forms.ModelForm):

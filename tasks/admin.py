@@ -40,9 +40,6 @@ class TaskInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-admin.site.unregister(Plan)
-
-
 @admin.register(Plan)
 class PlanAdmin(AnnexAdminMixin, BasePlanAdmin):
     """The plan page of the admin, with its sections and tasks inline and its Excel annex."""

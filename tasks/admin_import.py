@@ -16,7 +16,7 @@ from vinhlong_cmcn4.uploads import xlsx_response_file
 from .choices import ImportState
 from .exporting import annex_template_xlsx, plan_tasks_xlsx
 from .forms import AnnexUploadForm
-from .importing.tracking import import_job_confirm, import_job_create, import_progress
+from .importing.import_jobs import import_job_confirm, import_job_create, import_progress
 from .models import ImportJob
 
 PREVIEWING_OR_IMPORTING = {ImportState.PREVIEWING, ImportState.IMPORTING}

@@ -13,7 +13,7 @@ def _fail(job_id: int, error: Exception) -> None:
 
 @shared_task(acks_late=True, bind=True, max_retries=3)
 def annex_preview_job(self, job_id: int) -> str:
-    from .importing.tracking import import_job_preview
+    from .importing.import_jobs import import_job_preview
 
     job = ImportJob.objects.select_related("plan").get(pk=job_id)
     try:
@@ -25,7 +25,7 @@ def annex_preview_job(self, job_id: int) -> str:
 
 @shared_task(acks_late=True, bind=True, max_retries=3)
 def annex_import_job(self, job_id: int) -> str:
-    from .importing.tracking import import_job_run
+    from .importing.import_jobs import import_job_run
 
     job = ImportJob.objects.select_related("plan").get(pk=job_id)
     if job.state != ImportState.IMPORTING:

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from plans.models import Agency, AgencyGroup, Plan, Section
+from vinhlong_cmcn4.history import ChangeHistory
 from vinhlong_cmcn4.search import SearchableModel
 from vinhlong_cmcn4.text import clean_text
 
@@ -40,7 +40,7 @@ class Task(SearchableModel):
     agencies = models.ManyToManyField(Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"], verbose_name=_("task history"))
+    history = ChangeHistory(excluded_fields=["search_text"], verbose_name=_("task history"))
 
     class Meta:
         verbose_name = _("task")
@@ -130,7 +130,7 @@ class ImportJob(models.Model):
     """One upload of a plan's annex: its preview (a dry run) and, once confirmed, its import.
 
     The file is stored privately (never under a public URL). Progress while a job runs
-    lives in the cache (``tasks.importing.tracking``); the outcome is kept here.
+    lives in the cache (``tasks.importing.import_jobs``); the outcome is kept here.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("plan"))

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from plans.choices import PeriodKind
 from plans.models import Agency
 from tasks.choices import AssignmentRole
 from tasks.models import Task
+from vinhlong_cmcn4.history import ChangeHistory
 
 from ..choices import ReportState, WorkflowAction, WorkState
 from ..periods import Period, period_label, period_of
@@ -81,7 +81,7 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    history = HistoricalRecords(verbose_name=_("report history"))
+    history = ChangeHistory(verbose_name=_("report history"))
 
     class Meta:
         verbose_name = _("progress report")

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from plans.models import Plan
 from vinhlong_cmcn4 import policy
 
-from ..importing.tracking import import_job_confirm, import_job_create
+from ..importing.import_jobs import import_job_confirm, import_job_create
 from ..models import ImportJob, Task
 from ..selectors import task_list
 from .filters import TaskApiFilter

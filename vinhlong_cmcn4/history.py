@@ -1,0 +1,30 @@
+"""Change history that records changes: a save that changes nothing writes no history row.
+
+An audit trail full of entries in which nothing changed hides the real ones (re-running the demo
+seed, a form saved twice). django-simple-history records every save; this records a save only
+when a tracked field differs from the latest history row (timestamps of the save itself aside).
+"""
+
+from simple_history.models import HistoricalRecords
+
+# Fields a save sets by itself: they change on every save, so they say nothing about a change.
+SAVE_STAMPS = frozenset({"updated_at"})
+
+
+class ChangeHistory(HistoricalRecords):
+    """``HistoricalRecords`` that skips a save whose tracked fields all equal the latest history row."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if not created and not kwargs.get("raw", False) and not self._changed(instance):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def _changed(self, instance) -> bool:
+        latest = getattr(instance, self.manager_name).order_by("-history_date", "-history_id").first()
+        if latest is None:
+            return True
+        return any(
+            getattr(instance, field.attname) != getattr(latest, field.attname)
+            for field in self.fields_included(instance)
+            if field.name not in SAVE_STAMPS
+        )
