@@ -14,6 +14,7 @@ The one place for this rule; the dashboard, the reminders and the summaries call
 
 import datetime
 from collections import Counter
+from typing import Any
 
 from django.db.models import Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
@@ -29,7 +30,7 @@ SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def lead_assignments(tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[TaskAssignment]:
+def lead_assignments(tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[Any]:
     """Lead assignments of the tasks matching ``tasks`` (a condition on ``TaskAssignment``), with ``status_code`` as of ``as_of``.
 
     ``at_cutoff``: a completion after ``as_of`` does not count yet (summaries judge at the period's cut-off).
@@ -51,7 +52,7 @@ def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
     )
 
 
-def owed(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[TaskAssignment]:
+def owed(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[Any]:
     """The (agency, task) lead assignments that owe a report, annotated ``owed_period_id`` and ``sent``.
 
     ``period_of_plan`` maps each plan to the stored ``ReportingPeriod`` id due on it (None when no
@@ -68,7 +69,7 @@ def owed(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cuto
     )
 
 
-def missing(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[TaskAssignment]:
+def missing(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[Any]:
     """The owed reports not sent: one row per (agency, task)."""
     return owed(period_of_plan, as_of=as_of, at_cutoff=at_cutoff).filter(sent=False)
 
@@ -117,7 +118,7 @@ def on_time_rate(*, on_time: int, late: int, overdue: int) -> int | None:
     return round(100 * on_time / judged) if judged else None
 
 
-def status_counts_by_agency(assignments: QuerySet[TaskAssignment]) -> dict[int, Counter]:
+def status_counts_by_agency(assignments: QuerySet[Any]) -> dict[int, Counter]:
     """Per agency, its lead assignments counted by status (one grouped query)."""
     counts: dict[int, Counter] = {}
     for group in assignments.order_by().values("agency_id", "status_code").annotate(n=Count("id")):

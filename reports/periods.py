@@ -44,13 +44,14 @@ class Period:
     @property
     def code(self) -> str:
         """A short code: 2018-M03, 2018-Q4, 2018-H1, 2018-9M, 2018-Y."""
-        return {
+        codes: dict[str, str] = {
             PeriodKind.MONTH: f"{self.year}-M{self.number:02d}",
             PeriodKind.QUARTER: f"{self.year}-Q{self.number}",
             PeriodKind.HALF_YEAR: f"{self.year}-H{self.number}",
             PeriodKind.NINE_MONTHS: f"{self.year}-9M",
             PeriodKind.YEAR: f"{self.year}-Y",
-        }[self.kind]
+        }
+        return codes[self.kind]
 
     @property
     def label(self) -> str:
@@ -108,19 +109,27 @@ def sending_deadline(last_day: datetime.date, deadline_day: int = DEFAULT_DEADLI
 
 def period_of(kind: str, year: int, number: int = 1, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
     """The period of ``kind`` numbered ``number`` in ``year`` (month 1–12, quarter 1–4, half 1–2)."""
-    limits = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 1, PeriodKind.YEAR: 1}
+    limits: dict[str, int] = {
+        PeriodKind.MONTH: 12,
+        PeriodKind.QUARTER: 4,
+        PeriodKind.HALF_YEAR: 2,
+        PeriodKind.NINE_MONTHS: 1,
+        PeriodKind.YEAR: 1,
+    }
     if kind not in limits:
         raise ValueError(f"unknown period kind {kind!r}")
     if not 1 <= number <= limits[kind]:
         raise ValueError(f"{kind} period number must be 1..{limits[kind]}, not {number}")
-    last_month = {
+    last_months: dict[str, int] = {
         PeriodKind.MONTH: number,
         PeriodKind.QUARTER: 3 * number,
         PeriodKind.HALF_YEAR: 6 * number,
         PeriodKind.NINE_MONTHS: 9,
         PeriodKind.YEAR: 12,
-    }[kind]
-    first_month = {PeriodKind.MONTH: number, PeriodKind.QUARTER: 3 * number - 2, PeriodKind.HALF_YEAR: 6 * number - 5}.get(kind, 1)
+    }
+    last_month = last_months[kind]
+    first_months: dict[str, int] = {PeriodKind.MONTH: number, PeriodKind.QUARTER: 3 * number - 2, PeriodKind.HALF_YEAR: 6 * number - 5}
+    first_month = first_months.get(kind, 1)
     last_day = datetime.date(year, last_month, CUTOFF_DAY)
     return Period(kind, year, number, _window_start(year, first_month), last_day, sending_deadline(last_day, deadline_day))
 

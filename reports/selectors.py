@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -46,9 +47,9 @@ def due_periods(plans, today: datetime.date | None = None, *, rows: bool = True)
     condition = Q(pk__in=[])
     for kind, year, number in keys:
         condition |= Q(kind=kind, year=year, number=number)
-    rows = {(r.kind, r.year, r.number): r for r in ReportingPeriod.objects.filter(condition)} if keys else {}
+    stored = {(r.kind, r.year, r.number): r for r in ReportingPeriod.objects.filter(condition)} if keys else {}
     return {
-        plan.pk: DuePeriod(plan, periods[plan.pk], rows.get((periods[plan.pk].kind, periods[plan.pk].year, periods[plan.pk].number)))
+        plan.pk: DuePeriod(plan, periods[plan.pk], stored.get((periods[plan.pk].kind, periods[plan.pk].year, periods[plan.pk].number)))
         for plan in plans
     }
 
@@ -86,8 +87,8 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
 
 
 def filter_agency_tasks(
-    tasks: QuerySet[Task], *, plan: int | None = None, status: str = "", report_state: str = "", query: str = ""
-) -> QuerySet[Task]:
+    tasks: QuerySet[Any], *, plan: int | None = None, status: str = "", report_state: str = "", query: str = ""
+) -> QuerySet[Any]:
     """Apply the list's filters; "none" as report state means not yet reported."""
     if plan:
         tasks = tasks.filter(plan_id=plan)

@@ -12,6 +12,7 @@ action needs.
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from plans.choices import Role
@@ -27,7 +28,7 @@ class Transition:
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
-    button: str  # what the button says: the action, not the state it leads to
+    button: str | Promise  # what the button says: the action, not the state it leads to
     needs_comment: bool = False
 
 

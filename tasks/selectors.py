@@ -59,7 +59,7 @@ def plan_progress_subquery(outer: str = "pk") -> Subquery:
     return Subquery(tasks)
 
 
-def plan_task_count_subquery(outer: str = "pk") -> Subquery:
+def plan_task_count_subquery(outer: str = "pk") -> Coalesce:
     tasks = (
         Task.objects.filter(Q(plan=OuterRef(outer)) | Q(plan__parent=OuterRef(outer)))
         .order_by()

@@ -36,7 +36,7 @@ def assignments_expand(
         for entry in entries:
             if isinstance(entry, AgencyGroup):
                 group_agencies = members.get(entry.pk, []) if members is not None else entry.members.filter(is_active=True).order_by("name")
-                members_of = [(member, entry) for member in group_agencies]
+                members_of: list[tuple[Agency, AgencyGroup | None]] = [(member, entry) for member in group_agencies]
             else:
                 members_of = [(entry, None)]
             for agency, group in members_of:

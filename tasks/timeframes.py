@@ -121,7 +121,7 @@ def _parse_text(value: str, plan_start: datetime.date) -> Timeframe:
             return Timeframe(text, datetime.date(year, 1, 1), datetime.date(year, 6, 30))
         return Timeframe(text, datetime.date(year, 7, 1), datetime.date(year, 12, 31))
     if match := _PATTERNS["before"].match(key) or _PATTERNS["date"].match(key):
-        due = _date(*match.groups(), text=text)
+        due = _date(match.group(1), match.group(2), match.group(3), text=text)
         return Timeframe(text, min(plan_start, due), due)
     raise ValidationError(
         _(

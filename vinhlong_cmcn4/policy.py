@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from rest_framework.permissions import BasePermission
 
 from plans.choices import PlanState, Role
@@ -60,9 +61,8 @@ def role_of(user) -> str | None:
         return None
     if user.is_superuser:
         return Role.ADMIN
-    cached = getattr(user, "_portal_role", False)
-    if cached is not False:
-        return cached
+    if hasattr(user, "_portal_role"):
+        return user._portal_role
     names = {group.name for group in user.groups.all()}
     roles = {_GROUP_ROLES[name] for name in names if name in _GROUP_ROLES}
     role = next((candidate for candidate in _ROLE_PRIORITY if candidate in roles), None)
@@ -246,7 +246,7 @@ def landing_page(user) -> str | None:
     return next((page for page in LANDING_PAGES if may_open(user, page)), None)
 
 
-class PageRequiredMixin:
+class PageRequiredMixin(View):
     """For class-based views: ``page = policy.OVERSIGHT``; others get 403."""
 
     page: str = ""

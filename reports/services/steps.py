@@ -84,7 +84,8 @@ def progress_from_latest(leads: list[int], latest: dict[int, tuple[int, str, dat
     """
     progress = round(sum(latest[a][0] if a in latest else 0 for a in leads) / len(leads)) if leads else 0
     done = bool(leads) and all(a in latest and latest[a][1] == WorkState.COMPLETED for a in leads)
-    return progress, (max(latest[a][2] for a in leads) if done else None)
+    completions = [day for a in leads if (day := latest[a][2]) is not None] if done else []
+    return progress, (max(completions) if completions else None)
 
 
 def task_progress_refresh(*, task: Task) -> Task:

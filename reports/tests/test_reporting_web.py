@@ -155,26 +155,6 @@ def test_leadership_reads_reports_but_changes_nothing(client, world, officer_a, 
     assert client.post(edit_url(world), report_data()).status_code == 403
 
 
-def test_late_submissions_are_accepted_but_marked_late(world, officer_a, head_a):
-    import datetime
-
-    from reports.periods import parse_period_code
-    from reports.services import report_save, report_transition, reporting_period_get_or_create
-
-    period = reporting_period_get_or_create(period=parse_period_code("2019-H1"))
-    report = report_save(
-        task=world.task,
-        agency=officer_a.agency,
-        period=period,
-        by=officer_a,
-        data={"progress": 10, "work_state": "in_progress"},
-        version=None,
-    )
-    late = datetime.datetime(2019, 6, 25, 9, tzinfo=datetime.UTC)
-    report = report_transition(report=report, action=WorkflowAction.SUBMIT, by=head_a, at=late)
-    assert report.state == ReportState.SUBMITTED and report.is_late
-
-
 def test_coordinator_accepts_several_reports_at_once(client, world, officer_a, officer_b, head_a, head_b, coordinator):
     for officer, head, task in ((officer_a, head_a, world.task), (officer_b, head_b, world.other_task)):
         client.force_login(officer)
