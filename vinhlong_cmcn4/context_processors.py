@@ -4,9 +4,10 @@ from . import policy
 
 
 def portal(request) -> dict:
-    """Portal name and the signed-in user's role, for every template."""
+    """Portal name, and the pages they may open (``policy.PAGES``), for every template."""
+    user = getattr(request, "user", None)
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
         "PORTAL_OWNER": settings.PORTAL_OWNER,
-        "user_role": policy.role_of(getattr(request, "user", None)),
+        "pages": {page: policy.may_open(user, page) for page in policy.PAGES},
     }

@@ -102,3 +102,22 @@ def test_a_model_without_a_rule_shows_nothing(sysadmin):
 def test_inactive_users_have_no_role(officer_a):
     officer_a.is_active = False
     assert policy.role_of(officer_a) is None
+
+
+@pytest.mark.parametrize("who", ["officer_a", "head_a", "coordinator", "leader", "sysadmin"])
+def test_the_menu_offers_exactly_the_pages_the_policy_opens(client, request, who):
+    from django.urls import reverse
+
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    links = {
+        policy.AGENCY_WORK: reverse("reports:agency_tasks"),
+        policy.OVERSIGHT: reverse("reports:dashboard"),
+        policy.REVIEW: reverse("reports:inbox"),
+        policy.ADMIN_SITE: reverse("admin:index"),
+    }
+    for kind, url in links.items():
+        assert (f'href="{url}"' in page) == policy.may_open(user, kind), (who, kind)
+        refused = 302 if kind == policy.ADMIN_SITE else 403  # the admin sends others to its login page
+        assert client.get(url).status_code == (200 if policy.may_open(user, kind) else refused), (who, kind)
