@@ -76,7 +76,7 @@ def test_the_issued_document_follows_the_decrees_layout_part_by_part(filed, lead
     assert recipients[0].text == "Nơi nhận:" and _style(recipients[0]) == (Pt(12), True, True, WD_ALIGN_PARAGRAPH.LEFT)
     assert all(p.text.startswith("- ") and p.runs[0].font.size == Pt(11) for p in recipients[1:])
     assert all(p.text.endswith(";") for p in recipients[1:-1]) and recipients[-1].text.endswith(".")
-    signature = [p for p in closing.cell(0, 1).paragraphs]
+    signature = list(closing.cell(0, 1).paragraphs)
     texts = [p.text for p in signature]
     assert texts[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert all(_style(p) == (Pt(14), True, False, WD_ALIGN_PARAGRAPH.CENTER) for p in signature[:3])
