@@ -86,7 +86,31 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                 _("These files are larger than %(limit)s and were not received: %(names)s")
                 % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)}
             )
-        return self.cleaned_data["attachments"]
+        return self._once(self.cleaned_data["attachments"] or [])
+
+    def _once(self, files):
+        """The same file twice (in this upload or already attached) is kept once, and the user is told."""
+        from django.contrib import messages
+
+        from vinhlong_cmcn4.uploads import content_digest
+
+        seen = dict(self.instance.attachments.values_list("sha256", "original_name")) if self.instance.pk else {}
+        seen.pop("", None)
+        kept, skipped = [], []
+        for upload in files:
+            digest = content_digest(upload)
+            if digest in seen:
+                skipped.append((upload.name, seen[digest]))
+                continue
+            seen[digest] = upload.name
+            kept.append(upload)
+        if skipped and self.request is not None:
+            for name, same in skipped:
+                messages.info(
+                    self.request,
+                    _("“%(name)s” has the same content as “%(same)s”, already attached: it was kept once.") % {"name": name, "same": same},
+                )
+        return kept
 
 
 class AgencyTaskFilterForm(BootstrapMixin, forms.Form):

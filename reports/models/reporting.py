@@ -163,6 +163,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("uploaded by")
     )
@@ -172,6 +173,15 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["report", "uploaded_at", "id"]
+        constraints = [
+            # The same file uploaded twice to one report is kept once (older rows have no digest).
+            models.UniqueConstraint(
+                fields=["report", "sha256"],
+                condition=~models.Q(sha256=""),
+                name="attachment_unique_content_per_report",
+                violation_error_message=_("This file is already attached to the report."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name
