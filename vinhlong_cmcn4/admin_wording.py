@@ -29,7 +29,8 @@ def _crontab_str(crontab) -> str:
     from django_celery_beat.models import cronexp
 
     fields = " ".join(cronexp(getattr(crontab, name)) for name in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week"))
-    return f"{fields} ({gettext('minute/hour/day/month/weekday')}) {crontab.timezone}"
+    order = gettext("minute/hour/day/month/weekday")
+    return f"{fields} ({order}) {crontab.timezone}"
 
 
 def _crontab_description(crontab) -> str:

@@ -85,7 +85,7 @@ ENGLISH = {
     "Choose",
     "revert",
 }
-_PATTERN = re.compile("|".join(rf"(?<![\w/]){re.escape(word)}(?![\w/])" for word in sorted(ENGLISH, key=len, reverse=True)))
+_PATTERN = re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in sorted(ENGLISH, key=len, reverse=True)))
 
 
 def visible_text(page: str) -> str:
