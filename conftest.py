@@ -29,15 +29,23 @@ def _missing(marker: str) -> str | None:
         return "needs a Redis server: set REDIS_URL=redis://127.0.0.1:6379/0 (CI's second pass does)"
     if marker == "browser" and not (os.path.exists(BROWSER) or shutil.which("chromium")):
         return "needs Chromium at /usr/bin/chromium (apt-get install chromium; CI installs it)"
+    if marker == "soffice" and not shutil.which("soffice"):
+        return "needs LibreOffice's soffice (apt-get install libreoffice-writer-nogui; CI installs it)"
     return None
 
 
 def pytest_runtest_setup(item):
-    for marker in ("postgres", "redis", "browser"):
+    for marker in ("postgres", "redis", "browser", "soffice"):
         if item.get_closest_marker(marker) and (reason := _missing(marker)):
             if os.environ.get("REQUIRE_SERVICES"):  # CI's second pass: every service must be here
                 pytest.fail(f"REQUIRE_SERVICES is set but this test {reason}")
             pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _summary_pdf_only_where_asked(request, settings):
+    """Rendering a PDF takes LibreOffice seconds: only tests marked ``soffice`` do it."""
+    settings.SUMMARY_PDF_SOFFICE = (shutil.which("soffice") or "") if request.node.get_closest_marker("soffice") else ""
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ class AgencyGroupAdmin(PortalModelAdmin):
 @admin.register(Agency)
 class AgencyAdmin(PortalModelAdmin):
     form = AgencyForm
-    list_display = ["code", "name", "short_name", "kind", "is_active", "successor"]
+    list_display = ["code", "name", "abbreviation", "kind", "is_active", "successor"]
     list_filter = ["kind", "is_active", "groups"]
     search_fields = ["name"]
     autocomplete_fields = ["successor", "groups"]
@@ -50,6 +50,10 @@ class AgencyAdmin(PortalModelAdmin):
         (None, {"fields": ["code", "name", "aliases", "kind", "groups", "email"]}),
         (_("Mergers and renamings"), {"fields": ["is_active", "retired_on", "successor"]}),
     ]
+
+    @admin.display(description=_("abbreviation"))
+    def abbreviation(self, obj):
+        return obj.short_name
 
 
 @admin.register(Directive)
@@ -99,7 +103,7 @@ class SectionAdmin(PortalModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "display_name", "agency", "role", "is_active", "last_login"]
+    list_display = ["username", "person", "agency", "role", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "agency"]
     search_fields = ["username", "full_name", "email", "agency__name"]
     list_select_related = ["agency"]
@@ -116,6 +120,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return policy.restrict(super().get_queryset(request).prefetch_related("groups"), request.user)
+
+    @admin.display(description=_("full name"), ordering="full_name")
+    def person(self, obj):
+        return obj.display_name
 
     @admin.display(description=_("role"))
     def role(self, obj):

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
-from .forms import SummaryPeriodMixin
+from .forms import SummaryPeriodMixin, plan_period_field
 from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
 from .summaries.service import summary_request
 
@@ -67,14 +67,18 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
 
 
 class SummaryAddForm(SummaryPeriodMixin, forms.ModelForm):
-    """The admin's way to compile a summary of any past period: a plan and a period code."""
+    """The admin's way to compile a summary of any past period: a plan and one of its closed periods."""
 
     period_field = "period_code"
-    period_code = forms.CharField(label=_("Period"), max_length=16, help_text=_("E.g. 2018-Q4, 2018-H1, 2018-9M, 2018-Y or 2018-M03."))
+    period_code = forms.ChoiceField(label=_("Period"))  # its choices: the plans' closed periods, set below
 
     class Meta:
         model = Summary
         fields = ["plan"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_code"] = plan_period_field(self.fields["plan"].queryset.order_by("-issued_on", "symbol"))
 
 
 @admin.register(Summary)

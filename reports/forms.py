@@ -86,7 +86,31 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                 _("These files are larger than %(limit)s and were not received: %(names)s")
                 % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)}
             )
-        return self.cleaned_data["attachments"]
+        return self._once(self.cleaned_data["attachments"] or [])
+
+    def _once(self, files):
+        """The same file twice (in this upload or already attached) is kept once, and the user is told."""
+        from django.contrib import messages
+
+        from vinhlong_cmcn4.uploads import content_digest
+
+        seen = dict(self.instance.attachments.values_list("sha256", "original_name")) if self.instance.pk else {}
+        seen.pop("", None)
+        kept, skipped = [], []
+        for upload in files:
+            digest = content_digest(upload)
+            if digest in seen:
+                skipped.append((upload.name, seen[digest]))
+                continue
+            seen[digest] = upload.name
+            kept.append(upload)
+        if skipped and self.request is not None:
+            for name, same in skipped:
+                messages.info(
+                    self.request,
+                    _("“%(name)s” has the same content as “%(same)s”, already attached: it was kept once.") % {"name": name, "same": same},
+                )
+        return kept
 
 
 class AgencyTaskFilterForm(BootstrapMixin, forms.Form):
@@ -148,21 +172,54 @@ class SummaryPeriodMixin:
         return data
 
 
+class PlanPeriodSelect(forms.Select):
+    """Periods grouped by plan; each option carries its plan's id (``data-plan``) so that
+    ``summary-periods.js`` shows only the periods of the plan chosen."""
+
+    plan_ids: dict[str, int] = {}
+
+    class Media:
+        js = ["js/summary-periods.js"]
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        for group_name, options, _index in groups:
+            for option in options:
+                if group_name in self.plan_ids:
+                    option["attrs"]["data-plan"] = self.plan_ids[group_name]
+        return groups
+
+
+def plan_period_field(plans, *, today=None) -> forms.ChoiceField:
+    """The closed periods of each plan, in words ("6 tháng đầu năm 2026"), grouped by plan symbol."""
+    from django.utils import timezone
+
+    from .periods import closed_periods
+
+    today = today or timezone.localdate()
+    choices: list = [("", _("Choose a period"))]
+    widget = PlanPeriodSelect(attrs={"data-plan-periods": "id_plan"})
+    widget.plan_ids = {}
+    for plan in plans:
+        periods = closed_periods(plan.reporting_kinds or [], plan.starts_on, today, deadline_day=plan.report_deadline_day)
+        if periods:
+            choices.append((plan.symbol, [(period.code, period.label) for period in periods]))
+            widget.plan_ids[plan.symbol] = plan.pk
+    return forms.ChoiceField(
+        label=_("Period"), choices=choices, widget=widget, help_text=_("The periods of the chosen plan whose cut-off has passed.")
+    )
+
+
 class SummaryRequestForm(SummaryPeriodMixin, BootstrapMixin, forms.Form):
-    """Compile a summary of a past period on demand."""
+    """Compile a summary of a past period on demand: the plan, then one of its closed periods."""
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("Choose a plan"))
-    period = forms.CharField(
-        label=_("Period"),
-        max_length=16,
-        help_text=_("E.g. 2018-Q4, 2018-H1, 2018-9M, 2018-Y or 2018-M03."),
-        widget=forms.TextInput(attrs={"placeholder": "2018-Y"}),
-    )
 
     def __init__(self, *args, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
         self.fields["plan"].label_from_instance = lambda plan: plan.symbol
+        self.fields["period"] = plan_period_field(self.fields["plan"].queryset)
         self.style()
 
 

@@ -41,6 +41,14 @@ def summary_compile_job(self, plan_id: int, code: str, user_id: int | None = Non
 
 
 @shared_task(acks_late=True, **RETRY)
+def summary_pdf_job(summary_id: int) -> bool:
+    """Render a summary's Word document as PDF with LibreOffice (when installed)."""
+    from .summaries.pdf import summary_pdf_render
+
+    return summary_pdf_render(summary_id=summary_id)
+
+
+@shared_task(acks_late=True, **RETRY)
 def summaries_compile_due_job() -> int:
     """After each cut-off: queue the summaries due (one job each, so one failure stops no other)."""
     from django.db import transaction

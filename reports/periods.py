@@ -219,7 +219,7 @@ def recent_periods(
     return list(reversed(periods))[:limit]
 
 
-KIND_ORDER = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.NINE_MONTHS, PeriodKind.YEAR]
+KIND_ORDER: list[str] = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.NINE_MONTHS, PeriodKind.YEAR]
 
 
 def unreportable_reason(
@@ -250,3 +250,14 @@ def main_kind(kinds: list[str]) -> str:
         if kind in kinds:
             return kind
     return PeriodKind.QUARTER
+
+
+def closed_periods(
+    kinds: list[str], start: datetime.date, today: datetime.date, *, deadline_day: int = DEFAULT_DEADLINE_DAY
+) -> list[Period]:
+    """The periods of ``kinds`` a plan started on ``start`` has closed (cut-off before ``today``),
+    newest first; at the same cut-off the longest first (year, 9 months, half-year, quarter, month)."""
+    periods = [
+        period for kind in kinds for period in periods_between(kind, start, today, deadline_day=deadline_day) if period.last_day < today
+    ]
+    return sorted(periods, key=lambda p: (p.last_day, KIND_ORDER.index(p.kind)), reverse=True)

@@ -1,10 +1,11 @@
 """Reads of plans that encode rules: what is public, and how far each plan has come."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
 
+from .models import Task
 from .selectors import plan_progress_subquery, plan_task_count_subquery
 
 
@@ -20,7 +21,8 @@ def plan_list_public() -> QuerySet[Plan]:
 
 
 def plan_public_detail(pk: int) -> Plan:
-    """One published plan with its progress, directives, parent and sub-plans (404 otherwise)."""
+    """One published plan with its progress, directives, parent and sub-plans, and when one of its
+    tasks last changed (``tasks_updated_at``, for the open data); 404 otherwise."""
     from django.shortcuts import get_object_or_404
 
     plans = (
@@ -31,6 +33,10 @@ def plan_public_detail(pk: int) -> Plan:
             Prefetch("children", queryset=policy.public(Plan.objects.all()).order_by("issued_on")),
             Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
         )
-        .annotate(overall_progress=plan_progress_subquery(), task_count=plan_task_count_subquery())
+        .annotate(
+            overall_progress=plan_progress_subquery(),
+            task_count=plan_task_count_subquery(),
+            tasks_updated_at=Subquery(Task.objects.filter(plan=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]),
+        )
     )
     return get_object_or_404(plans, pk=pk)

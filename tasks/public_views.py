@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
@@ -15,8 +16,8 @@ from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.search import search_filter
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .exporting import plan_tasks_json
 from .models import Task
+from .open_data import COLUMNS, LICENCE, dictionary, licence_note, open_data_rows, plan_updated_at
 from .public_selectors import plan_list_public, plan_public_detail
 from .selectors import status_counts, task_list
 
@@ -67,6 +68,8 @@ class PlanDetailView(DetailView):
         context["unsectioned"] = by_section.get(None, [])
         context["found"] = page.paginator.count
         context["counts"] = counts
+        context["updated_at"] = plan_updated_at(plan)
+        context["licence"] = LICENCE
         return context
 
 
@@ -103,45 +106,61 @@ class PlanListView(ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()
         context["query"] = query
-        context["tasks"] = task_list(tasks=policy.public(Task.objects.all()), query=query)[:50] if query else []
+        found = task_list(tasks=policy.public(Task.objects.select_related("plan", "section")), query=query)
+        context["tasks"] = found[:50] if query else []
         return context
+
+
+def _csv_response(name: str, columns: list[str], rows) -> HttpResponse:
+    """UTF-8 with a BOM (Excel reads the diacritics), lists joined by "; ", formulas neutralised."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @login_not_required
 def plan_open_data(request, pk: int, fmt: str):
-    """A published plan's tasks as open data: JSON (UTF-8) or CSV (UTF-8 with BOM, formulas neutralised)."""
+    """A published plan's tasks as open data: JSON (UTF-8) or CSV, codes with their labels beside them."""
     if fmt not in {"json", "csv"}:
         raise Http404
     plan = plan_public_detail(pk)
-    rows = plan_tasks_json(plan)
+    rows = open_data_rows(plan)
     name = f"ke-hoach-{plan.symbol.replace('/', '-')}"
     if fmt == "json":
         payload = {
             "plan": {"symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
+            "licence": {**LICENCE, "note": licence_note()},
+            "updated_at": plan_updated_at(plan).isoformat(),
+            "generated_at": timezone.localtime().isoformat(),
+            "data_dictionary": request.build_absolute_uri(reverse("public:open_data_dictionary", args=["json"])),
             "tasks": rows,
         }
         response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
     else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        columns = [
-            "section",
-            "number",
-            "title",
-            "product",
-            "timeframe",
-            "start_date",
-            "due_date",
-            "recurrence",
-            "lead_agencies",
-            "cooperating_agencies",
-            "status",
-            "progress",
-        ]
-        writer = csv.writer(response)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        response = _csv_response(name, COLUMNS, rows)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+def open_data_dictionary(request, fmt: str = "html"):
+    """Every field of the open data files: name, type and meaning (page, JSON or CSV)."""
+    fields = dictionary()
+    if fmt == "json":
+        response = JsonResponse(
+            {"licence": {**LICENCE, "note": licence_note()}, "fields": fields}, json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+    elif fmt == "csv":
+        response = _csv_response("tu-dien-du-lieu", ["name", "type", "description"], fields)
+    elif fmt == "html":
+        return render(request, "plans/open_data_dictionary.html", {"fields": fields, "licence": LICENCE, "note": licence_note()})
+    else:
+        raise Http404
     response["Access-Control-Allow-Origin"] = "*"
     return response

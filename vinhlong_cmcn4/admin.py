@@ -2,8 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .admin_policy import PortalModelAdmin
+from .admin_wording import admin_wording_apply
 from .models import OutboxMessage
 from .outbox import outbox_publish
+
+admin_wording_apply()
 
 
 @admin.register(OutboxMessage)

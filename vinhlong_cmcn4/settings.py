@@ -6,6 +6,7 @@ environment variable; defaults are for development (SQLite, no Redis, DEBUG on).
 
 import datetime
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -182,12 +183,17 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 BEAT_LOCK_KEY = "vinhlong_cmcn4:beat-lock"
 
 # Summaries for UBND tỉnh (Nghị định 30/2020 format): who issues and signs, and who receives them.
+# The issuing body (bold capitals) and the body above it, if any (plain capitals; UBND tỉnh has none).
+SUMMARY_PARENT_LINES: list[str] = []
 SUMMARY_ISSUER_LINES = ["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"]
 SUMMARY_ISSUER_NAME = "Ủy ban nhân dân tỉnh Vĩnh Long"
 SUMMARY_PLACE = os.environ.get("SUMMARY_PLACE", "Vĩnh Long")
 SUMMARY_NUMBER_SUFFIX = "BC-UBND"
+# The authority line(s) (TM./KT.) and the signer's position, then the signer's name (the demo has one).
 SUMMARY_SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-SUMMARY_SIGNER = os.environ.get("SUMMARY_SIGNER", "")
+SUMMARY_SIGNER = os.environ.get("SUMMARY_SIGNER", "Nguyễn Văn Minh" if DEBUG else "")
+# LibreOffice renders each summary as PDF in a job when `soffice` is on the machine; "" turns it off.
+SUMMARY_PDF_SOFFICE = os.environ.get("SUMMARY_PDF_SOFFICE", shutil.which("soffice") or "")
 SUMMARY_RECIPIENTS = [
     "Văn phòng Chính phủ (b/c);",
     "Bộ Khoa học và Công nghệ (b/c);",

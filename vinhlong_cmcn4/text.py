@@ -87,3 +87,33 @@ def search_key(value: object) -> str:
 def search_keys(*values: object) -> str:
     """Join the search keys of several fields into one searchable column."""
     return " ".join(key for key in (search_key(value) for value in values) if key)
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the words of ``query`` occur in ``text``, ignoring accents and case, as (start, end) pairs.
+
+    The same comparison as the search ("chuyen doi" finds "Chuyển đổi"), mapped back onto the text
+    as written so that a page can highlight what matched. Overlapping matches are merged.
+    """
+    words = search_key(query).split()
+    if not words or not text:
+        return []
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for piece in char.translate(_ACCENTS).casefold():
+            folded.append(piece)
+            origin.append(index)
+    haystack = "".join(folded)
+    spans = []
+    for word in words:
+        start = haystack.find(word)
+        while start != -1:
+            spans.append((origin[start], origin[start + len(word) - 1] + 1))
+            start = haystack.find(word, start + len(word))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,8 +1,14 @@
-"""Strings of third-party apps that ship no Vietnamese catalogue.
+"""Strings of third-party apps that ship no Vietnamese catalogue, or a faulty one.
 
-django-simple-history and django-import-export have no ``vi`` translation. Listing
-their message ids here keeps them in ``locale/vi/LC_MESSAGES/django.po`` across
-``makemessages`` runs, so the admin speaks Vietnamese throughout.
+django-simple-history, django-import-export, django-axes and the Celery apps have no ``vi``
+translation. Listing their message ids here keeps them in ``locale/vi/LC_MESSAGES/django.po``
+across ``makemessages`` runs, so the admin speaks Vietnamese throughout.
+
+Django's own Vietnamese lacks the strings added since about Django 3 and mistranslates some
+("Add" as "Thêm vào" — add *to* —, "Action:" as "Hoạt động:", "Go" as "Đi đến"). Our catalogue
+comes first (``LOCALE_PATHS``), so the ids listed in ``DJANGO_ADMIN`` and ``DJANGO_AUTH`` are
+translated again there; the admin's JavaScript strings are in ``locale/vi/LC_MESSAGES/djangojs.po``
+(kept by hand: ``makemessages`` is not run for that domain).
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -31,6 +37,8 @@ SIMPLE_HISTORY = [
     gettext_noop("Revert"),
     gettext_noop("Change History"),
     gettext_noop("Close"),
+    gettext_noop("Changes"),
+    gettext_noop("Choose a date from the list below to revert to a previous version of this object."),
 ]
 
 IMPORT_EXPORT = [
@@ -266,4 +274,114 @@ API_TOKENS = [
     gettext_noop("Unable to log in with provided credentials."),
     gettext_noop("User"),
     gettext_noop("Username"),
+]
+
+
+# Django's admin and auth: missing from its Vietnamese catalogue, or wrong there.
+DJANGO_ADMIN = [
+    gettext_noop("Add"),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Action:"),
+    gettext_noop("Go"),
+    gettext_noop("Run the selected action"),
+    gettext_noop("0 of %(cnt)s selected"),
+    ngettext_lazy("%(total_count)s selected", "All %(total_count)s selected", 1),
+    gettext_noop("Select all %(total_count)s %(module_name)s"),
+    gettext_noop("Click here to select the objects across all pages"),
+    gettext_noop("Models in the %(name)s application"),
+    gettext_noop(" By %(filter_title)s "),
+    gettext_noop("Sorting priority: %(priority_number)s"),
+    gettext_noop("History"),
+    gettext_noop("Site administration"),
+    gettext_noop("Save"),
+    gettext_noop("Log out"),
+    gettext_noop("Start typing to filter…"),
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Error:"),
+    gettext_noop("Set password"),
+    gettext_noop("This action will <strong>enable</strong> password-based authentication for this user."),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Show counts"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Added:"),
+    gettext_noop("Changed:"),
+    gettext_noop("Deleted:"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("Toggle navigation"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Filter navigation items"),
+    ngettext_lazy("entry", "entries", 1),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("Select all objects on this page for an action"),
+    gettext_noop("This object doesn’t have a change history. It probably wasn’t added via this admin site."),
+]
+DJANGO_AUTH = [
+    gettext_noop("Conflicting form data submitted. Please try again."),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Set password: %s"),
+    gettext_noop("Reset password"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able to "
+        "authenticate using other backends, such as Single Sign-On or LDAP."
+    ),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop("Superuser status"),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        1,
+    ),
+    gettext_noop(
+        "Enter a valid username. This value may contain only unaccented lowercase a-z and uppercase A-Z letters, "
+        "numbers, and @/./+/-/_ characters."
+    ),
+]
+
+# django-axes (login throttling) ships no Vietnamese.
+AXES = [
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
 ]

@@ -69,3 +69,15 @@ def detect_type(upload) -> tuple[str, str] | None:
     if kind is None or kind.extension not in ALLOWED_TYPES:
         return None
     return kind.extension, ALLOWED_TYPES[kind.extension]
+
+
+def content_digest(upload) -> str:
+    """The SHA-256 of an uploaded file's content (read in chunks; the file is rewound after)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

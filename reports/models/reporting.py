@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.choices import PeriodKind
@@ -146,7 +147,7 @@ class ReportEvent(models.Model):
         ordering = ["report", "at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} — {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
 
 def _attachment_path(instance, filename: str) -> str:
@@ -163,6 +164,7 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("uploaded by")
     )
@@ -172,6 +174,15 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["report", "uploaded_at", "id"]
+        constraints = [
+            # The same file uploaded twice to one report is kept once (older rows have no digest).
+            models.UniqueConstraint(
+                fields=["report", "sha256"],
+                condition=~models.Q(sha256=""),
+                name="attachment_unique_content_per_report",
+                violation_error_message=_("This file is already attached to the report."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

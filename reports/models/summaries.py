@@ -32,6 +32,9 @@ class Summary(models.Model):
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
     document = models.FileField(_("Word document"), upload_to=_summary_path, max_length=255, blank=True)
     annex = models.FileField(_("Excel annex"), upload_to=_summary_path, max_length=255, blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to=_summary_path, max_length=255, blank=True, help_text=_("The Word document as LibreOffice renders it.")
+    )
     requested_at = models.DateTimeField(_("compilation requested at"), null=True, blank=True)
     compiled_at = models.DateTimeField(_("compiled at"), null=True, blank=True)
     compiled_by = models.ForeignKey(

@@ -15,7 +15,7 @@ from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.conflicts import Conflict
 from vinhlong_cmcn4.text import clean_text
-from vinhlong_cmcn4.uploads import detect_type
+from vinhlong_cmcn4.uploads import content_digest, detect_type
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction
@@ -124,7 +124,11 @@ def report_save(
 
 
 def attachment_add(*, report: Report, upload, by: User) -> Attachment:
-    """Attach evidence: its type is read from its content, its size is capped, its name never reaches the disk."""
+    """Attach evidence: its type is read from its content, its size is capped, its name never reaches the disk.
+
+    A file whose content is already attached to the report (same SHA-256) is kept once: the
+    attachment already there is returned and nothing is stored.
+    """
     _check_author(by, report.agency)
     if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be added while the report is a draft or returned."))
@@ -138,8 +142,12 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
         raise ValidationError(
             _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": name}
         )
+    digest = content_digest(upload)
+    existing = report.attachments.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
     return Attachment.objects.create(
-        report=report, file=upload, original_name=name, content_type=detected[1], size=upload.size, uploaded_by=by
+        report=report, file=upload, original_name=name, content_type=detected[1], size=upload.size, sha256=digest, uploaded_by=by
     )
 
 

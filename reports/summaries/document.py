@@ -1,9 +1,20 @@
 """The summary as a Word document in the administrative format of Nghị định 30/2020/NĐ-CP.
 
-A4; Times New Roman; margins top and bottom 20 mm, left 30 mm, right 15 mm; issuer top left
-with the number below it; quốc hiệu (12 pt bold, upper case) and tiêu ngữ (13 pt bold) top right
-with the place and date below (14 pt italic); the title; the body (results by section,
-reporting discipline, difficulties, proposals); recipients bottom left; signature bottom right.
+Phụ lục I of the decree, part by part:
+
+- A4; Times New Roman; margins top and bottom 20 mm, left 30 mm, right 15 mm; body 14 pt,
+  justified, first line indented 10 mm, 6 pt between paragraphs.
+- Page numbers from page 2, centred in the header (a PAGE field, 14 pt); none on page 1.
+- Top left: the issuing body's name in bold capitals (13 pt; a parent body, if any, above it in
+  plain capitals), a short line under it, then "Số: 125/BC-UBND" (13 pt).
+- Top right: quốc hiệu (12 pt bold capitals), tiêu ngữ (13 pt bold, a line of its own length
+  under it), then the place and date (14 pt italic).
+- The kind "BÁO CÁO" and the summary line (14 pt bold, centred), a short line under them.
+- The body (results by section, reporting discipline, difficulties, proposals); dates in it as
+  office practice writes them ("ngày 04/5/2017").
+- Bottom left "Nơi nhận:" (12 pt bold italic) and its list (11 pt); bottom right the authority
+  line (TM./KT.), the position and, after room for the signature, the signer's name (14 pt bold).
+
 Built from the snapshot alone, so the same snapshot always gives the same document.
 """
 
@@ -23,11 +34,12 @@ from docx.text.paragraph import Paragraph
 
 from tasks.choices import TaskStatus
 
-from .official import date_line, number_line, roman
+from .official import date_line, number_line, roman, short_date
 
 FONT = "Times New Roman"
 BODY_PT = 14
 BODY_AFTER_PT = 6
+TEXT_WIDTH_MM = 165  # A4 less the margins
 
 
 def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False, underline: bool = False):
@@ -103,6 +115,50 @@ def _setup(document) -> None:
     fonts = normal.element.rPr.rFonts
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), FONT)  # Vietnamese text keeps the same face in every Word
+    _page_numbers(section)
+
+
+def _page_numbers(section) -> None:
+    """The page number centred in the header from page 2 on; page 1 has an empty header of its own."""
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    section.header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Mm(0)
+    paragraph.paragraph_format.space_after = Pt(0)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text  # shown until the reader updates the field; Word and LibreOffice do at once
+
+
+def _rule(container, width_mm: float, *, within_mm: float, after: float = 0) -> None:
+    """A centred horizontal line ``width_mm`` long: an empty, indented paragraph's bottom border."""
+    paragraph = _paragraph(container, "", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=after)
+    side = Mm(max(within_mm - width_mm, 0) / 2)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+    properties = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    properties.append(border)
+    mark = OxmlElement("w:rPr")  # a small paragraph mark, so the line sits close under the text
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "8")
+    mark.append(size)
+    properties.append(mark)
 
 
 def summary_document(summary) -> bytes:
@@ -125,11 +181,13 @@ def _heading_block(document, summary, day: datetime.date) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
     _widths(table, (Mm(60), Mm(105)))
-    issuer = settings.SUMMARY_ISSUER_LINES
+    left = table.cell(0, 0)
     _cell_lines(
-        table.cell(0, 0),
-        [(issuer[0], {"size": 13}), *[(line, {"size": 13, "bold": True}) for line in issuer[1:]], ("———", {"size": 9})],
+        left,
+        [(line, {"size": 13}) for line in settings.SUMMARY_PARENT_LINES]
+        + [(line, {"size": 13, "bold": True}) for line in settings.SUMMARY_ISSUER_LINES],
     )
+    _rule(left, 20, within_mm=56)
     _cell_lines(
         table.cell(0, 1),
         [
@@ -142,7 +200,7 @@ def _heading_block(document, summary, day: datetime.date) -> None:
 
 
 def _title(document, summary, data: dict) -> None:
-    _paragraph(document, "", after=6)
+    _paragraph(document, "", after=0)
     if not summary.is_frozen:
         _paragraph(document, "DỰ THẢO", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, size=12, bold=True, italic=True)
     _paragraph(document, "BÁO CÁO", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
@@ -150,13 +208,13 @@ def _title(document, summary, data: dict) -> None:
     issued = datetime.date.fromisoformat(plan["issued_on"])
     _paragraph(
         document,
-        f"Kết quả thực hiện Kế hoạch số {plan['symbol']} ngày {issued:%d/%m/%Y} của {plan['issuer']}",
+        f"Kết quả thực hiện Kế hoạch số {plan['symbol']} ngày {short_date(issued)} của {plan['issuer']}",
         align=WD_ALIGN_PARAGRAPH.CENTER,
         after=0,
         bold=True,
     )
     _paragraph(document, f"({data['period']['label']})", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
-    _paragraph(document, "———————", align=WD_ALIGN_PARAGRAPH.CENTER, after=12, size=10)
+    _rule(document, 50, within_mm=TEXT_WIDTH_MM, after=12)
 
 
 def _counts_sentence(figures: dict) -> str:
@@ -177,7 +235,7 @@ def _body(document, data: dict) -> None:
     first, last = datetime.date.fromisoformat(period["first_day"]), datetime.date.fromisoformat(period["last_day"])
     _paragraph(
         document,
-        f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}), "
+        f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {short_date(first)} đến ngày {short_date(last)}), "
         f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
         f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
     )
@@ -226,9 +284,8 @@ def _closing(document) -> None:
         [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})] + [(f"- {line}", {"size": 11}) for line in settings.SUMMARY_RECIPIENTS],
         align=WD_ALIGN_PARAGRAPH.LEFT,
     )
-    signer = settings.SUMMARY_SIGNER
     _cell_lines(
         right,
         [(line, {"size": 14, "bold": True}) for line in settings.SUMMARY_SIGNATURE_LINES]
-        + [("", {}), ("", {}), ("", {}), (signer, {"size": 14, "bold": True})],
+        + [("", {}), ("", {}), ("", {}), ("", {}), (settings.SUMMARY_SIGNER, {"size": 14, "bold": True})],
     )

@@ -21,6 +21,7 @@ from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
 from .document import summary_document
+from .pdf import pdf_enabled
 from .snapshot import lead_agency_names, plan_tree, summary_snapshot
 
 logger = logging.getLogger(__name__)
@@ -74,11 +75,15 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
             summary.state, summary.number, summary.issued_at, summary.issued_by = SummaryState.ISSUED, number, summary.compiled_at, by
         _files_write(summary, period, leads)
         summary.save()
+        if pdf_enabled():
+            from ..jobs import summary_pdf_job
+
+            job_enqueue(summary_pdf_job, summary.pk)
     return summary
 
 
 def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]]) -> None:
-    old = [f.name for f in (summary.document, summary.annex) if f]
+    old = [f.name for f in (summary.document, summary.annex, summary.pdf) if f]
     slug = summary.plan.symbol.replace("/", "-")
     summary.document.save(f"bao-cao-{slug}-{period.code}.docx", ContentFile(summary_document(summary)), save=False)
     results: dict[int, list[str]] = {}
@@ -92,6 +97,7 @@ def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]]) 
             summary.annex.save(f"phu-luc-{slug}-{period.code}.xlsx", File(handle), save=False)
     finally:
         path.unlink(missing_ok=True)
+    summary.pdf = ""  # rendered again from the new document by a job
     storage = summary.document.storage
     for name in old:
         transaction.on_commit(lambda name=name: storage.delete(name))

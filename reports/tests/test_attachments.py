@@ -74,3 +74,27 @@ def test_images_and_office_files_are_accepted(client, world, officer_a):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "image/png",
     ]
+
+
+def test_the_same_file_uploaded_twice_to_one_report_is_kept_once_with_a_message(client, world, officer_a):
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile("bien-ban.pdf", PDF), SimpleUploadedFile("bien-ban (1).pdf", PDF))
+    report = Report.objects.get()
+    assert report.attachments.count() == 1
+    page = client.post(
+        reverse("reports:report_edit", args=[world.task.pk, world.period_code]),
+        {**report_data(), "version": report.version, "attachments": [SimpleUploadedFile("ban-sao.pdf", PDF)]},
+        follow=True,
+    ).content.decode()
+    assert report.attachments.count() == 1 and report.attachments.get().original_name == "bien-ban.pdf"
+    assert "“ban-sao.pdf” có cùng nội dung với “bien-ban.pdf”" in page
+
+
+def test_the_service_returns_the_attachment_already_there_for_the_same_content(client, world, officer_a):
+    from reports.services import attachment_add
+
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile("bien-ban.pdf", PDF))
+    report = Report.objects.get()
+    again = attachment_add(report=report, upload=SimpleUploadedFile("khac-ten.pdf", PDF), by=officer_a)
+    assert again == report.attachments.get() and again.sha256 and len(again.sha256) == 64

@@ -126,4 +126,4 @@ def test_open_data_lists_a_published_plans_tasks_as_json_and_csv(client):
 def test_public_search_finds_plans_and_tasks_without_diacritics(client):
     TaskFactory(title="Xây dựng chính quyền số")
     html = client.get(reverse("public:plans"), {"q": "chinh quyen so"}).content.decode()
-    assert "Xây dựng chính quyền số" in html
+    assert "Xây dựng <mark>chính</mark> <mark>quyền</mark> <mark>số</mark>" in html

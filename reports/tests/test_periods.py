@@ -126,3 +126,15 @@ def test_recent_periods_are_listed_newest_first_up_to_the_one_due():
 
     codes = [p.code for p in recent_periods(PeriodKind.QUARTER, D(2018, 1, 1), D(2018, 12, 17))]
     assert codes == ["2018-Q4", "2018-Q3", "2018-Q2", "2018-Q1"]
+
+
+def test_a_plans_closed_periods_are_listed_newest_first_and_longest_first_at_the_same_cut_off():
+    import datetime
+
+    from reports.periods import closed_periods
+
+    periods = closed_periods(["half_year", "year"], datetime.date(2017, 8, 23), datetime.date(2018, 12, 15))
+    assert [p.label for p in periods] == ["Năm 2018", "6 tháng cuối năm 2018", "6 tháng đầu năm 2018", "Năm 2017", "6 tháng cuối năm 2017"]
+    assert (
+        closed_periods(["year"], datetime.date(2017, 8, 23), datetime.date(2018, 12, 14))[0].code == "2017-Y"
+    )  # not closed on its cut-off day

@@ -27,12 +27,22 @@ def test_leadership_compiles_a_past_period_on_demand_and_reads_it(client, leader
     assert load_workbook(io.BytesIO(b"".join(annex.streaming_content))).active["A1"].value == "PHỤ LỤC"
 
 
-def test_a_period_not_yet_closed_or_unreadable_is_refused_with_a_clear_message(client, coordinator, filed):
+def test_the_compile_form_offers_the_plans_closed_periods_in_words(client, coordinator, filed):
     client.force_login(coordinator)
-    page = client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2018-Q9"}, follow=True).content.decode()
-    assert "“2018-Q9” không phải là kỳ báo cáo" in page
-    page = client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2099-Y"}, follow=True).content.decode()
-    assert "chưa đến ngày chốt số liệu" in page
+    page = client.get(reverse("reports:summary_list")).content.decode()
+    form = page[page.index('name="period"') : page.index("</select>", page.index('name="period"'))]
+    assert f'<optgroup label="{filed.plan.symbol}">' in form
+    assert f'<option value="2018-H2" data-plan="{filed.plan.pk}">6 tháng cuối năm 2018</option>' in form
+    assert 'value="2018-Q4"' not in form  # the plan reports by half-year and year only
+    assert '<input type="text" name="period"' not in page  # chosen, not typed
+    assert "js/summary-periods.js" in page
+
+
+def test_a_period_not_offered_is_refused_with_a_clear_message(client, coordinator, filed):
+    client.force_login(coordinator)
+    for code in ("2018-Q9", "2099-Y", "2018-Q4"):
+        page = client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": code}, follow=True).content.decode()
+        assert "Kỳ báo cáo: Hãy chọn một lựa chọn hợp lệ" in page, code
     assert not Summary.objects.exists()
 
 
@@ -58,7 +68,8 @@ def test_the_list_filters_and_exports_what_it_shows(client, leader, filed):
     summary_compile(plan=filed.plan, period=parse_period_code("2018-Y"))
     client.force_login(leader)
     page = client.get(reverse("reports:summary_list"), {"kind": "year"}).content.decode()
-    assert "Năm 2018" in page and "6 tháng cuối năm 2018" not in page
+    table = page[page.index("<table") :]  # the compile form above lists every closed period
+    assert "Năm 2018" in table and "6 tháng cuối năm 2018" not in table
     export = client.get(reverse("reports:summary_list"), {"kind": "year", "format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
     assert [row[1] for row in rows[2:]] == ["Năm 2018"]
@@ -73,10 +84,10 @@ def test_agency_users_cannot_see_summaries(client, officer_a, filed):
 
 def test_the_admin_compile_form_explains_a_bad_period_and_writes_nothing(client, sysadmin, filed):
     client.force_login(sysadmin)
+    page = client.get(reverse("admin:reports_summary_add")).content.decode()
+    assert "6 tháng cuối năm 2018</option>" in page and "js/summary-periods.js" in page
     page = client.post(reverse("admin:reports_summary_add"), {"plan": filed.plan.pk, "period_code": "2018-H3"}).content.decode()
-    assert "“2018-H3” không phải là kỳ báo cáo" in page
-    page = client.post(reverse("admin:reports_summary_add"), {"plan": filed.plan.pk, "period_code": "2018-Q4"}).content.decode()
-    assert "không báo cáo theo kỳ này" in page
+    assert "Hãy chọn một lựa chọn hợp lệ" in page
     assert not Summary.objects.exists()
 
 

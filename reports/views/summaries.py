@@ -18,6 +18,7 @@ from vinhlong_cmcn4.spreadsheets import xlsx_response
 from ..filters import SummaryFilter
 from ..forms import SummaryIssueForm, SummaryRequestForm
 from ..models import Summary
+from ..summaries.pdf import pdf_enabled
 from ..summaries.service import summary_issue, summary_request
 from .listing import page_of
 
@@ -110,6 +111,7 @@ class SummaryDetailView(policy.PageRequiredMixin, DetailView):
             status_totals=[(status, data.get("totals", {}).get(status.value, 0)) for status in TaskStatus] if data else [],
             issue_form=SummaryIssueForm(),
             may_change=policy.may(self.request.user, policy.CHANGE, Summary),
+            pdf_enabled=pdf_enabled(),
         )
         return context
 
@@ -117,11 +119,12 @@ class SummaryDetailView(policy.PageRequiredMixin, DetailView):
 @policy.page_required(policy.OVERSIGHT)
 def summary_download(request, pk: int, kind: str):
     summary = get_object_or_404(_summaries(request.user), pk=pk)
-    field = {"docx": summary.document, "xlsx": summary.annex}.get(kind)
+    field = {"docx": summary.document, "xlsx": summary.annex, "pdf": summary.pdf}.get(kind)
     if not field:
         raise Http404(_("This file does not exist yet."))
     name = field.name.rsplit("/", 1)[-1].split("-", 1)[-1]
-    response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    # The PDF opens in the browser's reader; the Word document and the annex are saved.
+    response = FileResponse(field.open("rb"), as_attachment=kind != "pdf", filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -47,6 +47,14 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings):
     assert Report.objects.filter(state="accepted").count() > 100
     assert ReportEvent.objects.filter(action="return").exists()
     assert Task.objects.filter(progress=100, completed_on__isnull=False).exists()
+    # the issued summary is signed: a name under the signature block (settings' demo value)
+    from docx import Document
+
+    from reports.models import Summary
+
+    issued = Summary.objects.get(state="issued")
+    signature = Document(issued.document.open("rb")).tables[1].cell(0, 1).paragraphs
+    assert signature[-1].text == settings.SUMMARY_SIGNER != ""
 
 
 def test_seed_refuses_to_run_with_debug_off(settings):
