@@ -4,7 +4,7 @@ An archive is an uncompressed tar (the dump and most files are compressed alread
 
 - ``database.dump``: ``pg_dump --format=custom`` of PostgreSQL, taken in the same snapshot as the row counts
   of the manifest (``pg_export_snapshot``), so the counts describe exactly what was dumped; on SQLite
-  (development) ``database.sqlite3``, a copy made with SQLite's online backup API;
+  (development) ``database.sqlite3``, a copy written from the database's SQL text (``iterdump``);
 - ``files/<name>``: every file of the default storage (evidence, summaries, import files), read through the
   Django storage API, so the local disk and an S3-compatible object store are backed up the same way;
 - ``manifest.json``, written last: format version, engine, each table's row count, each member's size
@@ -161,10 +161,11 @@ def _sqlite_counts(database: sqlite3.Connection) -> dict[str, int]:
 
 
 def _sqlite_dump(target: Path) -> dict[str, int]:
+    """Copy the database through Django's own connection: its SQL text, so an open transaction never blocks it."""
     connection.ensure_connection()
     copy = sqlite3.connect(target)
     try:
-        connection.connection.backup(copy)
+        copy.executescript("\n".join(connection.connection.iterdump()))
         return _sqlite_counts(copy)
     finally:
         copy.close()
@@ -359,8 +360,8 @@ def _counts_compare(expected: dict[str, int]) -> None:
     for table, count in sorted(expected.items()):
         if found.get(table) != count:
             raise BackupError(
-                _("Table %(table)s has %(found)s rows after the restore; the backup recorded %(expected)d.")
-                % {"table": table, "found": found.get(table, _("no")), "expected": count}
+                _("Table %(table)s has %(found)d rows after the restore; the backup recorded %(expected)d.")
+                % {"table": table, "found": found.get(table, 0), "expected": count}
             )
 
 
