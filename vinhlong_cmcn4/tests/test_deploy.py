@@ -119,3 +119,32 @@ def test_the_systemd_units_start_web_worker_beat_and_a_nightly_backup():
     assert timer["OnCalendar"].startswith("*-*-* 02:30") and timer["Persistent"] == "true"
     for name in ("web", "worker", "beat", "backup"):
         assert _unit(f"cmcn4-{name}.service")["Service"]["EnvironmentFile"] == "/etc/cmcn4/cmcn4.env"
+
+
+def _production_settings(**environment) -> dict:
+    import json
+    import os
+    import sys
+
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'cache': s.CACHES['default']['BACKEND'], 'session': s.SESSION_ENGINE, 'storage': s.STORAGES['default']}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "STORAGE_BACKEND"}}
+    env.update(DEBUG="0", SECRET_KEY="x" * 50, DJANGO_SETTINGS_MODULE="vinhlong_cmcn4.settings", **environment)
+    result = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    return json.loads(result.stdout)
+
+
+def test_in_production_sessions_cache_and_throttles_are_shared_by_every_app_server_never_in_process_memory():
+    without_redis = _production_settings()
+    assert without_redis["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert without_redis["session"] == "django.contrib.sessions.backends.db"
+    assert _production_settings(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_files_go_to_an_s3_compatible_bucket_when_the_environment_says_so():
+    assert _production_settings()["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    s3 = _production_settings(STORAGE_BACKEND="s3", S3_BUCKET="cmcn4", S3_ENDPOINT_URL="http://minio:9000")["storage"]
+    assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert s3["OPTIONS"]["bucket_name"] == "cmcn4" and s3["OPTIONS"]["default_acl"] is None and not s3["OPTIONS"]["file_overwrite"]
