@@ -1,4 +1,4 @@
-"""/health/: is every part of the portal working? For monitoring (JSON) and for IT staff (HTML).
+"""/health/: is every part of the portal working? JSON, for monitoring and for IT staff.
 
 Built on django-health-check. Reports the database, Redis, the object store or media folder, when beat last
 published a job, when a worker last ran the heartbeat job, the outbox backlog and free disk. Any failing
@@ -130,8 +130,8 @@ class HealthView(HealthCheckView):
         return await super().get(request, *args, **kwargs)
 
     def render_to_response(self, context, **kwargs):
-        kwargs["status"] = 503 if kwargs.get("status") == 500 else kwargs.get("status", 200)
-        return super().render_to_response(context, **kwargs)
+        """Browsers get the JSON too: the package's HTML page is English-only, the JSON messages are Vietnamese."""
+        return self.render_to_response_json(kwargs.get("status", 200))
 
     def render_to_response_json(self, status):
         failing = any(result.error for result in self.results)

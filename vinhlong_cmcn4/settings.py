@@ -331,7 +331,7 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------------------
 # Operations (issue 15): object storage, health, metrics, request logs. Kept together; see README "Production".
 # ---------------------------------------------------------------------------------------------------------
-INSTALLED_APPS += ["health_check", "django_prometheus"]
+INSTALLED_APPS += ["django_prometheus"]  # django-health-check needs no app entry: /health/ answers JSON only
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "vinhlong_cmcn4.logs.RequestLogMiddleware",

@@ -136,3 +136,9 @@ def test_each_job_writes_one_json_line_with_its_name_id_state_and_duration(json_
     [line] = json_lines()
     assert line["job"] == "vinhlong_cmcn4.jobs.heartbeat" and line["task_id"] == result.id
     assert line["state"] == "SUCCESS" and line["duration_ms"] >= 0 and line["logger"] == "vinhlong_cmcn4.jobs"
+
+
+def test_a_browser_opening_health_gets_the_json_with_vietnamese_messages(client, with_broker):
+    response = client.get(reverse("health"), HTTP_ACCEPT="text/html,application/xhtml+xml")
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert response.json()["checks"]["heartbeat:beat"]["message"] == "beat chưa từng chạy."
