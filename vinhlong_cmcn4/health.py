@@ -148,4 +148,5 @@ class HealthView(HealthCheckView):
                 },
             },
             status=503 if failing else 200,
+            json_dumps_params={"ensure_ascii": False},  # Vietnamese readable in a browser or curl
         )
