@@ -8,6 +8,7 @@ check makes the answer 503. ``/healthz`` (vinhlong_cmcn4.views) stays the proxy'
 import dataclasses
 import datetime
 import hmac
+import ipaddress
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,16 +27,27 @@ from .heartbeats import BEAT, WORKER, heartbeat_last
 from .outbox import outbox_backlog
 
 
+def _within(address: str, networks: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
+
+
 def monitoring_allowed(request) -> bool:
     """The monitoring pages answer the allowed addresses, or a request with the monitoring token."""
     token = settings.MONITORING_TOKEN
     given = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         return True
-    # Behind nginx the peer is the proxy itself: the client is the last address the proxy appended.
+    client = request.META.get("REMOTE_ADDR", "")
     forwarded = request.headers.get("X-Forwarded-For", "")
-    client = forwarded.rsplit(",", 1)[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    return client in settings.MONITORING_ALLOWED_IPS
+    if forwarded and _within(client, settings.MONITORING_PROXY_IPS):
+        # Behind our nginx the peer is the proxy: the client is the last address the proxy appended.
+        # From anyone else the header is ignored (a client could write any address in it).
+        client = forwarded.rsplit(",", 1)[-1].strip()
+    return _within(client, settings.MONITORING_ALLOWED_IPS)
 
 
 def _seconds_since(moment: datetime.datetime) -> int:

@@ -372,9 +372,11 @@ HEALTH_BEAT_MAX_AGE = int(os.environ.get("HEALTH_BEAT_MAX_AGE", "180"))
 HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "180"))
 HEALTH_OUTBOX_MAX_AGE = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE", "600"))  # oldest job still waiting, seconds
 HEALTH_DISK_MIN_FREE_PERCENT = float(os.environ.get("HEALTH_DISK_MIN_FREE_PERCENT", "10"))
-# /health/ and /metrics answer only these addresses (the machine itself and the monitoring server), or a
-# request carrying "Authorization: Bearer <MONITORING_TOKEN>". /healthz stays open for the proxy.
+# /health/ and /metrics answer only these addresses or networks (the machine itself and the monitoring
+# server), or a request carrying "Authorization: Bearer <MONITORING_TOKEN>". /healthz stays open for the
+# proxy. X-Forwarded-For is believed only from MONITORING_PROXY_IPS (the nginx in front).
 MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", "127.0.0.1,::1")
+MONITORING_PROXY_IPS = env_list("MONITORING_PROXY_IPS", "127.0.0.1,::1")
 MONITORING_TOKEN = os.environ.get("MONITORING_TOKEN", "")
 # Several gunicorn workers: PROMETHEUS_MULTIPROC_DIR (set in deploy/systemd) makes /metrics add them up.
 PROMETHEUS_EXPORT_MIGRATIONS = False

@@ -88,6 +88,9 @@ def test_health_and_metrics_answer_only_the_monitoring_addresses_or_the_token(cl
     assert client.get(reverse("metrics"), **outside).status_code == 403
     # behind nginx the peer is 127.0.0.1: the forwarded client address decides
     assert client.get(reverse("metrics"), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 403
+    assert client.get(reverse("metrics"), HTTP_X_FORWARDED_FOR="127.0.0.1", **outside).status_code == 403  # not from our proxy
+    settings.MONITORING_ALLOWED_IPS = ["10.0.0.0/8"]
+    assert client.get(reverse("metrics"), HTTP_X_FORWARDED_FOR="10.1.2.3").status_code == 200  # networks too
     assert client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer bi-mat-giam-sat", **outside).status_code == 200
     assert client.get(reverse("healthz"), **outside).status_code == 200  # the proxy's probe stays open
 
