@@ -47,3 +47,16 @@ def beat_lock_hold(sender=None, **kwargs) -> None:
                 logger.exception("could not renew the beat lock")
 
     threading.Thread(target=renew, name="beat-lock", daemon=True).start()
+
+
+@beat_init.connect
+def beat_heartbeat_connect(sender=None, **kwargs) -> None:
+    """In the beat process only: every job beat publishes proves it alive (read by /health/)."""
+    from celery.signals import before_task_publish
+
+    from .heartbeats import beat_published
+
+    before_task_publish.connect(beat_published, weak=False)
+
+
+from . import logs  # noqa: E402,F401 - the job log lines and counters, in every process that runs jobs

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .heartbeats import WORKER, heartbeat_record
 from .outbox import outbox_publish
 
 
@@ -9,3 +10,9 @@ from .outbox import outbox_publish
 def outbox_drain() -> int:
     """Publish what waited for the broker (run every minute by beat)."""
     return outbox_publish()
+
+
+@shared_task(ignore_result=True, expires=120)
+def heartbeat() -> None:
+    """Show /health/ that a worker takes jobs from the queue (run every minute by beat)."""
+    heartbeat_record(WORKER)

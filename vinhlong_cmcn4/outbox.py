@@ -6,6 +6,7 @@ gives up within seconds, the row stays pending and ``outbox_publish`` (run every
 beat, and by every later enqueue) sends it once the broker answers again.
 """
 
+import datetime
 import logging
 
 from celery import Task
@@ -63,3 +64,11 @@ def _publish(message: OutboxMessage) -> None:
         return
     # No retries here: the transport's short socket timeouts bound the wait; the drain retries later.
     app.send_task(message.job, args=message.args, kwargs=message.kwargs, retry=False, timeout=PUBLISH_TIMEOUT)
+
+
+def outbox_backlog() -> tuple[int, datetime.datetime | None]:
+    """How many jobs wait for the broker, and since when the oldest waits (for /health/ and /metrics)."""
+    from django.db.models import Count, Min
+
+    row = OutboxMessage.objects.filter(sent_at__isnull=True).aggregate(count=Count("id"), oldest=Min("created_at"))
+    return row["count"], row["oldest"]

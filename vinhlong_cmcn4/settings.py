@@ -151,12 +151,16 @@ STORAGES = {
     },
 }
 
-# Cache: Redis when given, else local memory.
+# Cache (throttles, heartbeats, job counters): Redis when given; without Redis the database in production
+# (every app server sees the same counters), process memory only in development. Sessions are in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif not DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery: without a broker, tasks run in-process so `make run` needs no Redis.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -313,10 +317,80 @@ PORTAL_NAME = os.environ.get("PORTAL_NAME", "Cổng theo dõi thực hiện kế
 PORTAL_OWNER = os.environ.get("PORTAL_OWNER", "Ủy ban nhân dân tỉnh Vĩnh Long")
 PORTAL_PROVINCE = os.environ.get("PORTAL_PROVINCE", "Vĩnh Long")
 
+# Logs: plain lines for people; the request and job loggers write one JSON line each (vinhlong_cmcn4.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler"}, "json": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "vinhlong_cmcn4.requests": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        "vinhlong_cmcn4.jobs": {"handlers": ["json"], "level": "INFO", "propagate": False},
+    },
 }
+
+# ---------------------------------------------------------------------------------------------------------
+# Operations (issue 15): object storage, health, metrics, request logs. Kept together; see README "Production".
+# ---------------------------------------------------------------------------------------------------------
+INSTALLED_APPS += ["django_prometheus"]  # django-health-check needs no app entry: /health/ answers JSON only
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "vinhlong_cmcn4.logs.RequestLogMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+# Evidence, summaries and import files: the local disk (MEDIA_ROOT) by default, or an S3-compatible object
+# store (MinIO, Ceph, a cloud's S3) with STORAGE_BACKEND=s3, so several web and worker servers share them.
+# Files are always streamed through the portal's views after its access checks: objects stay private
+# (no public ACL) and no bucket URL is ever given to a browser.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND=s3.")
+elif STORAGE_BACKEND != "local":
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
+
+# /health/ (vinhlong_cmcn4.health): when a check fails. Beat publishes a job at least every minute and a
+# worker runs the heartbeat job every minute, so three minutes of silence means the process is gone.
+HEALTH_BEAT_MAX_AGE = int(os.environ.get("HEALTH_BEAT_MAX_AGE", "180"))
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "180"))
+HEALTH_OUTBOX_MAX_AGE = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE", "600"))  # oldest job still waiting, seconds
+HEALTH_DISK_MIN_FREE_PERCENT = float(os.environ.get("HEALTH_DISK_MIN_FREE_PERCENT", "10"))
+# /health/ and /metrics answer only these addresses or networks (the machine itself and the monitoring
+# server), or a request carrying "Authorization: Bearer <MONITORING_TOKEN>". /healthz stays open for the
+# proxy. X-Forwarded-For is believed only from MONITORING_PROXY_IPS (the nginx in front).
+MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", "127.0.0.1,::1")
+MONITORING_PROXY_IPS = env_list("MONITORING_PROXY_IPS", "127.0.0.1,::1")
+MONITORING_TOKEN = os.environ.get("MONITORING_TOKEN", "")
+# Several gunicorn workers: PROMETHEUS_MULTIPROC_DIR (set in deploy/systemd) makes /metrics add them up.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Backups (manage.py backup): where archives go, and which pg_dump/pg_restore to run.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+PG_DUMP = os.environ.get("PG_DUMP", "pg_dump")
+PG_RESTORE = os.environ.get("PG_RESTORE", "pg_restore")

@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from tasks.public_views import HomeView
 
-from . import views
+from . import metrics, views
+from .health import HealthView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", login_not_required(HealthView.as_view()), name="health"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quen-mat-khau/", auth_views.PasswordResetView.as_view(), name="password_reset"),

@@ -44,4 +44,4 @@ class Command(BaseCommand):
                     target.write_bytes(source.read())
                 self.stdout.write(str(target))
             else:
-                self.stdout.write(field.path if hasattr(field, "path") else field.name)
+                self.stdout.write(field.name)  # the name in the storage: on S3 there is no local path
