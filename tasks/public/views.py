@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4 import columns, policy
 from vinhlong_cmcn4.search import search_filter
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .exporting import plan_tasks_json
-from .models import Task
-from .public_selectors import plan_list_public, plan_public_detail
-from .selectors import status_counts, task_list
+from ..columns import PUBLIC_TASKS, csv_cell
+from ..filters import PublicTaskFilter
+from ..models import Task
+from ..selectors import status_counts, task_list
+from .selectors import plan_list_public, plan_public_detail
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -51,23 +52,33 @@ class PlanDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        query = self.request.GET.get("q", "").strip()
-        # A plan may have thousands of tasks: they are shown a page at a time, grouped by section.
+        filterset = plan_tasks_filtered(self.request, plan)
+        # A plan may have thousands of tasks: they are shown a page at a time.
         counts = status_counts(policy.public(Task.objects.filter(plan=plan)))
-        paginator = Paginator(task_list(tasks=policy.public(Task.objects.filter(plan=plan)), query=query), 100)
-        if not query:
+        paginator = Paginator(filterset.qs, 100)
+        if not filterset.is_bound:
             paginator.count = sum(counts.values())  # known already: no second count
         page = paginator.get_page(self.request.GET.get("page"))
-        by_section: dict = {}
-        for task in page.object_list:
-            by_section.setdefault(task.section_id, []).append(task)
-        context["query"] = query
-        context["page"] = page
-        context["sections"] = [(section, by_section[section.pk]) for section in plan.sections.all() if section.pk in by_section]
-        context["unsectioned"] = by_section.get(None, [])
-        context["found"] = page.paginator.count
-        context["counts"] = counts
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=filterset,
+            query=query.urlencode(),
+            page=page,
+            columns=PUBLIC_TASKS,
+            rows=columns.html_rows(PUBLIC_TASKS, page),
+            found=paginator.count,
+            counts=counts,
+        )
         return context
+
+
+def plan_tasks_filtered(request, plan) -> PublicTaskFilter:
+    """The plan's tasks as the page's filters choose them: the page and its open data read the same rows."""
+    tasks = task_list(tasks=policy.public(Task.objects.filter(plan=plan)))
+    data = request.GET.copy()
+    data.pop("page", None)
+    return PublicTaskFilter(data or None, queryset=tasks, plan=plan)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -109,39 +120,30 @@ class PlanListView(ListView):
 
 @login_not_required
 def plan_open_data(request, pk: int, fmt: str):
-    """A published plan's tasks as open data: JSON (UTF-8) or CSV (UTF-8 with BOM, formulas neutralised)."""
+    """A published plan's tasks as open data: JSON (UTF-8) or CSV (UTF-8 with BOM, formulas neutralised).
+
+    The columns of the page (``tasks.columns.PUBLIC_TASKS``, the API's fields) as machine values,
+    and the rows the page's filters choose.
+    """
     if fmt not in {"json", "csv"}:
         raise Http404
     plan = plan_public_detail(pk)
-    rows = plan_tasks_json(plan)
+    rows = columns.values(PUBLIC_TASKS, plan_tasks_filtered(request, plan).qs)
+    keys = [column.key for column in PUBLIC_TASKS]
     name = f"ke-hoach-{plan.symbol.replace('/', '-')}"
     if fmt == "json":
         payload = {
             "plan": {"symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
-            "tasks": rows,
+            "tasks": [dict(zip(keys, row, strict=True)) for row in rows],
         }
         response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")
-        columns = [
-            "section",
-            "number",
-            "title",
-            "product",
-            "timeframe",
-            "start_date",
-            "due_date",
-            "recurrence",
-            "lead_agencies",
-            "cooperating_agencies",
-            "status",
-            "progress",
-        ]
         writer = csv.writer(response)
-        writer.writerow(columns)
+        writer.writerow(keys)
         for row in rows:
-            writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
+            writer.writerow([neutralise(csv_cell(value)) for value in row])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
 
-from .selectors import plan_progress_subquery, plan_task_count_subquery
+from ..selectors import plan_progress_subquery, plan_task_count_subquery
 
 
 def plan_list_public() -> QuerySet[Plan]:
