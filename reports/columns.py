@@ -32,10 +32,14 @@ def _report_html(task):
     if task.completed and not task.report_state:
         badge = format_html('<span class="small text-muted">{}</span>', _("Completed: no more reports"))
     else:
-        badge = format_html('<span class="badge report-badge report-{}">{}</span>', task.report_state or "none", report_state_label(task.report_state))
+        badge = format_html(
+            '<span class="badge report-badge report-{}">{}</span>', task.report_state or "none", report_state_label(task.report_state)
+        )
     if task.needs_report:
         url = reverse("reports:report_edit", args=[task.pk, task.due.period.code])
-        action = format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>', url, _("Continue") if task.report_state else _("Report"))
+        action = format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>', url, _("Continue") if task.report_state else _("Report")
+        )
     elif task.report_id:
         action = format_html('<a class="small" href="{}">{}</a>', reverse("reports:report_detail", args=[task.report_id]), _("View"))
     else:
@@ -44,7 +48,13 @@ def _report_html(task):
 
 
 AGENCY_TASKS = [
-    Column("plan", _("Plan"), lambda t: t.plan.symbol, html=lambda t: format_html('<span title="{}">{}</span>', t.plan.title, t.plan.symbol), css="small text-nowrap"),
+    Column(
+        "plan",
+        _("Plan"),
+        lambda t: t.plan.symbol,
+        html=lambda t: format_html('<span title="{}">{}</span>', t.plan.title, t.plan.symbol),
+        css="small text-nowrap",
+    ),
     Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
     Column("title", _("Task"), lambda t: t.title),
@@ -62,7 +72,13 @@ LEADERSHIP_TASKS = [
     Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
     Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: reverse("reports:task_page", args=[t.pk]))),
-    Column("lead", _("Lead agency"), lambda t: agency_names(t, AssignmentRole.LEAD), html=lambda t: agencies_html(t, AssignmentRole.LEAD), css="small"),
+    Column(
+        "lead",
+        _("Lead agency"),
+        lambda t: agency_names(t, AssignmentRole.LEAD),
+        html=lambda t: agencies_html(t, AssignmentRole.LEAD),
+        css="small",
+    ),
     Column(
         "cooperating",
         _("Cooperating agencies"),
@@ -85,12 +101,22 @@ def _late_html(report):
 INBOX = [
     Column("plan", _("Plan"), lambda r: r.task.plan.symbol, css="small text-nowrap"),
     Column("number", _("No."), lambda r: r.task.number, css="text-center"),
-    Column("title", _("Task"), lambda r: r.task.title, html=title_link(lambda r: reverse("reports:report_detail", args=[r.pk]), lambda r: r.task.title)),
+    Column(
+        "title",
+        _("Task"),
+        lambda r: r.task.title,
+        html=title_link(lambda r: reverse("reports:report_detail", args=[r.pk]), lambda r: r.task.title),
+    ),
     Column(
         "agency",
         _("Agency"),
         lambda r: r.agency.name,
-        html=lambda r: format_html('<span title="{}">{}</span>{}', r.agency.name, r.agency.short_name, "" if r.role == AssignmentRole.LEAD else format_html('<div class="small text-muted">{}</div>', _("Cooperating"))),
+        html=lambda r: format_html(
+            '<span title="{}">{}</span>{}',
+            r.agency.name,
+            r.agency.short_name,
+            "" if r.role == AssignmentRole.LEAD else format_html('<div class="small text-muted">{}</div>', _("Cooperating")),
+        ),
     ),
     Column("period", _("Period"), lambda r: str(r.period), css="small"),
     Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress)),
@@ -126,7 +152,9 @@ def _summary_files_html(summary):
 
 
 SUMMARIES = [
-    Column("plan", _("Plan"), lambda s: s.plan.symbol, html=lambda s: format_html('<a href="{}">{}</a>', s.get_absolute_url(), s.plan.symbol)),
+    Column(
+        "plan", _("Plan"), lambda s: s.plan.symbol, html=lambda s: format_html('<a href="{}">{}</a>', s.get_absolute_url(), s.plan.symbol)
+    ),
     Column("period", _("Period"), lambda s: str(s.period)),
     Column("state", _("State"), lambda s: s.get_state_display(), html=_summary_state_html),
     Column("number", _("Document number"), lambda s: s.number),

@@ -104,11 +104,14 @@ def _overdue_flag(plan: Plan, today: datetime.date) -> int:
     coordinators = User.objects.filter(is_active=True, groups__name=ROLE_GROUPS[Role.COORDINATOR])
     if plan.coordinator_id:
         coordinators = coordinators.filter(agency=plan.coordinator_id) | coordinators.filter(agency__isnull=True)
-    text = _("Plan %(plan)s: %(n)d tasks became overdue: %(tasks)s.") % {
-        "plan": plan.symbol,
-        "n": len({a.task_id for a in new}),  # tasks, not assignments: the list linked below shows tasks
-        "tasks": "; ".join(f"{a.task.number} ({a.agency.short_name})" for a in new[:20]) + ("…" if len(new) > 20 else ""),
-    }
+    text = (
+        _("Plan %(plan)s: %(n)d tasks became overdue: %(tasks)s.")
+        % {
+            "plan": plan.symbol,
+            "n": len({a.task_id for a in new}),  # tasks, not assignments: the list linked below shows tasks
+            "tasks": "; ".join(f"{a.task.number} ({a.agency.short_name})" for a in new[:20]) + ("…" if len(new) > 20 else ""),
+        }
+    )
     reminder = Reminder.objects.get(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=new[0].agency, key=str(new[0].task_id))
     _notify(reminder, list(coordinators.distinct()), text, DashboardTaskFilter.url(plan=plan.pk, status=TaskStatus.OVERDUE))
     return len(new)

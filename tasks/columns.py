@@ -58,8 +58,20 @@ PUBLIC_TASKS = [
     Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: t.get_absolute_url())),
     Column("product", _("Product"), lambda t: t.product, css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
-    Column("start_date", _("Start date"), lambda t: t.start_date.isoformat() if t.start_date else None, html=lambda t: day(t.start_date), css="small text-nowrap"),
-    Column("due_date", _("Due date"), lambda t: t.due_date.isoformat() if t.due_date else None, html=lambda t: day(t.due_date), css="small text-nowrap"),
+    Column(
+        "start_date",
+        _("Start date"),
+        lambda t: t.start_date.isoformat() if t.start_date else None,
+        html=lambda t: day(t.start_date),
+        css="small text-nowrap",
+    ),
+    Column(
+        "due_date",
+        _("Due date"),
+        lambda t: t.due_date.isoformat() if t.due_date else None,
+        html=lambda t: day(t.due_date),
+        css="small text-nowrap",
+    ),
     Column("recurrence", _("Recurrence"), lambda t: t.recurrence, html=lambda t: Recurrence(t.recurrence).label, css="small"),
     Column(
         "lead_agencies",

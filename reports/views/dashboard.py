@@ -95,9 +95,7 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
             plan.section_rows = board.sections.get(plan.pk, [])
             plan.due = board.due[plan.pk]
             plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
-        context.update(
-            board=board, charts=charts, statuses=statuses, today=timezone.localdate(), totals_urls=totals_urls
-        )
+        context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate(), totals_urls=totals_urls)
         return context
 
 

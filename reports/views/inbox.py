@@ -32,6 +32,7 @@ class InboxView(policy.PageRequiredMixin, TemplateView):
             filter=filterset,
             columns=INBOX,
             rows=columns.html_rows(INBOX, reports),
+            total=len(reports),
             query=query_of(request),
             notices=unread_notices(request.user),
         )
