@@ -57,12 +57,12 @@ AGENCY_TASKS = [
     ),
     Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
-    Column("title", _("Task"), lambda t: t.title),
+    Column("title", _("Task"), lambda t: t.title, css="col-title"),
     Column("role", _("Role"), lambda t: str(AssignmentRole(t.my_role).label), css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column("due_date", _("Due date"), lambda t: day(t.due_date), css="small text-nowrap"),
-    Column("status", _("Status"), status_label, html=status_html),
-    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress)),
+    Column("status", _("Status"), status_label, html=status_html, css="col-status"),
+    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
     Column("report", _("This period's report"), lambda t: report_state_label(t.report_state), html=_report_html, css="text-nowrap"),
 ]
@@ -71,7 +71,7 @@ LEADERSHIP_TASKS = [
     Column("plan", _("Plan"), lambda t: t.plan.symbol, css="small text-nowrap"),
     Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
-    Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: reverse("reports:task_page", args=[t.pk]))),
+    Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: reverse("reports:task_page", args=[t.pk])), css="col-title"),
     Column(
         "lead",
         _("Lead agency"),
@@ -89,8 +89,8 @@ LEADERSHIP_TASKS = [
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column("start_date", _("Start date"), lambda t: day(t.start_date), css="small text-nowrap"),
     Column("due_date", _("Due date"), lambda t: day(t.due_date), css="small text-nowrap"),
-    Column("status", _("Status"), status_label, html=status_html),
-    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress)),
+    Column("status", _("Status"), status_label, html=status_html, css="col-status"),
+    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
 ]
 
 
@@ -106,6 +106,7 @@ INBOX = [
         _("Task"),
         lambda r: r.task.title,
         html=title_link(lambda r: reverse("reports:report_detail", args=[r.pk]), lambda r: r.task.title),
+        css="col-title",
     ),
     Column(
         "agency",
@@ -119,7 +120,7 @@ INBOX = [
         ),
     ),
     Column("period", _("Period"), lambda r: str(r.period), css="small"),
-    Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress)),
+    Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress), css="col-progress"),
     Column("submitted_at", _("Submitted at"), lambda r: _moment(r.submitted_at), css="small text-nowrap"),
     Column("late", _("Late"), lambda r: str(_("Yes")) if r.is_late else "", html=_late_html),
 ]

@@ -32,7 +32,7 @@ class DashboardTaskFilter(TaskFilter):
     route = "reports:dashboard_tasks"
 
     in_force = django_filters.ChoiceFilter(
-        label=_("Plans"), choices=[(IN_FORCE, _("In force"))], method="filter_in_force", empty_label=_("All plans")
+        label=_("Plan state"), choices=[(IN_FORCE, _("In force"))], method="filter_in_force", empty_label=_("All plans")
     )
     report = django_filters.ChoiceFilter(
         label=_("This period's report"),

@@ -53,9 +53,9 @@ def title_link(url_of, title=lambda task: task.title):
 
 
 PUBLIC_TASKS = [
-    Column("section", _("Section"), lambda t: t.section.number if t.section else None, css="text-nowrap"),
+    Column("section", _("Section"), lambda t: t.section.number if t.section else None, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
-    Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: t.get_absolute_url())),
+    Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: t.get_absolute_url()), css="col-title"),
     Column("product", _("Product"), lambda t: t.product, css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column(
@@ -87,8 +87,8 @@ PUBLIC_TASKS = [
         html=lambda t: agencies_html(t, AssignmentRole.COOPERATING),
         css="small",
     ),
-    Column("status", _("Status"), lambda t: t.status_code, html=status_html),
-    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress)),
+    Column("status", _("Status"), lambda t: t.status_code, html=status_html, css="col-status"),
+    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
 ]
 
 
