@@ -1,16 +1,124 @@
-"""FilterSets of the reports app, shared by the pages, their Excel exports and the API."""
+"""FilterSets of the reports app's lists, shared by each page, its Excel export and the links to it.
+
+Links from e-mails, notices and the dashboard are built with ``<Filter>.url(...)``
+(``vinhlong_cmcn4.filtering``), so they use the parameters the list reads.
+"""
 
 import django_filters
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.choices import PeriodKind
-from plans.models import Plan
+from plans.choices import PeriodKind, PlanState
+from plans.models import Agency, Plan
+from tasks.choices import AssignmentRole, TaskStatus
+from tasks.filters import TaskFilter, filter_text
+from tasks.models import Task
+from vinhlong_cmcn4.filtering import ListFilterSet
+from vinhlong_cmcn4.search import search_filter
 
-from .choices import SummaryState
-from .models import Summary
+from . import compliance
+from .choices import ReportState, SummaryState
+from .models import ReportingPeriod, Summary
+from .selectors import NOT_REPORTED, due_periods
+
+NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
+IN_FORCE = "1"
 
 
-class SummaryFilter(django_filters.FilterSet):
+class DashboardTaskFilter(TaskFilter):
+    """The leadership's task list (``/dieu-hanh/nhiem-vu/``): the tasks behind every number of the dashboard."""
+
+    route = "reports:dashboard_tasks"
+
+    in_force = django_filters.ChoiceFilter(
+        label=_("Plan state"), choices=[(IN_FORCE, _("In force"))], method="filter_in_force", empty_label=_("All plans")
+    )
+    report = django_filters.ChoiceFilter(
+        label=_("This period's report"),
+        choices=[(NOT_SENT, _("Owed, not sent"))],
+        method="filter_report",
+        empty_label=_("Any"),
+    )
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.filter(plan__state=PlanState.IN_FORCE) if value == IN_FORCE else queryset
+
+    def filter_report(self, queryset, name, value):
+        """Tasks whose lead agency (the one chosen, or any) owes this period's report and has not sent it."""
+        if value != NOT_SENT:
+            return queryset
+        today = timezone.localdate()
+        due = due_periods(Plan.objects.filter(state=PlanState.IN_FORCE), today)
+        missing = compliance.missing({plan_id: d.row.pk if d.row else None for plan_id, d in due.items()}, as_of=today)
+        agency = self.form.cleaned_data.get("agency")
+        if agency is not None:
+            missing = missing.filter(agency=agency)
+        return queryset.filter(pk__in=missing.values("task_id"))
+
+
+class AgencyTaskFilter(ListFilterSet):
+    """The agency's task list (``/don-vi/nhiem-vu/``); the queryset is ``selectors.agency_tasks``'s.
+
+    ``plans`` are the plans offered (those the agency has tasks in).
+    """
+
+    route = "reports:agency_tasks"
+
+    q = django_filters.CharFilter(label=_("Search"), method=filter_text)
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("All plans"))
+    role = django_filters.ChoiceFilter(label=_("As"), field_name="my_role", choices=AssignmentRole.choices, empty_label=_("Any role"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="status_code", choices=TaskStatus.choices, empty_label=_("All statuses")
+    )
+    report_state = django_filters.ChoiceFilter(
+        label=_("This period's report"),
+        choices=[(NOT_SENT, _("Owed, not sent")), (NOT_REPORTED, _("Not reported")), *ReportState.choices],
+        method="filter_report_state",
+        empty_label=_("All"),
+    )
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
+        self.form.fields["q"].widget.attrs.update(type="search", placeholder=_("Search tasks, with or without diacritics"))
+
+    def filter_report_state(self, queryset, name, value):
+        if value == NOT_REPORTED:
+            return queryset.filter(report_state__isnull=True)
+        if value == NOT_SENT:
+            not_sent = Q(report_state__isnull=True) | ~Q(report_state__in=compliance.SENT)
+            return queryset.filter(not_sent, my_role=AssignmentRole.LEAD, status_code__in=compliance.UNFINISHED)
+        return queryset.filter(report_state=value)
+
+
+class InboxFilter(ListFilterSet):
+    """The coordinator's inbox (``/dau-moi/hop-thu/``); the queryset is ``selectors.inbox``'s."""
+
+    route = "reports:inbox"
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+    )
+    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.order_by("name"), empty_label=_("All agencies"))
+    period = django_filters.ModelChoiceFilter(
+        label=_("Period"), queryset=ReportingPeriod.objects.order_by("-last_day", "kind"), empty_label=_("All periods")
+    )
+    late = django_filters.ChoiceFilter(
+        label=_("Sent"), choices=[("1", _("Late")), ("0", _("On time"))], method="filter_late", empty_label=_("On time or late")
+    )
+
+    def filter_task_text(self, queryset, name, value):
+        return queryset.filter(task__in=search_filter(Task.objects.all(), value))
+
+    def filter_late(self, queryset, name, value):
+        return queryset.filter(is_late=value == "1")
+
+
+class SummaryFilter(ListFilterSet):
+    route = "reports:summary_list"
+
     plan = django_filters.ModelChoiceFilter(
         queryset=Plan.objects.order_by("-issued_on", "symbol"), label=_("Plan"), empty_label=_("All plans")
     )
@@ -27,6 +135,4 @@ class SummaryFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            )
+            field.widget.attrs["class"] = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"

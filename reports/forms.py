@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Agency, Plan
+from plans.models import Plan
 
-from .choices import ReportState
 from .models import Report
-from .selectors import NOT_REPORTED
 
 
 class BootstrapMixin:
@@ -111,37 +109,6 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                     _("“%(name)s” has the same content as “%(same)s”, already attached: it was kept once.") % {"name": name, "same": same},
                 )
         return kept
-
-
-class AgencyTaskFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(
-        label=_("Search"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Search tasks, with or without diacritics")})
-    )
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("All plans"))
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    report_state = forms.ChoiceField(label=_("This period's report"), required=False)
-
-    def __init__(self, *args, plans=None, **kwargs):
-        from tasks.choices import TaskStatus
-
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
-        self.fields["status"].choices = [("", _("All statuses")), *TaskStatus.choices]
-        self.fields["report_state"].choices = [("", _("All")), (NOT_REPORTED, _("Not reported")), *ReportState.choices]
-        self.style()
-
-
-class InboxFilterForm(BootstrapMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), required=False, empty_label=_("All plans"))
-    agency = forms.ModelChoiceField(
-        label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False, empty_label=_("All agencies")
-    )
-    late = forms.ChoiceField(label=_("Sent"), required=False, choices=[("", _("On time or late")), ("1", _("Late")), ("0", _("On time"))])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style()
 
 
 class ReturnForm(BootstrapMixin, forms.Form):

@@ -10,7 +10,6 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plans.choices import PlanState, Role
@@ -21,6 +20,7 @@ from vinhlong_cmcn4.policy import ROLE_GROUPS
 
 from . import compliance
 from .choices import ReminderKind
+from .filters import NOT_SENT, AgencyTaskFilter, DashboardTaskFilter
 from .models import Notice, Reminder
 from .periods import Period, main_kind, period_due
 from .services import reporting_period_get_or_create
@@ -79,7 +79,7 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
             "period": period.label,
             "deadline": f"{period.deadline:%d/%m/%Y}",
         }
-        _notify(reminder, users, text, reverse("reports:agency_tasks") + "?report=none")
+        _notify(reminder, users, text, AgencyTaskFilter.url(plan=plan.pk, report_state=NOT_SENT))
         count += 1
     return count
 
@@ -104,13 +104,16 @@ def _overdue_flag(plan: Plan, today: datetime.date) -> int:
     coordinators = User.objects.filter(is_active=True, groups__name=ROLE_GROUPS[Role.COORDINATOR])
     if plan.coordinator_id:
         coordinators = coordinators.filter(agency=plan.coordinator_id) | coordinators.filter(agency__isnull=True)
-    text = _("Plan %(plan)s: %(n)d tasks became overdue: %(tasks)s.") % {
-        "plan": plan.symbol,
-        "n": len(new),
-        "tasks": "; ".join(f"{a.task.number} ({a.agency.short_name})" for a in new[:20]) + ("…" if len(new) > 20 else ""),
-    }
+    text = (
+        _("Plan %(plan)s: %(n)d tasks became overdue: %(tasks)s.")
+        % {
+            "plan": plan.symbol,
+            "n": len({a.task_id for a in new}),  # tasks, not assignments: the list linked below shows tasks
+            "tasks": "; ".join(f"{a.task.number} ({a.agency.short_name})" for a in new[:20]) + ("…" if len(new) > 20 else ""),
+        }
+    )
     reminder = Reminder.objects.get(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=new[0].agency, key=str(new[0].task_id))
-    _notify(reminder, list(coordinators.distinct()), text, reverse("reports:dashboard_tasks") + f"?plan={plan.pk}&status=overdue")
+    _notify(reminder, list(coordinators.distinct()), text, DashboardTaskFilter.url(plan=plan.pk, status=TaskStatus.OVERDUE))
     return len(new)
 
 

@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -11,14 +10,13 @@ from plans.models import Plan, User
 from tasks.models import Task, TaskAssignment
 from tasks.status import status_expression
 from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.search import search_filter
 
 from . import workflow
 from .choices import ReportState
 from .models import Report, ReportingPeriod
 from .periods import Period, main_kind, period_due
 
-NOT_REPORTED = "none"
+NOT_REPORTED = "none"  # the agency list's report state of a task with no report for the period due
 
 
 @dataclass(frozen=True)
@@ -86,23 +84,6 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
     return tasks, due
 
 
-def filter_agency_tasks(
-    tasks: QuerySet[Any], *, plan: int | None = None, status: str = "", report_state: str = "", query: str = ""
-) -> QuerySet[Any]:
-    """Apply the list's filters; "none" as report state means not yet reported."""
-    if plan:
-        tasks = tasks.filter(plan_id=plan)
-    if status:
-        tasks = tasks.filter(status_code=status)
-    if report_state == NOT_REPORTED:
-        tasks = tasks.filter(report_state__isnull=True)
-    elif report_state:
-        tasks = tasks.filter(report_state=report_state)
-    if query:
-        tasks = search_filter(tasks, query)
-    return tasks
-
-
 def pending_approval(*, user: User) -> QuerySet[Report]:
     """Reports of the user's agency waiting for the user's approval (none for those who do not approve)."""
     if not workflow.allowed_actions(ReportState.PENDING, policy.role_of(user)):
@@ -115,21 +96,9 @@ def pending_approval(*, user: User) -> QuerySet[Report]:
     )
 
 
-def inbox(
-    *, user: User, plan: int | None = None, agency: int | None = None, period: int | None = None, late: str = "", query: str = ""
-) -> QuerySet[Report]:
-    """Submitted reports waiting for the coordinator, oldest first."""
+def inbox(*, user: User) -> QuerySet[Report]:
+    """Submitted reports waiting for the coordinator, oldest first (filtered by ``reports.filters.InboxFilter``)."""
     reports = policy.reviewable(policy.restrict(Report.objects.all(), user), user).filter(state=ReportState.SUBMITTED)
-    if plan:
-        reports = reports.filter(task__plan_id=plan)
-    if agency:
-        reports = reports.filter(agency_id=agency)
-    if period:
-        reports = reports.filter(period_id=period)
-    if late in {"1", "0"}:
-        reports = reports.filter(is_late=late == "1")
-    if query:
-        reports = reports.filter(task__in=search_filter(Task.objects.all(), query))
     return reports.select_related("task__plan", "task__section", "agency", "period", "created_by").order_by("submitted_at", "id")
 
 

@@ -1,4 +1,4 @@
-"""A plan's tasks out of the portal: the JSON of the API and the annex layout in Excel.
+"""A plan's tasks out of the portal: the JSON (the columns of ``tasks.columns.PUBLIC_TASKS``) and the annex layout in Excel.
 
 The Excel file has the province's annex layout (title rows, header, column numbers, section
 rows, tasks) with status and progress added; importing it back changes nothing.
@@ -15,6 +15,7 @@ from plans.models import Plan
 from vinhlong_cmcn4.spreadsheets import neutralise
 
 from .choices import AssignmentRole, TaskStatus
+from .columns import task_as_dict
 from .models import Task, TaskAssignment
 from .services import group_members
 from .status import status_expression
@@ -44,28 +45,6 @@ def plan_tasks(plan: Plan, *, today: datetime.date | None = None):
         )
         .order_by("section__position", "position", "id")
     )
-
-
-def _codes(task: Task, role: str) -> list[str]:
-    return [a.agency.code for a in task.assignments.all() if a.role == role]
-
-
-def task_as_dict(task: Task) -> dict:
-    """A task as the JSON export and the API give it."""
-    return {
-        "section": task.section.number if task.section else None,
-        "number": task.number,
-        "title": task.title,
-        "product": task.product,
-        "timeframe": task.timeframe,
-        "start_date": task.start_date.isoformat() if task.start_date else None,
-        "due_date": task.due_date.isoformat() if task.due_date else None,
-        "recurrence": task.recurrence,
-        "lead_agencies": _codes(task, AssignmentRole.LEAD),
-        "cooperating_agencies": _codes(task, AssignmentRole.COOPERATING),
-        "status": task.status_code,
-        "progress": task.progress,
-    }
 
 
 def plan_tasks_json(plan: Plan) -> list[dict]:

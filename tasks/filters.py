@@ -1,26 +1,33 @@
-"""One FilterSet for tasks, shared by the dashboard's lists, their Excel export and (later) the API."""
+"""FilterSets of tasks: the leadership's lists (with their Excel export and the API) and the public plan's table."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Agency, Plan, Section
+from vinhlong_cmcn4.filtering import ListFilterSet
 from vinhlong_cmcn4.search import search_filter
 
 from .choices import AssignmentRole, TaskStatus
 
 
-class TaskFilter(django_filters.FilterSet):
+def filter_text(queryset, name, value):
+    return search_filter(queryset, value)
+
+
+class TaskFilter(ListFilterSet):
     """Filters by plan, section, agency (as lead or any role), status, due-date range and text without diacritics.
 
     The queryset must carry ``status_code`` (``tasks.status.status_expression``).
     """
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(label=_("Search"), method=filter_text)
     plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans"))
     section = django_filters.ModelChoiceFilter(
-        label=_("Section"), queryset=Section.objects.select_related("plan"), empty_label=_("All sections")
+        label=_("Section"),
+        queryset=Section.objects.select_related("plan"),
+        empty_label=_("All sections"),
+        null_label=_("Without section"),
     )
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"), queryset=Agency.objects.order_by("name"), method="filter_agency", empty_label=_("All agencies")
@@ -32,9 +39,6 @@ class TaskFilter(django_filters.FilterSet):
     due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
     due_to = django_filters.DateFilter(label=_("Due until"), field_name="due_date", lookup_expr="lte")
 
-    def filter_text(self, queryset, name, value):
-        return search_filter(queryset, value)
-
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_agency
 
@@ -45,11 +49,24 @@ class TaskFilter(django_filters.FilterSet):
         condition = Q(assignments__agency=value) & (Q(assignments__role=role) if role in AssignmentRole.values else Q())
         return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
-            if isinstance(field, forms.DateField):
-                field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
-        return form
+
+class PublicTaskFilter(ListFilterSet):
+    """The public plan's table and its open data: text without diacritics, section, status.
+
+    The queryset is one plan's tasks with ``status_code``; ``plan`` gives the sections offered.
+    """
+
+    route = "public:plan"
+
+    q = django_filters.CharFilter(label=_("Search"), method=filter_text)
+    section = django_filters.ChoiceFilter(
+        label=_("Section"), field_name="section_id", choices=[], empty_label=_("All sections"), null_label=_("Without section")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="status_code", choices=TaskStatus.choices, empty_label=_("All statuses")
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The plan's sections are loaded with the plan (``public.selectors.plan_public_detail``): no query here.
+        self.filters["section"].extra["choices"] = [(str(s.pk), f"{s.number}. {s.title}") for s in plan.sections.all()]

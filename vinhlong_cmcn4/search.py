@@ -10,8 +10,10 @@ from operator import and_, or_
 
 from django.db import connection, models
 from django.db.models import Q
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from .text import search_key, search_keys
+from .text import match_spans, search_key, search_keys
 
 
 class SearchableModel(models.Model):
@@ -67,3 +69,14 @@ def search_filter(queryset: models.QuerySet, query: str, *, fields: tuple[str, .
             )
         )
     return queryset.filter(reduce(and_, (Q(search_text__contains=word) for word in words)))
+
+
+def mark_matches(text, query: str) -> SafeString:
+    """``text``, escaped, with the words of a search ``query`` marked (<mark>), found with or without diacritics."""
+    text = str(text or "")
+    parts, last = [], 0
+    for start, end in match_spans(text, query or ""):
+        parts += [conditional_escape(text[last:start]), format_html("<mark>{}</mark>", text[start:end])]
+        last = end
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every piece escaped above

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from tasks.public_views import HomeView
+from tasks.public.views import HomeView
 
 from . import metrics, views
 from .health import HealthView
@@ -19,7 +19,7 @@ urlpatterns = [
     path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("dat-lai-mat-khau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("", include("tasks.public_urls")),
+    path("", include("tasks.public.urls")),
     path("", include("reports.urls")),
     path("api/", include("vinhlong_cmcn4.api_urls")),
     path("admin/", admin.site.urls),

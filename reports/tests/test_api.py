@@ -11,7 +11,7 @@ from plans.services import agency_registry_load
 from plans.tests.factories import PlanFactory
 from reports.models import Report
 from tasks.choices import AssignmentRole
-from tasks.exporting import task_as_dict
+from tasks.columns import task_as_dict
 from tasks.selectors import task_list
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 from tasks.tests.importing.annexes import build

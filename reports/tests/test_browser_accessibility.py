@@ -106,8 +106,8 @@ def test_lists_and_the_dashboard_fit_their_width_and_keep_what_matters(browser, 
     card = phone.locator("tr", has_text="Tuyên truyền về chuyển đổi số")
     due = card.locator("td[data-label='Hạn hoàn thành']")
     assert due.is_visible() and due.inner_text() == "31/12/2030"  # the due date stays on the phone card
-    label = phone.evaluate("() => { const r = document.querySelector('.task-table td').getBoundingClientRect(); return r.left; }")
-    assert label >= phone.evaluate("() => document.querySelector('.task-table tr').getBoundingClientRect().left + 4")
+    label = phone.evaluate("() => { const r = document.querySelector('.list-table td').getBoundingClientRect(); return r.left; }")
+    assert label >= phone.evaluate("() => document.querySelector('.list-table tbody tr').getBoundingClientRect().left + 4")
     dashboard = sign_in(browser, "leader")
     dashboard.goto(browser.base_url + "/dieu-hanh/")
     table = dashboard.locator(".dashboard-table").first

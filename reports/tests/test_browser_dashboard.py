@@ -22,7 +22,7 @@ def test_leader_clicks_a_chart_bar_to_its_task_list_and_exports_it(browser, lead
     page.mouse.click(x, y)
     page.wait_for_url("**/dieu-hanh/nhiem-vu/**")
     assert "status=overdue" in page.url
-    rows = page.locator("table.task-table tbody tr")
+    rows = page.locator("table.list-table tbody tr")
     assert rows.count() == 3
     assert all("Chưa hoàn thành, quá hạn" in rows.nth(i).inner_text() for i in range(3))
     page.screenshot(path=ARTIFACTS / "dashboard-drilldown.png", full_page=True)
@@ -41,7 +41,7 @@ def test_the_public_finds_a_task_on_a_plan_page_typing_without_diacritics(browse
     page.fill("input[name=q]", "nen tang chia se du lieu")
     page.click("button[type=submit]")
     assert page.get_by_text("Xây dựng nền tảng chia sẻ dữ liệu của tỉnh").is_visible()
-    assert page.locator("table.task-table tbody tr").count() == 1
+    assert page.locator("table.list-table tbody tr").count() == 1
     page.screenshot(path=ARTIFACTS / "public-plan-search.png", full_page=True)
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
     phone.goto(browser.base_url + plan.get_absolute_url())

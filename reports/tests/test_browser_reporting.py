@@ -36,7 +36,7 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
 
     coord = sign_in(browser, "coordinator")
     shot(coord, "05-coordinator-inbox")
-    coord.get_by_role("link", name="28/KH-UBND · 1").click()
+    coord.get_by_role("link", name="Tuyên truyền về chuyển đổi số").click()
     coord.fill("#comment-return", "Đề nghị bổ sung số liệu người tham dự")
     coord.get_by_role("button", name="Trả lại đơn vị").click()
     assert coord.get_by_text("Bị trả lại").first.is_visible()

@@ -7,14 +7,15 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from plans.models import Plan
-from tasks.choices import AssignmentRole, TaskStatus
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.spreadsheets import xlsx_response
+from tasks.choices import TaskStatus
+from vinhlong_cmcn4 import columns, policy
 
-from ..choices import ReportState, report_state_label
-from ..forms import AgencyTaskFilterForm
+from ..choices import ReportState
+from ..columns import AGENCY_TASKS
+from ..filters import AgencyTaskFilter
 from ..models import Notice
-from ..selectors import NOT_REPORTED, agency_tasks, filter_agency_tasks, pending_approval
+from ..selectors import agency_tasks, pending_approval
+from .listing import query_of, wants_xlsx
 
 
 def my_home(request):
@@ -24,88 +25,40 @@ def my_home(request):
 
 
 class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
-    """The tasks assigned to the user's agency, grouped by plan and section, with this period's report."""
+    """The tasks assigned to the user's agency, with this period's report; exported as shown."""
 
     page = policy.AGENCY_WORK
     template_name = "reports/agency_tasks.html"
 
     def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        if request.GET.get("format") == "xlsx":
-            return self.export(context)
-        return self.render_to_response(context)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = request.user
         tasks, due = agency_tasks(user=user)
-        form = AgencyTaskFilterForm(self.request.GET or None, plans=Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on"))
-        filters = form.cleaned_data if form.is_valid() else {}
-        tasks = list(
-            filter_agency_tasks(
-                tasks,
-                plan=filters.get("plan").pk if filters.get("plan") else None,
-                status=filters.get("status", ""),
-                report_state=filters.get("report_state", ""),
-                query=filters.get("q", ""),
-            )
-        )
-        groups: dict = {}
-        for task in tasks:
+        plans = Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on")
+        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans)
+        rows = list(filterset.qs)
+        for task in rows:
             task.due = due[task.plan_id]
-            task.report_state_label = report_state_label(task.report_state)
             task.completed = task.status_code in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
             task.needs_report = not task.completed and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
-            groups.setdefault(task.plan, {}).setdefault(task.section, []).append(task)
+        if wants_xlsx(request):
+            agency = user.agency
+            title = _("Tasks of %(agency)s") % {"agency": agency.name}
+            return columns.xlsx(f"nhiem-vu-{agency.code.lower()}.xlsx", title, AGENCY_TASKS, rows)
         upcoming = sorted((d for d in due.values() if d.days_left >= 0), key=lambda d: d.period.deadline)
-        context.update(
-            form=form,
-            groups=groups,
-            total=len(tasks),
-            overdue=sum(1 for t in tasks if t.status_code == TaskStatus.OVERDUE),
-            not_reported=sum(1 for t in tasks if t.report_state is None and not t.completed),
+        context = self.get_context_data(
+            filter=filterset,
+            columns=AGENCY_TASKS,
+            rows=columns.html_rows(AGENCY_TASKS, rows),
+            query=query_of(request),
+            total=len(rows),
+            overdue=sum(1 for t in rows if t.status_code == TaskStatus.OVERDUE),
+            not_reported=sum(1 for t in rows if t.report_state is None and not t.completed),
             deadline=upcoming[0] if upcoming else None,
             pending=pending_approval(user=user),
-            not_reported_code=NOT_REPORTED,
             today=timezone.localdate(),
             notices=unread_notices(user),
         )
-        return context
-
-    def export(self, context):
-        headers = [
-            _("Plan"),
-            _("Section"),
-            _("No."),
-            _("Task"),
-            _("Role"),
-            _("Timeframe"),
-            _("Due date"),
-            _("Status"),
-            _("Progress (%)"),
-            _("Period"),
-            _("This period's report"),
-        ]
-        rows = (
-            [
-                plan.symbol,
-                section.number if section else "",
-                task.number,
-                task.title,
-                str(AssignmentRole(task.my_role).label),
-                task.timeframe,
-                task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
-                str(TaskStatus(task.status_code).label),
-                task.progress,
-                task.due.period.label,
-                task.report_state_label,
-            ]
-            for plan, sections in context["groups"].items()
-            for section, tasks in sections.items()
-            for task in tasks
-        )
-        agency = self.request.user.agency
-        return xlsx_response(f"nhiem-vu-{agency.code.lower()}.xlsx", _("Tasks of %(agency)s") % {"agency": agency.name}, headers, rows)
+        return self.render_to_response(context)
 
 
 @require_POST

@@ -1,22 +1,20 @@
 """Leadership pages: the dashboard, the task lists behind every number, a task's page."""
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from tasks.choices import AssignmentRole, Recurrence, TaskStatus
-from tasks.filters import TaskFilter
 from tasks.models import Task
 from tasks.selectors import task_list
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.spreadsheets import xlsx_response
+from vinhlong_cmcn4 import columns, policy
 
+from ..columns import LEADERSHIP_TASKS
 from ..dashboard import dashboard
+from ..filters import IN_FORCE, NOT_SENT, DashboardTaskFilter
 from ..models import Report
-from .listing import page_of
+from .listing import page_of, wants_xlsx
 
 STATUS_COLOURS = {
     TaskStatus.DONE_ON_TIME: "#198754",
@@ -27,8 +25,23 @@ STATUS_COLOURS = {
 }
 
 
-def tasks_url(**params) -> str:
-    return reverse("reports:dashboard_tasks") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+tasks_url = DashboardTaskFilter.url
+
+
+def drill_down(board) -> dict:
+    """The list behind every number of the dashboard (the dashboard counts plans in force only)."""
+    section = "null"  # DashboardTaskFilter's value for tasks without a section
+    for plan in board.plans:
+        plan.url = tasks_url(plan=plan.pk)
+        for row in board.sections.get(plan.pk, []):
+            row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
+            row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
+    for row in board.agencies:
+        lead = {"agency": row["agency"].pk, "role": AssignmentRole.LEAD, "in_force": IN_FORCE}
+        row["url"] = tasks_url(**lead)
+        row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
+        row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
+    return {"all": tasks_url(in_force=IN_FORCE), "overdue": tasks_url(in_force=IN_FORCE, status=TaskStatus.OVERDUE)}
 
 
 class DashboardView(policy.PageRequiredMixin, TemplateView):
@@ -38,6 +51,7 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         board = dashboard()
+        totals_urls = drill_down(board)
         statuses = list(TaskStatus)
         charts = {
             "plans": {
@@ -59,16 +73,13 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
                         "label": _("Overdue"),
                         "data": [row["overdue"] for row in board.agencies[:15]],
                         "backgroundColor": STATUS_COLOURS[TaskStatus.OVERDUE],
-                        "urls": [
-                            tasks_url(agency=row["agency"].pk, role=AssignmentRole.LEAD, status=TaskStatus.OVERDUE)
-                            for row in board.agencies[:15]
-                        ],
+                        "urls": [row["overdue_url"] for row in board.agencies[:15]],
                     },
                     {
                         "label": _("Reports missing"),
                         "data": [row["missing"] for row in board.agencies[:15]],
                         "backgroundColor": "#f6c21c",
-                        "urls": [tasks_url(agency=row["agency"].pk, role=AssignmentRole.LEAD) for row in board.agencies[:15]],
+                        "urls": [row["missing_url"] for row in board.agencies[:15]],
                     },
                 ],
             },
@@ -84,9 +95,7 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
             plan.section_rows = board.sections.get(plan.pk, [])
             plan.due = board.due[plan.pk]
             plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
-        context.update(
-            board=board, charts=charts, statuses=statuses, today=timezone.localdate(), tasks_base=reverse("reports:dashboard_tasks")
-        )
+        context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate(), totals_urls=totals_urls)
         return context
 
 
@@ -98,47 +107,15 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         tasks = task_list(tasks=policy.restrict(Task.objects.all(), request.user))
-        filterset = TaskFilter(request.GET or None, queryset=tasks)
+        filterset = DashboardTaskFilter(request.GET or None, queryset=tasks)
         rows = filterset.qs
-        if request.GET.get("format") == "xlsx":
-            return self.export(rows)
+        if wants_xlsx(request):
+            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows)
         page, query = page_of(request, rows)
-        return self.render_to_response(self.get_context_data(filter=filterset, page=page, query=query))
-
-    def export(self, rows):
-        headers = [
-            _("Plan"),
-            _("Section"),
-            _("No."),
-            _("Task"),
-            _("Lead agency"),
-            _("Cooperating agencies"),
-            _("Timeframe"),
-            _("Start date"),
-            _("Due date"),
-            _("Status"),
-            _("Progress (%)"),
-        ]
-
-        def lines():
-            for task in rows:
-                leads = [a.agency.name for a in task.assignments.all() if a.role == AssignmentRole.LEAD]
-                others = [a.agency.name for a in task.assignments.all() if a.role != AssignmentRole.LEAD]
-                yield [
-                    task.plan.symbol,
-                    task.section.number if task.section else "",
-                    task.number,
-                    task.title,
-                    "; ".join(leads),
-                    "; ".join(others),
-                    task.timeframe,
-                    task.start_date.strftime("%d/%m/%Y"),
-                    task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
-                    str(TaskStatus(task.status_code).label),
-                    task.progress,
-                ]
-
-        return xlsx_response("danh-sach-nhiem-vu.xlsx", _("Tasks"), headers, lines())
+        context = self.get_context_data(
+            filter=filterset, page=page, query=query, columns=LEADERSHIP_TASKS, rows=columns.html_rows(LEADERSHIP_TASKS, page)
+        )
+        return self.render_to_response(context)
 
 
 class TaskPageView(policy.PageRequiredMixin, DetailView):

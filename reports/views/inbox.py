@@ -7,15 +7,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.spreadsheets import xlsx_response
+from vinhlong_cmcn4 import columns, policy
 
 from ..choices import WorkflowAction
-from ..forms import InboxFilterForm
+from ..columns import INBOX
+from ..filters import InboxFilter
 from ..models import Report
 from ..selectors import inbox
 from ..services import report_transition
 from .agency import unread_notices
+from .listing import query_of, wants_xlsx
 
 
 class InboxView(policy.PageRequiredMixin, TemplateView):
@@ -23,32 +24,19 @@ class InboxView(policy.PageRequiredMixin, TemplateView):
     template_name = "reports/inbox.html"
 
     def get(self, request, *args, **kwargs):
-        form = InboxFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        reports = inbox(
-            user=request.user,
-            plan=filters["plan"].pk if filters.get("plan") else None,
-            agency=filters["agency"].pk if filters.get("agency") else None,
-            late=filters.get("late", ""),
-            query=filters.get("q", ""),
+        filterset = InboxFilter(request.GET or None, queryset=inbox(user=request.user))
+        reports = filterset.qs
+        if wants_xlsx(request):
+            return columns.xlsx("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), INBOX, reports)
+        context = self.get_context_data(
+            filter=filterset,
+            columns=INBOX,
+            rows=columns.html_rows(INBOX, reports),
+            total=len(reports),
+            query=query_of(request),
+            notices=unread_notices(request.user),
         )
-        if request.GET.get("format") == "xlsx":
-            headers = [_("Plan"), _("No."), _("Task"), _("Agency"), _("Period"), _("Progress (%)"), _("Submitted at"), _("Late")]
-            rows = (
-                [
-                    r.task.plan.symbol,
-                    r.task.number,
-                    r.task.title,
-                    r.agency.name,
-                    str(r.period),
-                    r.progress,
-                    r.submitted_at.strftime("%H:%M %d/%m/%Y") if r.submitted_at else "",
-                    _("Yes") if r.is_late else "",
-                ]
-                for r in reports
-            )
-            return xlsx_response("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), headers, rows)
-        return self.render_to_response(self.get_context_data(form=form, reports=reports, notices=unread_notices(request.user)))
+        return self.render_to_response(context)
 
 
 @require_POST

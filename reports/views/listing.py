@@ -5,9 +5,18 @@ from django.core.paginator import Page, Paginator
 PER_PAGE = 50
 
 
-def page_of(request, rows) -> tuple[Page, str]:
-    """The page the request asks for, and its query string without ``page`` (for the page links)."""
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+def query_of(request) -> str:
+    """The request's query string without ``page`` and ``format`` (for the page and export links)."""
     query = request.GET.copy()
     query.pop("page", None)
-    return page, query.urlencode()
+    query.pop("format", None)
+    return query.urlencode()
+
+
+def page_of(request, rows) -> tuple[Page, str]:
+    """The page the request asks for, and its query string without ``page`` (for the page links)."""
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page")), query_of(request)
+
+
+def wants_xlsx(request) -> bool:
+    return request.GET.get("format") == "xlsx"

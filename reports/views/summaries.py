@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
@@ -12,15 +11,15 @@ from django.views.generic import DetailView, TemplateView
 from plans.choices import PlanState
 from plans.models import Plan
 from tasks.choices import TaskStatus
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.spreadsheets import xlsx_response
+from vinhlong_cmcn4 import columns, policy
 
+from ..columns import SUMMARIES
 from ..filters import SummaryFilter
 from ..forms import SummaryIssueForm, SummaryRequestForm
 from ..models import Summary
 from ..summaries.pdf import pdf_enabled
 from ..summaries.service import summary_issue, summary_request
-from .listing import page_of
+from .listing import page_of, wants_xlsx
 
 
 def _summaries(user):
@@ -38,42 +37,18 @@ class SummaryListView(policy.PageRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         filterset = SummaryFilter(request.GET or None, queryset=_summaries(request.user))
         rows = filterset.qs
-        if request.GET.get("format") == "xlsx":
-            return self.export(rows)
+        if wants_xlsx(request):
+            return columns.xlsx("bao-cao-tong-hop.xlsx", _("Summaries"), SUMMARIES, rows)
         page, query = page_of(request, rows)
-        return self.render_to_response(
-            self.get_context_data(filter=filterset, page=page, query=query, form=SummaryRequestForm(plans=_plans(request.user)))
+        context = self.get_context_data(
+            filter=filterset,
+            page=page,
+            query=query,
+            columns=SUMMARIES,
+            rows=columns.html_rows(SUMMARIES, page),
+            form=SummaryRequestForm(plans=_plans(request.user)),
         )
-
-    def export(self, rows):
-        headers = [
-            _("Plan"),
-            _("Period"),
-            _("State"),
-            _("Document number"),
-            _("Tasks"),
-            _("Overdue"),
-            _("Mean progress (%)"),
-            _("Compiled at"),
-            _("Issued at"),
-        ]
-
-        def lines():
-            for summary in rows:
-                totals = summary.snapshot.get("totals", {})
-                yield [
-                    summary.plan.symbol,
-                    str(summary.period),
-                    summary.get_state_display(),
-                    summary.number,
-                    totals.get("tasks"),
-                    totals.get(TaskStatus.OVERDUE.value),
-                    totals.get("progress"),
-                    timezone.localtime(summary.compiled_at).strftime("%d/%m/%Y %H:%M") if summary.compiled_at else "",
-                    timezone.localtime(summary.issued_at).strftime("%d/%m/%Y %H:%M") if summary.issued_at else "",
-                ]
-
-        return xlsx_response("bao-cao-tong-hop.xlsx", _("Summaries"), headers, lines())
+        return self.render_to_response(context)
 
 
 @require_POST

@@ -2,12 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..choices import ImportState, Recurrence, TaskStatus
-from ..exporting import task_as_dict
+from ..columns import task_as_dict
 from ..models import ImportJob
 
 
 class TaskSerializer(serializers.Serializer):
-    """A task with the fields of the plan's JSON export (``tasks.exporting.task_as_dict``), plus id and plan."""
+    """A task with the fields of the plan's JSON export (``tasks.columns.PUBLIC_TASKS``), plus id and plan."""
 
     id = serializers.IntegerField(read_only=True)
     plan = serializers.IntegerField(read_only=True, help_text=_("The plan's id."))

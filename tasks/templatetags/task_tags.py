@@ -1,11 +1,10 @@
 from django import template
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from tasks.choices import TaskStatus
 from tasks.selectors import cooperating_agencies, lead_agencies
-from vinhlong_cmcn4.text import match_spans
+from vinhlong_cmcn4.search import mark_matches
 
 register = template.Library()
 
@@ -51,11 +50,4 @@ def cooperators(task) -> list:
 @register.filter(needs_autoescape=True)
 def highlight(text, query: str, autoescape: bool = True):
     """``text`` with the words of a search ``query`` marked (<mark>), found with or without diacritics."""
-    text = str(text or "")
-    escape = conditional_escape if autoescape else str
-    parts, last = [], 0
-    for start, end in match_spans(text, query or ""):
-        parts += [escape(text[last:start]), format_html("<mark>{}</mark>", text[start:end])]
-        last = end
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every piece escaped above
+    return mark_matches(text, query)

@@ -1,8 +1,14 @@
+import csv
+import io
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
 from plans.choices import PlanState
 from plans.tests.factories import PlanFactory
+from tasks.columns import PUBLIC_TASKS
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +82,42 @@ def test_pages_need_no_more_queries_with_more_data(client, django_assert_max_num
         client.get(plan.get_absolute_url())
     with django_assert_max_num_queries(8):
         client.get("/")
+
+
+def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
+    from plans.tests.factories import SectionFactory
+    from tasks.open_data import LABELS, OPEN_DATA
+    from vinhlong_cmcn4.tests.tables import page_table
+
+    LABEL_KEYS = {column.key for column in LABELS.values()}
+
+    plan = PlanFactory(symbol="28/KH-UBND")
+    first, second = SectionFactory(plan=plan, number="I", position=1), SectionFactory(plan=plan, number="II", position=2)
+    for n, (section, title) in enumerate(
+        [(first, "Chuyển đổi số"), (second, "=Chuyển đổi số khác"), (second, "Khoa học"), (None, "Đào tạo")]
+    ):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan, section=section, number=str(n + 1), title=title, position=n))
+    for params in ({}, {"q": "chuyen doi"}, {"section": second.pk}, {"section": "null"}, {"status": "overdue"}):
+        response = client.get(plan.get_absolute_url(), params)
+        page = response.content.decode()
+        shown = [row["number"] for row in page_table(response)[1]]
+        keys = re.findall(r'data-column="([^"]+)"', page)
+        data = json.loads(client.get(reverse("public:open_data", args=[plan.pk, "json"]), params).content)
+        table = list(
+            csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).content.decode("utf-8-sig")))
+        )
+        # The page's columns, each code with its label beside it (tasks.open_data.OPEN_DATA).
+        assert keys == [column.key for column in PUBLIC_TASKS]
+        assert table[0] == [column.key for column in OPEN_DATA] and [k for k in table[0] if k not in LABEL_KEYS] == keys
+        assert all(list(task) == table[0] for task in data["tasks"])
+        assert [row[1] for row in table[1:]] == [task["number"] for task in data["tasks"]] == shown, params
+    assert [row["number"] for row in page_table(client.get(plan.get_absolute_url(), {"section": second.pk}))[1]] == ["2", "3"]
+    assert "'=Chuyển đổi số khác" in client.get(reverse("public:open_data", args=[plan.pk, "csv"])).content.decode("utf-8-sig")
+
+
+def test_a_bad_filter_on_the_plan_page_is_explained_in_vietnamese(client):
+    plan = PlanFactory()
+    for params in ({"section": "abc"}, {"status": "<script>"}):
+        response = client.get(plan.get_absolute_url(), params)
+        assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+        assert client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).status_code == 200

@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4 import columns, policy
 from vinhlong_cmcn4.search import search_filter
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .models import Task
-from .open_data import COLUMNS, LICENCE, dictionary, licence_note, open_data_rows, plan_updated_at
-from .public_selectors import plan_list_public, plan_public_detail
-from .selectors import status_counts, task_list
+from ..columns import PUBLIC_TASKS
+from ..filters import PublicTaskFilter
+from ..models import Task
+from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
+from ..selectors import status_counts, task_list
+from .selectors import plan_list_public, plan_public_detail
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -52,25 +54,35 @@ class PlanDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        query = self.request.GET.get("q", "").strip()
-        # A plan may have thousands of tasks: they are shown a page at a time, grouped by section.
+        filterset = plan_tasks_filtered(self.request, plan)
+        # A plan may have thousands of tasks: they are shown a page at a time.
         counts = status_counts(policy.public(Task.objects.filter(plan=plan)))
-        paginator = Paginator(task_list(tasks=policy.public(Task.objects.filter(plan=plan)), query=query), 100)
-        if not query:
+        paginator = Paginator(filterset.qs, 100)
+        if not filterset.is_bound:
             paginator.count = sum(counts.values())  # known already: no second count
         page = paginator.get_page(self.request.GET.get("page"))
-        by_section: dict = {}
-        for task in page.object_list:
-            by_section.setdefault(task.section_id, []).append(task)
-        context["query"] = query
-        context["page"] = page
-        context["sections"] = [(section, by_section[section.pk]) for section in plan.sections.all() if section.pk in by_section]
-        context["unsectioned"] = by_section.get(None, [])
-        context["found"] = page.paginator.count
-        context["counts"] = counts
-        context["updated_at"] = plan_updated_at(plan)
-        context["licence"] = LICENCE
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=filterset,
+            query=query.urlencode(),
+            page=page,
+            columns=PUBLIC_TASKS,
+            rows=columns.html_rows(PUBLIC_TASKS, page, query=filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""),
+            found=paginator.count,
+            counts=counts,
+            updated_at=plan_updated_at(plan),
+            licence=LICENCE,
+        )
         return context
+
+
+def plan_tasks_filtered(request, plan) -> PublicTaskFilter:
+    """The plan's tasks as the page's filters choose them: the page and its open data read the same rows."""
+    tasks = task_list(tasks=policy.public(Task.objects.filter(plan=plan)))
+    data = request.GET.copy()
+    data.pop("page", None)
+    return PublicTaskFilter(data or None, queryset=tasks, plan=plan)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -125,11 +137,15 @@ def _csv_response(name: str, columns: list[str], rows) -> HttpResponse:
 
 @login_not_required
 def plan_open_data(request, pk: int, fmt: str):
-    """A published plan's tasks as open data: JSON (UTF-8) or CSV, codes with their labels beside them."""
+    """A published plan's tasks as open data: JSON (UTF-8) or CSV (UTF-8 with BOM, formulas neutralised).
+
+    The page's columns (``tasks.columns.PUBLIC_TASKS``, the API's fields) as machine values, each code
+    with its label beside it (``tasks.open_data.OPEN_DATA``), for the rows the page's filters choose.
+    """
     if fmt not in {"json", "csv"}:
         raise Http404
     plan = plan_public_detail(pk)
-    rows = open_data_rows(plan)
+    rows = open_data_rows(plan_tasks_filtered(request, plan).qs)
     name = f"ke-hoach-{plan.symbol.replace('/', '-')}"
     if fmt == "json":
         payload = {
@@ -143,7 +159,7 @@ def plan_open_data(request, pk: int, fmt: str):
         response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
     else:
-        response = _csv_response(name, COLUMNS, rows)
+        response = _csv_response(name, [column.key for column in OPEN_DATA], rows)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -5,8 +5,8 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
 
-from .models import Task
-from .selectors import plan_progress_subquery, plan_task_count_subquery
+from ..models import Task
+from ..selectors import plan_progress_subquery, plan_task_count_subquery
 
 
 def plan_list_public() -> QuerySet[Plan]:

@@ -1,0 +1,168 @@
+"""The columns of the reports app's lists: each page's table and its Excel export read the same list.
+
+``value`` is the exported cell, ``html`` what the page shows in it (``vinhlong_cmcn4.columns``).
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from tasks.choices import AssignmentRole, TaskStatus
+from tasks.columns import agencies_html, agency_names, progress_html, status_html, status_label, title_link
+from vinhlong_cmcn4.columns import Column, day
+
+from .choices import report_state_label
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def _section(task) -> str:
+    return task.section.number if task.section else ""
+
+
+def _section_html(task):
+    return format_html('<span title="{}">{}</span>', task.section.title, task.section.number) if task.section else ""
+
+
+def _report_html(task):
+    """The report's state and the step the agency can take now (set by the view: ``needs_report``, ``due``)."""
+    if task.completed and not task.report_state:
+        badge = format_html('<span class="small text-muted">{}</span>', _("Completed: no more reports"))
+    else:
+        badge = format_html(
+            '<span class="badge report-badge report-{}">{}</span>', task.report_state or "none", report_state_label(task.report_state)
+        )
+    if task.needs_report:
+        url = reverse("reports:report_edit", args=[task.pk, task.due.period.code])
+        action = format_html(
+            '<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>', url, _("Continue") if task.report_state else _("Report")
+        )
+    elif task.report_id:
+        action = format_html('<a class="small" href="{}">{}</a>', reverse("reports:report_detail", args=[task.report_id]), _("View"))
+    else:
+        action = ""
+    return format_html('{}<div class="mt-1">{}</div>', badge, action)
+
+
+AGENCY_TASKS = [
+    Column(
+        "plan",
+        _("Plan"),
+        lambda t: t.plan.symbol,
+        html=lambda t: format_html('<span title="{}">{}</span>', t.plan.title, t.plan.symbol),
+        css="small text-nowrap",
+    ),
+    Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
+    Column("number", _("No."), lambda t: t.number, css="text-center"),
+    Column("title", _("Task"), lambda t: t.title, css="col-title"),
+    Column("role", _("Role"), lambda t: str(AssignmentRole(t.my_role).label), css="small"),
+    Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
+    Column("due_date", _("Due date"), lambda t: day(t.due_date), css="small text-nowrap"),
+    Column("status", _("Status"), status_label, html=status_html, css="col-status"),
+    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
+    Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
+    Column("report", _("This period's report"), lambda t: report_state_label(t.report_state), html=_report_html, css="text-nowrap"),
+]
+
+LEADERSHIP_TASKS = [
+    Column("plan", _("Plan"), lambda t: t.plan.symbol, css="small text-nowrap"),
+    Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
+    Column("number", _("No."), lambda t: t.number, css="text-center"),
+    Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: reverse("reports:task_page", args=[t.pk])), css="col-title"),
+    Column(
+        "lead",
+        _("Lead agency"),
+        lambda t: agency_names(t, AssignmentRole.LEAD),
+        html=lambda t: agencies_html(t, AssignmentRole.LEAD),
+        css="small",
+    ),
+    Column(
+        "cooperating",
+        _("Cooperating agencies"),
+        lambda t: agency_names(t, AssignmentRole.COOPERATING),
+        html=lambda t: agencies_html(t, AssignmentRole.COOPERATING),
+        css="small",
+    ),
+    Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
+    Column("start_date", _("Start date"), lambda t: day(t.start_date), css="small text-nowrap"),
+    Column("due_date", _("Due date"), lambda t: day(t.due_date), css="small text-nowrap"),
+    Column("status", _("Status"), status_label, html=status_html, css="col-status"),
+    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
+]
+
+
+def _late_html(report):
+    return format_html('<span class="badge text-bg-danger">{}</span>', _("Late")) if report.is_late else ""
+
+
+INBOX = [
+    Column("plan", _("Plan"), lambda r: r.task.plan.symbol, css="small text-nowrap"),
+    Column("number", _("No."), lambda r: r.task.number, css="text-center"),
+    Column(
+        "title",
+        _("Task"),
+        lambda r: r.task.title,
+        html=title_link(lambda r: reverse("reports:report_detail", args=[r.pk]), lambda r: r.task.title),
+        css="col-title",
+    ),
+    Column(
+        "agency",
+        _("Agency"),
+        lambda r: r.agency.name,
+        html=lambda r: format_html(
+            '<span title="{}">{}</span>{}',
+            r.agency.name,
+            r.agency.short_name,
+            "" if r.role == AssignmentRole.LEAD else format_html('<div class="small text-muted">{}</div>', _("Cooperating")),
+        ),
+    ),
+    Column("period", _("Period"), lambda r: str(r.period), css="small"),
+    Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress), css="col-progress"),
+    Column("submitted_at", _("Submitted at"), lambda r: _moment(r.submitted_at), css="small text-nowrap"),
+    Column("late", _("Late"), lambda r: str(_("Yes")) if r.is_late else "", html=_late_html),
+]
+
+
+def _total(key):
+    return lambda s: s.snapshot.get("totals", {}).get(key)
+
+
+def _summary_state_html(summary):
+    from django.template.loader import render_to_string
+
+    return render_to_string("reports/_summary_state.html", {"summary": summary})
+
+
+def _summary_files(summary) -> str:
+    if not summary.document:
+        return ""
+    return " ".join(reverse("reports:summary_download", args=[summary.pk, kind]) for kind in ("docx", "xlsx"))
+
+
+def _summary_files_html(summary):
+    if not summary.document:
+        return ""
+    return format_html(
+        '<a href="{}">.docx</a> · <a href="{}">.xlsx</a>',
+        reverse("reports:summary_download", args=[summary.pk, "docx"]),
+        reverse("reports:summary_download", args=[summary.pk, "xlsx"]),
+    )
+
+
+SUMMARIES = [
+    Column(
+        "plan", _("Plan"), lambda s: s.plan.symbol, html=lambda s: format_html('<a href="{}">{}</a>', s.get_absolute_url(), s.plan.symbol)
+    ),
+    Column("period", _("Period"), lambda s: str(s.period)),
+    Column("state", _("State"), lambda s: s.get_state_display(), html=_summary_state_html),
+    Column("number", _("Document number"), lambda s: s.number),
+    Column("tasks", _("Tasks"), _total("tasks"), css="text-end"),
+    Column("overdue", _("Overdue"), _total(TaskStatus.OVERDUE.value), css="text-end"),
+    Column("progress", _("Mean progress (%)"), _total("progress"), css="text-end"),
+    Column("compiled_at", _("Compiled at"), lambda s: _moment(s.compiled_at), css="small"),
+    Column("issued_at", _("Issued at"), lambda s: _moment(s.issued_at), css="small"),
+    Column("files", _("Files"), _summary_files, html=_summary_files_html, css="small text-nowrap"),
+]

@@ -1,0 +1,103 @@
+"""Each list of the reports app: its filters, and an Excel export that is exactly the page's table."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from plans.tests.factories import PlanFactory
+from reports.choices import ReportState
+from reports.models import Summary
+from reports.periods import parse_period_code
+from reports.services import reporting_period_get_or_create
+from reports.tests.factories import ReportFactory
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+from vinhlong_cmcn4.tests.tables import assert_export_is_what_the_page_shows, page_table
+
+pytestmark = pytest.mark.django_db
+BAD_CHOICE = "Hãy chọn một lựa chọn hợp lệ"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "chuyen doi so"}, {"report_state": "none"}, {"report_state": "missing"}, {"role": "cooperating"}, {"status": "in_progress"}],
+)
+def test_the_agency_list_exports_the_rows_and_columns_it_shows(client, world, officer_b, params):
+    client.force_login(officer_b)
+    assert_export_is_what_the_page_shows(
+        client, reverse("reports:agency_tasks"), params, keys=("number", "title", "role", "status", "period")
+    )
+
+
+def test_the_agency_list_filters_by_role_and_report(client, world, officer_b):
+    client.force_login(officer_b)
+    url = reverse("reports:agency_tasks")
+    assert [row["number"] for row in page_table(client.get(url, {"role": "cooperating"}))[1]] == ["1"]
+    assert [row["number"] for row in page_table(client.get(url, {"report_state": "missing"}))[1]] == ["2"]  # B leads task 2 only
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "overdue"}, {"q": "khoa hoc"}, {"section": "null"}, {"report": "missing"}])
+def test_the_leadership_list_exports_the_rows_and_columns_it_shows(client, world, leader, params):
+    client.force_login(leader)
+    assert_export_is_what_the_page_shows(
+        client, reverse("reports:dashboard_tasks"), params, keys=("plan", "number", "title", "status", "due_date")
+    )
+
+
+def test_the_inbox_exports_the_rows_and_columns_it_shows(client, world, coordinator, officer_a, agency_a, agency_b):
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))
+    ReportFactory(task=world.task, agency=agency_a, period=period, created_by=officer_a, state=ReportState.SUBMITTED, is_late=True)
+    ReportFactory(task=world.other_task, agency=agency_b, period=period, created_by=officer_a, state=ReportState.SUBMITTED)
+    client.force_login(coordinator)
+    url = reverse("reports:inbox")
+    assert assert_export_is_what_the_page_shows(client, url, {}, keys=("plan", "number", "title", "period", "submitted_at")) == 2
+    assert assert_export_is_what_the_page_shows(client, url, {"late": "1"}, keys=("number", "title")) == 1
+    assert assert_export_is_what_the_page_shows(client, url, {"agency": agency_b.pk, "period": period.pk}) == 1
+
+
+def test_the_summary_list_exports_the_rows_and_columns_it_shows(client, world, coordinator):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-Y"))
+    other = PlanFactory(symbol="9/KH-UBND")
+    Summary.objects.create(plan=world.plan, period=period, snapshot={"totals": {"tasks": 2, "overdue": 1, "progress": 40}})
+    Summary.objects.create(plan=other, period=period, snapshot={})
+    client.force_login(coordinator)
+    url = reverse("reports:summary_list")
+    assert assert_export_is_what_the_page_shows(client, url, {}, keys=("plan", "period", "tasks", "overdue")) == 2
+    assert assert_export_is_what_the_page_shows(client, url, {"plan": other.pk}, keys=("plan",)) == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "params", "message"),
+    [
+        ("officer_a", "reports:agency_tasks", {"status": "xyz"}, BAD_CHOICE),
+        ("officer_a", "reports:agency_tasks", {"plan": "abc"}, BAD_CHOICE),
+        ("officer_a", "reports:agency_tasks", {"report_state": "<b>"}, BAD_CHOICE),
+        ("leader", "reports:dashboard_tasks", {"due_to": "2026-13-45"}, "Nhập một ngày hợp lệ"),
+        ("leader", "reports:dashboard_tasks", {"section": "x"}, BAD_CHOICE),
+        ("leader", "reports:dashboard_tasks", {"report": "all"}, BAD_CHOICE),
+        ("coordinator", "reports:inbox", {"agency": "99999"}, BAD_CHOICE),
+        ("coordinator", "reports:inbox", {"late": "maybe"}, BAD_CHOICE),
+        ("coordinator", "reports:summary_list", {"year": "năm"}, "Nhập một số"),
+    ],
+)
+def test_a_bad_filter_value_gets_a_vietnamese_message_and_no_error(client, world, request, who, url, params, message):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse(url), params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert client.get(reverse(url), {**params, "format": "xlsx"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_agency_list_and_the_inbox_run_a_fixed_number_of_queries(client, world, agency_a, officer_a, coordinator, size, max_queries):
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))
+    for n in range(size):
+        task = TaskFactory(plan=world.plan, number=str(100 + n), start_date=datetime.date(2017, 1, 1))
+        TaskAssignmentFactory(task=task, agency=agency_a, role="lead")
+        ReportFactory(task=task, agency=agency_a, period=period, created_by=officer_a, state=ReportState.SUBMITTED)
+    client.force_login(officer_a)
+    with max_queries(14):
+        assert client.get(reverse("reports:agency_tasks"), {"report_state": "missing"}).status_code == 200
+    client.force_login(coordinator)
+    with max_queries(12):
+        assert client.get(reverse("reports:inbox"), {"late": "0"}).status_code == 200

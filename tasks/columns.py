@@ -1,0 +1,110 @@
+"""The columns of the task lists: the public plan's table and its open data (CSV, JSON, API).
+
+``PUBLIC_TASKS`` is the field list of the API and of the plan's JSON and CSV (machine values:
+ISO dates, codes, agency codes); the public page shows the same columns in the same order,
+written for people. The rows of tasks come from ``tasks.selectors.task_list`` (status and
+assignments loaded).
+"""
+
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from vinhlong_cmcn4.columns import Column, day
+from vinhlong_cmcn4.search import mark_matches
+
+from .choices import AssignmentRole, Recurrence, TaskStatus
+from .models import Task
+
+
+def agencies(task: Task, role: str) -> list:
+    """The task's agencies in a role (assignments prefetched)."""
+    return [a.agency for a in task.assignments.all() if a.role == role]
+
+
+def agency_names(task: Task, role: str) -> str:
+    return "; ".join(agency.name for agency in agencies(task, role))
+
+
+def agencies_html(task: Task, role: str):
+    """Short names, the full names on hover; "n agencies" beyond three."""
+    found = agencies(task, role)
+    if len(found) > 3:
+        return format_html('<span title="{}">{} {}</span>', "; ".join(a.name for a in found), len(found), _("agencies"))
+    return format_html_join("; ", '<span title="{}">{}</span>', ((a.name, a.short_name) for a in found))
+
+
+def status_label(task: Task) -> str:
+    return str(TaskStatus(task.status_code).label)
+
+
+def status_html(task: Task):
+    return format_html('<span class="badge status-badge status-{}">{}</span>', task.status_code, status_label(task))
+
+
+def progress_html(value):
+    """The thin progress bar of every list (``task_tags.progress_bar``)."""
+    from .templatetags.task_tags import progress_bar
+
+    return progress_bar(value)
+
+
+def title_link(url_of, title=lambda task: task.title):
+    """A title cell linking to ``url_of(row)``."""
+    return lambda row: format_html('<a href="{}" class="text-reset">{}</a>', url_of(row), title(row))
+
+
+PUBLIC_TASKS = [
+    Column("section", _("Section"), lambda t: t.section.number if t.section else None, css="small text-center"),
+    Column("number", _("No."), lambda t: t.number, css="text-center"),
+    Column(
+        "title",
+        _("Task"),
+        lambda t: t.title,
+        html=lambda t, query="": format_html('<a href="{}" class="text-reset">{}</a>', t.get_absolute_url(), mark_matches(t.title, query)),
+        css="col-title",
+        searched=True,
+    ),
+    Column("product", _("Product"), lambda t: t.product, css="small"),
+    Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
+    Column(
+        "start_date",
+        _("Start date"),
+        lambda t: t.start_date.isoformat() if t.start_date else None,
+        html=lambda t: day(t.start_date),
+        css="small text-nowrap",
+    ),
+    Column(
+        "due_date",
+        _("Due date"),
+        lambda t: t.due_date.isoformat() if t.due_date else None,
+        html=lambda t: day(t.due_date),
+        css="small text-nowrap",
+    ),
+    Column("recurrence", _("Recurrence"), lambda t: t.recurrence, html=lambda t: Recurrence(t.recurrence).label, css="small"),
+    Column(
+        "lead_agencies",
+        _("Lead agency"),
+        lambda t: [a.code for a in agencies(t, AssignmentRole.LEAD)],
+        html=lambda t: agencies_html(t, AssignmentRole.LEAD),
+        css="small",
+    ),
+    Column(
+        "cooperating_agencies",
+        _("Cooperating agencies"),
+        lambda t: [a.code for a in agencies(t, AssignmentRole.COOPERATING)],
+        html=lambda t: agencies_html(t, AssignmentRole.COOPERATING),
+        css="small",
+    ),
+    Column("status", _("Status"), lambda t: t.status_code, html=status_html, css="col-status"),
+    Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
+]
+
+
+def task_as_dict(task: Task) -> dict:
+    """A task as the open data and the API give it: the machine values of ``PUBLIC_TASKS``."""
+    return {column.key: column.value(task) for column in PUBLIC_TASKS}
+
+
+def csv_cell(value):
+    """A machine value in a CSV cell: lists joined by "; "."""
+    return "; ".join(value) if isinstance(value, list) else value
