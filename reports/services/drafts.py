@@ -16,6 +16,7 @@ from vinhlong_cmcn4.text import clean_text
 from vinhlong_cmcn4.uploads import detect_type
 
 from .. import workflow
+from ..attachments import evidence_label
 from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 
@@ -88,7 +89,12 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     _check_author(by, report.agency)
     if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be added while the report is a draft or returned."))
-    name = os.path.basename(clean_text(upload.name))[:200] or "tep"
+    name = evidence_label(upload.name, "")[:-1]  # for messages, before the type is known
+    if report.attachments.count() >= settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            _("A report carries at most %(count)d evidence files: “%(name)s” was not added. Remove a file first.")
+            % {"count": settings.ATTACHMENT_MAX_FILES, "name": name}
+        )
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
@@ -98,8 +104,10 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
         raise ValidationError(
             _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": name}
         )
+    label = evidence_label(upload.name, detected[0])
+    upload.name = label  # the stored name takes its extension (reports.models._attachment_path), never the sender's
     return Attachment.objects.create(
-        report=report, file=upload, original_name=name, content_type=detected[1], size=upload.size, uploaded_by=by
+        report=report, file=upload, original_name=label, content_type=detected[1], size=upload.size, uploaded_by=by
     )
 
 
