@@ -1,7 +1,5 @@
 """Writing a report's content and evidence, with optimistic locking."""
 
-import os
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction

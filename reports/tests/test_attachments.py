@@ -95,9 +95,10 @@ def test_a_pdf_by_content_is_stored_and_served_as_pdf_whatever_its_name(client, 
     assert attachment.original_name == label
     assert attachment.file.name.endswith(".pdf") and "/" not in attachment.file.name.removeprefix("attachments/").split("/", 1)[1]
     response = client.get(reverse("reports:attachment", args=[attachment.report_id, attachment.pk]))
-    assert response["Content-Disposition"].endswith(f"filename*=utf-8''{quote(label)}") or f'filename="{label}"' in response[
-        "Content-Disposition"
-    ]
+    assert (
+        response["Content-Disposition"].endswith(f"filename*=utf-8''{quote(label)}")
+        or f'filename="{label}"' in response["Content-Disposition"]
+    )
 
 
 def test_a_report_carries_at_most_the_configured_number_of_files(client, world, officer_a, settings):
