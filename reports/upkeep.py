@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from plans.choices import PlanState
 from plans.models import Plan
+from vinhlong_cmcn4.once import job_runs_prune
 
 from .figures import trend_points_rebuild
 from .models import Attachment, Notice, Summary
@@ -61,4 +62,5 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
         "trend_points": trend_points_rebuild(),
         "notices_cleared": deleted,
         "orphan_files_removed": orphan_files_remove(now=timezone.now()),
+        "job_keys_pruned": job_runs_prune(now=timezone.now()),
     }

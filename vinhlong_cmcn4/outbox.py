@@ -62,4 +62,7 @@ def _publish(message: OutboxMessage) -> None:
         app.tasks[message.job].apply(args=message.args, kwargs=message.kwargs, throw=True)
         return
     # No retries here: the transport's short socket timeouts bound the wait; the drain retries later.
-    app.send_task(message.job, args=message.args, kwargs=message.kwargs, retry=False, timeout=PUBLISH_TIMEOUT)
+    # The row's fixed task id is the job's key (vinhlong_cmcn4.once): republished, it still runs once.
+    app.send_task(
+        message.job, args=message.args, kwargs=message.kwargs, task_id=f"outbox-{message.pk}", retry=False, timeout=PUBLISH_TIMEOUT
+    )

@@ -185,7 +185,27 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 # Short timeouts: a user's request never waits long on a broker that is down (see vinhlong_cmcn4.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 3, "visibility_timeout": 3600}
+# A job runs at most JOB_TIME_LIMIT_SECONDS (then its process is killed; the soft limit raises first).
+# A message taken by a worker that died (SIGKILL, power loss) is delivered again after the broker's
+# visibility_timeout: 5 minutes, longer than any job may run (so a job still running is never handed
+# to a second worker), short enough that a dead worker's jobs run again within minutes. Unacked
+# messages are swept every ~30 s (restore interval × throttle). A job whose child process dies is
+# requeued at once (reject_on_worker_lost). Each delivery claims its key first (vinhlong_cmcn4.once)
+# for JOB_LEASE_SECONDS: longer than the time limit, shorter than the visibility timeout.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "240"))
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, CELERY_TASK_TIME_LIMIT // 2)
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
+JOB_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + max(5, (BROKER_VISIBILITY_TIMEOUT - CELERY_TASK_TIME_LIMIT) // 2)
+JOB_MAX_ATTEMPTS = 10
+if not CELERY_TASK_TIME_LIMIT < JOB_LEASE_SECONDS < BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("JOB_TIME_LIMIT_SECONDS must stay below BROKER_VISIBILITY_TIMEOUT (with a margin).")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 3,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 3,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Results are not kept, except the errors of jobs that fail: the admin lists them (django-celery-results).
 CELERY_RESULT_BACKEND = "django-db"
@@ -224,6 +244,7 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")  # for EMAIL_BACKEND=…filebased.EmailBackend (tests, soak)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
