@@ -91,7 +91,9 @@ def test_a_body_declared_at_one_gibibyte_is_refused_before_it_is_sent(gunicorn):
 
 
 def test_a_chunked_body_is_cut_off_at_the_limit(gunicorn):
-    headers = b"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+    headers = (
+        b"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     status, sent = _send_body(headers, 64 * 1024 * 1024, chunked=True)
     assert status == 413
     assert sent < 24 * 1024 * 1024, f"{sent} bytes were read before the cut-off"
