@@ -215,7 +215,7 @@ class Load:
     def leader(self) -> None:
         session = self.token("lanhdao")
         while self.running():
-            self.call(session, "GET", f"/api/v1/tasks/?page={random.randint(1, 2)}")
+            self.call(session, "GET", f"/api/v1/tasks/?ordering={random.choice(['due_date', '-progress'])}")
             self.call(session, "GET", "/api/v1/reports/?page_size=50")
             self.call(session, "GET", "/api/v1/summaries/")
             time.sleep(0.5)
@@ -324,7 +324,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--port", type=int, default=8143)
     parser.add_argument("--redis-port", type=int, default=6391)
-    parser.add_argument("--settle-minutes", type=float, default=8, help="how long to wait for the last jobs after the load")
+    parser.add_argument(
+        "--settle-minutes",
+        type=float,
+        default=13,
+        help="how long to wait for the last jobs after the load (a lost job is sent again after OUTBOX_REDELIVER_SECONDS, 10.5 min)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     stack = Stack(args, work)

@@ -13,22 +13,43 @@ in a transaction of its own.
 
 The lease outlasts the hard time limit of any job (a job still running after it was killed), and
 stays below the broker's ``visibility_timeout``, so a late retry is never redelivered in between.
+
+A message can still vanish (Redis restarted without it, a retry that could not be published while
+Redis was down): the outbox sends again every job whose key is not done ``OUTBOX_REDELIVER_SECONDS``
+after it was published (``vinhlong_cmcn4.outbox``); the key keeps that from running anything twice.
 """
 
 import datetime
 import logging
+import time
 
 from celery import Task
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 RUN, DONE, BUSY = "run", "done", "busy"
 
 
+def _steadily(write):
+    """Run a bookkeeping write, reconnecting when the database dropped the connection (a restart, a kill)."""
+    for attempt in range(4):
+        try:
+            return write()
+        except (OperationalError, InterfaceError) as error:
+            logger.warning("job bookkeeping: database unreachable (%s); trying again", error)
+            connection.close()
+            time.sleep(1 + attempt)
+    return write()
+
+
 def job_claim(*, key: str, job: str, now: datetime.datetime | None = None) -> tuple[str, float]:
     """Claim ``key`` for a run: (RUN | DONE | BUSY, seconds until a busy claim's lease ends)."""
+    return _steadily(lambda: _claim(key=key, job=job, now=now))
+
+
+def _claim(*, key: str, job: str, now: datetime.datetime | None) -> tuple[str, float]:
     now = now or timezone.now()
     lease = datetime.timedelta(seconds=settings.JOB_LEASE_SECONDS)
     from .models import JobRun
@@ -61,13 +82,13 @@ def job_claim(*, key: str, job: str, now: datetime.datetime | None = None) -> tu
 def job_release(*, key: str) -> None:
     from .models import JobRun
 
-    JobRun.objects.filter(key=key, done_at__isnull=True).update(claimed_at=None)
+    _steadily(lambda: JobRun.objects.filter(key=key, done_at__isnull=True).update(claimed_at=None))
 
 
 def job_done(*, key: str) -> None:
     from .models import JobRun
 
-    JobRun.objects.filter(key=key).update(done_at=timezone.now())
+    _steadily(lambda: JobRun.objects.filter(key=key).update(done_at=timezone.now()))
 
 
 class OnceTask(Task):

@@ -218,3 +218,21 @@ def test_after_a_redis_restart_the_beat_takes_its_lock_again_and_a_second_beat_n
         for process in (first, second):
             if process:
                 _stop(process)
+
+
+@pytest.mark.django_db
+def test_a_published_job_whose_key_is_not_done_is_sent_again_and_a_done_one_never(world, agency_a, officer_a, settings):
+    from reports.jobs import upkeep_job
+
+    previous = broker_use("memory://", eager=False)
+    try:
+        message = job_enqueue(upkeep_job)
+        assert outbox_publish(ids=[message.pk]) == 1
+        long_ago = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS + 1)
+        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=long_ago)
+        assert outbox_publish() == 1  # lost on the way (Redis restarted without it): sent again
+        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=long_ago)
+        JobRun.objects.create(key=f"outbox-{message.pk}", job=upkeep_job.name, done_at=timezone.now())
+        assert outbox_publish() == 0  # it ran: nothing to send
+    finally:
+        broker_use(previous[0], eager=previous[1])

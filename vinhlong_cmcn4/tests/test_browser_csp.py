@@ -25,7 +25,13 @@ def test_public_admin_and_api_docs_pages_log_no_csp_violation(browser, sysadmin)
     for url in ("/", "/ke-hoach/", f"/ke-hoach/{plan.pk}/", "/dang-nhap/", "/api/docs/"):
         assert _violations(anonymous, browser.base_url + url) == [], url
     admin = sign_in(browser, sysadmin.username)
-    for url in ("/admin/", "/admin/reports/report/", "/admin/tasks/task/export/", f"/admin/plans/plan/{plan.pk}/nhap-excel/", "/dieu-hanh/"):
+    for url in (
+        "/admin/",
+        "/admin/reports/report/",
+        "/admin/tasks/task/export/",
+        f"/admin/plans/plan/{plan.pk}/nhap-excel/",
+        "/dieu-hanh/",
+    ):
         assert _violations(admin, browser.base_url + url) == [], url
     admin.goto(browser.base_url + "/admin/tasks/task/export/")
     admin.click("input.select-toggle")  # bound by static/js/admin-export-toggle.js, not inline
