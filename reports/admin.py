@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,6 +9,7 @@ from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin, plan_period_field
 from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
+from .services.withdrawal import KEPT_STATES, report_withdraw
 from .summaries.service import summary_request
 
 
@@ -32,6 +34,10 @@ class ReportEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class WithdrawActionForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (to withdraw)"), required=False, max_length=1000)
 
 
 @admin.register(Report)
@@ -61,9 +67,38 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
         "proposals",
     ]
     inlines = [ReportEventInline]
+    action_form = WithdrawActionForm
+    actions = ["withdraw"]
 
     def has_add_permission(self, request):
         return False  # reports are filed by agencies through the workflow, not typed in here
+
+    def has_delete_permission(self, request, obj=None):
+        # A report that reached the coordinator is withdrawn, never deleted (reports.services.withdrawal).
+        return super().has_delete_permission(request, obj) and (obj is None or obj.state not in KEPT_STATES)
+
+    def delete_queryset(self, request, queryset):
+        kept = queryset.filter(state__in=KEPT_STATES)
+        if count := kept.count():
+            self.message_user(
+                request,
+                _("%(count)d reports sent to the coordinator were not deleted: withdraw them with a reason instead.") % {"count": count},
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.exclude(state__in=KEPT_STATES))
+
+    @admin.action(description=_("Withdraw the selected reports (give the reason)"))
+    def withdraw(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        done = 0
+        for report in queryset:
+            try:
+                report_withdraw(report=report, by=request.user, reason=reason)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{report}: {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d reports withdrawn.") % {"count": done}, messages.SUCCESS)
 
 
 class SummaryAddForm(SummaryPeriodMixin, forms.ModelForm):

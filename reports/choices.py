@@ -11,6 +11,7 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     ACCEPTED = "accepted", _("Accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 def report_state_label(code: str | None) -> str:
@@ -33,6 +34,7 @@ class WorkflowAction(models.TextChoices):
     SUBMIT = "submit", _("Approved and submitted")
     RETURN = "return", _("Returned by the coordinator")
     ACCEPT = "accept", _("Accepted")
+    WITHDRAW = "withdraw", _("Withdrawn by an administrator")
 
 
 class SummaryState(models.TextChoices):

@@ -84,7 +84,16 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                 _("These files are larger than %(limit)s and were not received: %(names)s")
                 % {"limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)}
             )
-        return self._once(self.cleaned_data["attachments"] or [])
+        from django.conf import settings
+
+        files = self.cleaned_data["attachments"] or []
+        kept = self.instance.attachments.count() if self.instance.pk else 0
+        if kept + len(files) > settings.ATTACHMENT_MAX_FILES:
+            raise forms.ValidationError(
+                _("A report carries at most %(count)d evidence files (it has %(kept)d): send at most %(left)d more.")
+                % {"count": settings.ATTACHMENT_MAX_FILES, "kept": kept, "left": max(settings.ATTACHMENT_MAX_FILES - kept, 0)}
+            )
+        return self._once(files)
 
     def _once(self, files):
         """The same file twice (in this upload or already attached) is kept once, and the user is told."""

@@ -3,22 +3,52 @@ tell the truth at midnight whatever was written outside the workflow during the 
 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
 and refreshed here: each task's progress and completion date, the dashboard's trend points, and
-the rows of the periods now due. Old read notices are cleared.
+the rows of the periods now due. Old read notices are cleared, and files left on disk without a
+row (evidence of a deleted draft, the document of a compilation killed before its commit) removed.
 """
 
 import datetime
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from plans.choices import PlanState
 from plans.models import Plan
+from vinhlong_cmcn4.once import job_runs_prune
 
 from .figures import trend_points_rebuild
-from .models import Notice
+from .models import Attachment, Notice, Summary
 from .periods import main_kind, period_due
 from .services import reporting_period_get_or_create, tasks_progress_refresh
 
 NOTICES_KEPT = datetime.timedelta(days=180)
+# A file younger than this may belong to a transaction still running (an upload, a compilation).
+ORPHANS_GRACE = datetime.timedelta(hours=6)
+FILE_FOLDERS = ("attachments", "summaries")
+
+
+def _stored_files(storage, folder: str):
+    directories, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from _stored_files(storage, f"{folder}/{directory}")
+
+
+def orphan_files_remove(*, now: datetime.datetime, storage=default_storage) -> int:
+    """Delete the files of ``FILE_FOLDERS`` that no row names and that are older than ``ORPHANS_GRACE``."""
+    known = set(Attachment.objects.values_list("file", flat=True))
+    for document, annex in Summary.objects.values_list("document", "annex"):
+        known.update((document, annex))
+    removed = 0
+    for folder in FILE_FOLDERS:
+        if not storage.exists(folder):
+            continue
+        for name in _stored_files(storage, folder):
+            if name not in known and storage.get_modified_time(name) < now - ORPHANS_GRACE:
+                storage.delete(name)
+                removed += 1
+    return removed
 
 
 def upkeep_run(*, today: datetime.date) -> dict[str, int]:
@@ -31,4 +61,6 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
         "notices_cleared": deleted,
+        "orphan_files_removed": orphan_files_remove(now=timezone.now()),
+        "job_keys_pruned": job_runs_prune(now=timezone.now()),
     }

@@ -8,7 +8,24 @@ from .models import ImportJob
 
 
 def _fail(job_id: int, error: Exception) -> None:
-    ImportJob.objects.filter(pk=job_id).update(state=ImportState.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.utils.translation import gettext as _
+
+    from .importing.import_jobs import import_job_fail
+
+    if isinstance(error, SoftTimeLimitExceeded):
+        message = _("The file took too long to process and was stopped: split it into smaller files and upload them one by one.")
+    else:
+        message = str(error)
+    import_job_fail(job_id=job_id, message=message)
+
+
+@shared_task(acks_late=True)
+def import_jobs_expire_job() -> int:
+    """End in "failed" the imports nobody will finish (every 10 minutes)."""
+    from .importing.import_jobs import import_jobs_expire
+
+    return import_jobs_expire(now=timezone.now())
 
 
 @shared_task(acks_late=True, bind=True, max_retries=3)

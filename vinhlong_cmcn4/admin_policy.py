@@ -2,11 +2,24 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .search import search_filter
 from .text import clean_text
+
+
+class PortalChangeList(ChangeList):
+    """Django's change list, with an impossible date in the address (``?issued_on__year=99999999999999999999``,
+    or 9999, whose next year does not exist) shown as a bad filter rather than a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class PortalModelAdmin(admin.ModelAdmin):
@@ -17,6 +30,9 @@ class PortalModelAdmin(admin.ModelAdmin):
     """
 
     list_per_page = 50
+
+    def get_changelist(self, request, **kwargs):
+        return PortalChangeList
 
     def get_queryset(self, request):
         return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)

@@ -3,16 +3,17 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import ScopedRateThrottle
 
 from plans.api.views import AgencyViewSet, DirectiveViewSet, PlanViewSet
 from reports.api.views import ReportViewSet, SummaryViewSet
 from tasks.api.views import ImportJobViewSet, TaskViewSet
+
+from .clients import ScopedRateThrottle
 
 
 class TokenView(ObtainAuthToken):
@@ -46,5 +47,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

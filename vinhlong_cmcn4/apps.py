@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
     name = "vinhlong_cmcn4"
     verbose_name = _("Portal")
 
+    def ready(self):
+        from . import clients  # noqa: F401 - connects the count of failed logins per address
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the portal's site (``admin_site.PortalAdminSite``)."""

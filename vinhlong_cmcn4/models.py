@@ -28,3 +28,26 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.args}"
+
+
+class JobRun(models.Model):
+    """The key of one job delivery, written before the job's side effect (``vinhlong_cmcn4.once``).
+
+    A message delivered twice (republished after a broker freeze, redelivered after a worker
+    died) carries the same key: the second delivery finds the row done, or still claimed by a
+    run that is alive, and does nothing.
+    """
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    job = models.CharField(_("job"), max_length=200)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.key}"

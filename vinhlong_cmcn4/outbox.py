@@ -4,17 +4,24 @@
 with short timeouts and no retries. If Redis refuses the connection or hangs, the publish
 gives up within seconds, the row stays pending and ``outbox_publish`` (run every minute by
 beat, and by every later enqueue) sends it once the broker answers again.
+
+A published job whose key (``outbox-<row>``) is still not done ``OUTBOX_REDELIVER_SECONDS`` later
+was lost on the way (a Redis restart, a retry published while Redis was down): it is sent again,
+up to ``OUTBOX_MAX_SENDS`` times. Its key makes the extra copy harmless (``vinhlong_cmcn4.once``).
 """
 
 import datetime
 import logging
 
 from celery import Task
+from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from .celery import app
-from .models import OutboxMessage
+from .models import JobRun, OutboxMessage
 
 logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT = 3  # seconds: connect and write to the broker
@@ -35,7 +42,7 @@ def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
     """
     sent = 0
     with transaction.atomic():
-        pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(sent_at__isnull=True)
+        pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_waiting())
         if ids is not None:
             pending = pending.filter(pk__in=ids)
         for message in pending.order_by("id")[:limit]:
@@ -56,6 +63,20 @@ def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
     return sent
 
 
+def _waiting() -> Q:
+    """Rows never sent, and (with a broker) rows sent long ago whose job has not run."""
+    if app.conf.task_always_eager:
+        return Q(sent_at__isnull=True)
+    now = timezone.now()
+    done = JobRun.objects.filter(key=Concat(Value("outbox-"), Cast(OuterRef("pk"), CharField())), done_at__isnull=False)
+    lost = Q(
+        sent_at__lt=now - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS),
+        created_at__gt=now - datetime.timedelta(days=2),
+        attempts__lt=settings.OUTBOX_MAX_SENDS,
+    ) & ~Exists(done)
+    return Q(sent_at__isnull=True) | lost
+
+
 def _publish(message: OutboxMessage) -> None:
     if app.conf.task_always_eager:
         if message.job not in app.tasks:
@@ -63,7 +84,10 @@ def _publish(message: OutboxMessage) -> None:
         app.tasks[message.job].apply(args=message.args, kwargs=message.kwargs, throw=True)
         return
     # No retries here: the transport's short socket timeouts bound the wait; the drain retries later.
-    app.send_task(message.job, args=message.args, kwargs=message.kwargs, retry=False, timeout=PUBLISH_TIMEOUT)
+    # The row's fixed task id is the job's key (vinhlong_cmcn4.once): republished, it still runs once.
+    app.send_task(
+        message.job, args=message.args, kwargs=message.kwargs, task_id=f"outbox-{message.pk}", retry=False, timeout=PUBLISH_TIMEOUT
+    )
 
 
 def outbox_backlog() -> tuple[int, datetime.datetime | None]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "django_celery_results",
+    "csp",
     "vinhlong_cmcn4",
     "plans",
     "tasks",
@@ -63,7 +64,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (anonymous or signed in alike).
+    "vinhlong_cmcn4.middleware.RequestBodyLimitMiddleware",
+    "vinhlong_cmcn4.middleware.QueryStringNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "vinhlong_cmcn4.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,7 +82,7 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:  # in production gunicorn serves the collected static files through WhiteNoise
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "vinhlong_cmcn4.urls"
 WSGI_APPLICATION = "vinhlong_cmcn4.wsgi.application"
@@ -114,14 +120,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-# Login throttling (django-axes): 5 failures for a username from an address lock it for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "vinhlong_cmcn4.clients.AddressLoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The client's address: how many proxies in front of gunicorn append to X-Forwarded-For (the TLS proxy: 1).
+# Read in one place, vinhlong_cmcn4.clients.client_address, by axes, the API throttles and the login limit.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "vinhlong_cmcn4.clients.client_address"
+# One address failing this many logins in the window, whatever the usernames, is refused until it ends.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_ADDRESS_WINDOW_SECONDS = int(os.environ.get("LOGIN_ADDRESS_WINDOW_SECONDS", str(15 * 60)))
+# Login throttling (django-axes): 5 failures for a username from an address lock that pair for 15 minutes
+# (never the username everywhere: nobody can lock a leader out from elsewhere).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 LOGIN_URL = "login"
@@ -155,7 +172,14 @@ STORAGES = {
 # (every app server sees the same counters), process memory only in development. Sessions are in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A frozen Redis must not hang requests: the throttles fail open (vinhlong_cmcn4.clients).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 elif not DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 else:
@@ -173,7 +197,30 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 # Short timeouts: a user's request never waits long on a broker that is down (see vinhlong_cmcn4.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 3, "visibility_timeout": 3600}
+# A job runs at most JOB_TIME_LIMIT_SECONDS (then its process is killed; the soft limit raises first).
+# A message taken by a worker that died (SIGKILL, power loss) is delivered again after the broker's
+# visibility_timeout: 5 minutes, longer than any job may run (so a job still running is never handed
+# to a second worker), short enough that a dead worker's jobs run again within minutes. Unacked
+# messages are swept every ~30 s (restore interval × throttle). A job whose child process dies is
+# requeued at once (reject_on_worker_lost). Each delivery claims its key first (vinhlong_cmcn4.once)
+# for JOB_LEASE_SECONDS: longer than the time limit, shorter than the visibility timeout.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "240"))
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, CELERY_TASK_TIME_LIMIT // 2)
+BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "300"))
+JOB_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + max(5, (BROKER_VISIBILITY_TIMEOUT - CELERY_TASK_TIME_LIMIT) // 2)
+JOB_MAX_ATTEMPTS = 10
+# A published job not done by then was lost on the way: the outbox sends it again (its key runs it once).
+OUTBOX_REDELIVER_SECONDS = BROKER_VISIBILITY_TIMEOUT + JOB_LEASE_SECONDS + 60
+OUTBOX_MAX_SENDS = 30
+if not CELERY_TASK_TIME_LIMIT < JOB_LEASE_SECONDS < BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("JOB_TIME_LIMIT_SECONDS must stay below BROKER_VISIBILITY_TIMEOUT (with a margin).")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 3,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 3,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Results are not kept, except the errors of jobs that fail: the admin lists them (django-celery-results).
 CELERY_RESULT_BACKEND = "django-db"
@@ -221,6 +268,7 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")  # for EMAIL_BACKEND=…filebased.EmailBackend (tests, soak)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -250,6 +298,24 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Content-Security-Policy (django-csp) on every page: scripts only from our own static files (no inline
+# script or handler anywhere: see static/js/). Inline style attributes stay allowed (progress bars, the
+# admin and Swagger UI set widths inline); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 REST_FRAMEWORK = {
     # Who sees which rows is decided by vinhlong_cmcn4.policy in each view's queryset; anonymous
     # clients get the public rows (published plans and tasks, the agency registry) and read only.
@@ -263,7 +329,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "rest_framework.filters.OrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vinhlong_cmcn4.api.error_response",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["vinhlong_cmcn4.clients.AnonRateThrottle", "vinhlong_cmcn4.clients.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/min"),
         "token": os.environ.get("API_TOKEN_RATE", "10/min"),
@@ -302,10 +368,23 @@ IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(10 * 102
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "300"))
+# Checked inside the request only when small once unpacked, and within IMPORT_SYNC_MAX_ROWS rows
+# (both measured, never taken from the file's own <dimension>); anything else goes to the job.
+IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(4 * 1024 * 1024)))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+# A job still checking or importing after this long is ended as failed (its worker died).
+IMPORT_JOB_TIMEOUT_SECONDS = int(os.environ.get("IMPORT_JOB_TIMEOUT_SECONDS", str(30 * 60)))
 
 # Evidence attached to reports (reports.attachments): size per file, and the cap on any uploaded file.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = max(ATTACHMENT_MAX_BYTES, IMPORT_MAX_FILE_BYTES)
+# Evidence files one report may carry.
+ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "10"))
+# Any request body above this is refused (413) from its Content-Length, or cut off while received
+# when chunked (vinhlong_cmcn4.middleware): the largest legitimate request is a report form sending a
+# few evidence files at once. The TLS proxy in front must refuse at the same size (nginx:
+# client_max_body_size), so a huge body never even reaches gunicorn.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(3 * UPLOAD_MAX_BYTES, 8 * 1024 * 1024))))
 FILE_UPLOAD_HANDLERS = [
     "vinhlong_cmcn4.uploads.MaxSizeUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

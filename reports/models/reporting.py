@@ -153,7 +153,10 @@ class ReportEvent(models.Model):
 def _attachment_path(instance, filename: str) -> str:
     from django.utils.crypto import get_random_string
 
-    return f"attachments/{instance.report_id}/{get_random_string(32)}"  # never the uploaded name: it is kept apart
+    # A random name with the extension of the type read from the content (the service names the upload so).
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = f".{extension}" if extension.isalnum() and len(extension) <= 5 else ""
+    return f"attachments/{instance.report_id}/{get_random_string(32)}{suffix}"
 
 
 class Attachment(models.Model):

@@ -1,7 +1,6 @@
 """Writing a report's content and evidence, with optimistic locking."""
 
 import datetime
-import os
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from vinhlong_cmcn4.text import clean_text
 from vinhlong_cmcn4.uploads import content_digest, detect_type
 
 from .. import workflow
+from ..attachments import evidence_label
 from ..choices import ReportState, WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import Period, unreportable_reason
@@ -132,7 +132,12 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     _check_author(by, report.agency)
     if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be added while the report is a draft or returned."))
-    name = os.path.basename(clean_text(upload.name))[:200] or "tep"
+    name = evidence_label(upload.name, "")[:-1]  # for messages, before the type is known
+    if report.attachments.count() >= settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            _("A report carries at most %(count)d evidence files: “%(name)s” was not added. Remove a file first.")
+            % {"count": settings.ATTACHMENT_MAX_FILES, "name": name}
+        )
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
@@ -146,8 +151,10 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     existing = report.attachments.filter(sha256=digest).first()
     if existing is not None:
         return existing
+    label = evidence_label(upload.name, detected[0])
+    upload.name = label  # the stored name takes its extension (reports.models._attachment_path), never the sender's
     return Attachment.objects.create(
-        report=report, file=upload, original_name=name, content_type=detected[1], size=upload.size, sha256=digest, uploaded_by=by
+        report=report, file=upload, original_name=label, content_type=detected[1], size=upload.size, sha256=digest, uploaded_by=by
     )
 
 

@@ -1,6 +1,7 @@
 """Evidence: type read from content, size capped, stored under a random name, served as a download to the allowed."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,7 +26,7 @@ def test_a_pdf_is_stored_privately_under_a_random_name_and_served_as_a_download(
     post_with_files(client, world, SimpleUploadedFile("Báo cáo quý.pdf", PDF, content_type="text/html"))
     attachment = Attachment.objects.get()
     assert attachment.content_type == "application/pdf"  # from the content, not what the browser claimed
-    assert "Báo cáo" not in attachment.file.name and not attachment.file.name.endswith(".pdf")
+    assert "Báo cáo" not in attachment.file.name and attachment.file.name.endswith(".pdf")
     url = reverse("reports:attachment", args=[attachment.report_id, attachment.pk])
     response = client.get(url)
     assert response["Content-Disposition"].startswith("attachment;")
@@ -98,3 +99,50 @@ def test_the_service_returns_the_attachment_already_there_for_the_same_content(c
     report = Report.objects.get()
     again = attachment_add(report=report, upload=SimpleUploadedFile("khac-ten.pdf", PDF), by=officer_a)
     assert again == report.attachments.get() and again.sha256 and len(again.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("sent", "label"),
+    [
+        ("x.pdf.exe", "x.pdf"),
+        ("bao-cao.hta", "bao-cao.pdf"),
+        ("tai-lieu.js", "tai-lieu.pdf"),
+        ("C:\\Users\\a\\Báo cáo.PDF.exe", "Báo cáo.pdf"),
+        ("../../etc/quy 1.2026.pdf", "quy 1.2026.pdf"),
+        (".htaccess", "htaccess.pdf"),
+    ],
+)
+def test_a_pdf_by_content_is_stored_and_served_as_pdf_whatever_its_name(client, world, officer_a, sent, label):
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile(sent, PDF))
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == label
+    assert attachment.file.name.endswith(".pdf") and "/" not in attachment.file.name.removeprefix("attachments/").split("/", 1)[1]
+    response = client.get(reverse("reports:attachment", args=[attachment.report_id, attachment.pk]))
+    assert (
+        response["Content-Disposition"].endswith(f"filename*=utf-8''{quote(label)}")
+        or f'filename="{label}"' in response["Content-Disposition"]
+    )
+
+
+def test_a_report_carries_at_most_the_configured_number_of_files(client, world, officer_a, settings):
+    settings.ATTACHMENT_MAX_FILES = 2
+    client.force_login(officer_a)
+    response = post_with_files(client, world, *(SimpleUploadedFile(f"{n}.pdf", PDF + b"%" + bytes([48 + n])) for n in range(3)))
+    assert "tối đa 2 tệp" in response.content.decode()
+    assert not Attachment.objects.exists()
+    post_with_files(client, world, SimpleUploadedFile("1.pdf", PDF + b"%1"), SimpleUploadedFile("2.pdf", PDF + b"%2"))
+    assert Attachment.objects.count() == 2
+
+
+def test_the_service_refuses_a_file_past_the_cap_in_vietnamese(client, world, officer_a, settings):
+    from django.core.exceptions import ValidationError
+
+    from reports.services import attachment_add
+
+    settings.ATTACHMENT_MAX_FILES = 1
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile("a.pdf", PDF))
+    report = Report.objects.get()
+    with pytest.raises(ValidationError, match="tối đa 1 tệp"):
+        attachment_add(report=report, upload=SimpleUploadedFile("b.pdf", PDF + b"%b"), by=officer_a)

@@ -1,5 +1,6 @@
 """Annex imports as jobs: upload, preview (a dry run), confirm, import; small files at once, large ones in the background."""
 
+import datetime
 import io
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from vinhlong_cmcn4.outbox import job_enqueue
 from ..choices import ImportState
 from ..models import ImportJob
 from .errors import AnnexRejected
-from .reader import open_annex, read_bytes
+from .reader import open_annex, read_bytes, uncompressed_size
 from .service import ImportOutcome, annex_import
 
 PROGRESS_TTL = 60 * 60
@@ -39,14 +40,25 @@ def _reporter(job_id: int):
     return report
 
 
-def estimated_rows(data: bytes) -> int:
-    """Rows in the task sheet, from its recorded dimension (0 when the file cannot be read)."""
+def needs_background(data: bytes) -> bool:
+    """Whether an annex is too large to check inside the web request, measured, never as the file claims.
+
+    Large once unpacked (``IMPORT_SYNC_MAX_BYTES``, read from the zip's directory: huge shared
+    strings are never parsed here), or more than ``IMPORT_SYNC_MAX_ROWS`` rows, counted while
+    streaming and no further than that limit. A file that cannot be opened is checked at once
+    (it fails fast, with its message).
+    """
+    if uncompressed_size(data) > int(getattr(settings, "IMPORT_SYNC_MAX_BYTES", 4 * 1024 * 1024)):
+        return True
+    limit = int(getattr(settings, "IMPORT_SYNC_MAX_ROWS", 300))
     try:
         sheet = open_annex(data)
     except AnnexRejected:
-        return 0
+        return False
     try:
-        return sheet.estimated_rows
+        return any(count > limit for count, _row in enumerate(sheet.rows, start=1))
+    except AnnexRejected:
+        return False
     finally:
         sheet.close()
 
@@ -60,14 +72,18 @@ def import_job_create(*, plan: Plan, upload, by: User) -> ImportJob:
     name = getattr(upload, "name", "phu-luc.xlsx")
     job = ImportJob(plan=plan, uploaded_by=by, original_name=name[-255:])
     job.file.save(f"{get_random_string(24)}.xlsx", ContentFile(data), save=False)  # renamed on storage
-    job.background = estimated_rows(data) > int(getattr(settings, "IMPORT_SYNC_MAX_ROWS", 300))
+    job.background = needs_background(data)
     job.save()
     if job.background:
         from ..jobs import annex_preview_job
 
         job_enqueue(annex_preview_job, job.pk)
     else:
-        import_job_preview(job=job)
+        try:
+            import_job_preview(job=job)
+        except Exception:
+            import_job_fail(job_id=job.pk, message=_("The file could not be checked: it may be damaged. Save it again as .xlsx and retry."))
+            raise
     return job
 
 
@@ -89,7 +105,8 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
     outcome = annex_import(plan=job.plan, upload=io.BytesIO(data), dry_run=True, progress=_reporter(job.pk))
     job.preview = _outcome_dict(outcome)
     job.state = ImportState.PREVIEWED if outcome.ok else ImportState.REJECTED
-    job.save(update_fields=["preview", "state"])
+    job.state_since = timezone.now()
+    job.save(update_fields=["preview", "state", "state_since"])
     return job
 
 
@@ -99,8 +116,8 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.state != ImportState.PREVIEWED:
             raise ValidationError(_("This file is not waiting for confirmation (state: %(state)s).") % {"state": job.get_state_display()})
-        job.state = ImportState.IMPORTING
-        job.save(update_fields=["state"])
+        job.state, job.state_since = ImportState.IMPORTING, timezone.now()
+        job.save(update_fields=["state", "state_since"])
         if job.background:
             from ..jobs import annex_import_job
 
@@ -118,6 +135,26 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     outcome = annex_import(plan=job.plan, upload=io.BytesIO(data), progress=_reporter(job.pk), by=job.uploaded_by)
     job.result = _outcome_dict(outcome)
     job.state = ImportState.DONE if outcome.ok else ImportState.REJECTED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["result", "state", "finished_at"])
+    job.finished_at = job.state_since = timezone.now()
+    job.save(update_fields=["result", "state", "finished_at", "state_since"])
     return job
+
+
+def import_job_fail(*, job_id: int, message: str) -> None:
+    """End a job in "failed" with the reason, for the admin page and the API."""
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job_id).update(state=ImportState.FAILED, error=message[:2000], finished_at=now, state_since=now)
+
+
+def import_jobs_expire(*, now) -> int:
+    """End in "failed" every job left checking or importing longer than ``IMPORT_JOB_TIMEOUT_SECONDS``.
+
+    Its worker died, or the request checking it broke: nobody will finish it, and the page
+    would otherwise wait for ever.
+    """
+    limit = now - datetime.timedelta(seconds=settings.IMPORT_JOB_TIMEOUT_SECONDS)
+    stuck = ImportJob.objects.filter(state__in=[ImportState.PREVIEWING, ImportState.IMPORTING], state_since__lt=limit)
+    message = _(
+        "The file was still being processed after %(minutes)d minutes and was stopped: upload it again, or split it into smaller files."
+    ) % {"minutes": settings.IMPORT_JOB_TIMEOUT_SECONDS // 60}
+    return stuck.update(state=ImportState.FAILED, error=message, finished_at=now, state_since=now)

@@ -2,6 +2,10 @@
 
 openpyxl parses the XML with defusedxml when it is installed (it is a requirement), which
 stops entity-expansion attacks; the zip is checked before openpyxl sees it.
+
+Nothing a file says about itself is trusted: the ``<dimension>`` a sheet records (absent, or a
+claim of ``A1:XFD1048576``) is dropped, so rows come as long as the cells really in them, and
+rows and columns are counted while they stream (``IMPORT_MAX_COLUMNS``; rows in ``service``).
 """
 
 import io
@@ -36,7 +40,6 @@ class AnnexSheet:
     title_lines: list[str]
     rows: Iterator[tuple[int, list]]  # (Excel row number, cell values) after the header
     workbook: object
-    estimated_rows: int = 0  # from the sheet's recorded dimension; 0 when it records none
 
     def close(self) -> None:
         self.workbook.close()
@@ -57,6 +60,15 @@ def read_bytes(upload) -> bytes:
             _("The file is larger than %(limit)d MB: split the annex or ask the administrator.") % {"limit": max_bytes // (1024 * 1024)}
         )
     return data
+
+
+def uncompressed_size(data: bytes) -> int:
+    """The size the workbook's parts expand to, from the zip's directory (nothing is inflated)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return 0
 
 
 def check_container(data: bytes) -> None:
@@ -95,14 +107,15 @@ def open_annex(data: bytes) -> AnnexSheet:
     except Exception:  # openpyxl raises many kinds for broken parts; the user needs one message
         raise _reject(_("Excel cannot read this file: it may be damaged. Open it in Excel, save it as .xlsx and try again.")) from None
     for sheet in workbook.worksheets:
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()  # never pad rows to the width the file claims
         rows = _numbered(sheet.iter_rows(values_only=True), 1)
         title_lines: list[str] = []
         for number, values in rows:
             if number > HEADER_SEARCH_ROWS:
                 break
             if looks_like_header(values):
-                estimate = max((sheet.max_row or 0) - number, 0)
-                return AnnexSheet(sheet.title, number, values, title_lines, rows, workbook, estimate)
+                return AnnexSheet(sheet.title, number, values, title_lines, rows, workbook)
             title_lines.extend(str(value).strip() for value in values if value not in (None, "") and str(value).strip())
     workbook.close()
     raise _reject(
@@ -116,10 +129,15 @@ def open_annex(data: bytes) -> AnnexSheet:
 def _numbered(rows, start: int) -> Iterator[tuple[int, list]]:
     """Number the rows; a sheet that breaks while it is read (bad XML, entity attacks) rejects the file."""
     number = start
+    max_columns = _limit("IMPORT_MAX_COLUMNS", 200)
     try:
         for values in rows:
+            if len(values) > max_columns:
+                break
             yield number, list(values)
             number += 1
+        else:
+            return
     except Exception:  # defusedxml's and openpyxl's many errors: the user needs one message
         raise AnnexRejected(
             [
@@ -128,3 +146,14 @@ def _numbered(rows, start: int) -> Iterator[tuple[int, list]]:
                 )
             ]
         ) from None
+    raise AnnexRejected(
+        [
+            RowError(
+                number,
+                "",
+                "",
+                _("Row %(row)d has cells beyond column %(limit)d: delete the columns after the table and save the annex again.")
+                % {"row": number, "limit": max_columns},
+            )
+        ]
+    )

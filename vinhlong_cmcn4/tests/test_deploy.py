@@ -63,8 +63,8 @@ def test_the_nginx_sites_pass_nginx_dash_t(name, tmp_path, certificate):
 def test_the_nginx_sites_take_uploads_up_to_the_portals_limit_and_never_serve_media(name):
     site = (DEPLOY / "nginx" / name).read_text()
     [limit] = re.findall(r"client_max_body_size (\S+);", site)
-    # a file just over UPLOAD_MAX_BYTES reaches the portal, which refuses it in Vietnamese; far more stops at nginx
-    assert settings.UPLOAD_MAX_BYTES < _size(limit) <= settings.UPLOAD_MAX_BYTES + 2**20
+    # a body just over REQUEST_MAX_BYTES reaches the portal, which refuses it in Vietnamese; far more stops at nginx
+    assert settings.REQUEST_MAX_BYTES < _size(limit) <= settings.REQUEST_MAX_BYTES + 2**20
     assert re.search(r"location /media/ \{\s*return 404;", site)
     assert "media" not in " ".join(re.findall(r"(?:alias|root) ([^;]+);", site))
     params = (DEPLOY / "nginx" / "cmcn4_proxy_params").read_text()

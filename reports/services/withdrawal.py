@@ -1,0 +1,68 @@
+"""Withdrawing a sent or accepted report: never deleted, because its figures were already read.
+
+A report that reached the coordinator (submitted) or was accepted has fed task progress, the
+dashboard and perhaps an issued summary; deleting it would erase that trail and leave its files
+on disk. An administrator withdraws it instead, with a reason: the state becomes "withdrawn", a
+workflow step records who, when and why, and the task's progress is recomputed without it.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.choices import Role
+from plans.models import User
+from vinhlong_cmcn4 import policy
+
+from ..choices import ReportState, WorkflowAction
+from ..figures import trend_point_refresh
+from ..models import Report, ReportEvent
+from .steps import task_progress_refresh
+
+# Reports that left the agency: they are withdrawn, never deleted.
+KEPT_STATES = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.WITHDRAWN})
+
+
+class ReportKept(ValidationError):
+    """Raised when something tries to delete a report that left its agency."""
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
+    """Withdraw a submitted or accepted report (administrators only), with the reason in its history."""
+    if policy.role_of(by) != Role.ADMIN:
+        raise PermissionDenied(_("Only a system administrator may withdraw a report."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for withdrawing the report.")})
+    report = Report.objects.select_for_update().select_related("task").get(pk=report.pk)
+    if report.state not in {ReportState.SUBMITTED, ReportState.ACCEPTED}:
+        raise ValidationError(
+            _("Only a submitted or accepted report can be withdrawn; this one is “%(state)s”.") % {"state": report.get_state_display()}
+        )
+    was_accepted = report.state == ReportState.ACCEPTED
+    ReportEvent.objects.create(
+        report=report, action=WorkflowAction.WITHDRAW, from_state=report.state, to_state=ReportState.WITHDRAWN, actor=by,
+        at=timezone.now(), comment=reason,
+    )  # fmt: skip
+    report.state = ReportState.WITHDRAWN
+    report.version += 1
+    report._change_reason = reason  # type: ignore[attr-defined]  # django-simple-history keeps it with the change
+    report.save(update_fields=["state", "version", "updated_at"])
+    if was_accepted:  # the task's progress and the trend no longer count it
+        task_progress_refresh(task=report.task)
+        trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
+    return report
+
+
+@receiver(pre_delete, sender=Report)
+def report_delete_refuse(sender, instance: Report, **kwargs) -> None:
+    """No path deletes a report that left its agency: admin, shell, cascade or queryset alike."""
+    if instance.state in KEPT_STATES:
+        raise ReportKept(
+            _("The report “%(report)s” was sent to the coordinator: it cannot be deleted, only withdrawn with a reason.")
+            % {"report": instance}
+        )

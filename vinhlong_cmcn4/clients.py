@@ -1,0 +1,104 @@
+"""Who is on the other end of a request, and how often they may try: decided in one place.
+
+The portal runs behind ``TRUSTED_PROXY_COUNT`` proxies (the TLS proxy: 1). Each proxy appends the
+address it received the request from to ``X-Forwarded-For``; only those appended by our own
+proxies can be trusted, so the client is the ``TRUSTED_PROXY_COUNT``-th address from the right.
+Anything a client writes to the left of it is ignored, so rotating the header changes nothing.
+With no proxy (0) the socket's address is the client. django-axes (``AXES_CLIENT_IP_CALLABLE``),
+the API throttles and the per-address login limit all call :func:`client_address`.
+
+Throttles keep their counters in the cache (Redis). When the cache is down they let the request
+through and log it: a throttle must not turn an outage of Redis into an outage of the portal.
+"""
+
+import ipaddress
+import logging
+
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from rest_framework import throttling
+
+logger = logging.getLogger(__name__)
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def client_address(request, *args, **kwargs) -> str:
+    """The client's IP address, trusting ``X-Forwarded-For`` only as far as our own proxies wrote it."""
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-count] if len(forwarded) >= count else forwarded[0]
+    return candidate if _valid(candidate) else remote
+
+
+class _ByClientFailingOpen:
+    def get_ident(self, request):
+        return client_address(request)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # noqa: BLE001 - any cache failure: let the request through, say so
+            logger.warning("throttle %s skipped: the cache is unreachable (%s: %s)", type(self).__name__, type(error).__name__, error)
+            return True
+
+
+class AnonRateThrottle(_ByClientFailingOpen, throttling.AnonRateThrottle):
+    """Anonymous API calls per client address (``API_ANON_RATE``); open when the cache is down."""
+
+
+class ScopedRateThrottle(_ByClientFailingOpen, throttling.ScopedRateThrottle):
+    """Per-view limits (the token endpoint: ``API_TOKEN_RATE``) per client address; open when the cache is down."""
+
+
+def _failures_key(address: str) -> str:
+    return f"login-failures:{address}"
+
+
+@receiver(user_login_failed)
+def login_failure_count(sender, credentials=None, request=None, **kwargs) -> None:
+    """Count failed logins per client address, whatever the username (password spraying)."""
+    if request is None:
+        return
+    key = _failures_key(client_address(request))
+    try:
+        if not cache.add(key, 1, timeout=settings.LOGIN_ADDRESS_WINDOW_SECONDS):
+            cache.incr(key)
+    except Exception as error:  # noqa: BLE001 - the cache is down: axes (in the database) still locks per username
+        logger.warning("login failures of %s not counted: the cache is unreachable (%s)", key, error)
+
+
+class AddressLoginLimitBackend:
+    """Refuses every login from an address that failed ``LOGIN_FAILURES_PER_ADDRESS`` times in the window.
+
+    django-axes locks a username *and* address pair, so nobody can lock a leader out from elsewhere;
+    this limit catches one client trying many usernames. It shows the lockout page of axes.
+    """
+
+    def authenticate(self, request, **credentials):
+        if request is None:
+            return None
+        try:
+            failures = cache.get(_failures_key(client_address(request)), 0)
+        except Exception as error:  # noqa: BLE001 - fail open, logged
+            logger.warning("login limit per address skipped: the cache is unreachable (%s)", error)
+            return None
+        if failures >= settings.LOGIN_FAILURES_PER_ADDRESS:
+            getattr(request, "_request", request).axes_locked_out = True  # axes' middleware shows its lockout page
+            raise PermissionDenied("too many failed logins from this address")
+        return None  # no get_user: this backend never signs anyone in (nor does Django's test client use it)

@@ -1,0 +1,122 @@
+"""Middleware that guards every request before the views see it.
+
+- ``RequestBodyLimitMiddleware`` (first in ``MIDDLEWARE``): a body larger than ``REQUEST_MAX_BYTES``
+  is refused with 413 from its ``Content-Length`` before a byte of it is read; a chunked body
+  (no length given) is received into a spooled file and cut off as soon as it passes the limit.
+  It runs before sessions and authentication: the same cap for anonymous and signed-in users.
+- ``QueryStringNulMiddleware``: a NUL byte in the query string (``?q=%00``) is refused with 400;
+  no database stores it, and PostgreSQL raises on it.
+- ``PrivateNoStoreMiddleware``: pages for signed-in users and private downloads are never cached
+  (``Cache-Control: no-store``); public pages keep their own caching.
+"""
+
+import json
+import logging
+import tempfile
+
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+SPOOL_IN_MEMORY = 1024 * 1024
+
+
+def _refusal(request, status: int, code: str, message: str) -> HttpResponse:
+    """The refusal in the API's error shape under /api/, as plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        body = json.dumps({"error": {"code": code, "message": message, "fields": {}}}, ensure_ascii=False)
+        response = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    return response
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _spool_chunked(stream, limit: int) -> tuple[tempfile.SpooledTemporaryFile, int]:
+    """Read a body of unknown length into a spooled file; raise BodyTooLarge past ``limit`` bytes."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - the request owns it
+    received = 0
+    while chunk := stream.read(64 * 1024):
+        received += len(chunk)
+        if received > limit:
+            spool.close()
+            raise BodyTooLarge
+        spool.write(chunk)
+    spool.seek(0)
+    return spool, received
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than ``REQUEST_MAX_BYTES`` before Django reads it (413)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.REQUEST_MAX_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if declared > limit:
+            return self._too_large(request, declared)
+        if chunked and not declared:
+            try:
+                spool, received = _spool_chunked(request.META["wsgi.input"], limit)
+            except BodyTooLarge:
+                return self._too_large(request, None)
+            # Django reads CONTENT_LENGTH bytes: give it the body received, with its true length.
+            request.META["CONTENT_LENGTH"] = str(received)
+            request._stream = LimitedStream(spool, received)
+            request._closable_objects = [*getattr(request, "_closable_objects", []), spool]
+        return self.get_response(request)
+
+    def _too_large(self, request, declared: int | None) -> HttpResponse:
+        limit = filesizeformat(settings.REQUEST_MAX_BYTES)
+        logger.warning("request body refused (%s bytes declared, limit %s): %s %s", declared, limit, request.method, request.path)
+        response = _refusal(
+            request,
+            413,
+            "too_large",
+            _("The data sent is larger than %(limit)s: it was not received. Send smaller files, or fewer at a time.") % {"limit": limit},
+        )
+        response["Connection"] = "close"  # the rest of the body is never read: the connection cannot be reused
+        return response
+
+
+class QueryStringNulMiddleware:
+    """A NUL byte in the query string is refused (400) rather than reaching a search or a filter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return _refusal(request, 400, "malformed", _("The address contains a null character (%00): remove it and try again."))
+        return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user and every private download."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # Private downloads need a session or a token, so they are covered; DRF sets request.user for tokens.
+        signed_in = bool(user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if signed_in:
+            patch_cache_control(response, no_store=True, private=True)
+            response.headers.pop("Expires", None)
+        return response
