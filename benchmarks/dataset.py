@@ -9,7 +9,7 @@ filed now (2026-H2).
 The data is built in a database named ``<prefix>_scale_<N>`` (``BENCH_DB_PREFIX``, default
 ``bench``) with COPY, and kept: a later run copies it (``CREATE DATABASE … TEMPLATE``, a file
 copy) instead of building it again, as long as its fingerprint (this file and the scale) is the
-same and the code knows every migration it has (newer migrations are applied to it first).
+same (``DATA_VERSION`` and the scale) and the code knows every migration it has (newer migrations are applied to it first).
 
     .venv/bin/python benchmarks/dataset.py --scale 10          # build or bring up to date, then keep
     .venv/bin/python benchmarks/dataset.py --scale 10 --drop   # drop the kept database
@@ -19,7 +19,6 @@ PostgreSQL: postgres://postgres@127.0.0.1:5432 (``BENCH_POSTGRES_URL``).
 
 import argparse
 import datetime
-import hashlib
 import io
 import json
 import os
@@ -34,6 +33,7 @@ PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 SECRET_KEY = "benchmark-only-secret-key-" + "k" * 40  # noqa: S105
 PLAN_SYMBOL = "1/KH-UBND"
 LEADER = "bench.leader"
+DATA_VERSION = 1  # bump when build() makes different data: kept databases are then built again
 SIZES = {1: (5_000, 60, 50_000), 4: (20_000, 150, 200_000), 10: (50_000, 300, 500_000)}
 
 
@@ -47,7 +47,7 @@ def template_name(scale: int) -> str:
 
 
 def fingerprint(scale: int) -> str:
-    return hashlib.sha256(Path(__file__).read_bytes() + f"scale={scale}".encode()).hexdigest()[:16]
+    return f"benchmark data v{DATA_VERSION} scale {scale}"
 
 
 def pg_admin(sql: str, *params, fetch: bool = False):
