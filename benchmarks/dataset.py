@@ -304,7 +304,10 @@ def build(scale: int) -> None:
 
 
 def _after_tasks(plans) -> None:
-    """What the importer does after writing a plan's tasks."""
+    """Each task's place in the lists, as the importer stores it (tasks.ordering)."""
+    from tasks.services import tasks_order_refresh
+
+    tasks_order_refresh(plan_ids=[plan.pk for plan in plans])
 
 
 def main() -> None:

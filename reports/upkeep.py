@@ -2,8 +2,8 @@
 tell the truth at midnight whatever was written outside the workflow during the day.
 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
-and refreshed here: each task's progress and completion date, the dashboard's trend points, and
-the rows of the periods now due. Old read notices are cleared.
+and refreshed here: each task's progress and completion date, the dashboard's trend points, each
+task's place in the lists (tasks.ordering), and the rows of the periods now due. Old read notices are cleared.
 """
 
 import datetime
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from plans.choices import PlanState
 from plans.models import Plan
+from tasks.services import tasks_order_refresh
 
 from .figures import trend_points_rebuild
 from .models import Notice
@@ -30,5 +31,6 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
     return {
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
+        "task_places": tasks_order_refresh(),
         "notices_cleared": deleted,
     }
