@@ -113,7 +113,7 @@ def build_annex(path: Path, tasks: int, sections: int = 50) -> None:
 
 def stage(name: str, annex: str, database_url: str, tasks: int) -> dict:
     """Run one stage in this process (called in a child process) and return its figures."""
-    os.environ["DATABASE_URL"] = database_url
+    os.environ.update(DATABASE_URL=database_url, DEBUG="0", SECRET_KEY="benchmark-only-secret-key-" + "k" * 40, ALLOWED_HOSTS="testserver")
     # The limit counts tasks; an annex above the default limit is measured as if it had been raised.
     os.environ["IMPORT_MAX_ROWS"] = str(max(tasks, int(os.environ.get("IMPORT_MAX_ROWS", "20000"))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhlong_cmcn4.settings")
