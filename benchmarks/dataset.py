@@ -75,6 +75,18 @@ def pg_query(database: str, sql: str) -> list:
         connection.close()
 
 
+def _vacuum(database: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{BASE}/{database}")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()
+
+
 def _comment(database: str) -> str | None:
     rows = pg_admin(
         "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
@@ -115,6 +127,7 @@ def ensure_template(scale: int, *, say=print) -> str:
             if _known_migrations() - applied:
                 say(f"{name}: applying new migrations")
                 subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_django_env(name), check=True)
+                _vacuum(name)  # a data migration rewrites rows: leave the database as autovacuum would
             return name
         say(f"{name}: made by other migrations ({len(foreign)}), building it again")
     started = time.perf_counter()

@@ -6,6 +6,7 @@ machine code and a Vietnamese message; field errors name the field.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +41,17 @@ class PageNumbers(PageNumberPagination):
     max_page_size = 200
 
 
+class _IdsFirst(Paginator):
+    """Pages that read their ids first (from the ordering's index alone), then only those rows: a deep page
+    skips tens of thousands of index entries instead of tens of thousands of joined rows."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
 class _Cursor(CursorPagination):
     page_size = PageNumbers.page_size
     page_size_query_param = PageNumbers.page_size_query_param
@@ -62,6 +74,7 @@ class PagesOrCursor(PageNumbers):
 
     cursor_query_param = "cursor"
     cursor_ordering: tuple[str, ...] = ("id",)
+    django_paginator_class = _IdsFirst
 
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor = None
