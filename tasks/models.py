@@ -77,8 +77,9 @@ class Task(SearchableModel):
         ]
         indexes = [
             models.Index(fields=["due_date"], name="task_due_date_idx"),
-            # A page of the task list is a range of this index (tasks.ordering), not a sort of every task.
-            models.Index(fields=["order_key", "id"], name="task_order_key_idx"),
+            # A page of the task list is a range of this index (tasks.ordering), not a sort of every task; with the
+            # plan in it, a page of the public's list (published plans) is read from the index alone.
+            models.Index(fields=["order_key", "id", "plan"], name="task_order_key_idx"),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(order_keys_fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='task',
-            index=models.Index(fields=['order_key', 'id'], name='task_order_key_idx'),
+            index=models.Index(fields=['order_key', 'id', 'plan'], name='task_order_key_idx'),
         ),
     ]
