@@ -70,7 +70,7 @@ def timed(call, repeat: int) -> list[float]:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[int(fraction * (len(ordered) - 1))]
+    return ordered[round(fraction * (len(ordered) - 1))]  # nearest rank: with two runs, the slower
 
 
 def figures(times: list[float], queries: int | None, rounds: list[list[float]] | None = None) -> dict:
