@@ -1,78 +1,127 @@
-"""API benchmark on PostgreSQL: GET /api/v1/tasks/ at 50 per page over 5,000 tasks.
+"""API benchmark on PostgreSQL: GET /api/v1/tasks/ at 50 per page, at a given scale.
 
-Server time (Django test client, in process, production settings) of random pages of the task
-list, as an administrator's token and as the public: median and p95, and the queries per page.
+Server time (Django test client, in process, production settings), median and p95, and the
+queries per page, of:
+  page (token)    random page numbers, first to last, as a leader with a token
+  page (public)   the same without signing in (published plans only)
+  last page       the deepest page number
+  walk            a client walking the whole list by following the ``next`` links from
+                  ``?cursor=`` (cursor pagination; where it is missing, the page-number links)
 
-    .venv/bin/python benchmarks/api.py [--repeat 100]
+    .venv/bin/python benchmarks/api.py --scale 1,4,10 [--repeat 100] [--rounds 3] [--json]
 
-Data: the dashboard benchmark's (5,000 tasks, 60 agencies, 50,000 reports).
+Data: benchmarks/dataset.py (built once per scale and kept; each run works on a copy).
 """
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import dashboard as data_set  # noqa: E402 - the same data as the dashboard benchmark
+import dataset  # noqa: E402
+import measuring  # noqa: E402
 
-DATABASE_URL = f"{data_set.BASE}/bench_api"
+PAGE_SIZE = 50
+
+
+def clients() -> dict:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from plans.models import User
+
+    leader = User.objects.get(username=dataset.LEADER)
+    token, _created = Token.objects.get_or_create(user=leader)
+    return {"token": APIClient(HTTP_AUTHORIZATION=f"Token {token.key}"), "public": APIClient()}
+
+
+def get(client, path: str, params: dict | None = None) -> dict:
+    response = client.get(path, params or {})
+    assert response.status_code == 200, (path, params, response.status_code, response.content[:300])
+    body = response.json()
+    assert body["results"], (path, params)
+    return body
+
+
+class Walker:
+    """A client walking the whole list by following ``next`` from ``?cursor=``, a stretch at a time."""
+
+    def __init__(self, client):
+        self.client, self.url, self.params = client, "/api/v1/tasks/", {"cursor": "", "page_size": PAGE_SIZE}
+
+    def pages(self, limit: int) -> list[float]:
+        import time
+
+        times = []
+        while self.url and len(times) < limit:
+            started = time.perf_counter()
+            body = get(self.client, self.url, self.params)
+            times.append((time.perf_counter() - started) * 1000)
+            self.url, self.params = (body.get("next") or "").split("testserver", 1)[-1], None
+        return times
+
+
+def measure(databases: dict[int, str], repeat: int, rounds: int, walk_pages: int) -> dict[int, dict]:
+    results: dict[int, dict] = {}
+    times: dict[tuple[int, str], list[list[float]]] = {}
+    per_round = max(1, repeat // rounds)
+    rng = random.Random(16)
+    walkers: dict[int, Walker] = {}
+    for round_number in range(rounds):
+        for scale, database in databases.items():
+            measuring.use_database(database)
+            from tasks.models import Task
+
+            tasks = Task.objects.count()
+            pages = -(-tasks // PAGE_SIZE)
+            by_client = clients()
+            operations = {
+                "page (token)": lambda c=by_client["token"], pages=pages: get(
+                    c, "/api/v1/tasks/", {"page": rng.randint(1, pages), "page_size": PAGE_SIZE}
+                ),
+                "page (public)": lambda c=by_client["public"], pages=pages: get(
+                    c, "/api/v1/tasks/", {"page": rng.randint(1, pages), "page_size": PAGE_SIZE}
+                ),
+                "last page": lambda c=by_client["token"], pages=pages: get(c, "/api/v1/tasks/", {"page": pages, "page_size": PAGE_SIZE}),
+            }
+            if round_number == 0:
+                results[scale] = {"data": {"tasks": tasks, "pages": pages}}
+                for name, call in operations.items():
+                    call()
+                    results[scale][name] = {"queries": measuring.queries_of(call)}
+                results[scale]["walk"] = {"queries": measuring.queries_of(lambda c=by_client["token"]: Walker(c).pages(1))}
+                walkers[scale] = Walker(by_client["token"])
+            for name, call in operations.items():
+                times.setdefault((scale, name), []).append(measuring.timed(call, per_round))
+            walkers[scale].client = by_client["token"]
+            times.setdefault((scale, "walk"), []).append(walkers[scale].pages(-(-(walk_pages or pages) // rounds)))
+    for (scale, name), runs in times.items():
+        results[scale][name] = measuring.figures([t for run in runs for t in run], results[scale][name]["queries"], runs)
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--scale", default="1", help="a scale or several separated by commas: 1,4,10")
+    parser.add_argument("--repeat", type=int, default=100, help="requests per operation and scale")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--walk-pages", type=int, default=0, help="pages walked by following next links (default: all)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    data_set.pg_admin("DROP DATABASE IF EXISTS bench_api")
-    data_set.pg_admin("CREATE DATABASE bench_api")
-    os.environ.update(
-        DATABASE_URL=DATABASE_URL,
-        SECRET_KEY=data_set.SECRET_KEY,
-        DEBUG="0",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        STATIC_ROOT=tempfile.mkdtemp(),
-        CONN_MAX_AGE="60",
-        API_ANON_RATE="100000/min",
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhlong_cmcn4.settings")
-    import django
-
-    django.setup()
-    from django.db import connection, connections
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    databases = {scale: dataset.working_copy(scale, "api", say=say) for scale in measuring.scales(args.scale)}
+    measuring.django_setup(next(iter(databases.values())), API_ANON_RATE="1000000/min")
+    from django.db import connections
 
     try:
-        data = data_set.populate()
-        leader = data["leader"]
-        clients = {"token": APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=leader).key}"), "public": APIClient()}
-        pages = data["tasks"] // 50
-        print(f"data: {data['tasks']} tasks, {data['reports']} reports (PostgreSQL); /api/v1/tasks/ at 50 per page, {pages} pages")
-        print(f"{'client':8} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        for name, client in clients.items():
-            queries = []
-            with connection.execute_wrapper(
-                lambda execute, sql, params, many, context, log=queries: log.append(sql) or execute(sql, params, many, context)
-            ):
-                assert client.get("/api/v1/tasks/", {"page": 2}).status_code == 200
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                response = client.get("/api/v1/tasks/", {"page": random.randint(1, pages)})  # noqa: S311
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200 and len(response.json()["results"]) == 50
-            times.sort()
-            print(f"{name:8} {statistics.median(times):>10.1f} {times[int(0.95 * (len(times) - 1))]:>8.1f} {len(queries):>8}")
+        measuring.report("api", measure(databases, args.repeat, args.rounds, args.walk_pages), args.json)
     finally:
         connections.close_all()
-        data_set.pg_admin("DROP DATABASE IF EXISTS bench_api")
+        for database in databases.values():
+            dataset.drop(database)
 
 
 if __name__ == "__main__":

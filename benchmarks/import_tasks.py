@@ -1,16 +1,19 @@
-"""Import benchmark: an annex of N tasks (default 10,000 in 50 sections), on SQLite and PostgreSQL.
+"""Import benchmark: an annex of 5,000 × scale tasks in 50 sections (or --tasks N), on SQLite and PostgreSQL.
 
-For each database it prints rows/s and peak memory (process RSS) of:
+For each database it prints the time, rows/s and peak memory (process RSS) of:
   read    merely reading the sheet with openpyxl in read-only mode (the floor)
   parse   reading the annex alone (openpyxl read-only + rows, agencies, timeframes)
   import  the whole import (annex_import: read, check, bulk write with history)
   stock   django-import-export's stock row-by-row import of the same rows
-Each stage runs in its own process so its peak memory is its own.
+  stock   (with --stock) django-import-export's stock row-by-row import of the same rows
+Each stage runs in its own process so its peak memory is its own, --repeat times, the stages
+taken in turn so the machine's load touches them alike. The import must take less than three
+times the bare read (``import/read``).
 
-    .venv/bin/python benchmarks/import_tasks.py [--tasks 10000] [--databases sqlite,postgres]
+    .venv/bin/python benchmarks/import_tasks.py --scale 1,4 [--tasks 10000] [--databases sqlite,postgres] [--repeat 3] [--json]
 
 PostgreSQL: postgres://postgres@127.0.0.1:5432 (override with BENCH_POSTGRES_URL); the
-benchmark creates and drops its own database.
+benchmark creates and drops its own databases (named after BENCH_DB_PREFIX, default ``bench``).
 """
 
 import argparse
@@ -18,6 +21,8 @@ import json
 import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,9 +111,11 @@ def build_annex(path: Path, tasks: int, sections: int = 50) -> None:
     workbook.save(path)
 
 
-def stage(name: str, annex: str, database_url: str) -> dict:
+def stage(name: str, annex: str, database_url: str, tasks: int) -> dict:
     """Run one stage in this process (called in a child process) and return its figures."""
-    os.environ["DATABASE_URL"] = database_url
+    os.environ.update(DATABASE_URL=database_url, DEBUG="0", SECRET_KEY="benchmark-only-secret-key-" + "k" * 40, ALLOWED_HOSTS="testserver")
+    # The limit counts tasks; an annex above the default limit is measured as if it had been raised.
+    os.environ["IMPORT_MAX_ROWS"] = str(max(tasks, int(os.environ.get("IMPORT_MAX_ROWS", "20000"))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhlong_cmcn4.settings")
     import django
 
@@ -198,9 +205,9 @@ def prepare(database_url: str) -> None:
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "vinhlong_cmcn4.settings"}, check=True)
 
 
-def run_stage(name: str, annex: Path, database_url: str) -> dict:
+def run_stage(name: str, annex: Path, database_url: str, tasks: int) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--stage", name, "--annex", str(annex), "--database-url", database_url],
+        [sys.executable, __file__, "--stage", name, "--annex", str(annex), "--database-url", database_url, "--tasks", str(tasks)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -211,60 +218,97 @@ def run_stage(name: str, annex: Path, database_url: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def databases(names: list[str], workdir: Path):
-    for name in names:
+class Database:
+    """A database migrated once with the registry and the plan, and a fresh copy of it for each stage."""
+
+    def __init__(self, name: str, workdir: Path):
+        self.name, self.workdir = name, workdir
+        prefix = os.environ.get("BENCH_DB_PREFIX", "bench")
+        self.base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+        self.template, self.copy = f"{prefix}_import_base", f"{prefix}_import"
         if name == "sqlite":
-            yield name, f"sqlite:///{workdir / 'bench.sqlite3'}", None
+            prepare(f"sqlite:///{workdir / 'base.sqlite3'}")
         else:
-            base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-            yield name, f"{base}/bench_import", base
+            self.admin(f'DROP DATABASE IF EXISTS "{self.template}"')
+            self.admin(f'CREATE DATABASE "{self.template}"')
+            prepare(f"{self.base}/{self.template}")
 
+    def admin(self, sql: str) -> None:
+        import psycopg2
 
-def pg_admin(base: str, sql: str) -> None:
-    import psycopg2
+        connection = psycopg2.connect(f"{self.base}/postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        connection.close()
 
-    connection = psycopg2.connect(f"{base}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
+    def fresh(self) -> str:
+        if self.name == "sqlite":
+            shutil.copyfile(self.workdir / "base.sqlite3", self.workdir / "bench.sqlite3")
+            return f"sqlite:///{self.workdir / 'bench.sqlite3'}"
+        self.admin(f'DROP DATABASE IF EXISTS "{self.copy}"')
+        self.admin(f'CREATE DATABASE "{self.copy}" TEMPLATE "{self.template}"')
+        return f"{self.base}/{self.copy}"
+
+    def drop(self) -> None:
+        if self.name != "sqlite":
+            self.admin(f'DROP DATABASE IF EXISTS "{self.copy}"')
+            self.admin(f'DROP DATABASE IF EXISTS "{self.template}"')
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--scale", default="1", help="a scale or several separated by commas: 5,000 tasks each")
+    parser.add_argument("--tasks", type=int, help="tasks in the annex instead of 5,000 × scale")
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each stage")
+    parser.add_argument("--stock", action="store_true", help="also django-import-export's stock import (slow)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--stage")
     parser.add_argument("--annex")
     parser.add_argument("--database-url")
     args = parser.parse_args()
     if args.stage:
-        print(json.dumps(stage(args.stage, args.annex, args.database_url)))
+        print(json.dumps(stage(args.stage, args.annex, args.database_url, args.tasks)))
         return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import measuring
+
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    sizes = [args.tasks] if args.tasks else [5000 * scale for scale in measuring.scales(args.scale)]
+    stages = ("read", "parse", "import") + (("stock",) if args.stock else ())
+    results: dict[int, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        annex = workdir / "annex.xlsx"
-        build_annex(annex, args.tasks)
-        print(f"annex: {args.tasks} tasks in 50 sections, {annex.stat().st_size / 1024:.0f} KB; machine: {os.cpu_count()} cores")
-        print(f"{'database':10} {'stage':7} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MB':>8}")
-        for name, url, admin in databases(args.databases.split(","), workdir):
-            if admin:
-                pg_admin(admin, "DROP DATABASE IF EXISTS bench_import")
-                pg_admin(admin, "CREATE DATABASE bench_import")
-            figures = {}
-            for stage_name in ("read", "parse", "import", "stock"):
-                prepare(url)
-                figures[stage_name] = result = run_stage(stage_name, annex, url)
-                print(
-                    f"{name:10} {stage_name:7} {result['rows']:>7} {result['seconds']:>8.2f} {result['rows'] / result['seconds']:>8.0f} {result['peak_mb']:>8.0f}"
-                )
-            print(
-                f"{name:10} import/read = {figures['import']['seconds'] / figures['read']['seconds']:.2f}x;"
-                f" import/parse = {figures['import']['seconds'] / figures['parse']['seconds']:.2f}x;"
-                f" stock/import = {figures['stock']['seconds'] / figures['import']['seconds']:.1f}x"
-            )
-            if admin:
-                pg_admin(admin, "DROP DATABASE IF EXISTS bench_import")
+        for name in args.databases.split(","):
+            database = Database(name, workdir)
+            try:
+                for tasks in sizes:
+                    annex = workdir / f"annex-{tasks}.xlsx"
+                    if not annex.exists():
+                        build_annex(annex, tasks)
+                    entry = results.setdefault(
+                        tasks, {"data": {"tasks": tasks, "annex KB": annex.stat().st_size // 1024, "cores": os.cpu_count()}}
+                    )
+                    runs: dict[str, list[dict]] = {stage_name: [] for stage_name in stages}
+                    for _ in range(args.repeat):
+                        for stage_name in stages:
+                            runs[stage_name].append(run_stage(stage_name, annex, database.fresh(), tasks))
+                    for stage_name, figures in runs.items():
+                        times = [run["seconds"] * 1000 for run in figures]
+                        entry[f"{name} {stage_name}"] = {
+                            **measuring.figures(times, None),
+                            "runs_ms": [round(t) for t in times],
+                            "rows_per_s": round(figures[0]["rows"] / (statistics.median(times) / 1000)),
+                            "peak_rss_mb": round(max(run["peak_mb"] for run in figures)),
+                        }
+                    ratio = entry[f"{name} import"]["median_ms"] / entry[f"{name} read"]["median_ms"]
+                    entry[f"{name} import/read"] = {"ratio": round(ratio, 2), "target": "< 3"}
+                    say(f"{name}: {tasks} tasks measured")
+            finally:
+                database.drop()
+    # Keyed by scale (5,000 tasks each), like the other benchmarks: --tasks 10000 is scale 2.
+    measuring.report("import", {round(tasks / 5000, 2): entry for tasks, entry in results.items()}, args.json)
 
 
 if __name__ == "__main__":

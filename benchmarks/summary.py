@@ -1,93 +1,139 @@
-"""Summary benchmark on PostgreSQL: the annual summary of a plan with 5,000 tasks and 50,000 reports.
+"""Summary benchmark on PostgreSQL: the annual summary of every task of the data set, at a given scale.
 
-Measures the time of one compilation (snapshot, Word document and streamed Excel annex), its SQL
-queries, and peak memory: Python allocations (tracemalloc) and the process's peak resident size.
+Each compilation (snapshot, Word document and streamed Excel annex) runs in its own process, so
+its peak resident size is its own; it is timed whole and by part (snapshot, document, annex),
+with its SQL statements.
 
-    .venv/bin/python benchmarks/summary.py
+    .venv/bin/python benchmarks/summary.py --scale 1,4 [--repeat 3] [--json] [--profile]
 
-PostgreSQL: postgres://postgres@127.0.0.1:5432 (BENCH_POSTGRES_URL); the benchmark makes and drops
-its own database. Data: the dashboard benchmark's (benchmarks/dashboard.py), the second plan made a
-child of the first, so one summary covers every task.
+Data: benchmarks/dataset.py (built once per scale and kept; each run works on a copy), the
+second plan made a child of the first, so one summary covers every task.
 """
 
-import os
+import argparse
+import json
 import resource
+import subprocess
 import sys
-import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import dashboard as data_set  # noqa: E402 - the same data as the dashboard benchmark
+import dataset  # noqa: E402
+import measuring  # noqa: E402
 
-DATABASE_URL = f"{data_set.BASE}/bench_summary"
+PERIOD = "2025-Y"
 
 
-def main() -> None:
-    data_set.pg_admin("DROP DATABASE IF EXISTS bench_summary")
-    data_set.pg_admin("CREATE DATABASE bench_summary")
-    media = tempfile.mkdtemp()
-    os.environ.update(DATABASE_URL=DATABASE_URL, SECRET_KEY=data_set.SECRET_KEY, DEBUG="0", ALLOWED_HOSTS="testserver", MEDIA_ROOT=media)
-    os.environ["SUMMARY_PDF_SOFFICE"] = ""  # the compilation alone is measured; the PDF is a separate job
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhlong_cmcn4.settings")
-    import django
-
-    django.setup()
-    from django.db import connection, connections
+def compile_once(database: str, profile: bool) -> dict:
+    """One compilation in this (child) process; returns its figures."""
+    measuring.django_setup(database)
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from plans.models import Plan
     from reports.periods import parse_period_code
+    from reports.summaries import service
     from reports.summaries.service import summary_compile
 
-    try:
-        started = time.perf_counter()
-        data_set.populate()
-        first, second = Plan.objects.order_by("pk")
+    first, second = Plan.objects.order_by("pk")[:2]
+    if second.parent_id != first.pk:
         second.parent = first
         second.save(update_fields=["parent"])
-        print(f"populated in {time.perf_counter() - started:.0f} s")
-        period = parse_period_code("2025-Y", deadline_day=first.report_deadline_day)
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        tracemalloc.start()
-        started = time.perf_counter()
-        profiler = None
-        if "--profile" in sys.argv:
-            import cProfile
+    period = parse_period_code(PERIOD, deadline_day=first.report_deadline_day)
+    parts: dict[str, float] = {}
 
-            profiler = cProfile.Profile()
-            profiler.enable()
-        with CaptureQueriesContext(connection) as queries:
-            summary = summary_compile(plan=first, period=period)
-        if profiler:
-            import pstats
+    def timed_part(name: str, label: str) -> None:
+        original = getattr(service, name)
 
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-        elapsed = time.perf_counter() - started
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        totals = summary.snapshot["totals"]
-        print(f"data: {totals['tasks']} tasks, {summary.snapshot['reports']['accepted']} reports feeding the summary (PostgreSQL)")
-        control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
-        statements = [q for q in queries.captured_queries if not q["sql"].startswith(control)]
-        print(
-            f"annual summary {period.code}: {elapsed:.2f} s, {len(statements)} queries (+{len(queries) - len(statements)} BEGIN/COMMIT/SAVEPOINT)"
-        )
-        print(
-            f"  Python allocations peak {peak / 2**20:.0f} MB; process peak RSS {rss_after / 1024:.0f} MB (before: {rss_before / 1024:.0f} MB)"
-        )
-        if "--queries" in sys.argv:
-            for query in queries.captured_queries:
-                print(f"    {query['time']} s  {query['sql'][:110]}")
-        print(f"  files: .docx {summary.document.size / 1024:.0f} KB, .xlsx {summary.annex.size / 1024:.0f} KB")
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                parts[label] = parts.get(label, 0) + (time.perf_counter() - started) * 1000
+
+        setattr(service, name, wrapper)
+
+    for name, label in (("lead_agency_names", "lead agencies"), ("summary_snapshot", "snapshot")):
+        timed_part(name, label)
+    for name, label in (("summary_document", "document"), ("summary_annex_write", "annex")):
+        timed_part(name, label)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        summary = summary_compile(plan=first, period=period)
+    elapsed, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
+    if profiler:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+    return {
+        "ms": elapsed,
+        "cpu_ms": cpu,  # this process only (not the database server): steadier than the clock on a busy machine
+        "parts_ms": parts,
+        "queries": sum(1 for q in queries.captured_queries if not q["sql"].startswith(control)),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_before_mb": rss_before,
+        "tasks": summary.snapshot["totals"]["tasks"],
+        "xlsx_kb": summary.annex.size // 1024,
+        "docx_kb": summary.document.size // 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="1", help="a scale or several separated by commas: 1,4,10")
+    parser.add_argument("--repeat", type=int, default=3, help="compilations per scale, taken in turn across scales")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--profile", action="store_true", help="cProfile of one compilation per scale, on stderr")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(compile_once(args.child, args.profile)))
+        return
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    databases = {scale: dataset.working_copy(scale, "summary", say=say) for scale in measuring.scales(args.scale)}
+    runs: dict[int, list[dict]] = {scale: [] for scale in databases}
+    try:
+        for repetition in range(args.repeat):
+            for scale, database in databases.items():
+                command = [sys.executable, __file__, "--child", database] + (["--profile"] if args.profile and repetition == 0 else [])
+                out = subprocess.run(command, capture_output=True, text=True, check=False, cwd=dataset.ROOT)
+                if out.returncode:
+                    raise SystemExit(out.stderr[-3000:])
+                if args.profile and repetition == 0:
+                    print(out.stderr, file=sys.stderr)
+                runs[scale].append(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:
-        connections.close_all()
-        data_set.pg_admin("DROP DATABASE IF EXISTS bench_summary")
+        for database in databases.values():
+            dataset.drop(database)
+    results = {}
+    for scale, figures in runs.items():
+        times = [run["ms"] for run in figures]
+        entry = {
+            "data": {"tasks": figures[0]["tasks"], "period": PERIOD, "xlsx KB": figures[0]["xlsx_kb"], "docx KB": figures[0]["docx_kb"]}
+        }
+        entry["annual summary"] = {
+            **measuring.figures(times, figures[0]["queries"]),
+            "runs_ms": [round(t) for t in times],
+            "python_cpu_ms": [round(run["cpu_ms"]) for run in figures],
+            "peak_rss_mb": round(max(run["peak_rss_mb"] for run in figures)),
+        }
+        for part in figures[0]["parts_ms"]:
+            entry[f"  {part}"] = {**measuring.figures([run["parts_ms"][part] for run in figures], None)}
+        results[scale] = entry
+    measuring.report("summary", results, args.json)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 tell the truth at midnight whatever was written outside the workflow during the day.
 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
-and refreshed here: each task's progress and completion date, the dashboard's trend points, and
-the rows of the periods now due. Old read notices are cleared, and files left on disk without a
-row (evidence of a deleted draft, the document of a compilation killed before its commit) removed.
+and refreshed here: each task's progress and completion date, the dashboard's trend points, each
+task's place in the lists (tasks.ordering), and the rows of the periods now due. Old read notices are cleared,
+and files left on disk without a row (evidence of a deleted draft, the document of a compilation killed
+before its commit) removed.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from plans.choices import PlanState
 from plans.models import Plan
+from tasks.services import tasks_order_refresh
 from vinhlong_cmcn4.once import job_runs_prune
 
 from .figures import trend_points_rebuild
@@ -60,6 +62,7 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
     return {
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
+        "task_places": tasks_order_refresh(),
         "notices_cleared": deleted,
         "orphan_files_removed": orphan_files_remove(now=timezone.now()),
         "job_keys_pruned": job_runs_prune(now=timezone.now()),

@@ -7,8 +7,9 @@ from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanAdmin as BasePlanAdmin
+from plans.admin import SectionAdmin as BaseSectionAdmin
 from plans.forms import SectionChoiceField
-from plans.models import Plan
+from plans.models import Plan, Section
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .admin_import import AnnexAdminMixin
@@ -16,6 +17,7 @@ from .choices import TaskStatus
 from .forms import InlineTaskForm, TaskForm
 from .models import ImportJob, Task, TaskAssignment
 from .resources import TaskResource
+from .services import tasks_order_refresh
 
 
 class TaskAssignmentInline(admin.TabularInline):
@@ -58,6 +60,22 @@ class PlanAdmin(AnnexAdminMixin, BasePlanAdmin):
     def get_object(self, request, object_id, from_field=None):
         request._plan_pk = object_id
         return super().get_object(request, object_id, from_field)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        tasks_order_refresh(plan_ids=[form.instance.pk])  # its sections may have moved
+
+
+admin.site.unregister(Section)
+
+
+@admin.register(Section)
+class SectionAdmin(BaseSectionAdmin):
+    """The section page of the admin; moving a section moves its tasks in the lists."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tasks_order_refresh(section_ids=[obj.pk])
 
 
 @admin.register(Task)

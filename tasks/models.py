@@ -13,6 +13,7 @@ from vinhlong_cmcn4.search import SearchableModel
 from vinhlong_cmcn4.text import clean_text
 
 from .choices import AssignmentRole, ImportState, Recurrence
+from .ordering import order_key
 
 
 class Task(SearchableModel):
@@ -29,6 +30,12 @@ class Task(SearchableModel):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("section"))
     number = models.CharField(_("number"), max_length=32, help_text=_("Its number in the plan (STT)."))
     position = models.PositiveIntegerField(_("order"), default=0)
+    order_key = models.BigIntegerField(
+        _("place in the list"),
+        default=0,
+        editable=False,
+        help_text=_("Plan, section position and task position in one number (tasks.ordering); kept by saves and the importer."),
+    )
     title = models.TextField(_("content"))
     product = models.TextField(_("expected product"), blank=True)
     timeframe = models.CharField(_("timeframe as written"), max_length=255)
@@ -41,7 +48,7 @@ class Task(SearchableModel):
     agencies = models.ManyToManyField(Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = ChangeHistory(excluded_fields=["search_text"], verbose_name=_("task history"))
+    history = ChangeHistory(excluded_fields=["search_text", "order_key"], verbose_name=_("task history"))
 
     class Meta:
         verbose_name = _("task")
@@ -69,10 +76,24 @@ class Task(SearchableModel):
                 violation_error_message=_("Ongoing and yearly tasks have no single due date."),
             ),
         ]
-        indexes = [models.Index(fields=["due_date"], name="task_due_date_idx")]
+        indexes = [
+            models.Index(fields=["due_date"], name="task_due_date_idx"),
+            # A page of the task list is a range of this index (tasks.ordering), not a sort of every task; with the
+            # plan in it, a page of the public's list (published plans) is read from the index alone.
+            models.Index(fields=["order_key", "id", "plan"], name="task_order_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title[:100]}"
+
+    def save(self, *args, **kwargs):
+        self.order_key = order_key(
+            plan_id=self.plan_id, section_position=self.section.position if self.section_id else None, position=self.position
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & {"plan", "plan_id", "section", "section_id", "position"}:
+            kwargs["update_fields"] = {*update_fields, "order_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("public:task", args=[self.plan_id, self.pk])

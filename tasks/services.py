@@ -8,6 +8,7 @@ from plans.models import Agency, AgencyGroup
 
 from .choices import AssignmentRole
 from .models import Task, TaskAssignment
+from .ordering import order_key_expression
 
 
 def group_members() -> dict[int, list[Agency]]:
@@ -62,3 +63,15 @@ def task_assignments_set(
             assignment.save()
         result.append(assignment)
     return result
+
+
+def tasks_order_refresh(*, plan_ids: Iterable[int] | None = None, section_ids: Iterable[int] | None = None) -> int:
+    """Store again the list order (``tasks.ordering``) of the tasks of these plans or sections, after
+    their sections moved; every task when neither is given. Returns how many tasks changed place."""
+    tasks = Task.objects.all()
+    if plan_ids is not None:
+        tasks = tasks.filter(plan_id__in=list(plan_ids))
+    if section_ids is not None:
+        tasks = tasks.filter(section_id__in=list(section_ids))
+    expression = order_key_expression()
+    return tasks.exclude(order_key=expression).update(order_key=expression)

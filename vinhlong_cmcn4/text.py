@@ -29,7 +29,12 @@ def _old_style_table() -> dict[str, str]:
 
 _NEW_STYLE = _old_style_table()
 # An old-style pair that ends its syllable (no letter follows), not after "q" where "u" belongs to the consonant.
-_OLD_STYLE = re.compile("(?<![qQ])(" + "|".join(sorted(_NEW_STYLE, key=len, reverse=True)) + ")(?![^\\W\\d_])")
+# Every pair is two characters, an unmarked vowel then a marked one: two character classes find the
+# candidates (several times faster than an alternation of every pair) and the table decides.
+_OLD_STYLE = re.compile(
+    "(?<![qQ])([" + "".join(sorted({old[0] for old in _NEW_STYLE})) + "][" + "".join(sorted({old[1] for old in _NEW_STYLE})) + "])"
+    "(?![^\\W\\d_])"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _ALL_WHITESPACE = re.compile(r"\s+")
 
@@ -37,7 +42,7 @@ _ALL_WHITESPACE = re.compile(r"\s+")
 def normalise_tones(text: str) -> str:
     """Return NFC text with tone marks placed in the new style ("hoá" → "hóa")."""
     text = unicodedata.normalize("NFC", text)
-    return _OLD_STYLE.sub(lambda match: _NEW_STYLE[match.group(1)], text)
+    return _OLD_STYLE.sub(lambda match: _NEW_STYLE.get(match.group(1), match.group(1)), text)
 
 
 def clean_text(value: object, *, keep_lines: bool = False) -> str:

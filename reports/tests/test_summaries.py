@@ -155,3 +155,15 @@ def test_compiling_a_summary_runs_a_fixed_number_of_queries(roles, size, max_que
     with max_queries(20):  # whatever the plan's size: aggregates in the database, the annex streamed
         summary = summary_compile(plan=plan, period=parse_period_code("2025-Y"))
     assert summary.snapshot["totals"]["tasks"] == size
+
+
+def test_result_lines_keep_their_line_breaks_and_tabs_and_stay_before_the_page_setup():
+    from docx import Document as NewDocument
+
+    from reports.summaries.document import _paragraph
+
+    document = NewDocument()
+    text = "- Sở A (nhiệm vụ 1): dòng một\r\ndòng hai\tcột  "
+    paragraph = _paragraph(document, text)
+    assert paragraph.text == "- Sở A (nhiệm vụ 1): dòng một\ndòng hai\tcột  "
+    assert document.paragraphs[-1].text == paragraph.text and document.element.body[-1].tag.endswith("sectPr")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from plans.models import Plan
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.api import PagesOrCursor
 
 from ..importing.import_jobs import import_job_confirm, import_job_create
 from ..models import ImportJob, Task
@@ -19,14 +20,19 @@ from .filters import TaskApiFilter
 from .serializers import ImportJobSerializer, ImportUploadSerializer, TaskSerializer
 
 
+class TaskPages(PagesOrCursor):
+    cursor_ordering = ("order_key", "id")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Tasks"),
         description=_(
             "Filters: plan (`plan`: id or number and symbol), section (`section`: id), agency (`agency`: code; `role`: lead "
             "or cooperating), status (`status`), due date (`due_from`, `due_to`: YYYY-MM-DD), text (`q`, diacritics optional). "
-            "Ordering: `ordering` (number, due_date, progress, title; prefix `-` to reverse). Without signing in: tasks of "
-            "published plans only."
+            "Order: plan, section, then the task's place in its plan (`ordering` sorts by number, due_date, progress or "
+            "title instead; prefix `-` to reverse). Pages: `page` and `page_size`, or `cursor=` to walk the whole list "
+            "by following `next`. Without signing in: tasks of published plans only."
         ),
     ),
     retrieve=extend_schema(summary=_("One task")),
@@ -35,7 +41,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskApiFilter
     ordering_fields = ["position", "number", "due_date", "progress", "title"]
-    ordering = ["plan_id", "section__position", "position", "id"]
+    ordering = ["order_key", "id"]  # plan, section position, task position, id (tasks.ordering), read off an index
+    pagination_class = TaskPages
 
     def get_queryset(self):
         return task_list(tasks=policy.restrict(Task.objects.all(), self.request.user))

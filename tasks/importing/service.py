@@ -59,13 +59,13 @@ def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> 
         reader = RowReader(
             header=sheet.header, columns=columns, plan_start=plan_start, matcher=AgencyMatcher(), title_lines=sheet.title_lines
         )
-        max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
+        # The limit counts tasks: section titles, notes and blank rows between them do not use it up.
+        max_tasks = int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
         for count, (row, values) in enumerate(sheet.rows, start=1):
-            if count > max_rows:
-                raise AnnexRejected(
-                    [RowError(row, "", "", _("The annex has more than %(limit)d rows: split it into several files.") % {"limit": max_rows})]
-                )
             reader.read(row, values)
+            if len(reader.result.tasks) > max_tasks:
+                message = _("The annex has more than %(limit)d task rows: split it into several files.") % {"limit": max_tasks}
+                raise AnnexRejected([RowError(row, "", "", message)])
             if progress and count % 500 == 0:
                 progress("read", count, 0)
         annex = reader.finish()

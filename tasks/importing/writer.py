@@ -12,10 +12,11 @@ from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
 from vinhlong_cmcn4.text import search_keys
 
 from ..models import Task, TaskAssignment
+from ..ordering import order_key
 from ..services import assignments_expand, group_members
 from .rows import ParsedAnnex, ParsedTask
 
-TASK_FIELDS = ("section_id", "position", "title", "product", "note", "timeframe", "start_date", "due_date", "recurrence")
+TASK_FIELDS = ("section_id", "position", "order_key", "title", "product", "note", "timeframe", "start_date", "due_date", "recurrence")
 BATCH = 1000
 
 
@@ -62,7 +63,7 @@ def annex_write(
         expanded = assignments_expand(leads=parsed.leads, cooperating=parsed.cooperating, members=members)
         wanted[parsed.number] = expanded
         task = existing.get(parsed.number)
-        values = _values(parsed, sections, position=done)
+        values = _values(parsed, sections, plan=plan, position=done)
         if task is None:
             row = {**values, "plan_id": plan.pk, "number": parsed.number}
             row["search_text"] = search_keys(*(row[name] for name in Task.SEARCH_FIELDS))
@@ -138,10 +139,12 @@ def _history(rows: list[dict], kind: str, by, now) -> None:
     )
 
 
-def _values(parsed: ParsedTask, sections: dict[str, Section], *, position: int) -> dict:
+def _values(parsed: ParsedTask, sections: dict[str, Section], *, plan: Plan, position: int) -> dict:
+    section = sections[parsed.section.number] if parsed.section else None
     return {
-        "section_id": sections[parsed.section.number].pk if parsed.section else None,
+        "section_id": section.pk if section else None,
         "position": position,
+        "order_key": order_key(plan_id=plan.pk, section_position=section.position if section else None, position=position),
         "title": parsed.title,
         "product": parsed.product,
         "note": parsed.note,

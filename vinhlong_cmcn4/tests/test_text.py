@@ -38,3 +38,13 @@ def test_search_key_turns_d_with_stroke_into_d():
 
 def test_both_tone_spellings_have_one_search_key():
     assert search_key("Uỷ ban") == search_key("Ủy ban") == "uy ban"
+
+
+def test_every_old_style_pair_at_a_syllable_end_takes_the_new_style_and_no_other_text_changes():
+    from vinhlong_cmcn4.text import _NEW_STYLE, normalise_tones
+
+    for old, new in _NEW_STYLE.items():
+        assert normalise_tones(f"H{old} t{old}.") == f"H{new} t{new}."
+        assert normalise_tones(f"q{old}") == f"q{old}"  # "qu" is a consonant
+        assert normalise_tones(f"{old}n") == f"{old}n"  # a letter follows: not a syllable end
+    assert normalise_tones("uá oạ Uỵ hoàng quý Thuỷ") == "uá ọa Ụy hoàng quý Thủy"

@@ -212,3 +212,21 @@ def test_arabic_section_numbers_with_dotted_task_numbers(plan):
         ("2", "Ứng dụng công nghệ thông tin"),
     ]
     assert list(plan.tasks.order_by("position").values_list("number", "section__number")) == [("1.1", "1"), ("1.2", "1"), ("2.1", "2")]
+
+
+def test_the_row_limit_counts_tasks_not_section_rows(plan, settings):
+    settings.IMPORT_MAX_ROWS = 4
+    sections_and_four_tasks = [
+        ["I", "NHÓM MỘT"],
+        ["1", "Nhiệm vụ một", "Sở Nội vụ", None, "Năm 2018"],
+        ["2", "Nhiệm vụ hai", "Sở Nội vụ", None, "Năm 2018"],
+        ["II", "NHÓM HAI"],
+        ["3", "Nhiệm vụ ba", "Sở Nội vụ", None, "Năm 2018"],
+        ["4", "Nhiệm vụ bốn", "Sở Nội vụ", None, "Năm 2018"],
+    ]
+    outcome = annex_import(plan=plan, upload=build(sections_and_four_tasks))
+    assert outcome.ok, outcome.errors
+    assert outcome.summary.created == 4
+    one_task_more = [*sections_and_four_tasks, ["5", "Nhiệm vụ năm", "Sở Nội vụ", None, "Năm 2018"]]
+    outcome = annex_import(plan=plan, upload=build(one_task_more))
+    assert [error.message for error in outcome.errors] == ["Phụ lục có hơn 4 dòng nhiệm vụ: hãy tách thành nhiều tệp."]
