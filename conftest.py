@@ -40,6 +40,16 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _library_calendar():
+    """Deadlines follow the holidays library's calendar; a test of the admin's table calls ``calendar_changed``."""
+    from plans.workdays import WorkCalendar, calendar_changed, calendar_use, library_working_days
+
+    calendar_use(WorkCalendar(working_days=library_working_days(range(2014, 2031))))
+    yield
+    calendar_changed()
+
+
 @pytest.fixture
 def roles(db):
     from plans.services import roles_setup

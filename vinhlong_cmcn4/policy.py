@@ -164,6 +164,7 @@ RULES: dict[str, Callable] = {
     "plans.agency": _registry_rule,
     "plans.agencygroup": _registry_rule,
     "plans.user": _user_rule,
+    "plans.calendarday": _admin_rule,
     "tasks.task": _task_rule(""),
     "tasks.taskassignment": _task_rule("task__"),
     "tasks.importjob": _admin_rule,
