@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import holidays
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _TET = ("Tết Nguyên Đán", "29 Tết", "30 Tết")
@@ -100,7 +101,7 @@ def current_calendar() -> WorkCalendar:
     from .choices import CalendarDayKind
     from .models import CalendarDay
 
-    days_off, working = {}, set(library_working_days(range(2014, datetime.date.today().year + 2)))
+    days_off, working = {}, set(library_working_days(range(2014, timezone.localdate().year + 2)))
     for day, kind, name in CalendarDay.objects.values_list("day", "kind", "name"):
         if kind == CalendarDayKind.WORKING_DAY:
             working.add(day)
