@@ -8,8 +8,9 @@ from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin
 from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
+from .services.content import CONTENT_FIELDS, content_errors
 from .summaries.service import summary_request
-from .workflow import EDITABLE_STATES
+from .workflow import EDITABLE_STATES, is_editable
 
 
 @admin.register(ReportingPeriod)
@@ -35,13 +36,40 @@ class ReportEventInline(admin.TabularInline):
         return False
 
 
+class ReportAdminForm(forms.ModelForm):
+    """The admin edits a draft's content under the same rules as the form and the API (``report_content_check``)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and is_editable(self.instance.state):
+            data = {name: cleaned.get(name, getattr(self.instance, name)) for name in CONTENT_FIELDS}
+            try:
+                content_errors(task=self.instance.task, data=data, sending=False, has_evidence=True)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Report)
 class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
+    form = ReportAdminForm
     list_display = ["task", "agency", "period", "state", "progress", "work_state", "submitted_at", "is_late"]
     list_filter = ["state", "is_late", "period", "agency", "task__plan"]
     list_select_related = ["task", "agency", "period"]
     search_fields = ["task__title", "agency__name", "results"]
-    readonly_fields = ["task", "agency", "period", "role", "state", "version", "created_by", "submitted_at", "accepted_at", "is_late"]
+    readonly_fields = [
+        "task",
+        "agency",
+        "period",
+        "role",
+        "state",
+        "version",
+        "created_by",
+        "first_submitted_at",
+        "submitted_at",
+        "accepted_at",
+        "is_late",
+    ]
     inlines = [ReportEventInline]
 
     def has_add_permission(self, request):

@@ -33,6 +33,7 @@ class WorkflowAction(models.TextChoices):
     SUBMIT = "submit", _("Approved and submitted")
     RETURN = "return", _("Returned by the coordinator")
     ACCEPT = "accept", _("Accepted")
+    RECALL = "recall", _("Recalled by the agency")
 
 
 class SummaryState(models.TextChoices):

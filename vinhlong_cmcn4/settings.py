@@ -205,6 +205,8 @@ SELF_REVIEW_BY = os.environ.get("SELF_REVIEW_BY", "leadership")
 if SELF_REVIEW_BY not in {"leadership", "coordinator"}:
     raise ImproperlyConfigured("SELF_REVIEW_BY must be leadership or coordinator")
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+# A report returned by the coordinator and sent again within this many working days keeps its on-time mark.
+RESEND_GRACE_WORKING_DAYS = int(os.environ.get("RESEND_GRACE_WORKING_DAYS", "3"))
 
 # E-mail: console in development.
 EMAIL_BACKEND = os.environ.get(
