@@ -14,7 +14,7 @@ from reports.services import report_save, report_transition, reporting_period_ge
 from reports.tests.conftest import report_data
 
 pytestmark = pytest.mark.django_db
-FUTURE = datetime.date.today() + datetime.timedelta(days=400)
+FUTURE = datetime.date(2099, 1, 1)
 
 RULES = [
     ({"results": ""}, "results", "kết quả"),  # sending an empty report

@@ -14,7 +14,7 @@ from vinhlong_cmcn4.spreadsheets import xlsx_response
 from ..choices import ReportState, report_state_label
 from ..forms import AgencyTaskFilterForm
 from ..models import Notice
-from ..selectors import NOT_REPORTED, agency_tasks, filter_agency_tasks, pending_approval
+from ..selectors import NOT_REPORTED, agency_tasks, filter_agency_tasks, pending_approval, returned_reports
 
 
 def my_home(request):
@@ -66,6 +66,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             not_reported=sum(1 for t in tasks if t.report_state is None and not t.completed),
             deadline=upcoming[0] if upcoming else None,
             pending=pending_approval(user=user),
+            returned=list(returned_reports(user=user)),
             not_reported_code=NOT_REPORTED,
             today=timezone.localdate(),
             notices=unread_notices(user),

@@ -19,7 +19,7 @@ from ..choices import WorkflowAction
 from ..forms import ReportForm, ReturnForm
 from ..models import Attachment, Report, ReportingPeriod
 from ..periods import parse_period_code, recent_periods
-from ..selectors import contributions, previous_report
+from ..selectors import contributions, last_return, previous_report
 from ..services import (
     ReportConflict,
     attachment_remove,
@@ -66,6 +66,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
             "form": form,
             "previous": previous,
             "conflict": conflict,
+            "returned": last_return(report),
             "period_choices": choices,
             "send_label": _("Save and submit") if policy.role_of(request.user) == Role.HEAD else _("Save and send for approval"),
         }
