@@ -31,6 +31,8 @@ from . import policy
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
+RETURNED_NOW = ("SKHCN", "STTTT")  # the demo accounts' agencies: each has a report returned for a fix
+RETURN_REASON = "Đề nghị bổ sung số liệu cụ thể: số hội nghị đã tổ chức và số người tham dự trong kỳ."
 REPORTING_KINDS = [PeriodKind.HALF_YEAR, PeriodKind.YEAR]
 # How each task of the department plan went: (final progress, completion date or None).
 OUTCOMES = {
@@ -239,17 +241,30 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     if is_current and (agency.pk + task.pk) % 3 == 1:
         return  # still a draft
     report_transition(
-        report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer, at=_at(deadline - datetime.timedelta(days=5), 10, now)
+        notify=False,
+        report=report,
+        action=WorkflowAction.SEND_FOR_APPROVAL,
+        by=officer,
+        at=_at(deadline - datetime.timedelta(days=5), 10, now),
     )
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
     report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
-    if is_current:
-        return  # awaiting the coordinator
     # The plan's coordinator reviews; its own agency's reports go to leadership (policy.report_actions).
     reviewer = next(
         user for user in (users["coordinator"], users["leadership"]) if WorkflowAction.ACCEPT in policy.report_actions(user, report)
     )
+    if is_current:
+        if agency.code in RETURNED_NOW and not Report.objects.filter(agency=agency, state=ReportState.RETURNED).exists():
+            report_transition(  # one report per demo agency waits for its fix, with the reviewer's reason
+                notify=False,
+                report=report,
+                action=WorkflowAction.RETURN,
+                by=reviewer,
+                comment=RETURN_REASON,
+                at=now - datetime.timedelta(hours=2),
+            )
+        return  # awaiting the coordinator
     if (task.pk + step) % 7 == 0:
         report_transition(
             notify=False,
@@ -263,6 +278,6 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
             notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now)
         )
     accepted = report_transition(
-        report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=_at(submit_day + datetime.timedelta(days=6), 10, now)
+        notify=False, report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=_at(submit_day + datetime.timedelta(days=6), 10, now)
     )
     assert accepted.state == ReportState.ACCEPTED
