@@ -14,10 +14,10 @@ from django.utils import timezone
 from plans.models import Plan
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .choices import AssignmentRole, TaskStatus
+from .choices import AssignmentRole
 from .models import Task, TaskAssignment
 from .services import group_members
-from .status import status_expression
+from .status import status_expression, status_label
 
 HEADERS = [
     "STT",
@@ -60,10 +60,12 @@ def task_as_dict(task: Task) -> dict:
         "timeframe": task.timeframe,
         "start_date": task.start_date.isoformat() if task.start_date else None,
         "due_date": task.due_date.isoformat() if task.due_date else None,
+        "extended_due_date": task.extended_due_date.isoformat() if task.extended_due_date else None,
         "recurrence": task.recurrence,
         "lead_agencies": _codes(task, AssignmentRole.LEAD),
         "cooperating_agencies": _codes(task, AssignmentRole.COOPERATING),
         "status": task.status_code,
+        "status_label": status_label(task.status_code, extended=bool(task.extended_due_date)),
         "progress": task.progress,
     }
 
@@ -129,7 +131,7 @@ def annex_rows(plan: Plan) -> Iterator[list]:
             task.timeframe,
             task.product,
             task.note,
-            str(TaskStatus(task.status_code).label),
+            status_label(task.status_code, extended=bool(task.extended_due_date)),
             task.progress,
         ]
 

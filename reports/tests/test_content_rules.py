@@ -53,7 +53,9 @@ def test_the_api_refuses_to_send_a_report_that_makes_no_sense(world, officer_a, 
 
 
 def test_a_draft_without_results_may_be_saved_but_not_sent(world, officer_a, agency_a):
-    report = report_save(task=world.task, agency=agency_a, period=_period(), by=officer_a, data={"progress": 10, "work_state": "in_progress"}, version=None)
+    report = report_save(
+        task=world.task, agency=agency_a, period=_period(), by=officer_a, data={"progress": 10, "work_state": "in_progress"}, version=None
+    )
     with pytest.raises(ValidationError) as refused:
         report_transition(report=report, action="send_for_approval", by=officer_a, notify=False)
     assert "results" in refused.value.message_dict
@@ -62,7 +64,9 @@ def test_a_draft_without_results_may_be_saved_but_not_sent(world, officer_a, age
 
 
 def test_the_admin_refuses_a_not_started_task_at_100_percent(client, world, officer_a, agency_a, sysadmin):
-    report = report_save(task=world.task, agency=agency_a, period=_period(), by=officer_a, data={"progress": 10, "work_state": "in_progress"}, version=None)
+    report = report_save(
+        task=world.task, agency=agency_a, period=_period(), by=officer_a, data={"progress": 10, "work_state": "in_progress"}, version=None
+    )
     client.force_login(sysadmin)
     page = client.post(
         reverse("admin:reports_report_change", args=[report.pk]),

@@ -18,7 +18,14 @@ def test_a_notice_subject_keeps_the_ampersand_and_its_link_starts_at_site_url(wo
     head_a.email = "truongdonvi@vinhlong.gov.vn"
     head_a.save()
     period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
-    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data={"progress": 40, "work_state": "in_progress", "results": "x"}, version=None)
+    report = report_save(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data={"progress": 40, "work_state": "in_progress", "results": "x"},
+        version=None,
+    )
     report_transition(report=report, action="send_for_approval", by=officer_a, notify=False)
     mail.outbox.clear()
     report_event_notify(ReportEvent.objects.get(report=report, action="send_for_approval").pk)

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from plans.models import Plan
 from tasks.choices import AssignmentRole, TaskStatus
+from tasks.status import status_label
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.spreadsheets import xlsx_response
 
@@ -96,7 +97,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
                 str(AssignmentRole(task.my_role).label),
                 task.timeframe,
                 task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
-                str(TaskStatus(task.status_code).label),
+                status_label(task.status_code, extended=bool(task.extended_due_date)),
                 task.progress,
                 task.due.period.label,
                 task.report_state_label,

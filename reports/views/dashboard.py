@@ -11,6 +11,7 @@ from tasks.choices import AssignmentRole, Recurrence, TaskStatus
 from tasks.filters import TaskFilter
 from tasks.models import Task
 from tasks.selectors import task_list
+from tasks.status import status_label
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.spreadsheets import xlsx_response
 
@@ -134,7 +135,7 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
                     task.timeframe,
                     task.start_date.strftime("%d/%m/%Y"),
                     task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
-                    str(TaskStatus(task.status_code).label),
+                    status_label(task.status_code, extended=bool(task.extended_due_date)),
                     task.progress,
                 ]
 
@@ -160,4 +161,5 @@ class TaskPageView(policy.PageRequiredMixin, DetailView):
             .order_by("-period__last_day", "agency__name")
         )
         context["is_recurring"] = self.object.recurrence != Recurrence.NONE
+        context["extensions"] = self.object.extensions.select_related("requested_by", "decided_by", "agency")
         return context
