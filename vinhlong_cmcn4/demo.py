@@ -31,7 +31,7 @@ from . import policy
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
-RETURNED_NOW = ("SKHCN", "STTTT")  # the demo accounts' agencies: each has a report returned for a fix
+RETURNED_NOW = ("SKHCN", "STTTT")  # the demo accounts' agencies: a report sent this period comes back for a fix
 RETURN_REASON = "Đề nghị bổ sung số liệu cụ thể: số hội nghị đã tổ chức và số người tham dự trong kỳ."
 REPORTING_KINDS = [PeriodKind.HALF_YEAR, PeriodKind.YEAR]
 # How each task of the department plan went: (final progress, completion date or None).
@@ -65,7 +65,9 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     tasks = _department_tasks(department_plan, agencies)
     users = _users(groups, agencies)
     _agency_accounts(tasks, groups)
+    _extensions(tasks, users)  # asked for before the work was done, so before the reports that complete it
     _reports(tasks, users, today)
+    _announced_days()
     _summaries(plans["28/KH-UBND"], users, today)
     return {model.__name__: model.objects.count() for model in (Agency, AgencyGroup, Directive, Plan, Section, Task, User, Report)}
 
@@ -125,6 +127,48 @@ def _department_tasks(plan: Plan, agencies: dict) -> list[Task]:
             task_assignments_set(task=task, leads=_entries(leads, agencies), cooperating=_entries(cooperating, agencies))
             tasks.append(task)
     return tasks
+
+
+# Extensions (gia hạn): (task number, asked on, date asked for, date approved).
+EXTENSIONS = [
+    ("4", datetime.date(2018, 12, 14), datetime.date(2019, 3, 31), datetime.date(2019, 3, 31)),
+    ("8", datetime.date(2020, 12, 1), datetime.date(2021, 6, 30), datetime.date(2021, 3, 31)),
+]
+# Days the Government announced beyond the fixed holidays: the Tết 2026 break (Bộ Nội vụ), nine days.
+ANNOUNCED_DAYS_OFF = [(datetime.date(2026, 2, 14) + datetime.timedelta(days=n), "Nghỉ Tết Nguyên Đán Bính Ngọ") for n in range(9)]
+
+
+def _extensions(tasks: list[Task], users: dict[str, User]) -> None:
+    """Requests for more time, approved (one as asked, one shortened) by whoever decides on them."""
+    from tasks.extensions import extension_decide, extension_request
+
+    by_number = {task.number: task for task in tasks}
+    for number, asked_on, asked_for, approved in EXTENSIONS:
+        task = by_number[number]
+        if task.extensions.exists():
+            continue
+        lead = task.assignments.filter(role=AssignmentRole.LEAD).select_related("agency").first().agency
+        head = User.objects.get(username=f"truongdonvi.{lead.code.lower()}")
+        reason = "Chờ bố trí kinh phí và hoàn thiện hồ sơ kỹ thuật; đề nghị gia hạn để bảo đảm chất lượng sản phẩm."
+        extension = extension_request(task=task, by=head, requested_due=asked_for, reason=reason, at=_at(asked_on, 9, timezone.now()))
+        decider = next(user for user in (users["coordinator"], users["leadership"]) if policy.may_decide_extension(user, extension))
+        extension_decide(
+            extension=extension,
+            by=decider,
+            approve=True,
+            approved_due=approved,
+            comment="Đồng ý gia hạn." if approved == asked_for else "Đồng ý gia hạn, rút ngắn để kịp tổng kết năm.",
+            at=_at(asked_on + datetime.timedelta(days=3), 15, timezone.now()),
+        )
+
+
+def _announced_days() -> None:
+    from plans.models import CalendarDay
+    from plans.workdays import calendar_changed
+
+    for day, name in ANNOUNCED_DAYS_OFF:
+        CalendarDay.objects.get_or_create(day=day, defaults={"name": name})
+    calendar_changed()
 
 
 def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
