@@ -56,7 +56,12 @@ def province(roles, coordinator):
             if choice == "none":
                 continue
             report = report_save(
-                task=task, agency=agency, period=row, by=officer, data={"progress": 50, "work_state": "in_progress"}, version=None
+                task=task,
+                agency=agency,
+                period=row,
+                by=officer,
+                data={"progress": 50, "work_state": "in_progress", "results": "Đã triển khai"},
+                version=None,
             )
             if choice in {"pending", "sent", "accepted"}:
                 report = report_transition(report=report, action="send_for_approval", by=officer, notify=False)

@@ -167,7 +167,7 @@ def test_late_submissions_are_accepted_but_marked_late(world, officer_a, head_a)
         agency=officer_a.agency,
         period=period,
         by=officer_a,
-        data={"progress": 10, "work_state": "in_progress"},
+        data={"progress": 10, "work_state": "in_progress", "results": "Đã triển khai"},
         version=None,
     )
     late = datetime.datetime(2019, 6, 25, 9, tzinfo=datetime.UTC)
