@@ -17,6 +17,7 @@ from vinhlong_cmcn4 import policy
 from .. import workflow
 from ..choices import WorkflowAction
 from ..forms import ReportForm, ReturnForm
+from ..history import history_value
 from ..models import Attachment, Report, ReportingPeriod
 from ..periods import parse_period_code, recent_periods
 from ..selectors import contributions, last_return, previous_report
@@ -140,7 +141,11 @@ class ReportDetailView(DetailView):
         for record in history:
             older = record.prev_record
             record.changes = older and [
-                {"label": Report._meta.get_field(change.field).verbose_name, "old": change.old, "new": change.new}
+                {
+                    "label": Report._meta.get_field(change.field).verbose_name,
+                    "old": history_value(Report._meta.get_field(change.field), change.old),
+                    "new": history_value(Report._meta.get_field(change.field), change.new),
+                }
                 for change in record.diff_against(older).changes
                 if change.field not in {"version", "updated_at"}
             ]
