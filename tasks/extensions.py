@@ -73,7 +73,7 @@ def extension_decide(
     at: datetime.datetime | None = None,
 ) -> Extension:
     """Approve (the date asked for, or a shorter one) or refuse (with a comment) a waiting request."""
-    extension = Extension.objects.select_for_update().select_related("task__plan__parent").get(pk=extension.pk)
+    extension = Extension.objects.select_for_update(of=("self",)).select_related("task__plan__parent").get(pk=extension.pk)
     if not policy.may_decide_extension(by, extension):
         raise PermissionDenied(_("You may not decide on this request."))
     if extension.state != ExtensionState.PENDING:

@@ -43,7 +43,7 @@ def report_transition(
 
     The report row is locked, so two clicks cannot take the same step twice.
     """
-    report = Report.objects.select_for_update().select_related("task__plan__parent", "period").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("task__plan__parent", "period").get(pk=report.pk)
     step = workflow.transition_for(action)
     if action not in policy.report_actions(by, report):
         if not policy.can(by, policy.VIEW, report) or report.state in step.sources:
