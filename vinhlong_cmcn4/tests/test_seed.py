@@ -51,9 +51,10 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings):
     task = Task.objects.get(plan=department, number="4")
     assert (task.due_date, task.extended_due_date) == (datetime.date(2018, 12, 31), datetime.date(2019, 3, 31))
     assert task.status(datetime.date(2026, 1, 1)) == TaskStatus.DONE_ON_TIME
-    # a report waiting for its fix, with the reviewer's reason (chuyenvien.skhcn sees it on signing in)
-    returned = Report.objects.get(agency__code="SKHCN", state="returned")
-    assert returned.events.filter(action="return").exclude(comment="").exists()
+    # a report waiting for its fix, with the reviewer's reason, for each demo account's agency
+    for code in ("STTTT", "SKHCN"):
+        returned = Report.objects.get(agency__code=code, state="returned")
+        assert returned.events.filter(action="return").exclude(comment="").exists()
     # the Tết break announced for 2026 moves a deadline, and says so
     assert period_of("month", 2026, 2).deadline_note == "(lùi do nghỉ Tết)"
 
