@@ -42,6 +42,26 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
+def _use_library_calendar():
+    from plans.workdays import WorkCalendar, calendar_use, library_working_days
+
+    calendar_use(WorkCalendar(working_days=library_working_days(range(2014, 2031))))
+
+
+def pytest_sessionstart(session):
+    _use_library_calendar()  # modules compute periods when imported, before any test may read the database
+
+
+@pytest.fixture(autouse=True)
+def _library_calendar():
+    """Deadlines follow the holidays library's calendar; a test of the admin's table calls ``calendar_changed``."""
+    from plans.workdays import calendar_changed
+
+    _use_library_calendar()
+    yield
+    calendar_changed()
+
+
 @pytest.fixture(autouse=True)
 def _summary_pdf_only_where_asked(request, settings):
     """Rendering a PDF takes LibreOffice seconds: only tests marked ``soffice`` do it."""

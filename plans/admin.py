@@ -10,7 +10,8 @@ from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
 
 from .choices import Role
 from .forms import PlanForm
-from .models import Agency, AgencyGroup, Directive, Section, User
+from .models import Agency, AgencyGroup, CalendarDay, Directive, Section, User
+from .workdays import calendar_changed
 
 
 class AgencyForm(AliasesFormMixin):
@@ -129,3 +130,24 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj):
         role = policy.role_of(obj)
         return dict(Role.choices).get(role, "—") if role else "—"
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(PortalModelAdmin):
+    """The days off and worked Saturdays the Government announces each year; deadlines follow them."""
+
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        calendar_changed()

@@ -46,3 +46,10 @@ class PeriodKind(models.TextChoices):
     HALF_YEAR = "half_year", _("Half-yearly")
     NINE_MONTHS = "nine_months", _("Nine months")
     YEAR = "year", _("Annual")
+
+
+class CalendarDayKind(models.TextChoices):
+    """What the Government announces for a day beyond the fixed holidays (Bộ luật Lao động 2019, art. 112)."""
+
+    DAY_OFF = "day_off", _("Day off")
+    WORKING_DAY = "working_day", _("Compensatory working day")

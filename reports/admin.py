@@ -56,6 +56,7 @@ class ReportAdmin(PortalModelAdmin, SimpleHistoryAdmin):
         "state",
         "version",
         "created_by",
+        "first_submitted_at",
         "submitted_at",
         "accepted_at",
         "is_late",

@@ -35,6 +35,7 @@ class WorkflowAction(models.TextChoices):
     RETURN = "return", _("Returned by the coordinator")
     ACCEPT = "accept", _("Accepted")
     WITHDRAW = "withdraw", _("Withdrawn by an administrator")
+    RECALL = "recall", _("Recalled by the agency")
 
 
 class SummaryState(models.TextChoices):

@@ -7,8 +7,10 @@ The one place for this rule; the dashboard, the reminders and the summaries call
   Cooperating agencies contribute, but owe nothing.
 - A report counts as **sent** once the agency head has submitted it to the coordinator (submitted or
   accepted); a draft or a report awaiting the head's approval has not been sent.
-- A report owed and not sent is **missing**; a sent report is **late** when it was sent after the
-  period's sending deadline (``Report.is_late``, set when it is sent).
+- A report owed and not sent is **missing**; a sent report is **late** when it was *first* sent after
+  the period's sending deadline (``Report.is_late``, set when it is sent: :func:`sent_late`). A report
+  the coordinator returned for a fix and the agency sent again within ``RESEND_GRACE_WORKING_DAYS``
+  working days of the return keeps the mark of its first sending (DOMAIN.md).
 - An agency's **on-time rate** is tasks completed on time ÷ (completed on time + completed late + overdue).
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 
 from django.db.models import Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import TaskAssignment
 from tasks.status import status_expression
@@ -99,6 +102,31 @@ def sent_owed_by_agency(period_of_plan: dict[int, Period], *, as_of: datetime.da
         .annotate(n=Count("id"))
         .values_list("agency_id", "n")
     )
+
+
+def sent_late(
+    *,
+    deadline: datetime.date,
+    sent_on: datetime.date,
+    first_sent_on: datetime.date | None,
+    was_late: bool,
+    returned_on: datetime.date | None,
+    calendar: WorkCalendar,
+    grace_days: int,
+) -> bool:
+    """Is a report sent on ``sent_on`` late?
+
+    The first sending decides: late when after the deadline. A later sending keeps that mark when
+    the coordinator returned the report (on ``returned_on``) and the agency sent it again within
+    ``grace_days`` working days; a report already late stays late; otherwise the deadline decides.
+    """
+    if first_sent_on is None:
+        return sent_on > deadline
+    if was_late:
+        return True
+    if returned_on is not None and returned_on >= first_sent_on and sent_on <= calendar.add_working_days(returned_on, grace_days):
+        return False
+    return sent_on > deadline
 
 
 def late_reports(tasks: Q, *, period_ids: list[int] | None = None) -> QuerySet[Report]:

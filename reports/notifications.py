@@ -25,13 +25,16 @@ def recipients(event: ReportEvent) -> list[User]:
         if report.task.plan.coordinator_id:
             coordinators = coordinators.filter(Q(agency=report.task.plan.coordinator_id) | Q(agency__isnull=True))
         return list(coordinators)
+    if event.action == WorkflowAction.RECALL:
+        return list(users.filter(agency=report.agency, groups__name=ROLE_GROUPS[Role.OFFICER]))
     if event.action in {WorkflowAction.SEND_BACK, WorkflowAction.RETURN, WorkflowAction.ACCEPT}:
         return list(users.filter(Q(pk=report.created_by_id) | Q(agency=report.agency, groups__name=ROLE_GROUPS[Role.HEAD])).distinct())
     return []
 
 
-def report_event_notify(event_id: int, base_url: str = "") -> int:
-    """Send the notice of one workflow step (run as a job: a mail server error is retried)."""
+def report_event_notify(event_id: int, base_url: str | None = None) -> int:
+    """Send the notice of one workflow step (run as a job: a mail server error is retried); links start at ``SITE_URL``."""
+    base_url = settings.SITE_URL if base_url is None else base_url
     event = ReportEvent.objects.select_related("report__task__plan", "report__agency", "report__period", "actor").get(pk=event_id)
     people = recipients(event)
     if not people:

@@ -13,16 +13,18 @@ annual     15/12 of the previous year → 14/12
 Reports are sent after the cut-off, with at least one working day between the cut-off
 and the sending date; each plan sets the day of the period's last month by which its
 agencies send (``Plan.report_deadline_day``). A deadline that falls on a weekend moves
-to the next Monday. Public holidays are not modelled.
+to the next working day: public holidays, Tết and the days the Government announces come
+from ``plans.workdays`` (the calendar is passed in, or read through ``current_calendar``).
 """
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from plans.choices import PeriodKind
+from plans.workdays import WorkCalendar, current_calendar
 
 CUTOFF_DAY = 14
 DEFAULT_DEADLINE_DAY = 20
@@ -40,6 +42,12 @@ class Period:
     first_day: datetime.date
     last_day: datetime.date
     deadline: datetime.date
+    shift_reason: str = field(default="", compare=False)  # why the deadline moved past the plan's day ("" when it did not)
+
+    @property
+    def deadline_note(self) -> str:
+        """ "(lùi do nghỉ Tết)" when the deadline moved to the next working day; "" otherwise."""
+        return _("(postponed for %(reason)s)") % {"reason": self.shift_reason} if self.shift_reason else ""
 
     @property
     def code(self) -> str:
@@ -92,19 +100,29 @@ def _window_start(year: int, month: int) -> datetime.date:
     return datetime.date(year, month - 1, CUTOFF_DAY + 1)
 
 
-def sending_deadline(last_day: datetime.date, deadline_day: int = DEFAULT_DEADLINE_DAY) -> datetime.date:
+def sending_deadline(
+    last_day: datetime.date, deadline_day: int = DEFAULT_DEADLINE_DAY, calendar: WorkCalendar | None = None
+) -> datetime.date:
     """The day reports are due: ``deadline_day`` of the cut-off's month, after a working day.
 
     At least one working day lies between the cut-off and the deadline; a deadline on a
-    Saturday or Sunday moves to the following Monday.
+    weekend, a public holiday or an announced day off moves to the next working day.
     """
-    first_working = last_day + datetime.timedelta(days=1)
-    while first_working.weekday() >= 5:
-        first_working += datetime.timedelta(days=1)
-    deadline = max(last_day.replace(day=deadline_day), first_working + datetime.timedelta(days=1))
-    while deadline.weekday() >= 5:
-        deadline += datetime.timedelta(days=1)
-    return deadline
+    return deadline_and_reason(last_day, deadline_day, calendar)[0]
+
+
+def deadline_and_reason(
+    last_day: datetime.date, deadline_day: int = DEFAULT_DEADLINE_DAY, calendar: WorkCalendar | None = None
+) -> tuple[datetime.date, str]:
+    """:func:`sending_deadline` and why it moved ("" when the plan's day is a working day)."""
+    calendar = calendar or current_calendar()
+    # The plan's day, kept one weekday clear of the cut-off; then moved off any day that is not worked.
+    first_weekday = last_day + datetime.timedelta(days=1)
+    while first_weekday.weekday() >= 5:
+        first_weekday += datetime.timedelta(days=1)
+    planned = max(last_day.replace(day=deadline_day), first_weekday + datetime.timedelta(days=1))
+    deadline = calendar.next_working_day(planned)
+    return deadline, (calendar.shift_reason(planned) if deadline != planned else "")
 
 
 def period_of(kind: str, year: int, number: int = 1, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
@@ -131,7 +149,8 @@ def period_of(kind: str, year: int, number: int = 1, *, deadline_day: int = DEFA
     first_months: dict[str, int] = {PeriodKind.MONTH: number, PeriodKind.QUARTER: 3 * number - 2, PeriodKind.HALF_YEAR: 6 * number - 5}
     first_month = first_months.get(kind, 1)
     last_day = datetime.date(year, last_month, CUTOFF_DAY)
-    return Period(kind, year, number, _window_start(year, first_month), last_day, sending_deadline(last_day, deadline_day))
+    deadline, reason = deadline_and_reason(last_day, deadline_day)
+    return Period(kind, year, number, _window_start(year, first_month), last_day, deadline, reason)
 
 
 def period_containing(day: datetime.date, kind: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:

@@ -12,8 +12,8 @@ from tasks.status import status_expression
 from vinhlong_cmcn4 import policy
 
 from . import workflow
-from .choices import ReportState
-from .models import Report, ReportingPeriod
+from .choices import ReportState, WorkflowAction
+from .models import Report, ReportEvent, ReportingPeriod
 from .periods import Period, main_kind, period_due
 
 NOT_REPORTED = "none"  # the agency list's report state of a task with no report for the period due
@@ -94,6 +94,33 @@ def pending_approval(*, user: User) -> QuerySet[Report]:
         .select_related("task__plan", "period", "created_by")
         .order_by("updated_at")
     )
+
+
+RETURNS = (WorkflowAction.RETURN, WorkflowAction.SEND_BACK)
+
+
+def returned_reports(*, user: User) -> QuerySet[Report]:
+    """The agency's reports sent back for a fix, with the latest return's comment, author and time (oldest first)."""
+    last = ReportEvent.objects.filter(report=OuterRef("pk"), action__in=RETURNS).order_by("-at", "-id")
+    return (
+        policy.restrict(Report.objects.all(), user)
+        .filter(agency=user.agency_id, state=ReportState.RETURNED)
+        .select_related("task__plan", "period")
+        .annotate(
+            return_comment=Subquery(last.values("comment")[:1]),
+            returned_at=Subquery(last.values("at")[:1]),
+            returned_by=Subquery(last.values("actor__full_name")[:1]),
+            returned_by_username=Subquery(last.values("actor__username")[:1]),
+        )
+        .order_by("updated_at")
+    )
+
+
+def last_return(report: Report | None) -> ReportEvent | None:
+    """The step that sent a returned report back: who, when and why (None unless the report is returned)."""
+    if report is None or report.state != ReportState.RETURNED:
+        return None
+    return report.events.filter(action__in=RETURNS).select_related("actor").order_by("-at", "-id").first()
 
 
 def inbox(*, user: User) -> QuerySet[Report]:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/tong-hop-lai/", views.summary_regenerate_view, name="summary_regenerate"),
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/ban-hanh/", views.summary_issue_view, name="summary_issue"),
     path("thong-bao/<int:pk>/da-doc/", views.notice_read, name="notice_read"),
+    path("nhiem-vu/<int:pk>/gia-han/", views.task_extensions, name="task_extensions"),
+    path("gia-han/<int:pk>/<str:decision>/", views.extension_decide_view, name="extension_decide"),
     path("dau-moi/hop-thu/", views.InboxView.as_view(), name="inbox"),
     path("dau-moi/hop-thu/tiep-nhan/", views.inbox_accept, name="inbox_accept"),
 ]

@@ -4,7 +4,8 @@
                  ▲                           │                          │
                  └──────── send_back (head) ─┴──── return (coordinator) ┘   (state "returned"; revised, then sent again)
 
-The agency head may also submit a draft, or a report the coordinator returned, directly; a report
+The agency head may recall (thu hồi) a report it submitted while the coordinator has not acted on
+it yet: it goes back to a draft. The agency head may also submit a draft, or a report the coordinator returned, directly; a report
 the head sent back waits for the officer's revision. Who may act on which agency's reports is
 ``vinhlong_cmcn4.policy``'s business; this module only knows states, actions and the role each
 action needs.
@@ -20,6 +21,7 @@ from plans.choices import Role
 from .choices import ReportState, WorkflowAction
 
 EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
+SENDING_TARGETS = frozenset({ReportState.PENDING, ReportState.SUBMITTED})  # the steps "send" takes from a draft
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ TRANSITIONS = {
         Transition(
             WorkflowAction.ACCEPT, frozenset({ReportState.SUBMITTED}), ReportState.ACCEPTED, frozenset({Role.COORDINATOR}), _("Accept")
         ),
+        Transition(WorkflowAction.RECALL, frozenset({ReportState.SUBMITTED}), ReportState.DRAFT, frozenset({Role.HEAD}), _("Recall")),
     )
 }
 

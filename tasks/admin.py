@@ -13,11 +13,11 @@ from plans.models import Plan, Section
 from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .admin_import import AnnexAdminMixin
-from .choices import TaskStatus
 from .forms import InlineTaskForm, TaskForm
 from .models import ImportJob, Task, TaskAssignment
 from .resources import TaskResource
 from .services import tasks_order_refresh
+from .status import status_label
 
 
 class TaskAssignmentInline(admin.TabularInline):
@@ -103,7 +103,7 @@ class TaskAdmin(ExportActionMixin, PortalModelAdmin, SimpleHistoryAdmin):
     def status_display(self, obj):
         if obj.pk is None:
             return "—"
-        return TaskStatus(obj.status(timezone.localdate())).label
+        return status_label(obj.status(timezone.localdate()), extended=bool(obj.extended_due_date))
 
 
 @admin.register(ImportJob)

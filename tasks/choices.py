@@ -34,3 +34,11 @@ class ImportState(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+
+
+class ExtensionState(models.TextChoices):
+    """Where a request for more time (gia hạn) stands."""
+
+    PENDING = "pending", _("Awaiting a decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")

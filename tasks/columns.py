@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from vinhlong_cmcn4.columns import Column, day
 from vinhlong_cmcn4.search import mark_matches
 
-from .choices import AssignmentRole, Recurrence, TaskStatus
+from .choices import AssignmentRole, Recurrence
 from .models import Task
+from .status import status_label as status_rule_label
 
 
 def agencies(task: Task, role: str) -> list:
@@ -34,7 +35,8 @@ def agencies_html(task: Task, role: str):
 
 
 def status_label(task: Task) -> str:
-    return str(TaskStatus(task.status_code).label)
+    """The status in words, "(đã gia hạn)" when judged against an approved extension (``tasks.status``)."""
+    return status_rule_label(task.status_code, extended=bool(getattr(task, "extended_due_date", None)))
 
 
 def status_html(task: Task):
@@ -80,6 +82,13 @@ PUBLIC_TASKS = [
         html=lambda t: day(t.due_date),
         css="small text-nowrap",
     ),
+    Column(
+        "extended_due_date",
+        _("Extended to"),
+        lambda t: t.extended_due_date.isoformat() if t.extended_due_date else None,
+        html=lambda t: day(t.extended_due_date),
+        css="small text-nowrap",
+    ),
     Column("recurrence", _("Recurrence"), lambda t: t.recurrence, html=lambda t: Recurrence(t.recurrence).label, css="small"),
     Column(
         "lead_agencies",
@@ -101,8 +110,8 @@ PUBLIC_TASKS = [
 
 
 def task_as_dict(task: Task) -> dict:
-    """A task as the open data and the API give it: the machine values of ``PUBLIC_TASKS``."""
-    return {column.key: column.value(task) for column in PUBLIC_TASKS}
+    """A task as the JSON export and the API give it: the machine values of ``PUBLIC_TASKS``, and the status in words."""
+    return {**{column.key: column.value(task) for column in PUBLIC_TASKS}, "status_label": status_label(task)}
 
 
 def csv_cell(value):

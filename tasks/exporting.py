@@ -14,11 +14,11 @@ from django.utils import timezone
 from plans.models import Plan
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from .choices import AssignmentRole, TaskStatus
+from .choices import AssignmentRole
 from .columns import task_as_dict
 from .models import Task, TaskAssignment
 from .services import group_members
-from .status import status_expression
+from .status import status_expression, status_label
 
 HEADERS = [
     "STT",
@@ -108,7 +108,7 @@ def annex_rows(plan: Plan) -> Iterator[list]:
             task.timeframe,
             task.product,
             task.note,
-            str(TaskStatus(task.status_code).label),
+            status_label(task.status_code, extended=bool(task.extended_due_date)),
             task.progress,
         ]
 

@@ -1,5 +1,6 @@
 """Tasks of a plan and the agencies assigned to them."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +13,7 @@ from vinhlong_cmcn4.history import ChangeHistory
 from vinhlong_cmcn4.search import SearchableModel
 from vinhlong_cmcn4.text import clean_text
 
-from .choices import AssignmentRole, ImportState, Recurrence
+from .choices import AssignmentRole, ExtensionState, ImportState, Recurrence
 from .ordering import order_key
 
 
@@ -41,6 +42,9 @@ class Task(SearchableModel):
     timeframe = models.CharField(_("timeframe as written"), max_length=255)
     start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    extended_due_date = models.DateField(
+        _("extended due date"), null=True, blank=True, editable=False, help_text=_("The date of the latest approved extension.")
+    )
     recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.NONE)
     note = models.TextField(_("note"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, editable=False)
@@ -110,7 +114,18 @@ class Task(SearchableModel):
         """The derived status on ``today`` (see ``tasks.status``)."""
         from .status import derive_status
 
-        return derive_status(recurrence=self.recurrence, due_date=self.due_date, completed_on=self.completed_on, today=today)
+        return derive_status(
+            recurrence=self.recurrence,
+            due_date=self.due_date,
+            completed_on=self.completed_on,
+            today=today,
+            extended_due_date=self.extended_due_date,
+        )
+
+    @property
+    def judged_due_date(self):
+        """The date the task is judged against: the approved extension's, else its own."""
+        return self.extended_due_date or self.due_date
 
 
 class TaskAssignment(models.Model):
@@ -182,3 +197,59 @@ class ImportJob(models.Model):
     @property
     def errors(self) -> list[dict]:
         return self.preview.get("errors", [])
+
+
+class Extension(models.Model):
+    """A request for more time on a task (gia hạn), made by the head of a lead agency before the due date.
+
+    The coordinator (or leadership, ``settings.EXTENSION_DECIDED_BY``) approves it, possibly with a
+    shorter date, or refuses it with a comment. An approval sets ``Task.extended_due_date``; the
+    original due date is kept.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("task"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="extensions", verbose_name=_("agency"))
+    state = models.CharField(_("state"), max_length=16, choices=ExtensionState.choices, default=ExtensionState.PENDING)
+    due_before = models.DateField(_("due date when asked"))
+    requested_due = models.DateField(_("date asked for"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="extensions_requested", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked at"))
+    approved_due = models.DateField(_("date approved"), null=True, blank=True)
+    comment = models.TextField(_("decision comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions_decided",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(state="pending"),
+                name="extension_one_pending_per_task",
+                violation_error_message=_("This task already has an extension request waiting for a decision."),
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_due__gt=F("due_before")),
+                name="extension_asks_for_a_later_date",
+                violation_error_message=_("The date asked for must come after the current due date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} — {self.requested_due:%d/%m/%Y}"
+
+    @property
+    def shortened(self) -> bool:
+        return self.approved_due is not None and self.approved_due < self.requested_due

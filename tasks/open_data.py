@@ -32,6 +32,7 @@ FIELDS = {
     "timeframe": ("text", gettext_lazy("The timeframe as the plan writes it, e.g. “Trước ngày 30/6/2018”, “Thường xuyên”.")),
     "start_date": ("date", gettext_lazy("Start date, ISO 8601 (YYYY-MM-DD), read from the timeframe.")),
     "due_date": ("date", gettext_lazy("Due date, ISO 8601; empty for tasks reported every period with no end.")),
+    "extended_due_date": ("date", gettext_lazy("The due date granted by an approved extension (gia hạn), ISO 8601; empty without one.")),
     "recurrence": ("code", gettext_lazy("none: one-off; ongoing: every period with no end; yearly: every year.")),
     "recurrence_label": ("text", gettext_lazy("The recurrence in words: “Một lần”, “Thường xuyên”, “Hằng năm”.")),
     "lead_agencies": ("list of codes", gettext_lazy("Codes of the lead agencies (agency registry of the province).")),

@@ -5,8 +5,9 @@ from import_export import fields, resources
 
 from vinhlong_cmcn4.spreadsheets import safe_resource
 
-from .choices import AssignmentRole, Recurrence, TaskStatus
+from .choices import AssignmentRole, Recurrence
 from .models import Task
+from .status import status_label
 
 
 class TaskResource(safe_resource(resources.ModelResource)):
@@ -61,7 +62,7 @@ class TaskResource(safe_resource(resources.ModelResource)):
         return str(Recurrence(task.recurrence).label)
 
     def dehydrate_status(self, task: Task) -> str:
-        return str(TaskStatus(task.status(timezone.localdate())).label)
+        return status_label(task.status(timezone.localdate()), extended=bool(task.extended_due_date))
 
     def dehydrate_start_date(self, task: Task) -> str:
         return task.start_date.strftime("%d/%m/%Y") if task.start_date else ""

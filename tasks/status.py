@@ -9,15 +9,27 @@ nhiệm vụ, Văn phòng Chính phủ), as DOMAIN.md lists it. The status is ne
 
 import datetime
 
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import F as F_
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
+from django.utils.translation import gettext as _
 
 from .choices import Recurrence, TaskStatus
 
 
 def derive_status(
-    *, recurrence: str, due_date: datetime.date | None, completed_on: datetime.date | None, today: datetime.date
+    *,
+    recurrence: str,
+    due_date: datetime.date | None,
+    completed_on: datetime.date | None,
+    today: datetime.date,
+    extended_due_date: datetime.date | None = None,
 ) -> TaskStatus:
     """Return the status of a task on ``today``.
+
+    An approved extension (gia hạn, QĐ 42/2014 and 23/2018) replaces the due date: the task is
+    judged against the approved date; both dates are kept on the task.
 
     - Ongoing and yearly tasks report every period and are never overdue as a whole.
     - A completed task is on time when it was completed on or before its due date
@@ -26,6 +38,7 @@ def derive_status(
     """
     if recurrence != Recurrence.NONE:
         return TaskStatus.ONGOING
+    due_date = extended_due_date or due_date
     if completed_on is not None:
         if due_date is None or completed_on <= due_date:
             return TaskStatus.DONE_ON_TIME
@@ -41,16 +54,21 @@ def status_expression(today: datetime.date, prefix: str = "", completed: str | N
     ``completed`` names another completion date to judge by, e.g. an annotation that keeps
     only completions on or before a period's cut-off (the status as it stood then).
     """
-    recurrence, due = f"{prefix}recurrence", f"{prefix}due_date"
+    recurrence = f"{prefix}recurrence"
+    due = Coalesce(f"{prefix}extended_due_date", f"{prefix}due_date")
     completed = completed or f"{prefix}completed_on"
+    done = ~Q(**{f"{completed}__isnull": True})
     return Case(
         When(~Q(**{recurrence: Recurrence.NONE}), then=Value(TaskStatus.ONGOING.value)),
-        When(
-            Q(**{f"{completed}__isnull": False}) & (Q(**{f"{due}__isnull": True}) | Q(**{f"{completed}__lte": F(due)})),
-            then=Value(TaskStatus.DONE_ON_TIME.value),
-        ),
-        When(**{f"{completed}__isnull": False}, then=Value(TaskStatus.DONE_LATE.value)),
-        When(**{f"{due}__lt": today}, then=Value(TaskStatus.OVERDUE.value)),
+        When(done & (Q(IsNull(due, True)) | Q(LessThanOrEqual(F_(completed), due))), then=Value(TaskStatus.DONE_ON_TIME.value)),
+        When(done, then=Value(TaskStatus.DONE_LATE.value)),
+        When(Q(LessThan(due, Value(today))), then=Value(TaskStatus.OVERDUE.value)),
         default=Value(TaskStatus.IN_PROGRESS.value),
         output_field=CharField(),
     )
+
+
+def status_label(code: str, *, extended: bool = False) -> str:
+    """The status as pages, exports, summaries and the API show it: "Đã hoàn thành đúng hạn (đã gia hạn)"."""
+    label = str(TaskStatus(code).label) if code in TaskStatus.values else code
+    return _("%(status)s (extended)") % {"status": label} if extended else label

@@ -31,6 +31,8 @@ from . import policy
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
+RETURNED_NOW = ("SKHCN", "STTTT")  # the demo accounts' agencies: a report sent this period comes back for a fix
+RETURN_REASON = "Đề nghị bổ sung số liệu cụ thể: số hội nghị đã tổ chức và số người tham dự trong kỳ."
 REPORTING_KINDS = [PeriodKind.HALF_YEAR, PeriodKind.YEAR]
 # How each task of the department plan went: (final progress, completion date or None).
 OUTCOMES = {
@@ -63,7 +65,9 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     tasks = _department_tasks(department_plan, agencies)
     users = _users(groups, agencies)
     _agency_accounts(tasks, groups)
+    _extensions(tasks, users)  # asked for before the work was done, so before the reports that complete it
     _reports(tasks, users, today)
+    _announced_days()
     _summaries(plans["28/KH-UBND"], users, today)
     return {model.__name__: model.objects.count() for model in (Agency, AgencyGroup, Directive, Plan, Section, Task, User, Report)}
 
@@ -123,6 +127,48 @@ def _department_tasks(plan: Plan, agencies: dict) -> list[Task]:
             task_assignments_set(task=task, leads=_entries(leads, agencies), cooperating=_entries(cooperating, agencies))
             tasks.append(task)
     return tasks
+
+
+# Extensions (gia hạn): (task number, asked on, date asked for, date approved).
+EXTENSIONS = [
+    ("4", datetime.date(2018, 12, 14), datetime.date(2019, 3, 31), datetime.date(2019, 3, 31)),
+    ("8", datetime.date(2020, 12, 1), datetime.date(2021, 6, 30), datetime.date(2021, 3, 31)),
+]
+# Days the Government announced beyond the fixed holidays: the Tết 2026 break (Bộ Nội vụ), nine days.
+ANNOUNCED_DAYS_OFF = [(datetime.date(2026, 2, 14) + datetime.timedelta(days=n), "Nghỉ Tết Nguyên Đán Bính Ngọ") for n in range(9)]
+
+
+def _extensions(tasks: list[Task], users: dict[str, User]) -> None:
+    """Requests for more time, approved (one as asked, one shortened) by whoever decides on them."""
+    from tasks.extensions import extension_decide, extension_request
+
+    by_number = {task.number: task for task in tasks}
+    for number, asked_on, asked_for, approved in EXTENSIONS:
+        task = by_number[number]
+        if task.extensions.exists():
+            continue
+        lead = task.assignments.filter(role=AssignmentRole.LEAD).select_related("agency").first().agency
+        head = User.objects.get(username=f"truongdonvi.{lead.code.lower()}")
+        reason = "Chờ bố trí kinh phí và hoàn thiện hồ sơ kỹ thuật; đề nghị gia hạn để bảo đảm chất lượng sản phẩm."
+        extension = extension_request(task=task, by=head, requested_due=asked_for, reason=reason, at=_at(asked_on, 9, timezone.now()))
+        decider = next(user for user in (users["coordinator"], users["leadership"]) if policy.may_decide_extension(user, extension))
+        extension_decide(
+            extension=extension,
+            by=decider,
+            approve=True,
+            approved_due=approved,
+            comment="Đồng ý gia hạn." if approved == asked_for else "Đồng ý gia hạn, rút ngắn để kịp tổng kết năm.",
+            at=_at(asked_on + datetime.timedelta(days=3), 15, timezone.now()),
+        )
+
+
+def _announced_days() -> None:
+    from plans.models import CalendarDay
+    from plans.workdays import calendar_changed
+
+    for day, name in ANNOUNCED_DAYS_OFF:
+        CalendarDay.objects.get_or_create(day=day, defaults={"name": name})
+    calendar_changed()
 
 
 def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
@@ -213,7 +259,11 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     row = reporting_period_get_or_create(period=period)
     if Report.objects.filter(task=task, agency=agency, period=row).exists():
         return
-    if is_current and (agency.pk + task.pk) % 3 == 0:
+    # one report of each demo account's agency comes back this period, whatever the row ids
+    comes_back = (
+        is_current and agency.code in RETURNED_NOW and not Report.objects.filter(agency=agency, state=ReportState.RETURNED).exists()
+    )
+    if is_current and not comes_back and (agency.pk + task.pk) % 3 == 0:
         return  # some agencies have not reported yet this period
     deadline = period.deadline
     officer, head = officers[agency.pk], heads[agency.pk]
@@ -236,20 +286,33 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
             "proposals": "Đề nghị UBND tỉnh bố trí kinh phí thực hiện trong năm tiếp theo." if step % 3 == 0 else "",
         },
     )
-    if is_current and (agency.pk + task.pk) % 3 == 1:
+    if is_current and not comes_back and (agency.pk + task.pk) % 3 == 1:
         return  # still a draft
     report_transition(
-        report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer, at=_at(deadline - datetime.timedelta(days=5), 10, now)
+        notify=False,
+        report=report,
+        action=WorkflowAction.SEND_FOR_APPROVAL,
+        by=officer,
+        at=_at(deadline - datetime.timedelta(days=5), 10, now),
     )
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
     report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
-    if is_current:
-        return  # awaiting the coordinator
     # The plan's coordinator reviews; its own agency's reports go to leadership (policy.report_actions).
     reviewer = next(
         user for user in (users["coordinator"], users["leadership"]) if WorkflowAction.ACCEPT in policy.report_actions(user, report)
     )
+    if is_current:
+        if comes_back:
+            report_transition(  # one report per demo agency waits for its fix, with the reviewer's reason
+                notify=False,
+                report=report,
+                action=WorkflowAction.RETURN,
+                by=reviewer,
+                comment=RETURN_REASON,
+                at=now - datetime.timedelta(hours=2),
+            )
+        return  # awaiting the coordinator
     if (task.pk + step) % 7 == 0:
         report_transition(
             notify=False,
@@ -263,6 +326,6 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
             notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now)
         )
     accepted = report_transition(
-        report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=_at(submit_day + datetime.timedelta(days=6), 10, now)
+        notify=False, report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=_at(submit_day + datetime.timedelta(days=6), 10, now)
     )
     assert accepted.state == ReportState.ACCEPTED

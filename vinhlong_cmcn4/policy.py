@@ -164,9 +164,11 @@ RULES: dict[str, Callable] = {
     "plans.agency": _registry_rule,
     "plans.agencygroup": _registry_rule,
     "plans.user": _user_rule,
+    "plans.calendarday": _admin_rule,
     "tasks.task": _task_rule(""),
     "tasks.taskassignment": _task_rule("task__"),
     "tasks.importjob": _admin_rule,
+    "tasks.extension": _task_rule("task__"),
     "reports.reportingperiod": _registry_rule,
     "reports.report": _report_rule(""),
     "reports.reportevent": _report_rule("report__"),
@@ -224,6 +226,7 @@ REVIEW = "review"  # the coordinator's inbox
 OVERSIGHT = "oversight"  # dashboard, drill-down lists, task pages, summaries
 ADMIN_SITE = "admin_site"  # /admin/
 ADMINISTRATION = "administration"  # annex imports (admin screens and API)
+EXTENSIONS = "extensions"  # a task's requests for more time: agencies ask, the coordinator or leadership decides
 
 PAGES: dict[str, frozenset[str]] = {
     AGENCY_WORK: AGENCY_ROLES,
@@ -231,6 +234,7 @@ PAGES: dict[str, frozenset[str]] = {
     OVERSIGHT: PROVINCE_ROLES,
     ADMIN_SITE: frozenset({Role.ADMIN, Role.COORDINATOR}),
     ADMINISTRATION: frozenset({Role.ADMIN}),
+    EXTENSIONS: AGENCY_ROLES | PROVINCE_ROLES,
 }
 # Where a signed-in user lands: the first of these pages they may open.
 LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)
@@ -364,3 +368,29 @@ def may_edit_report(user, report) -> bool:
     from reports import workflow
 
     return may_write_report(user, report.agency_id) and workflow.is_editable(report.state)
+
+
+# --- Extensions (gia hạn) --------------------------------------------------------------------------
+
+
+def may_request_extension(user, task) -> bool:
+    """May ``user`` ask for more time on ``task``? The head of one of its lead agencies."""
+    from tasks.choices import AssignmentRole
+
+    if role_of(user) != Role.HEAD or user.agency_id is None:
+        return False
+    return task.assignments.filter(agency=user.agency_id, role=AssignmentRole.LEAD).exists()
+
+
+def may_decide_extension(user, extension) -> bool:
+    """May ``user`` approve, shorten or refuse ``extension``?
+
+    ``settings.EXTENSION_DECIDED_BY``: the plan's coordinating agency (never on its own agency's
+    request: that one goes to leadership), or provincial leadership for every request.
+    """
+    role = role_of(user)
+    coordinator = _coordinator_of(extension.task.plan)
+    own = coordinator is not None and extension.agency_id == coordinator
+    if settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP or own:
+        return role == Role.LEADERSHIP
+    return role == Role.COORDINATOR and extension.agency_id != user.agency_id and coordinator in (None, user.agency_id)

@@ -262,6 +262,12 @@ SELF_REVIEW_BY = os.environ.get("SELF_REVIEW_BY", "leadership")
 if SELF_REVIEW_BY not in {"leadership", "coordinator"}:
     raise ImproperlyConfigured("SELF_REVIEW_BY must be leadership or coordinator")
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+# Who decides on requests for more time (gia hạn): the plan's coordinating agency, or provincial leadership.
+EXTENSION_DECIDED_BY = os.environ.get("EXTENSION_DECIDED_BY", "coordinator")
+if EXTENSION_DECIDED_BY not in {"leadership", "coordinator"}:
+    raise ImproperlyConfigured("EXTENSION_DECIDED_BY must be leadership or coordinator")
+# A report returned by the coordinator and sent again within this many working days keeps its on-time mark.
+RESEND_GRACE_WORKING_DAYS = int(os.environ.get("RESEND_GRACE_WORKING_DAYS", "3"))
 
 # E-mail: console in development.
 EMAIL_BACKEND = os.environ.get(

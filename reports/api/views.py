@@ -29,6 +29,7 @@ STEPS = {
     "approve": WorkflowAction.SUBMIT,
     "return": WorkflowAction.RETURN,
     "accept": WorkflowAction.ACCEPT,
+    "recall": WorkflowAction.RECALL,
 }
 EXAMPLE = OpenApiExample(
     "report_2026_h2",
@@ -111,12 +112,12 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         operation_id="v1_reports_step",
         parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(STEPS), description=_("Workflow step."))],
         summary=_(
-            "Workflow step: submit (the officer sends it for approval), approve (the agency head approves and sends it), return (the coordinator returns it, `comment` required), accept (the coordinator accepts it)"
+            "Workflow step: submit (the officer sends it for approval), approve (the agency head approves and sends it), return (the coordinator returns it, `comment` required), accept (the coordinator accepts it), recall (the agency head takes back a report the coordinator has not acted on)"
         ),
         request=StepSerializer,
         responses={200: ReportSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="(?P<step>submit|approve|return|accept)")
+    @action(detail=True, methods=["post"], url_path="(?P<step>submit|approve|return|accept|recall)")
     def step(self, request, pk=None, step=None):
         body = StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -80,6 +80,7 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first sent at"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     history = ChangeHistory(verbose_name=_("report history"))

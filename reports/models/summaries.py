@@ -50,6 +50,8 @@ class Summary(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued by")
     )
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True, help_text=_("The body whose number series the number belongs to."))
+    issued_year = models.PositiveSmallIntegerField(_("year of issue"), null=True, blank=True)
     error = models.TextField(_("error of the last compilation"), blank=True)
 
     class Meta:
@@ -59,7 +61,14 @@ class Summary(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "period"], name="summary_unique_per_plan_period", violation_error_message=_("This summary already exists.")
-            )
+            ),
+            # Nghị định 30/2020: an issuer numbers its documents in one series per year.
+            models.UniqueConstraint(
+                fields=["issuer", "issued_year", "number"],
+                condition=models.Q(state=SummaryState.ISSUED),
+                name="summary_number_unique_per_issuer_year",
+                violation_error_message=_("This document number is already used by the issuer this year."),
+            ),
         ]
 
     def __str__(self) -> str:

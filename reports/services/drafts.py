@@ -18,12 +18,11 @@ from vinhlong_cmcn4.uploads import content_digest, detect_type
 
 from .. import workflow
 from ..attachments import evidence_label
-from ..choices import ReportState, WorkflowAction
+from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import Period, unreportable_reason
+from .content import CONTENT_FIELDS, report_content_check
 from .steps import report_transition
-
-CONTENT_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
 
 
 class ReportConflict(Conflict):
@@ -115,8 +114,10 @@ def report_save(
         report.save()
     for upload in files:
         attachment_add(report=report, upload=upload, by=by)
+    if workflow.is_editable(report.state):
+        report_content_check(report=report)  # sending checks again, with the rules of sending, in report_transition
     if send:
-        actions = [a for a in policy.report_actions(by, report) if workflow.transition_for(a).target != ReportState.RETURNED]
+        actions = [a for a in policy.report_actions(by, report) if workflow.transition_for(a).target in workflow.SENDING_TARGETS]
         if not actions:
             raise ValidationError(_("This report cannot be sent now."))
         report = report_transition(report=report, action=actions[0], by=by, at=at)

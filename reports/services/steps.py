@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import User
+from plans.workdays import current_calendar
 from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
@@ -15,9 +17,11 @@ from vinhlong_cmcn4.outbox import job_enqueue
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
+from ..compliance import sent_late
 from ..figures import trend_point_refresh
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
+from .content import report_content_check
 
 
 def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
@@ -48,6 +52,8 @@ def report_transition(
             _("This report is “%(state)s”: it cannot be “%(action)s” now.")
             % {"state": report.get_state_display(), "action": WorkflowAction(action).label}
         )
+    if step.target in workflow.SENDING_TARGETS and workflow.is_editable(report.state):
+        report_content_check(report=report, sending=True)
     if step.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Say why the report is sent back, so the agency can fix it.")})
     at = at or timezone.now()
@@ -55,9 +61,9 @@ def report_transition(
     report.state = step.target
     report.version += 1
     if step.target == ReportState.SUBMITTED:
+        report.is_late = _sent_late(report, at)
         report.submitted_at = at
-        deadline = report.period.as_period(report.task.plan.report_deadline_day).deadline
-        report.is_late = timezone.localtime(at).date() > deadline
+        report.first_submitted_at = report.first_submitted_at or at
     if step.target == ReportState.ACCEPTED:
         report.accepted_at = at
     report.save()
@@ -75,6 +81,20 @@ def report_transition(
     return report
 
 
+def _sent_late(report: Report, at: datetime.datetime) -> bool:
+    """``compliance.sent_late`` for this sending: the first sending decides; a prompt resend after a return keeps it."""
+    returned = report.events.filter(action=WorkflowAction.RETURN).order_by("-at").values_list("at", flat=True).first()
+    return sent_late(
+        deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
+        sent_on=timezone.localtime(at).date(),
+        first_sent_on=timezone.localtime(report.first_submitted_at).date() if report.first_submitted_at else None,
+        was_late=report.is_late,
+        returned_on=timezone.localtime(returned).date() if returned else None,
+        calendar=current_calendar(),
+        grace_days=settings.RESEND_GRACE_WORKING_DAYS,
+    )
+
+
 def progress_from_latest(leads: list[int], latest: dict[int, tuple[int, str, datetime.date | None]]) -> tuple[int, datetime.date | None]:
     """A task's progress and completion date from each lead agency's latest accepted report.
 
@@ -90,6 +110,7 @@ def progress_from_latest(leads: list[int], latest: dict[int, tuple[int, str, dat
 
 def task_progress_refresh(*, task: Task) -> Task:
     """Derive one task's progress and completion date from its lead agencies' accepted reports."""
+    task.refresh_from_db()  # the change history records the whole row: never from a stale copy
     leads = list(TaskAssignment.objects.filter(task=task, role=AssignmentRole.LEAD).values_list("agency_id", flat=True))
     accepted = Report.objects.filter(task=task, agency_id__in=leads, state=ReportState.ACCEPTED)
     latest = {}

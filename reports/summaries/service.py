@@ -3,10 +3,11 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -73,6 +74,7 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
         summary.error = ""
         if issue:
             summary.state, summary.number, summary.issued_at, summary.issued_by = SummaryState.ISSUED, number, summary.compiled_at, by
+            summary.issuer, summary.issued_year = settings.SUMMARY_ISSUER_NAME, timezone.localtime(summary.compiled_at).year
         _files_write(summary, period, leads)
         summary.save()
         if pdf_enabled():
@@ -114,8 +116,26 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
         raise ValidationError(
             _("This summary was issued on %(day)s: it can no longer change.") % {"day": f"{timezone.localtime(summary.issued_at):%d/%m/%Y}"}
         )
+    year = timezone.localdate().year
+    taken = (
+        Summary.objects.filter(state=SummaryState.ISSUED, number=number, issuer=settings.SUMMARY_ISSUER_NAME, issued_year=year)
+        .exclude(pk=summary.pk)
+        .select_related("plan", "period")
+        .first()
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "number": _("Number %(number)s/BC-UBND of %(year)d is already used by the summary of %(plan)s, %(period)s.")
+                % {"number": number, "year": year, "plan": taken.plan.symbol, "period": taken.period}
+            }
+        )
     period = summary.period.as_period(summary.plan.report_deadline_day)
-    return summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
+    try:
+        with transaction.atomic():
+            return summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
+    except IntegrityError:  # issued at the same moment by someone else
+        raise ValidationError({"number": _("This document number is already used by the issuer this year.")}) from None
 
 
 def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:

@@ -92,7 +92,8 @@ def test_the_token_endpoint_is_rate_limited(api, officer_a):
 def test_the_report_workflow_runs_through_the_api_with_the_webs_rules(api, world, officer_a, head_a, coordinator):
     api.force_authenticate(officer_a)
     created = api.post(
-        "/api/v1/reports/", {"task": world.task.pk, "period": world.period_code, "progress": 40, "work_state": "in_progress"}
+        "/api/v1/reports/",
+        {"task": world.task.pk, "period": world.period_code, "progress": 40, "work_state": "in_progress", "results": "Đã tổ chức hội nghị"},
     )
     assert created.status_code == 201, created.json()
     report = created.json()

@@ -76,7 +76,12 @@ def private_redis():
 def pending_report(world, agency_a, officer_a):
     period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
     report = report_save(
-        task=world.task, agency=agency_a, period=period, by=officer_a, data={"progress": 30, "work_state": "in_progress"}, version=None
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data={"progress": 30, "work_state": "in_progress", "results": "Đã triển khai"},
+        version=None,
     )
     return report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer_a, notify=False)
 

@@ -43,7 +43,13 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
     shot(coord, "06-coordinator-returned")
 
     officer.goto(browser.base_url + "/don-vi/nhiem-vu/")
-    officer.locator("tr", has_text="Tuyên truyền về chuyển đổi số").get_by_role("link", name="Tiếp tục").click()
+    box = officer.locator("#returned")
+    assert "Báo cáo bị trả lại" in box.inner_text() and "Đề nghị bổ sung số liệu người tham dự" in box.inner_text()
+    shot(officer, "06b-officer-returned-box")
+    box.get_by_role("link", name="28/KH-UBND · nhiệm vụ 1").click()
+    reason = officer.locator("#return-reason").inner_text()
+    assert "Đề nghị bổ sung số liệu người tham dự" in reason and "Bị trả lại bởi" in reason
+    shot(officer, "06c-officer-form-with-reason")
     officer.fill("#id_progress", "60")
     officer.fill("#id_results", "Đã tổ chức 3 hội nghị với 450 người tham dự")
     officer.get_by_role("button", name="Lưu và trình lãnh đạo duyệt").click()

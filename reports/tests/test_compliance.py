@@ -56,7 +56,12 @@ def province(roles, coordinator):
             if choice == "none":
                 continue
             report = report_save(
-                task=task, agency=agency, period=row, by=officer, data={"progress": 50, "work_state": "in_progress"}, version=None
+                task=task,
+                agency=agency,
+                period=row,
+                by=officer,
+                data={"progress": 50, "work_state": "in_progress", "results": "Đã triển khai"},
+                version=None,
             )
             if choice in {"pending", "sent", "accepted"}:
                 report = report_transition(report=report, action="send_for_approval", by=officer, notify=False)
@@ -128,7 +133,11 @@ def test_the_sql_progress_rule_agrees_with_the_python_one(province, roles, coord
                     continue
                 officer, head = staff[assignment.agency_id]
                 done = rng.random() < 0.2
-                data = {"progress": 100 if done else rng.randint(0, 95), "work_state": "completed" if done else "in_progress"}
+                data = {
+                    "progress": 100 if done else rng.randint(0, 95),
+                    "work_state": "completed" if done else "in_progress",
+                    "results": "Đã triển khai",
+                }
                 if done:
                     data["completed_on"] = period.last_day
                 report = report_save(task=task, agency=assignment.agency, period=row, by=officer, data=data, version=None)

@@ -63,7 +63,12 @@ def test_a_sent_report_is_no_longer_missing(roles):
     before = dashboard(today=today).agencies[0]["missing"]
     task = plan.tasks.get(number="2")  # overdue
     report = report_save(
-        task=task, agency=agencies[0], period=period, by=officer, data={"progress": 50, "work_state": "in_progress"}, version=None
+        task=task,
+        agency=agencies[0],
+        period=period,
+        by=officer,
+        data={"progress": 50, "work_state": "in_progress", "results": "Đã triển khai"},
+        version=None,
     )
     report_transition(report=report, action="submit", by=head, notify=False)
     assert dashboard(today=today).agencies[0]["missing"] == before - 1

@@ -16,7 +16,7 @@ D = datetime.date
 
 def _draft(world, officer, code="2019-H1"):
     period = reporting_period_get_or_create(period=parse_period_code(code))
-    data = {"progress": 10, "work_state": "in_progress"}
+    data = {"progress": 10, "work_state": "in_progress", "results": "Đã triển khai"}
     return report_save(task=world.task, agency=officer.agency, period=period, by=officer, data=data, version=None)
 
 

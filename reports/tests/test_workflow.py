@@ -133,7 +133,7 @@ def test_a_head_who_sent_a_report_back_is_offered_nothing_until_the_officer_send
         agency=agency_a,
         period=period,
         by=officer_a,
-        data={"progress": 40, "work_state": "in_progress"},
+        data={"progress": 40, "work_state": "in_progress", "results": "Đã sửa số liệu"},
         version=None,
         send=True,
     )

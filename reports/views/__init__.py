@@ -1,5 +1,6 @@
 from .agency import AgencyTaskListView, my_home, notice_read
 from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
+from .extensions import extension_decide_view, task_extensions
 from .inbox import InboxView, inbox_accept
 from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
 from .summaries import (
@@ -30,5 +31,7 @@ __all__ = [
     "summary_request_view",
     "notice_read",
     "inbox_accept",
+    "extension_decide_view",
+    "task_extensions",
     "my_home",
 ]

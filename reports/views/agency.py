@@ -14,7 +14,7 @@ from ..choices import ReportState
 from ..columns import AGENCY_TASKS
 from ..filters import AgencyTaskFilter
 from ..models import Notice
-from ..selectors import agency_tasks, pending_approval
+from ..selectors import agency_tasks, pending_approval, returned_reports
 from .listing import query_of, wants_xlsx
 
 
@@ -55,6 +55,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             not_reported=sum(1 for t in rows if t.report_state is None and not t.completed),
             deadline=upcoming[0] if upcoming else None,
             pending=pending_approval(user=user),
+            returned=list(returned_reports(user=user)),
             today=timezone.localdate(),
             notices=unread_notices(user),
         )

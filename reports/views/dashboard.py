@@ -118,6 +118,34 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
         return self.render_to_response(context)
 
 
+def recurring_judgements(task: Task, today) -> dict:
+    """A yearly task judged year by year; an ongoing task's recent periods, reported or missing (``tasks.yearly``)."""
+    from plans.workdays import current_calendar
+    from tasks.yearly import yearly_obligations
+
+    from ..choices import ReportState, WorkState
+    from ..periods import main_kind, recent_periods
+
+    leads = Report.objects.filter(task=task, role="lead")
+    if task.recurrence == Recurrence.YEARLY:
+        completions: dict[int, object] = {}
+        for year, completed_on in leads.filter(state=ReportState.ACCEPTED, work_state=WorkState.COMPLETED).values_list(
+            "period__year", "completed_on"
+        ):
+            completions[year] = min(completions.get(year, completed_on), completed_on)
+        return {"years": yearly_obligations(start=task.start_date, today=today, completions=completions, calendar=current_calendar())}
+    if task.recurrence == Recurrence.ONGOING:
+        plan = task.plan
+        sent = set(
+            leads.filter(state__in=(ReportState.SUBMITTED, ReportState.ACCEPTED)).values_list(
+                "period__kind", "period__year", "period__number"
+            )
+        )
+        periods = recent_periods(main_kind(plan.reporting_kinds), task.start_date, today, deadline_day=plan.report_deadline_day)
+        return {"periods": [(period, (period.kind, period.year, period.number) in sent) for period in periods]}
+    return {}
+
+
 class TaskPageView(policy.PageRequiredMixin, DetailView):
     """A task as leadership reads it: source, agencies, timeframe and dates, the timeline of its reports."""
 
@@ -137,4 +165,6 @@ class TaskPageView(policy.PageRequiredMixin, DetailView):
             .order_by("-period__last_day", "agency__name")
         )
         context["is_recurring"] = self.object.recurrence != Recurrence.NONE
+        context["extensions"] = self.object.extensions.select_related("requested_by", "decided_by", "agency")
+        context.update(recurring_judgements(self.object, timezone.localdate()))
         return context

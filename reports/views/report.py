@@ -17,9 +17,10 @@ from vinhlong_cmcn4 import policy
 from .. import workflow
 from ..choices import WorkflowAction
 from ..forms import ReportForm, ReturnForm
+from ..history import history_value
 from ..models import Attachment, Report, ReportingPeriod
 from ..periods import parse_period_code, recent_periods
-from ..selectors import contributions, previous_report
+from ..selectors import contributions, last_return, previous_report
 from ..services import (
     ReportConflict,
     attachment_remove,
@@ -66,6 +67,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
             "form": form,
             "previous": previous,
             "conflict": conflict,
+            "returned": last_return(report),
             "period_choices": choices,
             "send_label": _("Save and submit") if policy.role_of(request.user) == Role.HEAD else _("Save and send for approval"),
         }
@@ -139,7 +141,11 @@ class ReportDetailView(DetailView):
         for record in history:
             older = record.prev_record
             record.changes = older and [
-                {"label": Report._meta.get_field(change.field).verbose_name, "old": change.old, "new": change.new}
+                {
+                    "label": Report._meta.get_field(change.field).verbose_name,
+                    "old": history_value(Report._meta.get_field(change.field), change.old),
+                    "new": history_value(Report._meta.get_field(change.field), change.new),
+                }
                 for change in record.diff_against(older).changes
                 if change.field not in {"version", "updated_at"}
             ]

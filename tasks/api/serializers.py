@@ -20,6 +20,9 @@ class TaskSerializer(serializers.Serializer):
     timeframe = serializers.CharField(read_only=True, help_text=_("Timeframe, exactly as the plan writes it."))
     start_date = serializers.DateField(read_only=True, allow_null=True)
     due_date = serializers.DateField(read_only=True, allow_null=True, help_text=_("None for ongoing tasks."))
+    extended_due_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text=_("The date of the approved extension (gia hạn); the task is judged against it.")
+    )
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, read_only=True)
     lead_agencies = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=_("Codes of the lead agencies."))
     cooperating_agencies = serializers.ListField(
@@ -28,6 +31,7 @@ class TaskSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=TaskStatus.choices, read_only=True, help_text=_("Status, derived from the due date and the completion date.")
     )
+    status_label = serializers.CharField(read_only=True, help_text=_("The status in Vietnamese, with “(đã gia hạn)” after an extension."))
     progress = serializers.IntegerField(read_only=True, min_value=0, max_value=100, help_text=_("Progress (%) from the accepted reports."))
 
     def to_representation(self, task):

@@ -109,13 +109,23 @@ def annex_write(
     return summary
 
 
-INSERT_COLUMNS = ["plan_id", "number", *TASK_FIELDS, "progress", "completed_on", "created_at", "updated_at", "search_text"]
+INSERT_COLUMNS = [
+    "plan_id",
+    "number",
+    *TASK_FIELDS,
+    "progress",
+    "completed_on",
+    "extended_due_date",
+    "created_at",
+    "updated_at",
+    "search_text",
+]
 
 
 def _insert(rows: list[dict], now) -> None:
     """Insert new tasks as plain rows (no model instances: the cost of a 10,000-task import)."""
     for row in rows:
-        row.update(progress=0, completed_on=None, created_at=now, updated_at=now)
+        row.update(progress=0, completed_on=None, extended_due_date=None, created_at=now, updated_at=now)
     ids = bulk_insert_returning(Task, INSERT_COLUMNS, [[row[column] for column in INSERT_COLUMNS] for row in rows])
     for row, task_id in zip(rows, ids, strict=True):
         row["id"] = task_id

@@ -2,17 +2,17 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from tasks.choices import TaskStatus
 from tasks.selectors import cooperating_agencies, lead_agencies
+from tasks.status import status_label
 from vinhlong_cmcn4.search import mark_matches
 
 register = template.Library()
 
 
 @register.inclusion_tag("_partials/status_badge.html")
-def status_badge(code: str) -> dict:
-    """A coloured badge for a derived task status (overdue is red everywhere)."""
-    return {"code": code, "label": TaskStatus(code).label if code in TaskStatus.values else code}
+def status_badge(code: str, extended=None) -> dict:
+    """A coloured badge for a derived task status (overdue is red everywhere); "(đã gia hạn)" after an approved extension."""
+    return {"code": code, "label": status_label(code, extended=bool(extended))}
 
 
 @register.simple_tag

@@ -40,7 +40,14 @@ def world_for_api(db, agency_a, agency_b, officer_a):
     task = TaskFactory(plan=plan, section=SectionFactory(plan=plan), number="1")
     TaskAssignmentFactory(task=task, agency=agency_a, role="lead")
     period = reporting_period_get_or_create(period=parse_period_code("2025-H2"))
-    report_save(task=task, agency=agency_a, period=period, by=officer_a, data={"progress": 10, "work_state": "in_progress"}, version=None)
+    report_save(
+        task=task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data={"progress": 10, "work_state": "in_progress", "results": "Đã triển khai"},
+        version=None,
+    )
 
 
 def _run(operations, *, examples: int, headers: dict | None = None) -> int:

@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -5,7 +6,8 @@ from django.core.management import CommandError, call_command
 
 from plans.models import Agency, AgencyGroup, Plan, Section, User
 from reports.models import Report, ReportEvent
-from tasks.choices import AssignmentRole
+from reports.periods import period_of
+from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task, TaskAssignment
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,24 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings):
     issued = Summary.objects.get(state="issued")
     signature = Document(issued.document.open("rb")).tables[1].cell(0, 1).paragraphs
     assert signature[-1].text == settings.SUMMARY_SIGNER != ""
+
+    # an approved extension: the task keeps both dates and is judged by the new one
+    task = Task.objects.get(plan=department, number="4")
+    assert (task.due_date, task.extended_due_date) == (datetime.date(2018, 12, 31), datetime.date(2019, 3, 31))
+    assert task.status(datetime.date(2026, 1, 1)) == TaskStatus.DONE_ON_TIME
+    # a report waiting for its fix, with the reviewer's reason, for each demo account's agency
+    for code in ("STTTT", "SKHCN"):
+        returned = Report.objects.get(agency__code=code, state="returned")
+        assert returned.events.filter(action="return").exclude(comment="").exists()
+    # the Tết break announced for 2026 moves a deadline, and says so
+    assert period_of("month", 2026, 2).deadline_note == "(lùi do nghỉ Tết)"
+
+
+def test_seed_demo_prints_no_emails(settings, capsys):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Subject:" not in out.getvalue() + capsys.readouterr().out
 
 
 def test_seed_refuses_to_run_with_debug_off(settings):

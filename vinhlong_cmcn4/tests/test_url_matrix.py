@@ -16,7 +16,7 @@ from reports.periods import parse_period_code, period_due
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from reports.summaries.service import summary_compile
 from tasks.choices import AssignmentRole
-from tasks.models import ImportJob
+from tasks.models import Extension, ImportJob
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,8 @@ RULES = {
     "public:task": (lambda w: {"plan_pk": w["plan"].pk, "pk": w["task"].pk}, everyone(OK)),
     "reports:my_home": (lambda w: {}, signed_in(REDIRECT)),
     "reports:agency_tasks": (lambda w: {}, AGENCY_ONLY),
+    "reports:task_extensions": (lambda w: {"pk": w["own_task"].pk}, signed_in(OK, officer_b=MISSING)),
+    "reports:extension_decide": (lambda w: {"pk": w["extension"].pk, "decision": "approve"}, signed_in(NOT_ALLOWED)),
     "reports:report_edit": (
         lambda w: {"task_pk": w["own_task"].pk, "period_code": w["period_code"]},
         signed_in(FORBIDDEN, officer_a=OK, head_a=OK, officer_b=MISSING),
@@ -157,9 +159,19 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
     summary = summary_compile(plan=plan, period=parse_period_code("2019-H1"))
     notice = Notice.objects.create(user=officer_a, text="Nhắc báo cáo", url="/")
     import_job = ImportJob.objects.create(plan=plan, uploaded_by=sysadmin, original_name="phu-luc.xlsx", file="imports/x.xlsx")
+    extension = Extension.objects.create(
+        task=own_task,
+        agency=agency_a,
+        due_before=datetime.date(2030, 12, 31),
+        requested_due=datetime.date(2031, 6, 30),
+        reason="Chờ kinh phí",
+        requested_by=head_a,
+        requested_at=datetime.datetime(2030, 12, 1, tzinfo=datetime.UTC),
+    )
     return {
         "agency": agency_a,
         "directive": DirectiveFactory(),
+        "extension": extension,
         "import_job": import_job,
         "plan": plan,
         "summary": summary,

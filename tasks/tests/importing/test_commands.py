@@ -95,10 +95,12 @@ def test_export_json_lists_tasks_with_codes_and_dates():
         "timeframe": "Thường xuyên",
         "start_date": "2017-06-21",
         "due_date": None,
+        "extended_due_date": None,
         "recurrence": "ongoing",
         "lead_agencies": ["STTTT"],
         "cooperating_agencies": ["BVL", "DPTTH"],
         "status": "ongoing",
+        "status_label": "Thường xuyên / Hằng năm",
         "progress": 0,
     }
 

@@ -1,0 +1,73 @@
+"""Extensions (gia hạn): asked before the due date by a lead agency's head; approved, shortened or refused."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tasks.choices import ExtensionState, TaskStatus
+from tasks.extensions import extension_decide, extension_request
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, 3, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def task(world):
+    world.task.due_date = D(2018, 12, 31)
+    world.task.save()
+    return world.task
+
+
+def test_an_approved_extension_keeps_both_dates_and_judges_the_task_by_the_new_one(task, head_a, coordinator):
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ phân bổ kinh phí", at=at(D(2018, 12, 1)))
+    decided = extension_decide(extension=asked, by=coordinator, approve=True, comment="Đồng ý")
+    task.refresh_from_db()
+    assert decided.state == ExtensionState.APPROVED and task.due_date == D(2018, 12, 31) and task.extended_due_date == D(2019, 6, 30)
+    assert task.status(D(2019, 3, 1)) == TaskStatus.IN_PROGRESS
+    assert task.status(D(2019, 7, 1)) == TaskStatus.OVERDUE
+
+
+def test_the_coordinator_may_approve_a_shorter_date(task, head_a, coordinator):
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    decided = extension_decide(extension=asked, by=coordinator, approve=True, approved_due=D(2019, 3, 31))
+    task.refresh_from_db()
+    assert decided.shortened and task.extended_due_date == D(2019, 3, 31)
+
+
+def test_a_refusal_needs_a_comment_and_leaves_the_due_date(task, head_a, coordinator):
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    with pytest.raises(ValidationError) as refused:
+        extension_decide(extension=asked, by=coordinator, approve=False)
+    assert "comment" in refused.value.message_dict
+    extension_decide(extension=asked, by=coordinator, approve=False, comment="Đủ thời gian thực hiện")
+    task.refresh_from_db()
+    assert task.extended_due_date is None and task.extensions.get().state == ExtensionState.REFUSED
+
+
+def test_a_request_after_the_due_date_is_refused_with_a_message(task, head_a):
+    with pytest.raises(ValidationError) as refused:
+        extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2019, 1, 2)))
+    assert "31/12/2018" in refused.value.message_dict["requested_due"][0]
+    assert "trước hạn" in refused.value.message_dict["requested_due"][0]
+
+
+def test_only_the_head_of_a_lead_agency_asks_and_only_the_coordinator_decides(task, officer_a, head_a, head_b, leader):
+    for user in (officer_a, head_b):
+        with pytest.raises(PermissionDenied):
+            extension_request(task=task, by=user, requested_due=D(2019, 6, 30), reason="x", at=at(D(2018, 12, 1)))
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="x", at=at(D(2018, 12, 1)))
+    with pytest.raises(PermissionDenied):
+        extension_decide(extension=asked, by=leader, approve=True)
+
+
+def test_leadership_decides_when_the_setting_says_so(task, head_a, coordinator, leader, settings):
+    settings.EXTENSION_DECIDED_BY = "leadership"
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="x", at=at(D(2018, 12, 1)))
+    with pytest.raises(PermissionDenied):
+        extension_decide(extension=asked, by=coordinator, approve=True)
+    assert extension_decide(extension=asked, by=leader, approve=True).state == ExtensionState.APPROVED

@@ -1,0 +1,87 @@
+"""A task's requests for more time (gia hạn): the agency asks, the coordinator or leadership decides."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from tasks.choices import ExtensionState
+from tasks.extensions import extension_decide, extension_request
+from tasks.models import Extension, Task
+from vinhlong_cmcn4 import policy
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_due = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"class": "form-control"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    approved_due = forms.DateField(
+        label=_("Date approved"),
+        required=False,
+        help_text=_("Empty: the date asked for."),
+        widget=forms.DateInput(attrs={"class": "form-control"}),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+
+
+def _task(request, pk: int) -> Task:
+    return get_object_or_404(policy.restrict(Task.objects.select_related("plan__parent"), request.user), pk=pk)
+
+
+def _render(request, task: Task, form=None, decision_form=None, status=200):
+    extensions = list(task.extensions.select_related("requested_by", "decided_by", "agency"))
+    pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
+    context = {
+        "task": task,
+        "extensions": extensions,
+        "pending": pending,
+        "may_request": policy.may_request_extension(request.user, task) and pending is None,
+        "may_decide": pending is not None and policy.may_decide_extension(request.user, pending),
+        "form": form or ExtensionRequestForm(),
+        "decision_form": decision_form or ExtensionDecisionForm(),
+    }
+    return TemplateResponse(request, "reports/task_extensions.html", context, status=status)
+
+
+@policy.page_required(policy.EXTENSIONS)
+def task_extensions(request, pk: int):
+    """The task's due dates and its requests for more time; the form to ask (POST) for the head of a lead agency."""
+    task = _task(request, pk)
+    if request.method != "POST":
+        return _render(request, task)
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            extension_request(task=task, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The request for more time was sent."))
+            return redirect("reports:task_extensions", pk=task.pk)
+    return _render(request, task, form=form, status=400)
+
+
+@require_POST
+@policy.page_required(policy.EXTENSIONS)
+def extension_decide_view(request, pk: int, decision: str):
+    """Approve (``approve``) or refuse (``refuse``) a waiting request."""
+    extension = get_object_or_404(policy.restrict(Extension.objects.select_related("task__plan__parent"), request.user), pk=pk)
+    if decision not in ("approve", "refuse"):
+        raise PermissionDenied
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            extension_decide(extension=extension, by=request.user, approve=decision == "approve", **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("reports:task_extensions", pk=extension.task_id)
+    return _render(request, extension.task, decision_form=form, status=400)

@@ -1,0 +1,101 @@
+"""Requests for more time on a task (gia hạn; QĐ 42/2014/QĐ-TTg and 23/2018/QĐ-TTg): asking and deciding.
+
+The head of a lead agency asks before the due date, with a reason and a new date; the coordinator
+(or leadership, ``settings.EXTENSION_DECIDED_BY``) approves it, approves a shorter date, or refuses
+it with a comment. An approval sets ``Task.extended_due_date``: the status is judged against it
+(``tasks.status``) and the original due date is kept.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import User
+from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.text import clean_text
+
+from .choices import ExtensionState, Recurrence
+from .models import Extension, Task
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+@transaction.atomic
+def extension_request(*, task: Task, by: User, requested_due: datetime.date, reason: str, at: datetime.datetime | None = None) -> Extension:
+    """Ask for more time on ``task``; refused after the due date, without a reason, or while a request waits."""
+    if not policy.may_request_extension(by, task):
+        raise PermissionDenied(_("Only the head of a lead agency asks for more time on a task."))
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    at = at or timezone.now()
+    current = task.judged_due_date
+    if task.recurrence != Recurrence.NONE or current is None:
+        raise ValidationError(_("This task has no single due date: there is nothing to extend."))
+    if task.completed_on is not None:
+        raise ValidationError(_("This task is completed: there is nothing to extend."))
+    if timezone.localtime(at).date() > current:
+        raise ValidationError(
+            {"requested_due": _("The due date %(due)s has passed: an extension is asked for before the due date.") % {"due": _day(current)}}
+        )
+    errors = {}
+    if requested_due <= current:
+        errors["requested_due"] = _("Ask for a date after the current due date (%(due)s).") % {"due": _day(current)}
+    reason = clean_text(reason or "", keep_lines=True)
+    if not reason:
+        errors["reason"] = _("Say why more time is needed.")
+    if errors:
+        raise ValidationError(errors)
+    if task.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise ValidationError(_("This task already has an extension request waiting for a decision."))
+    return Extension.objects.create(
+        task=task,
+        agency=by.agency,
+        due_before=current,
+        requested_due=requested_due,
+        reason=reason,
+        requested_by=by,
+        requested_at=at,
+    )
+
+
+@transaction.atomic
+def extension_decide(
+    *,
+    extension: Extension,
+    by: User,
+    approve: bool,
+    approved_due: datetime.date | None = None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+) -> Extension:
+    """Approve (the date asked for, or a shorter one) or refuse (with a comment) a waiting request."""
+    extension = Extension.objects.select_for_update(of=("self",)).select_related("task__plan__parent").get(pk=extension.pk)
+    if not policy.may_decide_extension(by, extension):
+        raise PermissionDenied(_("You may not decide on this request."))
+    if extension.state != ExtensionState.PENDING:
+        raise ValidationError(_("This request was already decided."))
+    comment = clean_text(comment or "", keep_lines=True)
+    if approve:
+        approved_due = approved_due or extension.requested_due
+        if not extension.due_before < approved_due <= extension.requested_due:
+            raise ValidationError(
+                {
+                    "approved_due": _("Approve a date after %(before)s and no later than the date asked for, %(asked)s.")
+                    % {"before": _day(extension.due_before), "asked": _day(extension.requested_due)}
+                }
+            )
+        extension.state, extension.approved_due = ExtensionState.APPROVED, approved_due
+        task = Task.objects.get(pk=extension.task_id)
+        task.extended_due_date = approved_due
+        task.save(update_fields=["extended_due_date", "updated_at"])  # through the model: the change history records it
+    else:
+        if not comment:
+            raise ValidationError({"comment": _("Say why the request is refused.")})
+        extension.state = ExtensionState.REFUSED
+    extension.comment, extension.decided_by, extension.decided_at = comment, by, at or timezone.now()
+    extension.save()
+    return extension
