@@ -46,3 +46,16 @@ class PeriodKind(models.TextChoices):
     HALF_YEAR = "half_year", _("Half-yearly")
     NINE_MONTHS = "nine_months", _("Nine months")
     YEAR = "year", _("Annual")
+
+
+class ChangeKind(models.TextChoices):
+    MERGE = "merge", _("Merger (many into one)")
+    SPLIT = "split", _("Split (one into several, task by task)")
+    RENAME = "rename", _("Renaming")
+    FUNCTIONS = "functions", _("Transfer of functions (selected tasks)")
+    DISSOLVE = "dissolve", _("Dissolution (no successor)")
+
+
+class UsersFate(models.TextChoices):
+    MOVE = "move", _("Move to the successor")
+    DEACTIVATE = "deactivate", _("Deactivate")
