@@ -16,7 +16,6 @@ Rules (DOMAIN.md, "Agencies"):
 
 import dataclasses
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from plans.choices import ChangeKind, UsersFate
@@ -132,7 +131,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
             "pk", "task_id", "agency_id"
         )
     }
-    by_pk = TaskAssignment.objects.in_bulk([pk for pk in held.values()])
+    by_pk = TaskAssignment.objects.in_bulk(list(held.values()))
     moves: list[Move] = []
     retired: list[Agency] = []
     for source_id, source_changes in by_source.items():
