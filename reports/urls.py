@@ -24,4 +24,6 @@ urlpatterns = [
     path("thong-bao/<int:pk>/da-doc/", views.notice_read, name="notice_read"),
     path("dau-moi/hop-thu/", views.InboxView.as_view(), name="inbox"),
     path("dau-moi/hop-thu/tiep-nhan/", views.inbox_accept, name="inbox_accept"),
+    path("dau-moi/giao-lai/", views.ReassignQueueView.as_view(), name="reassign_queue"),
+    path("dau-moi/giao-lai/giao/", views.reassign, name="reassign"),
 ]

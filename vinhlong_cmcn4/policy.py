@@ -124,7 +124,14 @@ def _report_rule(prefix: str) -> Callable:
                     f"{prefix}task__assignments__role": "lead",
                 }
             )
-            return own | contributions
+            # A successor reads its predecessors' reports on the tasks it inherited (history, never changed).
+            inherited = Q(
+                **{
+                    f"{prefix}agency__successor_links__successor": user.agency_id,
+                    f"{prefix}task__assignments__agency": user.agency_id,
+                }
+            )
+            return own | contributions | inherited
         if role == Role.ADMIN or (role in PROVINCE_ROLES and action == VIEW):
             return EVERYTHING
         return NOTHING
@@ -175,6 +182,11 @@ RULES: dict[str, Callable] = {
     "reports.reminder": _coordination_rule,
     "reports.trendpoint": _admin_rule,
     "vinhlong_cmcn4.outboxmessage": _admin_rule,
+    "plans.reorganisationdecision": _admin_rule,
+    "plans.reorganisationchange": _admin_rule,
+    "plans.agencylineage": _registry_rule,
+    "plans.usermove": _admin_rule,
+    "tasks.taskdestination": _admin_rule,
 }
 
 # Models whose rule crosses a to-many relation (plan → tasks → assignments).
@@ -224,6 +236,8 @@ REVIEW = "review"  # the coordinator's inbox
 OVERSIGHT = "oversight"  # dashboard, drill-down lists, task pages, summaries
 ADMIN_SITE = "admin_site"  # /admin/
 ADMINISTRATION = "administration"  # annex imports (admin screens and API)
+REORGANISE = "reorganise"  # record, load, preview, apply and undo reorganisation decisions
+REASSIGN = "reassign"  # the coordinator's queue "Nhiệm vụ cần giao lại"
 
 PAGES: dict[str, frozenset[str]] = {
     AGENCY_WORK: AGENCY_ROLES,
@@ -231,6 +245,8 @@ PAGES: dict[str, frozenset[str]] = {
     OVERSIGHT: PROVINCE_ROLES,
     ADMIN_SITE: frozenset({Role.ADMIN, Role.COORDINATOR}),
     ADMINISTRATION: frozenset({Role.ADMIN}),
+    REORGANISE: frozenset({Role.ADMIN}),
+    REASSIGN: frozenset({Role.COORDINATOR}),
 }
 # Where a signed-in user lands: the first of these pages they may open.
 LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)

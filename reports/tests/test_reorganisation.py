@@ -1,14 +1,17 @@
 """Reorganisation: a decision previewed, applied once in one transaction, undone before it takes effect; history kept."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
 from plans.choices import ChangeKind, UsersFate
 from plans.models import Agency, AgencyLineage, ReorganisationChange, ReorganisationDecision, User
 from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory, UserFactory
+from reports.reorganisation.loading import decisions_load
 from reports.reorganisation.preview import preview
 from reports.reorganisation.selectors import predecessor_ids, waiting_for_reassignment
 from reports.reorganisation.services import assignments_reassign, decision_apply, decision_undo
@@ -201,3 +204,35 @@ def test_bad_decisions_are_refused_with_a_clear_message_and_write_nothing(plan, 
         decision_apply(decision=decision((ChangeKind.MERGE, old, new)), by=None)
     assert TaskAssignment.objects.get().agency == old
     assert Agency.objects.get(pk=old.pk).active_to is None
+
+
+SHARED_CSV = Path(__file__).resolve().parents[2] / "plans" / "data" / "reorganisation-2025.csv"
+
+
+@pytest.fixture
+def registry_2017():
+    call_command("load_agencies", verbosity=0)
+
+
+def test_the_shared_csv_loads_as_two_decisions_with_their_changes(registry_2017):
+    loaded = decisions_load(content=open(SHARED_CSV, "rb").read())  # noqa: SIM115
+    assert sorted(d.effective_on for d in loaded.decisions) == [MARCH, D(2025, 7, 1)]
+    merger = ReorganisationDecision.objects.get(effective_on=MARCH)
+    assert merger.changes.filter(kind=ChangeKind.MERGE, source__code="STTTT", target__code="SKHCN").exists()
+    assert Agency.objects.get(code="SNNMT").active_from == MARCH
+    dissolved = ReorganisationDecision.objects.get(effective_on=D(2025, 7, 1)).changes.filter(kind=ChangeKind.DISSOLVE)
+    assert dissolved.count() == 8
+    assert len(loaded.notes) == 1  # the provinces' merger is noted: the province is not in its own registry
+    decisions_load(content=open(SHARED_CSV, "rb").read())  # noqa: SIM115
+    assert ReorganisationChange.objects.count() == 9 + 8
+
+
+def test_a_csv_row_naming_an_unknown_agency_says_row_column_and_the_nearest_name():
+    AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông")
+    AgencyFactory(code="SKHCN", name="Sở Khoa học và Công nghệ")
+    content = "effective,decision,old_code,new_code,new_name,kind,note\n2025-03-01,45/2025,STTT,SKHCN,,merge,\n"
+    with translation.override("vi"), pytest.raises(ValidationError) as raised:
+        decisions_load(content=content)
+    message = raised.value.messages[0]
+    assert "2" in message and "old_code" in message and "Sở Thông tin và Truyền thông (STTTT)" in message
+    assert not ReorganisationDecision.objects.exists()

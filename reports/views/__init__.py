@@ -1,6 +1,7 @@
 from .agency import AgencyTaskListView, my_home, notice_read
 from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
 from .inbox import InboxView, inbox_accept
+from .reassign import ReassignQueueView, reassign
 from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
 from .summaries import (
     SummaryDetailView,
@@ -31,4 +32,6 @@ __all__ = [
     "notice_read",
     "inbox_accept",
     "my_home",
+    "ReassignQueueView",
+    "reassign",
 ]
