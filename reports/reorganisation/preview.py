@@ -133,6 +133,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
     }
     by_pk = TaskAssignment.objects.in_bulk(list(held.values()))
     moves: list[Move] = []
+    incoming: dict[tuple[int, int], TaskAssignment] = {}
     retired: list[Agency] = []
     for source_id, source_changes in by_source.items():
         source = source_changes[0].source
@@ -150,7 +151,12 @@ def preview(decision: ReorganisationDecision) -> Preview:
                     _("The split of %(agency)s leaves the open task %(task)s (%(plan)s) without a destination.")
                     % {"agency": source.name, "task": assignment.task.number or assignment.task_id, "plan": assignment.task.plan.symbol}
                 )
-            conflict = by_pk.get(held.get((assignment.task_id, change.target_id))) if change else None
+            conflict = None
+            if change is not None:
+                key = (assignment.task_id, change.target_id)
+                # Already the destination's, or sent there by an earlier change of this decision (two agencies merging).
+                conflict = by_pk.get(held.get(key)) or incoming.get(key)
+                incoming.setdefault(key, assignment)
             moves.append(Move(assignment=assignment, change=change, conflict=conflict))
     users: list[tuple[User, ReorganisationChange, Agency | None]] = []
     for source in retired:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.choices import ChangeKind
-from plans.models import Agency, AgencyLineage, ReorganisationDecision, User, UserMove
+from plans.models import Agency, AgencyLineage, Plan, ReorganisationDecision, User, UserMove
 from tasks.models import TaskAssignment
 
 from .preview import MAIN_KINDS, Preview, lead_or, preview
@@ -55,6 +55,11 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
         agency.active_to = day
         agency.save(update_fields=["active_to"])
     for change in decision.changes.exclude(target=None).select_related("source", "target"):
+        if change.kind in MAIN_KINDS:
+            # The coordinating role passes with the work; who issued a plan stays as it was (history).
+            coordinated = list(Plan.objects.filter(coordinator=change.source).values_list("pk", flat=True))
+            Plan.objects.filter(pk__in=coordinated).update(coordinator=change.target)
+            log.setdefault("coordinator", []).extend([{"plan": pk, "agency": change.source_id} for pk in coordinated])
         AgencyLineage.objects.get_or_create(
             predecessor=change.source,
             successor=change.target,
@@ -89,6 +94,8 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         assignment.agency_id = assignment.inherited_from_id
         assignment.inherited_from, assignment.inherited_on, assignment.inherited_via = None, None, None
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
+    for row in decision.undo_log.get("coordinator", []):
+        Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
     for row in decision.undo_log.get("roles", []):
         TaskAssignment.objects.filter(pk=row["assignment"]).update(role=row["role"])
     for row in decision.undo_log.get("removed", []):

@@ -168,8 +168,14 @@ def test_a_decision_can_be_undone_until_its_effective_date(plan):
     task = task_of(plan, old, number=1)
     user = UserFactory(agency=old)
     made = decision((ChangeKind.MERGE, old, new, {"users": UsersFate.MOVE}))
+    plan.coordinator = old
+    plan.save()
     decision_apply(decision=made, by=None)
+    plan.refresh_from_db()
+    assert plan.coordinator == new  # the coordinating role passes with the work
     decision_undo(decision=made, today=D(2025, 2, 28))
+    plan.refresh_from_db()
+    assert plan.coordinator == old
     assert TaskAssignment.objects.get(task=task).agency == old
     assert User.objects.get(pk=user.pk).agency == old
     assert Agency.objects.get(pk=old.pk).active_to is None and not AgencyLineage.objects.exists()
@@ -236,3 +242,13 @@ def test_a_csv_row_naming_an_unknown_agency_says_row_column_and_the_nearest_name
     message = raised.value.messages[0]
     assert "2" in message and "old_code" in message and "Sở Thông tin và Truyền thông (STTTT)" in message
     assert not ReorganisationDecision.objects.exists()
+
+
+def test_two_agencies_merging_into_one_on_the_same_task_leave_one_lead_part(plan):
+    snnptnt, stnmt, snnmt = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    task = task_of(plan, snnptnt, number=1)
+    TaskAssignmentFactory(task=task, agency=stnmt, role=AssignmentRole.COOPERATING)
+    made = decision((ChangeKind.MERGE, snnptnt, snnmt), (ChangeKind.MERGE, stnmt, snnmt))
+    assert len(preview(made).conflicts) == 1
+    decision_apply(decision=made, by=None)
+    assert list(TaskAssignment.objects.filter(task=task).values_list("agency_id", "role")) == [(snnmt.pk, AssignmentRole.LEAD)]

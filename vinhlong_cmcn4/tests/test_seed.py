@@ -1,10 +1,12 @@
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from plans.models import Agency, AgencyGroup, Plan, Section, User
-from reports.models import Report, ReportEvent
+from plans.models import Agency, AgencyGroup, Plan, ReorganisationDecision, Section, User
+from reports.models import Report, ReportEvent, Summary
+from reports.reorganisation.selectors import waiting_for_reassignment
 from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
 
@@ -25,7 +27,7 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings):
     assert counts() == first
 
     # the registry and its groups
-    assert Agency.objects.count() == 32
+    assert Agency.objects.count() == 33  # the 2017 registry and Sở Nông nghiệp và Môi trường, founded on 01/03/2025
     assert AgencyGroup.objects.get(code="SBN").members.count() == 22
     # the plans, and the department plan with its five sections and twelve bullet tasks
     assert set(Plan.objects.values_list("symbol", flat=True)) >= {"1091/KH-UBND", "28/KH-UBND"}
@@ -41,6 +43,17 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings):
     for username in ("quantri", "lanhdao", "daumoi", "truongdonvi.stttt", "chuyenvien.stttt", "chuyenvien.skhcn"):
         assert User.objects.get(username=username).check_password("Demo@2017")
     assert User.objects.get(username="chuyenvien.skhcn").agency.code == "SKHCN"
+    # the province of today: the 2025 decisions applied, accounts moved with their usernames
+    assert ReorganisationDecision.objects.filter(applied_at__isnull=False).count() == 2
+    assert User.objects.get(username="daumoi").agency.code == "SKHCN"
+    assert User.objects.get(username="chuyenvien.stttt").agency.code == "SKHCN"
+    assert not Agency.objects.get(code="STTTT").is_active
+    assert TaskAssignment.objects.filter(agency__code="SKHCN", inherited_from__code="STTTT", task__completed_on__isnull=True).exists()
+    assert Report.objects.filter(agency__code="SKHCN", task__assignments__inherited_from__code="STTTT").exists()
+    assert not Report.objects.filter(agency__code="STTTT", period__first_day__gte=datetime.date(2025, 3, 1)).exists()
+    assert waiting_for_reassignment().exists()
+    assert TaskAssignment.objects.filter(agency__code="SNV", inherited_from__kind="huyen").count() == 2
+    assert Summary.objects.filter(period__kind="year", period__year=2018, state="issued").exists()
     # reports filed through the workflow feed the tasks' progress
     assert Report.objects.filter(state="accepted").count() > 100
     assert ReportEvent.objects.filter(action="return").exists()
