@@ -43,9 +43,10 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
             )
             role = lead_or(kept.role, assignment.role)
             if role != kept.role:
+                # The cooperating agency now leads: it inherited the lead part, and owes its reports from the effective date.
                 log["roles"].append({"assignment": kept.pk, "role": kept.role})
-                kept.role = role
-                kept.save(update_fields=["role"])
+                kept.role, kept.inherited_from_id, kept.inherited_on = role, assignment.agency_id, day
+                kept.save(update_fields=["role", "inherited_from", "inherited_on"])
             assignment.delete()
             continue
         assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, move.change
@@ -97,7 +98,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
     for row in decision.undo_log.get("coordinator", []):
         Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
     for row in decision.undo_log.get("roles", []):
-        TaskAssignment.objects.filter(pk=row["assignment"]).update(role=row["role"])
+        TaskAssignment.objects.filter(pk=row["assignment"]).update(role=row["role"], inherited_from=None, inherited_on=None)
     for row in decision.undo_log.get("removed", []):
         TaskAssignment.objects.create(task_id=row["task"], agency_id=row["agency"], role=row["role"], via_group_id=row["via_group"])
     for move in UserMove.objects.filter(change__in=changes).select_related("user"):
