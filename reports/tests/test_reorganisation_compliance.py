@@ -92,3 +92,22 @@ def test_an_issued_2018_summary_is_byte_for_byte_unchanged_after_a_merger():
     assert again.pk == issued.pk
     assert (again.document.read(), again.annex.read(), again.snapshot) == (document, annex, snapshot)
     assert stttt.name in str(snapshot)
+
+
+@pytest.mark.parametrize("mergers", [1, 3])
+def test_the_dashboard_stays_within_its_query_budget_with_lineage_in_place(client, leader, max_queries, mergers):
+    from django.urls import reverse
+
+    plan = PlanFactory(symbol="28/KH-UBND", reporting_kinds=["half_year"], starts_on=D(2017, 1, 1))
+    section = SectionFactory(plan=plan, number="1")
+    for n in range(mergers):
+        old, new = AgencyFactory(), AgencyFactory()
+        for k in range(3):
+            task = TaskFactory(plan=plan, section=section, number=f"{n}.{k}", start_date=D(2018, 1, 1), due_date=D(2030, 12, 31))
+            TaskAssignmentFactory(task=task, agency=old, role=AssignmentRole.LEAD)
+        _apply(ChangeKind.MERGE, old, new, D(2025, 3, 1))
+    client.force_login(leader)
+    with max_queries(20):
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+    with max_queries(12):
+        assert client.get(reverse("reports:dashboard")).status_code == 200
