@@ -252,3 +252,19 @@ def test_two_agencies_merging_into_one_on_the_same_task_leave_one_lead_part(plan
     assert len(preview(made).conflicts) == 1
     decision_apply(decision=made, by=None)
     assert list(TaskAssignment.objects.filter(task=task).values_list("agency_id", "role")) == [(snnmt.pk, AssignmentRole.LEAD)]
+
+
+def test_filtering_by_the_successor_includes_what_it_inherited_and_by_the_ceased_agency_its_history(plan):
+    from tasks.filters import TaskFilter
+    from tasks.models import Task
+
+    stttt, skhcn = AgencyFactory(), AgencyFactory()
+    inherited, done = task_of(plan, stttt, number=1), task_of(plan, stttt, number=2, completed_on=D(2019, 1, 1))
+    own = task_of(plan, skhcn, number=3)
+    decision_apply(decision=decision((ChangeKind.MERGE, stttt, skhcn)), by=None)
+
+    def found(agency):
+        return set(TaskFilter({"agency": agency.pk}, queryset=Task.objects.all()).qs)
+
+    assert found(skhcn) == {inherited, own}
+    assert found(stttt) == {inherited, done}
