@@ -11,13 +11,14 @@ from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
 from .choices import Role
 from .forms import PlanForm
 from .models import Agency, AgencyGroup, CalendarDay, Directive, Section, User
+from .reorganisation_display import ActiveFilter, lineage_html
 from .workdays import calendar_changed
 
 
 class AgencyForm(AliasesFormMixin):
     class Meta:
         model = Agency
-        fields = ["code", "name", "aliases", "kind", "groups", "email", "is_active", "retired_on", "successor"]
+        fields = ["code", "name", "aliases", "kind", "groups", "email", "active_from", "active_to"]
 
 
 class AgencyGroupForm(AliasesFormMixin):
@@ -43,14 +44,19 @@ class AgencyGroupAdmin(PortalModelAdmin):
 @admin.register(Agency)
 class AgencyAdmin(PortalModelAdmin):
     form = AgencyForm
-    list_display = ["code", "name", "abbreviation", "kind", "is_active", "successor"]
-    list_filter = ["kind", "is_active", "groups"]
+    list_display = ["code", "name", "abbreviation", "kind", "active_from", "active_to"]
+    list_filter = ["kind", "groups", ActiveFilter]
     search_fields = ["name"]
-    autocomplete_fields = ["successor", "groups"]
+    autocomplete_fields = ["groups"]
     fieldsets = [
         (None, {"fields": ["code", "name", "aliases", "kind", "groups", "email"]}),
-        (_("Mergers and renamings"), {"fields": ["is_active", "retired_on", "successor"]}),
+        (_("Mergers and renamings"), {"fields": ["active_from", "active_to", "lineage"]}),
     ]
+    readonly_fields = ["lineage"]
+
+    @admin.display(description=_("lineage"))
+    def lineage(self, obj):
+        return lineage_html(obj)
 
     @admin.display(description=_("abbreviation"))
     def abbreviation(self, obj):

@@ -53,3 +53,16 @@ class CalendarDayKind(models.TextChoices):
 
     DAY_OFF = "day_off", _("Day off")
     WORKING_DAY = "working_day", _("Compensatory working day")
+
+
+class ChangeKind(models.TextChoices):
+    MERGE = "merge", _("Merger (many into one)")
+    SPLIT = "split", _("Split (one into several, task by task)")
+    RENAME = "rename", _("Renaming")
+    FUNCTIONS = "functions", _("Transfer of functions (selected tasks)")
+    DISSOLVE = "dissolve", _("Dissolution (no successor)")
+
+
+class UsersFate(models.TextChoices):
+    MOVE = "move", _("Move to the successor")
+    DEACTIVATE = "deactivate", _("Deactivate")

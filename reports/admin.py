@@ -189,3 +189,6 @@ class ReminderAdmin(PortalModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import admin_reorganisation  # noqa: E402,F401  (registers the reorganisation pages)

@@ -11,6 +11,10 @@ The one place for this rule; the dashboard, the reminders and the summaries call
   the period's sending deadline (``Report.is_late``, set when it is sent: :func:`sent_late`). A report
   the coordinator returned for a fix and the agency sent again within ``RESEND_GRACE_WORKING_DAYS``
   working days of the return keeps the mark of its first sending (DOMAIN.md).
+- **Obligations follow the calendar** (reorganisations, ``reports.reorganisation``): an agency that
+  has ceased owes nothing for periods that start on or after its ``active_to`` (the first day it no
+  longer exists); an agency that inherited a task (``TaskAssignment.inherited_on``) owes reports for
+  it from the first period that starts on or after that day. :func:`obligation` is that rule.
 - An agency's **on-time rate** is tasks completed on time ÷ (completed on time + completed late + overdue).
 """
 
@@ -18,7 +22,7 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from django.db.models import Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
@@ -26,19 +30,47 @@ from tasks.models import TaskAssignment
 from tasks.status import status_expression
 
 from .choices import ReportState
-from .models import Report
+from .models import Report, ReportingPeriod
 from .periods import Period
 
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def lead_assignments(tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[Any]:
+def obligation(starts: dict[int, datetime.date], prefix: str = "") -> Q:
+    """On ``TaskAssignment`` (or through ``prefix``): the agency owes a report for the period of each plan starting on ``starts[plan]``.
+
+    It still existed when the period started, and it already held the task then.
+    """
+    condition = Q(pk__in=[])
+    for plan_id, start in starts.items():
+        condition |= (
+            Q(**{f"{prefix}task__plan_id": plan_id})
+            & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": start}))
+            & (Q(**{f"{prefix}inherited_on__isnull": True}) | Q(**{f"{prefix}inherited_on__lte": start}))
+        )
+    return condition
+
+
+class AgencyCounts(Counter):
+    """An agency's lead assignments by status; ``owing``: the unfinished ones that owe this period's report."""
+
+    owing = 0
+
+
+def lead_assignments(
+    tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False, starts: dict[int, datetime.date] | None = None
+) -> QuerySet[Any]:
     """Lead assignments of the tasks matching ``tasks`` (a condition on ``TaskAssignment``), with ``status_code`` as of ``as_of``.
 
     ``at_cutoff``: a completion after ``as_of`` does not count yet (summaries judge at the period's cut-off).
+    ``starts`` (each plan's period due, by its first day): also annotate ``owes`` (:func:`obligation`).
     """
     assignments = TaskAssignment.objects.filter(tasks, role=AssignmentRole.LEAD)
+    if starts is not None:
+        assignments = assignments.annotate(
+            owes=Case(When(obligation(starts), then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
     if not at_cutoff:
         return assignments.annotate(status_code=status_expression(as_of, prefix="task__"))
     assignments = assignments.annotate(
@@ -55,26 +87,46 @@ def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
     )
 
 
-def owed(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[Any]:
+def _starts(period_of_plan: dict[int, int | None], as_of: datetime.date) -> dict[int, datetime.date]:
+    first_days = dict(ReportingPeriod.objects.filter(pk__in=[pk for pk in period_of_plan.values() if pk]).values_list("pk", "first_day"))
+    return {plan_id: first_days.get(period_id, as_of) if period_id else as_of for plan_id, period_id in period_of_plan.items()}
+
+
+def owed(
+    period_of_plan: dict[int, int | None],
+    *,
+    as_of: datetime.date,
+    at_cutoff: bool = False,
+    starts: dict[int, datetime.date] | None = None,
+) -> QuerySet[Any]:
     """The (agency, task) lead assignments that owe a report, annotated ``owed_period_id`` and ``sent``.
 
     ``period_of_plan`` maps each plan to the stored ``ReportingPeriod`` id due on it (None when no
-    report names it yet: nothing can have been sent for it).
+    report names it yet: nothing can have been sent for it). ``starts``: the first day of each plan's
+    period (read from the rows when not given; ``as_of`` for a plan without a row).
     """
+    starts = starts if starts is not None else _starts(period_of_plan, as_of)
     sent = Report.objects.filter(
         task=OuterRef("task_id"), agency=OuterRef("agency_id"), period_id=OuterRef("owed_period_id"), state__in=SENT
     )
     return (
         lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff)
         .filter(status_code__in=UNFINISHED)
+        .filter(obligation(starts))
         .annotate(owed_period_id=_period_of_plan(period_of_plan))
         .annotate(sent=Exists(sent))
     )
 
 
-def missing(period_of_plan: dict[int, int | None], *, as_of: datetime.date, at_cutoff: bool = False) -> QuerySet[Any]:
+def missing(
+    period_of_plan: dict[int, int | None],
+    *,
+    as_of: datetime.date,
+    at_cutoff: bool = False,
+    starts: dict[int, datetime.date] | None = None,
+) -> QuerySet[Any]:
     """The owed reports not sent: one row per (agency, task)."""
-    return owed(period_of_plan, as_of=as_of, at_cutoff=at_cutoff).filter(sent=False)
+    return owed(period_of_plan, as_of=as_of, at_cutoff=at_cutoff, starts=starts).filter(sent=False)
 
 
 def missing_by_agency(period_of_plan: dict[int, int | None], *, as_of: datetime.date) -> dict[int, int]:
@@ -92,9 +144,16 @@ def sent_owed_by_agency(period_of_plan: dict[int, Period], *, as_of: datetime.da
     """
     due_rows = Q(pk__in=[])
     for plan_id, period in period_of_plan.items():
-        due_rows |= Q(task__plan_id=plan_id, period__kind=period.kind, period__year=period.year, period__number=period.number)
+        due_rows |= Q(task__plan_id=plan_id, period__kind=period.kind, period__year=period.year, period__number=period.number) & (
+            Q(agency__active_to__isnull=True) | Q(agency__active_to__gt=period.first_day)
+        )
+    # A report sent for a period that started before the agency inherited the task is not owed (obligation()).
+    not_yet_held = TaskAssignment.objects.filter(
+        task=OuterRef("task_id"), agency=OuterRef("agency_id"), inherited_on__gt=OuterRef("period__first_day")
+    )
     return (
         Report.objects.filter(due_rows, state__in=SENT, role=AssignmentRole.LEAD)
+        .exclude(Exists(not_yet_held))
         .annotate(status_code=status_expression(as_of, prefix="task__"))
         .filter(status_code__in=UNFINISHED)
         .order_by()
@@ -146,9 +205,14 @@ def on_time_rate(*, on_time: int, late: int, overdue: int) -> int | None:
     return round(100 * on_time / judged) if judged else None
 
 
-def status_counts_by_agency(assignments: QuerySet[Any]) -> dict[int, Counter]:
-    """Per agency, its lead assignments counted by status (one grouped query)."""
-    counts: dict[int, Counter] = {}
-    for group in assignments.order_by().values("agency_id", "status_code").annotate(n=Count("id")):
-        counts.setdefault(group["agency_id"], Counter())[group["status_code"]] += group["n"]
+def status_counts_by_agency(assignments: QuerySet[Any]) -> dict[int, AgencyCounts]:
+    """Per agency, its lead assignments counted by status (one grouped query); with ``owes`` annotated, also ``owing``."""
+    counts: dict[int, AgencyCounts] = {}
+    owes = "owes" in assignments.query.annotations
+    fields = ["agency_id", "status_code", "owes"] if owes else ["agency_id", "status_code"]
+    for group in assignments.order_by().values(*fields).annotate(n=Count("id")):
+        row = counts.setdefault(group["agency_id"], AgencyCounts())
+        row[group["status_code"]] += group["n"]
+        if owes and group["owes"] and group["status_code"] in UNFINISHED:
+            row.owing += group["n"]
     return counts

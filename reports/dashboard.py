@@ -97,7 +97,8 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
     late_reports, sent = {}, {}
     for agency_id, kind, n in late.union(sent_due, all=True) if due else late:
         (late_reports if kind == "late" else sent)[agency_id] = n
-    assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today)
+    starts = {plan_id: d.period.first_day for plan_id, d in due.items()}
+    assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
     counts = compliance.status_counts_by_agency(assignments)
     # Names come apart, in one query: grouping by them would sort every row by text.
     agencies = Agency.objects.only("code", "name", "aliases").in_bulk(list(counts))
@@ -111,7 +112,7 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
             "on_time": by_status[TaskStatus.DONE_ON_TIME],
             "late": by_status[TaskStatus.DONE_LATE],
             "overdue": by_status[TaskStatus.OVERDUE],
-            "missing": sum(by_status[status] for status in compliance.UNFINISHED) - sent.get(agency_id, 0),
+            "missing": by_status.owing - sent.get(agency_id, 0),
             "late_reports": late_reports.get(agency_id, 0),
         }
         row["on_time_rate"] = compliance.on_time_rate(on_time=row["on_time"], late=row["late"], overdue=row["overdue"])

@@ -77,7 +77,9 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
         )
         .select_related("plan", "section")
         .prefetch_related(
-            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__name"))
+            Prefetch(
+                "assignments", queryset=TaskAssignment.objects.select_related("agency", "inherited_from").order_by("role", "agency__name")
+            )
         )
         .order_by("plan__issued_on", "plan_id", "section__position", "position", "id")
     )

@@ -185,7 +185,7 @@ def annex_template_xlsx(output) -> None:
     guide.append([])
     guide.append(["Cơ quan: ghi tên chính thức, tên viết tắt hoặc mã; nhiều cơ quan cách nhau bởi dấu chấm phẩy hoặc xuống dòng"])
     guide.append(["Mã", "Tên chính thức", "Cách viết khác"])
-    for entry in [*AgencyGroup.objects.order_by("name"), *Agency.objects.filter(is_active=True).order_by("name")]:
+    for entry in [*AgencyGroup.objects.order_by("name"), *Agency.objects.active_on().order_by("name")]:
         guide.append([entry.code, entry.name, "; ".join(entry.aliases)])
     guide.column_dimensions["A"].width = 14
     guide.column_dimensions["B"].width = 60

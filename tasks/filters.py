@@ -46,7 +46,9 @@ class TaskFilter(ListFilterSet):
         if value is None:
             return queryset
         role = self.data.get("role")
-        condition = Q(assignments__agency=value) & (Q(assignments__role=role) if role in AssignmentRole.values else Q())
+        # A ceased agency still finds the tasks it handed over in a reorganisation (history); a successor finds what it inherited.
+        held = Q(assignments__agency=value) | Q(assignments__inherited_from=value)
+        condition = held & (Q(assignments__role=role) if role in AssignmentRole.values else Q())
         return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
 

@@ -49,7 +49,9 @@ class Task(SearchableModel):
     note = models.TextField(_("note"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, editable=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
-    agencies = models.ManyToManyField(Agency, through="TaskAssignment", related_name="tasks", verbose_name=_("agencies"))
+    agencies = models.ManyToManyField(
+        Agency, through="TaskAssignment", through_fields=("task", "agency"), related_name="tasks", verbose_name=_("agencies")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = ChangeHistory(excluded_fields=["search_text", "order_key"], verbose_name=_("task history"))
@@ -146,6 +148,24 @@ class TaskAssignment(models.Model):
         related_name="assignments",
         verbose_name=_("through group"),
     )
+    inherited_from = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handed_over",
+        verbose_name=_("inherited from"),
+        help_text=_("The retired agency that held this part before a reorganisation."),
+    )
+    inherited_on = models.DateField(_("inherited from day"), null=True, blank=True)
+    inherited_via = models.ForeignKey(
+        "plans.ReorganisationChange",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moved_assignments",
+        verbose_name=_("moved by"),
+    )
 
     class Meta:
         verbose_name = _("assignment")
@@ -161,6 +181,27 @@ class TaskAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"
+
+
+class TaskDestination(models.Model):
+    """Where one open task goes in a split or a transfer of functions (the change names the destination)."""
+
+    change = models.ForeignKey(
+        "plans.ReorganisationChange", on_delete=models.CASCADE, related_name="destinations", verbose_name=_("change")
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="destinations", verbose_name=_("task"))
+
+    class Meta:
+        verbose_name = _("task destination")
+        verbose_name_plural = _("task destinations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "task"], name="task_destination_unique", violation_error_message=_("This task is already chosen.")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.change.target}"
 
 
 class ImportJob(models.Model):

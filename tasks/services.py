@@ -14,7 +14,7 @@ from .ordering import order_key_expression
 def group_members() -> dict[int, list[Agency]]:
     """Active members of every group, by group id, in one query (for bulk work)."""
     members: dict[int, list[Agency]] = {}
-    for agency in Agency.objects.filter(is_active=True).prefetch_related("groups").order_by("name"):
+    for agency in Agency.objects.active_on().prefetch_related("groups").order_by("name"):
         for group in agency.groups.all():
             members.setdefault(group.pk, []).append(agency)
     return members
@@ -36,7 +36,7 @@ def assignments_expand(
     for role, entries in ((AssignmentRole.LEAD, leads), (AssignmentRole.COOPERATING, cooperating)):
         for entry in entries:
             if isinstance(entry, AgencyGroup):
-                group_agencies = members.get(entry.pk, []) if members is not None else entry.members.filter(is_active=True).order_by("name")
+                group_agencies = members.get(entry.pk, []) if members is not None else entry.members.active_on().order_by("name")
                 members_of: list[tuple[Agency, AgencyGroup | None]] = [(member, entry) for member in group_agencies]
             else:
                 members_of = [(entry, None)]

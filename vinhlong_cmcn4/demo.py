@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.choices import PeriodKind, PlanState
-from plans.models import Agency, AgencyGroup, Directive, Plan, Section, User
+from plans.models import Agency, AgencyGroup, Directive, Plan, ReorganisationDecision, Section, User
 from plans.services import agency_registry_load, roles_setup
 from reports.choices import ReportState, WorkflowAction, WorkState
 from reports.models import Report
@@ -26,12 +26,13 @@ from tasks.services import task_assignments_set
 from tasks.timeframes import parse_timeframe
 
 from . import demo_content as content
+from . import demo_reorganisation as reorganisation
 from . import policy
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
-RETURNED_NOW = ("SKHCN", "STTTT")  # the demo accounts' agencies: a report sent this period comes back for a fix
+RETURNED_NOW = ("SKHCN",)  # the demo accounts' agency (Sở TT&TT merged into it): a report sent this period comes back for a fix
 RETURN_REASON = "Đề nghị bổ sung số liệu cụ thể: số hội nghị đã tổ chức và số người tham dự trong kỳ."
 REPORTING_KINDS = [PeriodKind.HALF_YEAR, PeriodKind.YEAR]
 # How each task of the department plan went: (final progress, completion date or None).
@@ -55,6 +56,9 @@ OUTCOMES = {
 def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     """Load everything the demo needs; return the row count of each model."""
     today = today or timezone.localdate()
+    if ReorganisationDecision.objects.filter(applied_at__isnull=False).exists():
+        # The demo already is the province of today: seeding the 2017 assignments again would undo the decisions.
+        return _counts()
     agency_registry_load()
     groups = roles_setup()
     agencies = {agency.code: agency for agency in Agency.objects.all()}
@@ -66,9 +70,19 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     users = _users(groups, agencies)
     _agency_accounts(tasks, groups)
     _extensions(tasks, users)  # asked for before the work was done, so before the reports that complete it
-    _reports(tasks, users, today)
+    ceasing = reorganisation.ceasing()
+    _reports(tasks, users, today, ceasing=ceasing)  # the agencies of 2017, up to the periods before their end
+    reorganisation.reorganise(tasks=tasks, by=users["admin"], today=today)
+    for user in users.values():
+        user.refresh_from_db()  # moved to their agency's successor
+    _agency_accounts(tasks, groups)
+    _reports(tasks, users, today, ceasing={})  # today's agencies, from the first period after they inherited
     _announced_days()
     _summaries(plans["28/KH-UBND"], users, today)
+    return _counts()
+
+
+def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (Agency, AgencyGroup, Directive, Plan, Section, Task, User, Report)}
 
 
@@ -209,9 +223,10 @@ def _agency_accounts(tasks: list[Task], groups: dict) -> None:
     lead_agencies = Agency.objects.filter(assignments__task__in=tasks, assignments__role=AssignmentRole.LEAD).distinct()
     for agency in lead_agencies:
         for role, prefix in (("officer", "chuyenvien"), ("head", "truongdonvi")):
-            if User.objects.filter(agency=agency, groups=groups[role]).exists():
-                continue
-            user = User(username=f"{prefix}.{agency.code.lower()}", agency=agency, full_name=f"{TITLES[role]} {agency.short_name}")
+            username = f"{prefix}.{agency.code.lower()}"
+            if User.objects.filter(agency=agency, groups=groups[role]).exists() or User.objects.filter(username=username).exists():
+                continue  # (a ceased agency's accounts moved to its successor with their usernames)
+            user = User(username=username, agency=agency, full_name=f"{TITLES[role]} {agency.short_name}")
             user.set_unusable_password()
             user.save()
             user.groups.set([groups[role]])
@@ -221,8 +236,13 @@ def _at(day: datetime.date, hour: int, now: datetime.datetime) -> datetime.datet
     return min(datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ), now - datetime.timedelta(hours=1))
 
 
-def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date) -> None:
-    """Half-yearly reports from 2017 on: one-off tasks until done, ongoing tasks to this day."""
+def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *, ceasing: dict[str, datetime.date]) -> None:
+    """Half-yearly reports from 2017 on: one-off tasks until done, ongoing tasks to this day.
+
+    Each agency reports for the periods it owes (``reports.compliance.obligation``): until it ceases
+    (``ceasing``: by code, before the decisions are applied; ``active_to`` after), and from the
+    first period starting on or after the day it inherited the task.
+    """
     now = timezone.now()
     officers = {user.agency_id: user for user in User.objects.filter(username__startswith="chuyenvien.").order_by("username")}
     heads = {user.agency_id: user for user in User.objects.filter(username__startswith="truongdonvi.").order_by("username")}
@@ -235,6 +255,8 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date) ->
             last_day = done_on or (today if task.recurrence != Recurrence.NONE else datetime.date(2020, 12, 31))
             periods = periods_between(PeriodKind.HALF_YEAR, task.start_date, last_day)
             for step, period in enumerate(periods, start=1):
+                if not _owes(assignment, period, ceasing):
+                    continue
                 is_current = period.first_day <= today <= period.last_day
                 progress = 100 if (done_on and step == len(periods)) else min(95, round(target * step / len(periods)))
                 if task.recurrence != Recurrence.NONE:
@@ -253,6 +275,11 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date) ->
                     now,
                 )
         task_progress_refresh(task=task)
+
+
+def _owes(assignment, period, ceasing: dict[str, datetime.date]) -> bool:
+    end = ceasing.get(assignment.agency.code) or assignment.agency.active_to
+    return (end is None or period.first_day < end) and (assignment.inherited_on is None or period.first_day >= assignment.inherited_on)
 
 
 def _report(task, agency, period, progress, done_on, step, is_current, users, officers, heads, now) -> None:
@@ -300,7 +327,7 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
     # The plan's coordinator reviews; its own agency's reports go to leadership (policy.report_actions).
     reviewer = next(
-        user for user in (users["coordinator"], users["leadership"]) if WorkflowAction.ACCEPT in policy.report_actions(user, report)
+        (user for user in (users["coordinator"], users["leadership"]) if WorkflowAction.ACCEPT in policy.report_actions(user, report)), None
     )
     if is_current:
         if comes_back:

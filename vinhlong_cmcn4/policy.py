@@ -124,7 +124,14 @@ def _report_rule(prefix: str) -> Callable:
                     f"{prefix}task__assignments__role": "lead",
                 }
             )
-            return own | contributions
+            # A successor reads its predecessors' reports on the tasks it inherited (history, never changed).
+            inherited = Q(
+                **{
+                    f"{prefix}agency__successor_links__successor": user.agency_id,
+                    f"{prefix}task__assignments__agency": user.agency_id,
+                }
+            )
+            return own | contributions | inherited
         if role == Role.ADMIN or (role in PROVINCE_ROLES and action == VIEW):
             return EVERYTHING
         return NOTHING
@@ -177,6 +184,11 @@ RULES: dict[str, Callable] = {
     "reports.reminder": _coordination_rule,
     "reports.trendpoint": _admin_rule,
     "vinhlong_cmcn4.outboxmessage": _admin_rule,
+    "plans.reorganisationdecision": _admin_rule,
+    "plans.reorganisationchange": _admin_rule,
+    "plans.agencylineage": _registry_rule,
+    "plans.usermove": _admin_rule,
+    "tasks.taskdestination": _admin_rule,
 }
 
 # Models whose rule crosses a to-many relation (plan → tasks → assignments).
@@ -227,6 +239,8 @@ OVERSIGHT = "oversight"  # dashboard, drill-down lists, task pages, summaries
 ADMIN_SITE = "admin_site"  # /admin/
 ADMINISTRATION = "administration"  # annex imports (admin screens and API)
 EXTENSIONS = "extensions"  # a task's requests for more time: agencies ask, the coordinator or leadership decides
+REORGANISE = "reorganise"  # record, load, preview, apply and undo reorganisation decisions
+REASSIGN = "reassign"  # the coordinator's queue "Nhiệm vụ cần giao lại"
 
 PAGES: dict[str, frozenset[str]] = {
     AGENCY_WORK: AGENCY_ROLES,
@@ -235,6 +249,8 @@ PAGES: dict[str, frozenset[str]] = {
     ADMIN_SITE: frozenset({Role.ADMIN, Role.COORDINATOR}),
     ADMINISTRATION: frozenset({Role.ADMIN}),
     EXTENSIONS: AGENCY_ROLES | PROVINCE_ROLES,
+    REORGANISE: frozenset({Role.ADMIN}),
+    REASSIGN: frozenset({Role.COORDINATOR}),
 }
 # Where a signed-in user lands: the first of these pages they may open.
 LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)

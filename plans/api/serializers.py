@@ -1,15 +1,51 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Agency, Directive, Plan, Section
 
 
+class LineageSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("The other agency's code."))
+    name = serializers.CharField(help_text=_("The other agency's official name."))
+    effective_on = serializers.DateField(help_text=_("From when the work passed."))
+
+
 class AgencySerializer(serializers.ModelSerializer):
     short_name = serializers.CharField(read_only=True, help_text=_("The abbreviation people use (or the official name)."))
+    is_active = serializers.BooleanField(read_only=True, help_text=_("Does it exist today?"))
+    predecessors = serializers.SerializerMethodField(help_text=_("Agencies whose work passed to this one."))
+    successors = serializers.SerializerMethodField(help_text=_("Agencies this one's work passed to."))
 
     class Meta:
         model = Agency
-        fields = ["id", "code", "name", "short_name", "aliases", "kind", "is_active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "aliases",
+            "kind",
+            "is_active",
+            "active_from",
+            "active_to",
+            "predecessors",
+            "successors",
+        ]
+
+    @extend_schema_field(LineageSerializer(many=True))
+    def get_predecessors(self, agency) -> list[dict]:
+        return [
+            {"code": link.predecessor.code, "name": link.predecessor.name, "effective_on": link.effective_on}
+            for link in agency.predecessor_links.all()
+        ]
+
+    @extend_schema_field(LineageSerializer(many=True))
+    def get_successors(self, agency) -> list[dict]:
+        return [
+            {"code": link.successor.code, "name": link.successor.name, "effective_on": link.effective_on}
+            for link in agency.successor_links.all()
+        ]
 
 
 class DirectiveSerializer(serializers.ModelSerializer):

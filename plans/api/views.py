@@ -1,6 +1,8 @@
 """Read-only API of the registry and the plans; rows pass through the same policy as the pages."""
 
+import django_filters
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -8,7 +10,7 @@ from rest_framework import viewsets
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.search import search_filter
 
-from ..models import Agency, Directive, Plan, Section
+from ..models import Agency, AgencyLineage, Directive, Plan, Section
 from .serializers import AgencySerializer, DirectiveSerializer, PlanSerializer
 
 
@@ -26,6 +28,18 @@ class PolicyQuerysetMixin:
         return search_filter(queryset, text) if text else queryset
 
 
+class AgencyFilter(django_filters.FilterSet):
+    is_active = django_filters.BooleanFilter(method="filter_active", label=_("Exists today"))
+
+    class Meta:
+        model = Agency
+        fields = ["kind", "code"]
+
+    def filter_active(self, queryset, name, value):
+        current = queryset.active_on(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("Agency registry"), description=_("Parameter `q`: search by name or abbreviation, diacritics optional.")),
     retrieve=extend_schema(summary=_("One agency")),
@@ -33,7 +47,14 @@ class PolicyQuerysetMixin:
 class AgencyViewSet(PolicyQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     model = Agency
     serializer_class = AgencySerializer
-    filterset_fields = ["kind", "is_active", "code"]
+
+    def base_queryset(self):
+        return Agency.objects.prefetch_related(
+            Prefetch("predecessor_links", queryset=AgencyLineage.objects.select_related("predecessor")),
+            Prefetch("successor_links", queryset=AgencyLineage.objects.select_related("successor")),
+        )
+
+    filterset_class = AgencyFilter
     ordering_fields = ["name", "code"]
     ordering = ["name"]
 

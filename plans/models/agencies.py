@@ -1,8 +1,11 @@
 """The province's registry of agencies and the groups plans assign work to."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinhlong_cmcn4.search import SearchableModel
@@ -50,11 +53,19 @@ class AgencyGroup(SearchableModel):
         self.aliases = _clean_aliases(self.aliases)
 
 
+class AgencyQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date | None = None) -> "AgencyQuerySet":
+        """The agencies that exist on ``day`` (today by default): ``active_from`` ≤ day < ``active_to``."""
+        day = day or timezone.localdate()
+        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day), Q(active_to__isnull=True) | Q(active_to__gt=day))
+
+
 class Agency(SearchableModel):
     """An agency of the province: a sở, ban, ngành, a district UBND or another body.
 
-    Agencies are never deleted once work is assigned to them: they are retired
-    (``is_active`` off) and may name the ``successor`` that took over their work.
+    Agencies are never deleted once work is assigned to them: a reorganisation decision
+    (``plans.models.reorganisation``) ends them on its effective date (``active_to``, the
+    first day they no longer exist) and records their successors as :class:`AgencyLineage` rows.
     """
 
     SEARCH_FIELDS = ("code", "name", "aliases")
@@ -68,17 +79,12 @@ class Agency(SearchableModel):
     kind = models.CharField(_("kind"), max_length=16, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
     groups = models.ManyToManyField(AgencyGroup, related_name="members", blank=True, verbose_name=_("groups"))
     email = models.EmailField(_("e-mail for notices"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    retired_on = models.DateField(_("retired on"), null=True, blank=True)
-    successor = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="predecessors",
-        verbose_name=_("successor"),
-        help_text=_("The agency that took over this one's work after a merger or renaming."),
+    active_from = models.DateField(_("exists from"), null=True, blank=True, help_text=_("Empty: since before the portal's records."))
+    active_to = models.DateField(
+        _("ceased on"), null=True, blank=True, help_text=_("The first day it no longer exists (a decision's effective date).")
     )
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency")
@@ -86,14 +92,9 @@ class Agency(SearchableModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(successor=F("id")),
-                name="agency_not_own_successor",
-                violation_error_message=_("An agency cannot be its own successor."),
-            ),
-            models.CheckConstraint(
-                condition=Q(retired_on__isnull=True) | Q(is_active=False),
-                name="agency_retired_only_when_inactive",
-                violation_error_message=_("An active agency has no retirement date."),
+                condition=Q(active_to__isnull=True) | Q(active_from__isnull=True) | Q(active_to__gt=F("active_from")),
+                name="agency_ceases_after_it_starts",
+                violation_error_message=_("An agency cannot cease before it exists."),
             ),
         ]
 
@@ -108,20 +109,43 @@ class Agency(SearchableModel):
         self.name = clean_text(self.name)
         self.code = clean_text(self.code).upper()
         self.aliases = _clean_aliases(self.aliases)
-        if self.successor_id and self.successor_id == self.pk:
-            raise ValidationError({"successor": _("An agency cannot be its own successor.")})
-        if self.successor_id and self.is_active:
-            raise ValidationError({"successor": _("Only a retired agency has a successor: untick 'active' first.")})
+        if self.active_from and self.active_to and self.active_to <= self.active_from:
+            raise ValidationError({"active_to": _("An agency cannot cease before it exists.")})
 
     @property
     def short_name(self) -> str:
         """The first abbreviation people use, or the official name."""
         return self.aliases[0] if self.aliases else self.name
 
-    def current(self) -> "Agency":
-        """Follow successors to the agency that holds this one's work today."""
+    def is_active_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return (self.active_from is None or self.active_from <= day) and (self.active_to is None or day < self.active_to)
+
+    @property
+    def is_active(self) -> bool:
+        """Does it exist today?"""
+        return self.is_active_on()
+
+    @property
+    def successor(self) -> "Agency | None":
+        """The agency that took over the bulk of its work (a merger's or renaming's target), if any."""
+        link = self.successor_links.filter(main=True).select_related("successor").first()
+        return link.successor if link else None
+
+    def current(self, day: datetime.date | None = None) -> "Agency":
+        """Follow main successors, in force on ``day`` (today by default), to the agency that holds this one's work."""
+        day = day or timezone.localdate()
         agency, seen = self, {self.pk}
-        while agency.successor_id and agency.successor_id not in seen:
-            agency = agency.successor
+        while True:
+            link = agency.successor_links.filter(main=True, effective_on__lte=day).select_related("successor").first()
+            if link is None or link.successor_id in seen:
+                return agency
+            agency = link.successor
             seen.add(agency.pk)
-        return agency
+
+    def display_name(self, day: datetime.date | None = None) -> str:
+        """The name as it was, with today's holder: "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)"."""
+        today = self.current(day)
+        if today.pk == self.pk:
+            return self.name
+        return _("%(then)s (now %(now)s)") % {"then": self.name, "now": today.name}

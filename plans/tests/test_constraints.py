@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from plans.choices import PlanState
+from plans.models import AgencyLineage
 from plans.tests.factories import AgencyFactory, DirectiveFactory, PlanFactory, SectionFactory
 from reports.choices import WorkState
 from reports.models import ReportingPeriod
@@ -103,12 +104,10 @@ def test_reporting_period_is_unique_and_runs_forward():
     rejects(lambda: ReportingPeriod.objects.create(kind="month", year=2018, number=1, first_day=D(2018, 1, 14), last_day=D(2018, 1, 1)))
 
 
-def test_agency_cannot_succeed_itself_and_only_retired_agencies_have_retirement_dates():
+def test_agency_cannot_succeed_itself_nor_cease_before_it_exists():
     agency = AgencyFactory()
-    agency.successor_id = agency.pk
-    agency.is_active = False
-    rejects(lambda: agency.save())
-    rejects(lambda: AgencyFactory(is_active=True, retired_on=D(2025, 7, 1)))
+    rejects(lambda: AgencyLineage.objects.create(predecessor=agency, successor=agency, effective_on=D(2025, 3, 1)))
+    rejects(lambda: AgencyFactory(active_from=D(2025, 7, 1), active_to=D(2025, 3, 1)))
 
 
 def test_agency_name_is_unique_whatever_the_spelling():
@@ -127,7 +126,9 @@ def test_agency_with_assignments_cannot_be_deleted_only_retired():
     with pytest.raises(ProtectedError):
         assignment.agency.delete()
     successor = AgencyFactory()
-    assignment.agency.is_active, assignment.agency.successor = False, successor
+    assignment.agency.active_to = D(2025, 3, 1)
     assignment.agency.full_clean()
     assignment.agency.save()
+    AgencyLineage.objects.create(predecessor=assignment.agency, successor=successor, effective_on=D(2025, 3, 1))
+    assert not assignment.agency.is_active
     assert assignment.agency.current() == successor

@@ -2,6 +2,7 @@ from .agency import AgencyTaskListView, my_home, notice_read
 from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
 from .extensions import extension_decide_view, task_extensions
 from .inbox import InboxView, inbox_accept
+from .reassign import ReassignQueueView, reassign
 from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
 from .summaries import (
     SummaryDetailView,
@@ -34,4 +35,6 @@ __all__ = [
     "extension_decide_view",
     "task_extensions",
     "my_home",
+    "ReassignQueueView",
+    "reassign",
 ]

@@ -1,6 +1,7 @@
 """The agency's work list: "Nhiệm vụ của đơn vị"."""
 
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from ..columns import AGENCY_TASKS
 from ..filters import AgencyTaskFilter
 from ..models import Notice
 from ..selectors import agency_tasks, pending_approval, returned_reports
+from ..templatetags.lineage_tags import inherited_note
 from .listing import query_of, wants_xlsx
 
 
@@ -40,6 +42,8 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             task.due = due[task.plan_id]
             task.completed = task.status_code in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
             task.needs_report = not task.completed and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
+            # "kế thừa từ Sở TT&TT (từ 01/03/2025)" and the predecessor's reports, under a task the agency inherited
+            task.inherited_html = render_to_string("reports/_inherited.html", inherited_note({"request": request}, task))
         if wants_xlsx(request):
             agency = user.agency
             title = _("Tasks of %(agency)s") % {"agency": agency.name}

@@ -5,6 +5,7 @@ thành phố"), so a cell is first split on ";" and line breaks, and only then o
 the pieces back whenever the joined text is a known name.
 """
 
+import datetime
 import difflib
 import re
 
@@ -27,15 +28,23 @@ def agency_key(text: object) -> str:
 class AgencyMatcher:
     """Finds agencies and groups by any of their spellings; loaded once per import."""
 
-    def __init__(self) -> None:
+    def __init__(self, on: datetime.date | None = None) -> None:
+        """``on``: the plan's date. A name of an agency that had ceased by then is resolved to its successor, with a warning;
+        for a plan dated before the change the old agency is kept, since it existed then."""
         self.entries: dict[str, Agency | AgencyGroup] = {}
+        self.replaced: dict[str, tuple[Agency, Agency]] = {}
+        self.warnings: list[str] = []
         for group in AgencyGroup.objects.prefetch_related("members"):
             for spelling in (group.code, group.name, *group.aliases):
                 self.entries.setdefault(agency_key(spelling), group)
         for agency in Agency.objects.all():
-            target = agency.current() if not agency.is_active else agency
+            target = agency
+            if agency.active_to and (on is None or on >= agency.active_to):
+                target = agency.current(on)
             for spelling in (agency.code, agency.name, *agency.aliases):
                 self.entries.setdefault(agency_key(spelling), target)
+                if target.pk != agency.pk:
+                    self.replaced.setdefault(agency_key(spelling), (agency, target))
         self.names = {key: self._display(entry) for key, entry in self.entries.items()}
         self._parsed: dict[str, tuple[list, list[str]]] = {}
 
@@ -44,7 +53,17 @@ class AgencyMatcher:
         return entry.name
 
     def find(self, text: str) -> Agency | AgencyGroup | None:
-        return self.entries.get(agency_key(text))
+        key = agency_key(text)
+        if key in self.replaced:
+            old, new = self.replaced[key]
+            warning = _("%(old)s merged into %(new)s from %(date)s") % {
+                "old": old.short_name,
+                "new": new.short_name,
+                "date": old.active_to.strftime("%d/%m/%Y"),
+            }
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+        return self.entries.get(key)
 
     def suggest(self, text: str) -> str | None:
         match = difflib.get_close_matches(agency_key(text), self.entries.keys(), n=1, cutoff=0.6)

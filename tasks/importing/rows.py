@@ -49,6 +49,7 @@ class ParsedAnnex:
     sections: list[ParsedSection] = field(default_factory=list)
     tasks: list[ParsedTask] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _number_text(value: object) -> str:

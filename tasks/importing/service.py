@@ -30,6 +30,7 @@ class ImportOutcome:
     tasks: int = 0
     dry_run: bool = False
     preview: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -42,10 +43,11 @@ class ImportOutcome:
             "unchanged": self.summary.unchanged,
             "missing": self.summary.missing,
             "errors": [error.as_dict() for error in self.errors],
+            "warnings": self.warnings,
         }
 
 
-def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> ParsedAnnex:
+def annex_read(*, data: bytes, plan_start, progress: Progress | None = None, plan_date=None) -> ParsedAnnex:
     """Parse an annex into sections and tasks, collecting every error (raises only for unreadable files)."""
     sheet = open_annex(data)
     try:
@@ -56,9 +58,8 @@ def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> 
         ]
         if errors:
             raise AnnexRejected(errors)
-        reader = RowReader(
-            header=sheet.header, columns=columns, plan_start=plan_start, matcher=AgencyMatcher(), title_lines=sheet.title_lines
-        )
+        matcher = AgencyMatcher(on=plan_date or plan_start)
+        reader = RowReader(header=sheet.header, columns=columns, plan_start=plan_start, matcher=matcher, title_lines=sheet.title_lines)
         # The limit counts tasks: section titles, notes and blank rows between them do not use it up.
         max_tasks = int(getattr(settings, "IMPORT_MAX_ROWS", 20000))
         for count, (row, values) in enumerate(sheet.rows, start=1):
@@ -69,7 +70,7 @@ def annex_read(*, data: bytes, plan_start, progress: Progress | None = None) -> 
             if progress and count % 500 == 0:
                 progress("read", count, 0)
         annex = reader.finish()
-        annex.sheet_name = sheet.name
+        annex.sheet_name, annex.warnings = sheet.name, matcher.warnings
         return annex
     finally:
         sheet.close()
@@ -82,14 +83,14 @@ def annex_import(
     outcome = ImportOutcome(dry_run=dry_run)
     try:
         data = read_bytes(upload)
-        annex = annex_read(data=data, plan_start=plan.starts_on, progress=progress)
+        annex = annex_read(data=data, plan_start=plan.starts_on, progress=progress, plan_date=plan.issued_on)
     except AnnexRejected as rejected:
         outcome.errors = rejected.errors
         return outcome
     outcome.sheet, outcome.title_lines = annex.sheet_name, annex.title_lines
     outcome.sections, outcome.tasks = len(annex.sections), len(annex.tasks)
     outcome.preview = [_preview(task) for task in annex.tasks[:preview_rows]]
-    outcome.errors = annex.errors
+    outcome.errors, outcome.warnings = annex.errors, annex.warnings
     if annex.errors:
         return outcome
     outcome.summary = annex_write(

@@ -9,7 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
-from plans.tests.factories import DirectiveFactory, PlanFactory, SectionFactory
+from plans.choices import ChangeKind
+from plans.models import ReorganisationChange, ReorganisationDecision
+from plans.tests.factories import AgencyFactory, DirectiveFactory, PlanFactory, SectionFactory
 from reports.choices import WorkflowAction
 from reports.models import Notice
 from reports.periods import parse_period_code, period_due
@@ -99,6 +101,22 @@ RULES = {
     "api:import-list": (lambda w: {}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
     "api:import-detail": (lambda w: {"pk": w["import_job"].pk}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
     "api:import-confirm": (lambda w: {"pk": w["import_job"].pk}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=NOT_ALLOWED)),
+    "reports:reassign_queue": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK)),
+    "reports:reassign": (lambda w: {}, signed_in(NOT_ALLOWED)),
+    # Reorganisation decisions: administrators only (non-staff are sent to the admin's sign-in page).
+    "admin:plans_reorganisationdecision_load": (lambda w: {}, everyone(LOGIN) | {"coordinator": FORBIDDEN, "sysadmin": OK}),
+    "admin:plans_reorganisationdecision_preview": (
+        lambda w: {"pk": w["decision"].pk},
+        everyone(LOGIN) | {"coordinator": FORBIDDEN, "sysadmin": OK},
+    ),
+    "admin:plans_reorganisationdecision_apply": (
+        lambda w: {"pk": w["decision"].pk},
+        everyone(LOGIN) | {"coordinator": NOT_ALLOWED, "sysadmin": NOT_ALLOWED},
+    ),
+    "admin:plans_reorganisationdecision_undo": (
+        lambda w: {"pk": w["decision"].pk},
+        everyone(LOGIN) | {"coordinator": NOT_ALLOWED, "sysadmin": NOT_ALLOWED},
+    ),
     "api:token": (lambda w: {}, everyone(NOT_ALLOWED)),
     "api:schema": (lambda w: {}, everyone(OK)),
     "api:docs": (lambda w: {}, everyone(OK)),
@@ -168,8 +186,11 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
         requested_by=head_a,
         requested_at=datetime.datetime(2030, 12, 1, tzinfo=datetime.UTC),
     )
+    decision = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=datetime.date(2025, 3, 1))
+    ReorganisationChange.objects.create(decision=decision, kind=ChangeKind.MERGE, source=agency_b, target=agency_a)
     return {
         "agency": agency_a,
+        "decision": decision,
         "directive": DirectiveFactory(),
         "extension": extension,
         "import_job": import_job,
@@ -252,3 +273,41 @@ def test_only_the_agency_head_may_submit_the_agencys_report(client, world, role,
         client.force_login(world["users"][role])
     response = client.post(reverse("reports:report_transition", args=[world["report"].pk, "submit"]))
     assert outcome_of(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", LOGIN), ("officer_a", LOGIN), ("head_a", LOGIN), ("coordinator", FORBIDDEN), ("leader", LOGIN), ("sysadmin", REDIRECT)],
+)
+def test_only_administrators_apply_a_reorganisation_decision(client, world, role, expected):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.post(reverse("admin:plans_reorganisationdecision_apply", args=[world["decision"].pk]))
+    assert outcome_of(response) == expected
+    world["decision"].refresh_from_db()
+    assert world["decision"].is_applied is (role == "sysadmin")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", LOGIN),
+        ("officer_a", FORBIDDEN),
+        ("head_a", FORBIDDEN),
+        ("coordinator", REDIRECT),
+        ("leader", FORBIDDEN),
+        ("sysadmin", FORBIDDEN),
+    ],
+)
+def test_only_coordinators_reassign_the_tasks_of_a_dissolved_agency(client, world, role, expected, agency_b):
+    from tasks.models import TaskAssignment
+
+    district = AgencyFactory(active_to=datetime.date(2025, 7, 1))
+    waiting = TaskAssignmentFactory(task=world["task"], agency=district, role=AssignmentRole.LEAD)
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.post(reverse("reports:reassign"), {"assignment": [waiting.pk], "agency": agency_b.pk})
+    assert outcome_of(response) == expected
+    # Agency B cooperated on the task: it now leads it, in one part.
+    assert TaskAssignment.objects.filter(task=world["task"], agency=agency_b, role=AssignmentRole.LEAD).exists() is (role == "coordinator")
+    assert TaskAssignment.objects.filter(pk=waiting.pk).exists() is (role != "coordinator")

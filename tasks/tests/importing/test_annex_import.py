@@ -230,3 +230,33 @@ def test_the_row_limit_counts_tasks_not_section_rows(plan, settings):
     one_task_more = [*sections_and_four_tasks, ["5", "Nhiệm vụ năm", "Sở Nội vụ", None, "Năm 2018"]]
     outcome = annex_import(plan=plan, upload=build(one_task_more))
     assert [error.message for error in outcome.errors] == ["Phụ lục có hơn 4 dòng nhiệm vụ: hãy tách thành nhiều tệp."]
+
+
+def _merge_sttt_into_skhcn():
+    from plans.models import Agency, AgencyLineage
+
+    stttt, skhcn = Agency.objects.get(code="STTTT"), Agency.objects.get(code="SKHCN")
+    stttt.active_to = D(2025, 3, 1)
+    stttt.save()
+    AgencyLineage.objects.create(predecessor=stttt, successor=skhcn, effective_on=D(2025, 3, 1))
+
+
+def test_a_name_of_an_agency_retired_before_the_plans_date_goes_to_its_successor_with_a_warning():
+    from django.utils import translation
+
+    _merge_sttt_into_skhcn()
+    plan = PlanFactory(symbol="05/KH-UBND", issued_on=D(2026, 1, 10), starts_on=D(2026, 1, 10))
+    with translation.override("vi"):
+        outcome = annex_import(plan=plan, upload=SAMPLE)
+    assert outcome.ok, outcome.errors
+    assert ("SKHCN", "lead") in roles(plan.tasks.get(number="I.1"))
+    assert "Sở TT&TT đã hợp nhất vào Sở KH&CN từ 01/03/2025" in outcome.warnings
+    assert outcome.as_dict()["warnings"] == outcome.warnings
+
+
+def test_a_plan_dated_before_the_change_keeps_the_old_agency_which_existed_then(plan):
+    _merge_sttt_into_skhcn()
+    outcome = annex_import(plan=plan, upload=SAMPLE)
+    assert outcome.ok, outcome.errors
+    assert ("STTTT", "lead") in roles(plan.tasks.get(number="I.1"))
+    assert outcome.warnings == []

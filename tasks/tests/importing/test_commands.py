@@ -44,7 +44,7 @@ def test_import_prints_one_json_object_and_exits_0():
     PlanFactory(symbol="1091/KH-UBND")
     out, code = run("import_tasks", str(SAMPLE), "--plan", "1091/KH-UBND", "--json")
     assert code == 0
-    assert json.loads(out) == {"created": 7, "updated": 0, "unchanged": 0, "missing": [], "errors": []}
+    assert json.loads(out) == {"created": 7, "updated": 0, "unchanged": 0, "missing": [], "errors": [], "warnings": []}
 
 
 def test_a_rejected_file_exits_1_with_its_errors_as_json(tmp_path):
@@ -111,7 +111,7 @@ def test_export_xlsx_imports_back_unchanged(tmp_path):
     path = tmp_path / "annex.xlsx"
     run("export_tasks", "--plan", "1091/KH-UBND", "--format", "xlsx", "--output", str(path))
     out, code = run("import_tasks", str(path), "--plan", "1091/KH-UBND", "--json")
-    assert json.loads(out) == {"created": 0, "updated": 0, "unchanged": 7, "missing": [], "errors": []}
+    assert json.loads(out) == {"created": 0, "updated": 0, "unchanged": 7, "missing": [], "errors": [], "warnings": []}
 
 
 def test_exports_neutralise_formulas_and_imports_read_them_back(tmp_path):

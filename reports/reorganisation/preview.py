@@ -1,0 +1,179 @@
+"""What a decision would do, computed without writing: the plan that ``apply`` carries out.
+
+Rules (DOMAIN.md, "Agencies"):
+
+- An open task (not completed) of a retired agency goes to its successor: the target of a merger
+  or renaming; for a split or a transfer of functions, the change whose ``TaskDestination`` names
+  the task. A dissolution leaves the task with the dissolved agency, waiting in the coordinator's
+  queue. A transfer of functions does not end its source: unselected tasks stay.
+- Completed tasks stay with the agency that completed them; reports, steps and summaries keep
+  the agency that acted (history is never rewritten).
+- Users of a retired agency move to its main successor, or are deactivated, as the change says.
+- Refused, with a Vietnamese message naming the agency: a successor that has ceased by the effective
+  date, a cycle, an effective date before the agency existed, an agency already ended, a split that
+  leaves an open task without a destination.
+"""
+
+import dataclasses
+
+from django.utils.translation import gettext as _
+
+from plans.choices import ChangeKind, UsersFate
+from plans.models import Agency, AgencyLineage, ReorganisationChange, ReorganisationDecision, User
+from reports.choices import ReportState
+from reports.models import Report
+from tasks.choices import AssignmentRole
+from tasks.models import TaskAssignment, TaskDestination
+
+MAIN_KINDS = (ChangeKind.MERGE, ChangeKind.RENAME)
+# Reports the agency has not sent yet: they stay its own (history), readable by the successor.
+IN_PROGRESS = (ReportState.DRAFT, ReportState.PENDING, ReportState.RETURNED)
+
+
+@dataclasses.dataclass
+class Move:
+    assignment: TaskAssignment
+    change: ReorganisationChange | None  # None: waits in the coordinator's queue
+    conflict: TaskAssignment | None = None  # the destination already has a part in the task
+
+    @property
+    def destination(self) -> Agency | None:
+        return self.change.target if self.change else None
+
+
+@dataclasses.dataclass
+class Preview:
+    decision: ReorganisationDecision
+    retired: list[Agency]
+    moves: list[Move]
+    users: list[tuple[User, ReorganisationChange, Agency | None]]  # None: deactivated
+    reports: list[Report]
+    errors: list[str]
+
+    @property
+    def conflicts(self) -> list[Move]:
+        return [move for move in self.moves if move.conflict is not None]
+
+    @property
+    def waiting(self) -> list[Move]:
+        return [move for move in self.moves if move.change is None]
+
+
+def _open(assignments):
+    return assignments.filter(task__completed_on__isnull=True)
+
+
+def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]) -> list[str]:
+    errors: list[str] = []
+    day = decision.effective_on
+    date_text = day.strftime("%d/%m/%Y")
+    for change in changes:
+        source, target = change.source, change.target
+        if source.active_from and day <= source.active_from:
+            errors.append(
+                _("%(agency)s only exists from %(start)s: the effective date %(date)s comes before it.")
+                % {"agency": source.name, "start": source.active_from.strftime("%d/%m/%Y"), "date": date_text}
+            )
+        if source.active_to and source.active_to < day:
+            errors.append(
+                _("%(agency)s already ceased on %(end)s.") % {"agency": source.name, "end": source.active_to.strftime("%d/%m/%Y")}
+            )
+        if target is not None:
+            if target.active_to and target.active_to <= day:
+                errors.append(
+                    _("The successor %(agency)s has itself ceased (on %(end)s): choose the agency that holds its work today.")
+                    % {"agency": target.name, "end": target.active_to.strftime("%d/%m/%Y")}
+                )
+            if target.active_from and target.active_from > day:
+                errors.append(
+                    _("The successor %(agency)s only exists from %(start)s, after the effective date %(date)s.")
+                    % {"agency": target.name, "start": target.active_from.strftime("%d/%m/%Y"), "date": date_text}
+                )
+    # A cycle: following successors (recorded ones and this decision's) leads back to an agency.
+    edges: dict[int, set[int]] = {}
+    for pred, succ in AgencyLineage.objects.exclude(change__decision=decision).values_list("predecessor_id", "successor_id"):
+        edges.setdefault(pred, set()).add(succ)
+    for change in changes:
+        if change.target_id:
+            edges.setdefault(change.source_id, set()).add(change.target_id)
+    names = {change.source_id: change.source.name for change in changes}
+    for start in names:
+        stack, seen = list(edges.get(start, ())), set()
+        while stack:
+            node = stack.pop()
+            if node == start:
+                errors.append(_("%(agency)s would end up succeeding itself (a cycle of successors).") % {"agency": names[start]})
+                break
+            if node not in seen:
+                seen.add(node)
+                stack.extend(edges.get(node, ()))
+    return errors
+
+
+def preview(decision: ReorganisationDecision) -> Preview:
+    """Every open assignment of every agency the decision touches, where it goes, the users, the reports in progress, conflicts and errors."""
+    changes = list(decision.changes.select_related("source", "target").order_by("id"))
+    errors = _check(decision, changes)
+    by_source: dict[int, list[ReorganisationChange]] = {}
+    for change in changes:
+        by_source.setdefault(change.source_id, []).append(change)
+    chosen: dict[tuple[int, int], ReorganisationChange] = {}
+    for destination in TaskDestination.objects.filter(change__decision=decision).select_related("change__target"):
+        chosen[(destination.change.source_id, destination.task_id)] = destination.change
+    assignments = list(
+        _open(TaskAssignment.objects.filter(agency_id__in=list(by_source)))
+        .select_related("task", "task__plan", "agency")
+        .order_by("agency__name", "task__plan__symbol", "task__position")
+    )
+    held = {
+        (task_id, agency_id): pk
+        for pk, task_id, agency_id in TaskAssignment.objects.filter(task_id__in={a.task_id for a in assignments}).values_list(
+            "pk", "task_id", "agency_id"
+        )
+    }
+    by_pk = TaskAssignment.objects.in_bulk(list(held.values()))
+    moves: list[Move] = []
+    incoming: dict[tuple[int, int], TaskAssignment] = {}
+    retired: list[Agency] = []
+    for source_id, source_changes in by_source.items():
+        source = source_changes[0].source
+        retires = any(change.retires_source for change in source_changes)
+        if retires:
+            retired.append(source)
+        main = next((change for change in source_changes if change.kind in MAIN_KINDS), None)
+        splits = [change for change in source_changes if change.kind == ChangeKind.SPLIT]
+        for assignment in (a for a in assignments if a.agency_id == source_id):
+            change = chosen.get((source_id, assignment.task_id)) or main
+            if change is None and not retires:
+                continue  # a transfer of functions leaves unselected tasks where they are
+            if change is None and splits:
+                errors.append(
+                    _("The split of %(agency)s leaves the open task %(task)s (%(plan)s) without a destination.")
+                    % {"agency": source.name, "task": assignment.task.number or assignment.task_id, "plan": assignment.task.plan.symbol}
+                )
+            conflict = None
+            if change is not None:
+                key = (assignment.task_id, change.target_id)
+                # Already the destination's, or sent there by an earlier change of this decision (two agencies merging).
+                conflict = by_pk.get(held.get(key)) or incoming.get(key)
+                incoming.setdefault(key, assignment)
+            moves.append(Move(assignment=assignment, change=change, conflict=conflict))
+    users: list[tuple[User, ReorganisationChange, Agency | None]] = []
+    for source in retired:
+        source_changes = by_source[source.pk]
+        main = next((c for c in source_changes if c.kind in MAIN_KINDS), None) or next(
+            (c for c in source_changes if c.target_id), source_changes[0]
+        )
+        for user in User.objects.filter(agency=source, is_active=True).order_by("username"):
+            moved = main.target if main.target_id and main.users == UsersFate.MOVE else None
+            users.append((user, main, moved))
+    reports = list(
+        Report.objects.filter(agency__in=retired, state__in=IN_PROGRESS, task__completed_on__isnull=True)
+        .select_related("task", "period", "agency")
+        .order_by("agency__name", "task__position")
+    )
+    return Preview(decision=decision, retired=retired, moves=moves, users=users, reports=reports, errors=errors)
+
+
+def lead_or(role_a: str, role_b: str) -> str:
+    return AssignmentRole.LEAD if AssignmentRole.LEAD in (role_a, role_b) else AssignmentRole.COOPERATING

@@ -1,0 +1,139 @@
+"""Apply and undo a reorganisation decision, and reassign the tasks a dissolution left waiting.
+
+Every write is one transaction: a decision is applied entirely or not at all.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.choices import ChangeKind
+from plans.models import Agency, AgencyLineage, Plan, ReorganisationDecision, User, UserMove
+from tasks.models import TaskAssignment
+
+from .preview import MAIN_KINDS, Preview, lead_or, preview
+
+
+@transaction.atomic
+def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Preview:
+    """Apply ``decision``: move open assignments and users, end the retired agencies, record the lineage.
+
+    Applying an applied decision changes nothing. Raises ``ValidationError`` (and writes nothing) on bad input.
+    """
+    decision = ReorganisationDecision.objects.select_for_update().get(pk=decision.pk)
+    plan = preview(decision)
+    if decision.is_applied:
+        return plan
+    if plan.errors:
+        raise ValidationError(plan.errors)
+    day = decision.effective_on
+    log: dict[str, list] = {"removed": [], "roles": []}
+    for move in plan.moves:
+        if move.change is None:
+            continue
+        assignment = move.assignment
+        if move.conflict is not None:
+            # Lead and cooperating parts become one agency's: keep one part, with the stronger role.
+            kept = move.conflict
+            log["removed"].append(
+                {"task": assignment.task_id, "agency": assignment.agency_id, "role": assignment.role, "via_group": assignment.via_group_id}
+            )
+            role = lead_or(kept.role, assignment.role)
+            if role != kept.role:
+                # The cooperating agency now leads: it inherited the lead part, and owes its reports from the effective date.
+                log["roles"].append({"assignment": kept.pk, "role": kept.role})
+                kept.role, kept.inherited_from_id, kept.inherited_on = role, assignment.agency_id, day
+                kept.save(update_fields=["role", "inherited_from", "inherited_on"])
+            assignment.delete()
+            continue
+        assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, move.change
+        assignment.agency = move.change.target
+        assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
+    for agency in plan.retired:
+        agency.active_to = day
+        agency.save(update_fields=["active_to"])
+    for change in decision.changes.exclude(target=None).select_related("source", "target"):
+        if change.kind in MAIN_KINDS:
+            # The coordinating role passes with the work; who issued a plan stays as it was (history).
+            coordinated = list(Plan.objects.filter(coordinator=change.source).values_list("pk", flat=True))
+            Plan.objects.filter(pk__in=coordinated).update(coordinator=change.target)
+            log.setdefault("coordinator", []).extend([{"plan": pk, "agency": change.source_id} for pk in coordinated])
+        AgencyLineage.objects.get_or_create(
+            predecessor=change.source,
+            successor=change.target,
+            defaults={"effective_on": day, "main": change.kind in MAIN_KINDS, "change": change},
+        )
+    for user, change, destination in plan.users:
+        UserMove.objects.create(change=change, user=user, from_agency_id=user.agency_id, deactivated=destination is None)
+        if destination is None:
+            user.is_active = False
+        else:
+            user.agency = destination
+        user.save(update_fields=["agency", "is_active"])
+    decision.applied_at, decision.applied_by, decision.undo_log = timezone.now(), by, log
+    decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    return plan
+
+
+@transaction.atomic
+def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | None = None) -> ReorganisationDecision:
+    """Undo an applied decision, which is possible until its effective date has passed."""
+    decision = ReorganisationDecision.objects.select_for_update().get(pk=decision.pk)
+    today = today or timezone.localdate()
+    if not decision.is_applied:
+        return decision
+    if today >= decision.effective_on:
+        raise ValidationError(
+            _("The decision took effect on %(date)s: it can no longer be undone. Record a new decision instead.")
+            % {"date": decision.effective_on.strftime("%d/%m/%Y")}
+        )
+    changes = decision.changes.all()
+    for assignment in TaskAssignment.objects.filter(inherited_via__in=changes):
+        assignment.agency_id = assignment.inherited_from_id
+        assignment.inherited_from, assignment.inherited_on, assignment.inherited_via = None, None, None
+        assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
+    for row in decision.undo_log.get("coordinator", []):
+        Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
+    for row in decision.undo_log.get("roles", []):
+        TaskAssignment.objects.filter(pk=row["assignment"]).update(role=row["role"], inherited_from=None, inherited_on=None)
+    for row in decision.undo_log.get("removed", []):
+        TaskAssignment.objects.create(task_id=row["task"], agency_id=row["agency"], role=row["role"], via_group_id=row["via_group"])
+    for move in UserMove.objects.filter(change__in=changes).select_related("user"):
+        move.user.agency_id = move.from_agency_id
+        if move.deactivated:
+            move.user.is_active = True
+        move.user.save(update_fields=["agency", "is_active"])
+        move.delete()
+    AgencyLineage.objects.filter(change__in=changes).delete()
+    retiring = [c.source_id for c in changes if c.kind != ChangeKind.FUNCTIONS]
+    Agency.objects.filter(pk__in=retiring, active_to=decision.effective_on).update(active_to=None)
+    decision.applied_at, decision.applied_by, decision.undo_log = None, None, {}
+    decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    return decision
+
+
+@transaction.atomic
+def assignments_reassign(*, assignments: list[TaskAssignment], agency: Agency, today: datetime.date | None = None) -> int:
+    """Give the tasks a dissolution left waiting to a current agency, which owes reports from the next period on."""
+    today = today or timezone.localdate()
+    if not agency.is_active_on(today):
+        raise ValidationError({"agency": _("%(agency)s no longer exists: choose a current agency.") % {"agency": agency.name}})
+    moved = 0
+    for assignment in TaskAssignment.objects.select_for_update().filter(pk__in=[a.pk for a in assignments]).select_related("agency"):
+        if assignment.agency_id == agency.pk:
+            continue
+        existing = TaskAssignment.objects.filter(task_id=assignment.task_id, agency=agency).first()
+        if existing is not None:
+            if lead_or(existing.role, assignment.role) != existing.role:
+                existing.role = assignment.role
+                existing.save(update_fields=["role"])
+            assignment.delete()
+        else:
+            assignment.inherited_from_id, assignment.inherited_on = assignment.agency_id, today
+            assignment.agency = agency
+            assignment.save(update_fields=["agency", "inherited_from", "inherited_on"])
+        moved += 1
+    return moved

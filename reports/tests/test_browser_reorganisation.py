@@ -1,0 +1,72 @@
+"""A reorganisation as people do it, in headless Chromium: load the CSV, preview, apply; the successor's officer; the coordinator's queue."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from conftest import ARTIFACTS, sign_in
+from plans.models import Agency
+from reports.periods import parse_period_code
+from reports.services import report_save, reporting_period_get_or_create
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CSV = ARTIFACTS.parent / "plans" / "data" / "reorganisation-2025.csv"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"reorganisation-{name}.png", full_page=True)
+
+
+def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coordinator_carry_on(
+    browser, world, officer_a, officer_b, coordinator, sysadmin
+):
+    call_command("load_agencies", verbosity=0)
+    district = Agency.objects.get(code="UBND_TXBM")
+    press = TaskFactory(plan=world.plan, section=world.task.section, number="3", title="Chuyển đổi số trong hoạt động báo chí")
+    TaskAssignmentFactory(task=press, agency=officer_a.agency, role=AssignmentRole.LEAD)
+    local = TaskFactory(plan=world.plan, section=world.task.section, number="4", title="Xây dựng chính quyền số cấp huyện")
+    TaskAssignmentFactory(task=local, agency=district, role=AssignmentRole.LEAD)
+    period = reporting_period_get_or_create(period=parse_period_code("2019-H1"))
+    report_save(
+        task=press, agency=officer_a.agency, period=period, by=officer_a, data={"progress": 30, "work_state": "in_progress"}, version=None
+    )
+
+    admin = sign_in(browser, "sysadmin")
+    admin.goto(browser.base_url + "/admin/plans/reorganisationdecision/nap-csv/")
+    admin.set_input_files("#id_file", str(CSV))
+    shot(admin, "01-load")
+    admin.click("input[value='Nạp']")
+    assert admin.get_by_text("Đã ghi nhận 2 quyết định").is_visible()
+    assert admin.get_by_text("Có hiệu lực từ 01/03/2025.").is_visible()
+    shot(admin, "02-preview")
+    assert "Sở Thông tin và Truyền thông" in admin.content()
+    admin.click("input[value='Xác nhận và áp dụng']")
+    assert admin.get_by_text("Đã áp dụng quyết định").is_visible()
+    admin.locator("a", has_text="(01/07/2025)").click()  # the other decision
+    admin.click("input[value='Xác nhận và áp dụng']")
+    assert admin.get_by_text("Đã áp dụng quyết định").is_visible()
+    shot(admin, "03-applied")
+    assert Agency.objects.get(code="STTTT").active_to == datetime.date(2025, 3, 1)
+
+    successor = sign_in(browser, "officer_b")
+    row = successor.locator("tr", has_text="Chuyển đổi số trong hoạt động báo chí")
+    assert row.get_by_text("kế thừa từ Sở TT&TT (từ 01/03/2025)").is_visible()
+    row.locator("summary").click()
+    assert row.get_by_role("link", name="6 tháng đầu năm 2019").is_visible()
+    shot(successor, "04-successor-tasks")
+    phone = sign_in(browser, "officer_b", width=390)
+    phone.locator("tr", has_text="Chuyển đổi số trong hoạt động báo chí").scroll_into_view_if_needed()
+    shot(phone, "05-successor-phone")
+
+    coord = sign_in(browser, "coordinator")
+    coord.goto(browser.base_url + "/dau-moi/giao-lai/")
+    assert coord.get_by_text("Xây dựng chính quyền số cấp huyện").is_visible()
+    shot(coord, "06-queue")
+    coord.locator("tr", has_text="Xây dựng chính quyền số cấp huyện").locator("select").select_option(label="Sở Nội vụ")
+    coord.get_by_role("button", name="Giao lại").click()
+    assert coord.get_by_text("Đã giao lại 1 nhiệm vụ").is_visible()
+    shot(coord, "07-reassigned")
+    assert local.assignments.get().agency.code == "SNV"

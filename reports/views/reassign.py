@@ -1,0 +1,55 @@
+"""The coordinator's queue "Nhiệm vụ cần giao lại": open tasks of dissolved agencies, reassigned one by one or many at once."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from plans.models import Agency
+from vinhlong_cmcn4 import policy
+
+from ..reorganisation.selectors import waiting_for_reassignment
+from ..reorganisation.services import assignments_reassign
+
+
+class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
+    page = policy.REASSIGN
+    template_name = "reports/reassign_queue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            waiting=list(waiting_for_reassignment()),
+            agencies=list(Agency.objects.active_on().only("pk", "name").order_by("name")),
+            **kwargs,
+        )
+
+
+@require_POST
+@policy.page_required(policy.REASSIGN)
+def reassign(request):
+    """Per agency chosen, move the assignments sent to it (a row's own choice, else the choice for the selected rows)."""
+    waiting = {a.pk: a for a in waiting_for_reassignment()}
+    bulk = request.POST.get("agency", "")
+    chosen: dict[str, list] = {}
+    for pk, assignment in waiting.items():
+        own = request.POST.get(f"to_{pk}", "")
+        target = own or (bulk if str(pk) in request.POST.getlist("assignment") else "")
+        if target.isdigit():
+            chosen.setdefault(target, []).append(assignment)
+    if not chosen:
+        messages.warning(request, _("Choose an agency for at least one task."))
+        return redirect("reports:reassign_queue")
+    moved = 0
+    for agency_pk, assignments in chosen.items():
+        agency = Agency.objects.filter(pk=agency_pk).first()
+        if agency is None:
+            continue
+        try:
+            moved += assignments_reassign(assignments=assignments, agency=agency)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    if moved:
+        messages.success(request, _("%(n)d tasks reassigned.") % {"n": moved})
+    return redirect("reports:reassign_queue")
