@@ -100,8 +100,9 @@ class PlanAdmin(PortalModelAdmin):
         return obj.title if len(obj.title) <= 90 else obj.title[:88] + "…"
 
 
-@admin.register(Section)
 class SectionAdmin(PortalModelAdmin):
+    """A section's own fields; ``tasks.admin`` registers it, since moving a section moves its tasks in the lists."""
+
     list_display = ["plan", "number", "title", "position"]
     list_filter = ["plan"]
     search_fields = ["title"]

@@ -66,9 +66,6 @@ class PlanAdmin(AnnexAdminMixin, BasePlanAdmin):
         tasks_order_refresh(plan_ids=[form.instance.pk])  # its sections may have moved
 
 
-admin.site.unregister(Section)
-
-
 @admin.register(Section)
 class SectionAdmin(BaseSectionAdmin):
     """The section page of the admin; moving a section moves its tasks in the lists."""

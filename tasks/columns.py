@@ -117,3 +117,26 @@ def task_as_dict(task: Task) -> dict:
 def csv_cell(value):
     """A machine value in a CSV cell: lists joined by "; "."""
     return "; ".join(value) if isinstance(value, list) else value
+
+
+def _recurrence_label(task: Task) -> str:
+    return str(Recurrence(task.recurrence).label)
+
+
+# The admin's task export (django-import-export, ``tasks.resources``): people's values, dates day first.
+ADMIN_TASKS = [
+    Column("plan", _("Plan"), lambda t: t.plan.symbol),
+    Column("section", _("Section"), lambda t: t.section.number if t.section else ""),
+    Column("number", _("No."), lambda t: t.number),
+    Column("title", _("Task"), lambda t: t.title),
+    Column("lead", _("Lead agency"), lambda t: agency_names(t, AssignmentRole.LEAD)),
+    Column("cooperating", _("Cooperating agencies"), lambda t: agency_names(t, AssignmentRole.COOPERATING)),
+    Column("timeframe", _("Timeframe"), lambda t: t.timeframe),
+    Column("start_date", _("Start date"), lambda t: day(t.start_date)),
+    Column("due_date", _("Due date"), lambda t: day(t.due_date)),
+    Column("extended_due_date", _("Extended to"), lambda t: day(t.extended_due_date)),
+    Column("recurrence", _("Recurrence"), _recurrence_label),
+    Column("product", _("Product"), lambda t: t.product),
+    Column("status", _("Status"), status_label),
+    Column("progress", _("Progress (%)"), lambda t: t.progress),
+]

@@ -11,7 +11,7 @@ def test_admin_task_export_neutralises_formulas_and_writes_dates_day_first():
     TaskAssignmentFactory(task=task)
     dataset = TaskResource().export()
     row = dict(zip(dataset.headers, dataset[0], strict=True))
-    assert row["Nội dung nhiệm vụ"] == "'=1+2"
+    assert row["Nhiệm vụ"] == "'=1+2"
     assert row["Sản phẩm"] == "'-Báo cáo"
     assert row["Hạn hoàn thành"] == "31/12/2018"
     assert row["Tình trạng"] == "Chưa hoàn thành, quá hạn"
