@@ -201,10 +201,10 @@ def build(scale: int) -> None:
     from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
-    from plans.choices import PlanState
+    from plans.choices import PeriodKind, PlanState
     from plans.models import Agency, Plan, Section, User
     from plans.services import roles_setup
-    from reports.choices import PeriodKind, ReportState, WorkState
+    from reports.choices import ReportState, WorkState
     from reports.models import Report, ReportingPeriod
     from reports.periods import period_of
     from tasks.models import Task, TaskAssignment
