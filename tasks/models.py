@@ -178,6 +178,10 @@ class TaskAssignment(models.Model):
                 violation_error_message=_("This agency is already assigned to the task."),
             ),
         ]
+        indexes = [
+            # Inherited assignments are few: the dashboard's "sent, but before the agency held the task" probe reads them only.
+            models.Index(fields=["task", "agency"], condition=Q(inherited_on__isnull=False), name="assignment_inherited_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency} ({self.get_role_display()})"

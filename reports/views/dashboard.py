@@ -12,7 +12,7 @@ from vinhlong_cmcn4 import columns, policy
 
 from ..columns import LEADERSHIP_TASKS
 from ..dashboard import dashboard
-from ..filters import IN_FORCE, NOT_SENT, DashboardTaskFilter
+from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
 from ..models import Report
 from .listing import page_of, wants_xlsx
 
@@ -29,10 +29,11 @@ tasks_url = DashboardTaskFilter.url
 
 
 def drill_down(board) -> dict:
-    """The list behind every number of the dashboard (the dashboard counts plans in force only)."""
+    """The list behind every number of the dashboard (the dashboard counts plans in force only; a plan's
+    counts, and the totals, take the tasks of the plans carrying it out too: ``tasks_of_plans_q``)."""
     section = "null"  # DashboardTaskFilter's value for tasks without a section
     for plan in board.plans:
-        plan.url = tasks_url(plan=plan.pk)
+        plan.url = tasks_url(family=plan.pk)
         for row in board.sections.get(plan.pk, []):
             row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
             row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
@@ -41,7 +42,7 @@ def drill_down(board) -> dict:
         row["url"] = tasks_url(**lead)
         row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
         row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
-    return {"all": tasks_url(in_force=IN_FORCE), "overdue": tasks_url(in_force=IN_FORCE, status=TaskStatus.OVERDUE)}
+    return {"all": tasks_url(in_force=IN_FORCE_FAMILY), "overdue": tasks_url(in_force=IN_FORCE_FAMILY, status=TaskStatus.OVERDUE)}
 
 
 class DashboardView(policy.PageRequiredMixin, TemplateView):
@@ -61,7 +62,7 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
                         "label": str(status.label),
                         "data": [plan.counts[status.value] for plan in board.plans],
                         "backgroundColor": STATUS_COLOURS[status],
-                        "urls": [tasks_url(plan=plan.pk, status=status.value) for plan in board.plans],
+                        "urls": [tasks_url(family=plan.pk, status=status.value) for plan in board.plans],
                     }
                     for status in statuses
                 ],
@@ -94,7 +95,7 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
         for plan in board.plans:
             plan.section_rows = board.sections.get(plan.pk, [])
             plan.due = board.due[plan.pk]
-            plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
+            plan.status_rows = [(status, plan.counts[status.value], tasks_url(family=plan.pk, status=status.value)) for status in statuses]
         context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate(), totals_urls=totals_urls)
         return context
 
