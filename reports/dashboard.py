@@ -9,7 +9,9 @@ Rules shown on the page:
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -26,6 +28,8 @@ from . import compliance
 from .figures import late_counts, trend_progress
 from .periods import main_kind, periods_between
 from .selectors import DuePeriod, due_periods
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,13 +48,18 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
     Keyed by the day (statuses change at midnight with no write) and the plans in force; the
     services that change what it counts clear it when they commit (``vinhlong_cmcn4.shared_figures``).
     """
+    return dashboard_shown(lambda board: board, today=today)
+
+
+def dashboard_shown(show: Callable[[Dashboard], T], *, today: datetime.date | None = None, name: str = "dashboard") -> T:
+    """``show(dashboard)`` (e.g. the page's HTML, the same for every leader), cached as :func:`dashboard` is under ``name``."""
     today = today or timezone.localdate()
     # The plans in force and, in the same query, the plans carrying them out (their tasks roll up).
     rows = Plan.objects.filter(Q(state=PlanState.IN_FORCE) | Q(parent__state=PlanState.IN_FORCE)).order_by("-issued_on", "symbol")
     plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
     families = plan_families([plan.pk for plan in plans], rows)
     key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
-    return figures_cached("dashboard", key, lambda: dashboard_compute(plans, families, today))
+    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)))
 
 
 def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: datetime.date) -> Dashboard:
