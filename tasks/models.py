@@ -87,6 +87,8 @@ class Task(SearchableModel):
             # A page of the task list is a range of this index (tasks.ordering), not a sort of every task; with the
             # plan in it, a page of the public's list (published plans) is read from the index alone.
             models.Index(fields=["order_key", "id", "plan"], name="task_order_key_idx"),
+            # A plan page says when one of its tasks last changed: the top of this index, not a sort of the plan's tasks.
+            models.Index(fields=["plan", "updated_at"], name="task_plan_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -30,7 +30,7 @@ def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, quer
                 queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__name"),
             )
         )
-        .order_by("plan", "section__position", "position", "id")
+        .order_by("order_key", "id")  # plan, section position, task position (tasks.ordering): a range of an index, not a sort
     )
 
 
@@ -72,7 +72,9 @@ def tasks_of_plans_q(plan_ids, prefix: str = "") -> Q:
     of plans, or an ``OuterRef`` of one plan.
     """
     if isinstance(plan_ids, OuterRef):
-        return Q(**{f"{prefix}plan": plan_ids}) | Q(**{f"{prefix}plan__parent": plan_ids})
+        # The family's plan ids first (a few rows), so the tasks are read through their plan's index.
+        family = Plan.objects.filter(Q(pk=OuterRef(plan_ids)) | Q(parent_id=OuterRef(plan_ids))).values("pk")
+        return Q(**{f"{prefix}plan_id__in": family})
     plan_ids = plan_ids if isinstance(plan_ids, QuerySet) else list(plan_ids)
     return Q(**{f"{prefix}plan_id__in": plan_ids}) | Q(**{f"{prefix}plan_id__in": Plan.objects.filter(parent_id__in=plan_ids).values("pk")})
 
