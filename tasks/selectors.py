@@ -42,6 +42,16 @@ def status_counts(tasks: QuerySet[Task], *, today: datetime.date | None = None) 
     return counts
 
 
+def tasks_of_plans_q(plan_ids, prefix: str = "") -> Q:
+    """The roll-up rule: a plan counts its own tasks and those of the plans that carry it out (``Plan.parent``).
+
+    Every figure and list of a plan uses it (plan pages, the leadership's list by plan, the API); ``plan_ids``
+    is a list of ids or a queryset of them; ``prefix`` reaches tasks from another model ("task__").
+    """
+    ids = list(plan_ids) if not isinstance(plan_ids, QuerySet) else plan_ids
+    return Q(**{f"{prefix}plan_id__in": ids}) | Q(**{f"{prefix}plan__parent_id__in": ids})
+
+
 def plan_progress_subquery(outer: str = "pk") -> Subquery:
     """Mean progress of a plan's tasks and of the tasks of the plans that carry it out.
 
