@@ -214,13 +214,15 @@ def test_a_bad_filter_value_is_explained_in_vietnamese(client, world, leader):
 
 def test_the_send_button_names_the_step_sending_takes_for_officer_and_head(client, world, officer_a, head_a):
     client.force_login(officer_a)
-    assert '<button class="btn btn-primary" type="submit" name="send" value="1">Trình lãnh đạo duyệt</button>' in client.get(
-        edit_url(world)
-    ).content.decode()
+    assert (
+        '<button class="btn btn-primary" type="submit" name="send" value="1">Trình lãnh đạo duyệt</button>'
+        in client.get(edit_url(world)).content.decode()
+    )
     client.force_login(head_a)
-    assert '<button class="btn btn-primary" type="submit" name="send" value="1">Duyệt và gửi</button>' in client.get(
-        edit_url(world)
-    ).content.decode()
+    assert (
+        '<button class="btn btn-primary" type="submit" name="send" value="1">Duyệt và gửi</button>'
+        in client.get(edit_url(world)).content.decode()
+    )
 
 
 def test_a_head_who_sent_a_report_back_has_no_send_button_until_the_officer_revises_it(client, world, officer_a, head_a):
