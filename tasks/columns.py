@@ -67,7 +67,13 @@ def title_link(url_of, title=lambda task: task.title):
 
 PUBLIC_TASKS = [
     # A plan's list holds the tasks of the plans carrying it out too (the roll-up rule): each row names its own plan.
-    Column("plan_symbol", _("Plan"), lambda t: t.plan.symbol, css="small text-nowrap"),
+    Column(
+        "plan_symbol",
+        _("Plan"),
+        lambda t: t.plan.symbol,
+        html=lambda t: format_html_join(format_html("/<wbr>"), "{}", ((part,) for part in t.plan.symbol.split("/"))),
+        css="small",
+    ),
     Column("section", _("Section"), lambda t: t.section.number if t.section else None, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
     Column(
