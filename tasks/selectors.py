@@ -51,9 +51,14 @@ def tasks_of_plans_q(plan_ids, prefix: str = "") -> Q:
     """
     ids = list(plan_ids) if not isinstance(plan_ids, QuerySet) else plan_ids
     # The same rows as Q(plan_id__in=ids) | Q(plan__parent_id__in=ids), as one condition on the task's own plan
-    # column: no join to plans, so the list's (order_key, id, plan) index still serves the public's pages.
+    # column: the list's query needs no join to plans for it.
     family = Plan.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids)).values("pk")
     return Q(**{f"{prefix}plan_id__in": family})
+
+
+def tasks_of_plan_q(plan, prefix: str = "") -> Q:
+    """:func:`tasks_of_plans_q` for one plan given as a row, an id or an ``OuterRef`` (figures annotated on plans)."""
+    return Q(**{f"{prefix}plan": plan}) | Q(**{f"{prefix}plan__parent": plan})
 
 
 def plan_progress_subquery(outer: str = "pk") -> Subquery:
@@ -63,7 +68,7 @@ def plan_progress_subquery(outer: str = "pk") -> Subquery:
     a plan carried out through agencies' own plans takes their tasks' progress too.
     """
     tasks = (
-        Task.objects.filter(Q(plan=OuterRef(outer)) | Q(plan__parent=OuterRef(outer)))
+        Task.objects.filter(tasks_of_plan_q(OuterRef(outer)))
         .order_by()
         .annotate(group=Value(1, output_field=IntegerField()))
         .values("group")
@@ -75,7 +80,7 @@ def plan_progress_subquery(outer: str = "pk") -> Subquery:
 
 def plan_task_count_subquery(outer: str = "pk") -> Coalesce:
     tasks = (
-        Task.objects.filter(Q(plan=OuterRef(outer)) | Q(plan__parent=OuterRef(outer)))
+        Task.objects.filter(tasks_of_plan_q(OuterRef(outer)))
         .order_by()
         .annotate(group=Value(1, output_field=IntegerField()))
         .values("group")

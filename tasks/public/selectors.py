@@ -1,12 +1,12 @@
 """Reads of plans that encode rules: what is public, and how far each plan has come."""
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
 
 from ..models import Task
-from ..selectors import plan_progress_subquery, plan_task_count_subquery
+from ..selectors import plan_progress_subquery, plan_task_count_subquery, tasks_of_plan_q
 
 
 def plan_list_public() -> QuerySet[Plan]:
@@ -42,9 +42,7 @@ def plan_public_detail(pk: int) -> Plan:
             overall_progress=plan_progress_subquery(),
             task_count=plan_task_count_subquery(),
             tasks_updated_at=Subquery(
-                Task.objects.filter(Q(plan=OuterRef("pk")) | Q(plan__parent=OuterRef("pk")))
-                .order_by("-updated_at")
-                .values("updated_at")[:1]
+                Task.objects.filter(tasks_of_plan_q(OuterRef("pk"))).order_by("-updated_at").values("updated_at")[:1]
             ),
         )
     )
