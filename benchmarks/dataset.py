@@ -317,10 +317,12 @@ def build(scale: int) -> None:
 
 
 def _after_tasks(plans) -> None:
-    """Each task's place in the lists, as the importer stores it (tasks.ordering)."""
-    from tasks.services import tasks_order_refresh
+    """Each task's place in the lists and its working-day due date, as the importer stores them."""
+    from tasks.models import Task
+    from tasks.services import task_due_dates_refresh, tasks_order_refresh
 
     tasks_order_refresh(plan_ids=[plan.pk for plan in plans])
+    task_due_dates_refresh(tasks=Task.objects.filter(plan__in=plans))
 
 
 def main() -> None:

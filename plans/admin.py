@@ -12,7 +12,7 @@ from .choices import Role
 from .forms import PlanForm
 from .models import Agency, AgencyGroup, CalendarDay, Directive, Section, User
 from .reorganisation_display import ActiveFilter, lineage_html
-from .workdays import calendar_changed
+from .workdays import calendar_edit_done
 
 
 class AgencyForm(AliasesFormMixin):
@@ -149,12 +149,12 @@ class CalendarDayAdmin(PortalModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        calendar_changed()
+        calendar_edit_done()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        calendar_changed()
+        calendar_edit_done()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        calendar_changed()
+        calendar_edit_done()

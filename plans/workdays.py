@@ -16,10 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import holidays
+from django.db import DatabaseError
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _TET = ("Tết Nguyên Đán", "29 Tết", "30 Tết")
+_BRIDGE_DAY = "Ngày nghỉ"
+_IN_LIEU = "(nghỉ bù)"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,11 @@ class WorkCalendar:
             return _("the weekend")
         if any(word in name for word in _TET) and "Dương lịch" not in name:
             return _("the Tết holiday")
+        # The library's Vietnamese names of bridge and compensatory days already say "nghỉ".
+        if name.startswith(_BRIDGE_DAY):  # "Ngày nghỉ (thay cho ngày 04/05/2019)"
+            return name[0].lower() + name[1:].replace(" (", " ").replace(")", "")
+        if name.endswith(_IN_LIEU):  # "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)"
+            return _("the day off in lieu of %(holiday)s") % {"holiday": name.removesuffix(_IN_LIEU).strip()}
         return _("the %(holiday)s holiday") % {"holiday": name}
 
     def add_working_days(self, day: datetime.date, count: int) -> datetime.date:
@@ -69,6 +78,14 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count -= 1
         return day
+
+
+def shift_note(reason: str) -> str:
+    """ "(lùi do nghỉ Tết)" for a date moved to the next working day because of ``reason``; "" when it did not move.
+
+    Every page that shows a moved date (a sending deadline, a task's due date) words it here.
+    """
+    return _("(postponed for %(reason)s)") % {"reason": reason} if reason else ""
 
 
 _NAMES: dict[int, dict[datetime.date, str]] = {}
@@ -102,7 +119,11 @@ def current_calendar() -> WorkCalendar:
     from .models import CalendarDay
 
     days_off, working = {}, set(library_working_days(range(2014, timezone.localdate().year + 2)))
-    for day, kind, name in CalendarDay.objects.values_list("day", "kind", "name"):
+    try:
+        announced = list(CalendarDay.objects.values_list("day", "kind", "name"))
+    except DatabaseError:  # a database not migrated yet (checks, the first migrate): the library's days, not kept
+        return WorkCalendar(working_days=frozenset(working))
+    for day, kind, name in announced:
         if kind == CalendarDayKind.WORKING_DAY:
             working.add(day)
         else:
@@ -124,3 +145,15 @@ def calendar_changed() -> None:
     """Forget the cached calendar (after the table changed)."""
     with _lock:
         _cache.clear()
+
+
+# Sent after the table of announced days changed (admin, demo). Apps above ``plans`` that store a date
+# judged by the calendar (``tasks``: a task's working-day due date) listen, so a change re-judges at once;
+# ``plans`` cannot call them itself (apps depend downwards only).
+calendar_edited = Signal()
+
+
+def calendar_edit_done() -> None:
+    """The table changed: forget the cached calendar, then let the stored working-day dates follow."""
+    calendar_changed()
+    calendar_edited.send(sender=WorkCalendar)

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.columns import agencies_html, agency_names, progress_html, status_html, status_label, title_link
+from tasks.columns import agencies_html, agency_names, due_html, progress_html, status_html, status_label, title_link
 from vinhlong_cmcn4.columns import Column, day
 
 from .choices import report_state_label
@@ -66,7 +66,7 @@ AGENCY_TASKS = [
     ),
     Column("role", _("Role"), lambda t: str(AssignmentRole(t.my_role).label), css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
-    Column("due_date", _("Due date"), lambda t: day(t.due_date), css="small text-nowrap"),
+    Column("due_date", _("Due date"), lambda t: day(t.due_date), html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
@@ -94,7 +94,7 @@ LEADERSHIP_TASKS = [
     ),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column("start_date", _("Start date"), lambda t: day(t.start_date), css="small text-nowrap"),
-    Column("due_date", _("Due date"), lambda t: day(t.due_date), css="small text-nowrap"),
+    Column("due_date", _("Due date"), lambda t: day(t.due_date), html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
 ]

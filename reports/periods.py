@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from plans.choices import PeriodKind
-from plans.workdays import WorkCalendar, current_calendar
+from plans.workdays import WorkCalendar, current_calendar, shift_note
 
 CUTOFF_DAY = 14
 DEFAULT_DEADLINE_DAY = 20
@@ -47,7 +47,7 @@ class Period:
     @property
     def deadline_note(self) -> str:
         """ "(lùi do nghỉ Tết)" when the deadline moved to the next working day; "" otherwise."""
-        return _("(postponed for %(reason)s)") % {"reason": self.shift_reason} if self.shift_reason else ""
+        return shift_note(self.shift_reason)
 
     @property
     def code(self) -> str:

@@ -86,5 +86,10 @@ def allowed_actions(state: str, role: str | None, *, sent_back: bool = False) ->
     return [t.action for t in TRANSITIONS.values() if state in t.sources and role in t.roles]
 
 
+def sending_action(actions: list[str]) -> str | None:
+    """Of the steps a user may take (``policy.report_actions``), the one "send" takes from a draft; None when none."""
+    return next((action for action in actions if TRANSITIONS[action].target in SENDING_TARGETS), None)
+
+
 def is_editable(state: str) -> bool:
     return state in EDITABLE_STATES

@@ -22,7 +22,7 @@ class TaskStatus(models.TextChoices):
     DONE_LATE = "done_late", _("Completed late")
     IN_PROGRESS = "in_progress", _("In progress, not yet due")
     OVERDUE = "overdue", _("Not completed, overdue")
-    ONGOING = "ongoing", _("Ongoing / yearly")
+    ONGOING = "ongoing", _("Ongoing")  # "Thường xuyên": a yearly task takes the status of this year's obligation
 
 
 class ImportState(models.TextChoices):

@@ -50,12 +50,30 @@ def progress_html(value):
     return progress_bar(value)
 
 
+def due_html(task: Task):
+    """The due date as the plan writes it and, when it is not a working day, the day it is judged by and why."""
+    moved = task.due_date_moved
+    if moved is None:
+        return day(task.due_date)
+    return format_html(
+        '{}<br><span class="small text-body-secondary text-wrap">→ {} {}</span>', day(task.due_date), day(moved[0]), moved[1]
+    )
+
+
 def title_link(url_of, title=lambda task: task.title):
     """A title cell linking to ``url_of(row)``."""
     return lambda row: format_html('<a href="{}" class="text-reset">{}</a>', url_of(row), title(row))
 
 
 PUBLIC_TASKS = [
+    # A plan's list holds the tasks of the plans carrying it out too (the roll-up rule): each row names its own plan.
+    Column(
+        "plan_symbol",
+        _("Plan"),
+        lambda t: t.plan.symbol,
+        html=lambda t: format_html_join(format_html("/<wbr>"), "{}", ((part,) for part in t.plan.symbol.split("/"))),
+        css="small",
+    ),
     Column("section", _("Section"), lambda t: t.section.number if t.section else None, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
     Column(
@@ -79,7 +97,7 @@ PUBLIC_TASKS = [
         "due_date",
         _("Due date"),
         lambda t: t.due_date.isoformat() if t.due_date else None,
-        html=lambda t: day(t.due_date),
+        html=due_html,
         css="small text-nowrap",
     ),
     Column(

@@ -9,6 +9,7 @@ from vinhlong_cmcn4.filtering import ListFilterSet
 from vinhlong_cmcn4.search import search_filter
 
 from .choices import AssignmentRole, TaskStatus
+from .selectors import tasks_of_plans_q
 
 
 def filter_text(queryset, name, value):
@@ -22,7 +23,9 @@ class TaskFilter(ListFilterSet):
     """
 
     q = django_filters.CharFilter(label=_("Search"), method=filter_text)
-    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans"))
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), method="filter_plan", empty_label=_("All plans")
+    )
     section = django_filters.ModelChoiceFilter(
         label=_("Section"),
         queryset=Section.objects.select_related("plan"),
@@ -41,6 +44,10 @@ class TaskFilter(ListFilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_agency
+
+    def filter_plan(self, queryset, name, value):
+        """A plan's tasks and those of the plans carrying it out: the list behind a plan's figures (``tasks_of_plans_q``)."""
+        return queryset.filter(tasks_of_plans_q([value.pk])) if value is not None else queryset
 
     def filter_agency(self, queryset, name, value):
         if value is None:
@@ -71,4 +78,6 @@ class PublicTaskFilter(ListFilterSet):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         # The plan's sections are loaded with the plan (``public.selectors.plan_public_detail``): no query here.
-        self.filters["section"].extra["choices"] = [(str(s.pk), f"{s.number}. {s.title}") for s in plan.sections.all()]
+        self.filters["section"].extra["choices"] = [(str(s.pk), f"{s.number}. {s.title}") for s in plan.sections.all()] + [
+            (str(s.pk), f"{child.symbol} — {s.number}. {s.title}") for child in plan.children.all() for s in child.sections.all()
+        ]  # the tasks of the plans carrying it out are listed too (the roll-up rule)

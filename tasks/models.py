@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Agency, AgencyGroup, Plan, Section
+from plans.workdays import current_calendar, shift_note
 from vinhlong_cmcn4.history import ChangeHistory
 from vinhlong_cmcn4.search import SearchableModel
 from vinhlong_cmcn4.text import clean_text
 
 from .choices import AssignmentRole, ExtensionState, ImportState, Recurrence
 from .ordering import order_key
+from .status import derive_status, working_due_date
 
 
 class Task(SearchableModel):
@@ -45,6 +47,13 @@ class Task(SearchableModel):
     extended_due_date = models.DateField(
         _("extended due date"), null=True, blank=True, editable=False, help_text=_("The date of the latest approved extension.")
     )
+    effective_due_date = models.DateField(
+        _("judged due date"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The extended or planned due date moved to the next working day; the status is judged against it."),
+    )
     recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.NONE)
     note = models.TextField(_("note"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, editable=False)
@@ -54,7 +63,7 @@ class Task(SearchableModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = ChangeHistory(excluded_fields=["search_text", "order_key"], verbose_name=_("task history"))
+    history = ChangeHistory(excluded_fields=["search_text", "order_key", "effective_due_date"], verbose_name=_("task history"))
 
     class Meta:
         verbose_name = _("task")
@@ -98,9 +107,12 @@ class Task(SearchableModel):
         self.order_key = order_key(
             plan_id=self.plan_id, section_position=self.section.position if self.section_id else None, position=self.position
         )
+        self.effective_due_date = working_due_date(self.due_date, self.extended_due_date, current_calendar())
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & {"plan", "plan_id", "section", "section_id", "position"}:
             kwargs["update_fields"] = {*update_fields, "order_key"}
+        if update_fields is not None and set(update_fields) & {"due_date", "extended_due_date"}:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "effective_due_date"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -116,8 +128,6 @@ class Task(SearchableModel):
 
     def status(self, today):
         """The derived status on ``today`` (see ``tasks.status``)."""
-        from .status import derive_status
-
         return derive_status(
             recurrence=self.recurrence,
             due_date=self.due_date,
@@ -128,8 +138,18 @@ class Task(SearchableModel):
 
     @property
     def judged_due_date(self):
-        """The date the task is judged against: the approved extension's, else its own."""
+        """The date the task is judged against: the approved extension's, else its own (as written)."""
         return self.extended_due_date or self.due_date
+
+    @property
+    def due_date_moved(self) -> tuple | None:
+        """(working day, "(lùi do nghỉ Tết)") when the judged due date is not a working day; None otherwise."""
+        judged = self.judged_due_date
+        if judged is None:
+            return None
+        calendar = current_calendar()
+        moved = working_due_date(self.due_date, self.extended_due_date, calendar)
+        return (moved, shift_note(calendar.shift_reason(judged))) if moved != judged else None
 
 
 class TaskAssignment(models.Model):

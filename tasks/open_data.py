@@ -25,6 +25,10 @@ LICENCE = {
 # The meaning of every open-data field: (type, meaning). The fields themselves, in their order, are
 # ``OPEN_DATA``: the page's columns with each code's label beside it.
 FIELDS = {
+    "plan_symbol": (
+        "text",
+        gettext_lazy("Number and symbol of the task's plan: a plan's data holds the tasks of the plans carrying it out too."),
+    ),
     "section": ("text", gettext_lazy("Number of the task's section in the plan (I, II, 1…); empty when the task has none.")),
     "number": ("text", gettext_lazy("The task's number in the plan (STT), as written, e.g. “II.3”.")),
     "title": ("text", gettext_lazy("What the task is, as the plan writes it.")),

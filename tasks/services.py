@@ -1,15 +1,19 @@
 """Writes of the tasks app: tasks and who is assigned to them."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from plans.models import Agency, AgencyGroup
+from plans.workdays import WorkCalendar, current_calendar
 from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .choices import AssignmentRole
 from .models import Task, TaskAssignment
 from .ordering import order_key_expression
+from .status import working_due_date
 
 
 def group_members() -> dict[int, list[Agency]]:
@@ -77,3 +81,31 @@ def tasks_order_refresh(*, plan_ids: Iterable[int] | None = None, section_ids: I
         tasks = tasks.filter(section_id__in=list(section_ids))
     expression = order_key_expression()
     return tasks.exclude(order_key=expression).update(order_key=expression)
+
+
+@transaction.atomic
+def task_due_dates_refresh(*, tasks: QuerySet[Task] | None = None, calendar: WorkCalendar | None = None) -> int:
+    """Store again each task's working-day due date (``Task.effective_due_date``, ``tasks.status``) after the
+    calendar changed or rows were written in bulk; every task when ``tasks`` is not given. Returns how many changed.
+
+    One UPDATE per distinct judged date (a plan has a few dozen), each through the due-date index; the plan's
+    dates and the change history stay as they were.
+    """
+    calendar = calendar or current_calendar()
+    tasks = tasks if tasks is not None else Task.objects.all()
+    changed = tasks.filter(due_date=None, extended_due_date=None).exclude(effective_due_date=None).update(effective_due_date=None)
+    judged: set[datetime.date] = set()
+    for column, others in (("extended_due_date", Q()), ("due_date", Q(extended_due_date=None))):
+        judged.update(day for day in tasks.filter(others).exclude(**{column: None}).values_list(column, flat=True).distinct() if day)
+    for day in sorted(judged):
+        on_day = Q(extended_due_date=day) | Q(extended_due_date=None, due_date=day)
+        moved = working_due_date(day, None, calendar)
+        changed += tasks.filter(on_day).exclude(effective_due_date=moved).update(effective_due_date=moved)
+    if changed:
+        figures_changed()  # the tasks are judged against other dates: cached figures are computed again
+    return changed
+
+
+def _calendar_edited(**kwargs) -> None:
+    """``plans.workdays.calendar_edited``: an announced day was added, changed or removed; re-judge every task."""
+    task_due_dates_refresh()

@@ -14,6 +14,19 @@ from plans.workdays import WorkCalendar
 from .choices import TaskStatus
 
 
+def year_due(year: int, calendar: WorkCalendar) -> datetime.date:
+    """A yearly task's due date for ``year``: 31/12, or the next working day when 31/12 is not worked."""
+    return calendar.next_working_day(datetime.date(year, 12, 31))
+
+
+def current_year_window(today: datetime.date, calendar: WorkCalendar) -> tuple[datetime.date, datetime.date]:
+    """(after, due) of the year that drives a yearly task's status on ``today`` (``tasks.status``).
+
+    This year's work is met by a completion dated after last year's due date; it is due by this year's.
+    """
+    return year_due(today.year - 1, calendar), year_due(today.year, calendar)
+
+
 @dataclass(frozen=True)
 class YearJudgement:
     year: int
@@ -32,7 +45,7 @@ def yearly_obligations(
     """
     judged = []
     for year in range(start.year, today.year + 1):
-        due = calendar.next_working_day(datetime.date(year, 12, 31))
+        due = year_due(year, calendar)
         done = completions.get(year)
         if done is not None:
             status = TaskStatus.DONE_ON_TIME if done <= due else TaskStatus.DONE_LATE

@@ -51,6 +51,10 @@ OUTCOMES = {
     "12": (100, datetime.date(2020, 10, 28)),
 }
 
+# A yearly task ("Hằng năm") reported done in the second half of these years (each year judged apart):
+# every other year it was left undone, so on its page last year (2025) stands overdue.
+YEARLY_DONE = {"2": {year: datetime.date(year, 12, 10) for year in range(2017, 2025)}}
+
 
 @transaction.atomic
 def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -178,11 +182,11 @@ def _extensions(tasks: list[Task], users: dict[str, User]) -> None:
 
 def _announced_days() -> None:
     from plans.models import CalendarDay
-    from plans.workdays import calendar_changed
+    from plans.workdays import calendar_edit_done
 
     for day, name in ANNOUNCED_DAYS_OFF:
         CalendarDay.objects.get_or_create(day=day, defaults={"name": name})
-    calendar_changed()
+    calendar_edit_done()  # as the admin's table does: tasks due on those days are judged again
 
 
 def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
@@ -261,12 +265,15 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *,
                 progress = 100 if (done_on and step == len(periods)) else min(95, round(target * step / len(periods)))
                 if task.recurrence != Recurrence.NONE:
                     progress = min(95, 20 + 10 * step)
+                year_done = YEARLY_DONE.get(task.number, {}).get(period.year) if period.number == 2 else None
+                if year_done:
+                    progress = 100
                 _report(
                     task,
                     assignment.agency,
                     period,
                     progress,
-                    done_on if step == len(periods) else None,
+                    year_done or (done_on if step == len(periods) else None),
                     step,
                     is_current,
                     users,

@@ -349,6 +349,8 @@ def _sent_back(report) -> bool:
     """Was the report last returned by its own agency head (so it waits for the officer's revision)?"""
     from reports.choices import WorkflowAction
 
+    if report.pk is None:  # a report not written yet: nobody sent it back
+        return False
     last = report.events.exclude(action=WorkflowAction.CREATE).order_by("-at", "-id").values_list("action", flat=True).first()
     return last == WorkflowAction.SEND_BACK
 

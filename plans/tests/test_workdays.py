@@ -49,3 +49,10 @@ def test_a_day_off_typed_in_the_admin_table_moves_the_deadline(db, fresh_calenda
     calendar_changed()
     assert sending_deadline(D(2026, 3, 14)) == D(2026, 3, 23)
     assert current_calendar().shift_reason(D(2026, 3, 20)) == "nghỉ Ngày hội tỉnh"
+
+
+def test_bridge_and_compensatory_days_are_worded_once():
+    calendar = current_calendar()
+    assert calendar.shift_reason(D(2019, 4, 29)) == "ngày nghỉ thay cho ngày 04/05/2019"
+    assert calendar.shift_reason(D(2019, 4, 15)) == "nghỉ bù Ngày Giỗ Tổ Hùng Vương"
+    assert calendar.shift_reason(D(2019, 4, 30)) == "nghỉ Ngày Chiến thắng"

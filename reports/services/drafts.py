@@ -117,10 +117,10 @@ def report_save(
     if workflow.is_editable(report.state):
         report_content_check(report=report)  # sending checks again, with the rules of sending, in report_transition
     if send:
-        actions = [a for a in policy.report_actions(by, report) if workflow.transition_for(a).target in workflow.SENDING_TARGETS]
-        if not actions:
+        action = workflow.sending_action(policy.report_actions(by, report))
+        if action is None:
             raise ValidationError(_("This report cannot be sent now."))
-        report = report_transition(report=report, action=actions[0], by=by, at=at)
+        report = report_transition(report=report, action=action, by=by, at=at)
     return report
 
 

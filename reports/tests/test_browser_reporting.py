@@ -23,7 +23,7 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
     officer.fill("#id_results", "Đã tổ chức 3 hội nghị phổ biến Chỉ thị 16/CT-TTg")
     officer.set_input_files("#id_attachments", str(evidence))
     shot(officer, "02-officer-form")
-    officer.get_by_role("button", name="Lưu và trình lãnh đạo duyệt").click()
+    officer.get_by_role("button", name="Trình lãnh đạo duyệt", exact=True).click()
     assert officer.get_by_text("Chờ duyệt").first.is_visible()
     assert officer.get_by_role("link", name="bien-ban-hoi-nghi.pdf").is_visible()
     shot(officer, "03-officer-sent")
@@ -52,7 +52,7 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
     shot(officer, "06c-officer-form-with-reason")
     officer.fill("#id_progress", "60")
     officer.fill("#id_results", "Đã tổ chức 3 hội nghị với 450 người tham dự")
-    officer.get_by_role("button", name="Lưu và trình lãnh đạo duyệt").click()
+    officer.get_by_role("button", name="Trình lãnh đạo duyệt", exact=True).click()
     shot(officer, "07-officer-resent")
 
     head.goto(browser.base_url + "/don-vi/nhiem-vu/")

@@ -125,7 +125,7 @@ def test_open_data_lists_a_published_plans_tasks_as_json_and_csv(client):
     data = json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).content)
     assert data["tasks"][0]["lead_agencies"] == ["STTTT"] and data["tasks"][0]["due_date"] == "2018-12-31"
     csv_text = client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in csv_text and csv_text.startswith("section,number,title")
+    assert "'=HYPERLINK" in csv_text and csv_text.startswith("plan_symbol,section,number,title")
     assert client.get(reverse("public:open_data", args=[task.plan.pk, "xml"])).status_code == 404
 
 

@@ -156,10 +156,10 @@ def test_a_write_rolled_back_or_not_yet_committed_keeps_the_cached_dashboard(
 
 
 def test_a_new_day_computes_the_dashboard_again(world):
-    world.task.due_date = datetime.date(2026, 11, 22)
+    world.task.due_date = datetime.date(2026, 11, 26)  # a Thursday and no holiday: judged as written
     world.task.save()
-    assert dashboard(today=datetime.date(2026, 11, 22)).totals["overdue"] == 0
-    assert dashboard(today=datetime.date(2026, 11, 23)).totals["overdue"] == 1  # no write: the date alone moves it
+    assert dashboard(today=datetime.date(2026, 11, 26)).totals["overdue"] == 0
+    assert dashboard(today=datetime.date(2026, 11, 27)).totals["overdue"] == 1  # no write: the date alone moves it
 
 
 def test_the_upkeep_rebuilds_late_counts_written_outside_the_workflow(sent_late, world, agency_a, django_capture_on_commit_callbacks):

@@ -29,7 +29,8 @@ def test_an_approved_extension_keeps_both_dates_and_judges_the_task_by_the_new_o
     task.refresh_from_db()
     assert decided.state == ExtensionState.APPROVED and task.due_date == D(2018, 12, 31) and task.extended_due_date == D(2019, 6, 30)
     assert task.status(D(2019, 3, 1)) == TaskStatus.IN_PROGRESS
-    assert task.status(D(2019, 7, 1)) == TaskStatus.OVERDUE
+    assert task.status(D(2019, 7, 1)) == TaskStatus.IN_PROGRESS  # 30/06/2019 is a Sunday: judged by Monday 01/07
+    assert task.status(D(2019, 7, 2)) == TaskStatus.OVERDUE
 
 
 def test_the_coordinator_may_approve_a_shorter_date(task, head_a, coordinator):

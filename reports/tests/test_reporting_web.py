@@ -210,3 +210,26 @@ def test_a_bad_filter_value_is_explained_in_vietnamese(client, world, leader):
     client.force_login(leader)
     response = client.get(reverse("reports:dashboard_tasks"), {"due_from": "31/02/2026"})
     assert "Nhập một ngày hợp lệ" in response.content.decode()
+
+
+def test_the_send_button_names_the_step_sending_takes_for_officer_and_head(client, world, officer_a, head_a):
+    client.force_login(officer_a)
+    assert (
+        '<button class="btn btn-primary" type="submit" name="send" value="1">Trình lãnh đạo duyệt</button>'
+        in client.get(edit_url(world)).content.decode()
+    )
+    client.force_login(head_a)
+    assert (
+        '<button class="btn btn-primary" type="submit" name="send" value="1">Duyệt và gửi</button>'
+        in client.get(edit_url(world)).content.decode()
+    )
+
+
+def test_a_head_who_sent_a_report_back_has_no_send_button_until_the_officer_revises_it(client, world, officer_a, head_a):
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data(send="1"))
+    report = Report.objects.get()
+    client.force_login(head_a)
+    transition(client, report, WorkflowAction.SEND_BACK, comment="Bổ sung minh chứng")
+    page = client.get(edit_url(world)).content.decode()
+    assert 'name="send"' not in page and 'name="save"' in page

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from plans.choices import Role
 from tasks.models import Task
 from vinhlong_cmcn4 import policy
 
@@ -69,7 +68,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
             "conflict": conflict,
             "returned": last_return(report),
             "period_choices": choices,
-            "send_label": _("Save and submit") if policy.role_of(request.user) == Role.HEAD else _("Save and send for approval"),
+            "send_label": sending_label(request.user, report or Report(task=task, agency_id=request.user.agency_id)),
         }
         return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
 
@@ -121,6 +120,15 @@ class ReportEditView(policy.PageRequiredMixin, View):
             return self._render(request, task=task, period=period, report=report, form=form)
         messages.success(request, _("The report was saved and sent.") if "send" in request.POST else _("The draft was saved."))
         return redirect("reports:report_detail", pk=report.pk)
+
+
+def sending_label(user, report: Report):
+    """What the form's "send" button says: the step sending takes for this user (``policy.report_actions``), as the report page words it.
+
+    None when the user has no step to send with (the button is not shown).
+    """
+    action = workflow.sending_action(policy.report_actions(user, report))
+    return workflow.transition_for(action).button if action else None
 
 
 class ReportDetailView(DetailView):

@@ -14,7 +14,7 @@ from vinhlong_cmcn4.text import search_keys
 
 from ..models import Task, TaskAssignment
 from ..ordering import order_key
-from ..services import assignments_expand, group_members
+from ..services import assignments_expand, group_members, task_due_dates_refresh
 from .rows import ParsedAnnex, ParsedTask
 
 TASK_FIELDS = ("section_id", "position", "order_key", "title", "product", "note", "timeframe", "start_date", "due_date", "recurrence")
@@ -87,6 +87,8 @@ def annex_write(
     _insert(to_create, now)
     if to_update:
         Task.objects.bulk_update(to_update, [name.removesuffix("_id") for name in TASK_FIELDS] + ["search_text"], batch_size=BATCH)
+    if to_create or to_update:
+        task_due_dates_refresh(tasks=Task.objects.filter(plan=plan))
     recorded = _history_columns()
     _history(to_create, "+", by, now)
     _history([{column: getattr(task, column) for column in recorded} for task in to_update], "~", by, now)

@@ -6,7 +6,7 @@ from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
 
 from ..models import Task
-from ..selectors import plan_progress_subquery, plan_task_count_subquery
+from ..selectors import plan_progress_subquery, plan_task_count_subquery, tasks_of_plans_q
 
 
 def plan_list_public() -> QuerySet[Plan]:
@@ -30,13 +30,20 @@ def plan_public_detail(pk: int) -> Plan:
         .select_related("parent", "issuing_agency", "coordinator")
         .prefetch_related(
             "directives",
-            Prefetch("children", queryset=policy.public(Plan.objects.all()).order_by("issued_on")),
+            Prefetch(
+                "children",
+                queryset=policy.public(Plan.objects.all())
+                .order_by("issued_on")
+                .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("position", "id"))),
+            ),
             Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
         )
         .annotate(
             overall_progress=plan_progress_subquery(),
             task_count=plan_task_count_subquery(),
-            tasks_updated_at=Subquery(Task.objects.filter(plan=OuterRef("pk")).order_by("-updated_at").values("updated_at")[:1]),
+            tasks_updated_at=Subquery(
+                Task.objects.filter(tasks_of_plans_q(OuterRef("pk"))).order_by("-updated_at").values("updated_at")[:1]
+            ),
         )
     )
     return get_object_or_404(plans, pk=pk)

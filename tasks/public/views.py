@@ -20,7 +20,7 @@ from ..columns import PUBLIC_TASKS
 from ..filters import PublicTaskFilter
 from ..models import Task
 from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
-from ..selectors import status_counts, task_list
+from ..selectors import status_counts, task_list, tasks_of_plans_q
 from .selectors import plan_list_public, plan_public_detail
 
 
@@ -56,7 +56,7 @@ class PlanDetailView(DetailView):
         plan = self.object
         filterset = plan_tasks_filtered(self.request, plan)
         # A plan may have thousands of tasks: they are shown a page at a time.
-        counts = status_counts(policy.public(Task.objects.filter(plan=plan)))
+        counts = status_counts(policy.public(Task.objects.filter(tasks_of_plans_q([plan.pk]))))
         paginator = Paginator(filterset.qs, 100)
         if not filterset.is_bound:
             paginator.count = sum(counts.values())  # known already: no second count
@@ -79,7 +79,7 @@ class PlanDetailView(DetailView):
 
 def plan_tasks_filtered(request, plan) -> PublicTaskFilter:
     """The plan's tasks as the page's filters choose them: the page and its open data read the same rows."""
-    tasks = task_list(tasks=policy.public(Task.objects.filter(plan=plan)))
+    tasks = task_list(tasks=policy.public(Task.objects.filter(tasks_of_plans_q([plan.pk]))))  # the roll-up rule
     data = request.GET.copy()
     data.pop("page", None)
     return PublicTaskFilter(data or None, queryset=tasks, plan=plan)

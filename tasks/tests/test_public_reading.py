@@ -52,7 +52,7 @@ def test_open_data_gives_labels_beside_codes_the_licence_and_the_update_time(cli
     [row] = data["tasks"]
     assert row["recurrence"] == "yearly" and row["recurrence_label"] == "Hằng năm"
     assert row["lead_agencies"] == ["STTTT"] and row["lead_agency_names"] == ["Sở Thông tin và Truyền thông"]
-    assert row["status_label"] == "Thường xuyên / Hằng năm"
+    assert row["status"] == "in_progress" and row["status_label"] == "Đang thực hiện trong hạn"  # this year's work
     assert "CC BY 4.0" in data["licence"]["name"] and data["licence"]["url"].startswith("https://")
     assert data["updated_at"].startswith(str(task.updated_at.year)) and data["updated_at"].endswith("+07:00")
     rows = list(csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).content.decode("utf-8-sig"))))

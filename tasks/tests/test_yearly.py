@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from plans.workdays import WorkCalendar
+from plans.workdays import WorkCalendar, library_working_days
 from tasks.choices import TaskStatus
-from tasks.yearly import yearly_obligations
+from tasks.yearly import year_due, yearly_obligations
 
 D = datetime.date
 
@@ -43,3 +43,25 @@ def test_the_task_page_shows_each_year_of_a_yearly_task(client, leader):
     page = client.get(f"/dieu-hanh/nhiem-vu/{task.pk}/").content.decode()
     table = page[page.index("Nghĩa vụ từng năm") :]
     assert "2024" in table and "Chưa hoàn thành, quá hạn" in table
+
+
+@pytest.mark.django_db
+def test_this_years_work_drives_a_yearly_tasks_status_in_the_list_while_its_page_keeps_last_year_overdue(client, leader):
+    from django.utils import timezone
+
+    from plans.tests.factories import PlanFactory
+    from tasks.tests.factories import TaskFactory
+
+    today = timezone.localdate()
+    if today <= year_due(today.year - 1, WorkCalendar(working_days=library_working_days(range(today.year - 1, today.year + 1)))):
+        pytest.skip("the first days of January before last year's due date: a completion today is last year's work")
+    plan = PlanFactory(starts_on=D(today.year - 1, 1, 1))
+    task = TaskFactory(plan=plan, number="1", recurrence="yearly", timeframe="Hằng năm", start_date=D(today.year - 1, 1, 1), due_date=None)
+    task.completed_on = today  # this year's work reported done (reports.services keeps this field)
+    task.save(update_fields=["completed_on"])
+    client.force_login(leader)
+    listing = client.get("/dieu-hanh/nhiem-vu/", {"plan": plan.pk, "status": "done_on_time"})
+    assert listing.context["page"].paginator.count == 1
+    page = client.get(f"/dieu-hanh/nhiem-vu/{task.pk}/").content.decode()
+    table = page[page.index("Nghĩa vụ từng năm") :]
+    assert f"{today.year - 1}" in table and "Chưa hoàn thành, quá hạn" in table

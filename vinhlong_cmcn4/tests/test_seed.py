@@ -80,6 +80,17 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings, cap
         assert returned.events.filter(action="return").exclude(comment="").exists()
     # the Tết break announced for 2026 moves a deadline, and says so
     assert period_of("month", 2026, 2).deadline_note == "(lùi do nghỉ Tết)"
+    # a due date on a Saturday (30/06/2018) is judged by the next working day, the plan's date kept
+    task = Task.objects.get(plan=department, number="7")
+    assert (task.due_date, task.effective_due_date) == (datetime.date(2018, 6, 30), datetime.date(2018, 7, 2))
+    assert task.due_date_moved == (datetime.date(2018, 7, 2), "(lùi do ngày nghỉ cuối tuần)")
+    # a yearly task judged year by year: done each year to 2024, last year (2025) left undone
+    from reports.views.dashboard import recurring_judgements
+
+    yearly = Task.objects.get(plan=department, number="2")
+    years = {y.year: y.status for y in recurring_judgements(yearly, datetime.date(2026, 6, 1))["years"]}
+    assert years[2024] == TaskStatus.DONE_ON_TIME and years[2025] == TaskStatus.OVERDUE and years[2026] == TaskStatus.IN_PROGRESS
+    assert yearly.status(datetime.date(2026, 6, 1)) == TaskStatus.IN_PROGRESS  # the current year drives the lists
 
 
 def test_seed_refuses_to_run_with_debug_off(settings):

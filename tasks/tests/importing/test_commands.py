@@ -88,6 +88,7 @@ def test_export_json_lists_tasks_with_codes_and_dates():
     tasks = json.loads(out)
     assert code == 0 and len(tasks) == 7
     assert tasks[0] == {
+        "plan_symbol": "1091/KH-UBND",
         "section": "I",
         "number": "I.1",
         "title": "Tuyên truyền, phổ biến Chỉ thị số 16/CT-TTg ngày 04/5/2017 của Thủ tướng Chính phủ đến cán bộ, công chức, viên chức, doanh nghiệp và người dân",
@@ -100,7 +101,7 @@ def test_export_json_lists_tasks_with_codes_and_dates():
         "lead_agencies": ["STTTT"],
         "cooperating_agencies": ["BVL", "DPTTH"],
         "status": "ongoing",
-        "status_label": "Thường xuyên / Hằng năm",
+        "status_label": "Thường xuyên",
         "progress": 0,
     }
 
