@@ -30,7 +30,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
     if plan.errors:
         raise ValidationError(plan.errors)
     day = decision.effective_on
-    log: dict[str, list] = {"removed": [], "roles": []}
+    log: dict[str, list] = {"removed": [], "roles": [], "moved": []}
     for move in plan.moves:
         if move.change is None:
             continue
@@ -49,6 +49,16 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
                 kept.save(update_fields=["role", "inherited_from", "inherited_on"])
             assignment.delete()
             continue
+        # What an earlier decision or reassignment had given it: undoing this decision gives it back.
+        log["moved"].append(
+            {
+                "assignment": assignment.pk,
+                "agency": assignment.agency_id,
+                "inherited_from": assignment.inherited_from_id,
+                "inherited_on": assignment.inherited_on.isoformat() if assignment.inherited_on else None,
+                "inherited_via": assignment.inherited_via_id,
+            }
+        )
         assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, move.change
         assignment.agency = move.change.target
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
@@ -91,9 +101,13 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
             % {"date": decision.effective_on.strftime("%d/%m/%Y")}
         )
     changes = decision.changes.all()
+    before = {row["assignment"]: row for row in decision.undo_log.get("moved", [])}
     for assignment in TaskAssignment.objects.filter(inherited_via__in=changes):
-        assignment.agency_id = assignment.inherited_from_id
-        assignment.inherited_from, assignment.inherited_on, assignment.inherited_via = None, None, None
+        row = before.get(assignment.pk)
+        if row is None:  # applied before the log kept the earlier inheritance
+            row = {"agency": assignment.inherited_from_id, "inherited_from": None, "inherited_on": None, "inherited_via": None}
+        assignment.agency_id, assignment.inherited_from_id, assignment.inherited_via_id = row["agency"], row["inherited_from"], row["inherited_via"]
+        assignment.inherited_on = datetime.date.fromisoformat(row["inherited_on"]) if row["inherited_on"] else None
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
     for row in decision.undo_log.get("coordinator", []):
         Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
