@@ -5,6 +5,7 @@ Links from e-mails, notices and the dashboard are built with ``<Filter>.url(...)
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from vinhlong_cmcn4.search import search_filter
 from . import compliance
 from .choices import ReportState, SummaryState
 from .models import ReportingPeriod, Summary
+from .reorganisation.selectors import predecessor_ids
 from .selectors import NOT_REPORTED, due_periods
 
 NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
@@ -40,6 +42,19 @@ class DashboardTaskFilter(TaskFilter):
         method="filter_report",
         empty_label=_("Any"),
     )
+    tien_than = django_filters.BooleanFilter(
+        label=_("Show predecessors separately"), method="filter_noop", widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def filter_agency(self, queryset, name, value):
+        """Today's agencies by default: an agency also finds the tasks of the agencies it succeeded, completed ones included
+        (each still names who completed it); with ``tien_than`` only its own. A ceased agency finds what it handed over."""
+        if value is None or self.form.cleaned_data.get("tien_than"):
+            return super().filter_agency(queryset, name, value)
+        role = self.data.get("role")
+        held = Q(assignments__agency_id__in=[value.pk, *predecessor_ids(value.pk, main_only=True)]) | Q(assignments__inherited_from=value)
+        condition = held & (Q(assignments__role=role) if role in AssignmentRole.values else Q())
+        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
     def filter_in_force(self, queryset, name, value):
         return queryset.filter(plan__state=PlanState.IN_FORCE) if value == IN_FORCE else queryset

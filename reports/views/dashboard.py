@@ -13,6 +13,7 @@ from vinhlong_cmcn4 import columns, policy
 from ..columns import LEADERSHIP_TASKS
 from ..dashboard import dashboard
 from ..filters import IN_FORCE, NOT_SENT, DashboardTaskFilter
+from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
 from ..models import Report
 from .listing import page_of, wants_xlsx
 
@@ -28,8 +29,11 @@ STATUS_COLOURS = {
 tasks_url = DashboardTaskFilter.url
 
 
-def drill_down(board) -> dict:
-    """The list behind every number of the dashboard (the dashboard counts plans in force only)."""
+def drill_down(board, *, predecessors: bool = False) -> dict:
+    """The list behind every number of the dashboard (the dashboard counts plans in force only).
+
+    ``predecessors``: the rows show retired agencies apart, and so do the lists they open.
+    """
     section = "null"  # DashboardTaskFilter's value for tasks without a section
     for plan in board.plans:
         plan.url = tasks_url(plan=plan.pk)
@@ -37,7 +41,12 @@ def drill_down(board) -> dict:
             row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
             row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
     for row in board.agencies:
-        lead = {"agency": row["agency"].pk, "role": AssignmentRole.LEAD, "in_force": IN_FORCE}
+        lead = {
+            "agency": row["agency"].pk,
+            "role": AssignmentRole.LEAD,
+            "in_force": IN_FORCE,
+            PREDECESSORS_PARAM: "1" if predecessors else None,
+        }
         row["url"] = tasks_url(**lead)
         row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
         row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
@@ -51,7 +60,15 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         board = dashboard()
-        totals_urls = drill_down(board)
+        # Today's agencies by default: a retired agency's row folds into its successor's (reports.lineage).
+        predecessors = self.request.GET.get(PREDECESSORS_PARAM) == "1"
+        holders = successors_now(as_of=timezone.localdate())
+        if predecessors:
+            for row in board.agencies:
+                row["now"] = holders.get(row["agency_id"])  # "Sở TT&TT (nay là Sở KH&CN)"
+        else:
+            board.agencies = fold_into_successors(board.agencies, as_of=timezone.localdate(), successors=holders)
+        totals_urls = drill_down(board, predecessors=predecessors)
         statuses = list(TaskStatus)
         charts = {
             "plans": {
@@ -95,7 +112,15 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
             plan.section_rows = board.sections.get(plan.pk, [])
             plan.due = board.due[plan.pk]
             plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
-        context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate(), totals_urls=totals_urls)
+        context.update(
+            board=board,
+            charts=charts,
+            statuses=statuses,
+            today=timezone.localdate(),
+            totals_urls=totals_urls,
+            predecessors=predecessors,
+            predecessors_param=PREDECESSORS_PARAM,
+        )
         return context
 
 
