@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from plans.models import AgencyMembership, Plan
+from plans.models import Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import TaskAssignment
@@ -64,14 +64,15 @@ def obligation(periods: Mapping[int, Window], prefix: str = "") -> Q:
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
-        left_group = AgencyMembership.objects.filter(
-            group_id=OuterRef(f"{prefix}via_group_id"), agency_id=OuterRef(f"{prefix}agency_id"), member_to__lte=end
-        )
+        # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended.
+        left_group = TaskAssignment.objects.filter(
+            via_group__memberships__member_to__lte=end, via_group__memberships__agency_id=F("agency_id")
+        ).values("pk")
         condition |= (
             Q(**{f"{prefix}task__plan_id": plan_id})
             & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": end}))
             & (Q(**{f"{prefix}inherited_on__isnull": True}) | Q(**{f"{prefix}inherited_on__lte": end}))
-            & (Q(**{f"{prefix}via_group_id__isnull": True}) | Q(~Exists(left_group)))
+            & ~Q(**{f"{prefix}pk__in": left_group})
         )
     return condition
 

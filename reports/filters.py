@@ -68,7 +68,9 @@ class DashboardTaskFilter(TaskFilter):
         missing = compliance.missing({plan_id: d.row.pk if d.row else None for plan_id, d in due.items()}, as_of=today)
         agency = self.form.cleaned_data.get("agency")
         if agency is not None:
-            missing = missing.filter(agency=agency)
+            # Today's agencies by default: the successor's row also counts what its predecessors owe (reports.lineage).
+            folded = [] if self.form.cleaned_data.get("tien_than") else predecessor_ids(agency.pk, main_only=True)
+            missing = missing.filter(agency_id__in=[agency.pk, *folded])
         return queryset.filter(pk__in=missing.values("task_id"))
 
 
