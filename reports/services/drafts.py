@@ -38,20 +38,21 @@ def _check_author(by: User, agency: Agency) -> None:
         raise PermissionDenied(_("Only the agency's own staff write its reports."))
 
 
-def report_period_check(*, task: Task, period: Period, agency: Agency | None = None, today: datetime.date | None = None) -> None:
-    """Refuse a period the task cannot be reported for (``reports.periods.unreportable_reason``).
-
-    With ``agency``: a successor does not report for the periods its predecessor owed.
-    """
-    plan = task.plan
-    held = (
+def inherited_part(*, task: Task, agency: Agency | None) -> TaskAssignment | None:
+    """The agency's part in the task when it inherited it (a reorganisation, a reassignment); None otherwise."""
+    if agency is None:
+        return None
+    return (
         TaskAssignment.objects.filter(task=task, agency=agency, inherited_on__isnull=False)
         .select_related("agency", "inherited_from")
         .first()
-        if agency is not None
-        else None
     )
-    reason = unreportable_reason(
+
+
+def period_refusal(*, task: Task, period: Period, held: TaskAssignment | None, today: datetime.date | None = None) -> str | None:
+    """Why the holder of ``held`` (or anyone, when None) cannot report the task for ``period`` (``reports.periods.unreportable_reason``)."""
+    plan = task.plan
+    return unreportable_reason(
         period,
         kinds=plan.reporting_kinds,
         starts_on=task.start_date or plan.starts_on,
@@ -61,6 +62,14 @@ def report_period_check(*, task: Task, period: Period, agency: Agency | None = N
         holder=held.agency.name if held else "",
         predecessor=held.inherited_from.name if held and held.inherited_from else "",
     )
+
+
+def report_period_check(*, task: Task, period: Period, agency: Agency | None = None, today: datetime.date | None = None) -> None:
+    """Refuse a period the task cannot be reported for (:func:`period_refusal`).
+
+    With ``agency``: a successor does not report for the periods its predecessor owed.
+    """
+    reason = period_refusal(task=task, period=period, held=inherited_part(task=task, agency=agency), today=today)
     if reason:
         raise ValidationError({"period": reason})
 

@@ -82,7 +82,9 @@ def on_today(monkeypatch):
 
 def test_a_successor_cannot_file_on_the_web_for_a_period_before_it_inherited_and_is_told_why(client, on_today, inherited, officer_b):
     client.force_login(officer_b)
-    assert client.get(reverse("reports:report_edit", args=[inherited.pk, "2026-H2"])).status_code == 200
+    form = client.get(reverse("reports:report_edit", args=[inherited.pk, "2026-H2"]))
+    assert form.status_code == 200
+    assert [choice.code for choice in form.context["period_choices"]] == ["2026-H2"]  # earlier periods are not offered
 
     refused = client.get(reverse("reports:report_edit", args=[inherited.pk, "2026-H1"]), follow=True)
 

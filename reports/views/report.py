@@ -24,6 +24,8 @@ from ..selectors import contributions, last_return, previous_report
 from ..services import (
     ReportConflict,
     attachment_remove,
+    inherited_part,
+    period_refusal,
     report_period_check,
     report_save,
     report_transition,
@@ -72,6 +74,9 @@ class ReportEditView(policy.PageRequiredMixin, View):
     def _render(self, request, *, task, period, report, form, conflict=None):
         previous = previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
         choices = recent_periods(period.kind, task.start_date, timezone.localdate(), deadline_day=task.plan.report_deadline_day)
+        held = inherited_part(task=task, agency=request.user.agency)
+        if held is not None:  # a successor is offered the periods it reports, from the one it inherited in
+            choices = [choice for choice in choices if period_refusal(task=task, period=choice, held=held) is None]
         context = {
             "task": task,
             "period": period,
