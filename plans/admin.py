@@ -10,7 +10,7 @@ from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
 
 from .choices import Role
 from .forms import PlanForm
-from .models import Agency, AgencyGroup, CalendarDay, Directive, Section, User
+from .models import Agency, AgencyGroup, AgencyMembership, CalendarDay, Directive, Section, User
 from .reorganisation_display import ActiveFilter, lineage_html
 from .workdays import calendar_edit_done
 
@@ -18,7 +18,7 @@ from .workdays import calendar_edit_done
 class AgencyForm(AliasesFormMixin):
     class Meta:
         model = Agency
-        fields = ["code", "name", "aliases", "kind", "groups", "email", "active_from", "active_to"]
+        fields = ["code", "name", "aliases", "kind", "email", "active_from", "active_to"]
 
 
 class AgencyGroupForm(AliasesFormMixin):
@@ -27,14 +27,29 @@ class AgencyGroupForm(AliasesFormMixin):
         fields = ["code", "name", "aliases"]
 
 
+class MembershipInline(admin.TabularInline):
+    """A group's members, each with the dates it belongs (a reorganisation ends them)."""
+
+    model = AgencyMembership
+    fields = ["agency", "member_from", "member_to"]
+    autocomplete_fields = ["agency"]
+    extra = 0
+
+
+class AgencyMembershipInline(MembershipInline):
+    fields = ["group", "member_from", "member_to"]
+    autocomplete_fields = ["group"]
+
+
 @admin.register(AgencyGroup)
 class AgencyGroupAdmin(PortalModelAdmin):
     form = AgencyGroupForm
     list_display = ["code", "name", "member_count"]
     search_fields = ["name"]
+    inlines = [MembershipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("members"))
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
@@ -47,9 +62,9 @@ class AgencyAdmin(PortalModelAdmin):
     list_display = ["code", "name", "abbreviation", "kind", "active_from", "active_to"]
     list_filter = ["kind", "groups", ActiveFilter]
     search_fields = ["name"]
-    autocomplete_fields = ["groups"]
+    inlines = [AgencyMembershipInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "aliases", "kind", "groups", "email"]}),
+        (None, {"fields": ["code", "name", "aliases", "kind", "email"]}),
         (_("Mergers and renamings"), {"fields": ["active_from", "active_to", "lineage"]}),
     ]
     readonly_fields = ["lineage"]

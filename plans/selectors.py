@@ -1,6 +1,10 @@
 """Reads of the plans app."""
 
-from .models import Plan
+import datetime
+
+from django.db.models import QuerySet
+
+from .models import Agency, AgencyLineage, Plan
 
 
 def plans_by_symbol(symbol: str) -> list[Plan]:
@@ -18,3 +22,27 @@ def plan_by_symbol(symbol: str) -> Plan:
         message = _("No plan has the symbol %(symbol)s.") if not plans else _("Several plans have the symbol %(symbol)s.")
         raise ValidationError({"plan": message % {"symbol": symbol}})
     return plans[0]
+
+
+def holders_on(*, as_of: datetime.date) -> dict[int, Agency]:
+    """For every agency whose work passed whole to another (merger, renaming) by ``as_of``, the agency holding it then (one query).
+
+    A merger of a merger is followed to the end: Sở A → Sở B → Sở C gives C for both A and B.
+    """
+    direct = {
+        link.predecessor_id: link.successor
+        for link in AgencyLineage.objects.filter(main=True, effective_on__lte=as_of).select_related("successor")
+    }
+    holders: dict[int, Agency] = {}
+    for predecessor_id, successor in direct.items():
+        seen = {predecessor_id}
+        while successor.pk in direct and successor.pk not in seen:
+            seen.add(successor.pk)
+            successor = direct[successor.pk]
+        holders[predecessor_id] = successor
+    return holders
+
+
+def agency_registry() -> QuerySet[Agency]:
+    """The registry as the public reads it: every agency, current and retired, with its lineage by date (five queries in all)."""
+    return Agency.objects.prefetch_related("predecessor_links__predecessor", "successor_links__successor").order_by("name")

@@ -11,19 +11,25 @@ The one place for this rule; the dashboard, the reminders and the summaries call
   the period's sending deadline (``Report.is_late``, set when it is sent: :func:`sent_late`). A report
   the coordinator returned for a fix and the agency sent again within ``RESEND_GRACE_WORKING_DAYS``
   working days of the return keeps the mark of its first sending (DOMAIN.md).
-- **Obligations follow the calendar** (reorganisations, ``reports.reorganisation``): an agency that
-  has ceased owes nothing for periods that start on or after its ``active_to`` (the first day it no
-  longer exists); an agency that inherited a task (``TaskAssignment.inherited_on``) owes reports for
-  it from the first period that starts on or after that day. :func:`obligation` is that rule.
+- **Obligations follow the calendar** (reorganisations, ``reports.reorganisation``): reports are sent
+  after a period's cut-off (its last day), so an agency owes a period only if it still exists after
+  the cut-off (``active_to``, the first day it no longer exists, is later than the last day) and held
+  the task by then (``TaskAssignment.inherited_on`` on or before the last day). The period that
+  straddles a reorganisation is therefore owed by the successor, never by the agency that ceased
+  inside it (it cannot file once it no longer exists). An agency assigned through a group
+  (``via_group``) owes nothing for periods that end after it left the group. :func:`obligation` is
+  that rule; ``reports.periods.unreportable_reason`` lets the successor file exactly those periods.
 - An agency's **on-time rate** is tasks completed on time ÷ (completed on time + completed late + overdue).
 """
 
 import datetime
 from collections import Counter
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from plans.models import Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import TaskAssignment
@@ -31,24 +37,59 @@ from tasks.status import status_expression
 
 from .choices import ReportState
 from .models import Report, ReportingPeriod
+from .periods import main_kind, period_containing
 
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
+
+
+class Window(Protocol):
+    """A reporting period's data window: a :class:`~reports.periods.Period` or a stored ``ReportingPeriod``."""
+
+    @property
+    def first_day(self) -> datetime.date: ...
+
+    @property
+    def last_day(self) -> datetime.date: ...
+
+
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def obligation(starts: dict[int, datetime.date], prefix: str = "") -> Q:
-    """On ``TaskAssignment`` (or through ``prefix``): the agency owes a report for the period of each plan starting on ``starts[plan]``.
+def obligation(periods: Mapping[int, Window], prefix: str = "") -> Q:
+    """On ``TaskAssignment`` (or through ``prefix``): the agency owes a report for each plan's period in ``periods``.
 
-    It still existed when the period started, and it already held the task then.
+    It still exists after the period's cut-off, held the task by then, and, assigned through a
+    group, was still a member of it then.
     """
     condition = Q(pk__in=[])
-    for plan_id, start in starts.items():
+    for plan_id, period in periods.items():
+        end = period.last_day
+        # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended.
+        left_group = TaskAssignment.objects.filter(
+            via_group__memberships__member_to__lte=end, via_group__memberships__agency_id=F("agency_id")
+        ).values("pk")
         condition |= (
             Q(**{f"{prefix}task__plan_id": plan_id})
-            & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": start}))
-            & (Q(**{f"{prefix}inherited_on__isnull": True}) | Q(**{f"{prefix}inherited_on__lte": start}))
+            & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": end}))
+            & (Q(**{f"{prefix}inherited_on__isnull": True}) | Q(**{f"{prefix}inherited_on__lte": end}))
+            & ~Q(**{f"{prefix}pk__in": left_group})
         )
     return condition
+
+
+def periods_of(starts: Mapping[int, Window | datetime.date]) -> dict[int, Window]:
+    """Each plan's period, given as a period or by its first day (then the plan's routine period starting that day: one query).
+
+    Callers that have the period should pass it: the rule needs its last day (:func:`obligation`).
+    """
+    periods: dict[int, Window] = {plan_id: value for plan_id, value in starts.items() if not isinstance(value, datetime.date)}
+    bare = {plan_id: value for plan_id, value in starts.items() if isinstance(value, datetime.date)}
+    if bare:
+        for plan_id, kinds, deadline_day in Plan.objects.filter(pk__in=list(bare)).values_list(
+            "pk", "reporting_kinds", "report_deadline_day"
+        ):
+            periods[plan_id] = period_containing(bare[plan_id], main_kind(kinds), deadline_day=deadline_day)
+    return periods
 
 
 class AgencyCounts(Counter):
@@ -58,17 +99,17 @@ class AgencyCounts(Counter):
 
 
 def lead_assignments(
-    tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False, starts: dict[int, datetime.date] | None = None
+    tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False, starts: Mapping[int, Window | datetime.date] | None = None
 ) -> QuerySet[Any]:
     """Lead assignments of the tasks matching ``tasks`` (a condition on ``TaskAssignment``), with ``status_code`` as of ``as_of``.
 
     ``at_cutoff``: a completion after ``as_of`` does not count yet (summaries judge at the period's cut-off).
-    ``starts`` (each plan's period due, by its first day): also annotate ``owes`` (:func:`obligation`).
+    ``starts`` (each plan's period due, or its first day): also annotate ``owes`` (:func:`obligation`).
     """
     assignments = TaskAssignment.objects.filter(tasks, role=AssignmentRole.LEAD)
     if starts is not None:
         assignments = assignments.annotate(
-            owes=Case(When(obligation(starts), then=Value(True)), default=Value(False), output_field=BooleanField())
+            owes=Case(When(obligation(periods_of(starts)), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
     if not at_cutoff:
         return assignments.annotate(status_code=status_expression(as_of, prefix="task__"))
@@ -86,9 +127,9 @@ def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
     )
 
 
-def _starts(period_of_plan: dict[int, int | None], as_of: datetime.date) -> dict[int, datetime.date]:
-    first_days = dict(ReportingPeriod.objects.filter(pk__in=[pk for pk in period_of_plan.values() if pk]).values_list("pk", "first_day"))
-    return {plan_id: first_days.get(period_id, as_of) if period_id else as_of for plan_id, period_id in period_of_plan.items()}
+def _starts(period_of_plan: dict[int, int | None], as_of: datetime.date) -> dict[int, Window | datetime.date]:
+    rows = ReportingPeriod.objects.in_bulk([pk for pk in period_of_plan.values() if pk])
+    return {plan_id: rows.get(period_id, as_of) for plan_id, period_id in period_of_plan.items()}
 
 
 def owed(
@@ -96,22 +137,23 @@ def owed(
     *,
     as_of: datetime.date,
     at_cutoff: bool = False,
-    starts: dict[int, datetime.date] | None = None,
+    starts: Mapping[int, Window | datetime.date] | None = None,
 ) -> QuerySet[Any]:
     """The (agency, task) lead assignments that owe a report, annotated ``owed_period_id`` and ``sent``.
 
     ``period_of_plan`` maps each plan to the stored ``ReportingPeriod`` id due on it (None when no
     report names it yet: nothing can have been sent for it). ``starts``: the first day of each plan's
-    period (read from the rows when not given; ``as_of`` for a plan without a row).
+    period, or the period itself (read from the rows when not given; the routine period containing
+    ``as_of`` for a plan without a row).
     """
-    starts = starts if starts is not None else _starts(period_of_plan, as_of)
+    periods = periods_of(starts if starts is not None else _starts(period_of_plan, as_of))
     sent = Report.objects.filter(
         task=OuterRef("task_id"), agency=OuterRef("agency_id"), period_id=OuterRef("owed_period_id"), state__in=SENT
     )
     return (
         lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff)
         .filter(status_code__in=UNFINISHED)
-        .filter(obligation(starts))
+        .filter(obligation(periods))
         .annotate(owed_period_id=_period_of_plan(period_of_plan))
         .annotate(sent=Exists(sent))
     )
@@ -122,7 +164,7 @@ def missing(
     *,
     as_of: datetime.date,
     at_cutoff: bool = False,
-    starts: dict[int, datetime.date] | None = None,
+    starts: Mapping[int, Window | datetime.date] | None = None,
 ) -> QuerySet[Any]:
     """The owed reports not sent: one row per (agency, task)."""
     return owed(period_of_plan, as_of=as_of, at_cutoff=at_cutoff, starts=starts).filter(sent=False)
@@ -145,16 +187,14 @@ def sent_owed_by_agency(period_of_plan: dict[int, ReportingPeriod | None], *, as
     rows = {plan_id: row for plan_id, row in period_of_plan.items() if row is not None}
     due_rows = Q(pk__in=[])
     for plan_id, row in rows.items():
-        due_rows |= Q(period_id=row.pk, task__plan_id=plan_id) & (
-            Q(agency__active_to__isnull=True) | Q(agency__active_to__gt=row.first_day)
-        )
-    # A report sent for a period that started before the agency inherited the task is not owed (obligation()).
-    not_yet_held = TaskAssignment.objects.filter(
-        task=OuterRef("task_id"), agency=OuterRef("agency_id"), inherited_on__gt=OuterRef("period__first_day")
+        due_rows |= Q(period_id=row.pk, task__plan_id=plan_id)
+    # Only reports the agency owes count (obligation(): it held the task, existed after the cut-off, was still in the group).
+    owing = TaskAssignment.objects.filter(task=OuterRef("task_id"), agency=OuterRef("agency_id"), role=AssignmentRole.LEAD).filter(
+        obligation(rows)
     )
     reports = (
         Report.objects.filter(due_rows, period_id__in={row.pk for row in rows.values()}, state__in=SENT, role=AssignmentRole.LEAD)
-        .exclude(Exists(not_yet_held))
+        .filter(Exists(owing))
         .annotate(status_code=status_expression(as_of, prefix="task__"))
         .order_by()
     )

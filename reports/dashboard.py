@@ -117,13 +117,18 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
     return board
 
 
+def most_behind_first(row: dict) -> tuple:
+    """The agency table's order: most overdue tasks, then most reports missing, then the lowest on-time rate."""
+    return (-row["overdue"], -row["missing"], row["on_time_rate"] if row["on_time_rate"] is not None else 101, row["agency"].name)
+
+
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
     """One row per lead agency, the most behind first (four queries; the rules are ``reports.compliance``'s)."""
     # Late reports from the stored counts (reports.figures); reports sent for the period due on
     # unfinished tasks, read by the periods' ids.
     late_reports = late_counts(plan_ids=plan_ids)
     sent = compliance.sent_owed_by_agency({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
-    starts = {plan_id: d.period.first_day for plan_id, d in due.items()}
+    starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day
     assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
     counts = compliance.status_counts_by_agency(assignments)
     # Names come apart, in one query: grouping by them would sort every row by text.
@@ -143,7 +148,7 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
         }
         row["on_time_rate"] = compliance.on_time_rate(on_time=row["on_time"], late=row["late"], overdue=row["overdue"])
         result.append(row)
-    result.sort(key=lambda r: (-r["overdue"], -r["missing"], r["on_time_rate"] if r["on_time_rate"] is not None else 101, r["agency"].name))
+    result.sort(key=most_behind_first)
     return result
 
 

@@ -22,6 +22,7 @@ from vinhlong_cmcn4.search import search_filter
 from . import compliance
 from .choices import ReportState, SummaryState
 from .models import ReportingPeriod, Summary
+from .reorganisation.selectors import predecessor_ids
 from .selectors import NOT_REPORTED, due_periods
 
 NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
@@ -52,6 +53,19 @@ class DashboardTaskFilter(TaskFilter):
         method="filter_report",
         empty_label=_("Any"),
     )
+    tien_than = django_filters.BooleanFilter(
+        label=_("Show predecessors separately"), method="filter_noop", widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def filter_agency(self, queryset, name, value):
+        """Today's agencies by default: an agency also finds the tasks of the agencies it succeeded, completed ones included
+        (each still names who completed it); with ``tien_than`` only its own. A ceased agency finds what it handed over."""
+        if value is None or self.form.cleaned_data.get("tien_than"):
+            return super().filter_agency(queryset, name, value)
+        role = self.data.get("role")
+        held = Q(assignments__agency_id__in=[value.pk, *predecessor_ids(value.pk, main_only=True)]) | Q(assignments__inherited_from=value)
+        condition = held & (Q(assignments__role=role) if role in AssignmentRole.values else Q())
+        return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
     def filter_family(self, queryset, name, value):
         """A plan's tasks and those of the plans carrying it out: the dashboard's per-plan figures (``tasks_of_plans_q``)."""
@@ -71,7 +85,9 @@ class DashboardTaskFilter(TaskFilter):
         missing = compliance.missing({plan_id: d.row.pk if d.row else None for plan_id, d in due.items()}, as_of=today)
         agency = self.form.cleaned_data.get("agency")
         if agency is not None:
-            missing = missing.filter(agency=agency)
+            # Today's agencies by default: the successor's row also counts what its predecessors owe (reports.lineage).
+            folded = [] if self.form.cleaned_data.get("tien_than") else predecessor_ids(agency.pk, main_only=True)
+            missing = missing.filter(agency_id__in=[agency.pk, *folded])
         return queryset.filter(pk__in=missing.values("task_id"))
 
 

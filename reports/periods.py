@@ -242,12 +242,23 @@ KIND_ORDER: list[str] = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_Y
 
 
 def unreportable_reason(
-    period: Period, *, kinds: list[str], starts_on: datetime.date | None, today: datetime.date, deadline_day: int = DEFAULT_DEADLINE_DAY
+    period: Period,
+    *,
+    kinds: list[str],
+    starts_on: datetime.date | None,
+    today: datetime.date,
+    deadline_day: int = DEFAULT_DEADLINE_DAY,
+    held_from: datetime.date | None = None,
+    holder: str = "",
+    predecessor: str = "",
 ) -> str | None:
     """Why a task cannot be reported for ``period`` (a message for the user), or None when it can.
 
     A task is reported for the kinds of period its plan uses, up to the period due now (never a
-    future one), and not for a period that ended before the task started.
+    future one), and not for a period that ended before the task started. An agency that inherited
+    the task on ``held_from`` (a reorganisation) reports from the period that contains that day on:
+    reports are sent after the cut-off, so the period straddling the change is the successor's
+    (``reports.compliance.obligation``, the same rule in SQL); earlier ones were the predecessor's.
     """
     if period.kind not in (kinds or [main_kind(kinds)]):
         return _("This plan is not reported by this kind of period (%(period)s).") % {"period": period.label}
@@ -258,6 +269,18 @@ def unreportable_reason(
     if starts_on and period.last_day < starts_on:
         return _("The task starts on %(start)s, after the period %(period)s ended.") % {
             "start": starts_on.strftime("%d/%m/%Y"),
+            "period": period.label,
+        }
+    if held_from and period.last_day < held_from:
+        first = period_containing(held_from, period.kind, deadline_day=deadline_day)
+        return _(
+            "%(agency)s inherited this task from %(predecessor)s on %(date)s: it reports from the period %(first)s on; "
+            "the period %(period)s was reported by %(predecessor)s."
+        ) % {
+            "agency": holder,
+            "predecessor": predecessor,
+            "date": held_from.strftime("%d/%m/%Y"),
+            "first": first.label,
             "period": period.label,
         }
     return None

@@ -7,6 +7,7 @@ assignments loaded).
 """
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from vinhlong_cmcn4.columns import Column, day
@@ -71,7 +72,7 @@ PUBLIC_TASKS = [
         "plan_symbol",
         _("Plan"),
         lambda t: t.plan.symbol,
-        html=lambda t: format_html_join(format_html("/<wbr>"), "{}", ((part,) for part in t.plan.symbol.split("/"))),
+        html=lambda t: format_html_join(mark_safe("/<wbr>"), "{}", ((part,) for part in t.plan.symbol.split("/"))),
         css="small",
     ),
     Column("section", _("Section"), lambda t: t.section.number if t.section else None, css="small text-center"),

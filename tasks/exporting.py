@@ -93,7 +93,7 @@ def annex_rows(plan: Plan) -> Iterator[list]:
     yield []
     yield HEADERS
     yield [f"({index})" for index in range(1, len(HEADERS) + 1)]
-    groups = {group_id: {agency.pk for agency in agencies} for group_id, agencies in group_members().items()}
+    groups = {group_id: {agency.pk for agency in agencies} for group_id, agencies in group_members(on=plan.issued_on).items()}
     section_id = object()
     for task in plan_tasks(plan):
         if task.section_id != section_id:

@@ -5,8 +5,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from plans.models import Agency, AgencyGroup
+from plans.models import Agency, AgencyGroup, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 from vinhlong_cmcn4.shared_figures import figures_changed
 
@@ -16,12 +17,21 @@ from .ordering import order_key_expression
 from .status import working_due_date
 
 
-def group_members() -> dict[int, list[Agency]]:
-    """Active members of every group, by group id, in one query (for bulk work)."""
+def group_members(*, on: datetime.date | None = None) -> dict[int, list[Agency]]:
+    """Members of every group on ``on`` (today by default: a plan's date for its tasks), by group id, in one query."""
+    on = on or timezone.localdate()
     members: dict[int, list[Agency]] = {}
-    for agency in Agency.objects.active_on().prefetch_related("groups").order_by("name"):
-        for group in agency.groups.all():
-            members.setdefault(group.pk, []).append(agency)
+    memberships = (
+        AgencyMembership.objects.filter(
+            Q(member_from__isnull=True) | Q(member_from__lte=on),
+            Q(member_to__isnull=True) | Q(member_to__gt=on),
+            agency__in=Agency.objects.active_on(on),
+        )
+        .select_related("agency")
+        .order_by("agency__name")
+    )
+    for membership in memberships:
+        members.setdefault(membership.group_id, []).append(membership.agency)
     return members
 
 
@@ -30,8 +40,9 @@ def assignments_expand(
     leads: Iterable[Agency | AgencyGroup],
     cooperating: Iterable[Agency | AgencyGroup],
     members: dict[int, list[Agency]] | None = None,
+    on: datetime.date | None = None,
 ) -> dict[int, tuple[Agency, str, AgencyGroup | None]]:
-    """Expand groups into their active members: a group as lead makes every member a lead.
+    """Expand groups into their members on ``on`` (the plan's date; today by default): a group as lead makes every member a lead.
 
     An agency named both as lead and as cooperator is a lead. Returns, by agency id,
     the agency, its role and the group it came through (None when named itself).
@@ -41,7 +52,7 @@ def assignments_expand(
     for role, entries in ((AssignmentRole.LEAD, leads), (AssignmentRole.COOPERATING, cooperating)):
         for entry in entries:
             if isinstance(entry, AgencyGroup):
-                group_agencies = members.get(entry.pk, []) if members is not None else entry.members.active_on().order_by("name")
+                group_agencies = members.get(entry.pk, []) if members is not None else entry.members_on(on).order_by("name")
                 members_of: list[tuple[Agency, AgencyGroup | None]] = [(member, entry) for member in group_agencies]
             else:
                 members_of = [(entry, None)]
@@ -56,8 +67,8 @@ def assignments_expand(
 def task_assignments_set(
     *, task: Task, leads: Iterable[Agency | AgencyGroup], cooperating: Iterable[Agency | AgencyGroup] = ()
 ) -> list[TaskAssignment]:
-    """Replace a task's assignments with these leads and cooperators (groups expanded)."""
-    expanded = assignments_expand(leads=leads, cooperating=cooperating)
+    """Replace a task's assignments with these leads and cooperators (groups expanded to their members on the plan's date)."""
+    expanded = assignments_expand(leads=leads, cooperating=cooperating, on=task.plan.issued_on)
     existing = {a.agency_id: a for a in TaskAssignment.objects.filter(task=task)}
     TaskAssignment.objects.filter(task=task).exclude(agency_id__in=expanded).delete()
     result = []

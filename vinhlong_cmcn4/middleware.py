@@ -8,11 +8,14 @@
   no database stores it, and PostgreSQL raises on it.
 - ``PrivateNoStoreMiddleware``: pages for signed-in users and private downloads are never cached
   (``Cache-Control: no-store``); public pages keep their own caching.
+- ``IdleSessionMiddleware``: a session in use is renewed (its idle expiry pushed back by
+  ``SESSION_COOKIE_AGE``) at most once every ``SESSION_RENEW_SECONDS``, not written on every request.
 """
 
 import json
 import logging
 import tempfile
+import time
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
@@ -119,4 +122,27 @@ class PrivateNoStoreMiddleware:
         if signed_in:
             patch_cache_control(response, no_store=True, private=True)
             response.headers.pop("Expires", None)
+        return response
+
+
+class IdleSessionMiddleware:
+    """Sessions end after ``SESSION_COOKIE_AGE`` seconds idle; one in use is renewed at most once every
+    ``SESSION_RENEW_SECONDS`` (a minute), so reading pages does not write the session row each time.
+
+    Placed after ``SessionMiddleware``: marking the session modified makes it save it, with a new expiry.
+    """
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session that exists and was read (a signed-in user's): never one made for an anonymous visitor.
+        if session is not None and session.accessed and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[self.KEY] = now
         return response

@@ -241,8 +241,12 @@ ADMINISTRATION = "administration"  # annex imports (admin screens and API)
 EXTENSIONS = "extensions"  # a task's requests for more time: agencies ask, the coordinator or leadership decides
 REORGANISE = "reorganise"  # record, load, preview, apply and undo reorganisation decisions
 REASSIGN = "reassign"  # the coordinator's queue "Nhiệm vụ cần giao lại"
+REGISTRY = "registry"  # the public agency registry, with each agency's dates and lineage
 
-PAGES: dict[str, frozenset[str]] = {
+# Everyone, signed in or not (role_of() is None for the public).
+EVERYONE: frozenset[str | None] = frozenset({None, *Role.values})
+
+PAGES: dict[str, frozenset[str | None]] = {
     AGENCY_WORK: AGENCY_ROLES,
     REVIEW: frozenset({Role.COORDINATOR}),
     OVERSIGHT: PROVINCE_ROLES,
@@ -251,6 +255,7 @@ PAGES: dict[str, frozenset[str]] = {
     EXTENSIONS: AGENCY_ROLES | PROVINCE_ROLES,
     REORGANISE: frozenset({Role.ADMIN}),
     REASSIGN: frozenset({Role.COORDINATOR}),
+    REGISTRY: EVERYONE,
 }
 # Where a signed-in user lands: the first of these pages they may open.
 LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)

@@ -1,4 +1,4 @@
-from .agencies import Agency, AgencyGroup
+from .agencies import Agency, AgencyGroup, AgencyMembership
 from .calendar import CalendarDay
 from .documents import Directive, Plan, Section
 from .reorganisation import AgencyLineage, ReorganisationChange, ReorganisationDecision, UserMove
@@ -8,6 +8,7 @@ __all__ = [
     "Agency",
     "AgencyGroup",
     "AgencyLineage",
+    "AgencyMembership",
     "CalendarDay",
     "Directive",
     "Plan",

@@ -52,6 +52,58 @@ class AgencyGroup(SearchableModel):
         self.name = clean_text(self.name)
         self.aliases = _clean_aliases(self.aliases)
 
+    def members_on(self, day: datetime.date | None = None) -> "AgencyQuerySet":
+        """The agencies that belong to the group and exist on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return Agency.objects.active_on(day).filter(
+            Q(memberships__group=self),
+            Q(memberships__member_from__isnull=True) | Q(memberships__member_from__lte=day),
+            Q(memberships__member_to__isnull=True) | Q(memberships__member_to__gt=day),
+        )
+
+
+class AgencyMembership(models.Model):
+    """``agency`` belongs to ``group`` from ``member_from`` until ``member_to`` (the first day it no longer does).
+
+    Empty dates: since before the portal's records, and still. A reorganisation that ends an agency
+    ends its memberships on the same day (the district committees leave HUYEN on 01/07/2025); a group
+    such as "UBND các xã, phường" may exist before its members are loaded.
+    """
+
+    group = models.ForeignKey(AgencyGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group"))
+    agency = models.ForeignKey("Agency", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency"))
+    member_from = models.DateField(_("member from"), null=True, blank=True, help_text=_("Empty: since before the portal's records."))
+    member_to = models.DateField(
+        _("member until"), null=True, blank=True, help_text=_("The first day it no longer belongs to the group. Empty: still a member.")
+    )
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        ordering = ["group", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "agency"],
+                name="agency_membership_unique",
+                violation_error_message=_("This agency is already in the group."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member_to__isnull=True) | Q(member_from__isnull=True) | Q(member_to__gt=F("member_from")),
+                name="agency_membership_ends_after_it_starts",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ∈ {self.group}"
+
+    def clean(self) -> None:
+        if self.member_from and self.member_to and self.member_to <= self.member_from:
+            raise ValidationError({"member_to": _("A membership cannot end before it starts.")})
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.member_from is None or self.member_from <= day) and (self.member_to is None or day < self.member_to)
+
 
 class AgencyQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date | None = None) -> "AgencyQuerySet":
@@ -77,7 +129,14 @@ class Agency(SearchableModel):
         _("abbreviations and other spellings"), default=list, blank=True, help_text=_("As people really write them, e.g. Sở TT&TT.")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
-    groups = models.ManyToManyField(AgencyGroup, related_name="members", blank=True, verbose_name=_("groups"))
+    groups = models.ManyToManyField(
+        AgencyGroup,
+        through=AgencyMembership,
+        related_name="members",
+        blank=True,
+        verbose_name=_("groups"),
+        help_text=_("Every membership, past and present."),
+    )
     email = models.EmailField(_("e-mail for notices"), blank=True)
     active_from = models.DateField(_("exists from"), null=True, blank=True, help_text=_("Empty: since before the portal's records."))
     active_to = models.DateField(

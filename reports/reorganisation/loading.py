@@ -104,7 +104,7 @@ def decisions_load(*, content: bytes | str) -> Loaded:
             continue
         group = registry.groups.get(cell["old_code"].upper())
         if group is not None:
-            sources = list(group.members.active_on(day - datetime.timedelta(days=1)).order_by("name"))
+            sources = list(group.members_on(day - datetime.timedelta(days=1)).order_by("name"))
         else:
             source = registry.find(cell["old_code"])
             if source is None:

@@ -22,14 +22,16 @@ def waiting_for_reassignment(*, today: datetime.date | None = None) -> QuerySet[
     )
 
 
-def predecessor_ids(agency_id: int | None) -> list[int]:
-    """Every agency whose work passed, directly or not, to this one (one query per generation, usually one or two)."""
+def predecessor_ids(agency_id: int | None, *, main_only: bool = False) -> list[int]:
+    """Every agency whose work passed, directly or not, to this one (one query per generation, usually one or two).
+
+    ``main_only``: only those whose work passed whole (mergers, renamings), as ``reports.lineage`` folds them.
+    """
     found: list[int] = []
     frontier = [agency_id] if agency_id else []
+    links = AgencyLineage.objects.filter(main=True) if main_only else AgencyLineage.objects.all()
     while frontier:
-        frontier = [
-            pk for pk in AgencyLineage.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True) if pk not in found
-        ]
+        frontier = [pk for pk in links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True) if pk not in found]
         found.extend(frontier)
     return found
 

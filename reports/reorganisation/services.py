@@ -7,11 +7,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.choices import ChangeKind
-from plans.models import Agency, AgencyLineage, Plan, ReorganisationDecision, User, UserMove
+from plans.models import Agency, AgencyLineage, AgencyMembership, Plan, ReorganisationDecision, User, UserMove
 from tasks.models import TaskAssignment
 from vinhlong_cmcn4.shared_figures import figures_changed
 
@@ -31,7 +32,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
     if plan.errors:
         raise ValidationError(plan.errors)
     day = decision.effective_on
-    log: dict[str, list] = {"removed": [], "roles": []}
+    log: dict[str, list] = {"removed": [], "roles": [], "moved": []}
     for move in plan.moves:
         if move.change is None:
             continue
@@ -50,12 +51,23 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
                 kept.save(update_fields=["role", "inherited_from", "inherited_on"])
             assignment.delete()
             continue
+        # What an earlier decision or reassignment had given it: undoing this decision gives it back.
+        log["moved"].append(
+            {
+                "assignment": assignment.pk,
+                "agency": assignment.agency_id,
+                "inherited_from": assignment.inherited_from_id,
+                "inherited_on": assignment.inherited_on.isoformat() if assignment.inherited_on else None,
+                "inherited_via": assignment.inherited_via_id,
+            }
+        )
         assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, move.change
         assignment.agency = move.change.target
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
     for agency in plan.retired:
         agency.active_to = day
         agency.save(update_fields=["active_to"])
+    _memberships_end(plan=plan, day=day, log=log)
     for change in decision.changes.exclude(target=None).select_related("source", "target"):
         if change.kind in MAIN_KINDS:
             # The coordinating role passes with the work; who issued a plan stays as it was (history).
@@ -80,6 +92,26 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
     return plan
 
 
+def _memberships_end(*, plan: Preview, day: datetime.date, log: dict) -> None:
+    """Retired agencies leave their groups on the effective date; a merger's or renaming's successor joins them then."""
+    ending = AgencyMembership.objects.filter(
+        Q(member_to__isnull=True) | Q(member_to__gt=day), Q(member_from__isnull=True) | Q(member_from__lt=day), agency__in=plan.retired
+    )
+    log["memberships"] = [
+        {"membership": pk, "member_to": end.isoformat() if end else None} for pk, end in ending.values_list("pk", "member_to")
+    ]
+    groups_left = {(m.agency_id, m.group_id) for m in ending}
+    ending.update(member_to=day)
+    log["joined"] = []
+    for change in plan.decision.changes.filter(kind__in=MAIN_KINDS).exclude(target=None):
+        for agency_id, group_id in sorted(groups_left):
+            if (
+                agency_id == change.source_id
+                and not AgencyMembership.objects.filter(group_id=group_id, agency_id=change.target_id).exists()
+            ):
+                log["joined"].append(AgencyMembership.objects.create(group_id=group_id, agency_id=change.target_id, member_from=day).pk)
+
+
 @transaction.atomic
 def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | None = None) -> ReorganisationDecision:
     """Undo an applied decision, which is possible until its effective date has passed."""
@@ -93,9 +125,17 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
             % {"date": decision.effective_on.strftime("%d/%m/%Y")}
         )
     changes = decision.changes.all()
+    before = {row["assignment"]: row for row in decision.undo_log.get("moved", [])}
     for assignment in TaskAssignment.objects.filter(inherited_via__in=changes):
-        assignment.agency_id = assignment.inherited_from_id
-        assignment.inherited_from, assignment.inherited_on, assignment.inherited_via = None, None, None
+        row = before.get(assignment.pk)
+        if row is None:  # applied before the log kept the earlier inheritance
+            row = {"agency": assignment.inherited_from_id, "inherited_from": None, "inherited_on": None, "inherited_via": None}
+        assignment.agency_id, assignment.inherited_from_id, assignment.inherited_via_id = (
+            row["agency"],
+            row["inherited_from"],
+            row["inherited_via"],
+        )
+        assignment.inherited_on = datetime.date.fromisoformat(row["inherited_on"]) if row["inherited_on"] else None
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
     for row in decision.undo_log.get("coordinator", []):
         Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
@@ -103,6 +143,10 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         TaskAssignment.objects.filter(pk=row["assignment"]).update(role=row["role"], inherited_from=None, inherited_on=None)
     for row in decision.undo_log.get("removed", []):
         TaskAssignment.objects.create(task_id=row["task"], agency_id=row["agency"], role=row["role"], via_group_id=row["via_group"])
+    AgencyMembership.objects.filter(pk__in=decision.undo_log.get("joined", [])).delete()
+    for row in decision.undo_log.get("memberships", []):
+        end = datetime.date.fromisoformat(row["member_to"]) if row["member_to"] else None
+        AgencyMembership.objects.filter(pk=row["membership"]).update(member_to=end)
     for move in UserMove.objects.filter(change__in=changes).select_related("user"):
         move.user.agency_id = move.from_agency_id
         if move.deactivated:

@@ -38,16 +38,38 @@ def _check_author(by: User, agency: Agency) -> None:
         raise PermissionDenied(_("Only the agency's own staff write its reports."))
 
 
-def report_period_check(*, task: Task, period: Period, today: datetime.date | None = None) -> None:
-    """Refuse a period the task cannot be reported for (``reports.periods.unreportable_reason``)."""
+def inherited_part(*, task: Task, agency: Agency | None) -> TaskAssignment | None:
+    """The agency's part in the task when it inherited it (a reorganisation, a reassignment); None otherwise."""
+    if agency is None:
+        return None
+    return (
+        TaskAssignment.objects.filter(task=task, agency=agency, inherited_on__isnull=False)
+        .select_related("agency", "inherited_from")
+        .first()
+    )
+
+
+def period_refusal(*, task: Task, period: Period, held: TaskAssignment | None, today: datetime.date | None = None) -> str | None:
+    """Why the holder of ``held`` (or anyone, when None) cannot report the task for ``period`` (``reports.periods.unreportable_reason``)."""
     plan = task.plan
-    reason = unreportable_reason(
+    return unreportable_reason(
         period,
         kinds=plan.reporting_kinds,
         starts_on=task.start_date or plan.starts_on,
         today=today or timezone.localdate(),
         deadline_day=plan.report_deadline_day,
+        held_from=held.inherited_on if held else None,
+        holder=held.agency.name if held else "",
+        predecessor=held.inherited_from.name if held and held.inherited_from else "",
     )
+
+
+def report_period_check(*, task: Task, period: Period, agency: Agency | None = None, today: datetime.date | None = None) -> None:
+    """Refuse a period the task cannot be reported for (:func:`period_refusal`).
+
+    With ``agency``: a successor does not report for the periods its predecessor owed.
+    """
+    reason = period_refusal(task=task, period=period, held=inherited_part(task=task, agency=agency), today=today)
     if reason:
         raise ValidationError({"period": reason})
 
@@ -77,7 +99,7 @@ def report_save(
     one transaction: a refused step leaves the draft as it was.
     """
     _check_author(by, agency)
-    report_period_check(task=task, period=period.as_period(task.plan.report_deadline_day))
+    report_period_check(task=task, period=period.as_period(task.plan.report_deadline_day), agency=agency)
     data = {name: data.get(name) for name in CONTENT_FIELDS}
     for name in ("results", "difficulties", "proposals"):
         data[name] = clean_text(data[name] or "", keep_lines=True)

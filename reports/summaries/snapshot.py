@@ -150,7 +150,7 @@ def summary_snapshot(*, plan: Plan, period: Period, leads: dict[int, list[str]] 
     plans = Plan.objects.filter(Q(pk=plan.pk) | Q(parent=plan)).values_list("pk", flat=True)
     tree = dict.fromkeys(plans, routine_row.pk if routine_row else None)
     missing = list(
-        compliance.missing(tree, as_of=as_of, at_cutoff=True, starts=dict.fromkeys(plans, routine.first_day))
+        compliance.missing(tree, as_of=as_of, at_cutoff=True, starts=dict.fromkeys(plans, routine))
         .order_by("agency__name", "task__position")
         .values("agency_id", "agency__name", "task__number", "task__title")
     )

@@ -70,3 +70,12 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
     assert coord.get_by_text("Đã giao lại 1 nhiệm vụ").is_visible()
     shot(coord, "07-reassigned")
     assert local.assignments.get().agency.code == "SNV"
+
+    # Anyone reads the registry from the public menu: who took over a ceased agency's work, and since when.
+    public = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    public.goto(browser.base_url + "/")
+    public.get_by_role("navigation").get_by_role("link", name="Danh bạ cơ quan, đơn vị").click()
+    public.get_by_label("Tìm kiếm").fill("thong tin truyen thong")
+    public.get_by_role("button", name="Lọc").click()
+    assert public.get_by_text("Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)").is_visible()
+    shot(public, "08-registry")

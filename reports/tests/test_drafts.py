@@ -35,7 +35,9 @@ def test_web_api_and_service_refuse_the_same_periods_with_the_same_message(clien
     assert why in response.json()["error"]["fields"]["period"][0]
 
     client.force_login(officer_a)
-    assert client.get(reverse("reports:report_edit", args=[world.task.pk, code])).status_code == 404
+    page = client.get(reverse("reports:report_edit", args=[world.task.pk, code]), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("reports:agency_tasks")  # back to the list, with the same message
+    assert why in page.content.decode()
     assert not Report.objects.exists()
 
 

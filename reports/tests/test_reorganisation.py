@@ -187,6 +187,26 @@ def test_a_decision_can_be_undone_until_its_effective_date(plan):
         decision_undo(decision=made, today=MARCH)
 
 
+def test_undoing_a_later_decision_gives_the_task_back_to_the_agency_the_earlier_one_gave_it_to(plan):
+    first, second, third = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    task = task_of(plan, first, number=1)
+    earlier = decision((ChangeKind.MERGE, first, second), effective_on=D(2031, 3, 1))
+    later = ReorganisationDecision.objects.create(number="12/2031/QĐ-UBND", effective_on=D(2031, 7, 1))
+    ReorganisationChange.objects.create(decision=later, kind=ChangeKind.MERGE, source=second, target=third)
+    decision_apply(decision=earlier, by=None)
+    decision_apply(decision=later, by=None)
+    assert TaskAssignment.objects.get(task=task).agency == third
+
+    decision_undo(decision=later, today=D(2031, 1, 1))
+
+    back = TaskAssignment.objects.get(task=task)
+    assert (back.agency, back.inherited_from, back.inherited_on) == (second, first, D(2031, 3, 1))
+    assert back.inherited_via.decision == earlier
+    decision_undo(decision=earlier, today=D(2031, 1, 1))
+    back.refresh_from_db()
+    assert (back.agency, back.inherited_from, back.inherited_on, back.inherited_via) == (first, None, None, None)
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [

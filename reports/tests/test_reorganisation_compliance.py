@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from plans.choices import ChangeKind
 from plans.models import ReorganisationChange, ReorganisationDecision
@@ -47,9 +48,9 @@ def province():
 
 
 def _expected(agencies):
-    # Sở KH&CN owes its own task and the two it inherited; the dissolved district and the agency
-    # that inherited after the period began owe nothing this period.
-    return {agencies["SKHCN"].pk: 3}
+    # Sở KH&CN owes its own task and the two it inherited; the dissolved district owes nothing; the
+    # merger inside this period: the successor owes it (its predecessor cannot file once it has ceased).
+    return {agencies["SKHCN"].pk: 3, agencies["SNEW"].pk: 1}
 
 
 def test_the_missing_reports_leave_out_ceased_agencies_and_count_their_successors(province):
@@ -61,7 +62,7 @@ def test_the_dashboard_counts_missing_reports_by_the_calendar(province):
     _plan, _row, agencies = province
     board = dashboard(today=TODAY)
     assert {r["agency_id"]: r["missing"] for r in board.agencies if r["missing"]} == _expected(agencies)
-    assert board.totals["missing"] == 3
+    assert board.totals["missing"] == 4
 
 
 def test_the_reminders_go_to_the_successor_not_to_ceased_agencies(province):
@@ -72,7 +73,7 @@ def test_the_reminders_go_to_the_successor_not_to_ceased_agencies(province):
 def test_the_summary_lists_missing_reports_by_the_calendar(province):
     plan, row, agencies = province
     snapshot = summary_snapshot(plan=plan, period=row.as_period(plan.report_deadline_day))
-    assert {a["name"]: a["missing"] for a in snapshot["agencies"] if a["missing"]} == {agencies["SKHCN"].name: 3}
+    assert {a["name"]: a["missing"] for a in snapshot["agencies"] if a["missing"]} == {agencies["SKHCN"].name: 3, agencies["SNEW"].name: 1}
 
 
 def test_an_issued_2018_summary_is_byte_for_byte_unchanged_after_a_merger():
@@ -109,5 +110,7 @@ def test_the_dashboard_stays_within_its_query_budget_with_lineage_in_place(clien
     client.force_login(leader)
     with max_queries(20):
         assert client.get(reverse("reports:dashboard")).status_code == 200
+    # Computed again (the shared cache emptied), lineage map included: the same count at any number of mergers.
+    cache.clear()
     with max_queries(12):
         assert client.get(reverse("reports:dashboard")).status_code == 200

@@ -16,6 +16,7 @@ from vinhlong_cmcn4 import columns, policy
 from ..columns import LEADERSHIP_TASKS
 from ..dashboard import dashboard_shown
 from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
+from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
 from ..models import Report
 from .listing import page_of, wants_xlsx
 
@@ -31,9 +32,12 @@ STATUS_COLOURS = {
 tasks_url = DashboardTaskFilter.url
 
 
-def drill_down(board) -> dict:
+def drill_down(board, *, predecessors: bool = False) -> dict:
     """The list behind every number of the dashboard (the dashboard counts plans in force only; a plan's
-    counts, and the totals, take the tasks of the plans carrying it out too: ``tasks_of_plans_q``)."""
+    counts, and the totals, take the tasks of the plans carrying it out too: ``tasks_of_plans_q``).
+
+    ``predecessors``: the rows show retired agencies apart, and so do the lists they open.
+    """
     section = "null"  # DashboardTaskFilter's value for tasks without a section
     for plan in board.plans:
         plan.url = tasks_url(family=plan.pk)
@@ -41,16 +45,31 @@ def drill_down(board) -> dict:
             row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
             row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
     for row in board.agencies:
-        lead = {"agency": row["agency"].pk, "role": AssignmentRole.LEAD, "in_force": IN_FORCE}
+        lead = {
+            "agency": row["agency"].pk,
+            "role": AssignmentRole.LEAD,
+            "in_force": IN_FORCE,
+            PREDECESSORS_PARAM: "1" if predecessors else None,
+        }
         row["url"] = tasks_url(**lead)
         row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
         row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
     return {"all": tasks_url(in_force=IN_FORCE_FAMILY), "overdue": tasks_url(in_force=IN_FORCE_FAMILY, status=TaskStatus.OVERDUE)}
 
 
-def dashboard_context(board, today) -> dict:
-    """What the dashboard's body shows of ``board``: its numbers, the lists behind them, the charts."""
-    totals_urls = drill_down(board)
+def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
+    """What the dashboard's body shows of ``board``: its numbers, the lists behind them, the charts.
+
+    Today's agencies by default: a retired agency's row folds into its successor's (``reports.lineage``);
+    ``predecessors`` shows them apart, named "Sở TT&TT (nay là Sở KH&CN)".
+    """
+    holders = successors_now(as_of=today)
+    if predecessors:
+        for row in board.agencies:
+            row["now"] = holders.get(row["agency_id"])
+    else:
+        board.agencies = fold_into_successors(board.agencies, as_of=today, successors=holders)
+    totals_urls = drill_down(board, predecessors=predecessors)
     statuses = list(TaskStatus)
     charts = {
         "plans": {
@@ -94,7 +113,15 @@ def dashboard_context(board, today) -> dict:
         plan.section_rows = board.sections.get(plan.pk, [])
         plan.due = board.due[plan.pk]
         plan.status_rows = [(status, plan.counts[status.value], tasks_url(family=plan.pk, status=status.value)) for status in statuses]
-    return {"board": board, "charts": charts, "statuses": statuses, "today": today, "totals_urls": totals_urls}
+    return {
+        "board": board,
+        "charts": charts,
+        "statuses": statuses,
+        "today": today,
+        "totals_urls": totals_urls,
+        "predecessors": predecessors,
+        "predecessors_param": PREDECESSORS_PARAM,
+    }
 
 
 class DashboardView(policy.PageRequiredMixin, TemplateView):
@@ -104,11 +131,13 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        # Every leader reads the same body: rendered once per change and day, and kept in the shared cache.
+        predecessors = self.request.GET.get(PREDECESSORS_PARAM) == "1"
+        # Every leader reads the same body: rendered once per change and day (and per way of showing the
+        # agencies), kept in the shared cache; a reorganisation clears it like any change of figures.
         body = dashboard_shown(
-            lambda board: render_to_string("reports/_dashboard_body.html", dashboard_context(board, today)),
+            lambda board: render_to_string("reports/_dashboard_body.html", dashboard_context(board, today, predecessors=predecessors)),
             today=today,
-            name=f"dashboard-page-{get_language()}",
+            name=f"dashboard-page-{get_language()}" + ("-predecessors" if predecessors else ""),
         )
         context["body"] = mark_safe(body)  # noqa: S308 - our own template's output
         return context

@@ -23,6 +23,8 @@ from ..selectors import contributions, last_return, previous_report
 from ..services import (
     ReportConflict,
     attachment_remove,
+    inherited_part,
+    period_refusal,
     report_period_check,
     report_save,
     report_transition,
@@ -32,11 +34,23 @@ from ..services import (
 COPIED_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
 
 
+class PeriodRefused(Exception):
+    """The task cannot be reported for this period by this agency (``report_period_check``'s message)."""
+
+
 class ReportEditView(policy.PageRequiredMixin, View):
     """Write the agency's report on a task for a period (Nghị định 09/2019), as a draft or to send on."""
 
     page = policy.AGENCY_WORK
     template_name = "reports/report_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PeriodRefused as refused:
+            # The same message as the API's and the service's, where the officer's list is.
+            messages.error(request, str(refused))
+            return redirect("reports:agency_tasks")
 
     def _objects(self, request, task_pk: int, period_code: str):
         tasks = policy.restrict(Task.objects.select_related("plan", "section"), request.user).filter(
@@ -49,9 +63,9 @@ class ReportEditView(policy.PageRequiredMixin, View):
         except ValueError:
             raise Http404 from None
         try:
-            report_period_check(task=task, period=period)
-        except ValidationError:
-            raise Http404 from None
+            report_period_check(task=task, period=period, agency=request.user.agency)
+        except ValidationError as error:
+            raise PeriodRefused(error.messages[0]) from None
         row = ReportingPeriod.objects.filter(kind=period.kind, year=period.year, number=period.number).first()
         report = Report.objects.filter(task=task, agency=request.user.agency_id, period=row).first() if row else None
         return task, period, row, report
@@ -59,6 +73,9 @@ class ReportEditView(policy.PageRequiredMixin, View):
     def _render(self, request, *, task, period, report, form, conflict=None):
         previous = previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
         choices = recent_periods(period.kind, task.start_date, timezone.localdate(), deadline_day=task.plan.report_deadline_day)
+        held = inherited_part(task=task, agency=request.user.agency)
+        if held is not None:  # a successor is offered the periods it reports, from the one it inherited in
+            choices = [choice for choice in choices if period_refusal(task=task, period=choice, held=held) is None]
         context = {
             "task": task,
             "period": period,

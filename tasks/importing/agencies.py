@@ -34,9 +34,13 @@ class AgencyMatcher:
         self.entries: dict[str, Agency | AgencyGroup] = {}
         self.replaced: dict[str, tuple[Agency, Agency]] = {}
         self.warnings: list[str] = []
-        for group in AgencyGroup.objects.prefetch_related("members"):
+        self.on = on
+        self.empty_groups: set[int] = set()
+        for group in AgencyGroup.objects.prefetch_related("memberships__agency"):
             for spelling in (group.code, group.name, *group.aliases):
                 self.entries.setdefault(agency_key(spelling), group)
+            if on is not None and not any(m.is_active_on(on) and m.agency.is_active_on(on) for m in group.memberships.all()):
+                self.empty_groups.add(group.pk)
         for agency in Agency.objects.all():
             target = agency
             if agency.active_to and (on is None or on >= agency.active_to):
@@ -63,7 +67,16 @@ class AgencyMatcher:
             }
             if warning not in self.warnings:
                 self.warnings.append(warning)
-        return self.entries.get(key)
+        entry = self.entries.get(key)
+        if isinstance(entry, AgencyGroup) and entry.pk in self.empty_groups and self.on is not None:
+            # "UBND các huyện" in a plan of 2026: the district level ended, the group names nobody on the plan's date.
+            warning = _("%(group)s has no members on %(date)s (the plan's date): name the agencies instead") % {
+                "group": entry.name,
+                "date": self.on.strftime("%d/%m/%Y"),
+            }
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+        return entry
 
     def suggest(self, text: str) -> str | None:
         match = difflib.get_close_matches(agency_key(text), self.entries.keys(), n=1, cutoff=0.6)

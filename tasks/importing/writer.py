@@ -50,7 +50,7 @@ def annex_write(
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
     sections = _sections(plan, annex, summary)
-    members = group_members()
+    members = group_members(on=plan.issued_on)  # a plan of 2017 still names the districts of 2017
     existing = {task.number: task for task in Task.objects.filter(plan=plan)}
     current_assignments: dict[int, set] = {}
     for assignment in TaskAssignment.objects.filter(task__plan=plan).values_list("task_id", "agency_id", "role", "via_group_id"):

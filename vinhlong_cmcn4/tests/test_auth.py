@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -42,4 +44,32 @@ def test_password_reset_sends_a_vietnamese_e_mail(client, officer_a):
 
 
 def test_sessions_expire_when_idle(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert not settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+
+
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, officer_a, monkeypatch):
+    """Idle expiry moves forward while the user works, without a session write on every page."""
+    from django.contrib.sessions.models import Session
+
+    from vinhlong_cmcn4.middleware import IdleSessionMiddleware
+
+    client.force_login(officer_a)
+    client.get(reverse("reports:agency_tasks"))
+    session = Session.objects.get()
+    first_expiry = session.expire_date
+    clock = [time.time()]
+    monkeypatch.setattr("vinhlong_cmcn4.middleware.time.time", lambda: clock[0])
+    clock[0] += 30
+    client.get(reverse("reports:agency_tasks"))
+    assert Session.objects.get().expire_date == first_expiry  # within the minute: not written
+    clock[0] += 31
+    client.get(reverse("reports:agency_tasks"))
+    renewed = Session.objects.get()
+    assert renewed.expire_date > first_expiry and renewed.get_decoded()[IdleSessionMiddleware.KEY] == int(clock[0])
+
+
+def test_an_anonymous_visit_makes_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get("/")
+    assert not Session.objects.exists()

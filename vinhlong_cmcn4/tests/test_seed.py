@@ -33,7 +33,12 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings, cap
 
     # the registry and its groups
     assert Agency.objects.count() == 33  # the 2017 registry and Sở Nông nghiệp và Môi trường, founded on 01/03/2025
-    assert AgencyGroup.objects.get(code="SBN").members.count() == 22
+    departments = AgencyGroup.objects.get(code="SBN")
+    # 22 departments in 2017; from 01/03/2025 the six merged ones left and Sở NN&MT joined with the merger
+    assert departments.members.count() == 23
+    assert departments.members_on(datetime.date(2025, 2, 28)).count() == 22
+    assert departments.members_on(datetime.date(2025, 3, 1)).count() == 17
+    assert not AgencyGroup.objects.get(code="HUYEN").members_on(datetime.date(2025, 7, 1)).exists()
     # the plans, and the department plan with its five sections and twelve bullet tasks
     assert set(Plan.objects.values_list("symbol", flat=True)) >= {"1091/KH-UBND", "28/KH-UBND"}
     department = Plan.objects.get(parent__symbol="28/KH-UBND")

@@ -55,6 +55,7 @@ RULES = {
     "public:open_data": (lambda w: {"pk": w["plan"].pk, "fmt": "csv"}, everyone(OK)),
     "public:open_data_dictionary_page": (lambda w: {}, everyone(OK)),
     "public:open_data_dictionary": (lambda w: {"fmt": "json"}, everyone(OK)),
+    "registry:agencies": (lambda w: {}, everyone(OK)),
     "reports:dashboard": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
     "reports:dashboard_tasks": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
     "reports:task_page": (lambda w: {"pk": w["task"].pk}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),

@@ -1,0 +1,66 @@
+"""The public agency registry: dates, predecessors and successors, filters without diacritics, the Excel export."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from plans.filters import CURRENT, RETIRED, AgencyRegistryFilter
+from plans.models import AgencyLineage
+from plans.tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def merged():
+    """Sở TT&TT merged into Sở KH&CN on 01/03/2025; Sở Y tế unchanged."""
+    stttt = AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông", aliases=["Sở TT&TT"], active_to=D(2025, 3, 1))
+    skhcn = AgencyFactory(code="SKHCN", name="Sở Khoa học và Công nghệ", aliases=["Sở KH&CN"])
+    syt = AgencyFactory(code="SYT", name="Sở Y tế")
+    AgencyLineage.objects.create(predecessor=stttt, successor=skhcn, effective_on=D(2025, 3, 1), main=True)
+    return stttt, skhcn, syt
+
+
+def _names(response):
+    return [row.obj.code for row in response.context["rows"]]
+
+
+def test_anyone_reads_the_registry_with_dates_and_who_holds_a_ceased_agencys_work_today(client, merged):
+    response = client.get(reverse("registry:agencies"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)" in page
+    assert "01/03/2025" in page
+    assert reverse("registry:agencies") in page  # linked from the public menu
+    assert set(_names(response)) == {"STTTT", "SKHCN", "SYT"}
+
+
+def test_the_registry_filters_current_or_ceased_and_searches_without_diacritics(client, merged):
+    assert _names(client.get(AgencyRegistryFilter.url(state=RETIRED))) == ["STTTT"]
+    assert set(_names(client.get(AgencyRegistryFilter.url(state=CURRENT)))) == {"SKHCN", "SYT"}
+    assert _names(client.get(AgencyRegistryFilter.url(q="thong tin truyen thong"))) == ["STTTT"]
+    assert _names(client.get(AgencyRegistryFilter.url(q="KH&CN"))) == ["SKHCN"]
+
+
+def test_the_registry_exports_what_it_shows_to_excel(client, merged):
+    response = client.get(AgencyRegistryFilter.url(state=RETIRED) + "&format=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))).active
+    title, header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert title[0] == "Cơ quan, đơn vị" and len(header) == 8
+    assert len(rows) == 1
+    code, name, *_rest, successors = rows[0]
+    assert (code, name) == ("STTTT", "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)")
+    assert successors == "Sở Khoa học và Công nghệ (01/03/2025)"
+
+
+def test_the_registry_runs_a_fixed_number_of_queries(client, merged, max_queries):
+    for n in range(20):
+        AgencyFactory(code=f"X{n}", active_to=timezone.localdate() if n % 2 else None)
+    # no session: agencies, their predecessors' and successors' links and agencies, today's holders
+    with max_queries(6):
+        assert client.get(reverse("registry:agencies")).status_code == 200
