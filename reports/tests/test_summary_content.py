@@ -3,7 +3,9 @@
 The recorded content (``data/summary_content.json``) was taken with the summary code before its
 compilation was made faster (one pass over the tasks instead of a query per figure): whatever
 the code does, a summary must say the same. Record again only for a change of content, with
-``RECORD_SUMMARY_CONTENT=1 pytest reports/tests/test_summary_content.py``, and read the diff.
+``RECORD_SUMMARY_CONTENT=1 pytest reports/tests/test_summary_content.py`` on SQLite and on PostgreSQL,
+and read the diff. (One recording per database: the sections of child plans are ordered by their
+plan's parent, which SQLite and PostgreSQL place differently when missing.)
 """
 
 import datetime
@@ -13,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from docx import Document
 from openpyxl import load_workbook
 
@@ -27,7 +30,7 @@ from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-RECORDED = Path(__file__).parent / "data" / "summary_content.json"
+DATA = Path(__file__).parent / "data"
 LEAD, COOPERATING = AssignmentRole.LEAD, AssignmentRole.COOPERATING
 
 
@@ -120,10 +123,10 @@ def test_the_summary_of_a_varied_plan_says_what_it_said(roles):
     plan = varied_plan()
     summary = summary_compile(plan=plan, period=parse_period_code("2018-Y"))
     seen = content(summary)
+    recorded_file = DATA / f"summary_content.{connection.vendor}.json"
     if os.environ.get("RECORD_SUMMARY_CONTENT"):
-        RECORDED.parent.mkdir(exist_ok=True)
-        RECORDED.write_text(json.dumps(seen, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
-    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+        recorded_file.write_text(json.dumps(seen, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    recorded = json.loads(recorded_file.read_text(encoding="utf-8"))
     seen = json.loads(json.dumps(seen, default=str))
     for part in ("snapshot", "document", "annex"):
         assert seen[part] == recorded[part], part
