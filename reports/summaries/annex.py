@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from tasks.choices import TaskStatus
+from tasks.status import status_label
 from vinhlong_cmcn4.spreadsheets import neutralise
 from vinhlong_cmcn4.xlsx_writer import CellStyle, SheetWriter
 
@@ -54,7 +54,6 @@ def summary_annex_write(
     data = summary.snapshot
     as_of = datetime.date.fromisoformat(data["period"]["last_day"])
     number = f"{summary.number}/" if summary.number else "     /"
-    labels = {status.value: str(status.label) for status in TaskStatus}
     ongoing = _("None (ongoing)")
     rows = tasks if tasks is not None else task_rows(summary.plan, as_of)
     count = 0
@@ -74,7 +73,7 @@ def summary_annex_write(
                     (_text("; ".join(leads.get(task.id, []))), "text"),
                     (_text(task.timeframe), "text"),
                     (task.due_date.strftime("%d/%m/%Y") if task.due_date else ongoing, "text"),
-                    (labels[task.status], "text"),
+                    (status_label(task.status, extended=task.extended), "text"),
                     (round(float(task.progress)), "number"),
                     (_text(results.get(task.id, "")), "text"),
                 ]

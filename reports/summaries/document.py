@@ -284,7 +284,9 @@ def _body(document, data: dict) -> None:
         for agency, tasks in by_agency.items():
             _paragraph(document, f"- {agency}: chưa báo cáo {len(tasks)} nhiệm vụ ({', '.join(tasks)}).")
     if data["overdue"]:
-        _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn (chi tiết tại Phụ lục kèm theo).")
+        extended = sum(1 for item in data["overdue"] if item.get("extended"))  # recorded since issue 13; older snapshots: none
+        among = f", trong đó {extended} nhiệm vụ đã gia hạn" if extended else ""
+        _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn{among} (chi tiết tại Phụ lục kèm theo).")
     _heading(document, f"{roman(2)}. KHÓ KHĂN, VƯỚNG MẮC")
     for item in data["difficulties"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc."}]:
         _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])

@@ -243,6 +243,7 @@ def summary_snapshot(
             "timeframe": row.timeframe,
             "due_date": row.due_date.isoformat() if row.due_date else None,
             "lead": lead_names.get(row.id, []),
+            "extended": row.extended,  # judged against an approved extension: "(đã gia hạn)"
         }
         for row in rows
         if row.status == TaskStatus.OVERDUE
