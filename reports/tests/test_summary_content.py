@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 DATA = Path(__file__).parent / "data"
 LEAD, COOPERATING = AssignmentRole.LEAD, AssignmentRole.COOPERATING
+END_2018 = D(2018, 12, 31)
 
 
 def varied_plan():
@@ -40,14 +41,15 @@ def varied_plan():
     a, b, c = (AgencyFactory(code=code, name=name) for code, name in (("SA", "Sở A"), ("SB", "Sở B"), ("SC", "Sở C")))
     plan = PlanFactory(symbol="28/KH-UBND", starts_on=D(2017, 8, 23), reporting_kinds=["half_year", "year"])
     child = PlanFactory(symbol="5/KH-SKHCN", starts_on=D(2017, 9, 1), reporting_kinds=["half_year"], parent=plan)
-    s1, s2 = SectionFactory(plan=plan, number="I", title="Tuyên truyền", position=1), SectionFactory(
-        plan=plan, number="II", title="Hạ tầng số", position=2
+    s1, s2 = (
+        SectionFactory(plan=plan, number="I", title="Tuyên truyền", position=1),
+        SectionFactory(plan=plan, number="II", title="Hạ tầng số", position=2),
     )
     s3 = SectionFactory(plan=child, number="1", title="Dữ liệu", position=1)
     periods = {code: reporting_period_get_or_create(period=parse_period_code(code)) for code in ("2018-H1", "2018-H2", "2019-H1")}
     position = iter(range(1, 100))
 
-    def task(number, plan=plan, section=None, *, due=D(2018, 12, 31), extended=None, completed=None, leads=(), cooperating=(), **extra):
+    def task(number, plan=plan, section=None, *, due=END_2018, extended=None, completed=None, leads=(), cooperating=(), **extra):
         made = TaskFactory(
             plan=plan,
             section=section,
@@ -90,7 +92,16 @@ def varied_plan():
     report(t6, b, "2019-H1", 90, results="Báo cáo sau kỳ: không tính")
     task("7", completed=D(2019, 2, 1), leads=[a])
     t8 = task("8", child, s3, due=D(2018, 12, 1), leads=[c])
-    report(t8, c, "2018-H2", 45, is_late=True, results="=SUM(A1) công thức không chạy", difficulties="Thiếu nhân lực", proposals="Bổ sung biên chế")
+    report(
+        t8,
+        c,
+        "2018-H2",
+        45,
+        is_late=True,
+        results="=SUM(A1) công thức không chạy",
+        difficulties="Thiếu nhân lực",
+        proposals="Bổ sung biên chế",
+    )
     t9 = task("9", child, s3, due=D(2099, 12, 31), leads=[a], cooperating=[b])
     report(t9, b, "2018-H2", 15, role=COOPERATING, results="Phối hợp xây dựng dữ liệu")
     report(t9, a, "2018-H2", 5, state=ReportState.SUBMITTED, is_late=True)
