@@ -13,22 +13,24 @@ from .models import Task, TaskAssignment
 from .status import status_expression
 
 
-def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, query: str = "") -> QuerySet[Task]:
+def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, query: str = "", machine: bool = False) -> QuerySet[Task]:
     """Tasks with their derived ``status_code``, section, plan and agencies, in plan order.
 
-    ``tasks`` is an already restricted queryset (``policy.restrict`` or ``policy.public``).
+    ``tasks`` is an already restricted queryset (``policy.restrict`` or ``policy.public``). With
+    ``machine`` (the API, which gives the plan's id and the agencies' codes): no plan rows, and of the
+    agencies and tasks only what ``tasks.columns.PUBLIC_TASKS`` reads, so a page builds fewer objects.
     """
     today = today or timezone.localdate()
     tasks = search_filter(tasks, query) if query else tasks
+    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "agency__name")
+    if machine:
+        tasks = tasks.select_related("section").defer("search_text", "section__search_text")
+        assignments = assignments.only("task_id", "role", "agency__code", "agency__name")
+    else:
+        tasks = tasks.select_related("plan", "section")
     return (
-        tasks.select_related("plan", "section")
-        .annotate(status_code=status_expression(today))
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__name"),
-            )
-        )
+        tasks.annotate(status_code=status_expression(today))
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
         .order_by("plan", "section__position", "position", "id")
     )
 
