@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from tasks.choices import TaskStatus
 from tasks.status import status_label
 from vinhlong_cmcn4.spreadsheets import neutralise
 from vinhlong_cmcn4.xlsx_writer import CellStyle, SheetWriter
@@ -55,6 +56,7 @@ def summary_annex_write(
     as_of = datetime.date.fromisoformat(data["period"]["last_day"])
     number = f"{summary.number}/" if summary.number else "     /"
     ongoing = _("None (ongoing)")
+    labels = {(status, extended): status_label(status, extended=extended) for status in TaskStatus.values for extended in (False, True)}
     rows = tasks if tasks is not None else task_rows(summary.plan, as_of)
     count = 0
     with SheetWriter(path, "Phụ lục", styles=STYLES, widths=[width for _title, width in COLUMNS], freeze_rows=4) as sheet:
@@ -73,7 +75,7 @@ def summary_annex_write(
                     (_text("; ".join(leads.get(task.id, []))), "text"),
                     (_text(task.timeframe), "text"),
                     (task.due_date.strftime("%d/%m/%Y") if task.due_date else ongoing, "text"),
-                    (status_label(task.status, extended=task.extended), "text"),
+                    (labels[task.status, task.extended], "text"),
                     (round(float(task.progress)), "number"),
                     (_text(results.get(task.id, "")), "text"),
                 ]
