@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
+# Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint typecheck format worker beat messages check clean
 
@@ -24,7 +26,7 @@ run: install
 	$(PY) manage.py runserver $(HOST)
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=10
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,29 +1,35 @@
-"""The leadership dashboard's numbers, aggregated in the database in a fixed number of queries.
+"""The leadership dashboard's numbers, aggregated in the database in a fixed number of queries and shared
+by every leader through the cache until a change commits (``vinhlong_cmcn4.shared_figures``).
 
 Rules shown on the page:
-- a plan's progress is the mean progress of its tasks and of the tasks of the plans carrying it out
-  (each task counts once; progress comes from accepted lead reports);
+- a plan's progress and status counts take its tasks and the tasks of the plans carrying it out
+  (``tasks.selectors.plan_family_ids``; each task counts once; progress comes from accepted lead reports);
 - a section's progress is the mean progress of its tasks;
 - who owes which report, what is missing or late, and the on-time rate: ``reports.compliance``.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
 from tasks.models import Task
-from tasks.selectors import plan_progress_subquery
+from tasks.selectors import plan_families
 from tasks.status import status_expression
+from vinhlong_cmcn4.shared_figures import figures_cached
 
 from . import compliance
-from .figures import trend_progress
+from .figures import late_counts, trend_progress
 from .periods import main_kind, periods_between
 from .selectors import DuePeriod, due_periods
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -37,24 +43,50 @@ class Dashboard:
 
 
 def dashboard(*, today: datetime.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
-    plans = list(
-        Plan.objects.filter(state=PlanState.IN_FORCE).annotate(overall_progress=plan_progress_subquery()).order_by("-issued_on", "symbol")
-    )
-    plan_ids = [plan.pk for plan in plans]
-    tasks = Task.objects.filter(plan_id__in=plan_ids).annotate(status_code=status_expression(today))
+    """The dashboard of the plans in force, from the shared cache when nothing changed since it was computed.
 
-    board = Dashboard(plans=plans, due=due_periods(plans, today, rows=False))
-    # Tasks grouped by section and status (each task's status worked out once), then the sections'
-    # titles apart: grouping by their text would sort every task by it. A plan's counts sum its sections'.
+    Keyed by the day (statuses change at midnight with no write) and the plans in force; the
+    services that change what it counts clear it when they commit (``vinhlong_cmcn4.shared_figures``).
+    """
+    return dashboard_shown(lambda board: board, today=today)
+
+
+def dashboard_shown(show: Callable[[Dashboard], T], *, today: datetime.date | None = None, name: str = "dashboard") -> T:
+    """``show(dashboard)`` (e.g. the page's HTML, the same for every leader), cached as :func:`dashboard` is under ``name``."""
+    today = today or timezone.localdate()
+    # The plans in force and, in the same query, the plans carrying them out (their tasks roll up).
+    rows = Plan.objects.filter(Q(state=PlanState.IN_FORCE) | Q(parent__state=PlanState.IN_FORCE)).order_by("-issued_on", "symbol")
+    plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
+    families = plan_families([plan.pk for plan in plans], rows)
+    key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
+    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)))
+
+
+def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: datetime.date) -> Dashboard:
+    """The dashboard's figures for ``plans`` (each with its family, ``tasks.selectors.plan_families``), computed from the data."""
+    plan_ids = [plan.pk for plan in plans]
+    members = set().union(*families.values()) if families else set()
+    tasks = Task.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
+
+    board = Dashboard(plans=plans, due=due_periods(plans, today))
+    cutoffs = _trend_periods(plans, today)
+    # Tasks grouped by plan, section and status (each task's status worked out once), then the
+    # sections' titles apart: grouping by their text would sort every task by it. A plan's counts
+    # and progress sum those of its family (its own tasks and its child plans', each task once).
     empty = {"total": 0, **{status.value: 0 for status in TaskStatus}}
-    counts = {plan.pk: dict(empty) for plan in plans}
+    by_plan = {plan_id: {**empty, "progress_sum": 0} for plan_id in members}
     figures: dict[tuple[int, int | None], dict] = {}
-    for group in tasks.order_by().values("plan_id", "section_id", "status_code").annotate(n=Count("id"), progress_sum=Sum("progress")):
-        row = figures.setdefault((group["plan_id"], group["section_id"]), {**empty, "progress_sum": 0})
-        row["total"] += group["n"]
-        row[group["status_code"]] += group["n"]
-        row["progress_sum"] += group["progress_sum"] or 0
+    # The same scan counts the tasks overdue at each trend period's cut-off (plans in force only).
+    overdue_at = [0] * len(cutoffs)
+    groups = tasks.order_by().values("plan_id", "section_id", "status_code")
+    for group in groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs(cutoffs)):
+        if group["plan_id"] in families:
+            for index in range(len(cutoffs)):
+                overdue_at[index] += group[f"overdue_{index}"]
+        for row in (by_plan[group["plan_id"]], figures.setdefault((group["plan_id"], group["section_id"]), {**empty, "progress_sum": 0})):
+            row["total"] += group["n"]
+            row[group["status_code"]] += group["n"]
+            row["progress_sum"] += group["progress_sum"] or 0
     sections = Section.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "position", "pk").values("id", "plan_id", "number", "title")
     titled = [(s["plan_id"], s["id"], s["number"], s["title"]) for s in sections] + [(plan.pk, None, "", "") for plan in plans]
     for plan_id, section_id, number, title in titled:
@@ -70,33 +102,27 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
             overdue=row[TaskStatus.OVERDUE.value],
         )
         board.sections.setdefault(plan_id, []).append(row)
-        for key in empty:
-            counts[plan_id][key] += row[key]
     for plan in plans:
-        plan.counts = counts[plan.pk]
+        family = [by_plan[member] for member in families[plan.pk]]
+        plan.counts = {key: sum(row[key] for row in family) for key in empty}
+        plan.overall_progress = sum(row["progress_sum"] for row in family) / plan.counts["total"] if plan.counts["total"] else None
     board.agencies = _agencies(plan_ids, board.due, today)
-    board.trend = _trend(plans, today)
+    board.trend = _trend(plans, cutoffs, overdue_at)
+    # A task counts once in the totals, though a plan in force and its child in force both count it.
     board.totals = {
-        "tasks": sum(plan.counts["total"] for plan in plans),
-        "overdue": sum(plan.counts[TaskStatus.OVERDUE] for plan in plans),
+        "tasks": sum(by_plan[member]["total"] for member in members),
+        "overdue": sum(by_plan[member][TaskStatus.OVERDUE] for member in members),
         "missing": sum(row["missing"] for row in board.agencies),
     }
     return board
 
 
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
-    """One row per lead agency, the most behind first (three queries; the rules are ``reports.compliance``'s)."""
-    # Late reports, and reports sent for the period due on unfinished tasks, per agency: one query,
-    # two branches (each with its own index; an OR of both conditions scans every report).
-    late = compliance.late_by_agency(Q(task__plan_id__in=plan_ids)).annotate(kind=Value("late")).values_list("agency_id", "kind", "n")
-    sent_due = (
-        compliance.sent_owed_by_agency({plan_id: d.period for plan_id, d in due.items()}, as_of=today)
-        .annotate(kind=Value("sent"))
-        .values_list("agency_id", "kind", "n")
-    )
-    late_reports, sent = {}, {}
-    for agency_id, kind, n in late.union(sent_due, all=True) if due else late:
-        (late_reports if kind == "late" else sent)[agency_id] = n
+    """One row per lead agency, the most behind first (four queries; the rules are ``reports.compliance``'s)."""
+    # Late reports from the stored counts (reports.figures); reports sent for the period due on
+    # unfinished tasks, read by the periods' ids.
+    late_reports = late_counts(plan_ids=plan_ids)
+    sent = compliance.sent_owed_by_agency({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
     starts = {plan_id: d.period.first_day for plan_id, d in due.items()}
     assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
     counts = compliance.status_counts_by_agency(assignments)
@@ -121,30 +147,33 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
     return result
 
 
-def _trend(plans: list[Plan], today: datetime.date) -> list[dict]:
-    """Per reporting period: mean progress of the accepted lead reports (stored points, ``reports.figures``), and how many tasks were overdue at its cut-off."""
+def _trend_periods(plans: list[Plan], today: datetime.date) -> list:
+    """The trend's periods: the last twelve ended of the plans' main reporting kind."""
     if not plans:
         return []
     kind = main_kind(plans[0].reporting_kinds)
     start = min(plan.starts_on for plan in plans)
-    periods = [p for p in periods_between(kind, start, today) if p.last_day <= today][-12:]
+    return [p for p in periods_between(kind, start, today) if p.last_day <= today][-12:]
+
+
+def _overdue_at_cutoffs(periods: list) -> dict[str, Count]:
+    """Aggregates on ``Task``: how many one-off tasks were overdue at each period's cut-off (``overdue_<index>``)."""
+    return {
+        f"overdue_{index}": Count(
+            "id",
+            filter=Q(recurrence=Recurrence.NONE, due_date__lt=period.last_day)
+            & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.last_day)),
+        )
+        for index, period in enumerate(periods)
+    }
+
+
+def _trend(plans: list[Plan], periods: list, overdue_at: list[int]) -> list[dict]:
+    """Per reporting period: mean progress of the accepted lead reports (stored points, ``reports.figures``), and how many tasks were overdue at its cut-off."""
     if not periods:
         return []
-    plan_ids = [plan.pk for plan in plans]
-    progress = trend_progress(plan_ids=plan_ids, periods=periods)
-    overdue_at = Task.objects.filter(plan_id__in=plan_ids, recurrence=Recurrence.NONE).aggregate(
-        **{
-            f"p{index}": Count(
-                "id", filter=Q(due_date__lt=period.last_day) & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.last_day))
-            )
-            for index, period in enumerate(periods)
-        }
-    )
+    progress = trend_progress(plan_ids=[plan.pk for plan in plans], periods=periods)
     return [
-        {
-            "period": period,
-            "progress": progress.get((period.year, period.number)),
-            "overdue": overdue_at[f"p{index}"],
-        }
+        {"period": period, "progress": progress.get((period.year, period.number)), "overdue": overdue_at[index]}
         for index, period in enumerate(periods)
     ]

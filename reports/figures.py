@@ -1,21 +1,31 @@
-"""Trend points: per plan and period, the accepted lead reports' count and progress sum.
+"""Stored figures of the dashboard, each kept true in the transaction of the change that moves it.
+
+Trend points: per plan and period, the accepted lead reports' count and progress sum.
 
 The dashboard's trend would otherwise average every accepted report on each request. A point is
 written in the same transaction that accepts a report (``trend_point_refresh``), so a stored point
 is never older than the data it sums; points not stored yet are computed when first read and kept
 (``trend_progress``); the daily upkeep rebuilds all of them (``trend_points_rebuild``) so that
 data loaded in bulk outside the workflow is counted too.
+
+Late-report counts: per plan and agency, the reports sent late (``compliance.late_reports``, the
+rule). A workflow step recounts its own (plan, agency) (``late_count_refresh``); a plan's counts
+not stored yet are computed when first read and kept, marked by the plan's row without an agency
+(``late_counts``); the upkeep rebuilds them (``late_counts_rebuild``).
 """
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from tasks.choices import AssignmentRole
+from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .choices import ReportState
-from .models import Report, ReportingPeriod, TrendPoint
+from .compliance import late_reports
+from .models import LateReportCount, Report, ReportingPeriod, TrendPoint
 from .periods import Period
 
 
@@ -102,4 +112,77 @@ def trend_points_rebuild() -> int:
             point.reports, point.progress_sum = n, total
             changed.append(point)
     TrendPoint.objects.bulk_update(changed, ["reports", "progress_sum"])
+    if changed:
+        figures_changed()
     return len(changed)
+
+
+def late_sums(*, plan_ids: Iterable[int], agency_ids: Iterable[int] | None = None) -> dict[tuple[int, int], int]:
+    """Late reports per (plan, agency), counted from the reports (one grouped query)."""
+    tasks = Q(task__plan_id__in=list(plan_ids))
+    if agency_ids is not None:
+        tasks &= Q(agency_id__in=list(agency_ids))
+    rows = late_reports(tasks).order_by().values("task__plan_id", "agency_id").annotate(n=Count("id"))
+    return {(row["task__plan_id"], row["agency_id"]): row["n"] for row in rows}
+
+
+def late_count_refresh(*, plan_id: int, agency_id: int) -> None:
+    """Recount one agency's late reports on one plan; call it inside the writing transaction.
+
+    The row is locked before counting, so two steps at once on the same (plan, agency) count one after the other.
+    """
+    row, _created = LateReportCount.objects.select_for_update().get_or_create(plan_id=plan_id, agency_id=agency_id)
+    n = late_sums(plan_ids=[plan_id], agency_ids=[agency_id]).get((plan_id, agency_id), 0)
+    if row.reports != n:
+        row.reports = n
+        row.save(update_fields=["reports"])
+
+
+def late_counts(*, plan_ids: list[int]) -> dict[int, int]:
+    """Per agency, its late reports on these plans' tasks, from the stored counts (one query when all are stored).
+
+    A plan whose counts are not stored yet is counted from the reports once, and kept.
+    """
+    rows = list(LateReportCount.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "agency_id", "reports"))
+    stored = {plan_id for plan_id, agency_id, _n in rows if agency_id is None}
+    result: Counter = Counter()
+    for plan_id, agency_id, n in rows:
+        if agency_id is not None and plan_id in stored:
+            result[agency_id] += n
+    absent = [plan_id for plan_id in plan_ids if plan_id not in stored]
+    if absent:
+        sums = late_sums(plan_ids=absent)
+        # A workflow step may have stored a pair meanwhile: its row (as true as ours) wins.
+        LateReportCount.objects.bulk_create(
+            [LateReportCount(plan_id=p, agency_id=a, reports=n) for (p, a), n in sums.items()]
+            + [LateReportCount(plan_id=p, agency_id=None) for p in absent],
+            ignore_conflicts=True,
+        )
+        for (_plan_id, agency_id), n in sums.items():
+            result[agency_id] += n
+    return dict(result)
+
+
+@transaction.atomic
+def late_counts_rebuild() -> int:
+    """Recount the late-report counts of every plan that has any stored, from the reports; returns how many rows changed."""
+    rows = list(LateReportCount.objects.select_for_update())
+    plan_ids = {row.plan_id for row in rows}
+    sums = late_sums(plan_ids=plan_ids) if plan_ids else {}
+    changed = []
+    for row in rows:
+        if row.agency_id is None:
+            continue
+        n = sums.pop((row.plan_id, row.agency_id), 0)
+        if row.reports != n:
+            row.reports = n
+            changed.append(row)
+    LateReportCount.objects.bulk_update(changed, ["reports"])
+    LateReportCount.objects.bulk_create(
+        [LateReportCount(plan_id=p, agency_id=a, reports=n) for (p, a), n in sums.items()]
+        + [LateReportCount(plan_id=p, agency_id=None) for p in plan_ids],
+        ignore_conflicts=True,
+    )
+    if changed or sums:
+        figures_changed()
+    return len(changed) + len(sums)

@@ -5,6 +5,7 @@ Links from e-mails, notices and the dashboard are built with ``<Filter>.url(...)
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from plans.models import Agency, Plan
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.filters import TaskFilter, filter_text
 from tasks.models import Task
+from tasks.selectors import tasks_of_plans_q
 from vinhlong_cmcn4.filtering import ListFilterSet
 from vinhlong_cmcn4.search import search_filter
 
@@ -24,6 +26,7 @@ from .selectors import NOT_REPORTED, due_periods
 
 NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
 IN_FORCE = "1"
+IN_FORCE_FAMILY = "family"  # the plans in force and the plans carrying them out: the dashboard's totals
 
 
 class DashboardTaskFilter(TaskFilter):
@@ -31,8 +34,17 @@ class DashboardTaskFilter(TaskFilter):
 
     route = "reports:dashboard_tasks"
 
+    family = django_filters.ModelChoiceFilter(
+        label=_("Plan with the plans carrying it out"),
+        queryset=Plan.objects.order_by("-issued_on"),
+        method="filter_family",
+        widget=forms.HiddenInput,  # set by the dashboard's links; the plan list beside it stays the plain one
+    )
     in_force = django_filters.ChoiceFilter(
-        label=_("Plan state"), choices=[(IN_FORCE, _("In force"))], method="filter_in_force", empty_label=_("All plans")
+        label=_("Plan state"),
+        choices=[(IN_FORCE, _("In force")), (IN_FORCE_FAMILY, _("In force, with the plans carrying them out"))],
+        method="filter_in_force",
+        empty_label=_("All plans"),
     )
     report = django_filters.ChoiceFilter(
         label=_("This period's report"),
@@ -41,7 +53,13 @@ class DashboardTaskFilter(TaskFilter):
         empty_label=_("Any"),
     )
 
+    def filter_family(self, queryset, name, value):
+        """A plan's tasks and those of the plans carrying it out: the dashboard's per-plan figures (``tasks_of_plans_q``)."""
+        return queryset.filter(tasks_of_plans_q([value.pk])) if value else queryset
+
     def filter_in_force(self, queryset, name, value):
+        if value == IN_FORCE_FAMILY:
+            return queryset.filter(tasks_of_plans_q(Plan.objects.filter(state=PlanState.IN_FORCE).values("pk")))
         return queryset.filter(plan__state=PlanState.IN_FORCE) if value == IN_FORCE else queryset
 
     def filter_report(self, queryset, name, value):

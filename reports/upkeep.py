@@ -2,7 +2,8 @@
 tell the truth at midnight whatever was written outside the workflow during the day.
 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
-and refreshed here: each task's progress and completion date, the dashboard's trend points, each
+and refreshed here: each task's progress and completion date, the dashboard's trend points and
+late-report counts (a change clears the cached dashboard, ``vinhlong_cmcn4.shared_figures``), each
 task's place in the lists (tasks.ordering), and the rows of the periods now due. Old read notices are cleared,
 and files left on disk without a row (evidence of a deleted draft, the document of a compilation killed
 before its commit) removed.
@@ -18,7 +19,7 @@ from plans.models import Plan
 from tasks.services import tasks_order_refresh
 from vinhlong_cmcn4.once import job_runs_prune
 
-from .figures import trend_points_rebuild
+from .figures import late_counts_rebuild, trend_points_rebuild
 from .models import Attachment, Notice, Summary
 from .periods import main_kind, period_due
 from .services import reporting_period_get_or_create, tasks_progress_refresh
@@ -62,6 +63,7 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
     return {
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
+        "late_report_counts": late_counts_rebuild(),
         "task_places": tasks_order_refresh(),
         "notices_cleared": deleted,
         "orphan_files_removed": orphan_files_remove(now=timezone.now()),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import User
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.shared_figures import figures_changed
 from vinhlong_cmcn4.text import clean_text
 
 from .choices import ExtensionState, Recurrence
@@ -98,4 +99,6 @@ def extension_decide(
         extension.state = ExtensionState.REFUSED
     extension.comment, extension.decided_by, extension.decided_at = comment, by, at or timezone.now()
     extension.save()
+    if approve:
+        figures_changed()  # the task is judged against the new date
     return extension

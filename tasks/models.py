@@ -87,6 +87,8 @@ class Task(SearchableModel):
             # A page of the task list is a range of this index (tasks.ordering), not a sort of every task; with the
             # plan in it, a page of the public's list (published plans) is read from the index alone.
             models.Index(fields=["order_key", "id", "plan"], name="task_order_key_idx"),
+            # A plan page says when one of its tasks last changed: the top of this index, not a sort of the plan's tasks.
+            models.Index(fields=["plan", "updated_at"], name="task_plan_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -177,6 +179,10 @@ class TaskAssignment(models.Model):
                 name="assignment_unique_agency_per_task",
                 violation_error_message=_("This agency is already assigned to the task."),
             ),
+        ]
+        indexes = [
+            # Inherited assignments are few: the dashboard's "sent, but before the agency held the task" probe reads them only.
+            models.Index(fields=["task", "agency"], condition=Q(inherited_on__isnull=False), name="assignment_inherited_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from plans.models import Plan
 from vinhlong_cmcn4.search import search_filter
 
 from .choices import AssignmentRole, TaskStatus
@@ -31,7 +32,7 @@ def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, quer
     return (
         tasks.annotate(status_code=status_expression(today))
         .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .order_by("plan", "section__position", "position", "id")
+        .order_by("order_key", "id")  # plan, section position, task position (tasks.ordering): a range of an index, not a sort
     )
 
 
@@ -44,14 +45,50 @@ def status_counts(tasks: QuerySet[Task], *, today: datetime.date | None = None) 
     return counts
 
 
+def plan_families(plan_ids, plans) -> dict[int, set[int]]:
+    """Each of ``plan_ids`` with the plans that carry it out, among ``plans`` (rows with ``pk`` and ``parent_id``).
+
+    The roll-up rule of every figure shown for a plan (its progress, status counts, lists): a plan
+    carried out through agencies' own plans (``Plan.parent``) counts their tasks too; one level,
+    as a child plan's own children report to it, not to its parent. A task belongs to one plan,
+    so each task counts once for a plan; sum over ``set().union(*families.values())`` for totals
+    across plans, never over the families (a parent and its child would count the child's tasks twice).
+    """
+    families = {plan_id: {plan_id} for plan_id in plan_ids}
+    for plan in plans:
+        if plan.parent_id in families:
+            families[plan.parent_id].add(plan.pk)
+    return families
+
+
+def plan_family_ids(plan_ids) -> dict[int, set[int]]:
+    """:func:`plan_families` of these plans, their children read in one query: ``{plan_id: {plan_id, child ids…}}``."""
+    plan_ids = list(plan_ids)
+    return plan_families(plan_ids, Plan.objects.filter(parent_id__in=plan_ids).only("pk", "parent_id"))
+
+
+def tasks_of_plans_q(plan_ids, prefix: str = "") -> Q:
+    """On ``Task`` (or through ``prefix``, e.g. ``"task__"``): the tasks of these plans and of the plans carrying them out.
+
+    The condition form of :func:`plan_family_ids`; ``plan_ids`` is a list, a ``values("pk")`` queryset
+    of plans, or an ``OuterRef`` of one plan.
+    """
+    if isinstance(plan_ids, OuterRef):
+        # The family's plan ids first (a few rows), so the tasks are read through their plan's index.
+        family = Plan.objects.filter(Q(pk=OuterRef(plan_ids)) | Q(parent_id=OuterRef(plan_ids))).values("pk")
+        return Q(**{f"{prefix}plan_id__in": family})
+    plan_ids = plan_ids if isinstance(plan_ids, QuerySet) else list(plan_ids)
+    return Q(**{f"{prefix}plan_id__in": plan_ids}) | Q(**{f"{prefix}plan_id__in": Plan.objects.filter(parent_id__in=plan_ids).values("pk")})
+
+
 def plan_progress_subquery(outer: str = "pk") -> Subquery:
-    """Mean progress of a plan's tasks and of the tasks of the plans that carry it out.
+    """Mean progress of a plan's tasks and of the tasks of the plans that carry it out (:func:`tasks_of_plans_q`).
 
     The roll-up rule shown on every page: each task counts once, whatever its weight;
     a plan carried out through agencies' own plans takes their tasks' progress too.
     """
     tasks = (
-        Task.objects.filter(Q(plan=OuterRef(outer)) | Q(plan__parent=OuterRef(outer)))
+        Task.objects.filter(tasks_of_plans_q(OuterRef(outer)))
         .order_by()
         .annotate(group=Value(1, output_field=IntegerField()))
         .values("group")
@@ -63,7 +100,7 @@ def plan_progress_subquery(outer: str = "pk") -> Subquery:
 
 def plan_task_count_subquery(outer: str = "pk") -> Coalesce:
     tasks = (
-        Task.objects.filter(Q(plan=OuterRef(outer)) | Q(plan__parent=OuterRef(outer)))
+        Task.objects.filter(tasks_of_plans_q(OuterRef(outer)))
         .order_by()
         .annotate(group=Value(1, output_field=IntegerField()))
         .values("group")

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from plans.models import Agency, AgencyGroup
+from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .choices import AssignmentRole
 from .models import Task, TaskAssignment
@@ -62,6 +63,7 @@ def task_assignments_set(
             assignment.role, assignment.via_group = role, group
             assignment.save()
         result.append(assignment)
+    figures_changed()
     return result
 
 

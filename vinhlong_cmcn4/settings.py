@@ -268,6 +268,9 @@ if EXTENSION_DECIDED_BY not in {"leadership", "coordinator"}:
     raise ImproperlyConfigured("EXTENSION_DECIDED_BY must be leadership or coordinator")
 # A report returned by the coordinator and sent again within this many working days keeps its on-time mark.
 RESEND_GRACE_WORKING_DAYS = int(os.environ.get("RESEND_GRACE_WORKING_DAYS", "3"))
+# The longest the dashboard's figures stay cached (vinhlong_cmcn4.shared_figures): workflow steps
+# clear them at once; this bounds how long an edit made outside the services (the admin) goes unseen.
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
 
 # E-mail: console in development.
 EMAIL_BACKEND = os.environ.get(

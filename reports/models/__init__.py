@@ -1,6 +1,6 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
-from .figures import TrendPoint
+from .figures import LateReportCount, TrendPoint
 from .reminders import Notice, Reminder
 from .reporting import (
     Attachment,
@@ -11,4 +11,4 @@ from .reporting import (
 )
 from .summaries import Summary
 
-__all__ = ["Attachment", "Notice", "Reminder", "Report", "ReportEvent", "ReportingPeriod", "Summary", "TrendPoint"]
+__all__ = ["Attachment", "LateReportCount", "Notice", "Reminder", "Report", "ReportEvent", "ReportingPeriod", "Summary", "TrendPoint"]

@@ -1,9 +1,10 @@
 """Stored figures the dashboard reads instead of re-aggregating every report on each request."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Plan
+from plans.models import Agency, Plan
 
 from .reporting import ReportingPeriod
 
@@ -27,3 +28,29 @@ class TrendPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} — {self.period}"
+
+
+class LateReportCount(models.Model):
+    """How many reports one agency sent late on one plan's tasks (``reports.compliance.late_reports``).
+
+    Kept true in the transaction of every workflow step (``reports.figures.late_count_refresh``);
+    the row without an agency marks a plan whose counts are all stored (a plan's counts are computed
+    and kept when first read); the daily upkeep rebuilds them all.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="late_report_counts", verbose_name=_("plan"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="late_report_counts", verbose_name=_("agency")
+    )
+    reports = models.PositiveIntegerField(_("late reports"), default=0)
+
+    class Meta:
+        verbose_name = _("late report count")
+        verbose_name_plural = _("late report counts")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "agency"], name="late_report_count_unique"),
+            models.UniqueConstraint(fields=["plan"], condition=Q(agency__isnull=True), name="late_report_count_plan_marker_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.agency or '*'}"

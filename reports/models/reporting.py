@@ -113,6 +113,9 @@ class Report(models.Model):
             models.Index(fields=["state", "period"], name="report_state_period_idx"),
             # Late reports are few; the dashboard counts them per agency.
             models.Index(fields=["agency", "task"], condition=Q(is_late=True), name="report_late_idx"),
+            # The dashboard reads the reports sent for the periods due: by period, role and state, with
+            # agency and task in the index (reports.compliance.sent_owed_by_agency).
+            models.Index(fields=["period", "role", "state"], include=["agency", "task", "id"], name="report_period_sent_idx"),
         ]
 
     def __str__(self) -> str:

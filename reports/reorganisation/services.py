@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from plans.choices import ChangeKind
 from plans.models import Agency, AgencyLineage, Plan, ReorganisationDecision, User, UserMove
 from tasks.models import TaskAssignment
+from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .preview import MAIN_KINDS, Preview, lead_or, preview
 
@@ -75,6 +76,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
         user.save(update_fields=["agency", "is_active"])
     decision.applied_at, decision.applied_by, decision.undo_log = timezone.now(), by, log
     decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    figures_changed()
     return plan
 
 
@@ -112,6 +114,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
     Agency.objects.filter(pk__in=retiring, active_to=decision.effective_on).update(active_to=None)
     decision.applied_at, decision.applied_by, decision.undo_log = None, None, {}
     decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    figures_changed()
     return decision
 
 
@@ -136,4 +139,5 @@ def assignments_reassign(*, assignments: list[TaskAssignment], agency: Agency, t
             assignment.agency = agency
             assignment.save(update_fields=["agency", "inherited_from", "inherited_on"])
         moved += 1
+    figures_changed()
     return moved

@@ -14,11 +14,12 @@ from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.outbox import job_enqueue
+from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
-from ..compliance import sent_late
-from ..figures import trend_point_refresh
+from ..compliance import SENT, sent_late
+from ..figures import late_count_refresh, trend_point_refresh
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
 from .content import report_content_check
@@ -57,7 +58,7 @@ def report_transition(
     if step.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Say why the report is sent back, so the agency can fix it.")})
     at = at or timezone.now()
-    previous = report.state
+    previous, was_late = report.state, report.is_late
     report.state = step.target
     report.version += 1
     if step.target == ReportState.SUBMITTED:
@@ -76,8 +77,11 @@ def report_transition(
         job_enqueue(report_event_notify_job, event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
+    if (previous in SENT) != (report.state in SENT) or was_late != report.is_late:
+        late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
+    figures_changed()
     return report
 
 
@@ -146,4 +150,6 @@ def tasks_progress_refresh(*, plan_ids: list[int]) -> int:
             task.progress, task.completed_on = figures
             changed.append(task)
     Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
+    if changed:
+        figures_changed()
     return len(changed)

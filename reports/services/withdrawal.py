@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from plans.choices import Role
 from plans.models import User
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.shared_figures import figures_changed
 
 from ..choices import ReportState, WorkflowAction
-from ..figures import trend_point_refresh
+from ..figures import late_count_refresh, trend_point_refresh
 from ..models import Report, ReportEvent
 from .steps import task_progress_refresh
 
@@ -55,6 +56,9 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     if was_accepted:  # the task's progress and the trend no longer count it
         task_progress_refresh(task=report.task)
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
+    if report.is_late:  # no longer sent: no longer a late report
+        late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
+    figures_changed()
     return report
 
 

@@ -26,8 +26,9 @@ ROOT = Path(settings.BASE_DIR)
 
 @pytest.fixture
 def broker_url():
-    """A Redis database of its own (15), emptied, so the worker sees only this test's jobs."""
-    url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15"
+    """A Redis database of its own (15, 14… one per pytest-xdist worker), emptied, so the worker sees only this test's jobs."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{15 - worker}"
     redis.Redis.from_url(url).flushdb()
     previous = broker_use(url, eager=False)
     yield url

@@ -1,7 +1,10 @@
 """Leadership pages: the dashboard, the task lists behind every number, a task's page."""
 
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -11,8 +14,8 @@ from tasks.selectors import task_list
 from vinhlong_cmcn4 import columns, policy
 
 from ..columns import LEADERSHIP_TASKS
-from ..dashboard import dashboard
-from ..filters import IN_FORCE, NOT_SENT, DashboardTaskFilter
+from ..dashboard import dashboard_shown
+from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
 from ..models import Report
 from .listing import page_of, wants_xlsx
 
@@ -29,10 +32,11 @@ tasks_url = DashboardTaskFilter.url
 
 
 def drill_down(board) -> dict:
-    """The list behind every number of the dashboard (the dashboard counts plans in force only)."""
+    """The list behind every number of the dashboard (the dashboard counts plans in force only; a plan's
+    counts, and the totals, take the tasks of the plans carrying it out too: ``tasks_of_plans_q``)."""
     section = "null"  # DashboardTaskFilter's value for tasks without a section
     for plan in board.plans:
-        plan.url = tasks_url(plan=plan.pk)
+        plan.url = tasks_url(family=plan.pk)
         for row in board.sections.get(plan.pk, []):
             row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
             row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
@@ -41,7 +45,56 @@ def drill_down(board) -> dict:
         row["url"] = tasks_url(**lead)
         row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
         row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
-    return {"all": tasks_url(in_force=IN_FORCE), "overdue": tasks_url(in_force=IN_FORCE, status=TaskStatus.OVERDUE)}
+    return {"all": tasks_url(in_force=IN_FORCE_FAMILY), "overdue": tasks_url(in_force=IN_FORCE_FAMILY, status=TaskStatus.OVERDUE)}
+
+
+def dashboard_context(board, today) -> dict:
+    """What the dashboard's body shows of ``board``: its numbers, the lists behind them, the charts."""
+    totals_urls = drill_down(board)
+    statuses = list(TaskStatus)
+    charts = {
+        "plans": {
+            "labels": [plan.symbol for plan in board.plans],
+            "datasets": [
+                {
+                    "label": str(status.label),
+                    "data": [plan.counts[status.value] for plan in board.plans],
+                    "backgroundColor": STATUS_COLOURS[status],
+                    "urls": [tasks_url(family=plan.pk, status=status.value) for plan in board.plans],
+                }
+                for status in statuses
+            ],
+        },
+        "agencies": {
+            "labels": [row["agency"].short_name for row in board.agencies[:15]],
+            "datasets": [
+                {
+                    "label": _("Overdue"),
+                    "data": [row["overdue"] for row in board.agencies[:15]],
+                    "backgroundColor": STATUS_COLOURS[TaskStatus.OVERDUE],
+                    "urls": [row["overdue_url"] for row in board.agencies[:15]],
+                },
+                {
+                    "label": _("Reports missing"),
+                    "data": [row["missing"] for row in board.agencies[:15]],
+                    "backgroundColor": "#f6c21c",
+                    "urls": [row["missing_url"] for row in board.agencies[:15]],
+                },
+            ],
+        },
+        "trend": {
+            "labels": [point["period"].label for point in board.trend],
+            "progress": [point["progress"] for point in board.trend],
+            "overdue": [point["overdue"] for point in board.trend],
+            "progressLabel": _("Mean progress of accepted reports (%)"),
+            "overdueLabel": _("Tasks overdue at the cut-off"),
+        },
+    }
+    for plan in board.plans:
+        plan.section_rows = board.sections.get(plan.pk, [])
+        plan.due = board.due[plan.pk]
+        plan.status_rows = [(status, plan.counts[status.value], tasks_url(family=plan.pk, status=status.value)) for status in statuses]
+    return {"board": board, "charts": charts, "statuses": statuses, "today": today, "totals_urls": totals_urls}
 
 
 class DashboardView(policy.PageRequiredMixin, TemplateView):
@@ -50,52 +103,14 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        board = dashboard()
-        totals_urls = drill_down(board)
-        statuses = list(TaskStatus)
-        charts = {
-            "plans": {
-                "labels": [plan.symbol for plan in board.plans],
-                "datasets": [
-                    {
-                        "label": str(status.label),
-                        "data": [plan.counts[status.value] for plan in board.plans],
-                        "backgroundColor": STATUS_COLOURS[status],
-                        "urls": [tasks_url(plan=plan.pk, status=status.value) for plan in board.plans],
-                    }
-                    for status in statuses
-                ],
-            },
-            "agencies": {
-                "labels": [row["agency"].short_name for row in board.agencies[:15]],
-                "datasets": [
-                    {
-                        "label": _("Overdue"),
-                        "data": [row["overdue"] for row in board.agencies[:15]],
-                        "backgroundColor": STATUS_COLOURS[TaskStatus.OVERDUE],
-                        "urls": [row["overdue_url"] for row in board.agencies[:15]],
-                    },
-                    {
-                        "label": _("Reports missing"),
-                        "data": [row["missing"] for row in board.agencies[:15]],
-                        "backgroundColor": "#f6c21c",
-                        "urls": [row["missing_url"] for row in board.agencies[:15]],
-                    },
-                ],
-            },
-            "trend": {
-                "labels": [point["period"].label for point in board.trend],
-                "progress": [point["progress"] for point in board.trend],
-                "overdue": [point["overdue"] for point in board.trend],
-                "progressLabel": _("Mean progress of accepted reports (%)"),
-                "overdueLabel": _("Tasks overdue at the cut-off"),
-            },
-        }
-        for plan in board.plans:
-            plan.section_rows = board.sections.get(plan.pk, [])
-            plan.due = board.due[plan.pk]
-            plan.status_rows = [(status, plan.counts[status.value], tasks_url(plan=plan.pk, status=status.value)) for status in statuses]
-        context.update(board=board, charts=charts, statuses=statuses, today=timezone.localdate(), totals_urls=totals_urls)
+        today = timezone.localdate()
+        # Every leader reads the same body: rendered once per change and day, and kept in the shared cache.
+        body = dashboard_shown(
+            lambda board: render_to_string("reports/_dashboard_body.html", dashboard_context(board, today)),
+            today=today,
+            name=f"dashboard-page-{get_language()}",
+        )
+        context["body"] = mark_safe(body)  # noqa: S308 - our own template's output
         return context
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Plan, Section
 from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
+from vinhlong_cmcn4.shared_figures import figures_changed
 from vinhlong_cmcn4.text import search_keys
 
 from ..models import Task, TaskAssignment
@@ -106,6 +107,8 @@ def annex_write(
     summary.missing = sorted(set(existing) - set(wanted), key=_natural)
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        figures_changed()
     return summary
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0009_workflow_actions_withdraw_and_recall'),
+        ('reports', '0010_dashboard_late_report_counts_and_sent_index'),
     ]
 
     operations = [

@@ -1,0 +1,275 @@
+"""The dashboard's stored figures and its cache stay true after every workflow step.
+
+Stored: the trend points and the late-report counts (``reports.figures``), written in the step's
+transaction. Cached: the whole dashboard (``vinhlong_cmcn4.shared_figures``), cleared when the step
+commits. After each step the stored figures equal the ones counted from the reports, and the
+dashboard a leader reads next equals the one computed from the data.
+"""
+
+import datetime
+import os
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from plans.choices import ChangeKind, PlanState
+from plans.models import ReorganisationChange, ReorganisationDecision
+from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
+from reports.dashboard import dashboard
+from reports.figures import _sums, late_counts_rebuild, late_sums
+from reports.models import LateReportCount, Report, TrendPoint
+from reports.periods import parse_period_code
+from reports.reorganisation.services import decision_apply, decision_undo
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.services.withdrawal import report_withdraw
+from reports.tests.helpers import report_accept
+from tasks.choices import AssignmentRole
+from tasks.extensions import extension_decide, extension_request
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 22)
+LATE = datetime.datetime(2019, 3, 1, 3, tzinfo=datetime.UTC)  # long after the 2018-H2 deadline
+DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã triển khai theo kế hoạch"}
+
+
+def digest(board) -> dict:
+    """What a leader reads on the dashboard, as plain values."""
+    return {
+        "plans": [(plan.pk, plan.counts, plan.overall_progress) for plan in board.plans],
+        "sections": board.sections,
+        "agencies": [{key: value for key, value in row.items() if key != "agency"} for row in board.agencies],
+        "trend": [(point["period"].code, point["progress"], point["overdue"]) for point in board.trend],
+        "totals": board.totals,
+    }
+
+
+def assert_figures_true() -> None:
+    """Stored figures equal the recounted ones; the dashboard read next equals the one computed afresh."""
+    stored = {(row.plan_id, row.agency_id): row.reports for row in LateReportCount.objects.exclude(agency=None) if row.reports}
+    plan_ids = set(LateReportCount.objects.values_list("plan_id", flat=True))
+    assert stored == late_sums(plan_ids=plan_ids)
+    points = {(p.plan_id, p.period_id): (p.reports, p.progress_sum) for p in TrendPoint.objects.all()}
+    counted = _sums(plan_ids={plan for plan, _ in points}, period_ids={period for _, period in points})
+    assert points == {key: counted.get(key, (0, 0)) for key in points}
+    shown = digest(dashboard(today=TODAY))
+    cache.clear()
+    assert shown == digest(dashboard(today=TODAY))
+
+
+@pytest.fixture
+def sent_late(world, agency_a, officer_a, head_a):
+    """Agency A sent its 2018-H2 report on task 1 late; the dashboard was read (and cached) since."""
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False, at=LATE)
+    assert report.is_late
+    return report
+
+
+def _draft_b(world, agency_b, officer_b):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    return report_save(task=world.other_task, agency=agency_b, period=period, by=officer_b, data=DATA, version=None)
+
+
+def _merge_b(agency_b, effective_on):
+    decision = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=effective_on)
+    ReorganisationChange.objects.create(decision=decision, kind=ChangeKind.MERGE, source=agency_b, target=AgencyFactory(code="SMOI"))
+    return decision
+
+
+STEPS = {
+    "save draft": lambda f: _draft_b(f["world"], f["agency_b"], f["officer_b"]),
+    "send for approval": lambda f: report_transition(
+        report=_draft_b(f["world"], f["agency_b"], f["officer_b"]), action="send_for_approval", by=f["officer_b"], notify=False
+    ),
+    "approve and send late": lambda f: report_transition(
+        report=_draft_b(f["world"], f["agency_b"], f["officer_b"]), action="submit", by=f["head_b"], notify=False, at=LATE
+    ),
+    "accept": lambda f: report_transition(report=f["sent_late"], action="accept", by=f["coordinator"], notify=False),
+    "return": lambda f: report_transition(report=f["sent_late"], action="return", by=f["coordinator"], comment="Bổ sung", notify=False),
+    "recall": lambda f: report_transition(report=f["sent_late"], action="recall", by=f["head_a"], notify=False),
+    "withdrawal": lambda f: report_withdraw(report=f["sent_late"], by=f["sysadmin"], reason="Gửi nhầm kỳ"),
+    "extension approval": lambda f: extension_decide(
+        extension=extension_request(task=f["world"].task, by=f["head_a"], requested_due=datetime.date(2031, 6, 30), reason="Chờ kinh phí"),
+        by=f["coordinator"],
+        approve=True,
+    ),
+    "task completion": lambda f: report_accept(
+        task=f["world"].other_task,
+        agency=f["agency_b"],
+        period=reporting_period_get_or_create(period=parse_period_code("2019-H1")),
+        officer=f["officer_b"],
+        head=f["head_b"],
+        coordinator=f["coordinator"],
+        progress=100,
+    ),
+    "reorganisation apply": lambda f: decision_apply(decision=_merge_b(f["agency_b"], datetime.date(2099, 1, 1)), by=None),
+    "reorganisation undo": lambda f: decision_undo(decision=f["applied"]),
+}
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_stored_and_cached_figures_equal_the_recomputed_ones_after_every_workflow_step(
+    step, request, sent_late, django_capture_on_commit_callbacks
+):
+    names = ["world", "agency_a", "agency_b", "officer_b", "head_a", "head_b", "coordinator", "sysadmin"]
+    fixtures = {name: request.getfixturevalue(name) for name in names} | {"sent_late": sent_late}
+    if step == "reorganisation undo":
+        with django_capture_on_commit_callbacks(execute=True):
+            fixtures["applied"] = decision_apply(decision=_merge_b(fixtures["agency_b"], datetime.date(2099, 1, 1)), by=None) and (
+                ReorganisationDecision.objects.get()
+            )
+    before = digest(dashboard(today=TODAY))  # read and cached: the step must clear it
+    assert LateReportCount.objects.get(plan=fixtures["world"].plan, agency=fixtures["agency_a"]).reports == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        STEPS[step](fixtures)
+    assert_figures_true()
+    if step in {"approve and send late", "return", "recall", "withdrawal", "task completion", "reorganisation apply"}:
+        assert digest(dashboard(today=TODAY)) != before  # the change shows on the next request
+
+
+def test_a_report_sent_through_the_service_shows_on_the_next_dashboard_request(
+    client, leader, world, agency_b, officer_b, head_b, django_capture_on_commit_callbacks
+):
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard"))
+    row = next(row for row in page.context["board"].agencies if row["agency_id"] == agency_b.pk)
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_save(task=world.other_task, agency=agency_b, period=period, by=officer_b, data=DATA, version=None)
+        report_transition(report=report, action="submit", by=head_b, notify=False)
+    again = client.get(reverse("reports:dashboard"))
+    assert next(r for r in again.context["board"].agencies if r["agency_id"] == agency_b.pk)["missing"] == row["missing"] - 1
+
+
+def test_a_write_rolled_back_or_not_yet_committed_keeps_the_cached_dashboard(
+    world, agency_b, officer_b, django_capture_on_commit_callbacks
+):
+    first = dashboard(today=TODAY)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Report.objects.update(progress=0)  # not through a service: nothing clears the cache
+        _draft_b(world, agency_b, officer_b)
+    assert callbacks == [] and dashboard(today=TODAY).totals == first.totals
+
+
+def test_a_new_day_computes_the_dashboard_again(world):
+    world.task.due_date = datetime.date(2026, 11, 22)
+    world.task.save()
+    assert dashboard(today=datetime.date(2026, 11, 22)).totals["overdue"] == 0
+    assert dashboard(today=datetime.date(2026, 11, 23)).totals["overdue"] == 1  # no write: the date alone moves it
+
+
+def test_the_upkeep_rebuilds_late_counts_written_outside_the_workflow(sent_late, world, agency_a, django_capture_on_commit_callbacks):
+    dashboard(today=TODAY)
+    Report.objects.filter(pk=sent_late.pk).update(is_late=False)  # e.g. corrected by hand in the database
+    with django_capture_on_commit_callbacks(execute=True):
+        assert late_counts_rebuild() == 1
+    assert not LateReportCount.objects.filter(agency=agency_a, reports__gt=0).exists()
+    assert_figures_true()
+
+
+def test_late_counts_are_computed_once_when_first_read_and_kept(sent_late, world, agency_a):
+    LateReportCount.objects.all().delete()
+    rows = {row["agency_id"]: row for row in dashboard(today=TODAY).agencies}
+    assert rows[agency_a.pk]["late_reports"] == 1
+    assert LateReportCount.objects.filter(plan=world.plan, agency=None).exists()  # the plan's counts are stored now
+    assert LateReportCount.objects.get(plan=world.plan, agency=agency_a).reports == 1
+
+
+# Parent and child plans: the roll-up of issue 13 on the dashboard.
+
+
+@pytest.fixture
+def plan_with_child(agency_a):
+    """28/KH-UBND in force, carried out through 125/KH-SKHCN (in force too), whose tasks hold all the work."""
+    parent = PlanFactory(symbol="28/KH-UBND", reporting_kinds=["half_year"], starts_on=datetime.date(2017, 8, 23))
+    child = PlanFactory(symbol="125/KH-SKHCN", parent=parent, reporting_kinds=["half_year"], starts_on=datetime.date(2017, 9, 1))
+    section = SectionFactory(plan=child, number="1")
+    for number, due in ((1, datetime.date(2018, 12, 31)), (2, datetime.date(2030, 12, 31))):
+        task = TaskFactory(plan=child, section=section, number=str(number), progress=80, due_date=due, start_date=datetime.date(2018, 1, 1))
+        TaskAssignmentFactory(task=task, agency=agency_a, role=AssignmentRole.LEAD)
+    return parent, child
+
+
+def test_a_parent_plan_counts_the_tasks_of_its_child_plans_once_and_links_to_them(client, leader, plan_with_child):
+    parent, child = plan_with_child
+    board = dashboard(today=TODAY)
+    counts = {plan.symbol: plan.counts for plan in board.plans}
+    assert counts["28/KH-UBND"]["total"] == 2 and counts["28/KH-UBND"]["overdue"] == 1 and counts["28/KH-UBND"]["in_progress"] == 1
+    assert counts["125/KH-SKHCN"]["total"] == 2
+    assert {plan.symbol: plan.overall_progress for plan in board.plans}["28/KH-UBND"] == 80
+    assert board.totals["tasks"] == 2 and board.totals["overdue"] == 1  # each task once, though under both plans
+
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    url = f"{reverse('reports:dashboard_tasks')}?family={parent.pk}&amp;status=overdue"
+    assert url in page
+    listing = client.get(reverse("reports:dashboard_tasks"), {"family": parent.pk, "status": "overdue"})
+    assert listing.context["page"].paginator.count == 1
+    totals = client.get(reverse("reports:dashboard_tasks"), {"in_force": "family"})
+    assert totals.context["page"].paginator.count == board.totals["tasks"]
+
+
+def test_a_parent_plan_in_force_counts_a_child_plan_that_is_not(plan_with_child):
+    parent, child = plan_with_child
+    child.state, child.is_published = PlanState.CLOSED, False
+    child.save()
+    board = dashboard(today=TODAY)
+    assert [plan.symbol for plan in board.plans] == ["28/KH-UBND"]
+    assert board.plans[0].counts["total"] == 2 and board.totals["tasks"] == 2
+
+
+# The cache on Redis, and without it.
+
+
+def _redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        message = "needs REDIS_URL (a Redis server)"
+        pytest.fail(message) if os.environ.get("REQUIRE_SERVICES") else pytest.skip(message)
+    return url
+
+
+def _redis_cache(settings, url: str, prefix: str) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+@pytest.mark.redis
+def test_on_redis_a_sent_report_shows_on_the_next_request(
+    settings, request, client, leader, world, agency_b, officer_b, head_b, django_capture_on_commit_callbacks
+):
+    _redis_cache(settings, _redis_url(), request.node.nodeid)
+    try:
+        test_a_report_sent_through_the_service_shows_on_the_next_dashboard_request(
+            client, leader, world, agency_b, officer_b, head_b, django_capture_on_commit_callbacks
+        )
+    finally:
+        cache.clear()
+
+
+def test_a_redis_outage_does_not_break_the_dashboard_or_the_workflow(
+    settings, client, leader, world, agency_b, officer_b, head_b, django_capture_on_commit_callbacks
+):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _redis_cache(settings, f"redis://127.0.0.1:{port}/0", "outage")
+    client.force_login(leader)
+    assert client.get(reverse("reports:dashboard")).status_code == 200
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_save(task=world.other_task, agency=agency_b, period=period, by=officer_b, data=DATA, version=None)
+        report_transition(report=report, action="submit", by=head_b, notify=False)
+    page = client.get(reverse("reports:dashboard"))
+    assert page.status_code == 200
+    assert next(r for r in page.context["board"].agencies if r["agency_id"] == agency_b.pk)["missing"] == 0
