@@ -56,7 +56,9 @@ class Walker:
         import time
 
         times = []
-        while self.url and len(times) < limit:
+        while len(times) < limit:
+            if not self.url:  # walked to the end (more pages asked than the list has): walk it again
+                self.url, self.params = "/api/v1/tasks/", {"cursor": "", "page_size": PAGE_SIZE}
             started = time.perf_counter()
             body = get(self.client, self.url, self.params)
             times.append((time.perf_counter() - started) * 1000)
@@ -97,7 +99,7 @@ def measure(databases: dict[int, str], repeat: int, rounds: int, walk_pages: int
             for name, call in operations.items():
                 times.setdefault((scale, name), []).append(measuring.timed(call, per_round))
             walkers[scale].client = by_client["token"]
-            times.setdefault((scale, "walk"), []).append(walkers[scale].pages(-(-(walk_pages or pages) // rounds)))
+            times.setdefault((scale, "walk"), []).append(walkers[scale].pages(-(-min(walk_pages or pages, pages) // rounds)))
     for (scale, name), runs in times.items():
         results[scale][name] = measuring.figures([t for run in runs for t in run], results[scale][name]["queries"], runs)
     return results

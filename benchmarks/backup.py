@@ -1,13 +1,14 @@
-"""Backup and restore times on PostgreSQL: the demo, and the dashboard benchmark's 5,000-task database.
+"""Backup and restore times on PostgreSQL: the demo, and the benchmark data set at a given scale.
 
-For each data set: build it in a database of its own, add stored files (``--files-mb`` of incompressible
-evidence, as a province's disk holds), then time ``manage.py backup`` and ``manage.py restore`` (into a
-fresh database and a fresh media folder) as separate processes, as cron or systemd runs them.
+For each data set: a database of its own (the demo seeded into an empty one; the data set copied
+from its kept template, ``benchmarks/dataset.py``), stored files added (``--files-mb`` of incompressible
+evidence, as a province's disk holds), then ``manage.py backup`` and ``manage.py restore`` (into a
+fresh database and a fresh media folder) timed as separate processes, as cron or systemd runs them.
 
-    .venv/bin/python benchmarks/backup.py [--data demo,tasks5000] [--files-mb 150]
+    .venv/bin/python benchmarks/backup.py [--data demo,tasks] [--scale 1] [--files-mb 150] [--repeat 1] [--json]
 
-PostgreSQL: postgres://postgres@127.0.0.1:5432 (BENCH_POSTGRES_URL); databases BENCH_DB (bench_backup)
-and BENCH_DB_restore are made and dropped.
+PostgreSQL: postgres://postgres@127.0.0.1:5432 (``BENCH_POSTGRES_URL``); databases
+``<BENCH_DB_PREFIX>_backup_<data>`` and ``…_restore`` are made and dropped.
 """
 
 import argparse
@@ -18,78 +19,106 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-NAME = os.environ.get("BENCH_DB", "bench_backup")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import dataset  # noqa: E402
+import measuring  # noqa: E402
+
+ROOT = dataset.ROOT
+FILL = (
+    "import django; django.setup()\n"
+    "import os, sys\n"
+    "from django.core.management import call_command\n"
+    "from django.core.files.base import ContentFile\n"
+    "from django.core.files.storage import default_storage\n"
+    "call_command('migrate', verbosity=0)\n"
+    "if sys.argv[1] == 'demo':\n"
+    "    from vinhlong_cmcn4.demo import demo_seed\n"
+    "    demo_seed()\n"
+    "for n in range(int(sys.argv[2])):\n"
+    "    default_storage.save(f'attachments/{n}/evidence', ContentFile(os.urandom(1024 * 1024)))\n"
+)
 
 
-def pg_admin(sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{BASE}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
-
-
-def build(kind: str, files_mb: int, media: Path) -> None:
-    """Fill the database in a child process (Django is set up once per process)."""
-    code = (
-        "import django; django.setup()\n"
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        + ("from vinhlong_cmcn4.demo import demo_seed; demo_seed()\n" if kind == "demo" else "import dashboard; dashboard.populate()\n")
-        + "import os\nfrom django.core.files.base import ContentFile\nfrom django.core.files.storage import default_storage\n"
-        f"for n in range({files_mb}):\n"
-        "    default_storage.save(f'attachments/{n}/evidence', ContentFile(os.urandom(1024 * 1024)))\n"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT / "benchmarks", env=environment(NAME, media), check=True)  # noqa: S603
-
-
-def environment(database: str, media: Path) -> dict:
+def environment(database: str, media: Path, **extra: str) -> dict:
     return {
         **os.environ,
-        "DATABASE_URL": f"{BASE}/{database}",
+        "DATABASE_URL": f"{dataset.BASE}/{database}",
+        "SECRET_KEY": dataset.SECRET_KEY,
         "MEDIA_ROOT": str(media),
         "DJANGO_SETTINGS_MODULE": "vinhlong_cmcn4.settings",
         "PYTHONPATH": str(ROOT),
+        **extra,
     }
+
+
+def prepare(kind: str, scale: int, files_mb: int, media: Path, say) -> tuple[str, int]:
+    """The database to back up (the demo, or a copy of the data set) with its files; its name and tasks."""
+    if kind == "demo":
+        database = f"{dataset.PREFIX}_backup_demo"
+        dataset.drop(database)
+        dataset.pg_admin(f'CREATE DATABASE "{database}"')
+    else:
+        database = dataset.working_copy(scale, "backup", say=say)
+    env = environment(database, media, DEBUG="1")  # the demo refuses to be seeded with DEBUG off
+    subprocess.run([sys.executable, "-c", FILL, kind, str(files_mb)], cwd=ROOT, env=env, check=True)  # noqa: S603
+    return database, dataset.pg_query(database, "SELECT count(*) FROM tasks_task")[0][0]
 
 
 def timed(command: list[str], env: dict) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, check=True)  # noqa: S603
-    return time.perf_counter() - started, result.stdout.strip().splitlines()[0]
+    return (time.perf_counter() - started) * 1000, (result.stdout.strip().splitlines() or [""])[0]
 
 
-def run(kind: str, files_mb: int) -> None:
+def run(kind: str, scale: int, files_mb: int, repeat: int, say) -> dict:
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        for database in (NAME, f"{NAME}_restore"):
-            pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
-            pg_admin(f'CREATE DATABASE "{database}"')
+        database, tasks = prepare(kind, scale, files_mb, work / "media", say)
+        restored = f"{database}_restore"
+        times: dict[str, list[float]] = {"backup": [], "restore": []}
         try:
-            build(kind, files_mb, work / "media")
-            archive = work / "backup.tar"
-            backup_seconds, said = timed(["backup", "--output", str(archive)], environment(NAME, work / "media"))
-            print(f"[{kind}] backup:  {backup_seconds:6.1f} s  {said}")
-            restore_seconds, said = timed(["restore", str(archive)], environment(f"{NAME}_restore", work / "restored"))
-            print(f"[{kind}] restore: {restore_seconds:6.1f} s  {said}")
+            for attempt in range(repeat):
+                archive = work / f"backup-{attempt}.tar"
+                ms, said = timed(["backup", "--output", str(archive)], environment(database, work / "media"))
+                times["backup"].append(ms)
+                say(f"[{kind}] backup:  {ms / 1000:6.1f} s  {said}")
+                dataset.drop(restored)
+                dataset.pg_admin(f'CREATE DATABASE "{restored}"')
+                ms, said = timed(["restore", str(archive)], environment(restored, work / f"restored-{attempt}"))
+                times["restore"].append(ms)
+                say(f"[{kind}] restore: {ms / 1000:6.1f} s  {said}")
+                archive.unlink()
         finally:
-            for database in (NAME, f"{NAME}_restore"):
-                pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            dataset.pg_admin(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+            dataset.pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        return {
+            "data": {f"tasks ({kind})": tasks, "files MB": files_mb},
+            **{f"{step} ({kind})": measuring.figures(values, None) for step, values in times.items()},
+        }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="demo,tasks5000")
+    parser.add_argument("--data", default="demo,tasks", help="demo, tasks (the benchmark data set at --scale), or both")
+    parser.add_argument("--scale", default="1", help="a scale or several separated by commas: 1,4,10 (for the data set)")
     parser.add_argument("--files-mb", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=1, help="backups and restores of each data set")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    for kind in args.data.split(","):
-        run(kind, args.files_mb)
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    results: dict[int, dict] = {}
+    for number, scale in enumerate(measuring.scales(args.scale)):
+        entry: dict = {"data": {}}
+        for kind in args.data.split(","):
+            if kind.strip() == "demo" and number:
+                continue  # the demo does not grow with the scale: once is enough
+            figures = run(kind.strip(), scale, args.files_mb, args.repeat, say)
+            entry["data"].update(figures.pop("data"))
+            entry.update(figures)
+        results[scale] = entry
+    measuring.report("backup", results, args.json)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def compile_once(database: str, profile: bool) -> dict:
 
         setattr(service, name, wrapper)
 
-    for name, label in (("lead_agency_names", "lead agencies"), ("summary_snapshot", "snapshot")):
+    for name, label in (("lead_agency_names", "lead agencies"), ("task_rows", "tasks at cut-off"), ("summary_snapshot", "snapshot")):
         timed_part(name, label)
     for name, label in (("summary_document", "document"), ("summary_annex_write", "annex")):
         timed_part(name, label)

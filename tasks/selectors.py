@@ -14,22 +14,27 @@ from .models import Task, TaskAssignment
 from .status import status_expression
 
 
-def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, query: str = "") -> QuerySet[Task]:
+def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, query: str = "", machine: bool = False) -> QuerySet[Task]:
     """Tasks with their derived ``status_code``, section, plan and agencies, in plan order.
 
-    ``tasks`` is an already restricted queryset (``policy.restrict`` or ``policy.public``).
+    ``tasks`` is an already restricted queryset (``policy.restrict`` or ``policy.public``). With
+    ``machine`` (the API, which gives the plan's id and symbol and the agencies' codes): of the plans,
+    agencies and tasks only what ``tasks.columns.PUBLIC_TASKS`` reads, so a page builds fewer objects.
     """
     today = today or timezone.localdate()
     tasks = search_filter(tasks, query) if query else tasks
-    return (
-        tasks.select_related("plan", "section")
-        .annotate(status_code=status_expression(today))
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=TaskAssignment.objects.select_related("agency").order_by("role", "agency__name"),
-            )
+    assignments = TaskAssignment.objects.select_related("agency").order_by("role", "agency__name")
+    if machine:
+        # The plan's symbol, not its long texts.
+        tasks = tasks.select_related("plan", "section").defer(
+            "search_text", "section__search_text", "plan__search_text", "plan__title", "plan__purpose"
         )
+        assignments = assignments.only("task_id", "role", "agency__code", "agency__name")
+    else:
+        tasks = tasks.select_related("plan", "section")
+    return (
+        tasks.annotate(status_code=status_expression(today))
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
         .order_by("order_key", "id")  # plan, section position, task position (tasks.ordering): a range of an index, not a sort
     )
 

@@ -58,7 +58,8 @@ class SheetWriter:
         self._openings: dict[tuple[int, str], tuple[str, str]] = {}
 
     def __enter__(self):
-        self.archive = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=5)
+        # Level 1: the sheet's repetitive XML compresses nearly as well as at 5, in half the time.
+        self.archive = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.stream = self.archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         self.stream.write(self._sheet_head().encode())
         return self

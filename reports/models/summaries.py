@@ -1,6 +1,7 @@
 """Periodic summaries for UBND tỉnh: a frozen snapshot, a Word document and an Excel annex."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,14 @@ from plans.models import Plan
 
 from ..choices import SummaryState
 from .reporting import ReportingPeriod
+
+
+class SnapshotEncoder(DjangoJSONEncoder):
+    """Vietnamese text written as itself, not as ``\\uXXXX`` escapes: a fifth less to send and parse (same JSON)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 def _summary_path(instance, filename: str) -> str:
@@ -29,7 +38,7 @@ class Summary(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="summaries", verbose_name=_("period"))
     state = models.CharField(_("state"), max_length=16, choices=SummaryState.choices, default=SummaryState.DRAFT)
     number = models.CharField(_("document number"), max_length=32, blank=True, help_text=_("Given when issued, e.g. 125."))
-    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict, blank=True, encoder=SnapshotEncoder)
     document = models.FileField(_("Word document"), upload_to=_summary_path, max_length=255, blank=True)
     annex = models.FileField(_("Excel annex"), upload_to=_summary_path, max_length=255, blank=True)
     pdf = models.FileField(

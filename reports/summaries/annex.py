@@ -9,10 +9,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from tasks.choices import TaskStatus
+from tasks.status import status_label
 from vinhlong_cmcn4.spreadsheets import neutralise
 from vinhlong_cmcn4.xlsx_writer import CellStyle, SheetWriter
 
-from .snapshot import tasks_at_cutoff
+from .snapshot import TaskAtCutoff, task_rows
 
 FONT = "Times New Roman"
 BORDER = "999999"
@@ -42,22 +43,21 @@ def _text(value) -> str:
     return neutralise(value) if isinstance(value, str) else value
 
 
-def summary_annex_write(*, summary, results: dict[int, str], leads: dict[int, list[str]], path: Path) -> int:
+def summary_annex_write(
+    *, summary, results: dict[int, str], leads: dict[int, list[str]], path: Path, tasks: list[TaskAtCutoff] | None = None
+) -> int:
     """Write the annex of ``summary`` to ``path``; ``results`` maps a task id to its reports' text,
-    ``leads`` to its lead agencies' names.
+    ``leads`` to its lead agencies' names; ``tasks`` are the rows the snapshot was made from
+    (``snapshot.task_rows``; read again when not given).
 
     Returns the number of task rows. Statuses and progress are those of the snapshot (at the cut-off).
     """
     data = summary.snapshot
     as_of = datetime.date.fromisoformat(data["period"]["last_day"])
     number = f"{summary.number}/" if summary.number else "     /"
-    labels = {status.value: str(status.label) for status in TaskStatus}
     ongoing = _("None (ongoing)")
-    rows = (
-        tasks_at_cutoff(summary.plan, as_of)
-        .order_by("position", "pk")
-        .values_list("id", "section__number", "number", "title", "timeframe", "due_date", "status_code", "progress_at_cutoff")
-    )
+    labels = {(status, extended): status_label(status, extended=extended) for status in TaskStatus.values for extended in (False, True)}
+    rows = tasks if tasks is not None else task_rows(summary.plan, as_of)
     count = 0
     with SheetWriter(path, "Phụ lục", styles=STYLES, widths=[width for _title, width in COLUMNS], freeze_rows=4) as sheet:
         sheet.append([("PHỤ LỤC", "title")])
@@ -65,21 +65,19 @@ def summary_annex_write(*, summary, results: dict[int, str], leads: dict[int, li
         sheet.append([(_text(plan_line), "subtitle")])
         sheet.append([(f"(Kèm theo Báo cáo số {number}BC-UBND; số liệu đến ngày {as_of:%d/%m/%Y})", "note")])
         sheet.append([(title, "header") for title, _width in COLUMNS])
-        for count, (task_id, section, task_number, title, timeframe, due, status, progress) in enumerate(
-            rows.iterator(chunk_size=2000), start=1
-        ):
+        for count, task in enumerate(rows, start=1):
             sheet.append(
                 [
                     (count, "number"),
-                    (_text(section or ""), "text"),
-                    (_text(task_number), "text"),
-                    (_text(title), "text"),
-                    (_text("; ".join(leads.get(task_id, []))), "text"),
-                    (_text(timeframe), "text"),
-                    (due.strftime("%d/%m/%Y") if due else ongoing, "text"),
-                    (labels[status], "text"),
-                    (round(progress), "number"),
-                    (_text(results.get(task_id, "")), "text"),
+                    (_text(task.section_number or ""), "text"),
+                    (_text(task.number), "text"),
+                    (_text(task.title), "text"),
+                    (_text("; ".join(leads.get(task.id, []))), "text"),
+                    (_text(task.timeframe), "text"),
+                    (task.due_date.strftime("%d/%m/%Y") if task.due_date else ongoing, "text"),
+                    (labels[task.status, task.extended], "text"),
+                    (round(float(task.progress)), "number"),
+                    (_text(results.get(task.id, "")), "text"),
                 ]
             )
     return count

@@ -41,6 +41,7 @@ FONT = "Times New Roman"
 BODY_PT = 14
 BODY_AFTER_PT = 6
 TEXT_WIDTH_MM = 165  # A4 less the margins
+_P, _R, _BR, _TAB, _T, _SPACE = (qn(tag) for tag in ("w:p", "w:r", "w:br", "w:tab", "w:t", "xml:space"))
 
 
 def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False, underline: bool = False):
@@ -61,25 +62,25 @@ def _run(paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, ita
 def _plain_text(paragraph_element, text: str) -> None:
     """A run in the body's own style, built directly: what ``add_run(text)`` makes (lines break at
     newlines, tabs stay tabs) at a fraction of its cost, for the thousands of result lines."""
-    run = SubElement(paragraph_element, qn("w:r"))
+    run = SubElement(paragraph_element, _R)
     for index, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         if index:
-            SubElement(run, qn("w:br"))
+            SubElement(run, _BR)
         for position, piece in enumerate(line.split("\t")):
             if position:
-                SubElement(run, qn("w:tab"))
+                SubElement(run, _TAB)
             if piece:
-                element = SubElement(run, qn("w:t"))
+                element = SubElement(run, _T, {_SPACE: "preserve"})
                 element.text = piece
-                element.set(qn("xml:space"), "preserve")
 
 
 def _paragraph(container, text: str = "", *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, after: float = 6, **style):
     if isinstance(container, DocxDocument):
         # Appended in front of the closing section properties, the body's last child (python-docx
         # looks that element up from the first child for every paragraph, which grows with the document).
-        element = OxmlElement("w:p")
-        container.element.body[-1].addprevious(element)
+        body = container.element.body
+        element = body.makeelement(_P)  # a CT_P, as OxmlElement("w:p") makes, without reading the tag's prefix each time
+        body[-1].addprevious(element)
         if text and not style and align == WD_ALIGN_PARAGRAPH.JUSTIFY and indent and after == BODY_AFTER_PT:
             _plain_text(element, text)  # the Normal style says everything: no paragraph or run properties
             return Paragraph(element, container._body)
@@ -283,7 +284,9 @@ def _body(document, data: dict) -> None:
         for agency, tasks in by_agency.items():
             _paragraph(document, f"- {agency}: chưa báo cáo {len(tasks)} nhiệm vụ ({', '.join(tasks)}).")
     if data["overdue"]:
-        _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn (chi tiết tại Phụ lục kèm theo).")
+        extended = sum(1 for item in data["overdue"] if item.get("extended"))  # recorded since issue 13; older snapshots: none
+        among = f", trong đó {extended} nhiệm vụ đã gia hạn" if extended else ""
+        _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn{among} (chi tiết tại Phụ lục kèm theo).")
     _heading(document, f"{roman(2)}. KHÓ KHĂN, VƯỚNG MẮC")
     for item in data["difficulties"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc."}]:
         _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
 from .document import summary_document
 from .pdf import pdf_enabled
-from .snapshot import lead_agency_names, plan_tree, summary_snapshot
+from .snapshot import TaskAtCutoff, lead_agency_names, plan_tree, summary_snapshot, task_rows
 
 logger = logging.getLogger(__name__)
 
@@ -67,15 +67,17 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
         summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
         if summary.is_frozen:
             return summary
+        _no_jit()
         leads = lead_agency_names(plan)
-        summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads)
+        tasks = task_rows(plan, period.last_day)
+        summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads, tasks=tasks)
         summary.compiled_at = timezone.now()
         summary.compiled_by = by
         summary.error = ""
         if issue:
             summary.state, summary.number, summary.issued_at, summary.issued_by = SummaryState.ISSUED, number, summary.compiled_at, by
             summary.issuer, summary.issued_year = settings.SUMMARY_ISSUER_NAME, timezone.localtime(summary.compiled_at).year
-        _files_write(summary, period, leads)
+        _files_write(summary, period, leads, tasks)
         summary.save()
         if pdf_enabled():
             from ..jobs import summary_pdf_job
@@ -84,7 +86,15 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
     return summary
 
 
-def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]]) -> None:
+def _no_jit() -> None:
+    """PostgreSQL compiles a query it costs high (the summary's, a subquery per task) before running it,
+    which takes longer than the query itself: not for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
+def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]], tasks: list[TaskAtCutoff]) -> None:
     old = [f.name for f in (summary.document, summary.annex, summary.pdf) if f]
     slug = summary.plan.symbol.replace("/", "-")
     summary.document.save(f"bao-cao-{slug}-{period.code}.docx", ContentFile(summary_document(summary)), save=False)
@@ -94,7 +104,7 @@ def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]]) 
             results.setdefault(item["task_id"], []).append(f"{item['agency']}: {item['text']}")
     path = annex_tempfile()
     try:
-        summary_annex_write(summary=summary, results={k: "\n".join(v) for k, v in results.items()}, leads=leads, path=path)
+        summary_annex_write(summary=summary, results={k: "\n".join(v) for k, v in results.items()}, leads=leads, path=path, tasks=tasks)
         with path.open("rb") as handle:
             summary.annex.save(f"phu-luc-{slug}-{period.code}.xlsx", File(handle), save=False)
     finally:

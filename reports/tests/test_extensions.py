@@ -72,3 +72,44 @@ def test_leadership_decides_when_the_setting_says_so(task, head_a, coordinator, 
     with pytest.raises(PermissionDenied):
         extension_decide(extension=asked, by=coordinator, approve=True)
     assert extension_decide(extension=asked, by=leader, approve=True).state == ExtensionState.APPROVED
+
+
+def test_the_summary_marks_a_task_judged_against_its_extension(client, task, head_a, coordinator, leader):
+    """Issue 13: the annex's status, the document's overdue sentence and the summary page say "(đã gia hạn)";
+    the snapshot records it, so the document built from the snapshot alone can say it."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from reports.periods import parse_period_code
+    from reports.summaries.service import summary_compile
+
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 3, 31), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    extension_decide(extension=asked, by=coordinator, approve=True)
+    summary = summary_compile(plan=task.plan, period=parse_period_code("2019-H1"))  # overdue since 31/03/2019
+    [overdue] = summary.snapshot["overdue"]
+    assert overdue["number"] == task.number and overdue["extended"] is True
+    rows = {row[2]: row for row in load_workbook(summary.annex.open("rb")).active.iter_rows(min_row=5, values_only=True)}
+    assert rows[task.number][7] == "Chưa hoàn thành, quá hạn (đã gia hạn)"
+    assert rows["2"][7] == "Đang thực hiện trong hạn"  # the other task has no extension
+    text = [p.text for p in Document(summary.document.open("rb")).paragraphs]
+    assert "Có 1 nhiệm vụ chưa hoàn thành, quá hạn, trong đó 1 nhiệm vụ đã gia hạn (chi tiết tại Phụ lục kèm theo)." in text
+    client.force_login(leader)
+    assert "(đã gia hạn)" in client.get(summary.get_absolute_url()).content.decode()
+
+
+def test_a_summary_compiled_before_extensions_were_recorded_still_reads(client, task, leader):
+    """Snapshots kept from before: their overdue tasks carry no "extended"; the page and the document read them as not extended."""
+    from reports.periods import parse_period_code
+    from reports.summaries.document import summary_document
+    from reports.summaries.service import summary_compile
+
+    task.due_date = D(2018, 6, 30)
+    task.save()
+    summary = summary_compile(plan=task.plan, period=parse_period_code("2018-H2"))
+    for item in summary.snapshot["overdue"]:
+        del item["extended"]
+    summary.save()
+    assert summary_document(summary)
+    client.force_login(leader)
+    page = client.get(summary.get_absolute_url()).content.decode()
+    assert task.title in page and "(đã gia hạn)" not in page

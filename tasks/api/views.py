@@ -45,7 +45,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = TaskPages
 
     def get_queryset(self):
-        return task_list(tasks=policy.restrict(Task.objects.all(), self.request.user))
+        return task_list(tasks=policy.restrict(Task.objects.all(), self.request.user), machine=True)
 
 
 @extend_schema_view(
