@@ -32,7 +32,7 @@ class WorkflowAction(models.TextChoices):
     SEND_FOR_APPROVAL = "send_for_approval", _("Sent for approval")
     SEND_BACK = "send_back", _("Sent back for revision")
     SUBMIT = "submit", _("Approved and submitted")
-    RETURN = "return", _("Returned by the coordinator")
+    RETURN = "return", _("Returned to the agency")  # by the coordinator, or by leadership (SELF_REVIEW_BY)
     ACCEPT = "accept", _("Accepted")
     WITHDRAW = "withdraw", _("Withdrawn by an administrator")
     RECALL = "recall", _("Recalled by the agency")

@@ -132,7 +132,7 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
     assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
     counts = compliance.status_counts_by_agency(assignments)
     # Names come apart, in one query: grouping by them would sort every row by text.
-    agencies = Agency.objects.only("code", "name", "aliases").in_bulk(list(counts))
+    agencies = Agency.objects.only("code", "name", "aliases", "active_to").in_bulk(list(counts))
     result = []
     for agency_id, by_status in counts.items():
         row = {

@@ -251,11 +251,14 @@ def unreportable_reason(
     held_from: datetime.date | None = None,
     holder: str = "",
     predecessor: str = "",
+    completed_on: datetime.date | None = None,
 ) -> str | None:
     """Why a task cannot be reported for ``period`` (a message for the user), or None when it can.
 
     A task is reported for the kinds of period its plan uses, up to the period due now (never a
-    future one), and not for a period that ended before the task started. An agency that inherited
+    future one), not for a period that ended before the task started, and not for a period that
+    starts after a one-off task was completed (``completed_on``: its completion stands; a later
+    "completed" report would move it). An agency that inherited
     the task on ``held_from`` (a reorganisation) reports from the period that contains that day on:
     reports are sent after the cut-off, so the period straddling the change is the successor's
     (``reports.compliance.obligation``, the same rule in SQL); earlier ones were the predecessor's.
@@ -281,6 +284,11 @@ def unreportable_reason(
             "predecessor": predecessor,
             "date": held_from.strftime("%d/%m/%Y"),
             "first": first.label,
+            "period": period.label,
+        }
+    if completed_on and period.first_day > completed_on:
+        return _("The task was completed on %(date)s: it is not reported for the period %(period)s or later ones.") % {
+            "date": completed_on.strftime("%d/%m/%Y"),
             "period": period.label,
         }
     return None

@@ -234,7 +234,7 @@ def may(user, action: str, model: type[Model]) -> bool:
 # --- Pages -------------------------------------------------------------------------------------
 # Who may open each kind of page; the rows on it are then narrowed by restrict().
 AGENCY_WORK = "agency_work"  # the agency's task list, the report form
-REVIEW = "review"  # the coordinator's inbox
+REVIEW = "review"  # the inbox of reports waiting for the reviewer (coordinator; leadership for SELF_REVIEW_BY)
 OVERSIGHT = "oversight"  # dashboard, drill-down lists, task pages, summaries
 ADMIN_SITE = "admin_site"  # /admin/
 ADMINISTRATION = "administration"  # annex imports (admin screens and API)
@@ -248,7 +248,8 @@ EVERYONE: frozenset[str | None] = frozenset({None, *Role.values})
 
 PAGES: dict[str, frozenset[str | None]] = {
     AGENCY_WORK: AGENCY_ROLES,
-    REVIEW: frozenset({Role.COORDINATOR}),
+    # Leadership reviews the reports of the coordinating agency itself (SELF_REVIEW_BY): it needs the inbox too.
+    REVIEW: frozenset({Role.COORDINATOR, Role.LEADERSHIP}),
     OVERSIGHT: PROVINCE_ROLES,
     ADMIN_SITE: frozenset({Role.ADMIN, Role.COORDINATOR}),
     ADMINISTRATION: frozenset({Role.ADMIN}),
@@ -257,8 +258,9 @@ PAGES: dict[str, frozenset[str | None]] = {
     REASSIGN: frozenset({Role.COORDINATOR}),
     REGISTRY: EVERYONE,
 }
-# Where a signed-in user lands: the first of these pages they may open.
+# Where a signed-in user lands: the first of these pages they may open (leadership on its dashboard).
 LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)
+LANDING_BY_ROLE = {Role.LEADERSHIP: OVERSIGHT}
 
 
 def may_open(user, page: str) -> bool:
@@ -268,7 +270,7 @@ def may_open(user, page: str) -> bool:
 
 def landing_page(user) -> str | None:
     """The kind of page a user lands on after signing in (None: the public home)."""
-    return next((page for page in LANDING_PAGES if may_open(user, page)), None)
+    return LANDING_BY_ROLE.get(role_of(user)) or next((page for page in LANDING_PAGES if may_open(user, page)), None)
 
 
 class PageRequiredMixin(View):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import Agency, User
+from tasks.choices import Recurrence
 from tasks.models import Task, TaskAssignment
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.conflicts import Conflict
@@ -61,6 +62,7 @@ def period_refusal(*, task: Task, period: Period, held: TaskAssignment | None, t
         held_from=held.inherited_on if held else None,
         holder=held.agency.name if held else "",
         predecessor=held.inherited_from.name if held and held.inherited_from else "",
+        completed_on=task.completed_on if task.recurrence == Recurrence.NONE else None,
     )
 
 

@@ -64,3 +64,23 @@ def test_saving_and_sending_happen_together(world, officer_a, agency_a):
     report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, send=True)
     assert report.state == ReportState.PENDING
     assert list(report.events.values_list("action", flat=True).order_by("id")) == [WorkflowAction.CREATE, WorkflowAction.SEND_FOR_APPROVAL]
+
+
+def test_a_completed_task_is_not_reported_for_later_periods(client, world, officer_a, agency_a):
+    """QA: a task accepted as completed on time in 2018 was reported "completed" again for 2026-H2, and
+    accepting that report moved its completion date to 2026 and made it "completed late"."""
+    import datetime
+
+    world.task.completed_on = datetime.date(2018, 6, 20)
+    world.task.progress = 100
+    world.task.save()
+    later = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    with pytest.raises(ValidationError) as refused:
+        report_save(task=world.task, agency=agency_a, period=later, by=officer_a, data=DATA, version=None)
+    assert "đã hoàn thành ngày 20/06/2018" in refused.value.message_dict["period"][0]
+    # the period it was completed in is still reported (its report, or a fix of it)
+    within = reporting_period_get_or_create(period=parse_period_code("2018-H1"))
+    assert report_save(task=world.task, agency=agency_a, period=within, by=officer_a, data=DATA, version=None).pk
+    client.force_login(officer_a)
+    page = client.get(reverse("reports:report_edit", args=[world.task.pk, world.period_code]), follow=True)
+    assert "đã hoàn thành ngày 20/06/2018" in page.content.decode()

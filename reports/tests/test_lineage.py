@@ -150,3 +150,14 @@ def test_the_lineage_costs_one_query_whatever_its_size_folded_or_not(client, lea
     with max_queries(30) as folded:
         client.get(reverse("reports:dashboard"))
     assert len(folded.captured_queries) == len(apart.captured_queries)  # the lineage map, one query either way
+
+
+def test_a_dissolved_agency_says_so_on_the_dashboard(client, leader):
+    """QA: the district committees dissolved on 01/07/2025 appeared among today's agencies with nothing saying so."""
+    plan = PlanFactory(symbol="28/KH-UBND", reporting_kinds=["half_year"], starts_on=D(2017, 1, 1))
+    district = AgencyFactory(name="UBND huyện Long Hồ", active_to=D(2025, 7, 1))
+    task = TaskFactory(plan=plan, number="1", start_date=D(2018, 1, 1), due_date=D(2024, 12, 31))
+    TaskAssignmentFactory(task=task, agency=district, role=AssignmentRole.LEAD)
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'UBND huyện Long Hồ</a><div class="text-muted">thôi hoạt động từ 01/07/2025</div>' in page

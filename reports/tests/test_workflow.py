@@ -98,6 +98,20 @@ def test_the_coordinating_agencys_own_report_goes_to_leadership(world, agency_a,
     assert policy.report_actions(coordinator, submitted) == [WorkflowAction.RETURN, WorkflowAction.ACCEPT]
 
 
+def test_leadership_finds_the_reports_waiting_for_it_in_its_inbox(client, world, agency_a, officer_a, coordinator, leader):
+    """QA: the coordinating agency's own reports went to leadership, which had no list of them (403 on the inbox)."""
+    world.plan.coordinator = agency_a
+    world.plan.save()
+    submitted = _report_in(world, agency_a, officer_a, ReportState.SUBMITTED)
+    client.force_login(leader)
+    assert client.get(reverse("reports:my_home")).url == reverse("reports:dashboard")  # leadership still lands on its dashboard
+    page = client.get(reverse("reports:inbox"))
+    assert page.status_code == 200 and reverse("reports:report_detail", args=[submitted.pk]) in page.content.decode()
+    client.post(reverse("reports:inbox_accept"), {"report": [submitted.pk]})
+    submitted.refresh_from_db()
+    assert submitted.state == ReportState.ACCEPTED
+
+
 @pytest.mark.parametrize("self_review_by", ["leadership", "coordinator"])
 def test_the_reviewers_query_agrees_with_the_rule_for_one_report(
     world, cast, agency_a, agency_b, officer_a, officer_b, settings, self_review_by

@@ -73,7 +73,7 @@ RULES = {
     "reports:report_transition": (lambda w: {"pk": w["report"].pk, "action": "submit"}, signed_in(NOT_ALLOWED)),
     "reports:attachment": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(OK, officer_b=MISSING)),
     "reports:attachment_delete": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(NOT_ALLOWED)),
-    "reports:inbox": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK)),
+    "reports:inbox": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK)),
     "reports:inbox_accept": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:summary_list": (lambda w: {}, PROVINCE_ONLY),
     "reports:summary_request": (lambda w: {}, signed_in(NOT_ALLOWED)),
