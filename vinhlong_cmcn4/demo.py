@@ -12,16 +12,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from plans.choices import PeriodKind, PlanState
+from plans.choices import PeriodKind, PlanState, Role
 from plans.models import Agency, AgencyGroup, Directive, Plan, ReorganisationDecision, Section, User
 from plans.services import agency_registry_load, roles_setup
 from reports.choices import ReportState, WorkflowAction, WorkState
+from reports.compliance import obligation
 from reports.models import Report
 from reports.periods import period_of, periods_between
 from reports.services import report_save, report_transition, reporting_period_get_or_create, task_progress_refresh
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.importing.service import annex_import
-from tasks.models import Task
+from tasks.models import Task, TaskAssignment
 from tasks.services import task_assignments_set
 from tasks.timeframes import parse_timeframe
 
@@ -74,13 +75,16 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     users = _users(groups, agencies)
     _agency_accounts(tasks, groups)
     _extensions(tasks, users)  # asked for before the work was done, so before the reports that complete it
-    ceasing = reorganisation.ceasing()
-    _reports(tasks, users, today, ceasing=ceasing)  # the agencies of 2017, up to the periods before their end
+    # The agencies of 2017 report (and are reviewed) for the periods ending before the first decision; the periods
+    # from then on are filed and reviewed once the decisions are applied, so each review is taken by whoever
+    # reviews on that day, and a period straddling a change is the successor's.
+    first_change = min(reorganisation.ceasing().values())
+    _reports(tasks, users, today, until=first_change)
     reorganisation.reorganise(tasks=tasks, by=users["admin"], today=today)
     for user in users.values():
         user.refresh_from_db()  # moved to their agency's successor
     _agency_accounts(tasks, groups)
-    _reports(tasks, users, today, ceasing={})  # today's agencies, from the first period after they inherited
+    _reports(tasks, users, today)
     _announced_days()
     _summaries(plans["28/KH-UBND"], users, today)
     return _counts()
@@ -218,7 +222,8 @@ def _users(groups: dict, agencies: dict) -> dict[str, User]:
         user.is_superuser = role == "admin"
         user.save()
         user.groups.set([groups[role]])
-        users[role if role in {"admin", "leadership", "coordinator"} else username] = user
+        # the first account of each of these roles by its role; the others (``daumoi.stc``) by username
+        users[role if role in {"admin", "leadership", "coordinator"} and role not in users else username] = user
     return users
 
 
@@ -240,12 +245,12 @@ def _at(day: datetime.date, hour: int, now: datetime.datetime) -> datetime.datet
     return min(datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ), now - datetime.timedelta(hours=1))
 
 
-def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *, ceasing: dict[str, datetime.date]) -> None:
+def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *, until: datetime.date | None = None) -> None:
     """Half-yearly reports from 2017 on: one-off tasks until done, ongoing tasks to this day.
 
-    Each agency reports for the periods it owes (``reports.compliance.obligation``): until it ceases
-    (``ceasing``: by code, before the decisions are applied; ``active_to`` after), and from the
-    first period starting on or after the day it inherited the task.
+    Each agency reports for the periods it owes (``reports.compliance.obligation``): those whose
+    cut-off falls while it exists and holds the task, so a period straddling a reorganisation is
+    the successor's. ``until``: only the periods ending before that day.
     """
     now = timezone.now()
     officers = {user.agency_id: user for user in User.objects.filter(username__startswith="chuyenvien.").order_by("username")}
@@ -259,7 +264,7 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *,
             last_day = done_on or (today if task.recurrence != Recurrence.NONE else datetime.date(2020, 12, 31))
             periods = periods_between(PeriodKind.HALF_YEAR, task.start_date, last_day)
             for step, period in enumerate(periods, start=1):
-                if not _owes(assignment, period, ceasing):
+                if (until and period.last_day >= until) or not _owes(assignment, period):
                     continue
                 is_current = period.first_day <= today <= period.last_day
                 progress = 100 if (done_on and step == len(periods)) else min(95, round(target * step / len(periods)))
@@ -284,9 +289,18 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *,
         task_progress_refresh(task=task)
 
 
-def _owes(assignment, period, ceasing: dict[str, datetime.date]) -> bool:
-    end = ceasing.get(assignment.agency.code) or assignment.agency.active_to
-    return (end is None or period.first_day < end) and (assignment.inherited_on is None or period.first_day >= assignment.inherited_on)
+def _owes(assignment: TaskAssignment, period) -> bool:
+    """Does the agency owe this period's report on this task (the compliance rule itself, one query)?"""
+    return TaskAssignment.objects.filter(pk=assignment.pk).filter(obligation({assignment.task.plan_id: period})).exists()
+
+
+def _reviewer(report: Report, users: dict[str, User]) -> User:
+    """The demo account who reviews ``report`` now: its plan's coordinator, or leadership for that agency's own reports."""
+    reviewers = [user for user in users.values() if policy.role_of(user) in {Role.COORDINATOR, Role.LEADERSHIP}]
+    for user in reviewers:
+        if WorkflowAction.ACCEPT in policy.report_actions(user, report):
+            return user
+    raise ValueError(f"No demo account may review the report of {report.agency} on task {report.task.number} ({report.period}).")
 
 
 def _report(task, agency, period, progress, done_on, step, is_current, users, officers, heads, now) -> None:
@@ -332,10 +346,7 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
     report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
-    # The plan's coordinator reviews; its own agency's reports go to leadership (policy.report_actions).
-    reviewer = next(
-        (user for user in (users["coordinator"], users["leadership"]) if WorkflowAction.ACCEPT in policy.report_actions(user, report)), None
-    )
+    reviewer = _reviewer(report, users)
     if is_current:
         if comes_back:
             report_transition(  # one report per demo agency waits for its fix, with the reviewer's reason

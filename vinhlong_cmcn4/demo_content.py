@@ -226,11 +226,13 @@ SECTIONS = [
     ),
 ]
 
-# One demo account per role (password Demo@2017), listed in the README.
+# One demo account per role, and a second coordinator (password Demo@2017), listed in the README.
 USERS = [
     ("quantri", "Nguyễn Văn Quản", "Quản trị hệ thống", "admin", None),
     ("lanhdao", "Trần Thị Lãnh", "Phó Chủ tịch UBND tỉnh", "leadership", "VPUBND"),
     ("daumoi", "Lê Văn Đầu", "Chuyên viên Phòng Công nghệ thông tin", "coordinator", "STTTT"),
+    # Sở Tài chính coordinates 1091/KH-UBND since Sở KH&ĐT merged into it (01/03/2025): its reports need a reviewer there
+    ("daumoi.stc", "Ngô Thị Tài", "Chuyên viên Phòng Tổng hợp", "coordinator", "STC"),
     ("truongdonvi.stttt", "Phạm Minh Trưởng", "Giám đốc Sở Thông tin và Truyền thông", "head", "STTTT"),
     ("chuyenvien.stttt", "Võ Thị Chuyên", "Chuyên viên", "officer", "STTTT"),
     ("truongdonvi.skhcn", "Đỗ Văn Khoa", "Giám đốc Sở Khoa học và Công nghệ", "head", "SKHCN"),

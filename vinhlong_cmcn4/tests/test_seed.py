@@ -3,13 +3,18 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.utils import timezone
 
-from plans.models import Agency, AgencyGroup, Plan, ReorganisationDecision, Section, User
+from plans.choices import Role
+from plans.models import Agency, AgencyGroup, Plan, ReorganisationDecision, Section, User, UserMove
 from reports.models import Report, ReportEvent, Summary
-from reports.periods import period_of
+from reports.periods import period_due, period_of
 from reports.reorganisation.selectors import waiting_for_reassignment
+from reports.services import report_save, report_transition, reporting_period_get_or_create
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task, TaskAssignment
+from vinhlong_cmcn4 import policy
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +101,48 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings, cap
     years = {y.year: y.status for y in recurring_judgements(yearly, datetime.date(2026, 6, 1))["years"]}
     assert years[2024] == TaskStatus.DONE_ON_TIME and years[2025] == TaskStatus.OVERDUE and years[2026] == TaskStatus.IN_PROGRESS
     assert yearly.status(datetime.date(2026, 6, 1)) == TaskStatus.IN_PROGRESS  # the current year drives the lists
+
+    # a period whose cut-off comes after an agency ended is its successor's, never the ceased agency's (2025-H1)
+    ceased = Report.objects.filter(agency__active_to__isnull=False, period__last_day__gte=F("agency__active_to"))
+    assert not ceased.exists(), list(ceased.values_list("agency__code", "period__year", "period__number"))
+    assert Report.objects.filter(agency__code="STC", task__assignments__inherited_from__code="SKHDT", period__year=2025).exists()
+    # every review was taken by someone allowed to on that day: never by a coordinator of the report's own agency
+    moves = UserMove.objects.select_related("change__decision").order_by("change__decision__effective_on")
+    for event in ReportEvent.objects.filter(action__in=("accept", "return")).select_related("actor", "report"):
+        day = timezone.localtime(event.at).date()
+        earlier = [m.from_agency_id for m in moves if m.user_id == event.actor_id and day < m.change.decision.effective_on]
+        agency_then = earlier[0] if earlier else event.actor.agency_id  # the agency the account worked for on that day
+        assert policy.role_of(event.actor) == Role.LEADERSHIP or agency_then != event.report.agency_id, (event.pk, event.actor.username)
+    assert not (
+        ReportEvent.objects.filter(
+            action__in=("accept", "return"), actor__agency=F("report__agency"), at__gte=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
+        )
+        .exclude(actor__username="lanhdao")
+        .exists()
+    )
+
+    # a 1091 report of Sở KH&CN, submitted: a demo account (Sở Tài chính's coordinator, as 1091's coordinator) may accept it
+    assert Plan.objects.get(symbol="1091/KH-UBND").coordinator.code == "STC"
+    task = Task.objects.filter(plan__symbol="1091/KH-UBND", assignments__agency__code="SKHCN", assignments__role="lead").first()
+    officer, head = User.objects.get(username="chuyenvien.skhcn"), User.objects.get(username="truongdonvi.skhcn")
+    period = reporting_period_get_or_create(period=period_due(timezone.localdate(), "half_year"))
+    report = Report.objects.filter(task=task, agency=officer.agency, period=period).first() or report_save(
+        task=task,
+        agency=officer.agency,
+        period=period,
+        by=officer,
+        version=None,
+        data={"progress": 50, "work_state": "in_progress", "results": "Đã triển khai."},
+    )
+    if report.state in ("draft", "returned"):
+        report = report_transition(report=report, action="send_for_approval", by=officer, notify=False)
+    if report.state != "submitted":
+        report = report_transition(report=report, action="submit", by=head, notify=False)
+    reviewers = [
+        user for user in User.objects.order_by("username") if user.has_usable_password() and "accept" in policy.report_actions(user, report)
+    ]
+    assert [user.username for user in reviewers] == ["daumoi.stc"]
+    assert policy.reviewable(Report.objects.filter(pk=report.pk), reviewers[0]).exists()
 
 
 def test_seed_refuses_to_run_with_debug_off(settings):
