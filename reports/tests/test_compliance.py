@@ -12,8 +12,10 @@ from reports.models import Report
 from reports.periods import main_kind, period_due, periods_between
 from reports.reminders import missing_reports_by_agency
 from reports.services import report_save, report_transition, reporting_period_get_or_create, task_progress_refresh
+from reports.services.drafts import period_refusal
 from reports.summaries.snapshot import summary_snapshot, tasks_at_cutoff
 from tasks.choices import AssignmentRole, Recurrence
+from tasks.models import Task
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +48,6 @@ def province(roles, coordinator):
             start_date=D(2018, 1, 1),
             due_date=[D(2018, 12, 31), D(2099, 12, 31), None][n % 3],
             recurrence=Recurrence.ONGOING if n % 3 == 2 else Recurrence.NONE,
-            completed_on=D(2018, 12, 1) if n % 5 == 0 else None,
         )
         leads = rng.sample(agencies, 2 if n % 4 == 0 else 1)
         for agency in leads:
@@ -69,6 +70,9 @@ def province(roles, coordinator):
                 report = report_transition(report=report, action="submit", by=head, notify=False)
             if choice == "accepted":
                 report_transition(report=report, action="accept", by=coordinator, notify=False)
+    # Some tasks were completed in 2018: recorded after their reports of today's period were filed (a
+    # completed task is not reported for later periods any more), so the sums still meet every state.
+    Task.objects.filter(plan=plan, number__in=[str(n + 1) for n in range(12) if n % 5 == 0]).update(completed_on=D(2018, 12, 1))
     return plan, row, agencies
 
 
@@ -129,8 +133,8 @@ def test_the_sql_progress_rule_agrees_with_the_python_one(province, roles, coord
         row = reporting_period_get_or_create(period=period)
         for task in plan.tasks.prefetch_related("assignments"):
             for assignment in task.assignments.all():
-                if rng.random() < 0.4:
-                    continue
+                if rng.random() < 0.4 or period_refusal(task=task, period=period, held=None):
+                    continue  # (a task completed earlier is not reported again)
                 officer, head = staff[assignment.agency_id]
                 done = rng.random() < 0.2
                 data = {
