@@ -1,6 +1,8 @@
 """FilterSets of the plans app's lists: the public agency registry (``/co-quan/``), its page and its Excel export."""
 
 import django_filters
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +10,31 @@ from vinhlong_cmcn4.filtering import ListFilterSet
 from vinhlong_cmcn4.search import search_filter
 
 from .choices import AgencyKind
+from .models import Agency
+from .reorganisation_display import agency_choice_label
 
 CURRENT, RETIRED = "hien-tai", "da-thoi"
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return agency_choice_label(obj, timezone.localdate())
+
+
+def agencies_current_first(request=None):
+    """Every agency by name, today's first and the ceased ones after them (a filter still finds their history)."""
+    ceased = Case(When(active_to__lte=timezone.localdate(), then=Value(1)), default=Value(0), output_field=IntegerField())
+    return Agency.objects.order_by(ceased, "name")
+
+
+class AgencyChoiceFilter(django_filters.ModelChoiceFilter):
+    """A list's agency filter: current agencies first, then the ceased ones marked "(đã thôi hoạt động dd/mm/yyyy)"."""
+
+    field_class = AgencyChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", agencies_current_first)
+        super().__init__(*args, **kwargs)
 
 
 class AgencyRegistryFilter(ListFilterSet):

@@ -28,6 +28,13 @@ def lineage_html(agency: Agency) -> str:
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} ({})</li>", rows))
 
 
+def agency_choice_label(agency: Agency, today) -> str:
+    """An agency in a list to choose from: "Sở Thông tin và Truyền thông (đã thôi hoạt động 01/03/2025)" once it has ceased."""
+    if agency.active_to is None or agency.active_to > today:
+        return agency.name
+    return gettext("%(name)s (ceased on %(day)s)") % {"name": agency.name, "day": agency.active_to.strftime("%d/%m/%Y")}
+
+
 class ActiveFilter(admin.SimpleListFilter):
     title = _("exists today")
     parameter_name = "active"

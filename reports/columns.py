@@ -100,8 +100,15 @@ LEADERSHIP_TASKS = [
 ]
 
 
+def _timeliness(report) -> str:
+    """Sent late or on time: every row says which (the inbox filter's words)."""
+    return str(_("Late") if report.is_late else _("On time"))
+
+
 def _late_html(report):
-    return format_html('<span class="badge text-bg-danger">{}</span>', _("Late")) if report.is_late else ""
+    if report.is_late:
+        return format_html('<span class="badge text-bg-danger">{}</span>', _("Late"))
+    return format_html('<span class="text-body-secondary">{}</span>', _("On time"))
 
 
 INBOX = [
@@ -128,7 +135,7 @@ INBOX = [
     Column("period", _("Period"), lambda r: str(r.period), css="small"),
     Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress), css="col-progress"),
     Column("submitted_at", _("Submitted at"), lambda r: _moment(r.submitted_at), css="small text-nowrap"),
-    Column("late", _("Late"), lambda r: str(_("Yes")) if r.is_late else "", html=_late_html),
+    Column("late", _("Sent"), _timeliness, html=_late_html, css="small col-late"),
 ]
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.choices import PeriodKind, PlanState
-from plans.models import Agency, Plan
+from plans.filters import AgencyChoiceFilter
+from plans.models import Plan
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.filters import TaskFilter, filter_text
 from tasks.models import Task
@@ -135,7 +136,7 @@ class InboxFilter(ListFilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
     )
-    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.order_by("name"), empty_label=_("All agencies"))
+    agency = AgencyChoiceFilter(label=_("Agency"), empty_label=_("All agencies"))
     period = django_filters.ModelChoiceFilter(
         label=_("Period"), queryset=ReportingPeriod.objects.order_by("-last_day", "kind"), empty_label=_("All periods")
     )

@@ -1,9 +1,10 @@
 """The columns of the task lists: the public plan's table and its open data (CSV, JSON, API).
 
 ``PUBLIC_TASKS`` is the field list of the API and of the plan's JSON and CSV (machine values:
-ISO dates, codes, agency codes); the public page shows the same columns in the same order,
-written for people. The rows of tasks come from ``tasks.selectors.task_list`` (status and
-assignments loaded).
+ISO dates, codes, agency codes); the public page (``PUBLIC_PAGE``) shows the same columns in the
+same order, written for people, except the product and the timeframe, which it writes under the
+task so that status and progress fit a 1366 px screen. The rows of tasks come from
+``tasks.selectors.task_list`` (status and assignments loaded).
 """
 
 from django.utils.html import format_html, format_html_join
@@ -61,6 +62,13 @@ def due_html(task: Task):
     )
 
 
+def title_html(task: Task, query: str = ""):
+    """The task's link and, under it, its product and timeframe (``UNDER_THE_TASK``): the page's task cell."""
+    shown = ((label, value) for label, value in ((_("Product"), task.product), (_("Timeframe"), task.timeframe)) if value)
+    details = format_html_join("", '<div class="small text-body-secondary mt-1">{}: {}</div>', shown)
+    return format_html('<a href="{}" class="text-reset">{}</a>{}', task.get_absolute_url(), mark_matches(task.title, query), details)
+
+
 def title_link(url_of, title=lambda task: task.title):
     """A title cell linking to ``url_of(row)``."""
     return lambda row: format_html('<a href="{}" class="text-reset">{}</a>', url_of(row), title(row))
@@ -81,7 +89,7 @@ PUBLIC_TASKS = [
         "title",
         _("Task"),
         lambda t: t.title,
-        html=lambda t, query="": format_html('<a href="{}" class="text-reset">{}</a>', t.get_absolute_url(), mark_matches(t.title, query)),
+        html=title_html,
         css="col-title",
         searched=True,
     ),
@@ -126,6 +134,11 @@ PUBLIC_TASKS = [
     Column("status", _("Status"), lambda t: t.status_code, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
 ]
+
+
+# Written under the task on the public page (``title_html``), their own columns in the open data.
+UNDER_THE_TASK = ("product", "timeframe")
+PUBLIC_PAGE = [column for column in PUBLIC_TASKS if column.key not in UNDER_THE_TASK]
 
 
 def task_as_dict(task: Task) -> dict:

@@ -26,6 +26,28 @@ def _day(value: datetime.date) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+def extension_refusal(task: Task, today: datetime.date) -> ValidationError | None:
+    """Why no one may ask for more time on ``task`` on ``today`` (whoever asks), or None when a request may be made.
+
+    The rule of ``extension_request``; pages read it to offer the request only where it can succeed.
+    """
+    current = task.judged_due_date
+    if task.recurrence != Recurrence.NONE or current is None:
+        return ValidationError(_("This task has no single due date: there is nothing to extend."))
+    if task.completed_on is not None:
+        return ValidationError(_("This task is completed: there is nothing to extend."))
+    if today > current:
+        return ValidationError(
+            {"requested_due": _("The due date %(due)s has passed: an extension is asked for before the due date.") % {"due": _day(current)}}
+        )
+    return None
+
+
+def may_be_extended(task: Task, today: datetime.date | None = None) -> bool:
+    """May a request for more time on ``task`` be made today (``extension_refusal``)?"""
+    return extension_refusal(task, today or timezone.localdate()) is None
+
+
 @transaction.atomic
 def extension_request(*, task: Task, by: User, requested_due: datetime.date, reason: str, at: datetime.datetime | None = None) -> Extension:
     """Ask for more time on ``task``; refused after the due date, without a reason, or while a request waits."""
@@ -33,15 +55,10 @@ def extension_request(*, task: Task, by: User, requested_due: datetime.date, rea
         raise PermissionDenied(_("Only the head of a lead agency asks for more time on a task."))
     task = Task.objects.select_for_update().get(pk=task.pk)
     at = at or timezone.now()
+    refusal = extension_refusal(task, timezone.localtime(at).date())
+    if refusal is not None:
+        raise refusal
     current = task.judged_due_date
-    if task.recurrence != Recurrence.NONE or current is None:
-        raise ValidationError(_("This task has no single due date: there is nothing to extend."))
-    if task.completed_on is not None:
-        raise ValidationError(_("This task is completed: there is nothing to extend."))
-    if timezone.localtime(at).date() > current:
-        raise ValidationError(
-            {"requested_due": _("The due date %(due)s has passed: an extension is asked for before the due date.") % {"due": _day(current)}}
-        )
     errors = {}
     if requested_due <= current:
         errors["requested_due"] = _("Ask for a date after the current due date (%(due)s).") % {"due": _day(current)}

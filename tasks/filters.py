@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Agency, Plan, Section
+from plans.filters import AgencyChoiceFilter
+from plans.models import Plan, Section
 from vinhlong_cmcn4.filtering import ListFilterSet
 from vinhlong_cmcn4.search import search_filter
 
@@ -32,9 +33,7 @@ class TaskFilter(ListFilterSet):
         empty_label=_("All sections"),
         null_label=_("Without section"),
     )
-    agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), queryset=Agency.objects.order_by("name"), method="filter_agency", empty_label=_("All agencies")
-    )
+    agency = AgencyChoiceFilter(label=_("Agency"), method="filter_agency", empty_label=_("All agencies"))
     role = django_filters.ChoiceFilter(label=_("As"), choices=AssignmentRole.choices, method="filter_noop", empty_label=_("Any role"))
     status = django_filters.ChoiceFilter(
         label=_("Status"), field_name="status_code", choices=TaskStatus.choices, empty_label=_("All statuses")

@@ -58,6 +58,18 @@ def test_the_registry_exports_what_it_shows_to_excel(client, merged):
     assert successors == "Sở Khoa học và Công nghệ (01/03/2025)"
 
 
+def test_the_registry_export_writes_its_dates_day_first_like_every_other_export(client, merged):
+    """The active dates are written dd/mm/yyyy (``vinhlong_cmcn4.columns.day``), not as yyyy-mm-dd date cells."""
+    stttt = merged[0]
+    stttt.active_from = D(2004, 7, 1)
+    stttt.save()
+    response = client.get(AgencyRegistryFilter.url(state=RETIRED) + "&format=xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))).active
+    _title, header, row = [list(row) for row in sheet.iter_rows(min_row=1, max_row=3, values_only=True)]
+    assert row[header.index("Thôi hoạt động từ")] == "01/03/2025"
+    assert row[header.index("Hoạt động từ")] == "01/07/2004"
+
+
 def test_the_registry_runs_a_fixed_number_of_queries(client, merged, max_queries):
     for n in range(20):
         AgencyFactory(code=f"X{n}", active_to=timezone.localdate() if n % 2 else None)

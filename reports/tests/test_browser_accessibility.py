@@ -5,6 +5,7 @@ axe-core is vendored under static/vendor/axe-core/ and injected by the test only
 The results of every page are written to test-artifacts/axe-results.json.
 """
 
+import datetime
 import json
 
 import pytest
@@ -113,6 +114,43 @@ def test_lists_and_the_dashboard_fit_their_width_and_keep_what_matters(browser, 
         "() => { const d = document.querySelector('.dashboard-table').parentElement; return d.scrollWidth <= d.clientWidth; }"
     )
     assert table.get_by_text("Kỳ báo cáo hiện tại").is_visible()
+
+
+def test_the_public_plan_shows_status_and_progress_without_sideways_scrolling(browser, world, agency_a, agency_b):
+    from plans.tests.factories import AgencyFactory
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory
+
+    # A row as the plans write them: a long product, a timeframe in words, several cooperating agencies.
+    task = world.task
+    task.product = "Báo cáo kết quả triển khai gửi Sở Thông tin và Truyền thông tổng hợp, báo cáo Ủy ban nhân dân tỉnh"
+    task.timeframe = "Hằng năm, giai đoạn 2017 - 2030"
+    task.save()
+    world.other_task.extended_due_date = datetime.date(2031, 6, 30)
+    world.other_task.save()
+    for n in range(3):
+        agency = AgencyFactory(code=f"HUYEN{n}", name=f"Ủy ban nhân dân huyện Long Hồ số {n}", aliases=[f"UBND huyện Long Hồ {n}"])
+        TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.COOPERATING)
+    for width in (1366, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 768}, locale="vi-VN")
+        page.goto(browser.base_url + world.plan.get_absolute_url())
+        box = page.evaluate(
+            "() => { const d = document.querySelector('.public-task-table').parentElement; return [d.scrollWidth, d.clientWidth]; }"
+        )
+        assert box[0] <= box[1], f"the table is {box[0]}px wide in a {box[1]}px box at {width}px"
+        for key in ("status", "progress"):
+            right = page.evaluate(
+                f"() => Math.max(...[...document.querySelectorAll('.public-task-table .col-{key}')].map(c => c.getBoundingClientRect().right))"
+            )
+            assert right <= width, (key, right, width)
+        page.screenshot(path=ARTIFACTS / f"public-plan-{width}.png", full_page=True)
+        page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 768}, locale="vi-VN")
+    phone.goto(browser.base_url + world.plan.get_absolute_url())
+    card = phone.locator("tr", has_text="Tuyên truyền về chuyển đổi số")
+    assert card.locator("td.col-status").is_visible() and card.locator("td.col-progress").is_visible()
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= 390")
+    phone.screenshot(path=ARTIFACTS / "public-plan-phone.png", full_page=True)
 
 
 def test_the_compile_form_shows_only_the_periods_of_the_plan_chosen(browser, world, coordinator):

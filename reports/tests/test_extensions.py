@@ -113,3 +113,33 @@ def test_a_summary_compiled_before_extensions_were_recorded_still_reads(client, 
     client.force_login(leader)
     page = client.get(summary.get_absolute_url()).content.decode()
     assert task.title in page and "(đã gia hạn)" not in page
+
+
+def test_the_rule_says_when_a_request_can_never_succeed(world):
+    from tasks.extensions import extension_refusal
+
+    task = world.task  # due 31/12/2030
+    assert extension_refusal(task, D(2030, 12, 31)) is None
+    assert "31/12/2030" in str(extension_refusal(task, D(2031, 1, 1)).messages)
+    task.due_date = None
+    assert extension_refusal(task, D(2020, 1, 1)) is not None
+
+
+@pytest.mark.parametrize("due", [None, D(2018, 12, 31)], ids=["no-due-date", "due-date-passed"])
+def test_the_link_to_ask_for_more_time_shows_only_where_a_request_can_succeed(client, world, officer_a, leader, due):
+    from django.urls import reverse
+
+    link = reverse("reports:task_extensions", args=[world.task.pk])
+    pages = {
+        officer_a: reverse("reports:report_edit", args=[world.task.pk, world.period_code]),
+        leader: reverse("reports:task_page", args=[world.task.pk]),
+    }
+    for user, url in pages.items():  # due 31/12/2030: offered
+        client.force_login(user)
+        assert link in client.get(url).content.decode(), url
+    world.task.due_date = due
+    world.task.save()
+    for user, url in pages.items():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200 and link not in response.content.decode(), url

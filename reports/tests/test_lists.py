@@ -1,6 +1,7 @@
 """Each list of the reports app: its filters, and an Excel export that is exactly the page's table."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -53,6 +54,24 @@ def test_the_inbox_exports_the_rows_and_columns_it_shows(client, world, coordina
     assert assert_export_is_what_the_page_shows(client, url, {}, keys=("plan", "number", "title", "period", "submitted_at")) == 2
     assert assert_export_is_what_the_page_shows(client, url, {"late": "1"}, keys=("number", "title")) == 1
     assert assert_export_is_what_the_page_shows(client, url, {"agency": agency_b.pk, "period": period.pk}) == 1
+
+
+def test_the_inbox_says_late_or_on_time_on_every_row_and_marks_ceased_agencies(client, world, coordinator, officer_a, agency_a, agency_b):
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))
+    ReportFactory(task=world.task, agency=agency_a, period=period, created_by=officer_a, state=ReportState.SUBMITTED, is_late=True)
+    ReportFactory(task=world.other_task, agency=agency_b, period=period, created_by=officer_a, state=ReportState.SUBMITTED)
+    agency_a.active_to = datetime.date(2025, 3, 1)
+    agency_a.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:inbox"))
+    headers, rows = page_table(response)
+    assert "Thời hạn gửi" in headers
+    assert sorted(row["late"] for row in rows) == ["Trễ hạn", "Đúng hạn"]  # never a blank cell
+    options = re.findall(
+        r"<option value=\"\d+\"[^>]*>([^<]*)</option>", response.content.decode().split('name="agency"', 1)[1].split("</select>", 1)[0]
+    )
+    ceased = f"{agency_a.name} (đã thôi hoạt động 01/03/2025)"
+    assert options[-1] == ceased and agency_b.name in options[:-1]  # current agencies first, the ceased one marked after them
 
 
 def test_the_summary_list_exports_the_rows_and_columns_it_shows(client, world, coordinator):

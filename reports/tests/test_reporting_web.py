@@ -233,3 +233,13 @@ def test_a_head_who_sent_a_report_back_has_no_send_button_until_the_officer_revi
     transition(client, report, WorkflowAction.SEND_BACK, comment="Bổ sung minh chứng")
     page = client.get(edit_url(world)).content.decode()
     assert 'name="send"' not in page and 'name="save"' in page
+
+
+def test_the_change_history_says_so_when_there_is_nothing_to_show(client, world, officer_a):
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    report = Report.objects.get()
+    report.history.all().delete()  # a report written without history (a data load): the heading had nothing under it
+    report.save(update_fields=["version"])  # a record that changed nothing people read is not listed either
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "Lịch sử thay đổi" in page and "Chưa có thay đổi." in page

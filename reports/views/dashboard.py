@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from tasks.choices import AssignmentRole, Recurrence, TaskStatus
+from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
+from tasks.extensions import may_be_extended
 from tasks.models import Task
 from tasks.selectors import task_list
 from vinhlong_cmcn4 import columns, policy
@@ -209,6 +210,8 @@ class TaskPageView(policy.PageRequiredMixin, DetailView):
             .order_by("-period__last_day", "agency__name")
         )
         context["is_recurring"] = self.object.recurrence != Recurrence.NONE
-        context["extensions"] = self.object.extensions.select_related("requested_by", "decided_by", "agency")
+        context["extensions"] = extensions = list(self.object.extensions.select_related("requested_by", "decided_by", "agency"))
+        # The requests' page: where a request can still be made, or one waits for a decision.
+        context["extension_offered"] = may_be_extended(self.object) or any(e.state == ExtensionState.PENDING for e in extensions)
         context.update(recurring_judgements(self.object, timezone.localdate()))
         return context

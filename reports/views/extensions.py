@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tasks.choices import ExtensionState
-from tasks.extensions import extension_decide, extension_request
+from tasks.extensions import extension_decide, extension_request, may_be_extended
 from tasks.models import Extension, Task
 from vinhlong_cmcn4 import policy
 
@@ -40,7 +40,7 @@ def _render(request, task: Task, form=None, decision_form=None, status=200):
         "task": task,
         "extensions": extensions,
         "pending": pending,
-        "may_request": policy.may_request_extension(request.user, task) and pending is None,
+        "may_request": policy.may_request_extension(request.user, task) and pending is None and may_be_extended(task),
         "may_decide": pending is not None and policy.may_decide_extension(request.user, pending),
         "form": form or ExtensionRequestForm(),
         "decision_form": decision_form or ExtensionDecisionForm(),

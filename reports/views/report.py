@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from tasks.extensions import may_be_extended
 from tasks.models import Task
 from vinhlong_cmcn4 import policy
 
@@ -85,6 +86,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
             "conflict": conflict,
             "returned": last_return(report),
             "period_choices": choices,
+            "extension_offered": may_be_extended(task),  # the link to ask for more time, only where a request can succeed
             "send_label": sending_label(request.user, report or Report(task=task, agency_id=request.user.agency_id)),
         }
         return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
@@ -174,6 +176,8 @@ class ReportDetailView(DetailView):
                 for change in record.diff_against(older).changes
                 if change.field not in {"version", "updated_at"}
             ]
+        # A record that changed nothing people read (only the version) is left out; the page says when nothing is left.
+        history = [record for record in history if record.changes or record.history_type == "+"]
         context.update(
             actions=[
                 (action, workflow.transition_for(action).button, workflow.transition_for(action).needs_comment)

@@ -16,7 +16,7 @@ from vinhlong_cmcn4 import columns, policy
 from vinhlong_cmcn4.search import search_filter
 from vinhlong_cmcn4.spreadsheets import neutralise
 
-from ..columns import PUBLIC_TASKS
+from ..columns import PUBLIC_PAGE
 from ..filters import PublicTaskFilter
 from ..models import Task
 from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
@@ -67,8 +67,8 @@ class PlanDetailView(DetailView):
             filter=filterset,
             query=query.urlencode(),
             page=page,
-            columns=PUBLIC_TASKS,
-            rows=columns.html_rows(PUBLIC_TASKS, page, query=filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""),
+            columns=PUBLIC_PAGE,
+            rows=columns.html_rows(PUBLIC_PAGE, page, query=filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""),
             found=paginator.count,
             counts=counts,
             updated_at=plan_updated_at(plan),

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from plans.choices import PlanState
 from plans.tests.factories import PlanFactory
-from tasks.columns import PUBLIC_TASKS
+from tasks.columns import PUBLIC_PAGE, PUBLIC_TASKS, UNDER_THE_TASK
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +106,11 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         table = list(
             csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).content.decode("utf-8-sig")))
         )
-        # The page's columns, each code with its label beside it (tasks.open_data.OPEN_DATA).
-        assert keys == [column.key for column in PUBLIC_TASKS]
-        assert table[0] == [column.key for column in OPEN_DATA] and [k for k in table[0] if k not in LABEL_KEYS] == keys
+        # The page's columns, each code with its label beside it (tasks.open_data.OPEN_DATA); product and timeframe
+        # are written under the task on the page (tasks.columns.UNDER_THE_TASK), their own columns in the files.
+        assert keys == [column.key for column in PUBLIC_PAGE] == [column.key for column in PUBLIC_TASKS if column.key not in UNDER_THE_TASK]
+        assert table[0] == [column.key for column in OPEN_DATA]
+        assert [k for k in table[0] if k not in LABEL_KEYS] == [column.key for column in PUBLIC_TASKS]
         assert all(list(task) == table[0] for task in data["tasks"])
         number = table[0].index("number")
         assert [row[number] for row in table[1:]] == [task["number"] for task in data["tasks"]] == shown, params
@@ -122,3 +124,12 @@ def test_a_bad_filter_on_the_plan_page_is_explained_in_vietnamese(client):
         response = client.get(plan.get_absolute_url(), params)
         assert response.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
         assert client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).status_code == 200
+
+
+def test_the_plan_page_writes_product_and_timeframe_under_the_task(client):
+    """So that status and progress fit a 1366 px screen (the browser test measures it)."""
+    plan = PlanFactory()
+    TaskFactory(plan=plan, title="Tuyên truyền", product="Báo cáo kết quả", timeframe="Hằng năm")
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'data-column="product"' not in page and 'data-column="timeframe"' not in page
+    assert "Sản phẩm: Báo cáo kết quả" in page and "Thời gian thực hiện: Hằng năm" in page
