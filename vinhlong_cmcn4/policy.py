@@ -260,7 +260,7 @@ PAGES: dict[str, frozenset[str | None]] = {
 }
 # Where a signed-in user lands: the first of these pages they may open (leadership on its dashboard).
 LANDING_PAGES = (AGENCY_WORK, REVIEW, OVERSIGHT)
-LANDING_BY_ROLE = {Role.LEADERSHIP: OVERSIGHT}
+LANDING_BY_ROLE: dict[str | None, str] = {Role.LEADERSHIP: OVERSIGHT}
 
 
 def may_open(user, page: str) -> bool:
