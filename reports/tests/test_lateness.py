@@ -53,3 +53,20 @@ def test_a_report_first_sent_late_stays_late_after_a_prompt_resend(world, agency
 def test_the_first_sending_decides_even_when_a_fix_comes_after_the_deadline(sent_on_time, head_a):
     report = report_transition(report=sent_on_time, action="submit", by=head_a, notify=False, at=at(datetime.date(2018, 12, 27)))
     assert not report.is_late and report.submitted_at == at(datetime.date(2018, 12, 27))
+
+
+def test_the_task_page_says_late_in_its_table_of_periods_as_its_timeline_does(client, world, agency_a, officer_a, head_a, leader):
+    """QA: the timeline said "Gửi trễ hạn" while the table of periods said only "Đã gửi" for the same report."""
+    from django.urls import reverse
+
+    from tasks.choices import Recurrence
+
+    world.task.recurrence, world.task.due_date = Recurrence.ONGOING, None
+    world.task.save()
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report_transition(report=report, action="submit", by=head_a, notify=False, at=at(datetime.date(2026, 6, 29)))
+    client.force_login(leader)
+    page = client.get(reverse("reports:task_page", args=[world.task.pk])).content.decode()
+    row = page[page.index(f"<td>{period.as_period().label}</td>") :].split("</tr>")[0]
+    assert "Gửi trễ hạn" in row and "Đã gửi" not in row

@@ -168,6 +168,7 @@ def recurring_judgements(task: Task, today) -> dict:
     from plans.workdays import current_calendar
     from tasks.yearly import yearly_obligations
 
+    from .. import compliance
     from ..choices import ReportState, WorkState
     from ..periods import main_kind, recent_periods
 
@@ -181,13 +182,14 @@ def recurring_judgements(task: Task, today) -> dict:
         return {"years": yearly_obligations(start=task.start_date, today=today, completions=completions, calendar=current_calendar())}
     if task.recurrence == Recurrence.ONGOING:
         plan = task.plan
-        sent = set(
-            leads.filter(state__in=(ReportState.SUBMITTED, ReportState.ACCEPTED)).values_list(
-                "period__kind", "period__year", "period__number"
-            )
-        )
+        # Per period: None when no lead report was sent (compliance.SENT), else whether one was sent late.
+        late: dict[tuple, bool] = {}
+        for kind, year, number, is_late in leads.filter(state__in=compliance.SENT).values_list(
+            "period__kind", "period__year", "period__number", "is_late"
+        ):
+            late[(kind, year, number)] = late.get((kind, year, number), False) or is_late
         periods = recent_periods(main_kind(plan.reporting_kinds), task.start_date, today, deadline_day=plan.report_deadline_day)
-        return {"periods": [(period, (period.kind, period.year, period.number) in sent) for period in periods]}
+        return {"periods": [(period, late.get((period.kind, period.year, period.number))) for period in periods]}
     return {}
 
 
