@@ -76,3 +76,11 @@ def test_the_registry_runs_a_fixed_number_of_queries(client, merged, max_queries
     # no session: agencies, their predecessors' and successors' links and agencies, today's holders
     with max_queries(6):
         assert client.get(reverse("registry:agencies")).status_code == 200
+
+
+def test_a_wrong_filter_value_is_named_in_vietnamese_and_filters_nothing_out(client, merged):
+    page = client.get("/co-quan/", {"state": "xyz", "kind": "khong-co"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Hãy chọn một lựa chọn hợp lệ" in text  # under the field that holds the wrong value
+    assert set(_names(page)) == {"STTTT", "SKHCN", "SYT"}
