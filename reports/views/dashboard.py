@@ -14,7 +14,7 @@ from tasks.models import Task
 from tasks.selectors import task_list
 from vinhlong_cmcn4 import columns, policy
 
-from ..columns import LEADERSHIP_PAGE, LEADERSHIP_TASKS
+from ..columns import LEADERSHIP_TASKS
 from ..dashboard import dashboard_shown
 from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
 from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
@@ -158,7 +158,7 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
             return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows)
         page, query = page_of(request, rows)
         context = self.get_context_data(
-            filter=filterset, page=page, query=query, columns=LEADERSHIP_PAGE, rows=columns.html_rows(LEADERSHIP_PAGE, page)
+            filter=filterset, page=page, query=query, columns=LEADERSHIP_TASKS, rows=columns.html_rows(LEADERSHIP_TASKS, page)
         )
         return self.render_to_response(context)
 
