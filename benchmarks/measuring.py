@@ -33,9 +33,7 @@ def django_setup(database: str, **extra: str) -> None:
     }
     os.environ.update({**settings, **extra})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhlong_cmcn4.settings")
-    import django
-
-    django.setup()
+    import vinhlong_cmcn4.wsgi  # noqa: F401 - Django started as gunicorn's workers start it (settings, apps, gc.freeze)
 
 
 def use_database(database: str) -> None:

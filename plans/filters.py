@@ -24,7 +24,7 @@ class AgencyChoiceField(forms.ModelChoiceField):
 def agencies_current_first(request=None):
     """Every agency by name, today's first and the ceased ones after them (a filter still finds their history)."""
     ceased = Case(When(active_to__lte=timezone.localdate(), then=Value(1)), default=Value(0), output_field=IntegerField())
-    return Agency.objects.order_by(ceased, "name")
+    return Agency.objects.order_by(ceased, "name").defer("search_text")
 
 
 class AgencyChoiceFilter(django_filters.ModelChoiceFilter):

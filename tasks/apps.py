@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the shared figures and lists read of this app: a write to one of them computes them afresh.
+READ_BY_FIGURES = ("Task", "TaskAssignment", "Extension")
+
 
 class TasksConfig(AppConfig):
     name = "tasks"
@@ -8,8 +11,10 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.workdays import calendar_edited
+        from vinhlong_cmcn4.shared_figures import read_by_figures
 
         from .services import _calendar_edited
 
         # plans cannot call tasks (apps depend downwards): a calendar edit reaches the stored due dates this way.
         calendar_edited.connect(_calendar_edited, dispatch_uid="tasks_due_dates")
+        read_by_figures(self, READ_BY_FIGURES)

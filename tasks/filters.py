@@ -29,7 +29,7 @@ class TaskFilter(ListFilterSet):
     )
     section = django_filters.ModelChoiceFilter(
         label=_("Section"),
-        queryset=Section.objects.select_related("plan"),
+        queryset=Section.objects.select_related("plan").only("pk", "number", "title", "plan__symbol"),
         empty_label=_("All sections"),
         null_label=_("Without section"),
     )

@@ -5,10 +5,96 @@ E-mails, notices and dashboards link to lists with filters set. They build the l
 cannot drift from the list it opens.
 """
 
+import functools
+import html
+
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .shared_figures import figures_cached, query_digest
+
+
+class OptionsWrittenInPython:
+    """A select that writes its options in Python, not through Django's template for each option.
+
+    The same HTML as ``django/forms/widgets/select.html``; a filter listing every agency and plan
+    has hundreds of options, and rendering each through two included templates was the larger
+    part of a list page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            written = "".join(_option(option) for option in options)
+            groups.append(f'\n  <optgroup label="{_escape(group_name)}">{written}\n  </optgroup>' if group_name else written)
+        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(groups)))  # noqa: S308
+
+
+def _escape(text) -> str:
+    """``django.utils.html.escape`` without its lazy-string wrapper (the same characters, the same entities)."""
+    return html.escape(str(text), quote=True)
+
+
+def _option(option: dict) -> str:
+    attrs = option["attrs"]
+    written = " selected" if attrs == {"selected": True} else ("" if not attrs else flatatt(attrs))
+    return f'\n  <option value="{_escape(option["value"])}"{written}>{_escape(option["label"])}</option>'
+
+
+class QuickSelect(OptionsWrittenInPython, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(OptionsWrittenInPython, forms.SelectMultiple):
+    pass
+
+
+QUICK = {forms.Select: QuickSelect, forms.SelectMultiple: QuickSelectMultiple}
+
+
+class SharedChoices(ModelChoiceIterator):
+    """A list filter's choice of agencies, plans or sections, read from the shared cache.
+
+    Every visitor of a list is offered the same hundreds of agencies: they are read and labelled
+    once per change of figures (``vinhlong_cmcn4.shared_figures``; saving an agency or a plan is
+    one), per language and per question (the queryset's SQL, so its date too).
+    """
+
+    def _choices(self) -> list[tuple]:
+        field = self.field
+        try:
+            key = (get_language(), type(field).__qualname__, field.to_field_name, query_digest(self.queryset))
+        except EmptyResultSet:
+            return []
+        return figures_cached("choices", key, lambda: [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in self.queryset])
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self._choices()
+
+    def __len__(self) -> int:
+        return len(self._choices()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self._choices())
+
+
+@functools.cache
+def shared(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
+    """``iterator`` (Django's, or django-filter's with its "none" choice) reading its rows through :class:`SharedChoices`."""
+    if iterator is ModelChoiceIterator:
+        return SharedChoices
+    return type(f"Shared{iterator.__name__}", (iterator, SharedChoices), {})
 
 
 class ListFilterSet(django_filters.FilterSet):
@@ -29,6 +115,11 @@ class ListFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for field in form.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not issubclass(field.iterator, SharedChoices):
+                field.iterator = shared(field.iterator)
+                field.widget.choices = field.choices
+            if type(field.widget) in QUICK:
+                field.widget.__class__ = QUICK[type(field.widget)]  # the same widget, its options written in Python
             field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
             if isinstance(field, forms.DateField):
                 field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")

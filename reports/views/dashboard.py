@@ -158,7 +158,11 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
             return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows)
         page, query = page_of(request, rows)
         context = self.get_context_data(
-            filter=filterset, page=page, query=query, columns=LEADERSHIP_TASKS, rows=columns.html_rows(LEADERSHIP_TASKS, page)
+            filter=filterset,
+            page=page,
+            query=query,
+            columns=LEADERSHIP_TASKS,
+            rows=columns.shared_rows("leadership-tasks", LEADERSHIP_TASKS, page),
         )
         return self.render_to_response(context)
 

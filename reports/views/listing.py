@@ -1,8 +1,8 @@
 """What every list page shares: 50 rows a page, and the filters kept in the page links."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
-PER_PAGE = 50
+from vinhlong_cmcn4.paging import PER_PAGE, SharedCountPaginator
 
 
 def query_of(request) -> str:
@@ -15,7 +15,7 @@ def query_of(request) -> str:
 
 def page_of(request, rows) -> tuple[Page, str]:
     """The page the request asks for, and its query string without ``page`` (for the page links)."""
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page")), query_of(request)
+    return SharedCountPaginator(rows, PER_PAGE).get_page(request.GET.get("page")), query_of(request)
 
 
 def wants_xlsx(request) -> bool:

@@ -1,12 +1,16 @@
 """Reads of plans that encode rules: what is public, and how far each plan has come."""
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+import datetime
+
+from django.db.models import Avg, Count, Max, Prefetch, QuerySet
+from django.utils import timezone
 
 from plans.models import Directive, Plan, Section
 from vinhlong_cmcn4 import policy
+from vinhlong_cmcn4.shared_figures import figures_cached
 
 from ..models import Task
-from ..selectors import plan_progress_subquery, plan_task_count_subquery, tasks_of_plans_q
+from ..selectors import plan_progress_subquery, plan_task_count_subquery, status_counts, tasks_of_plans_q
 
 
 def plan_list_public() -> QuerySet[Plan]:
@@ -21,8 +25,8 @@ def plan_list_public() -> QuerySet[Plan]:
 
 
 def plan_public_detail(pk: int) -> Plan:
-    """One published plan with its progress, directives, parent and sub-plans, and when one of its
-    tasks last changed (``tasks_updated_at``, for the open data); 404 otherwise."""
+    """One published plan with its directives, parent and sub-plans and its figures (:func:`plan_public_figures`,
+    as attributes: ``overall_progress``, ``task_count``, ``tasks_updated_at``, ``status_counts``); 404 otherwise."""
     from django.shortcuts import get_object_or_404
 
     plans = (
@@ -38,12 +42,25 @@ def plan_public_detail(pk: int) -> Plan:
             ),
             Prefetch("sections", queryset=Section.objects.order_by("position", "id")),
         )
-        .annotate(
-            overall_progress=plan_progress_subquery(),
-            task_count=plan_task_count_subquery(),
-            tasks_updated_at=Subquery(
-                Task.objects.filter(tasks_of_plans_q(OuterRef("pk"))).order_by("-updated_at").values("updated_at")[:1]
-            ),
-        )
     )
-    return get_object_or_404(plans, pk=pk)
+    plan = get_object_or_404(plans, pk=pk)
+    for name, value in plan_public_figures(plan.pk).items():
+        setattr(plan, name, value)
+    return plan
+
+
+def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dict:
+    """A plan's figures as its public page shows them, with the plans carrying it out (the roll-up rule):
+    mean progress and number of tasks, when a task last changed, and how many tasks are in each status.
+
+    Read by every visitor, the same for all: kept in the shared cache until a change of figures
+    (``vinhlong_cmcn4.shared_figures``) or the next day (the status of a task depends on the date).
+    """
+    today = today or timezone.localdate()
+
+    def compute() -> dict:
+        tasks = Task.objects.filter(tasks_of_plans_q([plan_id]))
+        totals = tasks.aggregate(overall_progress=Avg("progress"), task_count=Count("id"), tasks_updated_at=Max("updated_at"))
+        return {**totals, "status_counts": status_counts(policy.public(tasks), today=today)}
+
+    return figures_cached("public-plan", (plan_id, today.isoformat()), compute)

@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,6 +12,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from vinhlong_cmcn4 import columns, policy
+from vinhlong_cmcn4.paging import PER_PAGE, SharedCountPaginator
 from vinhlong_cmcn4.search import search_filter
 from vinhlong_cmcn4.spreadsheets import neutralise
 
@@ -56,8 +56,8 @@ class PlanDetailView(DetailView):
         plan = self.object
         filterset = plan_tasks_filtered(self.request, plan)
         # A plan may have thousands of tasks: they are shown a page at a time.
-        counts = status_counts(policy.public(Task.objects.filter(tasks_of_plans_q([plan.pk]))))
-        paginator = Paginator(filterset.qs, 100)
+        counts = plan.status_counts
+        paginator = SharedCountPaginator(filterset.qs, PER_PAGE)
         if not filterset.is_bound:
             paginator.count = sum(counts.values())  # known already: no second count
         page = paginator.get_page(self.request.GET.get("page"))
@@ -68,7 +68,9 @@ class PlanDetailView(DetailView):
             query=query.urlencode(),
             page=page,
             columns=PUBLIC_PAGE,
-            rows=columns.html_rows(PUBLIC_PAGE, page, query=filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""),
+            rows=columns.shared_rows(
+                "public-plan", PUBLIC_PAGE, page, query=filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""
+            ),
             found=paginator.count,
             counts=counts,
             updated_at=plan_updated_at(plan),

@@ -1,0 +1,41 @@
+"""The list filters' selects write the same HTML as Django's templates, only faster."""
+
+from django import forms
+from django.test.html import parse_html
+
+from vinhlong_cmcn4.filtering import QuickSelect, QuickSelectMultiple
+
+CHOICES = [
+    ("", "---------"),
+    ("Sở, ban, ngành", [(1, "Sở Khoa học & Công nghệ"), (2, 'Sở "Tài chính"')]),
+    (3, "UBND <huyện> Long Hồ"),
+]
+
+
+def both(plain, quick, value, attrs):
+    return parse_html(plain.render("agency", value, attrs)), parse_html(quick.render("agency", value, attrs))
+
+
+def test_a_quick_select_is_django_s_select_option_for_option():
+    attrs = {"id": "id_agency", "class": "form-select", "disabled": False, "required": True}
+    for value in ("", 2, 3, None):
+        plain, quick = both(forms.Select(choices=CHOICES), QuickSelect(choices=CHOICES), value, attrs)
+        assert quick == plain, value
+    html = QuickSelect(choices=CHOICES).render("agency", 2, attrs)
+    assert "Sở &quot;Tài chính&quot;" in html and "UBND &lt;huyện&gt;" in html  # labels escaped
+    assert '<option value="2" selected>' in html
+
+
+def test_a_quick_multiple_select_keeps_every_chosen_option_and_the_multiple_attribute():
+    plain, quick = both(forms.SelectMultiple(choices=CHOICES), QuickSelectMultiple(choices=CHOICES), [1, 3], {"id": "id_agency"})
+    assert quick == plain
+    assert "multiple" in QuickSelectMultiple(choices=CHOICES).render("agency", [1], {})
+
+
+def test_the_list_filters_use_the_quick_selects(rf):
+    from reports.filters import DashboardTaskFilter
+    from tasks.models import Task
+
+    form = DashboardTaskFilter({}, queryset=Task.objects.none()).form
+    selects = [field.widget for field in form.fields.values() if isinstance(field.widget, forms.Select)]
+    assert selects and all(isinstance(widget, QuickSelect | QuickSelectMultiple) for widget in selects)

@@ -1,0 +1,118 @@
+"""Figures and lists shared from the cache stay true: any write they read computes them afresh once it commits.
+
+The plan page (its figures and its page of rows), the leadership's task list (its count and rows)
+and the lists' choices of agencies are kept in the shared cache (``vinhlong_cmcn4.shared_figures``);
+a save through the admin or the ORM, not only a service, changes them on the next request.
+"""
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from plans.models import Agency
+from plans.tests.factories import AgencyFactory
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+from vinhlong_cmcn4 import shared_figures
+from vinhlong_cmcn4.shared_figures import cached_count, figures_changed
+
+pytestmark = pytest.mark.django_db
+
+
+def waiting() -> list:
+    """The changes of generation waiting for the commit."""
+    return [entry for entry in connection.run_on_commit if entry[1] is shared_figures._new_generation]
+
+
+def test_a_transaction_saving_many_rows_changes_the_generation_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for number in range(5):
+            TaskFactory(number=str(number))
+        assert len(waiting()) == 1
+    assert callbacks.count(shared_figures._new_generation) == 1
+
+
+def test_a_change_outside_a_rolled_back_savepoint_still_changes_the_generation(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            figures_changed()  # kept: made outside the savepoint below
+            try:
+                with transaction.atomic():
+                    figures_changed()
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    figures_changed()  # made only inside a savepoint rolled back: nothing changed
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+    assert callbacks.count(shared_figures._new_generation) == 1
+
+
+def test_a_cached_count_is_counted_again_after_a_save(django_capture_on_commit_callbacks):
+    task = TaskFactory()
+    tasks = type(task).objects.filter(plan=task.plan)
+    assert cached_count(tasks) == 1
+    TaskFactory(plan=task.plan, section=task.section)  # not committed yet: the cached count stands
+    assert cached_count(tasks) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        TaskFactory(plan=task.plan, section=task.section)
+    assert cached_count(tasks) == 3
+    assert cached_count(tasks.none()) == 0
+
+
+def test_the_plan_page_shows_a_task_edited_in_the_admin_on_the_next_request(client, django_capture_on_commit_callbacks):
+    task = TaskFactory(title="Xây dựng kho dữ liệu dùng chung", progress=20)
+    TaskAssignmentFactory(task=task, role=AssignmentRole.LEAD)
+    url = task.plan.get_absolute_url()
+    first = client.get(url)
+    assert "Xây dựng kho dữ liệu dùng chung" in first.content.decode() and first.context["plan"].overall_progress == 20
+    with django_capture_on_commit_callbacks(execute=True):
+        task.title, task.progress = "Xây dựng kho dữ liệu mở", 70
+        task.save()  # as the admin's form saves it: no service
+    again = client.get(url)
+    html = again.content.decode()
+    assert "Xây dựng kho dữ liệu mở" in html and "Xây dựng kho dữ liệu dùng chung" not in html
+    assert again.context["plan"].overall_progress == 70 and "70%" in html
+
+
+def test_the_leadership_list_counts_and_shows_a_new_task_on_the_next_request(client, leader, django_capture_on_commit_callbacks):
+    task = TaskFactory(title="Nhiệm vụ thứ nhất")
+    client.force_login(leader)
+    url = reverse("reports:dashboard_tasks") + f"?plan={task.plan.pk}"
+    assert client.get(url).context["page"].paginator.count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        TaskFactory(plan=task.plan, section=task.section, title="Nhiệm vụ thứ hai")
+    again = client.get(url)
+    assert again.context["page"].paginator.count == 2 and "Nhiệm vụ thứ hai" in again.content.decode()
+
+
+def test_the_agency_filter_offers_an_agency_added_in_the_admin(client, leader, django_capture_on_commit_callbacks):
+    AgencyFactory(name="Sở Tài chính")
+    client.force_login(leader)
+    url = reverse("reports:dashboard_tasks")
+    assert "Sở Tài chính" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        agency = AgencyFactory(name="Sở Khoa học và Công nghệ")
+    assert f'<option value="{agency.pk}">Sở Khoa học và Công nghệ</option>' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Agency.objects.get(pk=agency.pk).delete()
+    assert "Sở Khoa học và Công nghệ" not in client.get(url).content.decode()
+
+
+def test_a_request_reads_the_generation_once_however_many_figures_it_shows(client, leader, monkeypatch):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    task = TaskFactory()
+    client.force_login(leader)
+    url = reverse("reports:dashboard_tasks") + f"?plan={task.plan.pk}"
+    client.get(url)  # the first request of all also creates the generation
+    reads = []
+    real_get = LocMemCache.get
+    monkeypatch.setattr(LocMemCache, "get", lambda cache, key, *a, **k: reads.append(key) or real_get(cache, key, *a, **k))
+    client.get(url)  # its count, its rows and three lists of choices, all from the cache
+    assert reads.count(shared_figures.GENERATION_KEY) == 1
+    assert len([key for key in reads if key.startswith("vinhlong_cmcn4:figures:")]) >= 6
