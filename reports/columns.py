@@ -9,7 +9,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.columns import agencies_html, agency_names, due_html, progress_html, status_html, status_label, title_link
+from tasks.columns import (
+    UNDER_THE_TASK,
+    agencies_html,
+    agency_names,
+    due_html,
+    progress_html,
+    status_html,
+    status_label,
+    title_link,
+    under_the_task_html,
+)
 from vinhlong_cmcn4.columns import Column, day
 
 from .choices import report_state_label
@@ -73,11 +83,19 @@ AGENCY_TASKS = [
     Column("report", _("This period's report"), lambda t: report_state_label(t.report_state), html=_report_html, css="text-nowrap"),
 ]
 
+
+def _leadership_title_html(task):
+    """The task's link to its leadership page and, under it, its product and timeframe (the page leaves their columns out)."""
+    link = title_link(lambda t: reverse("reports:task_page", args=[t.pk]))(task)
+    return format_html("{}{}", link, under_the_task_html(task))
+
+
 LEADERSHIP_TASKS = [
     Column("plan", _("Plan"), lambda t: t.plan.symbol, css="small text-nowrap"),
     Column("section", _("Section"), _section, html=_section_html, css="small text-center"),
     Column("number", _("No."), lambda t: t.number, css="text-center"),
-    Column("title", _("Task"), lambda t: t.title, html=title_link(lambda t: reverse("reports:task_page", args=[t.pk])), css="col-title"),
+    Column("title", _("Task"), lambda t: t.title, html=_leadership_title_html, css="col-title"),
+    Column("product", _("Product"), lambda t: t.product, css="small"),
     Column(
         "lead",
         _("Lead agency"),
@@ -179,3 +197,8 @@ SUMMARIES = [
     Column("issued_at", _("Issued at"), lambda s: _moment(s.issued_at), css="small"),
     Column("files", _("Files"), _summary_files, html=_summary_files_html, css="small text-nowrap"),
 ]
+
+
+# The leadership list's page: the timeframe is written under the task, so status and progress fit 1366 px;
+# the Excel export keeps every column of LEADERSHIP_TASKS.
+LEADERSHIP_PAGE = [column for column in LEADERSHIP_TASKS if column.key not in UNDER_THE_TASK]

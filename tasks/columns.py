@@ -62,11 +62,17 @@ def due_html(task: Task):
     )
 
 
+def under_the_task_html(task: Task):
+    """The product and timeframe (``UNDER_THE_TASK``) written under a task's title on a list page."""
+    shown = ((label, value) for label, value in ((_("Product"), task.product), (_("Timeframe"), task.timeframe)) if value)
+    return format_html_join("", '<div class="small text-body-secondary mt-1">{}: {}</div>', shown)
+
+
 def title_html(task: Task, query: str = ""):
     """The task's link and, under it, its product and timeframe (``UNDER_THE_TASK``): the page's task cell."""
-    shown = ((label, value) for label, value in ((_("Product"), task.product), (_("Timeframe"), task.timeframe)) if value)
-    details = format_html_join("", '<div class="small text-body-secondary mt-1">{}: {}</div>', shown)
-    return format_html('<a href="{}" class="text-reset">{}</a>{}', task.get_absolute_url(), mark_matches(task.title, query), details)
+    return format_html(
+        '<a href="{}" class="text-reset">{}</a>{}', task.get_absolute_url(), mark_matches(task.title, query), under_the_task_html(task)
+    )
 
 
 def title_link(url_of, title=lambda task: task.title):

@@ -6,7 +6,6 @@ machine code and a Vietnamese message; field errors name the field.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +14,7 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 from .conflicts import Conflict
+from .paging import SharedCountPaginator
 
 CODES = {
     exceptions.ValidationError: "invalid",
@@ -43,9 +43,10 @@ class PageNumbers(PageNumberPagination):
     max_page_size = 200
 
 
-class _IdsFirst(Paginator):
+class _IdsFirst(SharedCountPaginator):
     """Pages that read their ids first (from the ordering's index alone), then only those rows: a deep page
-    skips tens of thousands of index entries instead of tens of thousands of joined rows."""
+    skips tens of thousands of index entries instead of tens of thousands of joined rows. The count of
+    rows is shared by every client asking the same question (``vinhlong_cmcn4.paging``)."""
 
     def page(self, number):
         number = self.validate_number(number)

@@ -116,7 +116,7 @@ def test_lists_and_the_dashboard_fit_their_width_and_keep_what_matters(browser, 
     assert table.get_by_text("Kỳ báo cáo hiện tại").is_visible()
 
 
-def test_the_public_plan_shows_status_and_progress_without_sideways_scrolling(browser, world, agency_a, agency_b):
+def test_the_public_plan_shows_status_and_progress_without_sideways_scrolling(browser, world, agency_a, agency_b, leader):
     from plans.tests.factories import AgencyFactory
     from tasks.choices import AssignmentRole
     from tasks.tests.factories import TaskAssignmentFactory
@@ -125,6 +125,7 @@ def test_the_public_plan_shows_status_and_progress_without_sideways_scrolling(br
     task = world.task
     task.product = "Báo cáo kết quả triển khai gửi Sở Thông tin và Truyền thông tổng hợp, báo cáo Ủy ban nhân dân tỉnh"
     task.timeframe = "Hằng năm, giai đoạn 2017 - 2030"
+    task.due_date = datetime.date(2030, 6, 29)  # a Saturday: the list says which day it is judged by, and why
     task.save()
     world.other_task.extended_due_date = datetime.date(2031, 6, 30)
     world.other_task.save()
@@ -145,6 +146,16 @@ def test_the_public_plan_shows_status_and_progress_without_sideways_scrolling(br
             assert right <= width, (key, right, width)
         page.screenshot(path=ARTIFACTS / f"public-plan-{width}.png", full_page=True)
         page.close()
+    # The leadership's list of the same tasks (QA: its progress column was cut at 1366 px): the timeframe under the task.
+    page = sign_in(browser, leader.username)
+    page.goto(browser.base_url + "/dieu-hanh/nhiem-vu/")
+    right = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('.list-table .col-progress')].map(c => c.getBoundingClientRect().right))"
+    )
+    assert right <= 1366, right
+    assert "Thời gian thực hiện: Hằng năm, giai đoạn 2017 - 2030" in page.locator("td.col-title").first.inner_text()
+    page.screenshot(path=ARTIFACTS / "leadership-list-1366.png", full_page=True)
+    page.close()
     phone = browser.new_page(viewport={"width": 390, "height": 768}, locale="vi-VN")
     phone.goto(browser.base_url + world.plan.get_absolute_url())
     card = phone.locator("tr", has_text="Tuyên truyền về chuyển đổi số")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from plans.tests.factories import PlanFactory
 from reports.choices import ReportState
+from reports.columns import LEADERSHIP_TASKS
 from reports.models import Summary
 from reports.periods import parse_period_code
 from reports.services import reporting_period_get_or_create
@@ -39,9 +40,18 @@ def test_the_agency_list_filters_by_role_and_report(client, world, officer_b):
 
 @pytest.mark.parametrize("params", [{}, {"status": "overdue"}, {"q": "khoa hoc"}, {"section": "null"}, {"report": "missing"}])
 def test_the_leadership_list_exports_the_rows_and_columns_it_shows(client, world, leader, params):
+    world.task.product = "Báo cáo kết quả triển khai"
+    world.task.save()
     client.force_login(leader)
+    # The product and timeframe are written under the task on the page (status and progress fit 1366 px), their own
+    # columns in Excel.
     assert_export_is_what_the_page_shows(
-        client, reverse("reports:dashboard_tasks"), params, keys=("plan", "number", "title", "status", "due_date")
+        client,
+        reverse("reports:dashboard_tasks"),
+        params,
+        keys=("plan", "number", "title", "status", "due_date"),
+        folded={"product": "title", "timeframe": "title"},
+        spec=LEADERSHIP_TASKS,
     )
 
 

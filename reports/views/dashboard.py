@@ -14,7 +14,7 @@ from tasks.models import Task
 from tasks.selectors import task_list
 from vinhlong_cmcn4 import columns, policy
 
-from ..columns import LEADERSHIP_TASKS
+from ..columns import LEADERSHIP_PAGE, LEADERSHIP_TASKS
 from ..dashboard import dashboard_shown
 from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
 from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
@@ -161,8 +161,8 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
             filter=filterset,
             page=page,
             query=query,
-            columns=LEADERSHIP_TASKS,
-            rows=columns.shared_rows("leadership-tasks", LEADERSHIP_TASKS, page),
+            columns=LEADERSHIP_PAGE,
+            rows=columns.shared_rows("leadership-tasks", LEADERSHIP_PAGE, page),
         )
         return self.render_to_response(context)
 

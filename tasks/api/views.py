@@ -45,6 +45,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = TaskPages
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation: no request, no database read
+            return Task.objects.none()
         return task_list(tasks=policy.restrict(Task.objects.all(), self.request.user), machine=True)
 
 
