@@ -14,14 +14,34 @@ from ..selectors import plan_progress_subquery, plan_task_count_subquery, status
 
 
 def plan_list_public() -> QuerySet[Plan]:
-    """Published plans, newest first, with their overall progress and task count."""
+    """Published plans, newest first (their figures: :func:`with_public_figures`)."""
     return (
         policy.public(Plan.objects.all())
         .select_related("parent", "issuing_agency")
         .prefetch_related(Prefetch("directives", queryset=Directive.objects.order_by("issued_on")))
-        .annotate(overall_progress=plan_progress_subquery(), task_count=plan_task_count_subquery())
         .order_by("-issued_on", "symbol")
     )
+
+
+def with_public_figures(plans) -> list[Plan]:
+    """``plans`` with their overall progress and task count (``overall_progress``, ``task_count``), the roll-up
+    rule's, read for every published plan at once and kept in the shared cache until the figures change."""
+
+    def compute() -> dict[int, tuple]:
+        rows = policy.public(Plan.objects.all()).annotate(overall_progress=plan_progress_subquery(), task_count=plan_task_count_subquery())
+        return {pk: (progress, tasks) for pk, progress, tasks in rows.values_list("pk", "overall_progress", "task_count")}
+
+    figures = figures_cached("public-plans", (), compute)
+    plans = list(plans)
+    for plan in plans:
+        plan.overall_progress, plan.task_count = figures.get(plan.pk, (None, 0))
+    return plans
+
+
+def public_status_counts(today: datetime.date | None = None) -> dict[str, int]:
+    """How many tasks of the published plans are in each status (the home page's figures), from the shared cache."""
+    today = today or timezone.localdate()
+    return figures_cached("public-counts", (today.isoformat(),), lambda: status_counts(policy.public(Task.objects.all()), today=today))
 
 
 def plan_public_detail(pk: int) -> Plan:

@@ -20,8 +20,8 @@ from ..columns import PUBLIC_PAGE
 from ..filters import PublicTaskFilter
 from ..models import Task
 from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
-from ..selectors import status_counts, task_list, tasks_of_plans_q
-from .selectors import plan_list_public, plan_public_detail
+from ..selectors import task_list, tasks_of_plans_q
+from .selectors import plan_list_public, plan_public_detail, public_status_counts, with_public_figures
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -36,7 +36,8 @@ class HomeView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = status_counts(policy.public(Task.objects.all()))
+        context["plans"] = with_public_figures(context["plans"])
+        context["counts"] = public_status_counts()
         context["task_total"] = sum(context["counts"].values())
         return context
 
@@ -118,6 +119,7 @@ class PlanListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["plans"] = with_public_figures(context["plans"])
         query = self.request.GET.get("q", "").strip()
         context["query"] = query
         found = task_list(tasks=policy.public(Task.objects.select_related("plan", "section")), query=query)
