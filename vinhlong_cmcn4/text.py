@@ -42,6 +42,8 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def normalise_tones(text: str) -> str:
     """Return NFC text with tone marks placed in the new style ("hoá" → "hóa")."""
+    if text.isascii():  # numbers, codes, unaccented text: already NFC, and no tone marks to move
+        return text
     text = unicodedata.normalize("NFC", text)
     return _OLD_STYLE.sub(lambda match: _NEW_STYLE.get(match.group(1), match.group(1)), text)
 
