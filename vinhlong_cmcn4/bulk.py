@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, models
 
 PAGE = 5000
+COPY_CHUNK = 256 * 1024  # characters handed to the server at a time
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
@@ -33,12 +34,34 @@ def _copy_value(value) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
+class _CopyStream(io.TextIOBase):
+    """COPY text made as the server asks for it: the database stores one chunk while the next is formatted."""
+
+    def __init__(self, rows: Iterable[Sequence]) -> None:
+        value = _copy_value
+        self._lines = ("\t".join([value(cell) for cell in row]) + "\n" for row in rows)
+        self._rest = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        chunks, length = [self._rest], len(self._rest)
+        for line in self._lines:
+            chunks.append(line)
+            length += len(line)
+            if size is not None and 0 <= size <= length:
+                break
+        text = "".join(chunks)
+        if size is None or size < 0 or size >= len(text):
+            self._rest = ""
+            return text
+        self._rest = text[size:]
+        return text[:size]
+
+
 def _copy(cursor, table: str, names: str, rows: Iterable[Sequence]) -> None:
-    value = _copy_value
-    buffer = io.StringIO()
-    buffer.writelines("\t".join([value(cell) for cell in row]) + "\n" for row in rows)
-    buffer.seek(0)
-    cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
+    cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", _CopyStream(rows), size=COPY_CHUNK)
 
 
 def bulk_insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:

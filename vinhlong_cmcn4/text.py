@@ -37,10 +37,13 @@ _OLD_STYLE = re.compile(
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _ALL_WHITESPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def normalise_tones(text: str) -> str:
     """Return NFC text with tone marks placed in the new style ("hoá" → "hóa")."""
+    if text.isascii():  # numbers, codes, unaccented text: already NFC, and no tone marks to move
+        return text
     text = unicodedata.normalize("NFC", text)
     return _OLD_STYLE.sub(lambda match: _NEW_STYLE.get(match.group(1), match.group(1)), text)
 
@@ -56,8 +59,10 @@ def clean_text(value: object, *, keep_lines: bool = False) -> str:
     text = normalise_tones(str(value))
     if not keep_lines:
         return _ALL_WHITESPACE.sub(" ", text).strip()
+    if "\n" not in text and "\r" not in text:  # most cells: one line
+        return _SPACES.sub(" ", text).strip()
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _accent_table() -> dict[int, str]:

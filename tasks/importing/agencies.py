@@ -8,6 +8,7 @@ the pieces back whenever the joined text is a known name.
 import datetime
 import difflib
 import re
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from vinhlong_cmcn4.text import clean_text, search_key
 _HARD_SEPARATORS = re.compile(r"[;\n\r]+")
 
 
+@lru_cache(maxsize=4096, typed=True)  # an import asks for the same few dozen names thousands of times
 def agency_key(text: object) -> str:
     """Search key with the spellings offices mix: "UBND" = "Ủy ban nhân dân", "&" = "và"."""
     key = search_key(text).replace("&", " va ")

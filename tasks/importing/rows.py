@@ -55,6 +55,8 @@ class ParsedAnnex:
 def _number_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if value.__class__ is int:  # most numbers: nothing to clean
+        return str(value)
     return clean_text(value).rstrip(".").strip()
 
 
@@ -74,6 +76,16 @@ class RowReader:
         self.result = ParsedAnnex(title_lines=title_lines)
         self.section: ParsedSection | None = None
         self.ended = False
+        self._cleaned: dict[object, str] = {}  # products and notes repeat ("Báo cáo"): each spelling cleaned once
+
+    def cleaned(self, value: object) -> str:
+        """``clean_text(value, keep_lines=True)``, once per distinct value in the annex."""
+        if value.__class__ is not str:  # numbers and dates are rare here (and 1 == 1.0 == True as keys)
+            return clean_text(value, keep_lines=True)
+        text = self._cleaned.get(value)
+        if text is None:
+            text = self._cleaned[value] = clean_text(value, keep_lines=True)
+        return text
 
     def cell(self, values: list, column: str):
         index = self.columns.get(column)
@@ -146,8 +158,8 @@ class RowReader:
             section=self.section,
             number=number,
             title=title,
-            product=clean_text(self.cell(values, PRODUCT), keep_lines=True),
-            note=clean_text(self.cell(values, NOTE), keep_lines=True),
+            product=self.cleaned(self.cell(values, PRODUCT)),
+            note=self.cleaned(self.cell(values, NOTE)),
             timeframe=timeframe,
             leads=leads,
             cooperating=[entry for entry in cooperating if entry not in leads],

@@ -94,7 +94,11 @@ def annex_import(
     if annex.errors:
         return outcome
     outcome.summary = annex_write(
-        plan=plan, annex=annex, dry_run=dry_run, progress=(lambda done, total: progress("write", done, total)) if progress else None
+        plan=plan,
+        annex=annex,
+        dry_run=dry_run,
+        progress=(lambda done, total: progress("write", done, total)) if progress else None,
+        by=by,
     )
     return outcome
 

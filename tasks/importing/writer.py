@@ -8,13 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import Plan, Section
+from plans.workdays import current_calendar
 from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
 from vinhlong_cmcn4.shared_figures import figures_changed
 from vinhlong_cmcn4.text import search_keys
 
 from ..models import Task, TaskAssignment
 from ..ordering import order_key
-from ..services import assignments_expand, group_members, task_due_dates_refresh
+from ..services import assignments_expand, group_members
+from ..status import working_due_date
 from .rows import ParsedAnnex, ParsedTask
 
 TASK_FIELDS = ("section_id", "position", "order_key", "title", "product", "note", "timeframe", "start_date", "due_date", "recurrence")
@@ -30,8 +32,11 @@ class ImportSummary:
     missing: list[str] = field(default_factory=list)  # task numbers in the plan but no longer in the file
 
 
-def _assignment_keys(expanded: dict) -> set[tuple[int, str, int | None]]:
-    return {(agency_id, role, group.pk if group else None) for agency_id, (_agency, role, group) in expanded.items()}
+Link = tuple[int, str, int | None]  # an assignment as stored: agency id, role, group it came through
+
+
+def _links(expanded: dict) -> tuple[Link, ...]:
+    return tuple((agency_id, role, group.pk if group else None) for agency_id, (_agency, role, group) in expanded.items())
 
 
 @transaction.atomic
@@ -55,19 +60,29 @@ def annex_write(
     current_assignments: dict[int, set] = {}
     for assignment in TaskAssignment.objects.filter(task__plan=plan).values_list("task_id", "agency_id", "role", "via_group_id"):
         current_assignments.setdefault(assignment[0], set()).add(assignment[1:])
+    calendar = current_calendar()
+    judged: dict = {}  # due date -> the working day it is judged by (Task.save's rule, once per date)
+    expansions: dict[tuple, tuple[Link, ...]] = {}  # annexes repeat the same agencies thousands of times
 
     to_create: list[dict] = []
     to_update: list[Task] = []
-    wanted: dict[str, dict] = {}
+    wanted: dict[str, tuple[Link, ...]] = {}
     total = len(annex.tasks)
     for done, parsed in enumerate(annex.tasks, start=1):
-        expanded = assignments_expand(leads=parsed.leads, cooperating=parsed.cooperating, members=members)
-        wanted[parsed.number] = expanded
+        key = (tuple(parsed.leads), tuple(parsed.cooperating))
+        links = expansions.get(key)
+        if links is None:
+            links = expansions[key] = _links(assignments_expand(leads=parsed.leads, cooperating=parsed.cooperating, members=members))
+        wanted[parsed.number] = links
         task = existing.get(parsed.number)
         values = _values(parsed, sections, plan=plan, position=done)
         if task is None:
             row = {**values, "plan_id": plan.pk, "number": parsed.number}
             row["search_text"] = search_keys(*(row[name] for name in Task.SEARCH_FIELDS))
+            due = row["due_date"]
+            if due not in judged:
+                judged[due] = working_due_date(due, None, calendar)
+            row["effective_due_date"] = judged[due]
             to_create.append(row)
         else:
             changed = any(getattr(task, name) != value for name, value in values.items())
@@ -75,8 +90,9 @@ def annex_write(
                 for name, value in values.items():
                     setattr(task, name, value)
                 task.refresh_search_text()
+                task.effective_due_date = working_due_date(task.due_date, task.extended_due_date, calendar)
                 to_update.append(task)
-            elif _assignment_keys(expanded) != current_assignments.get(task.pk, set()):
+            elif set(links) != current_assignments.get(task.pk, set()):
                 to_update.append(task)
             else:
                 summary.unchanged += 1
@@ -86,12 +102,10 @@ def annex_write(
     now = timezone.now()
     _insert(to_create, now)
     if to_update:
-        Task.objects.bulk_update(to_update, [name.removesuffix("_id") for name in TASK_FIELDS] + ["search_text"], batch_size=BATCH)
-    if to_create or to_update:
-        task_due_dates_refresh(tasks=Task.objects.filter(plan=plan))
-    recorded = _history_columns()
-    _history(to_create, "+", by, now)
-    _history([{column: getattr(task, column) for column in recorded} for task in to_update], "~", by, now)
+        fields = [name.removesuffix("_id") for name in TASK_FIELDS] + ["search_text", "effective_due_date"]
+        Task.objects.bulk_update(to_update, fields, batch_size=BATCH)
+    _history([row["id"] for row in to_create], "+", by, now)
+    _history([task.pk for task in to_update], "~", by, now)
     summary.created, summary.updated = len(to_create), len(to_update)
 
     changed_ids = {row["number"]: row["id"] for row in to_create} | {task.number: task.pk for task in to_update}
@@ -100,11 +114,7 @@ def annex_write(
         bulk_insert_rows(
             TaskAssignment,
             ["task_id", "agency_id", "role", "via_group_id"],
-            (
-                (task_id, agency.pk, role, group.pk if group else None)
-                for number, task_id in changed_ids.items()
-                for agency, role, group in wanted[number].values()
-            ),
+            ((task_id, *link) for number, task_id in changed_ids.items() for link in wanted[number]),
         )
     summary.missing = sorted(set(existing) - set(wanted), key=_natural)
     if dry_run:
@@ -121,6 +131,7 @@ INSERT_COLUMNS = [
     "progress",
     "completed_on",
     "extended_due_date",
+    "effective_due_date",
     "created_at",
     "updated_at",
     "search_text",
@@ -136,22 +147,29 @@ def _insert(rows: list[dict], now) -> None:
         row["id"] = task_id
 
 
-def _history_columns() -> list[str]:
-    recorded = {field.attname for field in Task.history.model._meta.concrete_fields}
-    return [field.attname for field in Task._meta.concrete_fields if field.attname in recorded]
+def _history(task_ids: list[int], kind: str, by, now) -> None:
+    """One history row per created ("+") or changed ("~") task, as django-simple-history keeps them.
 
-
-def _history(rows: list[dict], kind: str, by, now) -> None:
-    """One history row per created ("+") or changed ("~") task, as django-simple-history keeps them."""
-    if not rows:
+    Copied from the rows just written by the database itself (``INSERT … SELECT``): what the history
+    records is what was stored, and no row travels through Python twice.
+    """
+    if not task_ids:
         return
-    columns = _history_columns()
-    reason = _("Imported from the Excel annex")
-    bulk_insert_rows(
-        Task.history.model,
-        [*columns, "history_date", "history_type", "history_change_reason", "history_user_id"],
-        ([*(row[column] for column in columns), now, kind, reason, by.pk if by else None] for row in rows),
-    )
+    history = Task.history.model
+    recorded = {field.attname for field in history._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in Task._meta.concrete_fields if field.attname in recorded)
+    extra = ", ".join(quote(name) for name in ("history_date", "history_type", "history_change_reason", "history_user_id"))
+    stamp = [connection.ops.adapt_datetimefield_value(now), kind, _("Imported from the Excel annex"), by.pk if by else None]
+    with connection.cursor() as cursor:
+        for start in range(0, len(task_ids), BATCH):
+            chunk = task_ids[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({names}, {extra}) "  # noqa: S608 - names from the models
+                f"SELECT {names}, %s, %s, %s, %s FROM {quote(Task._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {quote('id')}",
+                [*stamp, *chunk],
+            )
 
 
 def _values(parsed: ParsedTask, sections: dict[str, Section], *, plan: Plan, position: int) -> dict:

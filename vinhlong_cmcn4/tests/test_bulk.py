@@ -16,3 +16,15 @@ def test_copy_values_are_written_as_postgresql_reads_them():
     assert _copy_value("Sở Nội vụ") == "Sở Nội vụ"
     assert _copy_value("dòng một\ndòng hai\tcột\r\\") == "dòng một\\ndòng hai\\tcột\\r\\\\"
     assert _copy_value("") == ""
+
+
+def test_copy_text_is_handed_over_in_chunks_that_add_up_to_every_row():
+    from vinhlong_cmcn4.bulk import _CopyStream
+
+    rows = [(n, f"Nhiệm vụ {n}\tcó tab", None) for n in range(1, 200)]
+    whole = "".join(f"{n}\tNhiệm vụ {n}\\tcó tab\t\\N\n" for n in range(1, 200))
+    stream = _CopyStream(rows)
+    chunks = list(iter(lambda: stream.read(37), ""))
+    assert max(len(chunk) for chunk in chunks) == 37
+    assert "".join(chunks) == whole
+    assert _CopyStream(rows).read() == whole

@@ -88,6 +88,29 @@ def test_a_changed_file_updates_matched_tasks_and_lists_but_keeps_the_missing_on
     assert plan.tasks.filter(number="2").exists()
 
 
+def test_imported_tasks_are_judged_on_working_days_and_leave_one_history_row_each(plan, sysadmin):
+    from django.utils.translation import gettext as _
+
+    first = build([["1", "Tuyên truyền", "Sở TT&TT", "", "Trước ngày 30/9/2018", ""], ["2", "Ứng dụng", "Sở TT&TT", "", "Năm 2018", ""]])
+    annex_import(plan=plan, upload=first, by=sysadmin)
+    sunday = plan.tasks.get(number="1")
+    assert (sunday.due_date, sunday.effective_due_date) == (D(2018, 9, 30), D(2018, 10, 1))  # the Monday after
+    assert list(sunday.history.values_list("history_type", "history_change_reason", "history_user", "title", "due_date")) == [
+        ("+", _("Imported from the Excel annex"), sysadmin.pk, "Tuyên truyền", D(2018, 9, 30))
+    ]
+
+    changed = build([["1", "Tuyên truyền sâu rộng", "Sở TT&TT", "", "Quý II/2019", ""], ["2", "Ứng dụng", "Sở TT&TT", "", "Năm 2018", ""]])
+    outcome = annex_import(plan=plan, upload=changed, by=sysadmin)
+    assert (outcome.summary.updated, outcome.summary.unchanged) == (1, 1)
+    sunday.refresh_from_db()
+    assert (sunday.due_date, sunday.effective_due_date) == (D(2019, 6, 30), D(2019, 7, 1))
+    assert list(sunday.history.order_by("history_id").values_list("history_type", "title")) == [
+        ("+", "Tuyên truyền"),
+        ("~", "Tuyên truyền sâu rộng"),
+    ]
+    assert plan.tasks.get(number="2").history.count() == 1
+
+
 def test_columns_in_any_order_with_office_synonyms_on_a_later_sheet(plan):
     header = ["Thời hạn hoàn thành", "TT", "Nội dung công việc", "Đơn vị phối hợp", "Đơn vị chủ trì", "Kết quả/Sản phẩm"]
     annex = build(

@@ -67,6 +67,17 @@ def test_a_claim_of_a1_to_xfd1048576_neither_pads_the_rows_nor_sends_a_small_fil
     assert outcome.ok and outcome.tasks == 3
 
 
+def test_a_sheet_without_a_dimension_is_parsed_once_not_first_scanned_for_its_size(plan, monkeypatch):
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    def scanned(self):
+        raise AssertionError("the whole sheet was parsed to look for its <dimension>")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", scanned)
+    outcome = annex_import(plan=plan, upload=with_dimension(build(rows(3)), None), dry_run=True)
+    assert outcome.ok and outcome.tasks == 3
+
+
 def test_a_row_with_cells_beyond_the_column_limit_is_refused_naming_the_row(plan, settings):
     from openpyxl import load_workbook
 
@@ -80,7 +91,7 @@ def test_a_row_with_cells_beyond_the_column_limit_is_refused_naming_the_row(plan
 
 
 def test_huge_shared_strings_go_to_the_background_without_being_parsed_in_the_request(plan, settings, monkeypatch):
-    import openpyxl
+    from tasks.importing import reader
 
     settings.IMPORT_SYNC_MAX_BYTES = 1024 * 1024
     strings = "".join(f"<si><t>Chuỗi {n} {n * 7919 % 10007}</t></si>" for n in range(60_000))
@@ -91,7 +102,7 @@ def test_huge_shared_strings_go_to_the_background_without_being_parsed_in_the_re
     def parsed(*args, **kwargs):
         raise AssertionError("the workbook was parsed inside the request")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", parsed)
+    monkeypatch.setattr(reader, "_load_workbook", parsed)
     assert needs_background(data)
 
 
