@@ -80,8 +80,11 @@ def build_annex(path: Path, tasks: int, sections: int = 50) -> None:
     from openpyxl import Workbook
 
     rng = random.Random(2017)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Phụ lục")
+    # Written as Excel writes it, with the sheet's <dimension>: openpyxl's bare read (the floor) then parses the
+    # sheet once, as the import does; without one (write_only files) it parses the sheet twice to size it.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Phụ lục"
     sheet.append(["ỦY BAN NHÂN DÂN", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
     sheet.append(["TỈNH VĨNH LONG", None, "Độc lập - Tự do - Hạnh phúc"])
     sheet.append([])
