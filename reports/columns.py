@@ -80,7 +80,7 @@ AGENCY_TASKS = [
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
-    Column("report", _("This period's report"), lambda t: report_state_label(t.report_state), html=_report_html, css="text-nowrap"),
+    Column("report", _("This period's report"), lambda t: report_state_label(t.report_state), html=_report_html, css="small"),
 ]
 
 

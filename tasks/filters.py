@@ -17,6 +17,17 @@ def filter_text(queryset, name, value):
     return search_filter(queryset, value)
 
 
+class SectionChoiceField(django_filters.fields.ModelChoiceField):
+    """Sections of every plan in one list: each named with its plan ("28/KH-UBND — I. Tuyên truyền…"), as the public plan names its sub-plans' sections."""
+
+    def label_from_instance(self, section: Section) -> str:
+        return f"{section.plan.symbol} — {section}"
+
+
+class SectionChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SectionChoiceField
+
+
 class TaskFilter(ListFilterSet):
     """Filters by plan, section, agency (as lead or any role), status, due-date range and text without diacritics.
 
@@ -27,7 +38,7 @@ class TaskFilter(ListFilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=_("Plan"), queryset=Plan.objects.order_by("-issued_on"), method="filter_plan", empty_label=_("All plans")
     )
-    section = django_filters.ModelChoiceFilter(
+    section = SectionChoiceFilter(
         label=_("Section"),
         queryset=Section.objects.select_related("plan").only("pk", "number", "title", "plan__symbol"),
         empty_label=_("All sections"),

@@ -169,8 +169,8 @@ STORAGES = {
     },
 }
 
-# Cache (throttles, heartbeats, job counters): Redis when given; without Redis the database in production
-# (every app server sees the same counters), process memory only in development. Sessions are in the database.
+# Cache (throttles, heartbeats, job counters, shared figures): Redis when given; without Redis the database
+# (table portal_cache, created by a migration). Sessions are in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -181,10 +181,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-elif not DEBUG:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every process (the server's workers, a management command, a Celery worker) sees the same counters and
+    # figures: a change made by one clears what the others show (vinhlong_cmcn4.shared_figures).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery: without a broker, tasks run in-process so `make run` needs no Redis.

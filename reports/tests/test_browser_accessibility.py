@@ -90,7 +90,18 @@ def test_an_officer_files_a_report_with_the_keyboard_alone(browser, world, offic
 
 
 def test_lists_and_the_dashboard_fit_their_width_and_keep_what_matters(browser, world, officer_a, leader):
+    # QA: a completed task's "Đã hoàn thành, không cần báo cáo" did not wrap and pushed the list past 1366 px.
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    done = TaskFactory(
+        plan=world.plan, section=world.task.section, number="3", title="Xây dựng cổng dữ liệu mở", due_date=datetime.date(2026, 6, 30)
+    )
+    done.completed_on, done.progress = datetime.date(2026, 1, 12), 100
+    done.save()
+    TaskAssignmentFactory(task=done, agency=officer_a.agency, role=AssignmentRole.LEAD)
     officer = sign_in(browser, "officer_a")
+    assert officer.get_by_text("Đã hoàn thành, không cần báo cáo").count() >= 1
     overflowing = officer.evaluate(
         "() => [...document.querySelectorAll('.table-responsive, select')].filter(e => e.scrollWidth > e.clientWidth + 1).length"
     )

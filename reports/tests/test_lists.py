@@ -95,6 +95,19 @@ def test_the_summary_list_exports_the_rows_and_columns_it_shows(client, world, c
     assert assert_export_is_what_the_page_shows(client, url, {"plan": other.pk}, keys=("plan",)) == 1
 
 
+def test_a_summary_compiled_after_the_list_was_read_is_listed(client, world, coordinator, django_capture_on_commit_callbacks):
+    # QA: the list's count came from the shared cache, which a new summary does not clear: the page was cut at the old count.
+    period = reporting_period_get_or_create(period=parse_period_code("2018-Y"))
+    Summary.objects.create(plan=world.plan, period=period, snapshot={})
+    other = PlanFactory(symbol="9/KH-UBND")
+    client.force_login(coordinator)
+    url = reverse("reports:summary_list")
+    assert len(page_table(client.get(url))[1]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Summary.objects.create(plan=other, period=period, snapshot={})
+    assert len(page_table(client.get(url))[1]) == 2
+
+
 @pytest.mark.parametrize(
     ("who", "url", "params", "message"),
     [

@@ -156,7 +156,7 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
         rows = filterset.qs
         if wants_xlsx(request):
             return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows)
-        page, query = page_of(request, rows)
+        page, query = page_of(request, rows, shared_count=True)  # tasks: what the shared figures follow
         context = self.get_context_data(
             filter=filterset,
             page=page,

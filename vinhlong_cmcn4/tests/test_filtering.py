@@ -39,3 +39,18 @@ def test_the_list_filters_use_the_quick_selects(rf):
     form = DashboardTaskFilter({}, queryset=Task.objects.none()).form
     selects = [field.widget for field in form.fields.values() if isinstance(field.widget, forms.Select)]
     assert selects and all(isinstance(widget, QuickSelect | QuickSelectMultiple) for widget in selects)
+
+
+def test_the_leadership_list_names_each_section_with_its_plan(db):
+    # QA: sections of two plans ("1. Tuyên truyền…", "I. TUYÊN TRUYỀN…") were offered side by side with no plan named.
+    from plans.tests.factories import PlanFactory, SectionFactory
+    from reports.filters import DashboardTaskFilter
+    from tasks.models import Task
+
+    first = SectionFactory(plan=PlanFactory(symbol="28/KH-UBND"), number="1", title="Tuyên truyền")
+    SectionFactory(plan=PlanFactory(symbol="1091/KH-UBND"), number="I", title="Tuyên truyền")
+    labels = [str(label) for _, label in DashboardTaskFilter({}, queryset=Task.objects.none()).form.fields["section"].choices]
+    assert "28/KH-UBND — 1. Tuyên truyền" in labels and "1091/KH-UBND — I. Tuyên truyền" in labels
+    assert f'<option value="{first.pk}">28/KH-UBND — 1. Tuyên truyền</option>' in str(
+        DashboardTaskFilter({}, queryset=Task.objects.none()).form["section"]
+    )
