@@ -108,6 +108,13 @@ def test_a_summary_compiled_after_the_list_was_read_is_listed(client, world, coo
     assert len(page_table(client.get(url))[1]) == 2
 
 
+def test_a_wrong_value_in_a_hidden_filter_is_named_not_silently_ignored(client, world, leader):
+    # QA: ?family= (set by the dashboard's links, a hidden field) with a wrong value listed every task without a word.
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard_tasks"), {"family": "abc"}).content.decode()
+    assert 'role="alert">Kế hoạch và các kế hoạch triển khai: ' in page
+
+
 @pytest.mark.parametrize(
     ("who", "url", "params", "message"),
     [
