@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .shared_figures import figures_cached, query_digest
+from .shared_figures import figures_cached, followed, query_digest
 from .spreadsheets import xlsx_response
 
 
@@ -95,7 +95,7 @@ def shared_rows(name: str, columns: list[Column], page: Page, query: str = "") -
     the date that statuses are judged on), the language and the text searched complete the key.
     """
     objects = page.object_list
-    if not isinstance(objects, QuerySet):
+    if not isinstance(objects, QuerySet) or not followed(objects.model):
         return html_rows(columns, page, query)
     try:
         key = (name, get_language(), query_digest(objects, query))

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .shared_figures import figures_cached, query_digest
+from .shared_figures import figures_cached, followed, query_digest
 
 
 class OptionsWrittenInPython:
@@ -115,7 +115,8 @@ class ListFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         for field in form.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and not issubclass(field.iterator, SharedChoices):
+            shareable = isinstance(field, forms.ModelChoiceField) and followed(field.queryset.model)
+            if shareable and not issubclass(field.iterator, SharedChoices):
                 field.iterator = shared(field.iterator)
                 field.widget.choices = field.choices
             if type(field.widget) in QUICK:

@@ -102,10 +102,20 @@ def saved_or_deleted(sender, *, using: str, **kwargs) -> None:
     figures_changed(using=using)
 
 
+_followed: set[type] = set()
+
+
+def followed(model: type) -> bool:
+    """Does every save or delete of ``model`` change the figures? Only rows of such models are shared from the cache
+    (counts, pages of rows, choices); anything else is read afresh each time."""
+    return model in _followed
+
+
 def read_by_figures(app_config, model_names: Iterable[str]) -> None:
     """From an app's ``ready``: a save or delete of these models changes the figures (:func:`saved_or_deleted`)."""
     for name in model_names:
         model = app_config.get_model(name)
+        _followed.add(model)
         post_save.connect(saved_or_deleted, sender=model, dispatch_uid=f"figures_{model._meta.label}_saved")
         post_delete.connect(saved_or_deleted, sender=model, dispatch_uid=f"figures_{model._meta.label}_deleted")
 
@@ -137,7 +147,9 @@ def query_digest(queryset: QuerySet, *extra) -> str:
 
 def cached_count(queryset: QuerySet) -> int:
     """``queryset.count()``, shared by every request that asks the same query (the same SQL and parameters,
-    so the same user scope, filters and date) until the figures change."""
+    so the same user scope, filters and date) until the figures change; counted afresh for a model they do not follow."""
+    if not followed(queryset.model):
+        return queryset.count()
     try:
         digest = query_digest(queryset)
     except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): counted without a query

@@ -116,3 +116,18 @@ def test_a_request_reads_the_generation_once_however_many_figures_it_shows(clien
     client.get(url)  # its count, its rows and three lists of choices, all from the cache
     assert reads.count(shared_figures.GENERATION_KEY) == 1
     assert len([key for key in reads if key.startswith("vinhlong_cmcn4:figures:")]) >= 6
+
+
+def test_only_rows_of_models_the_figures_follow_are_shared():
+    # A model whose saves do not change the generation (a summary, a reporting period) is counted afresh each time.
+    from plans.tests.factories import PlanFactory
+    from reports.models import ReportingPeriod, Summary
+    from reports.periods import parse_period_code
+    from reports.services import reporting_period_get_or_create
+    from tasks.models import Task
+
+    assert shared_figures.followed(Task) and not shared_figures.followed(Summary) and not shared_figures.followed(ReportingPeriod)
+    plan, period = PlanFactory(), reporting_period_get_or_create(period=parse_period_code("2018-Y"))
+    assert cached_count(Summary.objects.all()) == 0
+    Summary.objects.create(plan=plan, period=period, snapshot={})  # no change of generation
+    assert cached_count(Summary.objects.all()) == 1
