@@ -59,7 +59,17 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
     head.get_by_role("link", name="28/KH-UBND · nhiệm vụ 1").click()
     head.get_by_role("button", name="Duyệt và gửi").click()
 
+    # QA: on a phone the header row, and its "select all" box, are hidden: a box above the list does it there.
+    narrow = sign_in(browser, "coordinator", width=390)
+    narrow.goto(browser.base_url + "/dau-moi/hop-thu/")
+    assert narrow.locator("#select-all-narrow").is_visible() and not narrow.locator("#select-all").is_visible()
+    narrow.locator("#select-all-narrow").check()
+    assert narrow.locator("tbody input[type=checkbox]").evaluate_all("boxes => boxes.length > 0 && boxes.every(b => b.checked)")
+    shot(narrow, "07b-coordinator-inbox-phone")
+    narrow.close()
+
     coord.goto(browser.base_url + "/dau-moi/hop-thu/")
+    assert not coord.locator("#select-all-narrow").is_visible()  # on a wide screen, the header's box
     coord.locator("tr", has_text="Tuyên truyền về chuyển đổi số").locator("input[type=checkbox]").check()
     coord.get_by_role("button", name="Tiếp nhận các báo cáo đã chọn").click()
     assert coord.get_by_text("Đã tiếp nhận 1 báo cáo").is_visible()
