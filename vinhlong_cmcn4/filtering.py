@@ -6,7 +6,6 @@ cannot drift from the list it opens.
 """
 
 import functools
-import html
 
 import django_filters
 from django import forms
@@ -19,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .columns import escaped
 from .shared_figures import figures_cached, followed, query_digest
 
 
@@ -35,19 +35,14 @@ class OptionsWrittenInPython:
         groups = []
         for group_name, options, _index in widget["optgroups"]:
             written = "".join(_option(option) for option in options)
-            groups.append(f'\n  <optgroup label="{_escape(group_name)}">{written}\n  </optgroup>' if group_name else written)
+            groups.append(f'\n  <optgroup label="{escaped(group_name)}">{written}\n  </optgroup>' if group_name else written)
         return format_html('<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(groups)))  # noqa: S308
-
-
-def _escape(text) -> str:
-    """``django.utils.html.escape`` without its lazy-string wrapper (the same characters, the same entities)."""
-    return html.escape(str(text), quote=True)
 
 
 def _option(option: dict) -> str:
     attrs = option["attrs"]
     written = " selected" if attrs == {"selected": True} else ("" if not attrs else flatatt(attrs))
-    return f'\n  <option value="{_escape(option["value"])}"{written}>{_escape(option["label"])}</option>'
+    return f'\n  <option value="{escaped(option["value"])}"{written}>{escaped(option["label"])}</option>'
 
 
 class QuickSelect(OptionsWrittenInPython, forms.Select):

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Avg, Count, Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from plans.models import Directive, Plan, Section
@@ -23,15 +23,20 @@ def plan_list_public() -> QuerySet[Plan]:
     )
 
 
-def with_public_figures(plans) -> list[Plan]:
-    """``plans`` with their overall progress and task count (``overall_progress``, ``task_count``), the roll-up
-    rule's, read for every published plan at once and kept in the shared cache until the figures change."""
+def _public_plans_progress() -> dict[int, tuple]:
+    """Every published plan's overall progress and task count (the roll-up rule's subqueries), in one query,
+    kept in the shared cache until the figures change: ``{plan id: (progress, tasks)}``."""
 
     def compute() -> dict[int, tuple]:
         rows = policy.public(Plan.objects.all()).annotate(overall_progress=plan_progress_subquery(), task_count=plan_task_count_subquery())
         return {pk: (progress, tasks) for pk, progress, tasks in rows.values_list("pk", "overall_progress", "task_count")}
 
-    figures = figures_cached("public-plans", (), compute)
+    return figures_cached("public-plans", (), compute)
+
+
+def with_public_figures(plans) -> list[Plan]:
+    """``plans`` with their overall progress and task count (``overall_progress``, ``task_count``)."""
+    figures = _public_plans_progress()
     plans = list(plans)
     for plan in plans:
         plan.overall_progress, plan.task_count = figures.get(plan.pk, (None, 0))
@@ -71,7 +76,8 @@ def plan_public_detail(pk: int) -> Plan:
 
 def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dict:
     """A plan's figures as its public page shows them, with the plans carrying it out (the roll-up rule):
-    mean progress and number of tasks, when a task last changed, and how many tasks are in each status.
+    mean progress and number of tasks (:func:`_public_plans_progress`, as on the home page), when a task
+    last changed, and how many tasks are in each status.
 
     Read by every visitor, the same for all: kept in the shared cache until a change of figures
     (``vinhlong_cmcn4.shared_figures``) or the next day (the status of a task depends on the date).
@@ -80,7 +86,10 @@ def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dic
 
     def compute() -> dict:
         tasks = Task.objects.filter(tasks_of_plans_q([plan_id]))
-        totals = tasks.aggregate(overall_progress=Avg("progress"), task_count=Count("id"), tasks_updated_at=Max("updated_at"))
-        return {**totals, "status_counts": status_counts(policy.public(tasks), today=today)}
+        return {
+            "tasks_updated_at": tasks.aggregate(latest=Max("updated_at"))["latest"],
+            "status_counts": status_counts(policy.public(tasks), today=today),
+        }
 
-    return figures_cached("public-plan", (plan_id, today.isoformat()), compute)
+    progress, task_count = _public_plans_progress().get(plan_id, (None, 0))
+    return {"overall_progress": progress, "task_count": task_count, **figures_cached("public-plan", (plan_id, today.isoformat()), compute)}
