@@ -82,15 +82,16 @@ def bulk_insert_rows(model: type[models.Model], columns: Sequence[str], rows: It
     return len(rows)
 
 
-def bulk_insert_returning(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence], returning: str = "id") -> list:
-    """Insert ``rows`` like :func:`bulk_insert_rows` and return each row's ``returning`` column, in order."""
+def bulk_insert_returning(model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
+    """Insert ``rows`` like :func:`bulk_insert_rows` and return each new row's primary key, in order."""
     if not rows:
         return []
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and returning == model._meta.pk.attname:
+        returning = model._meta.pk.attname
+        if connection.vendor == "postgresql":
             # Take the ids from the table's sequence first, then COPY the rows with them.
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [model._meta.db_table, returning, len(rows)]
@@ -98,10 +99,16 @@ def bulk_insert_returning(model: type[models.Model], columns: Sequence[str], row
             ids = [row[0] for row in cursor.fetchall()]
             _copy(cursor, table, f"{quote(returning)}, {names}", ([task_id, *row] for task_id, row in zip(ids, rows, strict=True)))
             return ids
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) RETURNING {quote(returning)}"  # noqa: S608
+        row_placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        per_statement = max(1, (connection.features.max_query_params or 999) // len(columns))
         result = []
-        for row in rows:
-            cursor.execute(sql, row)
-            result.append(cursor.fetchone()[0])
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([row_placeholders] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {quote(returning)}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+            # RETURNING gives no order, but one statement numbers its new rows in the order it inserts them.
+            result.extend(sorted(row[0] for row in cursor.fetchall()))
         return result

@@ -36,7 +36,6 @@ _OLD_STYLE = re.compile(
     "(?![^\\W\\d_])"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
-_ALL_WHITESPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -58,7 +57,7 @@ def clean_text(value: object, *, keep_lines: bool = False) -> str:
         return ""
     text = normalise_tones(str(value))
     if not keep_lines:
-        return _ALL_WHITESPACE.sub(" ", text).strip()
+        return " ".join(text.split())  # str.split() and re's \s agree on what white space is
     if "\n" not in text and "\r" not in text:  # most cells: one line
         return _SPACES.sub(" ", text).strip()
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
@@ -81,8 +80,15 @@ _ACCENTS = _accent_table()
 
 
 @lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    return word.translate(_ACCENTS).casefold()
+
+
+@lru_cache(maxsize=65536)
 def _search_key(text: str) -> str:
-    return clean_text(text).translate(_ACCENTS).casefold()
+    # clean_text(text).translate(_ACCENTS).casefold(), a word at a time: both act letter by letter and
+    # add no white space, and a text of a few thousand distinct words is folded once per word.
+    return " ".join(map(_folded_word, normalise_tones(text).split()))
 
 
 def search_key(value: object) -> str:

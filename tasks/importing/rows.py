@@ -75,6 +75,7 @@ class RowReader:
         self.matcher = matcher
         self.result = ParsedAnnex(title_lines=title_lines)
         self.section: ParsedSection | None = None
+        self.roman_sections = False  # some section is numbered I, II… or A, B… (then 1, 2… number tasks)
         self.ended = False
         self._cleaned: dict[object, str] = {}  # products and notes repeat ("Báo cáo"): each spelling cleaned once
 
@@ -112,8 +113,7 @@ class RowReader:
         if not number:
             self.error(row, NUMBER, "", _("The task has no number (STT)."))
             return
-        roman_sections = any(_is_section_number(section.number) for section in self.result.sections)
-        if not has_details and (_is_section_number(number) or (_ARABIC.match(number) and not roman_sections)):
+        if not has_details and (_is_section_number(number) or (_ARABIC.match(number) and not self.roman_sections)):
             self._section(row, number.upper(), title)
             return
         if not (_ARABIC.match(number) or _DOTTED.match(number)):
@@ -134,6 +134,7 @@ class RowReader:
             self.error(row, NUMBER, number, _("Section number %(number)s appears twice.") % {"number": number})
         self.section = ParsedSection(row, number, clean_text(title))
         self.result.sections.append(self.section)
+        self.roman_sections = self.roman_sections or _is_section_number(number)
 
     def _task(self, row: int, values: list, number: str, title: str) -> None:
         if not title:

@@ -48,3 +48,17 @@ def test_every_old_style_pair_at_a_syllable_end_takes_the_new_style_and_no_other
         assert normalise_tones(f"q{old}") == f"q{old}"  # "qu" is a consonant
         assert normalise_tones(f"{old}n") == f"{old}n"  # a letter follows: not a syllable end
     assert normalise_tones("uá oạ Uỵ hoàng quý Thuỷ") == "uá ọa Ụy hoàng quý Thủy"
+
+
+def test_the_search_key_folds_a_word_at_a_time_exactly_as_the_whole_text_would_be_folded():
+    import random
+
+    from vinhlong_cmcn4.text import _ACCENTS, _search_key
+
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    others = "0123456789 ,.;:-–“”()/&\t\n\u00a0\u2003\u3000ßΣİﬁ\u0301\u0323"
+    rng = random.Random(16)
+    for _ in range(2000):
+        text = "".join(rng.choice(letters if rng.random() < 0.8 else others) for _ in range(rng.randint(0, 40)))
+        text = unicodedata.normalize(rng.choice(["NFC", "NFD"]), text)
+        assert _search_key(text) == clean_text(text).translate(_ACCENTS).casefold(), repr(text)
