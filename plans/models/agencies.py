@@ -82,9 +82,11 @@ class AgencyMembership(models.Model):
         verbose_name_plural = _("group memberships")
         ordering = ["group", "agency__name"]
         constraints = [
+            # One running membership at a time; an agency that left a group may join it again later (a new row).
             models.UniqueConstraint(
                 fields=["group", "agency"],
-                name="agency_membership_unique",
+                condition=Q(member_to__isnull=True),
+                name="agency_membership_one_running",
                 violation_error_message=_("This agency is already in the group."),
             ),
             models.CheckConstraint(
@@ -100,6 +102,17 @@ class AgencyMembership(models.Model):
     def clean(self) -> None:
         if self.member_from and self.member_to and self.member_to <= self.member_from:
             raise ValidationError({"member_to": _("A membership cannot end before it starts.")})
+        if self.group_id and self.agency_id and self.overlapping().exists():
+            raise ValidationError(_("This agency is already in the group for part of these dates: a membership's dates cannot overlap another's."))
+
+    def overlapping(self) -> models.QuerySet["AgencyMembership"]:
+        """The same agency's other memberships of the same group that share a day with this one."""
+        others = AgencyMembership.objects.filter(group_id=self.group_id, agency_id=self.agency_id).exclude(pk=self.pk)
+        if self.member_to:
+            others = others.filter(Q(member_from__isnull=True) | Q(member_from__lt=self.member_to))
+        if self.member_from:
+            others = others.filter(Q(member_to__isnull=True) | Q(member_to__gt=self.member_from))
+        return others
 
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.member_from is None or self.member_from <= day) and (self.member_to is None or day < self.member_to)

@@ -105,11 +105,10 @@ def _memberships_end(*, plan: Preview, day: datetime.date, log: dict) -> None:
     log["joined"] = []
     for change in plan.decision.changes.filter(kind__in=MAIN_KINDS).exclude(target=None):
         for agency_id, group_id in sorted(groups_left):
-            if (
-                agency_id == change.source_id
-                and not AgencyMembership.objects.filter(group_id=group_id, agency_id=change.target_id).exists()
-            ):
-                log["joined"].append(AgencyMembership.objects.create(group_id=group_id, agency_id=change.target_id, member_from=day).pk)
+            joining = AgencyMembership(group_id=group_id, agency_id=change.target_id, member_from=day)
+            if agency_id == change.source_id and not joining.overlapping().exists():  # not already a member from that day
+                joining.save()
+                log["joined"].append(joining.pk)
 
 
 @transaction.atomic

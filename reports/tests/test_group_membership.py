@@ -107,3 +107,33 @@ def test_a_mergers_successor_joins_the_groups_of_the_agency_it_absorbs():
     assert list(group.members_on(D(2025, 3, 1))) == [new]
     decision_undo(decision=decision, today=D(2025, 1, 1))
     assert list(group.members_on(D(2025, 3, 1))) == [old]
+
+
+def test_an_agency_that_left_a_group_can_join_it_again_and_its_dates_cannot_overlap():
+    from django.core.exceptions import ValidationError
+
+    group = AgencyGroup.objects.create(code="SBN", name="Các sở, ban, ngành tỉnh")
+    agency = AgencyFactory()
+    AgencyMembership.objects.create(group=group, agency=agency, member_to=D(2020, 1, 1))
+    again = AgencyMembership(group=group, agency=agency, member_from=D(2022, 1, 1))
+    again.full_clean()
+    again.save()
+    assert not group.members_on(D(2021, 1, 1)).exists() and list(group.members_on(D(2023, 1, 1))) == [agency]
+    overlapping = AgencyMembership(group=group, agency=agency, member_from=D(2019, 6, 1), member_to=D(2021, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        overlapping.full_clean()
+    assert "trùng" in " ".join(refused.value.messages)
+
+
+def test_a_mergers_successor_that_had_left_the_group_joins_it_again():
+    group = AgencyGroup.objects.create(code="SBN", name="Các sở, ban, ngành tỉnh")
+    old, new = AgencyFactory(), AgencyFactory()
+    AgencyMembership.objects.create(group=group, agency=old)
+    AgencyMembership.objects.create(group=group, agency=new, member_to=D(2020, 1, 1))
+    decision = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=D(2025, 3, 1))
+    ReorganisationChange.objects.create(decision=decision, kind=ChangeKind.MERGE, source=old, target=new)
+    decision_apply(decision=decision, by=None)
+    assert list(group.members_on(D(2025, 3, 1))) == [new] and not group.members_on(D(2024, 1, 1)).filter(pk=new.pk).exists()
+    decision_undo(decision=decision, today=D(2025, 1, 1))
+    assert list(group.members_on(D(2025, 3, 1))) == [old]
+    assert AgencyMembership.objects.filter(agency=new).count() == 1
