@@ -19,6 +19,7 @@ from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .reorganisation.loading import decisions_load
 from .reorganisation.preview import preview
+from .reorganisation.selectors import decision_record
 from .reorganisation.services import decision_apply, decision_undo
 
 
@@ -120,10 +121,12 @@ class ReorganisationDecisionAdmin(PortalModelAdmin):
             "admin/plans/reorganisationdecision/preview.html",
             self._context(
                 request,
-                _("Preview: %(decision)s") % {"decision": decision},
+                (_("Applied: %(decision)s") if decision.is_applied else _("Preview: %(decision)s")) % {"decision": decision},
                 decision=decision,
                 original=decision,
-                preview=preview(decision),
+                # Applied: what it moved, read from what it wrote (a new preview would find nothing left to move).
+                preview=None if decision.is_applied else preview(decision),
+                record=decision_record(decision) if decision.is_applied else None,
                 may_undo=decision.is_applied and timezone.localdate() < decision.effective_on,
                 others=others,
             ),

@@ -103,7 +103,9 @@ class AgencyMembership(models.Model):
         if self.member_from and self.member_to and self.member_to <= self.member_from:
             raise ValidationError({"member_to": _("A membership cannot end before it starts.")})
         if self.group_id and self.agency_id and self.overlapping().exists():
-            raise ValidationError(_("This agency is already in the group for part of these dates: a membership's dates cannot overlap another's."))
+            raise ValidationError(
+                _("This agency is already in the group for part of these dates: a membership's dates cannot overlap another's.")
+            )
 
     def overlapping(self) -> models.QuerySet["AgencyMembership"]:
         """The same agency's other memberships of the same group that share a day with this one."""

@@ -1,11 +1,12 @@
 """Reads about reorganisation: the coordinator's queue, inherited parts, names "as then (now …)"."""
 
+import dataclasses
 import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from plans.models import Agency, AgencyLineage
+from plans.models import Agency, AgencyLineage, AgencyMembership, ReorganisationDecision, UserMove
 from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment
 
@@ -40,3 +41,48 @@ def names_now(agency_ids: set[int], *, today: datetime.date | None = None) -> di
     """ "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)" for each agency that has a main successor today."""
     today = today or timezone.localdate()
     return {agency_id: agency.display_name(today) for agency_id, agency in Agency.objects.in_bulk(list(agency_ids)).items()}
+
+
+@dataclasses.dataclass
+class DecisionRecord:
+    """What an applied decision did, read from what it wrote: the preview's counterpart once nothing is left to move."""
+
+    retired: list[Agency]
+    moved: list[TaskAssignment]  # now held by the successor: ``inherited_from`` → ``agency``
+    merged: list[TaskAssignment]  # the successor's own part, into which the retired agency's part was folded
+    waiting: list[TaskAssignment]  # open tasks its dissolutions left with no successor: the coordinator's queue, now
+    users: list[UserMove]
+    memberships_ended: int
+    memberships_joined: list[AgencyMembership]
+
+
+def decision_record(decision: ReorganisationDecision) -> DecisionRecord:
+    """The parts, users and group memberships an applied decision moved (a few queries, whatever its size)."""
+    changes = list(decision.changes.all())
+    log = decision.undo_log or {}
+    retired_ids = [change.source_id for change in changes if change.retires_source]
+    targets = {change.source_id: change.target_id for change in changes if change.target_id}
+    merged_into = {(row["task"], targets[row["agency"]]) for row in log.get("removed", []) if row["agency"] in targets}
+    return DecisionRecord(
+        retired=list(Agency.objects.filter(pk__in=retired_ids).order_by("name")),
+        moved=list(
+            TaskAssignment.objects.filter(inherited_via__in=changes)
+            .select_related("task", "task__plan", "agency", "inherited_from")
+            .order_by("inherited_from__name", "task__plan__symbol", "task__position")
+        ),
+        merged=[
+            assignment
+            for assignment in TaskAssignment.objects.filter(task_id__in={task for task, _agency in merged_into})
+            .select_related("task", "task__plan", "agency")
+            .order_by("task__plan__symbol", "task__position")
+            if (assignment.task_id, assignment.agency_id) in merged_into
+        ],
+        waiting=list(waiting_for_reassignment().filter(agency_id__in=retired_ids)),
+        users=list(
+            UserMove.objects.filter(change__in=changes).select_related("user", "from_agency", "change__target").order_by("user__username")
+        ),
+        memberships_ended=len(log.get("memberships", [])),
+        memberships_joined=list(
+            AgencyMembership.objects.filter(pk__in=log.get("joined", [])).select_related("group", "agency").order_by("group__name")
+        ),
+    )

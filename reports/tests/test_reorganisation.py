@@ -288,3 +288,44 @@ def test_filtering_by_the_successor_includes_what_it_inherited_and_by_the_ceased
 
     assert found(skhcn) == {inherited, own}
     assert found(stttt) == {inherited, done}
+
+
+def test_an_applied_decisions_page_shows_what_it_moved_not_a_new_preview_of_nothing(plan, client, sysadmin):
+    from django.urls import reverse
+
+    from plans.models import AgencyGroup, AgencyMembership
+
+    stttt = AgencyFactory(name="Sở Thông tin và Truyền thông")
+    skhcn = AgencyFactory(name="Sở Khoa học và Công nghệ")
+    shared = task_of(plan, stttt, number=1)
+    TaskAssignmentFactory(task=shared, agency=skhcn, role=AssignmentRole.COOPERATING)
+    task_of(plan, stttt, number=2)
+    UserFactory(agency=stttt, username="chuyenvien.stttt")
+    group = AgencyGroup.objects.create(code="SBN", name="Các sở, ban, ngành tỉnh")
+    AgencyMembership.objects.create(group=group, agency=stttt)
+    made = decision((ChangeKind.MERGE, stttt, skhcn, {"users": UsersFate.MOVE}))
+    decision_apply(decision=made, by=None)
+    assert preview(made).moves == []  # what a new preview would show: nothing left to move
+
+    client.force_login(sysadmin)
+    page = client.get(reverse("admin:plans_reorganisationdecision_preview", args=[made.pk])).content.decode()
+    assert "Đã chuyển 1 phần việc" in page  # task 2; task 1's part was folded into the successor's own part
+    assert "Sở Thông tin và Truyền thông</td>" in page and "Sở Khoa học và Công nghệ</td>" in page
+    assert "Phần việc nhập vào phần việc sẵn có của cơ quan kế thừa" in page
+    assert "chuyenvien.stttt" in page and "đã chuyển từ Sở Thông tin và Truyền thông sang Sở Khoa học và Công nghệ" in page
+    assert "1 lượt thuộc nhóm kết thúc" in page and "Sở Khoa học và Công nghệ vào nhóm Các sở, ban, ngành tỉnh" in page
+    assert "thôi hoạt động từ 01/03/2025" in page
+    assert "Không có phần việc đang thực hiện" not in page
+
+
+def test_an_applied_dissolutions_page_lists_the_tasks_waiting_in_the_coordinators_queue(plan, client, sysadmin):
+    from django.urls import reverse
+
+    district = AgencyFactory(name="Ủy ban nhân dân huyện Long Hồ")
+    task_of(plan, district, number=7)
+    made = decision((ChangeKind.DISSOLVE, district, None), effective_on=D(2025, 7, 1))
+    decision_apply(decision=made, by=None)
+    client.force_login(sysadmin)
+    page = client.get(reverse("admin:plans_reorganisationdecision_preview", args=[made.pk])).content.decode()
+    assert "Kết quả áp dụng" in page and "Đã chuyển 0 phần việc" in page
+    assert "1 nhiệm vụ chờ cơ quan đầu mối giao lại" in page and "28/KH-UBND — 7." in page
