@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 BROWSER = "/usr/bin/chromium"
 
@@ -209,6 +209,9 @@ def browser(live_server, monkeypatch):
         chromium.base_url = live_server.url
         yield chromium
         chromium.close()
+        # The test's own database connection was opened while Playwright's event loop ran: Django keeps it apart
+        # from this thread's usual one, so it is closed here, where it is still the current one.
+        connections.close_all()
 
 
 def sign_in(browser, username: str, password: str = "Mật-khẩu-thử-2026", width: int = 1366):
@@ -227,3 +230,39 @@ def _fast_password_hasher(django_test_environment):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """At the end, name and end any other session still connected to the test database (PostgreSQL).
+
+    A worker or a subprocess that outlives its test would keep pytest-django from dropping the
+    database ("being accessed by other users"); this says which one it was, then lets the drop happen.
+    """
+    import threading
+
+    from django.db.backends.signals import connection_created
+
+    def name_the_session(sender, connection, **kwargs):
+        if connection.vendor == "postgresql":  # which test and thread opened it, for the warning below
+            test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
+            with connection.cursor() as cursor:
+                cursor.execute("SET application_name = %s", [f"{threading.current_thread().name} {test}"[:63]])
+
+    connection_created.connect(name_the_session, weak=False, dispatch_uid="name_the_session")
+    yield
+    connection_created.disconnect(dispatch_uid="name_the_session")
+    if connection.vendor != "postgresql":
+        return
+    import warnings
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, left(query, 160) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        stray = cursor.fetchall()
+        for pid, *_rest in stray:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    if stray:
+        warnings.warn(f"sessions still connected to the test database at the end, ended: {stray}", stacklevel=1)

@@ -7,6 +7,7 @@ environment variable; defaults are for development (SQLite, no Redis, DEBUG on).
 import datetime
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -112,6 +113,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # pg_stat_activity names the process each session belongs to ("celery worker", "gunicorn", "manage.py migrate"…).
+    _program = Path(sys.argv[0]).parent.name if sys.argv[0].endswith("__main__.py") else Path(sys.argv[0]).name
+    _words = [_program, *(arg for arg in sys.argv[1:4] if not arg.startswith("-"))]
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = " ".join(_words)[:63]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run`'s threaded server writes sessions and the cache table while other requests read: readers never wait
     # for the writer (WAL), and a writer waits for another instead of failing with "database is locked".

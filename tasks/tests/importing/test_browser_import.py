@@ -14,20 +14,10 @@ SAMPLE = ROOT / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.base_url = live_server.url
-        yield page
-        browser.close()
+def page(browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.base_url = browser.base_url
+    return page
 
 
 def test_admin_uploads_an_annex_previews_it_and_confirms(page, sysadmin):
