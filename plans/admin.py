@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vinhlong_cmcn4 import policy
@@ -49,7 +50,13 @@ class AgencyGroupAdmin(PortalModelAdmin):
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+        # Members today: an agency that left and joined again has two memberships and is one member.
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Count("memberships", filter=AgencyMembership.running_on(today, "memberships__")))
+        )
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from plans.models import Plan
+from plans.models import AgencyMembership, Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import TaskAssignment
@@ -64,10 +64,16 @@ def obligation(periods: Mapping[int, Window], prefix: str = "") -> Q:
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
-        # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended.
-        left_group = TaskAssignment.objects.filter(
-            via_group__memberships__member_to__lte=end, via_group__memberships__agency_id=F("agency_id")
-        ).values("pk")
+        # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended,
+        # unless the agency had joined the group again by then.
+        rejoined = AgencyMembership.objects.filter(
+            AgencyMembership.running_on(end), group_id=OuterRef("via_group_id"), agency_id=OuterRef("agency_id")
+        )
+        left_group = (
+            TaskAssignment.objects.filter(via_group__memberships__member_to__lte=end, via_group__memberships__agency_id=F("agency_id"))
+            .exclude(Exists(rejoined))
+            .values("pk")
+        )
         condition |= (
             Q(**{f"{prefix}task__plan_id": plan_id})
             & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": end}))

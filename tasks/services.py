@@ -23,8 +23,7 @@ def group_members(*, on: datetime.date | None = None) -> dict[int, list[Agency]]
     members: dict[int, list[Agency]] = {}
     memberships = (
         AgencyMembership.objects.filter(
-            Q(member_from__isnull=True) | Q(member_from__lte=on),
-            Q(member_to__isnull=True) | Q(member_to__gt=on),
+            AgencyMembership.running_on(on),
             agency__in=Agency.objects.active_on(on),
         )
         .select_related("agency")

@@ -55,11 +55,7 @@ class AgencyGroup(SearchableModel):
     def members_on(self, day: datetime.date | None = None) -> "AgencyQuerySet":
         """The agencies that belong to the group and exist on ``day`` (today by default)."""
         day = day or timezone.localdate()
-        return Agency.objects.active_on(day).filter(
-            Q(memberships__group=self),
-            Q(memberships__member_from__isnull=True) | Q(memberships__member_from__lte=day),
-            Q(memberships__member_to__isnull=True) | Q(memberships__member_to__gt=day),
-        )
+        return Agency.objects.active_on(day).filter(Q(memberships__group=self), AgencyMembership.running_on(day, "memberships__"))
 
 
 class AgencyMembership(models.Model):
@@ -115,6 +111,13 @@ class AgencyMembership(models.Model):
         if self.member_from:
             others = others.filter(Q(member_to__isnull=True) | Q(member_to__gt=self.member_from))
         return others
+
+    @staticmethod
+    def running_on(day: datetime.date, prefix: str = "") -> Q:
+        """On ``AgencyMembership`` (or through ``prefix``): the membership counts on ``day`` (:meth:`is_active_on` in SQL)."""
+        return (Q(**{f"{prefix}member_from__isnull": True}) | Q(**{f"{prefix}member_from__lte": day})) & (
+            Q(**{f"{prefix}member_to__isnull": True}) | Q(**{f"{prefix}member_to__gt": day})
+        )
 
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.member_from is None or self.member_from <= day) and (self.member_to is None or day < self.member_to)

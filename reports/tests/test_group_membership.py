@@ -137,3 +137,16 @@ def test_a_mergers_successor_that_had_left_the_group_joins_it_again():
     decision_undo(decision=decision, today=D(2025, 1, 1))
     assert list(group.members_on(D(2025, 3, 1))) == [old]
     assert AgencyMembership.objects.filter(agency=new).count() == 1
+
+
+def test_an_agency_that_left_a_group_and_joined_it_again_owes_the_report_of_a_period_after_it_rejoined(districts):
+    group, members, _decision = districts
+    plan = _plan(D(2017, 8, 23))
+    task = TaskFactory(plan=plan, number="1", start_date=D(2018, 1, 1), due_date=D(2030, 12, 31))
+    task_assignments_set(task=task, leads=[group])
+    AgencyMembership.objects.filter(agency=members[0]).update(member_to=D(2025, 1, 1))
+    AgencyMembership.objects.create(group=group, agency=members[0], member_from=D(2025, 4, 1), member_to=JULY)
+    first_half = reporting_period_get_or_create(period=period_of("half_year", 2025, 1))  # ends 30/06/2025: a member again
+    assert compliance.missing_by_agency({plan.pk: first_half.pk}, as_of=D(2025, 6, 20)) == {members[0].pk: 1, members[1].pk: 1}
+    AgencyMembership.objects.filter(agency=members[0], member_from=D(2025, 4, 1)).update(member_from=D(2025, 8, 1), member_to=None)
+    assert compliance.missing_by_agency({plan.pk: first_half.pk}, as_of=D(2025, 6, 20)) == {members[1].pk: 1}
