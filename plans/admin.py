@@ -12,6 +12,7 @@ from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
 from .choices import Role
 from .forms import PlanForm
 from .models import Agency, AgencyGroup, AgencyMembership, CalendarDay, Directive, Section, User
+from .models.agencies import OVERLAP_MESSAGE
 from .reorganisation_display import ActiveFilter, lineage_html
 from .workdays import calendar_edit_done
 
@@ -28,10 +29,22 @@ class AgencyGroupForm(AliasesFormMixin):
         fields = ["code", "name", "aliases"]
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Rows typed together are checked against each other too (each row's own check sees only saved rows)."""
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [form.instance for form in self.forms if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        for index, row in enumerate(rows):
+            if any(row.overlaps(other) for other in rows[index + 1 :]):
+                raise forms.ValidationError(OVERLAP_MESSAGE)
+
+
 class MembershipInline(admin.TabularInline):
     """A group's members, each with the dates it belongs (a reorganisation ends them)."""
 
     model = AgencyMembership
+    formset = MembershipFormSet
     fields = ["agency", "member_from", "member_to"]
     autocomplete_fields = ["agency"]
     extra = 0

@@ -322,6 +322,8 @@ DJANGO_ADMIN = [
     gettext_noop("Sidebar"),
     gettext_noop("Filter navigation items"),
     ngettext_lazy("entry", "entries", 1),
+    # Django's catalogue has only the singular: a form with several errors said "Please correct the errors below."
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
     gettext_noop("View selected %(model)s"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("Select all objects on this page for an action"),

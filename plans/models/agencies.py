@@ -58,6 +58,9 @@ class AgencyGroup(SearchableModel):
         return Agency.objects.active_on(day).filter(Q(memberships__group=self), AgencyMembership.running_on(day, "memberships__"))
 
 
+OVERLAP_MESSAGE = _("This agency is already in the group for part of these dates: a membership's dates cannot overlap another's.")
+
+
 class AgencyMembership(models.Model):
     """``agency`` belongs to ``group`` from ``member_from`` until ``member_to`` (the first day it no longer does).
 
@@ -99,18 +102,24 @@ class AgencyMembership(models.Model):
         if self.member_from and self.member_to and self.member_to <= self.member_from:
             raise ValidationError({"member_to": _("A membership cannot end before it starts.")})
         if self.group_id and self.agency_id and self.overlapping().exists():
-            raise ValidationError(
-                _("This agency is already in the group for part of these dates: a membership's dates cannot overlap another's.")
-            )
+            raise ValidationError(OVERLAP_MESSAGE)
 
     def overlapping(self) -> models.QuerySet["AgencyMembership"]:
-        """The same agency's other memberships of the same group that share a day with this one."""
+        """The same agency's other memberships of the same group that share a day with this one (:meth:`overlaps` in SQL)."""
         others = AgencyMembership.objects.filter(group_id=self.group_id, agency_id=self.agency_id).exclude(pk=self.pk)
         if self.member_to:
             others = others.filter(Q(member_from__isnull=True) | Q(member_from__lt=self.member_to))
         if self.member_from:
             others = others.filter(Q(member_to__isnull=True) | Q(member_to__gt=self.member_from))
         return others
+
+    def overlaps(self, other: "AgencyMembership") -> bool:
+        """``other`` is the same agency in the same group on a day this membership also counts (rows not yet saved included)."""
+        return (
+            (self.group_id, self.agency_id) == (other.group_id, other.agency_id)
+            and (self.member_to is None or other.member_from is None or other.member_from < self.member_to)
+            and (self.member_from is None or other.member_to is None or other.member_to > self.member_from)
+        )
 
     @staticmethod
     def running_on(day: datetime.date, prefix: str = "") -> Q:

@@ -65,3 +65,34 @@ def test_date_fields_read_day_first():
     form = F({"day": "05/03/2026"})
     assert form.is_valid()
     assert (form.cleaned_data["day"].day, form.cleaned_data["day"].month) == (5, 3)
+
+
+def test_two_overlapping_memberships_typed_together_in_the_admin_are_refused_in_vietnamese(client, sysadmin):
+    from plans.models import AgencyGroup, AgencyMembership
+    from plans.tests.factories import AgencyFactory
+
+    group = AgencyGroup.objects.create(code="SBN", name="Các sở, ban, ngành tỉnh")
+    agency = AgencyFactory()
+    client.force_login(sysadmin)
+    form = {
+        "code": "SBN",
+        "name": "Các sở, ban, ngành tỉnh",
+        "aliases": "",
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-agency": agency.pk,
+        "memberships-0-member_from": "01/01/2018",
+        "memberships-0-member_to": "01/01/2021",
+        "memberships-1-agency": agency.pk,
+        "memberships-1-member_from": "01/01/2020",
+        "memberships-1-member_to": "01/01/2022",
+    }
+    page = client.post(f"/admin/plans/agencygroup/{group.pk}/change/", form)
+    assert page.status_code == 200 and "thời gian thuộc nhóm không được trùng nhau" in page.content.decode()
+    assert "Vui lòng sửa các lỗi dưới đây." in page.content.decode() and "Please correct" not in page.content.decode()
+    assert not AgencyMembership.objects.exists()
+    form["memberships-1-member_from"] = "01/01/2021"  # the day the first one ends: no day shared
+    assert client.post(f"/admin/plans/agencygroup/{group.pk}/change/", form).status_code == 302
+    assert AgencyMembership.objects.count() == 2
