@@ -80,6 +80,7 @@ class AgencyMembership(models.Model):
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
         ordering = ["group", "agency__name"]
+        indexes = [models.Index(fields=["group", "agency"], name="agency_membership_lookup_idx")]  # an agency's memberships of a group
         constraints = [
             # One running membership at a time; an agency that left a group may join it again later (a new row).
             models.UniqueConstraint(
