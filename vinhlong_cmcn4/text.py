@@ -88,7 +88,7 @@ def _folded_word(word: str) -> str:
 def _search_key(text: str) -> str:
     # clean_text(text).translate(_ACCENTS).casefold(), a word at a time: both act letter by letter and
     # add no white space, and a text of a few thousand distinct words is folded once per word.
-    return " ".join(map(_folded_word, normalise_tones(text).split()))
+    return " ".join(map(_folded_word, clean_text(text).split(" ")))
 
 
 def search_key(value: object) -> str:

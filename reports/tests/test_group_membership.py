@@ -150,3 +150,28 @@ def test_an_agency_that_left_a_group_and_joined_it_again_owes_the_report_of_a_pe
     assert compliance.missing_by_agency({plan.pk: first_half.pk}, as_of=D(2025, 6, 20)) == {members[0].pk: 1, members[1].pk: 1}
     AgencyMembership.objects.filter(agency=members[0], member_from=D(2025, 4, 1)).update(member_from=D(2025, 8, 1), member_to=None)
     assert compliance.missing_by_agency({plan.pk: first_half.pk}, as_of=D(2025, 6, 20)) == {members[1].pk: 1}
+
+
+def test_the_overlap_rule_says_the_same_for_saved_rows_in_sql_and_typed_rows_in_python():
+    import random
+
+    group = AgencyGroup.objects.create(code="SBN", name="Các sở, ban, ngành tỉnh")
+    agency = AgencyFactory()
+    days = [None, D(2018, 1, 1), D(2020, 1, 1), D(2020, 1, 2), D(2022, 6, 30), D(2025, 7, 1)]
+    rng = random.Random(21)
+    for _ in range(80):
+        first, second = sorted(rng.sample(days[1:], 2)), sorted(rng.sample(days[1:], 2))
+        saved = AgencyMembership(
+            group=group, agency=agency, member_from=rng.choice([None, first[0]]), member_to=rng.choice([None, first[1]])
+        )
+        typed = AgencyMembership(
+            group=group, agency=agency, member_from=rng.choice([None, second[0]]), member_to=rng.choice([None, second[1]])
+        )
+        saved.save()
+        assert typed.overlapping().exists() == typed.overlaps(saved) == saved.overlaps(typed), (
+            saved.member_from,
+            saved.member_to,
+            typed.member_from,
+            typed.member_to,
+        )
+        saved.delete()

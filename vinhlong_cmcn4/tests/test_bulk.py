@@ -1,30 +1,25 @@
-"""``vinhlong_cmcn4.bulk``: the text COPY reads, for every kind of value an import writes."""
+"""Plain-row inserts: each returned id is the id of the row at the same place, across statements and on both databases."""
 
-import datetime
-import decimal
+import pytest
 
-from vinhlong_cmcn4.bulk import _copy_value
+from plans.models import AgencyGroup
+from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
 
-
-def test_copy_values_are_written_as_postgresql_reads_them():
-    assert _copy_value(None) == "\\N"
-    assert (_copy_value(True), _copy_value(False)) == ("t", "f")
-    assert (_copy_value(0), _copy_value(12345)) == ("0", "12345")
-    assert _copy_value(decimal.Decimal("1.50")) == "1.50"
-    assert _copy_value(datetime.date(2018, 12, 31)) == "2018-12-31"
-    assert _copy_value(datetime.datetime(2018, 12, 31, 3, 0, tzinfo=datetime.UTC)) == "2018-12-31T03:00:00+00:00"
-    assert _copy_value("Sở Nội vụ") == "Sở Nội vụ"
-    assert _copy_value("dòng một\ndòng hai\tcột\r\\") == "dòng một\\ndòng hai\\tcột\\r\\\\"
-    assert _copy_value("") == ""
+pytestmark = pytest.mark.django_db
+COLUMNS = ["code", "name", "name_key", "aliases", "search_text"]
 
 
-def test_copy_text_is_handed_over_in_chunks_that_add_up_to_every_row():
-    from vinhlong_cmcn4.bulk import _CopyStream
+def test_the_returned_ids_follow_the_rows_in_order_across_statements():
+    rows = [[f"G{n:04d}", f"Nhóm {n}\tcó tab", f"nhom {n} co tab", "[]", f"nhom {n}"] for n in range(700)]  # several statements on SQLite
+    ids = bulk_insert_returning(AgencyGroup, COLUMNS, rows)
+    assert len(ids) == len(set(ids)) == 700
+    stored = dict(AgencyGroup.objects.filter(pk__in=ids).values_list("pk", "code"))
+    assert [stored[pk] for pk in ids] == [row[0] for row in rows]
+    assert AgencyGroup.objects.get(pk=ids[5]).name == "Nhóm 5\tcó tab"
 
-    rows = [(n, f"Nhiệm vụ {n}\tcó tab", None) for n in range(1, 200)]
-    whole = "".join(f"{n}\tNhiệm vụ {n}\\tcó tab\t\\N\n" for n in range(1, 200))
-    stream = _CopyStream(rows)
-    chunks = list(iter(lambda: stream.read(37), ""))
-    assert max(len(chunk) for chunk in chunks) == 37
-    assert "".join(chunks) == whole
-    assert _CopyStream(rows).read() == whole
+
+def test_plain_rows_are_inserted_as_given_and_nothing_for_no_rows():
+    assert bulk_insert_returning(AgencyGroup, COLUMNS, []) == []
+    assert bulk_insert_rows(AgencyGroup, COLUMNS, iter([])) == 0
+    assert bulk_insert_rows(AgencyGroup, COLUMNS, ([f"H{n}", f"Nhóm\\{n}\n", f"nhom-h{n}", "[]", ""] for n in range(3))) == 3
+    assert list(AgencyGroup.objects.order_by("code").values_list("name", flat=True)) == ["Nhóm\\0\n", "Nhóm\\1\n", "Nhóm\\2\n"]

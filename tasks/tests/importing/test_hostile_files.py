@@ -98,3 +98,24 @@ def test_a_file_over_the_row_limit(plan, settings):
 
 def test_a_workbook_without_a_task_table(plan):
     assert "Không tìm thấy bảng nhiệm vụ" in only_message(plan, build([], header=["Họ và tên", "Đơn vị"], numbers_row=False))
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ('<c r="A8" t="inlineStr" s="không-phải-số"><is><t>1</t></is></c>', "Không đọc được tệp"),  # a style that is not a number
+        ('<c r="ZZZ8" t="inlineStr"><is><t>1</t></is></c>', "Dòng 8 có ô vượt quá cột 200"),  # a column far past the table
+        ('<c r="A8" t="inlineStr"><is><t>1</t></is>', "Không đọc được tệp"),  # a cell never closed
+    ],
+)
+def test_a_broken_text_cell_gets_one_message_and_writes_nothing(plan, cell, said):
+    header = "".join(
+        f'<c r="{col}7" t="inlineStr"><is><t>{text}</t></is></c>'
+        for col, text in zip("ABCE", ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian thực hiện"], strict=True)
+    )
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f'<row r="7">{header}</row><row r="8">{cell}</row></sheetData></worksheet>'
+    )
+    message = only_message(plan, replace_member(build(GOOD_ROWS), "xl/worksheets/sheet1.xml", sheet.encode()))
+    assert said in message
