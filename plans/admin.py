@@ -71,7 +71,7 @@ class AgencyGroupAdmin(PortalModelAdmin):
             .annotate(member_count=Count("memberships", filter=AgencyMembership.running_on(today, "memberships__")))
         )
 
-    @admin.display(description=_("members"), ordering="member_count")
+    @admin.display(description=_("members today"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
 

@@ -96,3 +96,20 @@ def test_two_overlapping_memberships_typed_together_in_the_admin_are_refused_in_
     form["memberships-1-member_from"] = "01/01/2021"  # the day the first one ends: no day shared
     assert client.post(f"/admin/plans/agencygroup/{group.pk}/change/", form).status_code == 302
     assert AgencyMembership.objects.count() == 2
+
+
+def test_the_group_list_counts_todays_members_once_each(client, sysadmin):
+    import datetime
+
+    from plans.models import AgencyGroup, AgencyMembership
+    from plans.tests.factories import AgencyFactory
+
+    group = AgencyGroup.objects.create(code="SBN", name="Các sở, ban, ngành tỉnh")
+    stays, left, rejoined = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    AgencyMembership.objects.create(group=group, agency=stays)
+    AgencyMembership.objects.create(group=group, agency=left, member_to=datetime.date(2025, 3, 1))
+    AgencyMembership.objects.create(group=group, agency=rejoined, member_to=datetime.date(2020, 1, 1))
+    AgencyMembership.objects.create(group=group, agency=rejoined, member_from=datetime.date(2021, 1, 1))
+    client.force_login(sysadmin)
+    page = client.get("/admin/plans/agencygroup/").content.decode()
+    assert "Số thành viên hiện nay" in page and '<td class="field-member_count">2</td>' in page
