@@ -117,3 +117,20 @@ def test_every_name_a_benchmark_takes_from_the_project_or_another_benchmark_exis
             if sibling and node.attr not in _top_level_names(TREES[node.value.id]):
                 missing.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
     assert not missing, f"benchmarks/{stem}.py uses names that no longer exist: {missing}"
+
+
+def test_every_report_carries_the_machines_reference_figure(monkeypatch, capsys):
+    """Figures from two machines (or two hours of one) compare only through it."""
+    import json
+
+    with _isolated():
+        sys.path.insert(0, str(BENCHMARKS))
+        measuring = importlib.import_module("measuring")
+        figure = measuring.machine(iterations=2000)
+        assert figure["cores"] >= 1 and figure["reference_ms"] > 0
+        monkeypatch.setattr(measuring, "machine", lambda: {"cores": 2, "reference_ms": 140.0})
+        results = {1: {"data": {"tasks": 5000}, "page": {"median_ms": 10.0, "p95_ms": 12.0, "queries": 4}}}
+        measuring.report("api", results, as_json=True)
+        assert json.loads(capsys.readouterr().out)["machine"] == {"cores": 2, "reference_ms": 140.0}
+        measuring.report("api", results, as_json=False)
+        assert capsys.readouterr().out.startswith("machine: 2 cores, reference loop 140.0 ms")
