@@ -24,23 +24,30 @@ def plan_by_symbol(symbol: str) -> Plan:
     return plans[0]
 
 
-def holders_on(*, as_of: datetime.date) -> dict[int, Agency]:
-    """For every agency whose work passed whole to another (merger, renaming) by ``as_of``, the agency holding it then (one query).
+def holding_links(*, as_of: datetime.date) -> dict[int, AgencyLineage]:
+    """For every agency whose work passed whole to another (merger, renaming) by ``as_of``, the last link of its chain (one query).
 
-    A merger of a merger is followed to the end: Sở A → Sở B → Sở C gives C for both A and B.
+    The link's ``successor`` holds the work on ``as_of``; its ``predecessor``, ``effective_on`` and
+    ``change`` are what applying the decisions recorded on the assignments they moved (``inherited_*``).
+    A merger of a merger is followed to the end: Sở A → Sở B → Sở C gives the link B → C for both A and B.
     """
     direct = {
-        link.predecessor_id: link.successor
-        for link in AgencyLineage.objects.filter(main=True, effective_on__lte=as_of).select_related("successor")
+        link.predecessor_id: link
+        for link in AgencyLineage.objects.filter(main=True, effective_on__lte=as_of).select_related("successor", "predecessor")
     }
-    holders: dict[int, Agency] = {}
-    for predecessor_id, successor in direct.items():
+    last: dict[int, AgencyLineage] = {}
+    for predecessor_id, link in direct.items():
         seen = {predecessor_id}
-        while successor.pk in direct and successor.pk not in seen:
-            seen.add(successor.pk)
-            successor = direct[successor.pk]
-        holders[predecessor_id] = successor
-    return holders
+        while link.successor_id in direct and link.successor_id not in seen:
+            seen.add(link.successor_id)
+            link = direct[link.successor_id]
+        last[predecessor_id] = link
+    return last
+
+
+def holders_on(*, as_of: datetime.date) -> dict[int, Agency]:
+    """For every agency whose work passed whole to another (merger, renaming) by ``as_of``, the agency holding it then (one query)."""
+    return {predecessor_id: link.successor for predecessor_id, link in holding_links(as_of=as_of).items()}
 
 
 def agency_registry() -> QuerySet[Agency]:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from plans.models import Agency, AgencyGroup, AgencyMembership
+from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 from vinhlong_cmcn4.shared_figures import figures_changed
 
@@ -60,6 +60,53 @@ def assignments_expand(
                 if current is None or (current[1] == role and current[2] is not None and group is None):
                     result[agency.pk] = (agency, role, group)
     return result
+
+
+def lead_or(role_a: str, role_b: str) -> str:
+    """The stronger of two roles: an agency given a lead part and a cooperating part leads."""
+    return AssignmentRole.LEAD if AssignmentRole.LEAD in (role_a, role_b) else AssignmentRole.COOPERATING
+
+
+# An assignment as written into the table: agency, role, group it came through, and where it was inherited from
+# (retired agency, from which day, by which reorganisation change), or None three times when it is the agency's own.
+Carried = tuple[int, str, int | None, int | None, datetime.date | None, int | None]
+
+
+def assignments_carry(
+    links: Iterable[tuple[int, str, int | None]],
+    *,
+    holding: dict[int, AgencyLineage],
+    moved: dict[int, tuple[int, datetime.date | None, int | None]] | None = None,
+) -> tuple[Carried, ...]:
+    """An open task's parts as the plan wrote them (agency id, role, group id), given to the agencies that hold the work now.
+
+    What applying the reorganisation decisions does to an open task's assignments (DOMAIN.md, "Agencies"),
+    for a task that was not in the portal when they were applied, or is written again from its plan:
+    a part of an agency whose work passed whole to another (``plans.selectors.holding_links``) goes to
+    the holder, inherited from the last predecessor on the day and by the change of the last link; a part
+    that a split gave to one of several successors goes where this task's part went (``moved``:
+    retired agency id → the agency, day and change on the task's current row). Where the holder has
+    a part of its own, it keeps its own with the stronger role (a decision's conflict rule).
+    """
+    parts: dict[int, Carried] = {}
+    for agency_id, role, group_id in links:
+        link = holding.get(agency_id)
+        if link is not None:
+            part: Carried = (link.successor_id, role, group_id, link.predecessor_id, link.effective_on, link.change_id)
+        elif moved and agency_id in moved:
+            part = (moved[agency_id][0], role, group_id, agency_id, *moved[agency_id][1:])
+        else:
+            part = (agency_id, role, group_id, None, None, None)
+        kept = parts.get(part[0])
+        if kept is None:
+            parts[part[0]] = part
+            continue
+        own, other = (kept, part) if kept[3] is None or part[3] is not None else (part, kept)
+        role = lead_or(own[1], other[1])
+        if role != own[1]:  # the holder now leads: it inherited the lead part, from the day it took it over
+            own = (own[0], role, own[2], other[3], other[4], own[5])
+        parts[part[0]] = own
+    return tuple(parts.values())
 
 
 @transaction.atomic

@@ -22,7 +22,6 @@ from plans.choices import ChangeKind, UsersFate
 from plans.models import Agency, AgencyLineage, ReorganisationChange, ReorganisationDecision, User
 from reports.choices import ReportState
 from reports.models import Report
-from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment, TaskDestination
 
 MAIN_KINDS = (ChangeKind.MERGE, ChangeKind.RENAME)
@@ -173,7 +172,3 @@ def preview(decision: ReorganisationDecision) -> Preview:
         .order_by("agency__name", "task__position")
     )
     return Preview(decision=decision, retired=retired, moves=moves, users=users, reports=reports, errors=errors)
-
-
-def lead_or(role_a: str, role_b: str) -> str:
-    return AssignmentRole.LEAD if AssignmentRole.LEAD in (role_a, role_b) else AssignmentRole.COOPERATING

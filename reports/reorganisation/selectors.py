@@ -12,9 +12,13 @@ from tasks.models import TaskAssignment
 
 
 def waiting_for_reassignment(*, today: datetime.date | None = None) -> QuerySet[TaskAssignment]:
-    """Open tasks whose lead agency has ceased with no successor (a dissolution): "Nhiệm vụ cần giao lại"."""
+    """Open tasks whose lead agency has ceased with no agency holding its work: "Nhiệm vụ cần giao lại".
+
+    A dissolution's tasks; and a split agency's tasks that reached the portal after the split (an annex
+    imported since): the decision gave each task it saw a destination, one it never saw has none.
+    """
     today = today or timezone.localdate()
-    has_successor = AgencyLineage.objects.filter(predecessor=OuterRef("agency_id"))
+    has_successor = AgencyLineage.objects.filter(predecessor=OuterRef("agency_id"), main=True)
     return (
         TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__completed_on__isnull=True, agency__active_to__lte=today)
         .exclude(Exists(has_successor))

@@ -100,6 +100,11 @@ def annex_import(
         progress=(lambda done, total: progress("write", done, total)) if progress else None,
         by=by,
     )
+    outcome.warnings += [
+        _("%(old)s has handed its work to %(new)s since %(date)s: its open tasks go to %(new)s, its completed ones stay its own.")
+        % {"old": agency.short_name, "new": link.successor.short_name, "date": link.effective_on.strftime("%d/%m/%Y")}
+        for agency, link in outcome.summary.handed_over
+    ]
     return outcome
 
 

@@ -7,7 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Plan, Section
+from plans.models import Agency, AgencyLineage, Plan, Section
+from plans.selectors import holding_links
 from plans.workdays import current_calendar
 from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
 from vinhlong_cmcn4.shared_figures import figures_changed
@@ -15,7 +16,7 @@ from vinhlong_cmcn4.text import search_keys
 
 from ..models import Task, TaskAssignment
 from ..ordering import order_key
-from ..services import assignments_expand, group_members
+from ..services import Carried, assignments_carry, assignments_expand, group_members
 from ..status import working_due_date
 from .rows import ParsedAnnex, ParsedTask
 
@@ -30,12 +31,15 @@ class ImportSummary:
     unchanged: int = 0
     sections_created: int = 0
     missing: list[str] = field(default_factory=list)  # task numbers in the plan but no longer in the file
+    # Agencies the file names whose work another agency holds now (a merger, a renaming): (as written, the link to the holder).
+    handed_over: list[tuple[Agency, AgencyLineage]] = field(default_factory=list)
 
 
-Link = tuple[int, str, int | None]  # an assignment as stored: agency id, role, group it came through
+Link = tuple[int, str, int | None]  # an assignment as the plan writes it: agency id, role, group it came through
 
 
-def _links(expanded: dict) -> tuple[Link, ...]:
+def _links(expanded: dict, named: dict[int, Agency]) -> tuple[Link, ...]:
+    named.update((agency_id, agency) for agency_id, (agency, _role, _group) in expanded.items())
     return tuple((agency_id, role, group.pk if group else None) for agency_id, (_agency, role, group) in expanded.items())
 
 
@@ -58,23 +62,44 @@ def annex_write(
     members = group_members(on=plan.issued_on)  # a plan of 2017 still names the districts of 2017
     existing = {task.number: task for task in Task.objects.filter(plan=plan)}
     current_assignments: dict[int, set] = {}
-    for assignment in TaskAssignment.objects.filter(task__plan=plan).values_list("task_id", "agency_id", "role", "via_group_id"):
-        current_assignments.setdefault(assignment[0], set()).add(assignment[1:])
+    moved: dict[int, dict] = {}  # task id -> retired agency -> (agency, day, change) its part went to
+    for task_id, agency_id, role, group_id, *inherited in TaskAssignment.objects.filter(task__plan=plan).values_list(
+        "task_id", "agency_id", "role", "via_group_id", "inherited_from_id", "inherited_on", "inherited_via_id"
+    ):
+        current_assignments.setdefault(task_id, set()).add((agency_id, role, group_id))
+        if inherited[0] is not None:
+            moved.setdefault(task_id, {})[inherited[0]] = (agency_id, *inherited[1:])
+    # Open work is held by today's agencies (the portal's "now" is the real calendar): a plan of 2017 names
+    # Sở TT&TT, whose open tasks Sở KH&CN has held since 01/03/2025, and writing the plan again must not undo that.
+    holding = holding_links(as_of=timezone.localdate())
+    named: dict[int, Agency] = {}
+    carried: dict[tuple, tuple[Carried, ...]] = {}
+    handed: set[int] = set()
     calendar = current_calendar()
     judged: dict = {}  # due date -> the working day it is judged by (Task.save's rule, once per date)
     expansions: dict[tuple, tuple[Link, ...]] = {}  # annexes repeat the same agencies thousands of times
 
     to_create: list[dict] = []
     to_update: list[Task] = []
-    wanted: dict[str, tuple[Link, ...]] = {}
+    wanted: dict[str, tuple[Carried, ...]] = {}
     total = len(annex.tasks)
     for done, parsed in enumerate(annex.tasks, start=1):
         key = (tuple(parsed.leads), tuple(parsed.cooperating))
         links = expansions.get(key)
         if links is None:
-            links = expansions[key] = _links(assignments_expand(leads=parsed.leads, cooperating=parsed.cooperating, members=members))
-        wanted[parsed.number] = links
+            links = expansions[key] = _links(assignments_expand(leads=parsed.leads, cooperating=parsed.cooperating, members=members), named)
         task = existing.get(parsed.number)
+        if task is not None and task.completed_on is not None:  # completed: it stays with the agencies that did it
+            parts = tuple((*link, None, None, None) for link in links)
+        elif task is not None and task.pk in moved:
+            parts = assignments_carry(links, holding=holding, moved=moved[task.pk])
+            handed.update(agency_id for agency_id, _role, _group in links if agency_id in holding)
+        else:
+            parts = carried.get(key)
+            if parts is None:
+                parts = carried[key] = assignments_carry(links, holding=holding)
+                handed.update(agency_id for agency_id, _role, _group in links if agency_id in holding)
+        wanted[parsed.number] = parts
         values = _values(parsed, sections, plan=plan, position=done)
         if task is None:
             row = {**values, "plan_id": plan.pk, "number": parsed.number}
@@ -92,7 +117,7 @@ def annex_write(
                 task.refresh_search_text()
                 task.effective_due_date = working_due_date(task.due_date, task.extended_due_date, calendar)
                 to_update.append(task)
-            elif set(links) != current_assignments.get(task.pk, set()):
+            elif {part[:3] for part in parts} != current_assignments.get(task.pk, set()):
                 to_update.append(task)
             else:
                 summary.unchanged += 1
@@ -113,10 +138,11 @@ def annex_write(
         TaskAssignment.objects.filter(task__in=to_update).delete()
         bulk_insert_rows(
             TaskAssignment,
-            ["task_id", "agency_id", "role", "via_group_id"],
-            ((task_id, *link) for number, task_id in changed_ids.items() for link in wanted[number]),
+            ["task_id", "agency_id", "role", "via_group_id", "inherited_from_id", "inherited_on", "inherited_via_id"],
+            ((task_id, *part) for number, task_id in changed_ids.items() for part in wanted[number]),
         )
     summary.missing = sorted(set(existing) - set(wanted), key=_natural)
+    summary.handed_over = sorted(((named[agency_id], holding[agency_id]) for agency_id in handed), key=lambda pair: pair[0].name)
     if dry_run:
         transaction.set_rollback(True)
     else:

@@ -277,9 +277,11 @@ def test_a_name_of_an_agency_retired_before_the_plans_date_goes_to_its_successor
     assert outcome.as_dict()["warnings"] == outcome.warnings
 
 
-def test_a_plan_dated_before_the_change_keeps_the_old_agency_which_existed_then(plan):
+def test_a_plan_dated_before_a_merger_names_the_old_agency_and_its_open_tasks_go_to_the_successor(plan):
+    """As if the plan had been in the portal when the merger was applied (reports/tests/test_reorganisation_import.py)."""
     _merge_sttt_into_skhcn()
     outcome = annex_import(plan=plan, upload=SAMPLE)
     assert outcome.ok, outcome.errors
-    assert ("STTTT", "lead") in roles(plan.tasks.get(number="I.1"))
-    assert outcome.warnings == []
+    part = plan.tasks.get(number="I.1").assignments.get(role="lead", agency__code="SKHCN")
+    assert (part.inherited_from.code, part.inherited_on) == ("STTTT", D(2025, 3, 1))
+    assert len(outcome.warnings) == 1 and "STT" not in outcome.warnings[0].replace("Sở TT&TT", "")

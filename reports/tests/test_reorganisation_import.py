@@ -1,0 +1,126 @@
+"""A plan's annex imported, or imported again, after a reorganisation: open work stays with today's agencies.
+
+Found by walking the portal (stop 22): importing the 1091 annex again after the 2025 mergers gave task
+II.1 back to Sở TT&TT, which no longer exists, and took three open tasks off Sở KH&CN's list. The rule:
+an import leaves a plan as it would be had the plan been in the portal when the decisions were applied.
+"""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from plans.choices import ChangeKind
+from plans.models import ReorganisationChange, ReorganisationDecision
+from plans.tests.factories import AgencyFactory, PlanFactory
+from reports.reorganisation.selectors import waiting_for_reassignment
+from reports.reorganisation.services import decision_apply
+from tasks.choices import AssignmentRole
+from tasks.importing.service import annex_import
+from tasks.models import Task, TaskAssignment, TaskDestination
+from tasks.tests.importing.annexes import build
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+MARCH = D(2025, 3, 1)
+LEAD, COOPERATING = AssignmentRole.LEAD, AssignmentRole.COOPERATING
+
+
+@pytest.fixture
+def agencies():
+    return {
+        "STTTT": AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông", aliases=["Sở TT&TT"]),
+        "SKHCN": AgencyFactory(code="SKHCN", name="Sở Khoa học và Công nghệ", aliases=["Sở KH&CN"]),
+        "SLDTBXH": AgencyFactory(code="SLDTBXH", name="Sở Lao động - Thương binh và Xã hội"),
+        "SNV": AgencyFactory(code="SNV", name="Sở Nội vụ"),
+        "SYT": AgencyFactory(code="SYT", name="Sở Y tế"),
+    }
+
+
+def annex(title_2: str = "Tập huấn chuyển đổi số") -> bytes:
+    return build(
+        [
+            ["I", "CHUYỂN ĐỔI SỐ"],
+            [1, "Xây dựng kho dữ liệu dùng chung", "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ", "Năm 2030", "Kho", ""],
+            [2, title_2, "Sở Thông tin và Truyền thông", "", "Năm 2030", "Lớp tập huấn", ""],
+            [3, "Báo cáo đánh giá năm 2018", "Sở Thông tin và Truyền thông", "", "Năm 2018", "Báo cáo", ""],
+            [4, "Đào tạo nghề số", "Sở Lao động - Thương binh và Xã hội", "", "Năm 2030", "Lớp học", ""],
+        ]
+    )
+
+
+def merger_and_split(agencies) -> ReorganisationDecision:
+    """Sở TT&TT merged into Sở KH&CN; Sở LĐ-TB&XH split between Sở Nội vụ (task 4 of ``plan``, when it exists) and Sở Y tế."""
+    made = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=MARCH)
+    ReorganisationChange.objects.create(decision=made, kind=ChangeKind.MERGE, source=agencies["STTTT"], target=agencies["SKHCN"])
+    for target in ("SNV", "SYT"):
+        ReorganisationChange.objects.create(decision=made, kind=ChangeKind.SPLIT, source=agencies["SLDTBXH"], target=agencies[target])
+    return made
+
+
+def parts(plan) -> dict[str, set]:
+    """Each task's assignments as stored, by task number: agency, role, inherited from, from which day, by which change."""
+    found: dict[str, set] = {}
+    for row in TaskAssignment.objects.filter(task__plan=plan).values_list(
+        "task__number", "agency__code", "role", "inherited_from__code", "inherited_on", "inherited_via__kind"
+    ):
+        found.setdefault(row[0], set()).add(row[1:])
+    return found
+
+
+def test_importing_the_plan_again_after_a_merger_and_a_split_keeps_the_open_work_where_the_decision_put_it(agencies):
+    plan = PlanFactory(symbol="28/KH-UBND", issued_on=D(2017, 8, 23), starts_on=D(2017, 8, 23))
+    assert annex_import(plan=plan, upload=annex()).ok
+    Task.objects.filter(plan=plan, number="3").update(completed_on=D(2018, 12, 20))
+    made = merger_and_split(agencies)
+    TaskDestination.objects.create(change=made.changes.get(target__code="SNV"), task=plan.tasks.get(number="4"))
+    decision_apply(decision=made, by=None)
+    after_decision = parts(plan)
+    assert after_decision["1"] == {("SKHCN", LEAD, "STTTT", MARCH, None)}  # the conflict rule: one part, the stronger role
+    assert after_decision["2"] == {("SKHCN", LEAD, "STTTT", MARCH, ChangeKind.MERGE)}
+    assert after_decision["3"] == {("STTTT", LEAD, None, None, None)}  # completed: stays with the agency that did it
+    assert after_decision["4"] == {("SNV", LEAD, "SLDTBXH", MARCH, ChangeKind.SPLIT)}
+    rows_before = set(TaskAssignment.objects.filter(task__plan=plan).values_list("pk", flat=True))
+
+    outcome = annex_import(plan=plan, upload=annex())
+
+    assert outcome.ok, outcome.errors
+    assert (outcome.summary.created, outcome.summary.updated, outcome.summary.unchanged) == (0, 0, 4)
+    assert parts(plan) == after_decision
+    assert set(TaskAssignment.objects.filter(task__plan=plan).values_list("pk", flat=True)) == rows_before
+
+    # A task the file changes is written again, and its part is still today's holder's.
+    outcome = annex_import(plan=plan, upload=annex(title_2="Tập huấn kỹ năng số cho cán bộ"))
+    assert (outcome.summary.updated, outcome.summary.unchanged) == (1, 3)
+    assert parts(plan) == after_decision
+
+
+def test_a_plan_imported_for_the_first_time_after_a_merger_is_as_if_it_had_been_here_when_the_decision_was_applied(agencies):
+    before = PlanFactory(symbol="28/KH-UBND", issued_on=D(2017, 8, 23), starts_on=D(2017, 8, 23))
+    assert annex_import(plan=before, upload=annex()).ok
+    made = merger_and_split(agencies)
+    TaskDestination.objects.create(change=made.changes.get(target__code="SNV"), task=before.tasks.get(number="4"))
+    decision_apply(decision=made, by=None)
+    later = PlanFactory(symbol="29/KH-UBND", issued_on=D(2017, 9, 1), starts_on=D(2017, 9, 1))
+
+    with translation.override("vi"):
+        outcome = annex_import(plan=later, upload=annex())
+
+    assert outcome.ok, outcome.errors
+    expected = parts(before)
+    expected["4"] = {("SLDTBXH", LEAD, None, None, None)}  # a split names no destination for a task it never saw…
+    assert parts(later) == expected
+    waiting = waiting_for_reassignment(today=D(2026, 1, 5))
+    assert [(a.task.plan, a.task.number) for a in waiting] == [(later, "4")]  # …so it waits for the coordinator
+    assert outcome.warnings == [
+        "Sở TT&TT đã chuyển giao công việc cho Sở KH&CN từ ngày 01/03/2025: nhiệm vụ chưa hoàn thành giao cho Sở KH&CN, "
+        "nhiệm vụ đã hoàn thành vẫn là của Sở TT&TT."
+    ]
+
+
+def test_a_dry_run_after_a_merger_warns_and_writes_nothing(agencies):
+    decision_apply(decision=merger_and_split(agencies), by=None)
+    plan = PlanFactory(symbol="28/KH-UBND", issued_on=D(2017, 8, 23), starts_on=D(2017, 8, 23))
+    outcome = annex_import(plan=plan, upload=annex(), dry_run=True)
+    assert outcome.ok and len(outcome.warnings) == 1 and outcome.summary.created == 4
+    assert not Task.objects.filter(plan=plan).exists()
