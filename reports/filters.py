@@ -163,7 +163,7 @@ class SummaryFilter(ListFilterSet):
     year = django_filters.NumberFilter(field_name="period__year", label=_("Year"), min_value=2000, max_value=2100)
     state = django_filters.ChoiceFilter(choices=SummaryState.choices, label=_("State"), empty_label=_("All states"))
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = Summary
         fields = ["plan", "kind", "year", "state"]
 

@@ -1,6 +1,7 @@
 """The change history as people read it: Vietnamese labels for states and choices, local times, day-first dates."""
 
 import datetime
+import os
 
 from django.db.models import Field
 from django.utils import timezone
@@ -25,3 +26,25 @@ def history_value(field: Field, value) -> str:
         parsed = datetime.datetime.fromisoformat(value)
         return history_value(field, parsed)
     return str(value)
+
+
+SHOWN = 60  # characters of each side of a change
+BEFORE_DIFFERENCE = 20  # characters kept before the first difference, to read it in context
+
+
+def change_excerpts(old: str, new: str, *, width: int = SHOWN) -> tuple[str, str]:
+    """The two sides of a change as a reader compares them, each at most ``width`` characters (and "…").
+
+    A long text changed near its end would show the same first ``width`` characters on both sides;
+    both sides then start a little before the first difference, at a word, with "…" in front.
+    """
+    start = len(os.path.commonprefix([old, new]))
+    begin = 0
+    if start > width - BEFORE_DIFFERENCE and (len(old) > width or len(new) > width):
+        begin = old.rfind(" ", 0, start - BEFORE_DIFFERENCE) + 1 or start - BEFORE_DIFFERENCE
+
+    def excerpt(text: str) -> str:
+        piece = ("…" if begin else "") + text[begin:]
+        return piece if len(piece) <= width else piece[: width - 1] + "…"
+
+    return excerpt(old), excerpt(new)

@@ -91,5 +91,17 @@ def sending_action(actions: list[str]) -> str | None:
     return next((action for action in actions if TRANSITIONS[action].target in SENDING_TARGETS), None)
 
 
+# What the page says once "send" has taken its step: where the report went, never "sent" while it waits for the head.
+SENT_MESSAGES = {
+    ReportState.PENDING: _("Saved and put to the head of the agency for approval: it goes to the coordinating agency once approved."),
+    ReportState.SUBMITTED: _("Saved and sent to the coordinating agency."),
+}
+
+
+def sent_message(state: str) -> str | Promise:
+    """The message after "send" took a report from a draft into ``state`` (one of ``SENDING_TARGETS``)."""
+    return SENT_MESSAGES[state]
+
+
 def is_editable(state: str) -> bool:
     return state in EDITABLE_STATES

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .columns import escaped
 from .shared_figures import figures_cached, followed, query_digest
@@ -92,10 +93,44 @@ def shared(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
     return type(f"Shared{iterator.__name__}", (iterator, SharedChoices), {})
 
 
+class ListFilterForm(forms.Form):
+    """A list's filters. A range's end (``<name>_to``) may not come before its start (``<name>_from``)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            end = name.removesuffix("_from") + "_to"
+            if name.endswith("_from") and end in self.fields and cleaned.get(name) and cleaned.get(end) and cleaned[end] < cleaned[name]:
+                self.add_error(
+                    end,
+                    _("“%(end)s” (%(to)s) comes before “%(start)s” (%(from)s): swap the two dates.")
+                    % {
+                        "end": self.fields[end].label,
+                        "to": cleaned[end].strftime("%d/%m/%Y"),
+                        "start": self.fields[name].label,
+                        "from": cleaned[name].strftime("%d/%m/%Y"),
+                    },
+                )
+        return cleaned
+
+
 class ListFilterSet(django_filters.FilterSet):
-    """A FilterSet for a list page named by ``route``; its form is styled for Bootstrap."""
+    """A FilterSet for a list page named by ``route``; its form is styled for Bootstrap.
+
+    While a filter is invalid (a date that does not exist, a range the wrong way round) the list has no
+    rows: the page shows the errors, never the unfiltered list, and its export is empty likewise.
+    """
 
     route = ""
+
+    class Meta:
+        form = ListFilterForm
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
 
     @classmethod
     def url(cls, *args, **params) -> str:

@@ -83,7 +83,7 @@ def test_an_officer_files_a_report_with_the_keyboard_alone(browser, world, offic
             sent = True
             break
     assert sent, f"the send button was never reached (fields left: {list(typed)})"
-    page.get_by_text("Đã lưu và gửi báo cáo.").wait_for()
+    page.get_by_text("Đã lưu và trình lãnh đạo đơn vị duyệt", exact=False).wait_for()
     report = Report.objects.get(task=world.task)
     assert report.progress == 45 and report.results == "Đã tổ chức 2 hội nghị phổ biến" and report.state == "pending"
     page.screenshot(path=ARTIFACTS / "keyboard-report-sent.png", full_page=True)

@@ -210,6 +210,17 @@ def test_a_bad_filter_value_is_explained_in_vietnamese(client, world, leader):
     client.force_login(leader)
     response = client.get(reverse("reports:dashboard_tasks"), {"due_from": "31/02/2026"})
     assert "Nhập một ngày hợp lệ" in response.content.decode()
+    assert list(response.context["rows"]) == []  # not the unfiltered list under the error
+
+
+def test_a_due_date_range_the_wrong_way_round_is_explained_not_an_empty_list_without_a_word(client, world, leader):
+    """Found by walking the portal (stop 22): "from 31/12/2020 to 01/01/2018" gave "Nhiệm vụ (0)" and no message."""
+    client.force_login(leader)
+    response = client.get(reverse("reports:dashboard_tasks"), {"due_from": "31/12/2020", "due_to": "01/01/2018"})
+    assert "“Hạn đến ngày” (01/01/2018) trước “Hạn từ ngày” (31/12/2020): hãy đổi chỗ hai ngày." in response.content.decode()
+    export = client.get(reverse("reports:dashboard_tasks"), {"due_from": "31/12/2020", "due_to": "01/01/2018", "format": "xlsx"})
+    assert export.status_code in (200, 400)
+    assert client.get(reverse("reports:dashboard_tasks"), {"due_from": "01/01/2000", "due_to": "31/12/2099"}).context["rows"]
 
 
 def test_the_send_button_names_the_step_sending_takes_for_officer_and_head(client, world, officer_a, head_a):
@@ -223,6 +234,20 @@ def test_the_send_button_names_the_step_sending_takes_for_officer_and_head(clien
         '<button class="btn btn-primary" type="submit" name="send" value="1">Duyệt và gửi</button>'
         in client.get(edit_url(world)).content.decode()
     )
+
+
+def test_after_sending_the_page_says_where_the_report_went_not_sent_while_it_waits_for_the_head(client, world, officer_a, head_a):
+    """Found by walking the portal (stop 22): an officer's report waiting for the head's approval was announced as sent."""
+    client.force_login(officer_a)
+    page = client.post(edit_url(world), report_data(send="1"), follow=True).content.decode()
+    assert Report.objects.get().state == ReportState.PENDING
+    assert "Đã lưu và trình lãnh đạo đơn vị duyệt: báo cáo được gửi cơ quan đầu mối sau khi lãnh đạo duyệt." in page
+    assert "Đã lưu và gửi" not in page
+    Report.objects.all().delete()
+    client.force_login(head_a)
+    page = client.post(edit_url(world), report_data(send="1"), follow=True).content.decode()
+    assert Report.objects.get().state == ReportState.SUBMITTED
+    assert "Đã lưu và gửi cơ quan đầu mối." in page
 
 
 def test_a_head_who_sent_a_report_back_has_no_send_button_until_the_officer_revises_it(client, world, officer_a, head_a):

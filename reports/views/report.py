@@ -17,7 +17,7 @@ from vinhlong_cmcn4 import policy
 from .. import workflow
 from ..choices import WorkflowAction
 from ..forms import ReportForm, ReturnForm
-from ..history import history_value
+from ..history import change_excerpts, history_value
 from ..models import Attachment, Report, ReportingPeriod
 from ..periods import parse_period_code, recent_periods
 from ..selectors import contributions, last_return, previous_report
@@ -137,7 +137,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
         except PermissionDenied as error:
             form.add_error(None, str(error))
             return self._render(request, task=task, period=period, report=report, form=form)
-        messages.success(request, _("The report was saved and sent.") if "send" in request.POST else _("The draft was saved."))
+        messages.success(request, workflow.sent_message(report.state) if "send" in request.POST else _("The draft was saved."))
         return redirect("reports:report_detail", pk=report.pk)
 
 
@@ -168,11 +168,17 @@ class ReportDetailView(DetailView):
         for record in history:
             older = record.prev_record
             record.changes = older and [
-                {
-                    "label": Report._meta.get_field(change.field).verbose_name,
-                    "old": history_value(Report._meta.get_field(change.field), change.old),
-                    "new": history_value(Report._meta.get_field(change.field), change.new),
-                }
+                dict(
+                    zip(
+                        ("old", "new"),
+                        change_excerpts(
+                            history_value(Report._meta.get_field(change.field), change.old),
+                            history_value(Report._meta.get_field(change.field), change.new),
+                        ),
+                        strict=True,
+                    ),
+                    label=Report._meta.get_field(change.field).verbose_name,
+                )
                 for change in record.diff_against(older).changes
                 if change.field not in {"version", "updated_at"}
             ]
