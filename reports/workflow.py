@@ -92,7 +92,7 @@ def sending_action(actions: list[str]) -> str | None:
 
 
 # What the page says once "send" has taken its step: where the report went, never "sent" while it waits for the head.
-SENT_MESSAGES = {
+SENT_MESSAGES: dict[str, str | Promise] = {
     ReportState.PENDING: _("Saved and put to the head of the agency for approval: it goes to the coordinating agency once approved."),
     ReportState.SUBMITTED: _("Saved and sent to the coordinating agency."),
 }
