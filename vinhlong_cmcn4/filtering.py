@@ -117,20 +117,14 @@ class ListFilterForm(forms.Form):
 class ListFilterSet(django_filters.FilterSet):
     """A FilterSet for a list page named by ``route``; its form is styled for Bootstrap.
 
-    While a filter is invalid (a date that does not exist, a range the wrong way round) the list has no
-    rows: the page shows the errors, never the unfiltered list, and its export is empty likewise.
+    A filter whose value is wrong (a date that does not exist, a range's end before its start) is named
+    under its field and filters nothing out; the others apply.
     """
 
     route = ""
 
     class Meta:
         form = ListFilterForm
-
-    @property
-    def qs(self):
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs
 
     @classmethod
     def url(cls, *args, **params) -> str:
