@@ -36,18 +36,43 @@ def safe_resource(resource_class):
     return SafeResource
 
 
+SIZED_BY = 100  # rows read to size the columns before the sheet is written (it is streamed)
+WIDEST = 60  # characters: longer text wraps in the cell as the reader widens it
+
+
+def column_widths(headers: list[str], rows: list[list]) -> list[int]:
+    """Each column as wide as its header or its longest value among ``rows``, between 8 and ``WIDEST`` characters."""
+    widths = [len(str(header)) for header in headers]
+    for row in rows:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], max((len(line) for line in str(value).splitlines()), default=0) if value is not None else 0)
+    return [min(WIDEST, max(8, width + 2)) for width in widths]
+
+
 def xlsx_response(filename: str, title: str, headers: list[str], rows):
-    """An Excel download of a list as the page shows it: a title row, bold headers, neutralised text."""
+    """An Excel download of a list as the page shows it: a title row, bold headers with filters that stay in view
+    as the reader scrolls, columns sized to their content, neutralised text."""
+    import itertools
+
     from django.http import FileResponse
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     from .uploads import xlsx_response_file
+
+    def cells(row) -> list:
+        return [neutralise(str(value)) if isinstance(value, str) or hasattr(value, "__html__") else value for value in row]
 
     def write(output) -> None:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title[:31])
+        rest = iter(rows)
+        first = [cells(row) for row in itertools.islice(rest, SIZED_BY)]
+        for index, width in enumerate(column_widths(headers, first), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A3"  # the title and the headers stay in view
         heading = WriteOnlyCell(sheet, value=neutralise(title))
         heading.font = Font(bold=True, size=13)
         sheet.append([heading])
@@ -57,8 +82,12 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows):
             cell.font = Font(bold=True)
             bold.append(cell)
         sheet.append(bold)
-        for row in rows:
-            sheet.append([neutralise(str(value)) if isinstance(value, str) or hasattr(value, "__html__") else value for value in row])
+        written = 2
+        for row in itertools.chain(first, map(cells, rest)):
+            sheet.append(row)
+            written += 1
+        if headers:
+            sheet.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{written}"
         workbook.save(output)
 
     return FileResponse(xlsx_response_file(write), as_attachment=True, filename=filename)

@@ -1,0 +1,31 @@
+"""The Excel download of every list: readable as opened (found by walking the portal, stop 22: no column widths,
+no header that stays in view, no filters), and inert (formula injection)."""
+
+import io
+
+import openpyxl
+
+from vinhlong_cmcn4.spreadsheets import WIDEST, xlsx_response
+
+
+def _sheet(headers, rows):
+    response = xlsx_response("ds.xlsx", "Nhiệm vụ", headers, rows)
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_a_list_opens_with_its_headers_in_view_filters_on_them_and_columns_sized_to_the_content():
+    long_title = "Triển khai nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP) kết nối với nền tảng quốc gia NDXP " * 2
+    rows = [["1", long_title, "=1+1"], *([str(n), "Ngắn", "Sở Y tế"] for n in range(2, 250))]
+    sheet = _sheet(["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì"], iter(rows))  # a stream, as the lists give it
+    assert sheet["A1"].value == "Nhiệm vụ" and [c.value for c in sheet[2]] == ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì"]
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:C251"
+    assert sheet.max_row == 251 and sheet["B3"].value == long_title and sheet["B251"].value == "Ngắn"
+    assert sheet["C3"].value == "'=1+1"  # neutralised, never a formula
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABC"}
+    assert widths["A"] == 8 and widths["B"] == WIDEST and len("Cơ quan chủ trì") < widths["C"] < WIDEST
+
+
+def test_an_empty_list_still_has_its_title_and_headers():
+    sheet = _sheet(["STT", "Nội dung"], iter([]))
+    assert [c.value for c in sheet[2]] == ["STT", "Nội dung"] and sheet.auto_filter.ref == "A2:B2"
