@@ -98,9 +98,9 @@ class ListFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in self.fields:
+        for name in [name for name in self.fields if name.endswith("_from")]:
             end = name.removesuffix("_from") + "_to"
-            if name.endswith("_from") and end in self.fields and cleaned.get(name) and cleaned.get(end) and cleaned[end] < cleaned[name]:
+            if end in self.fields and cleaned.get(name) and cleaned.get(end) and cleaned[end] < cleaned[name]:
                 self.add_error(
                     end,
                     _("“%(end)s” (%(to)s) comes before “%(start)s” (%(from)s): swap the two dates.")

@@ -37,7 +37,7 @@ def safe_resource(resource_class):
 
 
 SIZED_BY = 100  # rows read to size the columns before the sheet is written (it is streamed)
-WIDEST = 60  # characters: longer text wraps in the cell as the reader widens it
+WIDEST = 60  # characters: a wider column would push the others off the screen; longer text runs under its neighbour
 
 
 def column_widths(headers: list[str], rows: list[list]) -> list[int]:
