@@ -201,6 +201,7 @@ def build(scale: int) -> None:
     from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
+    from core.search import search_keys
     from plans.choices import PeriodKind, PlanState
     from plans.models import Agency, Plan, Section, User
     from plans.services import roles_setup
@@ -208,7 +209,6 @@ def build(scale: int) -> None:
     from reports.models import Report, ReportingPeriod
     from reports.periods import period_of
     from tasks.models import Task, TaskAssignment
-    from vinhlong_cmcn4.search import search_keys
 
     tasks, agencies, reports = sizes(scale)
     with transaction.atomic():

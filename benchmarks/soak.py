@@ -290,9 +290,9 @@ def settle(stack: Stack, filed: list[int], seconds: int) -> dict:
     """Wait for every queued job to run; then count what was lost and what ran twice."""
     deadline = time.monotonic() + seconds
     while True:
-        pending = pg_admin("SELECT count(*) FROM vinhlong_cmcn4_outboxmessage WHERE sent_at IS NULL", DB_NAME)[0][0]
+        pending = pg_admin("SELECT count(*) FROM core_outboxmessage WHERE sent_at IS NULL", DB_NAME)[0][0]
         not_run = pg_admin(
-            "SELECT count(*) FROM vinhlong_cmcn4_outboxmessage o LEFT JOIN vinhlong_cmcn4_jobrun j ON j.key = 'outbox-' || o.id "
+            "SELECT count(*) FROM core_outboxmessage o LEFT JOIN core_jobrun j ON j.key = 'outbox-' || o.id "
             "WHERE o.job = 'reports.jobs.report_event_notify_job' AND j.done_at IS NULL",
             DB_NAME,
         )[0][0]
@@ -315,7 +315,7 @@ def settle(stack: Stack, filed: list[int], seconds: int) -> dict:
         "lost": lost,
         "mails": sum(mails.values()),
         "duplicate_mails": sum(count - 1 for count in mails.values() if count > 1),
-        "jobs_ran_twice": pg_admin("SELECT count(*) FROM vinhlong_cmcn4_jobrun WHERE attempts > 1", DB_NAME)[0][0],
+        "jobs_ran_twice": pg_admin("SELECT count(*) FROM core_jobrun WHERE attempts > 1", DB_NAME)[0][0],
     }
 
 

@@ -6,8 +6,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.admin_policy import AliasesFormMixin, PortalModelAdmin
+from plans import policy
+from plans.admin_policy import AliasesFormMixin, PortalModelAdmin
 
 from .choices import Role
 from .forms import PlanForm

@@ -10,6 +10,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans and agencies")
 
     def ready(self) -> None:
-        from vinhlong_cmcn4.shared_figures import read_by_figures
+        from core.shared_figures import read_by_figures
+
+        from . import policy  # noqa: F401 - the access rules' mechanism and the plans' rules
 
         read_by_figures(self, READ_BY_FIGURES)

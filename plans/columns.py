@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.columns import Column, day
+from core.columns import Column, day
 
 from .models import Agency
 

@@ -6,8 +6,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.filtering import ListFilterSet
-from vinhlong_cmcn4.search import search_filter
+from core.filtering import ListFilterSet
+from core.search import search_filter
 
 from .choices import AgencyKind
 from .models import Agency

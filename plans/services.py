@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plans.choices import Role
-from vinhlong_cmcn4.policy import ROLE_GROUPS
+from plans.policy import ROLE_GROUPS
 
 from .models import Agency, AgencyGroup
 

@@ -6,7 +6,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from vinhlong_cmcn4 import columns, policy
+from core import columns
+from plans import policy
 
 from .columns import registry_columns
 from .filters import AgencyRegistryFilter

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from vinhlong_cmcn4.admin_policy import PortalModelAdmin
+from plans.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin, plan_period_field
 from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary

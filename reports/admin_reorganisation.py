@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from plans import policy
+from plans.admin_policy import PortalModelAdmin
 from plans.models import ReorganisationChange, ReorganisationDecision
 from tasks.models import TaskDestination
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .reorganisation.loading import decisions_load
 from .reorganisation.preview import preview

@@ -7,4 +7,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from . import policy  # noqa: F401 - registers the reports' row rules with plans.policy
         from .services import withdrawal  # noqa: F401 - connects the guard that keeps sent reports from deletion

@@ -4,7 +4,7 @@ folder and without a second, misleading extension (``x.pdf.exe`` that is a PDF b
 
 import re
 
-from vinhlong_cmcn4.text import clean_text
+from core.text import clean_text
 
 # Suffixes taken for extensions when stripping a name: document, image, archive and executable types.
 KNOWN_EXTENSIONS = frozenset(

@@ -1,6 +1,6 @@
 """The columns of the reports app's lists: each page's table and its Excel export read the same list.
 
-``value`` is the exported cell, ``html`` what the page shows in it (``vinhlong_cmcn4.columns``).
+``value`` is the exported cell, ``html`` what the page shows in it (``core.columns``).
 """
 
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import Column, day
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.columns import (
     UNDER_THE_TASK,
@@ -20,7 +21,6 @@ from tasks.columns import (
     title_link,
     under_the_task_html,
 )
-from vinhlong_cmcn4.columns import Column, day
 
 from .choices import report_state_label
 

@@ -1,5 +1,5 @@
 """The leadership dashboard's numbers, aggregated in the database in a fixed number of queries and shared
-by every leader through the cache until a change commits (``vinhlong_cmcn4.shared_figures``).
+by every leader through the cache until a change commits (``core.shared_figures``).
 
 Rules shown on the page:
 - a plan's progress and status counts take its tasks and the tasks of the plans carrying it out
@@ -16,13 +16,13 @@ from typing import TypeVar
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from core.shared_figures import figures_cached
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
 from tasks.models import Task
 from tasks.selectors import plan_families
 from tasks.status import status_expression
-from vinhlong_cmcn4.shared_figures import figures_cached
 
 from . import compliance
 from .figures import late_counts, trend_progress
@@ -46,7 +46,7 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
     """The dashboard of the plans in force, from the shared cache when nothing changed since it was computed.
 
     Keyed by the day (statuses change at midnight with no write) and the plans in force; the
-    services that change what it counts clear it when they commit (``vinhlong_cmcn4.shared_figures``).
+    services that change what it counts clear it when they commit (``core.shared_figures``).
     """
     return dashboard_shown(lambda board: board, today=today)
 

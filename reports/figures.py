@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
+from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
-from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .choices import ReportState
 from .compliance import late_reports

@@ -1,7 +1,7 @@
 """FilterSets of the reports app's lists, shared by each page, its Excel export and the links to it.
 
 Links from e-mails, notices and the dashboard are built with ``<Filter>.url(...)``
-(``vinhlong_cmcn4.filtering``), so they use the parameters the list reads.
+(``core.filtering``), so they use the parameters the list reads.
 """
 
 import django_filters
@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import ListFilterSet
+from core.search import search_filter
 from plans.choices import PeriodKind, PlanState
 from plans.filters import AgencyChoiceFilter
 from plans.models import Plan
@@ -17,8 +19,6 @@ from tasks.choices import AssignmentRole, TaskStatus
 from tasks.filters import TaskFilter, filter_text
 from tasks.models import Task
 from tasks.selectors import tasks_of_plans_q
-from vinhlong_cmcn4.filtering import ListFilterSet
-from vinhlong_cmcn4.search import search_filter
 
 from . import compliance
 from .choices import ReportState, SummaryState

@@ -1,9 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import content_digest
 from plans.models import Plan
 
 from .models import Report
+from .periods import closed_periods
+from .summaries.service import summary_period
 
 
 class BootstrapMixin:
@@ -99,8 +102,6 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
         """The same file twice (in this upload or already attached) is kept once, and the user is told."""
         from django.contrib import messages
 
-        from vinhlong_cmcn4.uploads import content_digest
-
         seen = dict(self.instance.attachments.values_list("sha256", "original_name")) if self.instance.pk else {}
         seen.pop("", None)
         kept, skipped = [], []
@@ -136,8 +137,6 @@ class SummaryPeriodMixin:
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from .summaries.service import summary_period
-
         data = super().clean()
         code = data.get(self.period_field)
         if data.get("plan") and code:
@@ -169,8 +168,6 @@ class PlanPeriodSelect(forms.Select):
 def plan_period_field(plans, *, today=None) -> forms.ChoiceField:
     """The closed periods of each plan, in words ("6 tháng đầu năm 2026"), grouped by plan symbol."""
     from django.utils import timezone
-
-    from .periods import closed_periods
 
     today = today or timezone.localdate()
     choices: list = [("", _("Choose a period"))]

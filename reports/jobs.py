@@ -4,8 +4,19 @@ transient errors (database or mail server unreachable), acknowledged late, idemp
 import smtplib
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
+
+from core.outbox import job_enqueue
+from plans.models import Plan, User
+
+from .notifications import report_event_notify
+from .periods import parse_period_code
+from .reminders import reminder_email_send, reminders_send
+from .summaries.pdf import summary_pdf_render
+from .summaries.service import summaries_due, summary_compile, summary_failure_record
+from .upkeep import upkeep_run
 
 # Retried: the database or the mail server out of reach. A data error (IntegrityError…) is not: it would fail again.
 TRANSIENT = (OperationalError, InterfaceError, smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -14,21 +25,12 @@ RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 30, "retry_backoff_max": 1
 
 @shared_task(acks_late=True, **RETRY)
 def report_event_notify_job(event_id: int) -> int:
-    from django.conf import settings
-
-    from .notifications import report_event_notify
-
     return report_event_notify(event_id, base_url=settings.SITE_URL)
 
 
 @shared_task(acks_late=True, bind=True, **RETRY)
 def summary_compile_job(self, plan_id: int, code: str, user_id: int | None = None) -> int:
     """Compile one plan's summary for one period (code as 2018-Q4)."""
-    from plans.models import Plan, User
-
-    from .periods import parse_period_code
-    from .summaries.service import summary_compile, summary_failure_record
-
     plan = Plan.objects.get(pk=plan_id)
     by = User.objects.filter(pk=user_id).first() if user_id else None
     try:
@@ -43,20 +45,12 @@ def summary_compile_job(self, plan_id: int, code: str, user_id: int | None = Non
 @shared_task(acks_late=True, **RETRY)
 def summary_pdf_job(summary_id: int) -> bool:
     """Render a summary's Word document as PDF with LibreOffice (when installed)."""
-    from .summaries.pdf import summary_pdf_render
-
     return summary_pdf_render(summary_id=summary_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def summaries_compile_due_job() -> int:
     """After each cut-off: queue the summaries due (one job each, so one failure stops no other)."""
-    from django.db import transaction
-
-    from vinhlong_cmcn4.outbox import job_enqueue
-
-    from .summaries.service import summaries_due
-
     due = summaries_due(today=timezone.localdate())
     with transaction.atomic():
         for plan, period in due:
@@ -66,20 +60,14 @@ def summaries_compile_due_job() -> int:
 
 @shared_task(acks_late=True, **RETRY)
 def reminders_send_job() -> dict:
-    from .reminders import reminders_send
-
     return reminders_send(today=timezone.localdate())
 
 
 @shared_task(acks_late=True, **RETRY)
 def reminder_email_job(reminder_id: int) -> int:
-    from .reminders import reminder_email_send
-
     return reminder_email_send(reminder_id=reminder_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def upkeep_job() -> dict:
-    from .upkeep import upkeep_run
-
     return upkeep_run(today=timezone.localdate())

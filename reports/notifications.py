@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from plans.choices import Role
 from plans.models import User
-from vinhlong_cmcn4.policy import ROLE_GROUPS
+from plans.policy import ROLE_GROUPS
 
 from .choices import WorkflowAction
 from .models import ReportEvent

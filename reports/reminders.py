@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
 from plans.choices import PlanState, Role
 from plans.models import Plan, User
+from plans.policy import ROLE_GROUPS
 from tasks.choices import TaskStatus
-from vinhlong_cmcn4.outbox import job_enqueue
-from vinhlong_cmcn4.policy import ROLE_GROUPS
 
 from . import compliance
 from .choices import ReminderKind
@@ -43,9 +43,7 @@ def _remember(**fields) -> Reminder | None:
 
 def _notify(reminder: Reminder, users: list[User], text: str, url: str) -> None:
     Notice.objects.bulk_create([Notice(user=user, reminder=reminder, text=text, url=url) for user in users])
-    from .jobs import reminder_email_job
-
-    job_enqueue(reminder_email_job, reminder.pk)
+    job_enqueue("reports.jobs.reminder_email_job", reminder.pk)
 
 
 def reminders_send(*, today: datetime.date) -> dict[str, int]:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from plans import policy
 from plans.models import Plan, User
+from reports import policy as reports_policy
 from tasks.models import Task, TaskAssignment
 from tasks.status import status_expression
-from vinhlong_cmcn4 import policy
 
 from . import workflow
 from .choices import ReportState, WorkflowAction
@@ -127,7 +128,7 @@ def last_return(report: Report | None) -> ReportEvent | None:
 
 def inbox(*, user: User) -> QuerySet[Report]:
     """Submitted reports waiting for the coordinator, oldest first (filtered by ``reports.filters.InboxFilter``)."""
-    reports = policy.reviewable(policy.restrict(Report.objects.all(), user), user).filter(state=ReportState.SUBMITTED)
+    reports = reports_policy.reviewable(policy.restrict(Report.objects.all(), user), user).filter(state=ReportState.SUBMITTED)
     return reports.select_related("task__plan", "task__section", "agency", "period", "created_by").order_by("submitted_at", "id")
 
 

@@ -3,7 +3,7 @@ tell the truth at midnight whatever was written outside the workflow during the 
 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
 and refreshed here: each task's progress and completion date, the dashboard's trend points and
-late-report counts (a change clears the cached dashboard, ``vinhlong_cmcn4.shared_figures``), each
+late-report counts (a change clears the cached dashboard, ``core.shared_figures``), each
 task's place in the lists (tasks.ordering), and the rows of the periods now due. Old read notices are cleared,
 and files left on disk without a row (evidence of a deleted draft, the document of a compilation killed
 before its commit) removed.
@@ -14,10 +14,10 @@ import datetime
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from core.once import job_runs_prune
 from plans.choices import PlanState
 from plans.models import Plan
 from tasks.services import tasks_order_refresh
-from vinhlong_cmcn4.once import job_runs_prune
 
 from .figures import late_counts_rebuild, trend_points_rebuild
 from .models import Attachment, Notice, Summary

@@ -7,7 +7,7 @@
 The agency head may recall (thu hồi) a report it submitted while the coordinator has not acted on
 it yet: it goes back to a draft. The agency head may also submit a draft, or a report the coordinator returned, directly; a report
 the head sent back waits for the officer's revision. Who may act on which agency's reports is
-``vinhlong_cmcn4.policy``'s business; this module only knows states, actions and the role each
+``plans.policy``'s business; this module only knows states, actions and the role each
 action needs.
 """
 
@@ -87,7 +87,7 @@ def allowed_actions(state: str, role: str | None, *, sent_back: bool = False) ->
 
 
 def sending_action(actions: list[str]) -> str | None:
-    """Of the steps a user may take (``policy.report_actions``), the one "send" takes from a draft; None when none."""
+    """Of the steps a user may take (``reports_policy.report_actions``), the one "send" takes from a draft; None when none."""
     return next((action for action in actions if TRANSITIONS[action].target in SENDING_TARGETS), None)
 
 

@@ -8,9 +8,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanAdmin as BasePlanAdmin
 from plans.admin import SectionAdmin as BaseSectionAdmin
+from plans.admin_policy import PortalModelAdmin
 from plans.forms import SectionChoiceField
 from plans.models import Plan, Section
-from vinhlong_cmcn4.admin_policy import PortalModelAdmin
 
 from .admin_import import AnnexAdminMixin
 from .forms import InlineTaskForm, TaskForm

@@ -9,9 +9,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.uploads import xlsx_response_file
+from plans import policy
 from plans.models import Plan
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.uploads import xlsx_response_file
 
 from .choices import ImportState
 from .exporting import annex_template_xlsx, plan_tasks_xlsx

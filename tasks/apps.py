@@ -10,9 +10,10 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks")
 
     def ready(self) -> None:
+        from core.shared_figures import read_by_figures
         from plans.workdays import calendar_edited
-        from vinhlong_cmcn4.shared_figures import read_by_figures
 
+        from . import policy  # noqa: F401 - registers the tasks' row rules with plans.policy
         from .services import _calendar_edited
 
         # plans cannot call tasks (apps depend downwards): a calendar edit reaches the stored due dates this way.

@@ -11,12 +11,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.columns import Column, day
-from vinhlong_cmcn4.search import mark_matches
+from core.columns import Column, day
+from core.search import mark_matches
 
 from .choices import AssignmentRole, Recurrence
 from .models import Task
 from .status import status_label as status_rule_label
+from .templatetags.task_tags import progress_bar
 
 
 def agencies(task: Task, role: str) -> list:
@@ -47,8 +48,6 @@ def status_html(task: Task):
 
 def progress_html(value):
     """The thin progress bar of every list (``task_tags.progress_bar``)."""
-    from .templatetags.task_tags import progress_bar
-
     return progress_bar(value)
 
 

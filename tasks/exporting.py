@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from plans.models import Plan
-from vinhlong_cmcn4.spreadsheets import neutralise
+from core.spreadsheets import neutralise
+from plans.models import Agency, AgencyGroup, Plan
 
 from .choices import AssignmentRole
 from .columns import task_as_dict
@@ -140,8 +140,6 @@ def annex_template_xlsx(output) -> None:
     """A blank annex for offices to fill: the header row, an example, and the registry's spellings."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from plans.models import Agency, AgencyGroup
 
     workbook = Workbook()
     sheet = workbook.active

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.shared_figures import figures_changed
+from core.text import clean_text
 from plans.models import User
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.shared_figures import figures_changed
-from vinhlong_cmcn4.text import clean_text
+from tasks import policy as tasks_policy
 
 from .choices import ExtensionState, Recurrence
 from .models import Extension, Task
@@ -51,7 +51,7 @@ def may_be_extended(task: Task, today: datetime.date | None = None) -> bool:
 @transaction.atomic
 def extension_request(*, task: Task, by: User, requested_due: datetime.date, reason: str, at: datetime.datetime | None = None) -> Extension:
     """Ask for more time on ``task``; refused after the due date, without a reason, or while a request waits."""
-    if not policy.may_request_extension(by, task):
+    if not tasks_policy.may_request_extension(by, task):
         raise PermissionDenied(_("Only the head of a lead agency asks for more time on a task."))
     task = Task.objects.select_for_update().get(pk=task.pk)
     at = at or timezone.now()
@@ -92,7 +92,7 @@ def extension_decide(
 ) -> Extension:
     """Approve (the date asked for, or a shorter one) or refuse (with a comment) a waiting request."""
     extension = Extension.objects.select_for_update(of=("self",)).select_related("task__plan__parent").get(pk=extension.pk)
-    if not policy.may_decide_extension(by, extension):
+    if not tasks_policy.may_decide_extension(by, extension):
         raise PermissionDenied(_("You may not decide on this request."))
     if extension.state != ExtensionState.PENDING:
         raise ValidationError(_("This request was already decided."))

@@ -4,10 +4,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import ListFilterSet
+from core.search import search_filter
 from plans.filters import AgencyChoiceFilter
 from plans.models import Plan, Section
-from vinhlong_cmcn4.filtering import ListFilterSet
-from vinhlong_cmcn4.search import search_filter
 
 from .choices import AssignmentRole, TaskStatus
 from .selectors import tasks_of_plans_q

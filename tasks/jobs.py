@@ -1,18 +1,16 @@
 """Celery jobs of the tasks app: annex previews and imports too large to run in a request."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import ImportState
+from .importing.import_jobs import import_job_fail, import_job_preview, import_job_run, import_jobs_expire
 from .models import ImportJob
 
 
 def _fail(job_id: int, error: Exception) -> None:
-    from celery.exceptions import SoftTimeLimitExceeded
-    from django.utils.translation import gettext as _
-
-    from .importing.import_jobs import import_job_fail
-
     if isinstance(error, SoftTimeLimitExceeded):
         message = _("The file took too long to process and was stopped: split it into smaller files and upload them one by one.")
     else:
@@ -23,15 +21,11 @@ def _fail(job_id: int, error: Exception) -> None:
 @shared_task(acks_late=True)
 def import_jobs_expire_job() -> int:
     """End in "failed" the imports nobody will finish (every 10 minutes)."""
-    from .importing.import_jobs import import_jobs_expire
-
     return import_jobs_expire(now=timezone.now())
 
 
 @shared_task(acks_late=True, bind=True, max_retries=3)
 def annex_preview_job(self, job_id: int) -> str:
-    from .importing.import_jobs import import_job_preview
-
     job = ImportJob.objects.select_related("plan").get(pk=job_id)
     try:
         return import_job_preview(job=job).state
@@ -42,8 +36,6 @@ def annex_preview_job(self, job_id: int) -> str:
 
 @shared_task(acks_late=True, bind=True, max_retries=3)
 def annex_import_job(self, job_id: int) -> str:
-    from .importing.import_jobs import import_job_run
-
     job = ImportJob.objects.select_related("plan").get(pk=job_id)
     if job.state != ImportState.IMPORTING:
         return job.state  # already done: a redelivered message imports nothing twice

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import ChangeHistory
+from core.search import SearchableModel
+from core.text import clean_text
 from plans.models import Agency, AgencyGroup, Plan, Section
 from plans.workdays import current_calendar, shift_note
-from vinhlong_cmcn4.history import ChangeHistory
-from vinhlong_cmcn4.search import SearchableModel
-from vinhlong_cmcn4.text import clean_text
 
 from .choices import AssignmentRole, ExtensionState, ImportState, Recurrence
 from .ordering import order_key

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.columns import Column, values
 from plans.models import Plan
-from vinhlong_cmcn4.columns import Column, values
 
 from .choices import AssignmentRole, Recurrence
 from .columns import PUBLIC_TASKS, agencies, status_label

@@ -6,7 +6,7 @@ The columns are ``tasks.columns.ADMIN_TASKS``: one column specification, as for 
 from django.utils import timezone
 from import_export import fields, resources
 
-from vinhlong_cmcn4.spreadsheets import safe_resource
+from core.spreadsheets import safe_resource
 
 from .columns import ADMIN_TASKS
 from .models import Task

@@ -6,8 +6,8 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.search import search_filter
 from plans.models import Plan
-from vinhlong_cmcn4.search import search_filter
 
 from .choices import AssignmentRole, TaskStatus
 from .models import Task, TaskAssignment

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.shared_figures import figures_changed
 from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
-from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .choices import AssignmentRole
 from .models import Task, TaskAssignment

@@ -15,7 +15,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from vinhlong_cmcn4.text import clean_text, search_key
+from core.text import clean_text, search_key
 
 from .choices import Recurrence
 

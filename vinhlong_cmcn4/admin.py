@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .admin_policy import PortalModelAdmin
+from core.models import OutboxMessage
+from core.outbox import outbox_publish
+from plans.admin_policy import PortalModelAdmin
+
 from .admin_wording import admin_wording_apply
-from .models import OutboxMessage
-from .outbox import outbox_publish
 
 admin_wording_apply()
 

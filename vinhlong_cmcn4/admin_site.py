@@ -3,7 +3,7 @@
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from plans import policy
 
 
 class PortalAdminSite(AdminSite):

@@ -5,7 +5,7 @@ The schedule is read from the database (django-celery-beat). Only one beat may r
 lock in Redis while alive and renews it; a second beat started by mistake finds the lock taken
 and stops. When Redis restarts (the lock is gone) the running beat takes the lock again at its
 next renewal; if another beat was quicker, this one stops: never two schedulers. Every job is
-idempotent besides (``vinhlong_cmcn4.once``).
+idempotent besides (``core.once``).
 """
 
 import logging
@@ -18,7 +18,7 @@ from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhlong_cmcn4.settings")
 
-app = Celery("vinhlong_cmcn4", task_cls="vinhlong_cmcn4.once:OnceTask")  # every job runs once per key
+app = Celery("vinhlong_cmcn4", task_cls="core.once:OnceTask")  # every job runs once per key
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
 logger = logging.getLogger(__name__)

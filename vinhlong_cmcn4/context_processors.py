@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from . import policy
+from plans import policy
 
 
 def portal(request) -> dict:

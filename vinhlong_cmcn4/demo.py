@@ -12,15 +12,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from plans import policy
 from plans.choices import PeriodKind, PlanState, Role
-from plans.models import Agency, AgencyGroup, Directive, Plan, ReorganisationDecision, Section, User
+from plans.models import Agency, AgencyGroup, CalendarDay, Directive, Plan, ReorganisationDecision, Section, User
 from plans.services import agency_registry_load, roles_setup
+from plans.workdays import calendar_edit_done
+from reports import policy as reports_policy
 from reports.choices import ReportState, WorkflowAction, WorkState
 from reports.compliance import obligation
 from reports.models import Report
 from reports.periods import period_of, periods_between
 from reports.services import report_save, report_transition, reporting_period_get_or_create, task_progress_refresh
+from reports.summaries.service import last_closed_period, summary_compile, summary_issue
+from tasks import policy as tasks_policy
 from tasks.choices import AssignmentRole, Recurrence
+from tasks.extensions import extension_decide, extension_request
 from tasks.importing.service import annex_import
 from tasks.models import Task, TaskAssignment
 from tasks.services import task_assignments_set
@@ -28,7 +34,6 @@ from tasks.timeframes import parse_timeframe
 
 from . import demo_content as content
 from . import demo_reorganisation as reorganisation
-from . import policy
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
@@ -162,7 +167,6 @@ ANNOUNCED_DAYS_OFF = [(datetime.date(2026, 2, 14) + datetime.timedelta(days=n), 
 
 def _extensions(tasks: list[Task], users: dict[str, User]) -> None:
     """Requests for more time, approved (one as asked, one shortened) by whoever decides on them."""
-    from tasks.extensions import extension_decide, extension_request
 
     by_number = {task.number: task for task in tasks}
     for number, asked_on, asked_for, approved in EXTENSIONS:
@@ -173,7 +177,7 @@ def _extensions(tasks: list[Task], users: dict[str, User]) -> None:
         head = User.objects.get(username=f"truongdonvi.{lead.code.lower()}")
         reason = "Chờ bố trí kinh phí và hoàn thiện hồ sơ kỹ thuật; đề nghị gia hạn để bảo đảm chất lượng sản phẩm."
         extension = extension_request(task=task, by=head, requested_due=asked_for, reason=reason, at=_at(asked_on, 9, timezone.now()))
-        decider = next(user for user in (users["coordinator"], users["leadership"]) if policy.may_decide_extension(user, extension))
+        decider = next(user for user in (users["coordinator"], users["leadership"]) if tasks_policy.may_decide_extension(user, extension))
         extension_decide(
             extension=extension,
             by=decider,
@@ -185,9 +189,6 @@ def _extensions(tasks: list[Task], users: dict[str, User]) -> None:
 
 
 def _announced_days() -> None:
-    from plans.models import CalendarDay
-    from plans.workdays import calendar_edit_done
-
     for day, name in ANNOUNCED_DAYS_OFF:
         CalendarDay.objects.get_or_create(day=day, defaults={"name": name})
     calendar_edit_done()  # as the admin's table does: tasks due on those days are judged again
@@ -195,7 +196,6 @@ def _announced_days() -> None:
 
 def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
     """The 2018 annual summary, issued; the summary of the half-year just closed, as a draft."""
-    from reports.summaries.service import last_closed_period, summary_compile, summary_issue
 
     annual = period_of(PeriodKind.YEAR, 2018, deadline_day=plan.report_deadline_day)
     summary = summary_compile(plan=plan, period=annual, by=users["coordinator"])
@@ -298,7 +298,7 @@ def _reviewer(report: Report, users: dict[str, User]) -> User:
     """The demo account who reviews ``report`` now: its plan's coordinator, or leadership for that agency's own reports."""
     reviewers = [user for user in users.values() if policy.role_of(user) in {Role.COORDINATOR, Role.LEADERSHIP}]
     for user in reviewers:
-        if WorkflowAction.ACCEPT in policy.report_actions(user, report):
+        if WorkflowAction.ACCEPT in reports_policy.report_actions(user, report):
             return user
     raise ValueError(f"No demo account may review the report of {report.agency} on task {report.task.number} ({report.period}).")
 

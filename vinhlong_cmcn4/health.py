@@ -23,8 +23,9 @@ from health_check.checks import Database, Storage
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from core.outbox import outbox_backlog
+
 from .heartbeats import BEAT, WORKER, heartbeat_last
-from .outbox import outbox_backlog
 
 
 def _within(address: str, networks: list[str]) -> bool:

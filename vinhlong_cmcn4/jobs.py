@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
+from core.outbox import outbox_publish
+
 from .heartbeats import WORKER, heartbeat_record
-from .outbox import outbox_publish
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -18,18 +18,18 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from core.outbox import outbox_backlog
+
+from .celery import app
 from .health import monitoring_allowed
 from .heartbeats import BEAT, WORKER, heartbeat_last
 from .logs import job_counts
-from .outbox import outbox_backlog
 
 
 class PortalCollector:
     """Jobs by name and outcome, job time, jobs waiting in the outbox, seconds since each heartbeat."""
 
     def collect(self):
-        from .celery import app
-
         count, oldest = outbox_backlog()
         yield GaugeMetricFamily("portal_outbox_pending", "Jobs waiting in the outbox for the broker.", value=count)
         yield GaugeMetricFamily(

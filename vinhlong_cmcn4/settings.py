@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "csp",
+    "core",
     "vinhlong_cmcn4",
     "plans",
     "tasks",
@@ -197,7 +198,7 @@ if REDIS_URL:
     }
 else:
     # Every process (the server's workers, a management command, a Celery worker) sees the same counters and
-    # figures: a change made by one clears what the others show (vinhlong_cmcn4.shared_figures).
+    # figures: a change made by one clears what the others show (core.shared_figures).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -210,14 +211,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
-# Short timeouts: a user's request never waits long on a broker that is down (see vinhlong_cmcn4.outbox).
+# Short timeouts: a user's request never waits long on a broker that is down (see core.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A job runs at most JOB_TIME_LIMIT_SECONDS (then its process is killed; the soft limit raises first).
 # A message taken by a worker that died (SIGKILL, power loss) is delivered again after the broker's
 # visibility_timeout: 5 minutes, longer than any job may run (so a job still running is never handed
 # to a second worker), short enough that a dead worker's jobs run again within minutes. Unacked
 # messages are swept every ~30 s (restore interval × throttle). A job whose child process dies is
-# requeued at once (reject_on_worker_lost). Each delivery claims its key first (vinhlong_cmcn4.once)
+# requeued at once (reject_on_worker_lost). Each delivery claims its key first (core.once)
 # for JOB_LEASE_SECONDS: longer than the time limit, shorter than the visibility timeout.
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "240"))
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, CELERY_TASK_TIME_LIMIT // 2)
@@ -283,7 +284,7 @@ if EXTENSION_DECIDED_BY not in {"leadership", "coordinator"}:
     raise ImproperlyConfigured("EXTENSION_DECIDED_BY must be leadership or coordinator")
 # A report returned by the coordinator and sent again within this many working days keeps its on-time mark.
 RESEND_GRACE_WORKING_DAYS = int(os.environ.get("RESEND_GRACE_WORKING_DAYS", "3"))
-# The longest the dashboard's figures stay cached (vinhlong_cmcn4.shared_figures): workflow steps
+# The longest the dashboard's figures stay cached (core.shared_figures): workflow steps
 # clear them at once; this bounds how long an edit made outside the services (the admin) goes unseen.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
 
@@ -342,18 +343,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
-    # Who sees which rows is decided by vinhlong_cmcn4.policy in each view's queryset; anonymous
+    # Who sees which rows is decided by plans.policy in each view's queryset; anonymous
     # clients get the public rows (published plans and tasks, the agency registry) and read only.
-    "DEFAULT_PERMISSION_CLASSES": ["vinhlong_cmcn4.api.ReadOnlyUnlessSignedIn"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.ReadOnlyUnlessSignedIn"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",  # first: an unauthenticated call gets 401 + WWW-Authenticate
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "vinhlong_cmcn4.api.PageNumbers",
+    "DEFAULT_PAGINATION_CLASS": "core.api.PageNumbers",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "rest_framework.filters.OrderingFilter"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "vinhlong_cmcn4.api.error_response",
+    "EXCEPTION_HANDLER": "core.api.error_response",
     "DEFAULT_THROTTLE_CLASSES": ["vinhlong_cmcn4.clients.AnonRateThrottle", "vinhlong_cmcn4.clients.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/min"),
@@ -383,7 +384,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Excel exports: formulas in user text must never run (see vinhlong_cmcn4/spreadsheets.py).
-# Our resources neutralise formulas themselves (vinhlong_cmcn4.spreadsheets): the stock option only strips "=".
+# Our resources neutralise formulas themselves (core.spreadsheets): the stock option only strips "=".
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
@@ -411,7 +412,7 @@ ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "10"))
 # client_max_body_size), so a huge body never even reaches gunicorn.
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(3 * UPLOAD_MAX_BYTES, 8 * 1024 * 1024))))
 FILE_UPLOAD_HANDLERS = [
-    "vinhlong_cmcn4.uploads.MaxSizeUploadHandler",
+    "core.uploads.MaxSizeUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.search import search_filter
+from core.search import search_filter
+from plans import policy
 
 from ..models import Agency, AgencyLineage, Directive, Plan, Section
 from .serializers import AgencySerializer, DirectiveSerializer, PlanSerializer

@@ -8,8 +8,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.search import SearchableModel
-from vinhlong_cmcn4.text import clean_text, search_key
+from core.search import SearchableModel
+from core.text import clean_text, search_key
 
 from ..choices import AgencyKind
 

@@ -7,9 +7,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.search import SearchableModel
+from core.text import clean_text
 from plans.choices import PeriodKind
-from vinhlong_cmcn4.search import SearchableModel
-from vinhlong_cmcn4.text import clean_text
 
 from ..choices import DirectiveKind, PlanState
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.text import clean_text
+from core.text import clean_text
 
 from ..choices import ChangeKind, UsersFate
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in. Their role is their group (see ``vinhlong_cmcn4.policy``);
+    """A person who signs in. Their role is their group (see ``plans.policy``);
     agency heads and officers also belong to an agency, and see only its work.
     """
 

@@ -59,7 +59,7 @@ def test_the_registry_exports_what_it_shows_to_excel(client, merged):
 
 
 def test_the_registry_export_writes_its_dates_day_first_like_every_other_export(client, merged):
-    """The active dates are written dd/mm/yyyy (``vinhlong_cmcn4.columns.day``), not as yyyy-mm-dd date cells."""
+    """The active dates are written dd/mm/yyyy (``core.columns.day``), not as yyyy-mm-dd date cells."""
     stttt = merged[0]
     stttt.active_from = D(2004, 7, 1)
     stttt.save()

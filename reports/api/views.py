@@ -8,8 +8,8 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from plans import policy
 from tasks.models import Task
-from vinhlong_cmcn4 import policy
 
 from ..choices import WorkflowAction
 from ..models import Report, Summary

@@ -7,11 +7,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import ChangeHistory
 from plans.choices import PeriodKind
 from plans.models import Agency
 from tasks.choices import AssignmentRole
 from tasks.models import Task
-from vinhlong_cmcn4.history import ChangeHistory
 
 from ..choices import ReportState, WorkflowAction, WorkState
 from ..periods import Period, period_label, period_of

@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.text import clean_text, search_key
 from plans.choices import AgencyKind, ChangeKind
 from plans.models import Agency, AgencyGroup, ReorganisationChange, ReorganisationDecision
-from vinhlong_cmcn4.text import clean_text, search_key
 
 COLUMNS = ("effective", "decision", "old_code", "new_code", "new_name", "kind", "note")
 NOTED_KINDS = {"province-merge"}

@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.shared_figures import figures_changed
 from plans.choices import ChangeKind
 from plans.models import Agency, AgencyLineage, AgencyMembership, Plan, ReorganisationDecision, User, UserMove
 from tasks.models import TaskAssignment
 from tasks.services import lead_or
-from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .preview import MAIN_KINDS, Preview, preview
 

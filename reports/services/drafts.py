@@ -9,13 +9,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
+from core.text import clean_text
+from core.uploads import content_digest, detect_type
 from plans.models import Agency, User
+from reports import policy as reports_policy
 from tasks.choices import Recurrence
 from tasks.models import Task, TaskAssignment
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.conflicts import Conflict
-from vinhlong_cmcn4.text import clean_text
-from vinhlong_cmcn4.uploads import content_digest, detect_type
 
 from .. import workflow
 from ..attachments import evidence_label
@@ -35,7 +35,7 @@ class ReportConflict(Conflict):
 
 
 def _check_author(by: User, agency: Agency) -> None:
-    if not policy.may_write_report(by, agency.pk):
+    if not reports_policy.may_write_report(by, agency.pk):
         raise PermissionDenied(_("Only the agency's own staff write its reports."))
 
 
@@ -141,7 +141,7 @@ def report_save(
     if workflow.is_editable(report.state):
         report_content_check(report=report)  # sending checks again, with the rules of sending, in report_transition
     if send:
-        action = workflow.sending_action(policy.report_actions(by, report))
+        action = workflow.sending_action(reports_policy.report_actions(by, report))
         if action is None:
             raise ValidationError(_("This report cannot be sent now."))
         report = report_transition(report=report, action=action, by=by, at=at)

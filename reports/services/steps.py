@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
+from core.shared_figures import figures_changed
+from plans import policy
 from plans.models import User
 from plans.workdays import current_calendar
+from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.outbox import job_enqueue
-from vinhlong_cmcn4.shared_figures import figures_changed
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
@@ -46,7 +47,7 @@ def report_transition(
     """
     report = Report.objects.select_for_update(of=("self",)).select_related("task__plan__parent", "period").get(pk=report.pk)
     step = workflow.transition_for(action)
-    if action not in policy.report_actions(by, report):
+    if action not in reports_policy.report_actions(by, report):
         if not policy.can(by, policy.VIEW, report) or report.state in step.sources:
             raise PermissionDenied(_("You may not do this to this report."))
         raise ValidationError(
@@ -72,9 +73,7 @@ def report_transition(
         report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
     )
     if notify:
-        from ..jobs import report_event_notify_job
-
-        job_enqueue(report_event_notify_job, event.pk)  # in this transaction: a broker outage loses nothing
+        job_enqueue("reports.jobs.report_event_notify_job", event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if (previous in SENT) != (report.state in SENT) or was_late != report.is_late:

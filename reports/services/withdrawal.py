@@ -13,10 +13,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.shared_figures import figures_changed
+from plans import policy
 from plans.choices import Role
 from plans.models import User
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.shared_figures import figures_changed
 
 from ..choices import ReportState, WorkflowAction
 from ..figures import late_count_refresh, trend_point_refresh

@@ -1,6 +1,6 @@
 """The summary's Excel annex: every task with its lead agencies, timeframe, status, progress and
 the period's report, streamed row by row into the file with six cell styles declared once
-(``vinhlong_cmcn4.xlsx_writer``), so time and memory stay flat however many tasks the plan has."""
+(``core.xlsx_writer``), so time and memory stay flat however many tasks the plan has."""
 
 import datetime
 import tempfile
@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import neutralise
+from core.xlsx_writer import CellStyle, SheetWriter
 from tasks.choices import TaskStatus
 from tasks.status import status_label
-from vinhlong_cmcn4.spreadsheets import neutralise
-from vinhlong_cmcn4.xlsx_writer import CellStyle, SheetWriter
 
 from .snapshot import TaskAtCutoff, task_rows
 

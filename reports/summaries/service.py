@@ -11,10 +11,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
+from plans import policy
 from plans.choices import PeriodKind, PlanState
 from plans.models import Plan, User
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.outbox import job_enqueue
 
 from ..choices import ReportState, SummaryState
 from ..models import Report, Summary
@@ -80,9 +80,7 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
         _files_write(summary, period, leads, tasks)
         summary.save()
         if pdf_enabled():
-            from ..jobs import summary_pdf_job
-
-            job_enqueue(summary_pdf_job, summary.pk)
+            job_enqueue("reports.jobs.summary_pdf_job", summary.pk)
     return summary
 
 
@@ -162,9 +160,7 @@ def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:
             raise ValidationError(_("This summary was issued: it can no longer change."))
         summary.requested_at, summary.error = timezone.now(), ""
         summary.save(update_fields=["requested_at", "error"])
-        from ..jobs import summary_compile_job
-
-        job_enqueue(summary_compile_job, plan.pk, period.code, by.pk)
+        job_enqueue("reports.jobs.summary_compile_job", plan.pk, period.code, by.pk)
     return summary
 
 

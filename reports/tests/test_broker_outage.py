@@ -12,13 +12,13 @@ import pytest
 import redis
 from django.urls import reverse
 
+from core.models import OutboxMessage
+from core.outbox import outbox_publish
+from core.tests.brokers import broker_use
 from reports.choices import ReportState, WorkflowAction
 from reports.models import Report
 from reports.periods import parse_period_code
 from reports.services import report_save, report_transition, reporting_period_get_or_create
-from vinhlong_cmcn4.models import OutboxMessage
-from vinhlong_cmcn4.outbox import outbox_publish
-from vinhlong_cmcn4.tests.brokers import broker_use
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 

@@ -1,7 +1,7 @@
 """The dashboard's stored figures and its cache stay true after every workflow step.
 
 Stored: the trend points and the late-report counts (``reports.figures``), written in the step's
-transaction. Cached: the whole dashboard (``vinhlong_cmcn4.shared_figures``), cleared when the step
+transaction. Cached: the whole dashboard (``core.shared_figures``), cleared when the step
 commits. After each step the stored figures equal the ones counted from the reports, and the
 dashboard a leader reads next equals the one computed from the data.
 """

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.tests.tables import assert_export_is_what_the_page_shows, page_table
 from plans.tests.factories import PlanFactory
 from reports.choices import ReportState
 from reports.columns import LEADERSHIP_TASKS
@@ -14,7 +15,6 @@ from reports.periods import parse_period_code
 from reports.services import reporting_period_get_or_create
 from reports.tests.factories import ReportFactory
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
-from vinhlong_cmcn4.tests.tables import assert_export_is_what_the_page_shows, page_table
 
 pytestmark = pytest.mark.django_db
 BAD_CHOICE = "Hãy chọn một lựa chọn hợp lệ"

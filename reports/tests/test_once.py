@@ -15,16 +15,16 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from core.models import JobRun, OutboxMessage
+from core.once import BUSY, DONE, RUN, job_claim, job_done, job_release
+from core.outbox import job_enqueue, outbox_publish
+from core.tests.brokers import broker_use
 from reports.choices import WorkflowAction
 from reports.jobs import report_event_notify_job, summary_compile_job
 from reports.models import ReportEvent, Summary
 from reports.periods import parse_period_code
 from reports.services import report_save, reporting_period_get_or_create
 from reports.tests.test_broker_outage import RedisServer
-from vinhlong_cmcn4.models import JobRun, OutboxMessage
-from vinhlong_cmcn4.once import BUSY, DONE, RUN, job_claim, job_done, job_release
-from vinhlong_cmcn4.outbox import job_enqueue, outbox_publish
-from vinhlong_cmcn4.tests.brokers import broker_use
 
 ROOT = Path(settings.BASE_DIR)
 NOW = timezone.now()

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.db import connection
 from django_celery_results.models import TaskResult
 
+from core.outbox import job_enqueue
+from core.tests.brokers import broker_use
 from reports.jobs import summary_compile_job
 from reports.models import Summary
 from reports.periods import parse_period_code
 from reports.services import reporting_period_get_or_create
 from reports.tests.helpers import report_accept
-from vinhlong_cmcn4.outbox import job_enqueue
-from vinhlong_cmcn4.tests.brokers import broker_use
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 ROOT = Path(settings.BASE_DIR)

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from plans import policy
 from plans.tests.factories import AgencyFactory
+from reports import policy as reports_policy
 from reports import workflow
 from reports.choices import ReportState, WorkflowAction
 from reports.models import Report, ReportEvent
 from reports.periods import parse_period_code
 from reports.services import report_save, report_transition, reporting_period_get_or_create
-from vinhlong_cmcn4 import policy
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_the_buttons_a_page_shows_are_the_steps_the_service_accepts(client, worl
     for user in cast:
         shown = _buttons(client, report, user)
         assert shown == _accepted_by_service(report, user), (user.username, state)
-        assert shown == set(policy.report_actions(user, report)), (user.username, state)
+        assert shown == set(reports_policy.report_actions(user, report)), (user.username, state)
 
 
 def test_a_coordinator_reviews_neither_its_own_agencys_reports_nor_plans_it_does_not_coordinate(world, cast, agency_a, officer_a):
@@ -92,10 +93,10 @@ def test_the_coordinating_agencys_own_report_goes_to_leadership(world, agency_a,
     world.plan.coordinator = agency_a
     world.plan.save()
     submitted = _report_in(world, agency_a, officer_a, ReportState.SUBMITTED)
-    assert policy.report_actions(leader, submitted) == [WorkflowAction.RETURN, WorkflowAction.ACCEPT]
+    assert reports_policy.report_actions(leader, submitted) == [WorkflowAction.RETURN, WorkflowAction.ACCEPT]
     settings.SELF_REVIEW_BY = "coordinator"
-    assert policy.report_actions(leader, submitted) == []
-    assert policy.report_actions(coordinator, submitted) == [WorkflowAction.RETURN, WorkflowAction.ACCEPT]
+    assert reports_policy.report_actions(leader, submitted) == []
+    assert reports_policy.report_actions(coordinator, submitted) == [WorkflowAction.RETURN, WorkflowAction.ACCEPT]
 
 
 def test_leadership_finds_the_reports_waiting_for_it_in_its_inbox(client, world, agency_a, officer_a, coordinator, leader):
@@ -133,9 +134,9 @@ def test_the_reviewers_query_agrees_with_the_rule_for_one_report(
         world.plan.coordinator = coordinating
         world.plan.save()
         for user in cast:
-            in_sql = set(policy.reviewable(Report.objects.all(), user).values_list("pk", flat=True))
+            in_sql = set(reports_policy.reviewable(Report.objects.all(), user).values_list("pk", flat=True))
             in_python = {
-                r.pk for r in Report.objects.select_related("task__plan__parent") if policy._reviews(user, policy.role_of(user), r)
+                r.pk for r in Report.objects.select_related("task__plan__parent") if reports_policy._reviews(user, policy.role_of(user), r)
             }
             assert in_sql == in_python, (user.username, coordinating)
 
@@ -152,10 +153,10 @@ def test_a_head_who_sent_a_report_back_is_offered_nothing_until_the_officer_send
         send=True,
     )
     report = report_transition(report=report, action=WorkflowAction.SEND_BACK, by=head_a, comment="Thiếu số liệu", notify=False)
-    assert policy.report_actions(head_a, report) == []
-    assert policy.report_actions(officer_a, report) == [WorkflowAction.SEND_FOR_APPROVAL]
+    assert reports_policy.report_actions(head_a, report) == []
+    assert reports_policy.report_actions(officer_a, report) == [WorkflowAction.SEND_FOR_APPROVAL]
     report = report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer_a, notify=False)
-    assert policy.report_actions(head_a, report) == [WorkflowAction.SEND_BACK, WorkflowAction.SUBMIT]
+    assert reports_policy.report_actions(head_a, report) == [WorkflowAction.SEND_BACK, WorkflowAction.SUBMIT]
 
 
 def test_the_coordinators_button_says_the_action_not_the_state(client, world, agency_a, officer_a, coordinator):

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core import columns
+from plans import policy
 from plans.models import Plan
 from tasks.choices import TaskStatus
-from vinhlong_cmcn4 import columns, policy
 
 from ..choices import ReportState
 from ..columns import AGENCY_TASKS

@@ -8,17 +8,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from core import columns
+from plans import policy
+from plans.workdays import current_calendar
 from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
 from tasks.extensions import may_be_extended
 from tasks.models import Task
 from tasks.selectors import task_list
-from vinhlong_cmcn4 import columns, policy
+from tasks.yearly import yearly_obligations
 
+from .. import compliance
+from ..choices import ReportState, WorkState
 from ..columns import LEADERSHIP_PAGE, LEADERSHIP_TASKS
 from ..dashboard import dashboard_shown
 from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
 from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
 from ..models import Report
+from ..periods import main_kind, recent_periods
 from .listing import page_of, wants_xlsx
 
 STATUS_COLOURS = {
@@ -169,12 +175,6 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
 
 def recurring_judgements(task: Task, today) -> dict:
     """A yearly task judged year by year; an ongoing task's recent periods, reported or missing (``tasks.yearly``)."""
-    from plans.workdays import current_calendar
-    from tasks.yearly import yearly_obligations
-
-    from .. import compliance
-    from ..choices import ReportState, WorkState
-    from ..periods import main_kind, recent_periods
 
     leads = Report.objects.filter(task=task, role="lead")
     if task.recurrence == Recurrence.YEARLY:

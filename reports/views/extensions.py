@@ -8,10 +8,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from plans import policy
+from tasks import policy as tasks_policy
 from tasks.choices import ExtensionState
 from tasks.extensions import extension_decide, extension_request, may_be_extended
 from tasks.models import Extension, Task
-from vinhlong_cmcn4 import policy
 
 
 class ExtensionRequestForm(forms.Form):
@@ -40,8 +41,8 @@ def _render(request, task: Task, form=None, decision_form=None, status=200):
         "task": task,
         "extensions": extensions,
         "pending": pending,
-        "may_request": policy.may_request_extension(request.user, task) and pending is None and may_be_extended(task),
-        "may_decide": pending is not None and policy.may_decide_extension(request.user, pending),
+        "may_request": tasks_policy.may_request_extension(request.user, task) and pending is None and may_be_extended(task),
+        "may_decide": pending is not None and tasks_policy.may_decide_extension(request.user, pending),
         "form": form or ExtensionRequestForm(),
         "decision_form": decision_form or ExtensionDecisionForm(),
     }

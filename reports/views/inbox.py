@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from vinhlong_cmcn4 import columns, policy
+from core import columns
+from plans import policy
 
 from ..choices import WorkflowAction
 from ..columns import INBOX

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Page, Paginator
 
-from vinhlong_cmcn4.paging import PER_PAGE, SharedCountPaginator
+from core.paging import PER_PAGE, SharedCountPaginator
 
 
 def query_of(request) -> str:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from plans import policy
 from plans.models import Agency
-from vinhlong_cmcn4 import policy
 
 from ..reorganisation.selectors import waiting_for_reassignment
 from ..reorganisation.services import assignments_reassign

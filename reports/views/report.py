@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from plans import policy
+from reports import policy as reports_policy
 from tasks.extensions import may_be_extended
 from tasks.models import Task
-from vinhlong_cmcn4 import policy
 
 from .. import workflow
 from ..choices import WorkflowAction
@@ -142,11 +143,11 @@ class ReportEditView(policy.PageRequiredMixin, View):
 
 
 def sending_label(user, report: Report):
-    """What the form's "send" button says: the step sending takes for this user (``policy.report_actions``), as the report page words it.
+    """What the form's "send" button says: the step sending takes for this user (``reports_policy.report_actions``), as the report page words it.
 
     None when the user has no step to send with (the button is not shown).
     """
-    action = workflow.sending_action(policy.report_actions(user, report))
+    action = workflow.sending_action(reports_policy.report_actions(user, report))
     return workflow.transition_for(action).button if action else None
 
 
@@ -187,13 +188,13 @@ class ReportDetailView(DetailView):
         context.update(
             actions=[
                 (action, workflow.transition_for(action).button, workflow.transition_for(action).needs_comment)
-                for action in policy.report_actions(user, report)
+                for action in reports_policy.report_actions(user, report)
             ],
             events=report.events.select_related("actor").order_by("at", "id"),
             attachments=report.attachments.select_related("uploaded_by"),
             history=history,
             contributions=contributions(report) if report.role == "lead" else [],
-            can_edit=policy.may_edit_report(user, report),
+            can_edit=reports_policy.may_edit_report(user, report),
             return_form=ReturnForm(),
             deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
         )

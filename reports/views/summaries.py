@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
+from core import columns
+from plans import policy
 from plans.choices import PlanState
 from plans.models import Plan
 from tasks.choices import TaskStatus
-from vinhlong_cmcn4 import columns, policy
 
 from ..columns import SUMMARIES
 from ..filters import SummaryFilter

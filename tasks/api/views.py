@@ -9,9 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api import PagesOrCursor
+from plans import policy
 from plans.models import Plan
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.api import PagesOrCursor
 
 from ..importing.import_jobs import import_job_confirm, import_job_create
 from ..models import ImportJob, Task

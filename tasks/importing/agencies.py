@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from core.text import clean_text, search_key
 from plans.models import Agency, AgencyGroup
-from vinhlong_cmcn4.text import clean_text, search_key
 
 _HARD_SEPARATORS = re.compile(r"[;\n\r]+")
 

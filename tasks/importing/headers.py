@@ -4,7 +4,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from vinhlong_cmcn4.text import search_key
+from core.text import search_key
 
 NUMBER, TITLE, LEAD, COOPERATING, TIMEFRAME, PRODUCT, NOTE, STATUS, PROGRESS = (
     "number",

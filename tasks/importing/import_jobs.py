@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
 from plans.models import Plan, User
-from vinhlong_cmcn4.outbox import job_enqueue
 
 from ..choices import ImportState
 from ..models import ImportJob
@@ -75,9 +75,7 @@ def import_job_create(*, plan: Plan, upload, by: User) -> ImportJob:
     job.background = needs_background(data)
     job.save()
     if job.background:
-        from ..jobs import annex_preview_job
-
-        job_enqueue(annex_preview_job, job.pk)
+        job_enqueue("tasks.jobs.annex_preview_job", job.pk)
     else:
         try:
             import_job_preview(job=job)
@@ -119,9 +117,7 @@ def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
         job.state, job.state_since = ImportState.IMPORTING, timezone.now()
         job.save(update_fields=["state", "state_since"])
         if job.background:
-            from ..jobs import annex_import_job
-
-            job_enqueue(annex_import_job, job.pk)
+            job_enqueue("tasks.jobs.annex_import_job", job.pk)
     if job.background:
         job.refresh_from_db()
         return job

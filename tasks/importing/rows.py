@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from vinhlong_cmcn4.spreadsheets import restore
-from vinhlong_cmcn4.text import clean_text, search_key
+from core.spreadsheets import restore
+from core.text import clean_text, search_key
 
 from ..timeframes import Timeframe, parse_timeframe
 from .agencies import AgencyMatcher

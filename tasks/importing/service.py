@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.text import search_key
 from plans.models import Plan
 
 from .agencies import AgencyMatcher
@@ -131,7 +132,6 @@ def annex_title_lines(data: bytes) -> list[str]:
 
 def annex_title(title_lines: list[str]) -> str:
     """The title an annex gives itself: the line after "PHỤ LỤC" (not the "(Kèm theo …)" line)."""
-    from vinhlong_cmcn4.text import search_key
 
     keys = [search_key(line) for line in title_lines]
     if "phu luc" in keys:

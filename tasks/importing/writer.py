@@ -7,12 +7,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import bulk_insert_returning, bulk_insert_rows
+from core.shared_figures import figures_changed
+from core.text import search_keys
 from plans.models import Agency, AgencyLineage, Plan, Section
 from plans.selectors import holding_links
 from plans.workdays import current_calendar
-from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
-from vinhlong_cmcn4.shared_figures import figures_changed
-from vinhlong_cmcn4.text import search_keys
 
 from ..models import Task, TaskAssignment
 from ..ordering import order_key

@@ -5,9 +5,9 @@ import datetime
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
+from core.shared_figures import figures_cached
+from plans import policy
 from plans.models import Directive, Plan, Section
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.shared_figures import figures_cached
 
 from ..models import Task
 from ..selectors import plan_progress_subquery, plan_task_count_subquery, status_counts, tasks_of_plans_q
@@ -80,7 +80,7 @@ def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dic
     last changed, and how many tasks are in each status.
 
     Read by every visitor, the same for all: kept in the shared cache until a change of figures
-    (``vinhlong_cmcn4.shared_figures``) or the next day (the status of a task depends on the date).
+    (``core.shared_figures``) or the next day (the status of a task depends on the date).
     """
     today = today or timezone.localdate()
 

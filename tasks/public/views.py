@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from vinhlong_cmcn4 import columns, policy
-from vinhlong_cmcn4.paging import PER_PAGE, SharedCountPaginator
-from vinhlong_cmcn4.search import search_filter
-from vinhlong_cmcn4.spreadsheets import neutralise
+from core import columns
+from core.paging import PER_PAGE, SharedCountPaginator
+from core.search import search_filter
+from core.spreadsheets import neutralise
+from plans import policy
 
 from ..columns import PUBLIC_PAGE
 from ..filters import PublicTaskFilter

@@ -2,9 +2,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from core.search import mark_matches
 from tasks.selectors import cooperating_agencies, lead_agencies
 from tasks.status import status_label
-from vinhlong_cmcn4.search import mark_matches
 
 register = template.Library()
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from core.text import match_spans
 from plans.tests.factories import AgencyFactory, PlanFactory
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
-from vinhlong_cmcn4.text import match_spans
 
 pytestmark = pytest.mark.django_db
 

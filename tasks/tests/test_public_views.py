@@ -85,9 +85,9 @@ def test_pages_need_no_more_queries_with_more_data(client, django_assert_max_num
 
 
 def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
+    from core.tests.tables import page_table
     from plans.tests.factories import SectionFactory
     from tasks.open_data import LABELS, OPEN_DATA
-    from vinhlong_cmcn4.tests.tables import page_table
 
     LABEL_KEYS = {column.key for column in LABELS.values()}
 

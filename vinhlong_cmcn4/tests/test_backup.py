@@ -158,7 +158,7 @@ def _rewrite(source: Path, target: Path, change) -> Path:
 def test_the_archive_lists_every_table_with_its_rows_and_every_file_with_its_checksum(archive):
     with tarfile.open(archive) as opened:
         manifest = json.load(opened.extractfile("manifest.json"))
-    assert {"plans_user", "reports_report", "vinhlong_cmcn4_outboxmessage"} <= manifest["tables"].keys()
+    assert {"plans_user", "reports_report", "core_outboxmessage"} <= manifest["tables"].keys()
     assert manifest["engine"] == connection.vendor
     [entry] = manifest["files"]
     assert entry == {

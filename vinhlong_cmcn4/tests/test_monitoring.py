@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from vinhlong_cmcn4.heartbeats import BEAT, WORKER, beat_published, heartbeat_last, heartbeat_record
 from vinhlong_cmcn4.jobs import heartbeat
-from vinhlong_cmcn4.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 LONG_AGO = datetime.timedelta(minutes=10)

@@ -1,15 +1,15 @@
 import pytest
 
+from plans import policy
 from plans.choices import PlanState, Role
 from plans.models import Plan
+from plans.policy import ANONYMOUS, CHANGE, VIEW, can, restrict, role_of
 from plans.tests.factories import PlanFactory
 from reports.models import Report
 from reports.tests.factories import ReportFactory
 from tasks.choices import AssignmentRole
 from tasks.models import Task
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.policy import ANONYMOUS, CHANGE, VIEW, can, restrict, role_of
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
+from plans import policy
 from plans.choices import Role
 from plans.models import Agency, AgencyGroup, Plan, ReorganisationDecision, Section, User, UserMove
+from reports import policy as reports_policy
 from reports.models import Report, ReportEvent, Summary
 from reports.periods import period_due, period_of
 from reports.reorganisation.selectors import waiting_for_reassignment
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task, TaskAssignment
-from vinhlong_cmcn4 import policy
 
 pytestmark = pytest.mark.django_db
 
@@ -139,10 +140,12 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings, cap
     if report.state != "submitted":
         report = report_transition(report=report, action="submit", by=head, notify=False)
     reviewers = [
-        user for user in User.objects.order_by("username") if user.has_usable_password() and "accept" in policy.report_actions(user, report)
+        user
+        for user in User.objects.order_by("username")
+        if user.has_usable_password() and "accept" in reports_policy.report_actions(user, report)
     ]
     assert [user.username for user in reviewers] == ["daumoi.stc"]
-    assert policy.reviewable(Report.objects.filter(pk=report.pk), reviewers[0]).exists()
+    assert reports_policy.reviewable(Report.objects.filter(pk=report.pk), reviewers[0]).exists()
 
 
 def test_seed_refuses_to_run_with_debug_off(settings):

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from vinhlong_cmcn4.text import clean_text, search_key
+from core.text import clean_text, search_key
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_both_tone_spellings_have_one_search_key():
 
 
 def test_every_old_style_pair_at_a_syllable_end_takes_the_new_style_and_no_other_text_changes():
-    from vinhlong_cmcn4.text import _NEW_STYLE, normalise_tones
+    from core.text import _NEW_STYLE, normalise_tones
 
     for old, new in _NEW_STYLE.items():
         assert normalise_tones(f"H{old} t{old}.") == f"H{new} t{new}."
@@ -53,7 +53,7 @@ def test_every_old_style_pair_at_a_syllable_end_takes_the_new_style_and_no_other
 def test_the_search_key_folds_a_word_at_a_time_exactly_as_the_whole_text_would_be_folded():
     import random
 
-    from vinhlong_cmcn4.text import _ACCENTS, _search_key
+    from core.text import _ACCENTS, _search_key
 
     letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
     others = "0123456789 ,.;:-–“”()/&\t\n\u00a0\u2003\u3000ßΣİﬁ\u0301\u0323"

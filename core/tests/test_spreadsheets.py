@@ -5,7 +5,7 @@ import io
 
 import openpyxl
 
-from vinhlong_cmcn4.spreadsheets import WIDEST, xlsx_response
+from core.spreadsheets import WIDEST, xlsx_response
 
 
 def _sheet(headers, rows):

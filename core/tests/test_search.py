@@ -1,9 +1,9 @@
 import pytest
 from django.db import connection
 
+from core.search import search_filter
 from plans.models import Agency, Plan
 from plans.tests.factories import AgencyFactory, PlanFactory
-from vinhlong_cmcn4.search import search_filter
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.bulk import bulk_insert_returning, bulk_insert_rows
 from plans.models import AgencyGroup
-from vinhlong_cmcn4.bulk import bulk_insert_returning, bulk_insert_rows
 
 pytestmark = pytest.mark.django_db
 COLUMNS = ["code", "name", "name_key", "aliases", "search_text"]

@@ -61,7 +61,7 @@ class SharedChoices(ModelChoiceIterator):
     """A list filter's choice of agencies, plans or sections, read from the shared cache.
 
     Every visitor of a list is offered the same hundreds of agencies: they are read and labelled
-    once per change of figures (``vinhlong_cmcn4.shared_figures``; saving an agency or a plan is
+    once per change of figures (``core.shared_figures``; saving an agency or a plan is
     one), per language and per question (the queryset's SQL, so its date too).
     """
 

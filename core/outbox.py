@@ -7,29 +7,34 @@ beat, and by every later enqueue) sends it once the broker answers again.
 
 A published job whose key (``outbox-<row>``) is still not done ``OUTBOX_REDELIVER_SECONDS`` later
 was lost on the way (a Redis restart, a retry published while Redis was down): it is sent again,
-up to ``OUTBOX_MAX_SENDS`` times. Its key makes the extra copy harmless (``vinhlong_cmcn4.once``).
+up to ``OUTBOX_MAX_SENDS`` times. Its key makes the extra copy harmless (``core.once``).
 """
 
 import datetime
 import logging
 
 from celery import Task
+from celery import current_app as app  # the project's Celery app (vinhlong_cmcn4.celery), set as current
 from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from .celery import app
 from .models import JobRun, OutboxMessage
 
 logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT = 3  # seconds: connect and write to the broker
 
 
-def job_enqueue(job: Task, *args, **kwargs) -> OutboxMessage:
-    """Queue ``job(*args, **kwargs)`` to run after the current transaction commits."""
-    message = OutboxMessage.objects.create(job=job.name, args=list(args), kwargs=kwargs)
+def job_enqueue(job: Task | str, *args, **kwargs) -> OutboxMessage:
+    """Queue ``job(*args, **kwargs)`` to run after the current transaction commits.
+
+    ``job`` is a job or its registered name (``"reports.jobs.summary_pdf_job"``): services name the job
+    they queue, so no service imports a ``jobs`` module and the jobs sit above the services they call.
+    """
+    name = job if isinstance(job, str) else job.name
+    message = OutboxMessage.objects.create(job=name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
     return message
 
@@ -84,7 +89,7 @@ def _publish(message: OutboxMessage) -> None:
         app.tasks[message.job].apply(args=message.args, kwargs=message.kwargs, throw=True)
         return
     # No retries here: the transport's short socket timeouts bound the wait; the drain retries later.
-    # The row's fixed task id is the job's key (vinhlong_cmcn4.once): republished, it still runs once.
+    # The row's fixed task id is the job's key (core.once): republished, it still runs once.
     app.send_task(
         message.job, args=message.args, kwargs=message.kwargs, task_id=f"outbox-{message.pk}", retry=False, timeout=PUBLISH_TIMEOUT
     )

@@ -88,7 +88,7 @@ def html_rows(columns: list[Column], objects: Iterable, query: str = "") -> list
 
 def shared_rows(name: str, columns: list[Column], page: Page, query: str = "") -> list[Row]:
     """:func:`html_rows` of a page of a long list that many people read alike (a plan's tasks, the leadership's list),
-    kept in the shared cache until the figures change (``vinhlong_cmcn4.shared_figures``: a write to a task, its
+    kept in the shared cache until the figures change (``core.shared_figures``: a write to a task, its
     agencies, its plan or the calendar is one).
 
     ``name`` names the columns; the page's own query (its SQL and parameters: who asks, the filters, the page,

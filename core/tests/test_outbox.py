@@ -5,10 +5,10 @@ import time
 import pytest
 from django.db import transaction
 
+from core.models import OutboxMessage
+from core.outbox import job_enqueue, outbox_publish
+from core.tests.brokers import broker_use
 from reports.jobs import upkeep_job
-from vinhlong_cmcn4.models import OutboxMessage
-from vinhlong_cmcn4.outbox import job_enqueue, outbox_publish
-from vinhlong_cmcn4.tests.brokers import broker_use
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,10 @@ def test_a_refusing_broker_leaves_the_job_waiting_with_its_error(refusing_broker
 
 def test_the_admin_lists_waiting_jobs_and_sends_them_again(admin_client_for, refusing_broker):
     message = OutboxMessage.objects.create(job=upkeep_job.name, last_error="OperationalError: refused")
-    page = admin_client_for.get("/admin/vinhlong_cmcn4/outboxmessage/?sent_at__isempty=1").content.decode()
+    page = admin_client_for.get("/admin/core/outboxmessage/?sent_at__isempty=1").content.decode()
     assert "OperationalError: refused" in page
     broker_use("memory://", eager=True)
-    admin_client_for.post("/admin/vinhlong_cmcn4/outboxmessage/", {"action": "publish_now", "_selected_action": [message.pk]})
+    admin_client_for.post("/admin/core/outboxmessage/", {"action": "publish_now", "_selected_action": [message.pk]})
     message.refresh_from_db()
     assert message.sent_at is not None
 

@@ -1,7 +1,7 @@
 """Figures and lists shared from the cache stay true: any write they read computes them afresh once it commits.
 
 The plan page (its figures and its page of rows), the leadership's task list (its count and rows)
-and the lists' choices of agencies are kept in the shared cache (``vinhlong_cmcn4.shared_figures``);
+and the lists' choices of agencies are kept in the shared cache (``core.shared_figures``);
 a save through the admin or the ORM, not only a service, changes them on the next request.
 """
 
@@ -9,12 +9,12 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
+from core import shared_figures
+from core.shared_figures import cached_count, figures_changed
 from plans.models import Agency
 from plans.tests.factories import AgencyFactory
 from tasks.choices import AssignmentRole
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
-from vinhlong_cmcn4 import shared_figures
-from vinhlong_cmcn4.shared_figures import cached_count, figures_changed
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.test.html import parse_html
 
-from vinhlong_cmcn4.filtering import QuickSelect, QuickSelectMultiple
+from core.filtering import QuickSelect, QuickSelectMultiple
 
 CHOICES = [
     ("", "---------"),

@@ -16,7 +16,7 @@ stays below the broker's ``visibility_timeout``, so a late retry is never redeli
 
 A message can still vanish (Redis restarted without it, a retry that could not be published while
 Redis was down): the outbox sends again every job whose key is not done ``OUTBOX_REDELIVER_SECONDS``
-after it was published (``vinhlong_cmcn4.outbox``); the key keeps that from running anything twice.
+after it was published (``core.outbox``); the key keeps that from running anything twice.
 """
 
 import datetime

@@ -2,7 +2,12 @@
 
 Roles are Django groups (DOMAIN.md, "Who uses it"). :func:`restrict` narrows a queryset
 to the rows a user may see (``"view"``) or change (``"change"``); :func:`can` answers
-for one object. Deny by default: a model without a rule here shows nothing.
+for one object. Deny by default: a model without a rule shows nothing.
+
+This module is the mechanism and the entry point; each app keeps the rules of its own models beside them
+and registers them here (:func:`rules_register`): ``tasks.policy`` (tasks, assignments, extensions) and
+``reports.policy`` (reports, summaries, notices, and which workflow steps a user may take), imported by
+their ``AppConfig.ready()``. Imports run one way: ``plans`` ← ``tasks`` ← ``reports``.
 
 ==============  ==========================================================================
 public          published plans, their sections and tasks; the agency registry
@@ -18,22 +23,22 @@ Three questions, each answered here and nowhere else:
 - which rows: :func:`restrict` (and :func:`can` for one object);
 - which pages: :data:`PAGES`, asked through :class:`PageRequiredMixin`, :func:`page_required`,
   :class:`PagePermission` (the API) and :func:`may_open` (the admin, templates, landing page);
-- which actions on one report: :func:`report_actions` (workflow steps) and :func:`may_write_report`.
+- which actions on one report: ``reports.policy.report_actions`` (workflow steps) and
+  ``reports.policy.may_write_report``; on one task's extension: ``tasks.policy``.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Model, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from rest_framework.permissions import BasePermission
 
-from plans.choices import PlanState, Role
+from .choices import PlanState, Role
+from .models import Plan
 
 VIEW, CHANGE = "view", "change"
 
@@ -72,16 +77,14 @@ def role_of(user) -> str | None:
     return role
 
 
-def _public_plans(prefix: str = "") -> Q:
+def public_plans(prefix: str = "") -> Q:
     return Q(**{f"{prefix}is_published": True}) & ~Q(**{f"{prefix}state": PlanState.DRAFT})
 
 
-def _of_public_plans(prefix: str) -> Q:
+def of_public_plans(prefix: str) -> Q:
     """Rows of the public plans, by their plan's id: the ids read first (a few rows), so a page of tasks is read
     from the task order index alone instead of joining every task to its plan (3x faster on a deep page)."""
-    from plans.models import Plan
-
-    return Q(**{f"{prefix}plan_id__in": list(Plan.objects.filter(_public_plans()).values_list("pk", flat=True))})
+    return Q(**{f"{prefix}plan_id__in": list(Plan.objects.filter(public_plans()).values_list("pk", flat=True))})
 
 
 def _plan_rule(user, role, action) -> Q:
@@ -89,65 +92,22 @@ def _plan_rule(user, role, action) -> Q:
         if role in PROVINCE_ROLES:
             return EVERYTHING
         if role in AGENCY_ROLES:
-            return _public_plans() | Q(tasks__assignments__agency=user.agency_id)
-        return _public_plans()
+            return public_plans() | Q(tasks__assignments__agency=user.agency_id)
+        return public_plans()
     return EVERYTHING if role == Role.ADMIN else NOTHING
 
 
-def _registry_rule(user, role, action) -> Q:
+def registry_rule(user, role, action) -> Q:
     return EVERYTHING if action == VIEW or role == Role.ADMIN else NOTHING
-
-
-def _task_rule(prefix: str) -> Callable:
-    def rule(user, role, action) -> Q:
-        if action == VIEW:
-            if role in PROVINCE_ROLES:
-                return EVERYTHING
-            if role in AGENCY_ROLES:
-                return Q(**{f"{prefix}assignments__agency": user.agency_id})
-            return _of_public_plans(prefix)
-        return EVERYTHING if role == Role.ADMIN else NOTHING
-
-    return rule
 
 
 def _section_rule(user, role, action) -> Q:
     if action == VIEW and role not in PROVINCE_ROLES:
-        return _public_plans("plan__") | (Q(tasks__assignments__agency=user.agency_id) if role in AGENCY_ROLES else NOTHING)
+        return public_plans("plan__") | (Q(tasks__assignments__agency=user.agency_id) if role in AGENCY_ROLES else NOTHING)
     return _plan_rule(user, role, action) if action == VIEW else (EVERYTHING if role == Role.ADMIN else NOTHING)
 
 
-def _report_rule(prefix: str) -> Callable:
-    def rule(user, role, action) -> Q:
-        if role in AGENCY_ROLES:
-            own = Q(**{f"{prefix}agency": user.agency_id})
-            if action != VIEW:
-                return own
-            # The lead agency sees the contributions its cooperating agencies have sent.
-            contributions = Q(
-                **{
-                    f"{prefix}role": "cooperating",
-                    f"{prefix}state__in": ["submitted", "accepted"],
-                    f"{prefix}task__assignments__agency": user.agency_id,
-                    f"{prefix}task__assignments__role": "lead",
-                }
-            )
-            # A successor reads its predecessors' reports on the tasks it inherited (history, never changed).
-            inherited = Q(
-                **{
-                    f"{prefix}agency__successor_links__successor": user.agency_id,
-                    f"{prefix}task__assignments__agency": user.agency_id,
-                }
-            )
-            return own | contributions | inherited
-        if role == Role.ADMIN or (role in PROVINCE_ROLES and action == VIEW):
-            return EVERYTHING
-        return NOTHING
-
-    return rule
-
-
-def _admin_rule(user, role, action) -> Q:
+def admin_rule(user, role, action) -> Q:
     return EVERYTHING if role == Role.ADMIN else NOTHING
 
 
@@ -157,50 +117,32 @@ def _user_rule(user, role, action) -> Q:
     return Q(pk=user.pk) if user is not None and user.is_authenticated else NOTHING
 
 
-def _summary_rule(user, role, action) -> Q:
-    # Leadership and coordinators read, compile and issue the summaries sent to UBND tỉnh.
-    return EVERYTHING if role in PROVINCE_ROLES else NOTHING
-
-
-def _own_notice_rule(user, role, action) -> Q:
-    if role == Role.ADMIN:
-        return EVERYTHING
-    return Q(user=user.pk) if user is not None and user.is_authenticated else NOTHING
-
-
-def _coordination_rule(user, role, action) -> Q:
-    return EVERYTHING if role == Role.ADMIN or (role == Role.COORDINATOR and action == VIEW) else NOTHING
-
-
 RULES: dict[str, Callable] = {
     "plans.plan": _plan_rule,
     "plans.section": _section_rule,
-    "plans.directive": _registry_rule,
-    "plans.agency": _registry_rule,
-    "plans.agencygroup": _registry_rule,
+    "plans.directive": registry_rule,
+    "plans.agency": registry_rule,
+    "plans.agencygroup": registry_rule,
     "plans.user": _user_rule,
-    "plans.calendarday": _admin_rule,
-    "tasks.task": _task_rule(""),
-    "tasks.taskassignment": _task_rule("task__"),
-    "tasks.importjob": _admin_rule,
-    "tasks.extension": _task_rule("task__"),
-    "reports.reportingperiod": _registry_rule,
-    "reports.report": _report_rule(""),
-    "reports.reportevent": _report_rule("report__"),
-    "reports.summary": _summary_rule,
-    "reports.notice": _own_notice_rule,
-    "reports.reminder": _coordination_rule,
-    "reports.trendpoint": _admin_rule,
-    "vinhlong_cmcn4.outboxmessage": _admin_rule,
-    "plans.reorganisationdecision": _admin_rule,
-    "plans.reorganisationchange": _admin_rule,
-    "plans.agencylineage": _registry_rule,
-    "plans.usermove": _admin_rule,
-    "tasks.taskdestination": _admin_rule,
+    "plans.calendarday": admin_rule,
+    "plans.reorganisationdecision": admin_rule,
+    "plans.reorganisationchange": admin_rule,
+    "plans.agencylineage": registry_rule,
+    "plans.usermove": admin_rule,
+    "core.outboxmessage": admin_rule,
 }
-
 # Models whose rule crosses a to-many relation (plan → tasks → assignments).
-FANS_OUT = frozenset({"plans.plan", "plans.section", "reports.report", "reports.reportevent"})
+FANS_OUT: set[str] = {"plans.plan", "plans.section"}
+
+
+def rules_register(rules: dict[str, Callable], *, fans_out: frozenset[str] = frozenset()) -> None:
+    """Add an app's row rules (``"app.model": rule(user, role, action) -> Q``); each app above ``plans`` calls
+    this from its ``policy`` module, which its ``AppConfig.ready()`` imports. One model, one rule."""
+    clash = RULES.keys() & rules.keys()
+    if clash:
+        raise ValueError(f"row rules registered twice: {sorted(clash)}")
+    RULES.update(rules)
+    FANS_OUT.update(fans_out)
 
 
 def scope(model: type[Model], user, action: str = VIEW) -> Q:
@@ -317,113 +259,8 @@ class PagePermission(BasePermission):
         return page is None or may_open(request.user, page)
 
 
-# --- Actions on one report ----------------------------------------------------------------------
-
-
-def _coordinator_of(plan) -> int | None:
-    """The agency that reviews a plan's reports: its own coordinator, else its parent plan's."""
+def coordinator_of(plan) -> int | None:
+    """The agency that reviews a plan's reports and decides its extensions: its own coordinator, else its parent plan's."""
     if plan.coordinator_id:
         return plan.coordinator_id
     return plan.parent.coordinator_id if plan.parent_id else None
-
-
-def _reviews(user, role: str | None, report) -> bool:
-    """Does ``user`` review ``report`` (accept or return it) as the plan's coordinator?
-
-    A coordinator reviews the plans its agency coordinates (any, when a plan names no coordinator)
-    but never its own agency's report: that one goes to leadership, or to a coordinator of another
-    agency, as ``settings.SELF_REVIEW_BY`` says.
-    """
-    coordinator = _coordinator_of(report.task.plan)
-    own = coordinator is not None and report.agency_id == coordinator
-    if role == Role.COORDINATOR:
-        if report.agency_id == user.agency_id:
-            return False
-        if own:
-            return settings.SELF_REVIEW_BY == Role.COORDINATOR
-        return coordinator is None or coordinator == user.agency_id
-    return role == Role.LEADERSHIP and own and settings.SELF_REVIEW_BY == Role.LEADERSHIP
-
-
-def reviewable(reports: QuerySet, user) -> QuerySet:
-    """The reports of ``reports`` that ``user`` reviews: :func:`_reviews` in SQL (a test pins the two together)."""
-    role = role_of(user)
-    reports = reports.annotate(reviewing_agency=Coalesce("task__plan__coordinator", "task__plan__parent__coordinator"))
-    own = Q(reviewing_agency__isnull=False, agency=F("reviewing_agency"))
-    if role == Role.COORDINATOR:
-        condition = (Q(reviewing_agency=user.agency_id) | Q(reviewing_agency__isnull=True)) & ~own
-        if settings.SELF_REVIEW_BY == Role.COORDINATOR:
-            condition |= own
-        return reports.filter(condition).exclude(agency=user.agency_id)
-    if role == Role.LEADERSHIP and settings.SELF_REVIEW_BY == Role.LEADERSHIP:
-        return reports.filter(own)
-    return reports.none()
-
-
-def _sent_back(report) -> bool:
-    """Was the report last returned by its own agency head (so it waits for the officer's revision)?"""
-    from reports.choices import WorkflowAction
-
-    if report.pk is None:  # a report not written yet: nobody sent it back
-        return False
-    last = report.events.exclude(action=WorkflowAction.CREATE).order_by("-at", "-id").values_list("action", flat=True).first()
-    return last == WorkflowAction.SEND_BACK
-
-
-def report_actions(user, report) -> list[str]:
-    """The workflow steps ``user`` may take on ``report`` now, in workflow order.
-
-    Pages show exactly these buttons, the API offers exactly these steps, and the service refuses
-    anything else.
-    """
-    from reports import workflow
-
-    role = role_of(user)
-    if role in AGENCY_ROLES:
-        if report.agency_id != user.agency_id:
-            return []
-        acting = role
-    elif _reviews(user, role, report):
-        acting = Role.COORDINATOR
-    else:
-        return []
-    sent_back = role == Role.HEAD and workflow.is_editable(report.state) and _sent_back(report)
-    return workflow.allowed_actions(report.state, acting, sent_back=sent_back)
-
-
-def may_write_report(user, agency_id: int | None) -> bool:
-    """May ``user`` write (create, edit, attach evidence to) reports of this agency?"""
-    return role_of(user) in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
-
-
-def may_edit_report(user, report) -> bool:
-    """May ``user`` change this report's content now?"""
-    from reports import workflow
-
-    return may_write_report(user, report.agency_id) and workflow.is_editable(report.state)
-
-
-# --- Extensions (gia hạn) --------------------------------------------------------------------------
-
-
-def may_request_extension(user, task) -> bool:
-    """May ``user`` ask for more time on ``task``? The head of one of its lead agencies."""
-    from tasks.choices import AssignmentRole
-
-    if role_of(user) != Role.HEAD or user.agency_id is None:
-        return False
-    return task.assignments.filter(agency=user.agency_id, role=AssignmentRole.LEAD).exists()
-
-
-def may_decide_extension(user, extension) -> bool:
-    """May ``user`` approve, shorten or refuse ``extension``?
-
-    ``settings.EXTENSION_DECIDED_BY``: the plan's coordinating agency (never on its own agency's
-    request: that one goes to leadership), or provincial leadership for every request.
-    """
-    role = role_of(user)
-    coordinator = _coordinator_of(extension.task.plan)
-    own = coordinator is not None and extension.agency_id == coordinator
-    if settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP or own:
-        return role == Role.LEADERSHIP
-    return role == Role.COORDINATOR and extension.agency_id != user.agency_id and coordinator in (None, user.agency_id)

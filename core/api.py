@@ -46,7 +46,7 @@ class PageNumbers(PageNumberPagination):
 class _IdsFirst(SharedCountPaginator):
     """Pages that read their ids first (from the ordering's index alone), then only those rows: a deep page
     skips tens of thousands of index entries instead of tens of thousands of joined rows. The count of
-    rows is shared by every client asking the same question (``vinhlong_cmcn4.paging``)."""
+    rows is shared by every client asking the same question (``core.paging``)."""
 
     def page(self, number):
         number = self.validate_number(number)

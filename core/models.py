@@ -31,7 +31,7 @@ class OutboxMessage(models.Model):
 
 
 class JobRun(models.Model):
-    """The key of one job delivery, written before the job's side effect (``vinhlong_cmcn4.once``).
+    """The key of one job delivery, written before the job's side effect (``core.once``).
 
     A message delivered twice (republished after a broker freeze, redelivered after a worker
     died) carries the same key: the second delivery finds the row done, or still claimed by a

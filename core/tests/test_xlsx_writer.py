@@ -2,7 +2,7 @@
 
 from openpyxl import load_workbook
 
-from vinhlong_cmcn4.xlsx_writer import CellStyle, SheetWriter, column_letter
+from core.xlsx_writer import CellStyle, SheetWriter, column_letter
 
 STYLES = {
     "header": CellStyle(font="Times New Roman", size=12, bold=True, wrap=True, border="999999", horizontal="center"),

@@ -6,9 +6,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_filter
+from core.text import clean_text
+
 from . import policy
-from .search import search_filter
-from .text import clean_text
 
 
 class PortalChangeList(ChangeList):

@@ -1,0 +1,158 @@
+"""Who may see and change reports, and which workflow steps a user may take on one report.
+
+The rows rules join :mod:`plans.policy` (the one entry point: ``restrict``, ``can``, ``may``) when the reports
+app is ready; the questions about one report are asked here: :func:`report_actions` (workflow steps, the
+buttons pages show and the steps the API offers), :func:`reviewable`, :func:`may_write_report`.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from plans.choices import Role
+from plans.policy import (
+    AGENCY_ROLES,
+    EVERYTHING,
+    NOTHING,
+    PROVINCE_ROLES,
+    VIEW,
+    admin_rule,
+    coordinator_of,
+    registry_rule,
+    role_of,
+    rules_register,
+)
+
+from . import workflow
+from .choices import WorkflowAction
+
+
+def _report_rule(prefix: str) -> Callable:
+    def rule(user, role, action) -> Q:
+        if role in AGENCY_ROLES:
+            own = Q(**{f"{prefix}agency": user.agency_id})
+            if action != VIEW:
+                return own
+            # The lead agency sees the contributions its cooperating agencies have sent.
+            contributions = Q(
+                **{
+                    f"{prefix}role": "cooperating",
+                    f"{prefix}state__in": ["submitted", "accepted"],
+                    f"{prefix}task__assignments__agency": user.agency_id,
+                    f"{prefix}task__assignments__role": "lead",
+                }
+            )
+            # A successor reads its predecessors' reports on the tasks it inherited (history, never changed).
+            inherited = Q(
+                **{
+                    f"{prefix}agency__successor_links__successor": user.agency_id,
+                    f"{prefix}task__assignments__agency": user.agency_id,
+                }
+            )
+            return own | contributions | inherited
+        if role == Role.ADMIN or (role in PROVINCE_ROLES and action == VIEW):
+            return EVERYTHING
+        return NOTHING
+
+    return rule
+
+
+def _summary_rule(user, role, action) -> Q:
+    # Leadership and coordinators read, compile and issue the summaries sent to UBND tỉnh.
+    return EVERYTHING if role in PROVINCE_ROLES else NOTHING
+
+
+def _own_notice_rule(user, role, action) -> Q:
+    if role == Role.ADMIN:
+        return EVERYTHING
+    return Q(user=user.pk) if user is not None and user.is_authenticated else NOTHING
+
+
+def _coordination_rule(user, role, action) -> Q:
+    return EVERYTHING if role == Role.ADMIN or (role == Role.COORDINATOR and action == VIEW) else NOTHING
+
+
+rules_register(
+    {
+        "reports.reportingperiod": registry_rule,
+        "reports.report": _report_rule(""),
+        "reports.reportevent": _report_rule("report__"),
+        "reports.summary": _summary_rule,
+        "reports.notice": _own_notice_rule,
+        "reports.reminder": _coordination_rule,
+        "reports.trendpoint": admin_rule,
+    },
+    fans_out=frozenset({"reports.report", "reports.reportevent"}),
+)
+
+
+def _reviews(user, role: str | None, report) -> bool:
+    """Does ``user`` review ``report`` (accept or return it) as the plan's coordinator?
+
+    A coordinator reviews the plans its agency coordinates (any, when a plan names no coordinator)
+    but never its own agency's report: that one goes to leadership, or to a coordinator of another
+    agency, as ``settings.SELF_REVIEW_BY`` says.
+    """
+    coordinator = coordinator_of(report.task.plan)
+    own = coordinator is not None and report.agency_id == coordinator
+    if role == Role.COORDINATOR:
+        if report.agency_id == user.agency_id:
+            return False
+        if own:
+            return settings.SELF_REVIEW_BY == Role.COORDINATOR
+        return coordinator is None or coordinator == user.agency_id
+    return role == Role.LEADERSHIP and own and settings.SELF_REVIEW_BY == Role.LEADERSHIP
+
+
+def reviewable(reports: QuerySet, user) -> QuerySet:
+    """The reports of ``reports`` that ``user`` reviews: :func:`_reviews` in SQL (a test pins the two together)."""
+    role = role_of(user)
+    reports = reports.annotate(reviewing_agency=Coalesce("task__plan__coordinator", "task__plan__parent__coordinator"))
+    own = Q(reviewing_agency__isnull=False, agency=F("reviewing_agency"))
+    if role == Role.COORDINATOR:
+        condition = (Q(reviewing_agency=user.agency_id) | Q(reviewing_agency__isnull=True)) & ~own
+        if settings.SELF_REVIEW_BY == Role.COORDINATOR:
+            condition |= own
+        return reports.filter(condition).exclude(agency=user.agency_id)
+    if role == Role.LEADERSHIP and settings.SELF_REVIEW_BY == Role.LEADERSHIP:
+        return reports.filter(own)
+    return reports.none()
+
+
+def _sent_back(report) -> bool:
+    """Was the report last returned by its own agency head (so it waits for the officer's revision)?"""
+    if report.pk is None:  # a report not written yet: nobody sent it back
+        return False
+    last = report.events.exclude(action=WorkflowAction.CREATE).order_by("-at", "-id").values_list("action", flat=True).first()
+    return last == WorkflowAction.SEND_BACK
+
+
+def report_actions(user, report) -> list[str]:
+    """The workflow steps ``user`` may take on ``report`` now, in workflow order.
+
+    Pages show exactly these buttons, the API offers exactly these steps, and the service refuses
+    anything else.
+    """
+    role = role_of(user)
+    if role in AGENCY_ROLES:
+        if report.agency_id != user.agency_id:
+            return []
+        acting = role
+    elif _reviews(user, role, report):
+        acting = Role.COORDINATOR
+    else:
+        return []
+    sent_back = role == Role.HEAD and workflow.is_editable(report.state) and _sent_back(report)
+    return workflow.allowed_actions(report.state, acting, sent_back=sent_back)
+
+
+def may_write_report(user, agency_id: int | None) -> bool:
+    """May ``user`` write (create, edit, attach evidence to) reports of this agency?"""
+    return role_of(user) in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
+
+
+def may_edit_report(user, report) -> bool:
+    """May ``user`` change this report's content now?"""
+    return may_write_report(user, report.agency_id) and workflow.is_editable(report.state)

@@ -1,0 +1,71 @@
+"""Who may see and change tasks, and who asks and decides extensions (gia hạn).
+
+The rows rules join :mod:`plans.policy` (the one entry point: ``restrict``, ``can``, ``may``) when the tasks
+app is ready; the questions about one task are asked here.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db.models import Q
+
+from plans.choices import Role
+from plans.policy import (
+    AGENCY_ROLES,
+    EVERYTHING,
+    NOTHING,
+    PROVINCE_ROLES,
+    VIEW,
+    admin_rule,
+    coordinator_of,
+    of_public_plans,
+    role_of,
+    rules_register,
+)
+
+from .choices import AssignmentRole
+
+
+def _task_rule(prefix: str) -> Callable:
+    def rule(user, role, action) -> Q:
+        if action == VIEW:
+            if role in PROVINCE_ROLES:
+                return EVERYTHING
+            if role in AGENCY_ROLES:
+                return Q(**{f"{prefix}assignments__agency": user.agency_id})
+            return of_public_plans(prefix)
+        return EVERYTHING if role == Role.ADMIN else NOTHING
+
+    return rule
+
+
+rules_register(
+    {
+        "tasks.task": _task_rule(""),
+        "tasks.taskassignment": _task_rule("task__"),
+        "tasks.importjob": admin_rule,
+        "tasks.extension": _task_rule("task__"),
+        "tasks.taskdestination": admin_rule,
+    }
+)
+
+
+def may_request_extension(user, task) -> bool:
+    """May ``user`` ask for more time on ``task``? The head of one of its lead agencies."""
+    if role_of(user) != Role.HEAD or user.agency_id is None:
+        return False
+    return task.assignments.filter(agency=user.agency_id, role=AssignmentRole.LEAD).exists()
+
+
+def may_decide_extension(user, extension) -> bool:
+    """May ``user`` approve, shorten or refuse ``extension``?
+
+    ``settings.EXTENSION_DECIDED_BY``: the plan's coordinating agency (never on its own agency's
+    request: that one goes to leadership), or provincial leadership for every request.
+    """
+    role = role_of(user)
+    coordinator = coordinator_of(extension.task.plan)
+    own = coordinator is not None and extension.agency_id == coordinator
+    if settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP or own:
+        return role == Role.LEADERSHIP
+    return role == Role.COORDINATOR and extension.agency_id != user.agency_id and coordinator in (None, user.agency_id)
