@@ -29,6 +29,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+# ``JobRun`` is imported inside the functions: the Celery app names ``OnceTask`` as its task class and may load this
+# module while Django's apps are still loading (a worker starting), before a model can be imported.
 RUN, DONE, BUSY = "run", "done", "busy"
 
 

@@ -21,6 +21,9 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .choices import CalendarDayKind
+from .models import CalendarDay
+
 _TET = ("Tết Nguyên Đán", "29 Tết", "30 Tết")
 _BRIDGE_DAY = "Ngày nghỉ"
 _IN_LIEU = "(nghỉ bù)"
@@ -115,9 +118,6 @@ def current_calendar() -> WorkCalendar:
         cached = _cache.get("calendar")
         if cached is not None and time.monotonic() - _cache["at"] < REFRESH_SECONDS:  # type: ignore[operator]
             return cached  # type: ignore[return-value]
-    from .choices import CalendarDayKind
-    from .models import CalendarDay
-
     days_off, working = {}, set(library_working_days(range(2014, timezone.localdate().year + 2)))
     try:
         announced = list(CalendarDay.objects.values_list("day", "kind", "name"))
