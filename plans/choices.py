@@ -9,6 +9,7 @@ class AgencyKind(models.TextChoices):
     PROVINCIAL_BODY = "ban_nganh", _("Provincial board or body")
     OFFICE = "van_phong", _("Office")
     DISTRICT = "huyen", _("District People's Committee")
+    COMMUNE = "xa", _("Commune or ward People's Committee")
     UNION = "doan_the", _("Mass organisation")
     ASSOCIATION = "hiep_hoi", _("Association")
     OTHER = "khac", _("Other")
@@ -66,3 +67,11 @@ class ChangeKind(models.TextChoices):
 class UsersFate(models.TextChoices):
     MOVE = "move", _("Move to the successor")
     DEACTIVATE = "deactivate", _("Deactivate")
+
+
+class NoticeEmail(models.TextChoices):
+    """How a person wants the e-mail of a notice that hands them work."""
+
+    IMMEDIATE = "immediate", _("At once")
+    DIGEST = "digest", _("In a daily digest")
+    OFF = "off", _("Never (notices in the portal only)")

@@ -264,3 +264,31 @@ def coordinator_of(plan) -> int | None:
     if plan.coordinator_id:
         return plan.coordinator_id
     return plan.parent.coordinator_id if plan.parent_id else None
+
+
+def coordinated(user, prefix: str = "") -> Q:
+    """The plans whose work ``user`` coordinates (``prefix`` leads from the rows filtered to a plan).
+
+    A coordinator coordinates the plans its agency coordinates: a plan naming no coordinator takes its
+    parent's, and a plan with neither is anyone's. The SQL twin of :func:`coordinates` (a test pins the
+    two together); the queue "Nhiệm vụ cần giao lại", its bulk reassignment and the list of work waiting
+    read it. Admin: every plan.
+    """
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return EVERYTHING
+    if role != Role.COORDINATOR:
+        return NOTHING
+    no_coordinator = Q(**{f"{prefix}coordinator__isnull": True})
+    parent_has_none = Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__coordinator__isnull": True})
+    if user.agency_id is None:
+        return no_coordinator & parent_has_none
+    own = Q(**{f"{prefix}coordinator": user.agency_id})
+    via_parent = no_coordinator & Q(**{f"{prefix}parent__coordinator": user.agency_id})
+    return own | via_parent | (no_coordinator & parent_has_none)
+
+
+def coordinates(user, plan) -> bool:
+    """Does ``user`` coordinate ``plan`` (:func:`coordinated` for one plan)?"""
+    role = role_of(user)
+    return role == Role.ADMIN or (role == Role.COORDINATOR and coordinator_of(plan) in (None, user.agency_id))

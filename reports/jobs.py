@@ -71,3 +71,19 @@ def reminder_email_job(reminder_id: int) -> int:
 @shared_task(acks_late=True, **RETRY)
 def upkeep_job() -> dict:
     return upkeep_run(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, **RETRY)
+def handoff_email_job(key: str) -> int:
+    """E-mail the notices of one event that handed work to someone (``reports.handoffs``)."""
+    from .handoffs import handoff_email_send
+
+    return handoff_email_send(key=key)
+
+
+@shared_task(acks_late=True, **RETRY)
+def notices_digest_job() -> int:
+    """The daily digest of notices for those who chose it."""
+    from .handoffs import notices_digest_send
+
+    return notices_digest_send()

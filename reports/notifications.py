@@ -2,34 +2,20 @@
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from plans.choices import Role
+from plans.choices import NoticeEmail
 from plans.models import User
-from plans.policy import ROLE_GROUPS
 
-from .choices import WorkflowAction
-from .models import ReportEvent
+from .handoffs import report_recipients
+from .models import Notice, ReportEvent
 
 
 def recipients(event: ReportEvent) -> list[User]:
-    """Who needs to act or know after a step."""
-    report = event.report
-    users = User.objects.filter(is_active=True).exclude(email="").exclude(pk=event.actor_id)
-    if event.action == WorkflowAction.SEND_FOR_APPROVAL:
-        return list(users.filter(agency=report.agency, groups__name=ROLE_GROUPS[Role.HEAD]))
-    if event.action == WorkflowAction.SUBMIT:
-        coordinators = users.filter(groups__name=ROLE_GROUPS[Role.COORDINATOR])
-        if report.task.plan.coordinator_id:
-            coordinators = coordinators.filter(Q(agency=report.task.plan.coordinator_id) | Q(agency__isnull=True))
-        return list(coordinators)
-    if event.action == WorkflowAction.RECALL:
-        return list(users.filter(agency=report.agency, groups__name=ROLE_GROUPS[Role.OFFICER]))
-    if event.action in {WorkflowAction.SEND_BACK, WorkflowAction.RETURN, WorkflowAction.ACCEPT}:
-        return list(users.filter(Q(pk=report.created_by_id) | Q(agency=report.agency, groups__name=ROLE_GROUPS[Role.HEAD])).distinct())
-    return []
+    """Who is e-mailed at once after a step: those ``handoffs.report_recipients`` names who have an address and want it."""
+    return [user for user in report_recipients(event) if user.email and user.notice_email == NoticeEmail.IMMEDIATE]
 
 
 def report_event_notify(event_id: int, base_url: str | None = None) -> int:
@@ -43,4 +29,6 @@ def report_event_notify(event_id: int, base_url: str | None = None) -> int:
     subject = render_to_string("emails/report_event_subject.txt", context).strip()
     body = render_to_string("emails/report_event.txt", context)
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]) for person in people]
-    return send_mass_mail(messages, fail_silently=False)
+    sent = send_mass_mail(messages, fail_silently=False)
+    Notice.objects.filter(key=f"report-event:{event_id}", user__in=people).update(emailed_at=timezone.now())
+    return sent

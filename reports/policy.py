@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from plans.choices import Role
 from plans.policy import (
     AGENCY_ROLES,
+    CHANGE,
     EVERYTHING,
     NOTHING,
     PROVINCE_ROLES,
@@ -106,6 +107,11 @@ def _reviews(user, role: str | None, report) -> bool:
     return role == Role.LEADERSHIP and own and settings.SELF_REVIEW_BY == Role.LEADERSHIP
 
 
+def reviews(user, report) -> bool:
+    """Does ``user`` review ``report`` (:func:`_reviews`): whom a submission and a recall are told to."""
+    return _reviews(user, role_of(user), report)
+
+
 def reviewable(reports: QuerySet, user) -> QuerySet:
     """The reports of ``reports`` that ``user`` reviews: :func:`_reviews` in SQL (a test pins the two together)."""
     role = role_of(user)
@@ -156,3 +162,9 @@ def may_write_report(user, agency_id: int | None) -> bool:
 def may_edit_report(user, report) -> bool:
     """May ``user`` change this report's content now?"""
     return may_write_report(user, report.agency_id) and workflow.is_editable(report.state)
+
+
+def awaits_summaries(user) -> bool:
+    """Is a compiled draft summary work waiting for ``user`` (to read and issue)? Leadership's, who signs for UBND tỉnh."""
+    role = role_of(user)
+    return role == Role.LEADERSHIP and _summary_rule(user, role, CHANGE) != NOTHING

@@ -6,6 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("trang-cua-toi/", views.my_home, name="my_home"),
+    path("viec-can-xu-ly/", views.WorkView.as_view(), name="work"),
+    path("viec-can-xu-ly/thu-dien-tu/", views.notice_email_set, name="notice_email_set"),
     path("don-vi/nhiem-vu/", views.AgencyTaskListView.as_view(), name="agency_tasks"),
     path("nhiem-vu/<int:task_pk>/bao-cao/<str:period_code>/", views.ReportEditView.as_view(), name="report_edit"),
     path("bao-cao/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),

@@ -1,6 +1,8 @@
 from django.conf import settings
 
 from plans import policy
+from reports.views.work import my_work
+from reports.worklist import work_count
 
 
 def portal(request) -> dict:
@@ -10,4 +12,7 @@ def portal(request) -> dict:
         "PORTAL_NAME": settings.PORTAL_NAME,
         "PORTAL_OWNER": settings.PORTAL_OWNER,
         "pages": {page: policy.may_open(user, page) for page in policy.PAGES},
+        # "Việc cần xử lý" in the menu: computed only when a page shows it, once per request (reports.worklist)
+        "work_count": lambda: work_count(my_work(request)),
+        "work_items": lambda: my_work(request),
     }

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import NoticeEmail
+
 
 class User(AbstractUser):
     """A person who signs in. Their role is their group (see ``plans.policy``);
@@ -20,6 +22,14 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         verbose_name=_("agency"),
+    )
+
+    notice_email = models.CharField(
+        _("e-mail of notices"),
+        max_length=16,
+        choices=NoticeEmail.choices,
+        default=NoticeEmail.IMMEDIATE,
+        help_text=_("Work handed to you is always shown in the portal; this says when it is also e-mailed."),
     )
 
     class Meta(AbstractUser.Meta):

@@ -44,16 +44,21 @@ class Notice(models.Model):
     reminder = models.ForeignKey(
         Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notices", verbose_name=_("reminder")
     )
+    key = models.CharField(
+        _("event"), max_length=80, blank=True, help_text=_("The event that handed the work (one notice per person and event).")
+    )
     text = models.TextField(_("text"))
     url = models.CharField(_("link"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread_idx")]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notice_once_per_event")]
 
     def __str__(self) -> str:
         return self.text[:80]

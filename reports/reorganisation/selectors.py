@@ -6,22 +6,26 @@ import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from plans import policy
 from plans.models import Agency, AgencyLineage, AgencyMembership, ReorganisationDecision, UserMove
 from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment
 
 
-def waiting_for_reassignment(*, today: datetime.date | None = None) -> QuerySet[TaskAssignment]:
+def waiting_for_reassignment(*, today: datetime.date | None = None, user=None) -> QuerySet[TaskAssignment]:
     """Open tasks whose lead agency has ceased with no agency holding its work: "Nhiệm vụ cần giao lại".
 
     A dissolution's tasks; and a split agency's tasks that reached the portal after the split (an annex
     imported since): the decision gave each task it saw a destination, one it never saw has none.
+    With ``user``: only the tasks of the plans the user coordinates (``policy.coordinated``).
     """
     today = today or timezone.localdate()
     has_successor = AgencyLineage.objects.filter(predecessor=OuterRef("agency_id"), main=True)
+    waiting = TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__completed_on__isnull=True, agency__active_to__lte=today)
+    if user is not None:
+        waiting = waiting.filter(policy.coordinated(user, "task__plan__"))
     return (
-        TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__completed_on__isnull=True, agency__active_to__lte=today)
-        .exclude(Exists(has_successor))
+        waiting.exclude(Exists(has_successor))
         .select_related("task", "task__plan", "agency")
         .order_by("agency__name", "task__plan__symbol", "task__position")
     )

@@ -5,18 +5,20 @@ Every write is one transaction: a decision is applied entirely or not at all.
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.shared_figures import figures_changed
+from plans import policy
 from plans.choices import ChangeKind
 from plans.models import Agency, AgencyLineage, AgencyMembership, Plan, ReorganisationDecision, User, UserMove
 from tasks.models import TaskAssignment
 from tasks.services import lead_or
 
+from ..handoffs import tasks_reassigned
 from .preview import MAIN_KINDS, Preview, preview
 
 
@@ -163,13 +165,22 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
 
 
 @transaction.atomic
-def assignments_reassign(*, assignments: list[TaskAssignment], agency: Agency, today: datetime.date | None = None) -> int:
-    """Give the tasks a dissolution left waiting to a current agency, which owes reports from the next period on."""
+def assignments_reassign(
+    *, assignments: list[TaskAssignment], agency: Agency, today: datetime.date | None = None, by: User | None = None
+) -> int:
+    """Give the tasks a dissolution left waiting to a current agency, which owes reports from the next period on.
+
+    ``by``: the coordinator who reassigns; only tasks of the plans it coordinates (``policy.coordinated``), else nothing moves.
+    """
     today = today or timezone.localdate()
     if not agency.is_active_on(today):
         raise ValidationError({"agency": _("%(agency)s no longer exists: choose a current agency.") % {"agency": agency.name}})
+    ids = [a.pk for a in assignments]
+    if by is not None and TaskAssignment.objects.filter(pk__in=ids).exclude(policy.coordinated(by, "task__plan__")).exists():
+        raise PermissionDenied(_("You may reassign only the tasks of the plans your agency coordinates."))
     moved = 0
-    for assignment in TaskAssignment.objects.select_for_update().filter(pk__in=[a.pk for a in assignments]).select_related("agency"):
+    handed = []
+    for assignment in TaskAssignment.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("agency", "task__plan"):
         if assignment.agency_id == agency.pk:
             continue
         existing = TaskAssignment.objects.filter(task_id=assignment.task_id, agency=agency).first()
@@ -183,5 +194,7 @@ def assignments_reassign(*, assignments: list[TaskAssignment], agency: Agency, t
             assignment.agency = agency
             assignment.save(update_fields=["agency", "inherited_from", "inherited_on"])
         moved += 1
+        handed.append(assignment)
+    tasks_reassigned(assignments=handed, agency=agency, by=by)  # the agency that must now act is told
     figures_changed()
     return moved

@@ -21,6 +21,7 @@ from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
 from ..compliance import SENT, sent_late
 from ..figures import late_count_refresh, trend_point_refresh
+from ..handoffs import report_handoff
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
 from .content import report_content_check
@@ -73,6 +74,7 @@ def report_transition(
         report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
     )
     if notify:
+        report_handoff(event)  # the notices of those who must act now, in this transaction
         job_enqueue("reports.jobs.report_event_notify_job", event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)

@@ -17,6 +17,7 @@ from plans.choices import PeriodKind, PlanState
 from plans.models import Plan, User
 
 from ..choices import ReportState, SummaryState
+from ..handoffs import summary_issued
 from ..models import Report, Summary
 from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
@@ -141,7 +142,9 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     period = summary.period.as_period(summary.plan.report_deadline_day)
     try:
         with transaction.atomic():
-            return summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
+            issued = summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
+            summary_issued(issued, by)  # leadership is told, once
+            return issued
     except IntegrityError:  # issued at the same moment by someone else
         raise ValidationError({"number": _("This document number is already used by the issuer this year.")}) from None
 

@@ -12,6 +12,7 @@ from .summaries import (
     summary_regenerate_view,
     summary_request_view,
 )
+from .work import WorkView, notice_email_set
 
 __all__ = [
     "AgencyTaskListView",
@@ -37,4 +38,6 @@ __all__ = [
     "my_home",
     "ReassignQueueView",
     "reassign",
+    "WorkView",
+    "notice_email_set",
 ]

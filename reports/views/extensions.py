@@ -3,16 +3,20 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from plans import policy
 from tasks import policy as tasks_policy
 from tasks.choices import ExtensionState
-from tasks.extensions import extension_decide, extension_request, may_be_extended
+from tasks.extensions import extension_decide, extension_refusal, extension_request
 from tasks.models import Extension, Task
+
+from ..handoffs import extension_asked, extension_decided
 
 
 class ExtensionRequestForm(forms.Form):
@@ -37,11 +41,15 @@ def _task(request, pk: int) -> Task:
 def _render(request, task: Task, form=None, decision_form=None, status=200):
     extensions = list(task.extensions.select_related("requested_by", "decided_by", "agency"))
     pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
+    asks = tasks_policy.may_request_extension(request.user, task)
+    refusal = extension_refusal(task, timezone.localdate()) if asks else None
     context = {
         "task": task,
         "extensions": extensions,
         "pending": pending,
-        "may_request": tasks_policy.may_request_extension(request.user, task) and pending is None and may_be_extended(task),
+        "may_request": asks and pending is None and refusal is None,
+        # Why the head of a lead agency finds no form: the rule's own words (an overdue task, a completed one…).
+        "no_request_because": " ".join(refusal.messages) if refusal is not None else "",
         "may_decide": pending is not None and tasks_policy.may_decide_extension(request.user, pending),
         "form": form or ExtensionRequestForm(),
         "decision_form": decision_form or ExtensionDecisionForm(),
@@ -58,7 +66,9 @@ def task_extensions(request, pk: int):
     form = ExtensionRequestForm(request.POST)
     if form.is_valid():
         try:
-            extension_request(task=task, by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                extension = extension_request(task=task, by=request.user, **form.cleaned_data)
+                extension_asked(extension)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied as error:
@@ -79,7 +89,9 @@ def extension_decide_view(request, pk: int, decision: str):
     form = ExtensionDecisionForm(request.POST)
     if form.is_valid():
         try:
-            extension_decide(extension=extension, by=request.user, approve=decision == "approve", **form.cleaned_data)
+            with transaction.atomic():
+                decided = extension_decide(extension=extension, by=request.user, approve=decision == "approve", **form.cleaned_data)
+                extension_decided(decided)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -20,7 +20,7 @@ class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            waiting=list(waiting_for_reassignment()),
+            waiting=list(waiting_for_reassignment(user=self.request.user)),
             agencies=list(Agency.objects.active_on().only("pk", "name").order_by("name")),
             **kwargs,
         )
@@ -30,7 +30,7 @@ class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
 @policy.page_required(policy.REASSIGN)
 def reassign(request):
     """Per agency chosen, move the assignments sent to it (a row's own choice, else the choice for the selected rows)."""
-    waiting = {a.pk: a for a in waiting_for_reassignment()}
+    waiting = {a.pk: a for a in waiting_for_reassignment(user=request.user)}  # another coordinator's rows are never moved
     bulk = request.POST.get("agency", "")
     chosen: dict[str, list] = {}
     for pk, assignment in waiting.items():
@@ -47,7 +47,7 @@ def reassign(request):
         if agency is None:
             continue
         try:
-            moved += assignments_reassign(assignments=assignments, agency=agency)
+            moved += assignments_reassign(assignments=assignments, agency=agency, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     if moved:

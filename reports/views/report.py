@@ -12,7 +12,8 @@ from django.views.generic import DetailView
 
 from plans import policy
 from reports import policy as reports_policy
-from tasks.extensions import may_be_extended
+from tasks import policy as tasks_policy
+from tasks.extensions import extension_refusal, may_be_extended
 from tasks.models import Task
 
 from .. import workflow
@@ -88,6 +89,8 @@ class ReportEditView(policy.PageRequiredMixin, View):
             "returned": last_return(report),
             "period_choices": choices,
             "extension_offered": may_be_extended(task),  # the link to ask for more time, only where a request can succeed
+            # ...and to the head of a lead agency, why there is none (the rule's own words: the due date has passed…)
+            "extension_refused_because": _extension_refusal_text(request.user, task),
             "send_label": sending_label(request.user, report or Report(task=task, agency_id=request.user.agency_id)),
         }
         return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
@@ -253,3 +256,11 @@ class AttachmentDeleteView(View):
         else:
             messages.success(request, _("The file was removed."))
         return redirect("reports:report_edit", task_pk=report.task_id, period_code=report.period.as_period().code)
+
+
+def _extension_refusal_text(user, task) -> str:
+    """Why the head of a lead agency cannot ask for more time on ``task`` today ("" when it can, or it is not theirs to ask)."""
+    if not tasks_policy.may_request_extension(user, task):
+        return ""
+    refusal = extension_refusal(task, timezone.localdate())
+    return " ".join(refusal.messages) if refusal is not None else ""

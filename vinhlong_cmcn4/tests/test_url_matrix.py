@@ -82,6 +82,8 @@ RULES = {
     "reports:summary_regenerate": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:summary_issue": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:work": (lambda w: {}, signed_in(OK)),
+    "reports:notice_email_set": (lambda w: {}, signed_in(NOT_ALLOWED)),
     # The API answers in JSON: 401 (with WWW-Authenticate) instead of a redirect to the sign-in page.
     "api:agency-list": (lambda w: {}, everyone(OK)),
     "api:agency-detail": (lambda w: {"pk": w["agency"].pk}, everyone(OK)),

@@ -1,0 +1,223 @@
+"""Work handed to someone: a notice in the portal for each person who must act, and its e-mail.
+
+Every event that hands work to someone calls one function here in the transaction of the change:
+a report sent for approval, submitted, sent back, returned, recalled or accepted (``report_handoff``),
+an extension asked for or decided, tasks reassigned, a summary issued. Who receives it is asked of
+``policy`` (who reviews a report, who decides an extension), never decided here again.
+
+Once: a notice is unique per person and event (``Notice.key``), so an event handled twice notifies
+once; its e-mail is a job queued through the outbox (run once by its key, ``core.once``),
+sent to those who want it at once; those who chose the daily digest get it in
+``notices_digest_send``; ``Notice.emailed_at`` keeps a notice from being e-mailed twice.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.outbox import job_enqueue
+from plans import policy
+from plans.choices import NoticeEmail, Role
+from plans.models import Agency, User
+from tasks import policy as tasks_policy
+from tasks.models import Extension, TaskAssignment
+
+from . import policy as reports_policy
+from .choices import WorkflowAction
+from .models import Notice, ReportEvent, Summary
+
+
+def _people(users: Iterable[User], actor_id: int | None = None) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        if user.is_active and user.pk != actor_id:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def handoff(*, key: str, users: Iterable[User], text: str, url: str, email: bool = True) -> list[Notice]:
+    """Notify ``users`` of the event ``key`` (once per person); queue its e-mail for those who want it at once.
+
+    ``email=False``: the caller's own job sends the e-mail (a report step's message has its own template).
+    """
+    people = _people(users)
+    known = set(Notice.objects.filter(key=key, user__in=people).values_list("user_id", flat=True))
+    notices = Notice.objects.bulk_create([Notice(user=u, key=key, text=text[:2000], url=url) for u in people if u.pk not in known])
+    if email and any(n.user.email and n.user.notice_email == NoticeEmail.IMMEDIATE for n in notices):
+        job_enqueue("reports.jobs.handoff_email_job", key)
+    return notices
+
+
+def handoff_email_send(*, key: str) -> int:
+    """E-mail the notices of one event to those who want it at once and were not e-mailed yet."""
+    notices = list(
+        Notice.objects.filter(key=key, emailed_at__isnull=True, user__notice_email=NoticeEmail.IMMEDIATE, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    subject = _("[Plan portal] Work waiting for you")
+    messages = [(subject, f"{n.text}\n\n{settings.SITE_URL}{n.url}\n", settings.DEFAULT_FROM_EMAIL, [n.user.email]) for n in notices]
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
+    return sent
+
+
+def notices_digest_send(*, now: datetime.datetime | None = None) -> int:
+    """One e-mail per person who chose the daily digest, listing their notices not e-mailed yet; returns how many went."""
+    now = now or timezone.now()
+    pending = (
+        Notice.objects.filter(emailed_at__isnull=True, created_at__lte=now, user__notice_email=NoticeEmail.DIGEST, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id", "created_at")
+    )
+    by_user: dict[User, list[Notice]] = defaultdict(list)
+    for notice in pending:
+        by_user[notice.user].append(notice)
+    subject = _("[Plan portal] Your daily digest")
+    messages = []
+    for user, notices in by_user.items():
+        lines = [f"- {timezone.localtime(n.created_at):%d/%m/%Y %H:%M} {n.text}\n  {settings.SITE_URL}{n.url}" for n in notices]
+        messages.append((subject, "\n".join(lines) + "\n", settings.DEFAULT_FROM_EMAIL, [user.email]))
+    with transaction.atomic():
+        sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+        Notice.objects.filter(pk__in=[n.pk for notices in by_user.values() for n in notices]).update(emailed_at=now)
+    return sent
+
+
+# --- Who must act after each event -----------------------------------------------------------------
+
+
+def _with_role(role: str) -> Q:
+    return Q(groups__name=policy.ROLE_GROUPS[role])
+
+
+def reviewers(report) -> list[User]:
+    """The people who review ``report`` (accept or return it): ``policy.reviews`` asked of each coordinator and leader."""
+    candidates = User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True).distinct()
+    return [user for user in candidates if reports_policy.reviews(user, report)]
+
+
+def _last_actors(report, actions: list[str]) -> list[int]:
+    """Who last took each of these steps on ``report``."""
+    found = []
+    for action in actions:
+        actor = report.events.filter(action=action).order_by("-at", "-id").values_list("actor_id", flat=True).first()
+        if actor:
+            found.append(actor)
+    return found
+
+
+def report_recipients(event: ReportEvent) -> list[User]:
+    """Who must act on, or know of, a report after a workflow step (its actor never)."""
+    report, action = event.report, event.action
+    agency_users = User.objects.filter(agency=report.agency_id, is_active=True)
+    if action == WorkflowAction.SEND_FOR_APPROVAL:
+        people = list(agency_users.filter(_with_role(Role.HEAD)))
+    elif action == WorkflowAction.SUBMIT:
+        people = reviewers(report)
+    elif action == WorkflowAction.RECALL:
+        # The officers who will revise it, and the reviewers already told it waits for them.
+        people = list(agency_users.filter(_with_role(Role.OFFICER))) + reviewers(report)
+    elif action == WorkflowAction.SEND_BACK:
+        people = list(agency_users.filter(pk__in=_last_actors(report, [WorkflowAction.SEND_FOR_APPROVAL])))
+        people = people or list(agency_users.filter(pk=report.created_by_id))
+    elif action in (WorkflowAction.RETURN, WorkflowAction.ACCEPT):
+        # Those who last sent it (the officer who resent it, the head who submitted it), still in the agency.
+        people = list(agency_users.filter(pk__in=_last_actors(report, [WorkflowAction.SEND_FOR_APPROVAL, WorkflowAction.SUBMIT])))
+        people = people or list(agency_users.filter(Q(pk=report.created_by_id) | _with_role(Role.HEAD)))
+    else:
+        people = []
+    return _people(people, actor_id=event.actor_id)
+
+
+def report_handoff(event: ReportEvent) -> list[Notice]:
+    """The notices of a workflow step (its e-mail is sent by ``report_event_notify_job`` with its own template)."""
+    report = event.report
+    text = _("%(action)s: the report of %(agency)s on task %(task)s (%(plan)s), %(period)s, by %(actor)s.") % {
+        "action": WorkflowAction(event.action).label,
+        "agency": report.agency.short_name,
+        "task": report.task.number,
+        "plan": report.task.plan.symbol,
+        "period": report.period,
+        "actor": event.actor.display_name if event.actor else "—",
+    }
+    url = reverse("reports:report_detail", args=[report.pk])
+    return handoff(key=f"report-event:{event.pk}", users=report_recipients(event), text=text, url=url, email=False)
+
+
+def extension_deciders(extension: Extension) -> list[User]:
+    """Who decides ``extension``: ``tasks_policy.may_decide_extension`` asked of each coordinator and leader."""
+    candidates = User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True).distinct()
+    return [user for user in candidates if tasks_policy.may_decide_extension(user, extension)]
+
+
+def extension_asked(extension: Extension) -> list[Notice]:
+    """Tell the deciders a request for more time waits for them."""
+    task = extension.task
+    text = _("%(agency)s asks for more time on task %(task)s (%(plan)s): from %(before)s to %(asked)s.") % {
+        "agency": extension.agency.short_name,
+        "task": task.number,
+        "plan": task.plan.symbol,
+        "before": f"{extension.due_before:%d/%m/%Y}",
+        "asked": f"{extension.requested_due:%d/%m/%Y}",
+    }
+    url = reverse("reports:task_extensions", args=[task.pk])
+    users = _people(extension_deciders(extension), actor_id=extension.requested_by_id)
+    return handoff(key=f"extension-asked:{extension.pk}", users=users, text=text, url=url)
+
+
+def extension_decided(extension: Extension) -> list[Notice]:
+    """Tell the one who asked, and the agency's heads, what was decided."""
+    task = extension.task
+    if extension.approved_due:
+        text = _("More time on task %(task)s (%(plan)s) was approved: the new due date is %(due)s.") % {
+            "task": task.number,
+            "plan": task.plan.symbol,
+            "due": f"{extension.approved_due:%d/%m/%Y}",
+        }
+    else:
+        text = _("More time on task %(task)s (%(plan)s) was refused: %(comment)s") % {
+            "task": task.number,
+            "plan": task.plan.symbol,
+            "comment": extension.comment,
+        }
+    users = User.objects.filter(Q(pk=extension.requested_by_id) | Q(agency=extension.agency_id) & _with_role(Role.HEAD))
+    url = reverse("reports:task_extensions", args=[task.pk])
+    return handoff(key=f"extension-decided:{extension.pk}", users=_people(users, actor_id=extension.decided_by_id), text=text, url=url)
+
+
+def tasks_reassigned(*, assignments: list[TaskAssignment], agency: Agency, by: User | None) -> list[Notice]:
+    """Tell the agency that received tasks from the coordinator's queue (its heads and officers)."""
+    if not assignments:
+        return []
+    tasks = sorted({f"{a.task.plan.symbol} · {a.task.number}" for a in assignments})
+    text = _("%(n)d tasks were given to %(agency)s: %(tasks)s.") % {
+        "n": len(tasks),
+        "agency": agency.short_name,
+        "tasks": "; ".join(tasks[:10]) + ("…" if len(tasks) > 10 else ""),
+    }
+    users = User.objects.filter(agency=agency, is_active=True).filter(_with_role(Role.HEAD) | _with_role(Role.OFFICER))
+    key = f"reassigned:{agency.pk}:" + ",".join(str(a.pk) for a in sorted(assignments, key=lambda a: a.pk)[:8])
+    return handoff(key=key[:80], users=_people(users, actor_id=by.pk if by else None), text=text, url=reverse("reports:agency_tasks"))
+
+
+def summary_issued(summary: Summary, by: User | None) -> list[Notice]:
+    """Tell leadership a summary was issued."""
+    text = _("The summary of %(plan)s, %(period)s, was issued as No. %(number)s.") % {
+        "plan": summary.plan.symbol,
+        "period": summary.period,
+        "number": summary.number,
+    }
+    users = User.objects.filter(_with_role(Role.LEADERSHIP), is_active=True)
+    return handoff(
+        key=f"summary-issued:{summary.pk}", users=_people(users, actor_id=by.pk if by else None), text=text, url=summary.get_absolute_url()
+    )

@@ -1,0 +1,165 @@
+""" "Việc cần xử lý": one list per person from policy and the selectors; notices once; e-mail as each person chose."""
+
+import datetime
+import itertools
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from plans import policy
+from plans.choices import NoticeEmail
+from plans.tests.factories import AgencyFactory, PlanFactory
+from reports import worklist
+from reports.handoffs import handoff, handoff_email_send, notices_digest_send
+from reports.models import Notice
+from reports.periods import parse_period_code
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from tasks import policy as tasks_policy
+from tasks.choices import AssignmentRole, ExtensionState
+from tasks.extensions import extension_decide, extension_request
+from tasks.models import Extension
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+
+
+def kinds(user) -> list[str]:
+    return [item.kind for item in worklist.work_items(user)]
+
+
+@pytest.fixture
+def coordinated(world, coordinating_agency):
+    world.plan.coordinator = coordinating_agency
+    world.plan.save()
+    world.task.due_date = D(2030, 12, 31)
+    world.task.save()
+    return world
+
+
+def test_each_step_moves_the_report_from_one_persons_list_to_the_next_and_off_when_done(
+    coordinated, agency_a, officer_a, head_a, coordinator
+):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    assert worklist.TO_APPROVE in kinds(head_a) and worklist.TO_APPROVE not in kinds(officer_a)
+    report = report_transition(report=report, action="submit", by=head_a)
+    assert worklist.TO_APPROVE not in kinds(head_a) and kinds(coordinator).count(worklist.TO_REVIEW) == 1
+    item = next(i for i in worklist.work_items(coordinator) if i.kind == worklist.TO_REVIEW)
+    assert item.url == reverse("reports:report_detail", args=[report.pk]) and item.since_day == timezone.localdate()
+    report = report_transition(report=report, action="return", by=coordinator, comment="Bổ sung số liệu")
+    assert worklist.TO_REVIEW not in kinds(coordinator)
+    returned = next(i for i in worklist.work_items(officer_a) if i.kind == worklist.RETURNED)
+    assert "Bổ sung số liệu" in returned.why
+    report.refresh_from_db()
+    report = report_transition(report=report, action="submit", by=head_a)
+    report_transition(report=report, action="accept", by=coordinator)
+    assert worklist.RETURNED not in kinds(officer_a) and worklist.TO_REVIEW not in kinds(coordinator)
+
+
+def test_the_menu_count_and_the_page_read_the_same_list(client, coordinated, head_a, coordinator):
+    extension_request(task=coordinated.task, by=head_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    client.force_login(coordinator)
+    items = worklist.work_items(coordinator)
+    page = client.get(reverse("reports:work")).content.decode()
+    assert worklist.work_count(items) == 1
+    assert 'aria-label="1 việc đang chờ"' in page and items[0].url in page
+
+
+def test_an_extension_waits_only_for_who_decides_it_and_leaves_when_decided(coordinated, head_a, coordinator, leader, roles):
+    other = AgencyFactory()
+    outsider = policy_user(roles, "daumoi.khac", "coordinator", other)
+    asked = extension_request(task=coordinated.task, by=head_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    assert worklist.EXTENSION in kinds(coordinator)
+    assert worklist.EXTENSION not in kinds(outsider) and worklist.EXTENSION not in kinds(leader)
+    extension_decide(extension=asked, by=coordinator, approve=True)
+    assert worklist.EXTENSION not in kinds(coordinator)
+
+
+def policy_user(roles, username, role, agency=None):
+    from plans.tests.factories import UserFactory
+
+    user = UserFactory(username=username, agency=agency)
+    user.groups.set([roles[role]])
+    return user
+
+
+def test_the_sql_twins_of_the_coordinator_scope_and_the_extension_decision_agree_with_python(roles, settings):
+    """``policy.coordinated`` = ``policy.coordinates`` and ``decidable_extensions`` = ``may_decide_extension``, over every case."""
+    a, b, c = AgencyFactory(), AgencyFactory(), AgencyFactory()
+    parent_a = PlanFactory(coordinator=a)
+    parent_none = PlanFactory(coordinator=None)
+    plans = [
+        PlanFactory(coordinator=a),
+        PlanFactory(coordinator=b),
+        PlanFactory(coordinator=None),
+        PlanFactory(coordinator=None, parent=parent_a),
+        PlanFactory(coordinator=None, parent=parent_none),
+        parent_a,
+    ]
+    users = [
+        policy_user(roles, f"u{n}", role, agency)
+        for n, (role, agency) in enumerate(itertools.product(["coordinator", "leadership", "head"], [a, b, None]))
+    ]
+    for plan in plans:
+        for agency in (a, b, c):
+            task = TaskFactory(plan=plan, due_date=D(2030, 12, 31))
+            TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.LEAD)
+            head = policy_user(roles, f"h{task.pk}", "head", agency)
+            Extension.objects.create(
+                task=task,
+                agency=agency,
+                due_before=D(2030, 12, 31),
+                requested_due=D(2031, 6, 30),
+                reason="x",
+                requested_by=head,
+                requested_at=timezone.now(),
+            )
+    from plans.models import Plan
+
+    for decided_by in ("coordinator", "leadership"):
+        settings.EXTENSION_DECIDED_BY = decided_by
+        for user in users:
+            in_sql = set(
+                tasks_policy.decidable_extensions(Extension.objects.filter(state=ExtensionState.PENDING), user).values_list("pk", flat=True)
+            )
+            in_python = {e.pk for e in Extension.objects.select_related("task__plan__parent") if tasks_policy.may_decide_extension(user, e)}
+            assert in_sql == in_python, (decided_by, user.username)
+    for user in users:
+        in_sql = set(Plan.objects.filter(policy.coordinated(user)).values_list("pk", flat=True))
+        assert in_sql == {p.pk for p in Plan.objects.select_related("parent") if policy.coordinates(user, p)}, user.username
+
+
+def test_a_notice_is_made_once_per_person_and_event_and_emailed_once(officer_a, head_a, django_capture_on_commit_callbacks):
+    officer_a.email, head_a.email = "cv@vinhlong.gov.vn", "ld@vinhlong.gov.vn"
+    officer_a.save()
+    head_a.notice_email = NoticeEmail.OFF
+    head_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        handoff(key="test:1", users=[officer_a, head_a], text="Việc mới", url="/")
+        handoff(key="test:1", users=[officer_a, head_a], text="Việc mới", url="/")  # the same event handled twice
+    assert Notice.objects.filter(key="test:1").count() == 2
+    assert [m.to for m in mail.outbox] == [["cv@vinhlong.gov.vn"]]  # the head chose no e-mail
+    assert handoff_email_send(key="test:1") == 0  # a second delivery of the job sends nothing more
+
+
+def test_the_daily_digest_gathers_a_persons_notices_in_one_email_once(officer_a):
+    officer_a.email, officer_a.notice_email = "cv@vinhlong.gov.vn", NoticeEmail.DIGEST
+    officer_a.save()
+    handoff(key="test:a", users=[officer_a], text="Việc thứ nhất", url="/a/")
+    handoff(key="test:b", users=[officer_a], text="Việc thứ hai", url="/b/")
+    assert mail.outbox == []  # nothing at once
+    assert notices_digest_send() == 1
+    assert "Việc thứ nhất" in mail.outbox[0].body and "Việc thứ hai" in mail.outbox[0].body
+    assert notices_digest_send() == 0
+
+
+def test_a_person_chooses_how_notices_are_emailed(client, officer_a):
+    client.force_login(officer_a)
+    client.post(reverse("reports:notice_email_set"), {"notice_email": "digest"})
+    officer_a.refresh_from_db()
+    assert officer_a.notice_email == NoticeEmail.DIGEST

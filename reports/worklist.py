@@ -1,0 +1,211 @@
+""" "Việc cần xử lý": what waits for one person, built from ``policy`` and the selectors every page reads.
+
+One selector, :func:`work_items`, feeds the page, the count in the menu and the box at the top of each
+landing page. Each item says why it is there, since when, and links to where it is done; it leaves the
+list when the work is done (the selectors it reads no longer return it). Nothing here decides who may do
+what: the reports to approve are ``selectors.pending_approval``, to review ``selectors.inbox``
+(``reports_policy.reviewable``), the extensions ``policy.decidable_extensions``, the tasks to reassign
+``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``compliance.missing``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans import policy
+from plans.choices import PlanState
+from plans.models import Plan, User
+from reports import policy as reports_policy
+from tasks import policy as tasks_policy
+from tasks.choices import ExtensionState
+from tasks.models import Extension
+
+from . import compliance
+from .choices import SummaryState
+from .filters import NOT_SENT, AgencyTaskFilter
+from .models import Summary
+from .reorganisation.selectors import waiting_for_reassignment
+from .selectors import due_periods, inbox, pending_approval, returned_reports
+
+# Kinds of work, in the order the list shows them.
+RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
+    "returned",
+    "approve",
+    "file",
+    "review",
+    "extension",
+    "reassign",
+    "summary",
+)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing waiting for the person: why, since when, where it is done; ``count`` tasks or reports in it."""
+
+    kind: str
+    why: str
+    since: datetime.datetime | datetime.date
+    url: str
+    count: int = 1
+
+    @property
+    def since_day(self) -> datetime.date:
+        return timezone.localtime(self.since).date() if isinstance(self.since, datetime.datetime) else self.since
+
+
+def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
+    items = []
+    for report in returned_reports(user=user):
+        items.append(
+            WorkItem(
+                RETURNED,
+                _("Report on task %(task)s (%(plan)s), %(period)s, was sent back by %(by)s: %(comment)s")
+                % {
+                    "task": report.task.number,
+                    "plan": report.task.plan.symbol,
+                    "period": report.period,
+                    "by": report.returned_by or report.returned_by_username or "—",
+                    "comment": report.return_comment or "—",
+                },
+                report.returned_at or report.updated_at,
+                reverse("reports:report_edit", args=[report.task_id, report.period.as_period().code]),
+            )
+        )
+    for report in pending_approval(user=user):
+        items.append(
+            WorkItem(
+                TO_APPROVE,
+                _("Report on task %(task)s (%(plan)s), %(period)s, waits for your approval (from %(by)s).")
+                % {
+                    "task": report.task.number,
+                    "plan": report.task.plan.symbol,
+                    "period": report.period,
+                    "by": report.created_by.display_name if report.created_by else "—",
+                },
+                report.updated_at,
+                reverse("reports:report_detail", args=[report.pk]),
+            )
+        )
+    if reports_policy.may_write_report(user, user.agency_id):
+        items.extend(_reports_to_file(user, today))
+    return items
+
+
+def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
+    """The agency's reports owed for each plan's period whose cut-off has passed and that are not sent yet."""
+    plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
+    closed = {pk: d for pk, d in due_periods(plans, today).items() if d.period.last_day < today}
+    if not closed:
+        return []
+    owed = compliance.missing({pk: d.row.pk if d.row else None for pk, d in closed.items()}, as_of=today).filter(agency=user.agency_id)
+    counts: dict[int, int] = {}
+    for plan_id in owed.values_list("task__plan_id", flat=True):
+        counts[plan_id] = counts.get(plan_id, 0) + 1
+    items = []
+    for plan_id, n in sorted(counts.items(), key=lambda pair: closed[pair[0]].period.deadline):
+        due = closed[plan_id]
+        items.append(
+            WorkItem(
+                TO_FILE,
+                _("%(n)d tasks of %(plan)s still need their report for %(period)s; the deadline is %(deadline)s.")
+                % {"n": n, "plan": due.plan.symbol, "period": due.period.label, "deadline": f"{due.period.deadline:%d/%m/%Y}"},
+                due.period.last_day + datetime.timedelta(days=1),
+                AgencyTaskFilter.url(plan=plan_id, report_state=NOT_SENT),
+                n,
+            )
+        )
+    return items
+
+
+def _review_work(user: User) -> list[WorkItem]:
+    items = []
+    if policy.may_open(user, policy.REVIEW):
+        for report in inbox(user=user):
+            items.append(
+                WorkItem(
+                    TO_REVIEW,
+                    _("%(agency)s sent its report on task %(task)s (%(plan)s), %(period)s: accept it or return it.")
+                    % {
+                        "agency": report.agency.short_name,
+                        "task": report.task.number,
+                        "plan": report.task.plan.symbol,
+                        "period": report.period,
+                    },
+                    report.submitted_at or report.updated_at,
+                    reverse("reports:report_detail", args=[report.pk]),
+                )
+            )
+    if policy.may_open(user, policy.EXTENSIONS):
+        waiting = Extension.objects.filter(state=ExtensionState.PENDING).select_related("task__plan", "agency")
+        for extension in tasks_policy.decidable_extensions(waiting, user).order_by("requested_at"):
+            items.append(
+                WorkItem(
+                    EXTENSION,
+                    _("%(agency)s asks for more time on task %(task)s (%(plan)s): from %(before)s to %(asked)s.")
+                    % {
+                        "agency": extension.agency.short_name,
+                        "task": extension.task.number,
+                        "plan": extension.task.plan.symbol,
+                        "before": f"{extension.due_before:%d/%m/%Y}",
+                        "asked": f"{extension.requested_due:%d/%m/%Y}",
+                    },
+                    extension.requested_at,
+                    reverse("reports:task_extensions", args=[extension.task_id]),
+                )
+            )
+    return items
+
+
+def _coordination_work(user: User) -> list[WorkItem]:
+    items = []
+    if policy.may_open(user, policy.REASSIGN):
+        by_plan: dict[str, list] = {}
+        for assignment in waiting_for_reassignment(user=user):
+            by_plan.setdefault(assignment.task.plan.symbol, []).append(assignment)
+        for symbol, waiting in sorted(by_plan.items()):
+            items.append(
+                WorkItem(
+                    REASSIGN,
+                    _("%(n)d tasks of %(plan)s wait to be given to a current agency (their lead agency ceased: %(agencies)s).")
+                    % {"n": len(waiting), "plan": symbol, "agencies": ", ".join(sorted({a.agency.short_name for a in waiting}))},
+                    min(a.agency.active_to for a in waiting),
+                    reverse("reports:reassign_queue"),
+                    len(waiting),
+                )
+            )
+    if reports_policy.awaits_summaries(user):
+        drafts = Summary.objects.filter(state=SummaryState.DRAFT, compiled_at__isnull=False).select_related("plan", "period")
+        for summary in policy.restrict(drafts, user).order_by("compiled_at"):
+            items.append(
+                WorkItem(
+                    SUMMARY,
+                    _("The summary of %(plan)s, %(period)s, is a draft waiting to be issued.")
+                    % {"plan": summary.plan.symbol, "period": summary.period},
+                    summary.compiled_at,
+                    summary.get_absolute_url(),
+                )
+            )
+    return items
+
+
+def work_items(user: User, *, today: datetime.date | None = None) -> list[WorkItem]:
+    """Everything waiting for ``user``, oldest first within each kind, kinds in the order of the work."""
+    if policy.role_of(user) is None:
+        return []
+    today = today or timezone.localdate()
+    items = []
+    if policy.may_open(user, policy.AGENCY_WORK):
+        items += _agency_work(user, today)
+    items += _review_work(user)
+    items += _coordination_work(user)
+    order = [RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY]
+    return sorted(items, key=lambda item: (order.index(item.kind), item.since_day))
+
+
+def work_count(items: list[WorkItem]) -> int:
+    """The menu's count: the reports, requests and tasks waiting (a group of tasks counts each task)."""
+    return sum(item.count for item in items)
