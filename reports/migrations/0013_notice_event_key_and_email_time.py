@@ -4,11 +4,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def digest_schedule(apps, schema_editor):
+    """The daily digest of notices, 16:30 Vietnam time (editable in the admin; an existing row is left as set)."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    crontab, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="16", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Ho_Chi_Minh"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="Thư tổng hợp thông báo hằng ngày", defaults={"task": "reports.jobs.notices_digest_job", "crontab": crontab}
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('reports', '0012_return_step_wording'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
     operations = [
@@ -26,4 +39,5 @@ class Migration(migrations.Migration):
             model_name='notice',
             constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('user', 'key'), name='notice_once_per_event'),
         ),
+        migrations.RunPython(digest_schedule, migrations.RunPython.noop),
     ]

@@ -1,0 +1,42 @@
+"""One request for more time, from the head to the coordinator to the decision, followed through the notices alone."""
+
+import pytest
+
+from conftest import ARTIFACTS, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"handoff-{name}.png", full_page=True)
+
+
+def test_an_extension_goes_from_head_to_coordinator_to_decision_through_the_notices_alone(browser, world, head_a, coordinator):
+    head = sign_in(browser, "head_a")
+    # From the landing page: the task's report form, its link to the requests, the form (no typed address).
+    head.locator("tr", has_text="Tuyên truyền về chuyển đổi số").get_by_role("link", name="Báo cáo").click()
+    head.get_by_role("link", name="Đề nghị gia hạn").click()
+    head.fill("#id_requested_due", "30/06/2031")
+    head.fill("#id_reason", "Chờ phân bổ kinh phí năm 2031")
+    head.get_by_role("button", name="Gửi đề nghị").click()
+    assert head.get_by_text("30/06/2031").first.is_visible()
+    shot(head, "01-head-asked")
+
+    coord = sign_in(browser, "coordinator")  # lands on the inbox: the work box and the notice name the request
+    assert "Việc cần xử lý" in coord.locator("nav").inner_text() and coord.locator(".nav-work .badge").inner_text() == "1"
+    notice = coord.locator(".notices .alert", has_text="xin gia hạn")
+    assert "30/06/2031" in notice.inner_text()
+    shot(coord, "02-coordinator-landing")
+    notice.get_by_role("button", name="Mở và đánh dấu đã đọc").click()
+    coord.get_by_role("button", name="Chấp thuận", exact=True).click()
+    assert coord.get_by_text("Gia hạn đến 30/06/2031").first.is_visible()
+    assert coord.locator(".nav-work .badge").count() == 0  # decided: it left the list
+    shot(coord, "03-coordinator-decided")
+
+    head.goto(browser.base_url + "/")  # the head comes back to the portal: home, then its own page from the menu
+    head.get_by_role("link", name="Nhiệm vụ của đơn vị").first.click()
+    decided = head.locator(".notices .alert", has_text="đã được chấp thuận")
+    assert "30/06/2031" in decided.inner_text()
+    decided.get_by_role("button", name="Mở và đánh dấu đã đọc").click()
+    assert head.get_by_text("Gia hạn đến 30/06/2031").first.is_visible()
+    shot(head, "04-head-told")
