@@ -11,7 +11,7 @@ from plans.admin_policy import AliasesFormMixin, PortalModelAdmin
 
 from .choices import Role
 from .forms import PlanForm
-from .models import Agency, AgencyGroup, AgencyMembership, CalendarDay, Directive, Section, User
+from .models import Agency, AgencyGroup, AgencyMembership, CalendarDay, Directive, Section, StandIn, User
 from .models.agencies import OVERLAP_MESSAGE
 from .reorganisation_display import ActiveFilter, lineage_html
 from .workdays import calendar_edit_done
@@ -193,3 +193,13 @@ class CalendarDayAdmin(PortalModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         calendar_edit_done()
+
+
+@admin.register(StandIn)
+class StandInAdmin(PortalModelAdmin):
+    """Stand-ins (ủy quyền) for dated absences: recorded by the person or their head on the work page; corrected here."""
+
+    list_display = ["user", "stand_in", "starts_on", "ends_on", "created_by"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["user", "stand_in"]
+    readonly_fields = ["created_by", "created_at"]

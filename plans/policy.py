@@ -129,6 +129,7 @@ RULES: dict[str, Callable] = {
     "plans.reorganisationchange": admin_rule,
     "plans.agencylineage": registry_rule,
     "plans.usermove": admin_rule,
+    "plans.standin": admin_rule,  # recorded by the absent person or their head (tasks.delegation); the admin corrects
     "core.outboxmessage": admin_rule,
 }
 # Models whose rule crosses a to-many relation (plan → tasks → assignments).

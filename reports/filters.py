@@ -112,11 +112,17 @@ class AgencyTaskFilter(ListFilterSet):
         method="filter_report_state",
         empty_label=_("All"),
     )
+    mine = django_filters.ChoiceFilter(
+        label=_("In charge"), choices=[("1", _("My tasks"))], method="filter_mine", empty_label=_("Whole agency")
+    )
 
     def __init__(self, *args, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
         self.form.fields["q"].widget.attrs.update(type="search", placeholder=_("Search tasks, with or without diacritics"))
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(mine=True) if value == "1" else queryset
 
     def filter_report_state(self, queryset, name, value):
         if value == NOT_REPORTED:

@@ -28,6 +28,7 @@ from plans import policy
 from plans.choices import NoticeEmail, Role
 from plans.models import Agency, User
 from tasks import policy as tasks_policy
+from tasks.delegation import who_receives
 from tasks.models import Extension, TaskAssignment
 
 from . import policy as reports_policy
@@ -221,3 +222,19 @@ def summary_issued(summary: Summary, by: User | None) -> list[Notice]:
     return handoff(
         key=f"summary-issued:{summary.pk}", users=_people(users, actor_id=by.pk if by else None), text=text, url=summary.get_absolute_url()
     )
+
+
+def task_owners_named(*, assignment: TaskAssignment, users: list[User], by: User | None) -> list[Notice]:
+    """Tell the officers newly put in charge of an agency's part in a task (and their stand-ins, when absent)."""
+    if not users:
+        return []
+    task = assignment.task
+    text = _("You are now in charge of task %(task)s (%(plan)s) for %(agency)s: %(title)s") % {
+        "task": task.number,
+        "plan": task.plan.symbol,
+        "agency": assignment.agency.short_name,
+        "title": task.title[:200],
+    }
+    people = _people(who_receives(users), actor_id=by.pk if by else None)
+    key = f"owner:{assignment.pk}:{timezone.localdate():%Y%m%d}"
+    return handoff(key=key, users=people, text=text, url=reverse("reports:task_owners", args=[task.pk]))

@@ -17,6 +17,8 @@ from plans.choices import PlanState, Role
 from plans.models import Plan, User
 from plans.policy import ROLE_GROUPS
 from tasks.choices import TaskStatus
+from tasks.delegation import running_on, who_receives
+from tasks.models import TaskOwner
 
 from . import compliance
 from .choices import ReminderKind
@@ -66,11 +68,7 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
         reminder = _remember(kind=ReminderKind.MISSING_REPORT, plan=plan, agency_id=agency_id, period=row, key=period.code, items=n)
         if reminder is None:
             continue
-        users = list(
-            User.objects.filter(
-                is_active=True, agency_id=agency_id, groups__name__in=[ROLE_GROUPS[Role.OFFICER], ROLE_GROUPS[Role.HEAD]]
-            ).distinct()
-        )
+        users = _people_in_charge(plan, row.pk, agency_id, today)
         text = _("%(n)d tasks of plan %(plan)s still need their report for %(period)s; the deadline is %(deadline)s.") % {
             "n": n,
             "plan": plan.symbol,
@@ -80,6 +78,21 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
         _notify(reminder, users, text, AgencyTaskFilter.url(plan=plan.pk, report_state=NOT_SENT))
         count += 1
     return count
+
+
+def _people_in_charge(plan: Plan, period_id: int, agency_id: int, today: datetime.date) -> list[User]:
+    """Who is reminded of an agency's missing reports: the people in charge of them first (and their stand-ins);
+    the agency's officers and heads when any missing report has nobody in charge (``tasks.delegation``)."""
+    missing = compliance.missing({plan.pk: period_id}, as_of=today).filter(agency=agency_id)
+    owners = TaskOwner.objects.filter(running_on(today), assignment__in=missing.values("pk"))
+    carried = set(owners.values_list("assignment_id", flat=True))
+    if set(missing.values_list("pk", flat=True)) <= carried:
+        people = User.objects.filter(is_active=True, pk__in=owners.values("user_id"))
+    else:
+        people = User.objects.filter(
+            is_active=True, agency_id=agency_id, groups__name__in=[ROLE_GROUPS[Role.OFFICER], ROLE_GROUPS[Role.HEAD]]
+        ).distinct()
+    return list({person.pk: person for person in who_receives(people, today)}.values())
 
 
 @transaction.atomic

@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from plans import policy
 from plans.models import Plan, User
 from reports import policy as reports_policy
+from tasks.delegation import owned_by
 from tasks.models import Task, TaskAssignment
 from tasks.status import status_expression
 
@@ -75,6 +76,8 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
             report_state=Subquery(report.values("state")[:1]),
             report_id=Subquery(report.values("pk")[:1]),
             my_role=Subquery(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=user.agency_id).values("role")[:1]),
+            # "Việc của tôi": the user carries the agency's part, or stands in for who does (tasks.delegation)
+            mine=Exists(TaskAssignment.objects.filter(owned_by(user, today), task=OuterRef("pk"), agency=user.agency_id)),
         )
         .select_related("plan", "section")
         .prefetch_related(

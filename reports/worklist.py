@@ -10,7 +10,9 @@ what: the reports to approve are ``selectors.pending_approval``, to review ``sel
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,8 @@ from plans.models import Plan, User
 from reports import policy as reports_policy
 from tasks import policy as tasks_policy
 from tasks.choices import ExtensionState
-from tasks.models import Extension
+from tasks.delegation import owned_by, running_on
+from tasks.models import Extension, TaskOwner
 
 from . import compliance
 from .choices import SummaryState
@@ -59,7 +62,8 @@ class WorkItem:
 
 def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
     items = []
-    for report in returned_reports(user=user):
+    returned: list[Any] = list(returned_reports(user=user))  # annotated with the last return's author, time, comment
+    for report in returned:
         items.append(
             WorkItem(
                 RETURNED,
@@ -102,6 +106,10 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
     if not closed:
         return []
     owed = compliance.missing({pk: d.row.pk if d.row else None for pk, d in closed.items()}, as_of=today).filter(agency=user.agency_id)
+    if not tasks_policy.oversees_agency_work(user):
+        # An officer: the parts they carry (or stand in for), and those nobody in the agency was put in charge of.
+        carried = TaskOwner.objects.filter(running_on(today)).values("assignment_id")
+        owed = owed.filter(owned_by(user, today) | ~Q(pk__in=carried))
     counts: dict[int, int] = {}
     for plan_id in owed.values_list("task__plan_id", flat=True):
         counts[plan_id] = counts.get(plan_id, 0) + 1

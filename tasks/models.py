@@ -329,3 +329,44 @@ class Extension(models.Model):
     @property
     def shortened(self) -> bool:
         return self.approved_due is not None and self.approved_due < self.requested_due
+
+
+class TaskOwner(models.Model):
+    """A named officer in charge (người phụ trách) of an agency's part in a task, for dated days.
+
+    The head of the agency assigns (``tasks.delegation.task_owners_set``; who may: ``tasks.policy``). A change
+    ends the current rows and starts new ones, so the rows are the history: who carried it, from when to when.
+    """
+
+    assignment = models.ForeignKey(TaskAssignment, on_delete=models.CASCADE, related_name="owners", verbose_name=_("assignment"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks_owned", verbose_name=_("person in charge")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: still in charge."))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person in charge")
+        verbose_name_plural = _("people in charge")
+        ordering = ["assignment", "-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="task_owner_dates_in_order",
+                violation_error_message=_("The last day comes on or after the first."),
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "user"],
+                condition=Q(ends_on__isnull=True),
+                name="task_owner_once_at_a_time",
+                violation_error_message=_("This person is already in charge of this task."),
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ends_on"], name="task_owner_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.assignment}"

@@ -47,6 +47,7 @@ rules_register(
         "tasks.importjob": admin_rule,
         "tasks.extension": _task_rule("task__"),
         "tasks.taskdestination": admin_rule,
+        "tasks.taskowner": _task_rule("assignment__task__"),
     }
 )
 
@@ -85,3 +86,25 @@ def decidable_extensions(extensions: QuerySet, user) -> QuerySet:
         mine = Q(deciding_agency__isnull=True) | Q(deciding_agency=user.agency_id)
         return extensions.filter(mine & ~own).exclude(agency=user.agency_id)
     return extensions.none()
+
+
+def may_assign_owner(user, assignment) -> bool:
+    """May ``user`` name who carries an agency's part in a task (phân công)? The head of that agency."""
+    return role_of(user) == Role.HEAD and user.agency_id is not None and assignment.agency_id == user.agency_id
+
+
+def may_be_owner(person, assignment) -> bool:
+    """May ``person`` be put in charge of an agency's part in a task? An active officer or head of that agency."""
+    return bool(person.is_active) and person.agency_id == assignment.agency_id and role_of(person) in AGENCY_ROLES
+
+
+def may_name_stand_in(user, absent) -> bool:
+    """May ``user`` record a stand-in for ``absent``? The absent person, or the head of their agency; for a colleague only."""
+    if role_of(user) not in AGENCY_ROLES or user.agency_id is None or absent.agency_id != user.agency_id:
+        return False
+    return user.pk == absent.pk or role_of(user) == Role.HEAD
+
+
+def oversees_agency_work(user) -> bool:
+    """Does ``user`` follow all the agency's parts, whoever carries them (the head), rather than only their own?"""
+    return role_of(user) == Role.HEAD

@@ -2,9 +2,10 @@ from .agencies import Agency, AgencyGroup, AgencyMembership
 from .calendar import CalendarDay
 from .documents import Directive, Plan, Section
 from .reorganisation import AgencyLineage, ReorganisationChange, ReorganisationDecision, UserMove
-from .users import User
+from .users import StandIn, User
 
 __all__ = [
+    "StandIn",
     "Agency",
     "AgencyGroup",
     "AgencyLineage",

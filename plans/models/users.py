@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import NoticeEmail
@@ -43,3 +44,32 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class StandIn(models.Model):
+    """A named stand-in (ủy quyền) who receives, for dated days, what an absent person would (their tasks and notices)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="stand_ins", verbose_name=_("absent person"))
+    stand_in = models.ForeignKey(User, on_delete=models.PROTECT, related_name="standing_in_for", verbose_name=_("stand-in"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stand-in")
+        verbose_name_plural = _("stand-ins")
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="stand_in_dates_in_order",
+                violation_error_message=_("The last day comes on or after the first."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stand_in=F("user")), name="stand_in_not_oneself", violation_error_message=_("Nobody stands in for themselves.")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stand_in} ↔ {self.user} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"

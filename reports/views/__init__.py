@@ -1,5 +1,6 @@
 from .agency import AgencyTaskListView, my_home, notice_read
 from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
+from .delegation import stand_in_add, task_owners
 from .extensions import extension_decide_view, task_extensions
 from .inbox import InboxView, inbox_accept
 from .reassign import ReassignQueueView, reassign
@@ -40,4 +41,6 @@ __all__ = [
     "reassign",
     "WorkView",
     "notice_email_set",
+    "stand_in_add",
+    "task_owners",
 ]

@@ -12,6 +12,7 @@ from plans.models import User
 from reports.models import Notice
 
 from ..worklist import work_items
+from .delegation import stand_in_context
 
 
 def my_work(request) -> list:
@@ -41,6 +42,7 @@ class WorkView(TemplateView):
             unread=list(notices.filter(read_at__isnull=True).order_by("-created_at")[:50]),
             read=list(notices.filter(read_at__isnull=False).order_by("-read_at")[:20]),
             email_form=NoticeEmailForm(instance=user),
+            **stand_in_context(user),
             **kwargs,
         )
 
