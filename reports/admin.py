@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin, plan_period_field
-from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
+from .models import EscalationLadder, Reminder, Report, ReportEvent, ReportingPeriod, Summary
 from .services.withdrawal import KEPT_STATES, report_withdraw
 from .summaries.service import summary_request
 
@@ -189,6 +189,14 @@ class ReminderAdmin(PortalModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EscalationLadder)
+class EscalationLadderAdmin(PortalModelAdmin):
+    """Per plan, how a late report climbs (working days); a plan without a row follows the defaults."""
+
+    list_display = ["plan", "days_before", "days_after", "leadership_weekday"]
+    autocomplete_fields = ["plan"]
 
 
 from . import admin_reorganisation  # noqa: E402,F401  (registers the reorganisation pages)

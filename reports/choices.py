@@ -48,3 +48,6 @@ class SummaryState(models.TextChoices):
 class ReminderKind(models.TextChoices):
     MISSING_REPORT = "missing_report", _("Report due soon and not yet sent")
     OVERDUE_TASKS = "overdue_tasks", _("Tasks newly overdue")
+    LATE_TO_HEAD = "late_head", _("Report not sent by the deadline: told to the agency's head")
+    LATE_TO_COORDINATOR = "late_coordinator", _("Report still not sent after the deadline: told to the coordinator")
+    LATE_TO_LEADERSHIP = "late_leadership", _("Agencies still late: leadership's weekly digest")

@@ -83,6 +83,7 @@ rules_register(
         "reports.summary": _summary_rule,
         "reports.notice": _own_notice_rule,
         "reports.reminder": _coordination_rule,
+        "reports.escalationladder": admin_rule,
         "reports.trendpoint": admin_rule,
     },
     fans_out=frozenset({"reports.report", "reports.reportevent"}),

@@ -8,11 +8,10 @@ The e-mail goes through the outbox after the commit; the in-portal notice is wri
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from core.outbox import job_enqueue
 from plans.choices import PlanState, Role
 from plans.models import Plan, User
 from plans.policy import ROLE_GROUPS
@@ -22,6 +21,7 @@ from tasks.models import TaskOwner
 
 from . import compliance
 from .choices import ReminderKind
+from .escalation import first_step_window, late_period, late_steps_send, notify, remember
 from .filters import NOT_SENT, AgencyTaskFilter, DashboardTaskFilter
 from .models import Notice, Reminder
 from .periods import Period, main_kind, period_due
@@ -34,28 +34,19 @@ def missing_reports_by_agency(*, plan: Plan, period: Period, today: datetime.dat
     return compliance.missing_by_agency({plan.pk: row.pk}, as_of=today)
 
 
-def _remember(**fields) -> Reminder | None:
-    """The new reminder, or None when it was already sent (by this run or another)."""
-    try:
-        with transaction.atomic():
-            return Reminder.objects.create(**fields)
-    except IntegrityError:
-        return None
-
-
-def _notify(reminder: Reminder, users: list[User], text: str, url: str) -> None:
-    Notice.objects.bulk_create([Notice(user=user, reminder=reminder, text=text, url=url) for user in users])
-    job_enqueue("reports.jobs.reminder_email_job", reminder.pk)
-
-
 def reminders_send(*, today: datetime.date) -> dict[str, int]:
-    """Send what is due today; returns how many reminders of each kind went out."""
-    sent = {ReminderKind.MISSING_REPORT.value: 0, ReminderKind.OVERDUE_TASKS.value: 0}
-    days = datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
+    """Send what is due today (the escalation ladder, ``reports.escalation``, and the overdue flags); returns how many
+    reminders of each kind went out."""
+    sent = {kind.value: 0 for kind in ReminderKind}
     for plan in Plan.objects.filter(state=PlanState.IN_FORCE).order_by("pk"):
         period = period_due(today, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day)
-        if period.deadline - days <= today <= period.deadline:
+        if first_step_window(plan, period) <= today <= period.deadline:
             sent[ReminderKind.MISSING_REPORT] += _missing_reports_remind(plan, period, today)
+        late = late_period(plan, today)
+        # A late period climbs until the next period's own reminders begin (then that one is the work at hand).
+        if late is not None and (late == period or today < first_step_window(plan, period)):
+            for kind, n in late_steps_send(plan, today, missing_reports_by_agency(plan=plan, period=late, today=today), late).items():
+                sent[kind] += n
         sent[ReminderKind.OVERDUE_TASKS] += _overdue_flag(plan, today)
     return sent
 
@@ -65,7 +56,7 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
     row = reporting_period_get_or_create(period=period)
     count = 0
     for agency_id, n in missing_reports_by_agency(plan=plan, period=period, today=today).items():
-        reminder = _remember(kind=ReminderKind.MISSING_REPORT, plan=plan, agency_id=agency_id, period=row, key=period.code, items=n)
+        reminder = remember(kind=ReminderKind.MISSING_REPORT, plan=plan, agency_id=agency_id, period=row, key=period.code, items=n)
         if reminder is None:
             continue
         users = _people_in_charge(plan, row.pk, agency_id, today)
@@ -75,7 +66,7 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
             "period": period.label,
             "deadline": f"{period.deadline:%d/%m/%Y}",
         }
-        _notify(reminder, users, text, AgencyTaskFilter.url(plan=plan.pk, report_state=NOT_SENT))
+        notify(reminder, users, text, AgencyTaskFilter.url(plan=plan.pk, report_state=NOT_SENT))
         count += 1
     return count
 
@@ -109,7 +100,7 @@ def _overdue_flag(plan: Plan, today: datetime.date) -> int:
     ]
     if not overdue:
         return 0
-    new = [a for a in overdue if _remember(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=a.agency, key=str(a.task_id), items=1)]
+    new = [a for a in overdue if remember(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=a.agency, key=str(a.task_id), items=1)]
     if not new:
         return 0
     coordinators = User.objects.filter(is_active=True, groups__name=ROLE_GROUPS[Role.COORDINATOR])
@@ -124,7 +115,7 @@ def _overdue_flag(plan: Plan, today: datetime.date) -> int:
         }
     )
     reminder = Reminder.objects.get(kind=ReminderKind.OVERDUE_TASKS, plan=plan, agency=new[0].agency, key=str(new[0].task_id))
-    _notify(reminder, list(coordinators.distinct()), text, DashboardTaskFilter.url(plan=plan.pk, status=TaskStatus.OVERDUE))
+    notify(reminder, list(coordinators.distinct()), text, DashboardTaskFilter.url(plan=plan.pk, status=TaskStatus.OVERDUE))
     return len(new)
 
 

@@ -277,7 +277,6 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SELF_REVIEW_BY = os.environ.get("SELF_REVIEW_BY", "leadership")
 if SELF_REVIEW_BY not in {"leadership", "coordinator"}:
     raise ImproperlyConfigured("SELF_REVIEW_BY must be leadership or coordinator")
-REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
 # Who decides on requests for more time (gia hạn): the plan's coordinating agency, or provincial leadership.
 EXTENSION_DECIDED_BY = os.environ.get("EXTENSION_DECIDED_BY", "coordinator")
 if EXTENSION_DECIDED_BY not in {"leadership", "coordinator"}:

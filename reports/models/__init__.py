@@ -1,7 +1,7 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
 from .figures import LateReportCount, TrendPoint
-from .reminders import Notice, Reminder
+from .reminders import EscalationLadder, Notice, Reminder
 from .reporting import (
     Attachment,
     Report,
@@ -11,4 +11,15 @@ from .reporting import (
 )
 from .summaries import Summary
 
-__all__ = ["Attachment", "LateReportCount", "Notice", "Reminder", "Report", "ReportEvent", "ReportingPeriod", "Summary", "TrendPoint"]
+__all__ = [
+    "Attachment",
+    "EscalationLadder",
+    "LateReportCount",
+    "Notice",
+    "Reminder",
+    "Report",
+    "ReportEvent",
+    "ReportingPeriod",
+    "Summary",
+    "TrendPoint",
+]

@@ -37,6 +37,32 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} — {self.agency}"
 
 
+class EscalationLadder(models.Model):
+    """How a late report climbs for one plan (DOMAIN.md, "Work inside an agency"), in working days.
+
+    A plan without a row follows the defaults: 5 working days before the sending deadline the people in
+    charge; on the deadline the agency's head; 3 working days after it the coordinator; every week
+    (Monday) leadership's digest of every agency still late. Each step goes once per obligation
+    (a ``Reminder`` row: plan, agency, period) and is recorded (``reports.escalation``).
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="escalation_ladder", verbose_name=_("plan"))
+    days_before = models.PositiveSmallIntegerField(_("working days before the deadline (people in charge)"), default=5)
+    days_after = models.PositiveSmallIntegerField(_("working days after the deadline (coordinator)"), default=3)
+    leadership_weekday = models.PositiveSmallIntegerField(
+        _("day of the week of leadership's digest"),
+        default=0,
+        choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday"))],
+    )
+
+    class Meta:
+        verbose_name = _("escalation ladder")
+        verbose_name_plural = _("escalation ladders")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
 class Notice(models.Model):
     """A message for one user, shown on their page until read."""
 
