@@ -51,3 +51,4 @@ class ReminderKind(models.TextChoices):
     LATE_TO_HEAD = "late_head", _("Report not sent by the deadline: told to the agency's head")
     LATE_TO_COORDINATOR = "late_coordinator", _("Report still not sent after the deadline: told to the coordinator")
     LATE_TO_LEADERSHIP = "late_leadership", _("Agencies still late: leadership's weekly digest")
+    CHASED = "chased", _("Chased by the coordinator (letter or e-mail)")

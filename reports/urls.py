@@ -30,6 +30,7 @@ urlpatterns = [
     path("gia-han/<int:pk>/<str:decision>/", views.extension_decide_view, name="extension_decide"),
     path("dau-moi/hop-thu/", views.InboxView.as_view(), name="inbox"),
     path("dau-moi/hop-thu/tiep-nhan/", views.inbox_accept, name="inbox_accept"),
+    path("dau-moi/don-doc/", views.chase, name="chase"),
     path("dau-moi/giao-lai/", views.ReassignQueueView.as_view(), name="reassign_queue"),
     path("dau-moi/giao-lai/giao/", views.reassign, name="reassign"),
 ]

@@ -1,4 +1,5 @@
 from .agency import AgencyTaskListView, my_home, notice_read
+from .chasing import chase
 from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
 from .delegation import stand_in_add, task_owners
 from .extensions import extension_decide_view, task_extensions
@@ -43,4 +44,5 @@ __all__ = [
     "notice_email_set",
     "stand_in_add",
     "task_owners",
+    "chase",
 ]

@@ -85,6 +85,7 @@ RULES = {
     "reports:work": (lambda w: {}, signed_in(OK)),
     "reports:notice_email_set": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:stand_in_add": (lambda w: {}, signed_in(NOT_ALLOWED)),
+    "reports:chase": (lambda w: {}, PROVINCE_ONLY),
     "reports:task_owners": (lambda w: {"pk": w["own_task"].pk}, signed_in(FORBIDDEN, officer_a=OK, head_a=OK, officer_b=MISSING)),
     # The API answers in JSON: 401 (with WWW-Authenticate) instead of a redirect to the sign-in page.
     "api:agency-list": (lambda w: {}, everyone(OK)),

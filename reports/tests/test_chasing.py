@@ -1,0 +1,65 @@
+"""Chasing late agencies in one step: the dashboard's missing count opens the list; a letter and e-mails, recorded."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from docx import Document
+
+from plans.tests.factories import AgencyFactory, UserFactory
+from reports.choices import ReminderKind
+from reports.dashboard import dashboard
+from reports.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owed(world, coordinator, head_a, head_b):
+    """Neither agency has reported the period due: A owes task 1, B task 2."""
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    for head in (head_a, head_b):
+        head.email = f"{head.username}@vinhlong.gov.vn"
+        head.save()
+    return world
+
+
+def test_the_dashboards_missing_count_links_to_the_list_that_counts_the_same(client, owed, leader):
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert f'href="{reverse("reports:chase")}"' in page
+    listing = client.get(reverse("reports:chase"))
+    assert listing.context["total"] == dashboard().totals["missing"] == 2
+    assert 'name="owed"' not in listing.content.decode()  # leadership reads; the plan's coordinator chases
+
+
+def test_the_coordinator_chases_in_one_step_a_letter_and_emails_recorded_once_a_day(
+    client, owed, coordinator, agency_a, agency_b, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    keys = [f"{owed.plan.pk}-{agency_a.pk}", f"{owed.plan.pk}-{agency_b.pk}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        with_letter = client.post(reverse("reports:chase"), {"owed": keys, "letter": "on", "email": "on"})
+    assert with_letter["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = "\n".join(p.text for p in Document(io.BytesIO(with_letter.content)).paragraphs)
+    cells = "\n".join(c.text for t in Document(io.BytesIO(with_letter.content)).tables for row in t.rows for c in row.cells)
+    assert "Kính gửi:" in text and agency_a.name in text and agency_b.name in text and "nhiệm vụ 1" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells and "Nơi nhận:" in cells
+    chased = Reminder.objects.filter(kind=ReminderKind.CHASED)
+    assert set(chased.values_list("agency_id", flat=True)) == {agency_a.pk, agency_b.pk}
+    assert sorted(m.to[0] for m in mail.outbox) == ["head_a@vinhlong.gov.vn", "head_b@vinhlong.gov.vn"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:chase"), {"owed": keys, "email": "on"})  # again the same day: recorded once, no second e-mail
+    assert chased.count() == 2 and len(mail.outbox) == 2
+    page = client.get(reverse("reports:chase")).content.decode()
+    assert "Cơ quan đầu mối đôn đốc" in page  # the step shows on each obligation
+
+
+def test_another_plans_coordinator_cannot_chase(client, owed, roles, agency_a):
+    other = UserFactory(username="daumoi.khac", agency=AgencyFactory())
+    other.groups.set([roles["coordinator"]])
+    client.force_login(other)
+    response = client.post(reverse("reports:chase"), {"owed": [f"{owed.plan.pk}-{agency_a.pk}"], "email": "on"})
+    assert response.status_code == 403 and not Reminder.objects.filter(kind=ReminderKind.CHASED).exists()

@@ -1,0 +1,45 @@
+"""Chasing late agencies (đôn đốc): the reports owed, a letter and/or e-mails in one step."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans import policy
+
+from ..chasing import chase_letter, chase_record, owed_reports
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@policy.page_required(policy.OVERSIGHT)
+def chase(request):
+    """The reports owed for the period due, by plan and agency (the dashboard's "reports missing"); the plan's
+    coordinator chases the lines chosen: a letter (.docx) and/or e-mails, recorded on each obligation."""
+    owed = owed_reports()
+    for line in owed:
+        line.may_chase = policy.coordinates(request.user, line.plan)
+    if request.method != "POST":
+        context = {"owed": owed, "total": sum(len(o.tasks) for o in owed), "may_chase": any(o.may_chase for o in owed)}
+        return TemplateResponse(request, "reports/chase.html", context)
+    chosen = [o for o in owed if o.key in request.POST.getlist("owed")]
+    if any(not o.may_chase for o in chosen):
+        raise PermissionDenied
+    if not chosen:
+        messages.warning(request, _("Choose at least one agency to chase."))
+        return redirect("reports:chase")
+    letter, email = "letter" in request.POST, "email" in request.POST
+    if not (letter or email):
+        messages.warning(request, _("Choose a letter, e-mails, or both."))
+        return redirect("reports:chase")
+    chase_record(owed=chosen, by=request.user, email=email, letter=letter)
+    if letter:
+        day = timezone.localdate()
+        response = HttpResponse(chase_letter(owed=chosen, day=day), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="van-ban-don-doc-{day:%Y%m%d}.docx"'
+        return response
+    messages.success(request, _("%(n)d agencies were chased by e-mail.") % {"n": len(chosen)})
+    return redirect("reports:chase")
