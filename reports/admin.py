@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin, plan_period_field
-from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary
+from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary, SummaryEvent, TrustRoot
 from .services.withdrawal import KEPT_STATES, report_withdraw
 from .summaries.service import summary_request
 
@@ -117,6 +117,27 @@ class SummaryAddForm(SummaryPeriodMixin, forms.ModelForm):
         self.fields["period_code"] = plan_period_field(self.fields["plan"].queryset.order_by("-issued_on", "symbol"))
 
 
+class SummaryEventInline(admin.TabularInline):
+    model = SummaryEvent
+    fields = ["at", "action", "section", "by", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrustRoot)
+class TrustRootAdmin(PortalModelAdmin):
+    """The root certificates signed summaries must chain up to (the Government's root CA in production)."""
+
+    list_display = ["name", "subject", "not_after", "active"]
+    list_filter = ["active"]
+    fields = ["name", "certificate", "active", "subject", "fingerprint", "not_after"]
+    readonly_fields = ["subject", "fingerprint", "not_after"]
+
+
 @admin.register(Summary)
 class SummaryAdmin(PortalModelAdmin):
     list_display = ["__str__", "state", "number", "compiled_at", "issued_at", "has_error"]
@@ -134,10 +155,18 @@ class SummaryAdmin(PortalModelAdmin):
         "issued_by",
         "document",
         "annex",
+        "pdf",
+        "pdf_sha256",
+        "signed_pdf",
+        "signed_sha256",
+        "signatures",
+        "signed_received_at",
+        "signed_received_by",
         "error",
     ]
     exclude = ["snapshot"]
     actions = ["compile_again"]
+    inlines = [SummaryEventInline]
 
     @admin.display(boolean=True, description=_("failed"))
     def has_error(self, obj):

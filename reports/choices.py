@@ -39,10 +39,32 @@ class WorkflowAction(models.TextChoices):
 
 
 class SummaryState(models.TextChoices):
-    """A summary is a draft until issued; an issued summary never changes again."""
+    """A summary is a draft the coordinator writes, then waits for leadership's signature ("chờ ký"),
+    then is issued; an issued summary never changes again (``reports/summaries/workflow.py``)."""
 
     DRAFT = "draft", pgettext_lazy("summary", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("summary", "Awaiting signature")
     ISSUED = "issued", pgettext_lazy("summary", "Issued")
+
+
+class SummarySectionKey(models.TextChoices):
+    """The five parts of a summary's body that people write (a báo cáo to UBND tỉnh or a ministry)."""
+
+    SITUATION = "situation", "Tình hình triển khai"
+    RESULTS = "results", "Kết quả đạt được"
+    SHORTCOMINGS = "shortcomings", "Tồn tại, hạn chế và nguyên nhân"
+    NEXT_TASKS = "next_tasks", "Nhiệm vụ, giải pháp thời gian tới"
+    PROPOSALS = "proposals", "Đề xuất, kiến nghị"
+
+
+class SummaryAction(models.TextChoices):
+    """What happened to a summary, kept in its history (who, when)."""
+
+    EDIT = "edit", pgettext_lazy("summary", "Edited a section")
+    SUBMIT = "submit", pgettext_lazy("summary", "Sent for signature")
+    RETURN = "return", pgettext_lazy("summary", "Returned with a comment")
+    ISSUE = "issue", pgettext_lazy("summary", "Issued")
+    SIGN = "sign", pgettext_lazy("summary", "Signed copy received")
 
 
 class ReminderKind(models.TextChoices):

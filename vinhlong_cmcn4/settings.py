@@ -261,6 +261,13 @@ SUMMARY_SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ 
 SUMMARY_SIGNER = os.environ.get("SUMMARY_SIGNER", "Nguyễn Văn Minh" if DEBUG else "")
 # LibreOffice renders each summary as PDF in a job when `soffice` is on the machine; "" turns it off.
 SUMMARY_PDF_SOFFICE = os.environ.get("SUMMARY_PDF_SOFFICE", shutil.which("soffice") or "")
+# Signed copies (ký số) are checked against the trusted roots in the admin; revocation lists are fetched
+# from the certificate authority's addresses only when this is on (the server must reach them).
+SUMMARY_SIGNATURE_FETCH_REVOCATION = env_bool("SUMMARY_SIGNATURE_FETCH_REVOCATION", False)
+# The largest signed copy received, and the largest file the public verification page reads.
+SUMMARY_SIGNED_MAX_BYTES = int(os.environ.get("SUMMARY_SIGNED_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploads to the public verification page (/xac-thuc/) from one address in a window.
+VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/min")
 SUMMARY_RECIPIENTS = [
     "Văn phòng Chính phủ (b/c);",
     "Bộ Khoa học và Công nghệ (b/c);",

@@ -10,5 +10,19 @@ from .reporting import (
     _attachment_path,  # noqa: F401 - migration 0002 names it here
 )
 from .summaries import Summary
+from .summary_records import SummaryEvent, SummarySection, TrustRoot
 
-__all__ = ["Attachment", "LateReportCount", "Notice", "Reminder", "Report", "ReportEvent", "ReportingPeriod", "Summary", "TrendPoint"]
+__all__ = [
+    "Attachment",
+    "LateReportCount",
+    "Notice",
+    "Reminder",
+    "Report",
+    "ReportEvent",
+    "ReportingPeriod",
+    "Summary",
+    "SummaryEvent",
+    "SummarySection",
+    "TrendPoint",
+    "TrustRoot",
+]

@@ -8,10 +8,11 @@ from .summaries import (
     SummaryDetailView,
     SummaryListView,
     summary_download,
-    summary_issue_view,
     summary_regenerate_view,
     summary_request_view,
 )
+from .summary_steps import SummaryPreviewView, summary_record_download, summary_section_view, summary_signed_upload, summary_step_view
+from .verification import verify_page
 
 __all__ = [
     "AgencyTaskListView",
@@ -27,7 +28,12 @@ __all__ = [
     "SummaryDetailView",
     "SummaryListView",
     "summary_download",
-    "summary_issue_view",
+    "SummaryPreviewView",
+    "summary_record_download",
+    "summary_section_view",
+    "summary_signed_upload",
+    "summary_step_view",
+    "verify_page",
     "summary_regenerate_view",
     "summary_request_view",
     "notice_read",

@@ -81,6 +81,13 @@ RULES = {
     "reports:summary_download": (lambda w: {"pk": w["summary"].pk, "kind": "docx"}, PROVINCE_ONLY),
     "reports:summary_regenerate": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:summary_issue": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:summary_step": (lambda w: {"pk": w["summary"].pk, "action": "submit"}, signed_in(NOT_ALLOWED)),
+    "reports:summary_section": (lambda w: {"pk": w["summary"].pk, "key": "results"}, signed_in(NOT_ALLOWED)),
+    "reports:summary_signed_upload": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:summary_preview": (lambda w: {"pk": w["summary"].pk}, PROVINCE_ONLY),
+    # The document of record exists once issued; a draft has none, for anyone.
+    "reports:summary_record": (lambda w: {"pk": w["summary"].pk}, everyone(MISSING)),
+    "reports:verify": (lambda w: {}, everyone(OK)),
     "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
     # The API answers in JSON: 401 (with WWW-Authenticate) instead of a redirect to the sign-in page.
     "api:agency-list": (lambda w: {}, everyone(OK)),
