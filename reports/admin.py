@@ -8,8 +8,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin, plan_period_field
-from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary, SummaryEvent, TrustRoot
+from .models import Reminder, Report, ReportEvent, ReportingPeriod, Summary, SummaryEvent, TrustRoot, WebhookDelivery, WebhookSubscription
 from .services.withdrawal import KEPT_STATES, report_withdraw
+from .summaries.delivery import deliveries_send_again
 from .summaries.service import summary_request
 
 
@@ -136,6 +137,50 @@ class TrustRootAdmin(PortalModelAdmin):
     list_filter = ["active"]
     fields = ["name", "certificate", "active", "subject", "fingerprint", "not_after"]
     readonly_fields = ["subject", "fingerprint", "not_after"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(PortalModelAdmin):
+    """Other systems sent each issued and signed summary (``reports/summaries/delivery.py``)."""
+
+    list_display = ["name", "url", "active", "created_at"]
+    list_filter = ["active"]
+    fields = ["name", "url", "secret", "events", "active"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(PortalModelAdmin):
+    """The delivery log: every event sent, its attempts and its outcome (read only)."""
+
+    list_display = ["summary", "subscription", "event", "state", "attempts", "last_status", "last_attempt_at", "delivered_at"]
+    list_filter = ["state", "event", "subscription"]
+    list_select_related = ["summary__plan", "summary__period", "subscription"]
+    readonly_fields = [
+        "subscription",
+        "summary",
+        "event",
+        "state",
+        "attempts",
+        "last_status",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "delivered_at",
+        "body",
+    ]
+
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Send the selected deliveries again"))
+    def send_again(self, request, queryset):
+        count = deliveries_send_again(deliveries=queryset)
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Summary)

@@ -70,3 +70,16 @@ class SummaryAction(models.TextChoices):
 class ReminderKind(models.TextChoices):
     MISSING_REPORT = "missing_report", _("Report due soon and not yet sent")
     OVERDUE_TASKS = "overdue_tasks", _("Tasks newly overdue")
+
+
+class WebhookEvent(models.TextChoices):
+    """What other systems are told about a summary (webhooks)."""
+
+    ISSUED = "summary.issued", _("Summary issued (its PDF made)")
+    SIGNED = "summary.signed", _("Signed copy received")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed for good")

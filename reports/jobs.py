@@ -71,3 +71,17 @@ def reminder_email_job(reminder_id: int) -> int:
 @shared_task(acks_late=True, **RETRY)
 def upkeep_job() -> dict:
     return upkeep_run(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, bind=True, max_retries=None)
+def webhook_deliver_job(self, delivery_id: int) -> bool:
+    """Send one webhook delivery; tried again with growing waits until it is delivered or has used its attempts.
+
+    Run in-process (no Redis), nothing waits to try again: the delivery stays waiting in the log, where the
+    administrator sends it again."""
+    from .summaries.delivery import webhook_attempt
+
+    wait = webhook_attempt(delivery_id=delivery_id)
+    if wait is None or self.request.is_eager:
+        return wait is None
+    raise self.retry(countdown=wait)

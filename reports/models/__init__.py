@@ -1,5 +1,6 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
+from .delivery import WebhookDelivery, WebhookSubscription
 from .figures import LateReportCount, TrendPoint
 from .reminders import Notice, Reminder
 from .reporting import (
@@ -25,4 +26,6 @@ __all__ = [
     "SummarySection",
     "TrendPoint",
     "TrustRoot",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -19,10 +19,11 @@ from plans.models import User
 from vinhlong_cmcn4 import policy
 from vinhlong_cmcn4.outbox import job_enqueue
 
-from ..choices import SummaryAction, SummarySectionKey, SummaryState
+from ..choices import SummaryAction, SummarySectionKey, SummaryState, WebhookEvent
 from ..models import Summary, SummaryEvent, SummarySection
 from . import workflow
 from .annex import annex_number_write
+from .delivery import deliveries_create
 from .document import summary_document
 from .pdf import pdf_enabled
 from .prose import MAX_CHARS, clean, prefill
@@ -188,5 +189,8 @@ def _issue(summary: Summary, number: str, by: User) -> Summary:
     summary.pdf = ""
     summary.save()
     SummaryEvent.objects.create(summary=summary, action=SummaryAction.ISSUE, comment=number, by=by, at=now)
-    pdf_enqueue(summary)
+    if pdf_enabled():
+        pdf_enqueue(summary)  # other systems are told once the issued PDF exists
+    else:
+        deliveries_create(summary=summary, event=WebhookEvent.ISSUED)
     return summary

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from ..choices import WebhookEvent
 from ..models import Summary
+from .delivery import deliveries_create
 
 TIMEOUT_SECONDS = 120
 
@@ -65,6 +67,7 @@ def summary_pdf_render(*, summary_id: int) -> bool:
         old = summary.pdf.name if summary.pdf else ""
         if summary.is_frozen:
             summary.pdf_sha256 = hashlib.sha256(content).hexdigest()
+            deliveries_create(summary=summary, event=WebhookEvent.ISSUED)  # other systems take the issued PDF
         stem = name.rsplit("/", 1)[-1].split("-", 1)[-1].rsplit(".", 1)[0]
         summary.pdf.save(f"{stem}.pdf", ContentFile(content), save=False)
         summary.save(update_fields=["pdf", "pdf_sha256"])

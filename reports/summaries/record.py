@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from plans.models import User
 from vinhlong_cmcn4 import policy
 
-from ..choices import SummaryAction, SummaryState
+from ..choices import SummaryAction, SummaryState, WebhookEvent
 from ..models import Summary, SummaryEvent, TrustRoot
 from . import workflow
 from .certificates import read_certificate
+from .delivery import deliveries_create
 from .drafting import step_check
-from .signing import SignatureRefused, verify_signed_copy
 
 
 def trusted_roots() -> list:
@@ -48,6 +48,9 @@ def summary_signed_receive(*, summary: Summary, content: bytes, by: User) -> Sum
         issued = handle.read()
     if hashlib.sha256(issued).hexdigest() != summary.pdf_sha256:
         raise ValidationError(_("The stored issued PDF does not match its recorded fingerprint: ask an administrator."))
+    # pyHanko takes over half a second to import: loaded when a signed copy arrives, not by every process at start.
+    from .signing import SignatureRefused, verify_signed_copy
+
     try:
         signatures = verify_signed_copy(content=content, issued=issued, roots=trusted_roots(), issued_at=summary.issued_at)
     except SignatureRefused as refusal:
@@ -63,6 +66,7 @@ def summary_signed_receive(*, summary: Summary, content: bytes, by: User) -> Sum
         summary.save()
         people = "; ".join(f"{s.signer} ({s.organisation})" if s.organisation else s.signer for s in signatures)
         SummaryEvent.objects.create(summary=summary, action=SummaryAction.SIGN, comment=people, by=by, at=now)
+        deliveries_create(summary=summary, event=WebhookEvent.SIGNED)
     return summary
 
 

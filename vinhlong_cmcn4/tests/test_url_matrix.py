@@ -106,6 +106,10 @@ RULES = {
         lambda w: {"pk": w["summary"].pk},
         signed_in(OK, anonymous=UNAUTHORISED, officer_a=MISSING, officer_b=MISSING, head_a=MISSING),
     ),
+    "api:summary-file": (
+        lambda w: {"pk": w["summary"].pk, "kind": "docx"},
+        signed_in(OK, anonymous=UNAUTHORISED, officer_a=MISSING, officer_b=MISSING, head_a=MISSING),
+    ),
     "api:import-list": (lambda w: {}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
     "api:import-detail": (lambda w: {"pk": w["import_job"].pk}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
     "api:import-confirm": (lambda w: {"pk": w["import_job"].pk}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=NOT_ALLOWED)),
