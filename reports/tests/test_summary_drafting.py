@@ -1,5 +1,6 @@
 """A summary drafted from the data, written by the coordinator, sent for signature, returned, issued — and then never changed."""
 
+import hashlib
 import io
 
 import pytest
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from reports.choices import SummaryAction, SummarySectionKey, SummaryState
 from reports.periods import parse_period_code
 from reports.summaries.drafting import summary_issue, summary_return, summary_section_write, summary_submit, summary_texts
+from reports.summaries.pdf import summary_pdf_render
 from reports.summaries.prose import blocks
 from reports.summaries.service import summary_compile, summary_request
 from reports.tests.helpers import report_accept
@@ -150,3 +152,23 @@ def test_the_page_offers_each_role_exactly_its_steps(client, filed, coordinator,
     assert "Trả lại kèm ý kiến" in page and "Chờ ký" in page
     response = client.post(reverse("reports:summary_section", args=[summary.pk, "results"]), {"text": "x"})
     assert response.status_code == 403
+
+
+def test_without_libreoffice_the_issued_page_says_what_to_install(client, filed, leader):
+    summary = summary_issue(summary=summary_compile(plan=filed.plan, period=H2_2018), number="125", by=leader)
+    client.force_login(leader)
+    page = client.get(summary.get_absolute_url()).content.decode()
+    assert "apt-get install libreoffice-writer-nogui" in page and "không thể ký số báo cáo tại đây" in page
+
+
+@pytest.mark.soffice
+def test_the_issued_pdf_is_rendered_once_and_never_again(filed, leader, django_capture_on_commit_callbacks):
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = summary_issue(summary=summary, number="125", by=leader)
+    summary.refresh_from_db()
+    content = summary.pdf.open("rb").read()
+    assert content.startswith(b"%PDF-") and summary.pdf_sha256 == hashlib.sha256(content).hexdigest()
+    assert summary_pdf_render(summary_id=summary.pk) is False  # what gets signed is never made again
+    summary.refresh_from_db()
+    assert summary.pdf.open("rb").read() == content
