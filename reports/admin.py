@@ -147,6 +147,11 @@ class WebhookSubscriptionAdmin(PortalModelAdmin):
     list_filter = ["active"]
     fields = ["name", "url", "secret", "events", "active"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # an address typed without its scheme is an HTTPS one
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(PortalModelAdmin):

@@ -40,7 +40,7 @@ class WorkflowAction(models.TextChoices):
 
 class SummaryState(models.TextChoices):
     """A summary is a draft the coordinator writes, then waits for leadership's signature ("chờ ký"),
-    then is issued; an issued summary never changes again (``reports/summaries/workflow.py``)."""
+    then is issued; an issued summary never changes again (``reports/summary_workflow.py``)."""
 
     DRAFT = "draft", pgettext_lazy("summary", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("summary", "Awaiting signature")

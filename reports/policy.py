@@ -28,9 +28,8 @@ from plans.policy import (
     scope,
 )
 
-from . import workflow
+from . import summary_workflow, workflow
 from .choices import WorkflowAction
-from .summaries import workflow as summary_workflow
 
 
 def _report_rule(prefix: str) -> Callable:

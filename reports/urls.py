@@ -26,7 +26,6 @@ urlpatterns = [
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/xem-truoc/", views.SummaryPreviewView.as_view(), name="summary_preview"),
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/ban-ky-so/", views.summary_signed_upload, name="summary_signed_upload"),
     path("bao-cao-tong-hop/<int:pk>/van-ban.pdf", views.summary_record_download, name="summary_record"),
-    path("xac-thuc/", views.verify_page, name="verify"),
     path("thong-bao/<int:pk>/da-doc/", views.notice_read, name="notice_read"),
     path("nhiem-vu/<int:pk>/gia-han/", views.task_extensions, name="task_extensions"),
     path("gia-han/<int:pk>/<str:decision>/", views.extension_decide_view, name="extension_decide"),

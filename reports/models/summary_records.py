@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..certificates import read_certificate
 from ..choices import SummaryAction, SummarySectionKey
-from ..summaries.certificates import read_certificate
 from .summaries import Summary
 
 

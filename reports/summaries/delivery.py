@@ -3,7 +3,7 @@ that tries again with growing waits, every attempt kept in the delivery log (adm
 
 - A summary's event (issued: once its PDF exists; signed: once the signed copy is received) makes one
   delivery row per active subscription listening to it, in the same transaction, and queues its job through
-  the outbox (``vinhlong_cmcn4.outbox``): a broker outage delays the delivery, never loses it.
+  the outbox (``core.outbox``): a broker outage delays the delivery, never loses it.
 - The body is fixed when the row is made, so every attempt sends the same bytes and the same signature:
   ``X-Portal-Signature: sha256=<hex HMAC-SHA256 of the body under the subscription's secret>``; the receiver
   recomputes it. ``X-Portal-Delivery`` (the row's id) lets the receiver ignore a repeat.
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from vinhlong_cmcn4.outbox import job_enqueue
+from core.outbox import job_enqueue
 
 from ..choices import DeliveryState
 from ..models import Summary, WebhookDelivery, WebhookSubscription
@@ -81,15 +81,9 @@ def deliveries_create(*, summary: Summary, event: str) -> list[WebhookDelivery]:
         body = {"event": event, "delivery": delivery.pk, "sent_for": timezone.now().isoformat(), "summary": summary_payload(summary)}
         delivery.body = json.dumps(body, ensure_ascii=False, sort_keys=True)
         delivery.save(update_fields=["body"])
-        job_enqueue(_job(), delivery.pk)
+        job_enqueue("reports.jobs.webhook_deliver_job", delivery.pk)
         created.append(delivery)
     return created
-
-
-def _job():
-    from ..jobs import webhook_deliver_job  # the jobs module imports the services; this is the one way back
-
-    return webhook_deliver_job
 
 
 def webhook_attempt(*, delivery_id: int) -> int | None:
@@ -141,6 +135,6 @@ def deliveries_send_again(*, deliveries) -> int:
         for delivery in deliveries.select_for_update().exclude(state=DeliveryState.DELIVERED):
             delivery.state, delivery.attempts = DeliveryState.PENDING, 0
             delivery.save(update_fields=["state", "attempts"])
-            job_enqueue(_job(), delivery.pk)
+            job_enqueue("reports.jobs.webhook_deliver_job", delivery.pk)
             count += 1
     return count

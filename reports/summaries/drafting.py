@@ -1,6 +1,6 @@
 """Writing a summary and seeing it through: sections written, sent for signature, returned, issued.
 
-Every step asks ``policy.summary_actions`` (the one rule: ``workflow.py`` for states, ``policy`` for
+Every step asks ``reports.policy.summary_actions`` (the one rule: ``summary_workflow.py`` for states, ``policy`` for
 who), locks the row, records who did what and when (``SummaryEvent``), and writes the Word
 document again from the snapshot and the sections' text. Issuing freezes both as they are, gives
 the number and the date; an issued summary never changes again.
@@ -15,13 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
 from plans.models import User
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.outbox import job_enqueue
 
+from .. import policy as reports_policy
+from .. import summary_workflow as workflow
 from ..choices import SummaryAction, SummarySectionKey, SummaryState, WebhookEvent
 from ..models import Summary, SummaryEvent, SummarySection
-from . import workflow
 from .annex import annex_number_write
 from .delivery import deliveries_create
 from .document import summary_document
@@ -64,24 +64,18 @@ def document_write(summary: Summary, texts: dict[str, str]) -> None:
 
 def pdf_enqueue(summary: Summary) -> None:
     if pdf_enabled():
-        job_enqueue(_pdf_job(), summary.pk)
-
-
-def _pdf_job():
-    from ..jobs import summary_pdf_job  # the jobs module imports the services; this is the one way back
-
-    return summary_pdf_job
+        job_enqueue("reports.jobs.summary_pdf_job", summary.pk)
 
 
 def step_check(summary: Summary, by: User, action: str) -> Summary:
-    """The summary locked, after checking ``by`` may take ``action`` on it now (``policy.summary_actions``).
+    """The summary locked, after checking ``by`` may take ``action`` on it now (``reports.policy.summary_actions``).
 
     Someone who may never take this step is refused (403); someone who may, but not in this state, is told why.
     """
     locked = Summary.objects.select_for_update().select_related("plan", "period").get(pk=summary.pk)
-    if action in policy.summary_actions(by, locked):
+    if action in reports_policy.summary_actions(by, locked):
         return locked
-    if not any(action in policy.summary_actions(by, Summary(state=state)) for state in SummaryState.values):
+    if not any(action in reports_policy.summary_actions(by, Summary(state=state)) for state in SummaryState.values):
         raise PermissionDenied(_("You may not change summaries."))
     raise ValidationError(_("This step is not possible now: the summary is %(state)s.") % {"state": locked.get_state_display().lower()})
 

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import User
-from vinhlong_cmcn4 import policy
 
+from .. import policy as reports_policy
+from .. import summary_workflow as workflow
+from ..certificates import read_certificate
 from ..choices import SummaryAction, SummaryState, WebhookEvent
 from ..models import Summary, SummaryEvent, TrustRoot
-from . import workflow
-from .certificates import read_certificate
 from .delivery import deliveries_create
 from .drafting import step_check
 
@@ -40,7 +40,7 @@ def summary_signed_receive(*, summary: Summary, content: bytes, by: User) -> Sum
         raise ValidationError(
             {"file": _("The file is larger than %(mb)d MB.") % {"mb": settings.SUMMARY_SIGNED_MAX_BYTES // (1024 * 1024)}}
         )
-    if workflow.SIGN not in policy.summary_actions(by, summary):
+    if workflow.SIGN not in reports_policy.summary_actions(by, summary):
         step_check(summary, by, workflow.SIGN)  # raises the right refusal (not allowed, or not now)
     if not summary.pdf or not summary.pdf_sha256 or summary.issued_at is None:
         raise ValidationError(_("The issued PDF has not been made yet: sign it once it is offered on this page."))

@@ -14,11 +14,11 @@ from plans import policy
 from plans.choices import PeriodKind, PlanState
 from plans.models import Plan, User
 
+from .. import summary_workflow as workflow
 from ..choices import ReportState, SummaryState
 from ..models import Report, Summary
 from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
-from . import workflow
 from .annex import annex_tempfile, summary_annex_write
 from .drafting import document_write, pdf_enqueue, sections_refresh
 from .drafting import summary_issue as summary_issue  # issued from here before drafting.py existed

@@ -178,25 +178,23 @@ def test_the_public_page_says_which_document_a_file_is_and_keeps_nothing(
     signed = sign(issued_summary.pdf.open("rb").read(), signer, ca)
     summary_signed_receive(summary=issued_summary, content=signed, by=coordinator)
     files_before = Summary.objects.values_list("document", "annex", "pdf", "signed_pdf")[0]
-    page = client.post(reverse("reports:verify"), {"file": ContentFile(signed, name="ban-ky.pdf")}).content.decode()
+    page = client.post(reverse("verify"), {"file": ContentFile(signed, name="ban-ky.pdf")}).content.decode()
     assert "bản ký số của văn bản do Cổng ban hành" in page and "125/BC-UBND" in page and "Nguyễn Văn Minh" in page
-    page = client.post(
-        reverse("reports:verify"), {"file": ContentFile(issued_summary.pdf.open("rb").read(), name="x.pdf")}
-    ).content.decode()
+    page = client.post(reverse("verify"), {"file": ContentFile(issued_summary.pdf.open("rb").read(), name="x.pdf")}).content.decode()
     assert "văn bản do Cổng ban hành (tệp ban hành" in page
-    page = client.post(reverse("reports:verify"), {"file": ContentFile(signed + b" ", name="x.pdf")}).content.decode()
+    page = client.post(reverse("verify"), {"file": ContentFile(signed + b" ", name="x.pdf")}).content.decode()
     assert "không phải văn bản do Cổng ban hành" in page
     assert Summary.objects.values_list("document", "annex", "pdf", "signed_pdf")[0] == files_before
     settings.SUMMARY_SIGNED_MAX_BYTES = 10
-    response = client.post(reverse("reports:verify"), {"file": ContentFile(signed, name="x.pdf")})
+    response = client.post(reverse("verify"), {"file": ContentFile(signed, name="x.pdf")})
     assert response.status_code == 413 and "lớn hơn" in response.content.decode()
 
 
 def test_the_public_page_is_throttled_per_address(client, db, settings):
     settings.VERIFY_RATE = "2/min"
-    codes = [client.post(reverse("reports:verify"), {"file": ContentFile(b"%PDF-1.7", name="x.pdf")}).status_code for _ in range(3)]
+    codes = [client.post(reverse("verify"), {"file": ContentFile(b"%PDF-1.7", name="x.pdf")}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
-    assert "Bạn đã kiểm tra quá nhiều lần" in client.post(reverse("reports:verify")).content.decode()
+    assert "Bạn đã kiểm tra quá nhiều lần" in client.post(reverse("verify")).content.decode()
 
 
 def test_a_trust_root_that_is_not_a_certificate_is_refused_in_the_admin_form(db):

@@ -12,7 +12,6 @@ from .summaries import (
     summary_request_view,
 )
 from .summary_steps import SummaryPreviewView, summary_record_download, summary_section_view, summary_signed_upload, summary_step_view
-from .verification import verify_page
 
 __all__ = [
     "AgencyTaskListView",
@@ -33,7 +32,6 @@ __all__ = [
     "summary_section_view",
     "summary_signed_upload",
     "summary_step_view",
-    "verify_page",
     "summary_regenerate_view",
     "summary_request_view",
     "notice_read",

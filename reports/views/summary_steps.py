@@ -1,6 +1,6 @@
 """A summary's life after compiling: sections written, sent for signature, returned, issued, signed copy received.
 
-Each view parses the form, calls the service (which asks ``policy.summary_actions``) and returns to
+Each view parses the form, calls the service (which asks ``reports.policy.summary_actions``) and returns to
 the summary's page with the service's message.
 """
 
@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from vinhlong_cmcn4 import policy
+from plans import policy
 
+from .. import policy as reports_policy
+from .. import summary_workflow as workflow
 from ..choices import SummaryAction, SummarySectionKey, SummaryState
 from ..models import Summary
-from ..summaries import workflow
 from ..summaries.document import body_blocks, title_lines
 from ..summaries.drafting import summary_issue, summary_return, summary_section_write, summary_submit, summary_texts
 from ..summaries.official import date_line, number_line
@@ -35,8 +36,8 @@ def _summaries(user):
 
 def summary_page_parts(summary: Summary, user) -> dict:
     """What the summary's page shows of its writing and signing: the steps this user may take (the one
-    rule, ``policy.summary_actions``), each section with its text and who wrote it, and the history."""
-    actions = policy.summary_actions(user, summary)
+    rule, ``reports.policy.summary_actions``), each section with its text and who wrote it, and the history."""
+    actions = reports_policy.summary_actions(user, summary)
     rows = {row.key: row for row in summary.sections.select_related("edited_by")}
     texts = summary_texts(summary) if summary.snapshot else {}
     sections = [

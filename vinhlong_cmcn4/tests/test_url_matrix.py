@@ -87,7 +87,7 @@ RULES = {
     "reports:summary_preview": (lambda w: {"pk": w["summary"].pk}, PROVINCE_ONLY),
     # The document of record exists once issued; a draft has none, for anyone.
     "reports:summary_record": (lambda w: {"pk": w["summary"].pk}, everyone(MISSING)),
-    "reports:verify": (lambda w: {}, everyone(OK)),
+    "verify": (lambda w: {}, everyone(OK)),
     "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
     # The API answers in JSON: 401 (with WWW-Authenticate) instead of a redirect to the sign-in page.
     "api:agency-list": (lambda w: {}, everyone(OK)),

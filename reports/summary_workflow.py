@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.choices import Role
 
-from ..choices import SummaryAction, SummaryState
+from .choices import SummaryAction, SummaryState
 
 # Steps that are not a change of state: writing a section and compiling again (a draft only),
 # receiving the signed copy (an issued summary without one).

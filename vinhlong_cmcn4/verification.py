@@ -2,7 +2,8 @@
 
 The file is read in memory, its SHA-256 compared with those of the issued PDFs and signed copies,
 and forgotten: nothing uploaded is kept. Throttled per client address (``VERIFY_RATE``); files above
-``SUMMARY_SIGNED_MAX_BYTES`` are refused.
+``SUMMARY_SIGNED_MAX_BYTES`` are refused. In the project package because it asks ``clients`` (who the
+client is, how often it may try) as the login lock and the API's throttles do.
 """
 
 import hashlib
@@ -12,11 +13,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.clients import rate_allows
+from plans import policy
+from reports.models import Summary
+from reports.summaries.record import issued_by_fingerprint
 
-from ..models import Summary
-from ..summaries.record import issued_by_fingerprint
+from .clients import rate_allows
 
 
 @login_not_required
