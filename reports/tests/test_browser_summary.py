@@ -5,6 +5,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.urls import reverse
 
 from conftest import ARTIFACTS, sign_in
 from reports.models import Summary, TrustRoot
@@ -39,6 +40,15 @@ def test_a_section_is_written_the_summary_issued_signed_and_verified_by_anyone(b
     assert "Tổ chức 3 hội nghị phổ biến Chỉ thị 16/CT-TTg" in part.locator("li").first.inner_text()
     assert "do " in part.inner_text()  # written by …
     shot(coord, "01-coordinator-section-written")
+    coord.get_by_role("link", name="Xem trước như bản in").click()
+    assert "II. KẾT QUẢ ĐẠT ĐƯỢC" in coord.locator("article").inner_text()
+    shot(coord, "01b-preview")
+    phone = sign_in(browser, "coordinator", width=390)
+    phone.goto(browser.base_url + summary.get_absolute_url())
+    shot(phone, "01c-coordinator-390")
+    phone.goto(browser.base_url + reverse("reports:summary_preview", args=[summary.pk]))
+    shot(phone, "01d-preview-390")
+    coord.go_back()
     coord.get_by_role("button", name="Trình ký").click()
     assert coord.get_by_text("Chờ ký").first.is_visible()
 
