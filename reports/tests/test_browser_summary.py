@@ -1,4 +1,4 @@
-"""A summary as people see it through: the coordinator writes a section and sends it for signature, leadership
+"""A summary as people see it through (each page checked with axe-core: no serious violation): the coordinator writes a section and sends it for signature, leadership
 issues it, the signed copy is received, and anyone checks the signed file on /xac-thuc/ (headless Chromium)."""
 
 import shutil
@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import ARTIFACTS, sign_in
+from reports.tests.test_browser_accessibility import axe
 from reports.models import Summary, TrustRoot
 from reports.periods import parse_period_code
 from reports.summaries.service import summary_compile
@@ -19,6 +20,8 @@ DOCS = ARTIFACTS.parent / "docs"
 
 def shot(page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"summary-{name}.png", full_page=True)
+    serious = [v for v in axe(page) if v["impact"] in ("serious", "critical")]
+    assert not serious, (name, serious)
 
 
 def test_a_section_is_written_the_summary_issued_signed_and_verified_by_anyone(browser, filed, coordinator, leader, tmp_path):
