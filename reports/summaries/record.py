@@ -41,7 +41,8 @@ def summary_signed_receive(*, summary: Summary, content: bytes, by: User) -> Sum
             {"file": _("The file is larger than %(mb)d MB.") % {"mb": settings.SUMMARY_SIGNED_MAX_BYTES // (1024 * 1024)}}
         )
     if workflow.SIGN not in reports_policy.summary_actions(by, summary):
-        step_check(summary, by, workflow.SIGN)  # raises the right refusal (not allowed, or not now)
+        with transaction.atomic():
+            step_check(summary, by, workflow.SIGN)  # raises the right refusal (not allowed, or not now)
     if not summary.pdf or not summary.pdf_sha256 or summary.issued_at is None:
         raise ValidationError(_("The issued PDF has not been made yet: sign it once it is offered on this page."))
     with summary.pdf.open("rb") as handle:

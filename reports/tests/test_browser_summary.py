@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from conftest import ARTIFACTS, sign_in
-from reports.tests.test_browser_accessibility import axe
 from reports.models import Summary, TrustRoot
 from reports.periods import parse_period_code
 from reports.summaries.service import summary_compile
 from reports.tests.signing_ca import authority, person, sign
+from reports.tests.test_browser_accessibility import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.soffice, pytest.mark.django_db(transaction=True)]
 DOCS = ARTIFACTS.parent / "docs"

@@ -206,3 +206,14 @@ def test_a_trust_root_that_is_not_a_certificate_is_refused_in_the_admin_form(db)
 
 def test_an_issued_summary_waits_in_the_issued_state(issued_summary):
     assert issued_summary.state == SummaryState.ISSUED and not issued_summary.is_signed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_refused_for_the_user_is_refused_cleanly_outside_a_test_transaction(filed, leader, officer_a, ca, signer):
+    """Requests are not wrapped in a transaction: the refusal must not fail on the row lock it takes (PostgreSQL
+    refuses a lock outside a transaction; SQLite takes none)."""
+    from django.core.exceptions import PermissionDenied
+
+    summary = summary_issue(summary=summary_compile(plan=filed.plan, period=parse_period_code("2018-H2")), number="125", by=leader)
+    with pytest.raises(PermissionDenied):
+        summary_signed_receive(summary=summary, content=sign(blank_pdf(), signer, ca), by=officer_a)
