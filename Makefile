@@ -22,6 +22,8 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@command -v soffice >/dev/null 2>&1 && echo "PDF: summaries are rendered by $$(command -v soffice)" \
+		|| echo "PDF: LibreOffice not found; summaries are offered as .docx only (apt-get install libreoffice-writer-nogui fonts-liberation)"
 	@echo "Portal: http://$(HOST)/  (demo accounts in README.md, password Demo@2017)"
 	$(PY) manage.py runserver $(HOST)
 

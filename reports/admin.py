@@ -8,8 +8,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.admin_policy import PortalModelAdmin
 
 from .forms import SummaryPeriodMixin, plan_period_field
-from .models import EscalationLadder, Reminder, Report, ReportEvent, ReportingPeriod, Summary
+from .models import (
+    EscalationLadder,
+    Reminder,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    Summary,
+    SummaryEvent,
+    TrustRoot,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from .services.withdrawal import KEPT_STATES, report_withdraw
+from .summaries.delivery import deliveries_send_again
 from .summaries.service import summary_request
 
 
@@ -117,6 +129,76 @@ class SummaryAddForm(SummaryPeriodMixin, forms.ModelForm):
         self.fields["period_code"] = plan_period_field(self.fields["plan"].queryset.order_by("-issued_on", "symbol"))
 
 
+class SummaryEventInline(admin.TabularInline):
+    model = SummaryEvent
+    fields = ["at", "action", "section", "by", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrustRoot)
+class TrustRootAdmin(PortalModelAdmin):
+    """The root certificates signed summaries must chain up to (the Government's root CA in production)."""
+
+    list_display = ["name", "subject", "not_after", "active"]
+    list_filter = ["active"]
+    fields = ["name", "certificate", "active", "subject", "fingerprint", "not_after"]
+    readonly_fields = ["subject", "fingerprint", "not_after"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(PortalModelAdmin):
+    """Other systems sent each issued and signed summary (``reports/summaries/delivery.py``)."""
+
+    list_display = ["name", "url", "active", "created_at"]
+    list_filter = ["active"]
+    fields = ["name", "url", "secret", "events", "active"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # an address typed without its scheme is an HTTPS one
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(PortalModelAdmin):
+    """The delivery log: every event sent, its attempts and its outcome (read only)."""
+
+    list_display = ["summary", "subscription", "event", "state", "attempts", "last_status", "last_attempt_at", "delivered_at"]
+    list_filter = ["state", "event", "subscription"]
+    list_select_related = ["summary__plan", "summary__period", "subscription"]
+    readonly_fields = [
+        "subscription",
+        "summary",
+        "event",
+        "state",
+        "attempts",
+        "last_status",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "delivered_at",
+        "body",
+    ]
+
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Send the selected deliveries again"))
+    def send_again(self, request, queryset):
+        count = deliveries_send_again(deliveries=queryset)
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": count}, messages.SUCCESS)
+
+
 @admin.register(Summary)
 class SummaryAdmin(PortalModelAdmin):
     list_display = ["__str__", "state", "number", "compiled_at", "issued_at", "has_error"]
@@ -134,10 +216,18 @@ class SummaryAdmin(PortalModelAdmin):
         "issued_by",
         "document",
         "annex",
+        "pdf",
+        "pdf_sha256",
+        "signed_pdf",
+        "signed_sha256",
+        "signatures",
+        "signed_received_at",
+        "signed_received_by",
         "error",
     ]
     exclude = ["snapshot"]
     actions = ["compile_again"]
+    inlines = [SummaryEventInline]
 
     @admin.display(boolean=True, description=_("failed"))
     def has_error(self, obj):

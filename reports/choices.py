@@ -39,10 +39,32 @@ class WorkflowAction(models.TextChoices):
 
 
 class SummaryState(models.TextChoices):
-    """A summary is a draft until issued; an issued summary never changes again."""
+    """A summary is a draft the coordinator writes, then waits for leadership's signature ("chờ ký"),
+    then is issued; an issued summary never changes again (``reports/summary_workflow.py``)."""
 
     DRAFT = "draft", pgettext_lazy("summary", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("summary", "Awaiting signature")
     ISSUED = "issued", pgettext_lazy("summary", "Issued")
+
+
+class SummarySectionKey(models.TextChoices):
+    """The five parts of a summary's body that people write (a báo cáo to UBND tỉnh or a ministry)."""
+
+    SITUATION = "situation", "Tình hình triển khai"
+    RESULTS = "results", "Kết quả đạt được"
+    SHORTCOMINGS = "shortcomings", "Tồn tại, hạn chế và nguyên nhân"
+    NEXT_TASKS = "next_tasks", "Nhiệm vụ, giải pháp thời gian tới"
+    PROPOSALS = "proposals", "Đề xuất, kiến nghị"
+
+
+class SummaryAction(models.TextChoices):
+    """What happened to a summary, kept in its history (who, when)."""
+
+    EDIT = "edit", pgettext_lazy("summary", "Edited a section")
+    SUBMIT = "submit", pgettext_lazy("summary", "Sent for signature")
+    RETURN = "return", pgettext_lazy("summary", "Returned with a comment")
+    ISSUE = "issue", pgettext_lazy("summary", "Issued")
+    SIGN = "sign", pgettext_lazy("summary", "Signed copy received")
 
 
 class ReminderKind(models.TextChoices):
@@ -52,3 +74,16 @@ class ReminderKind(models.TextChoices):
     LATE_TO_COORDINATOR = "late_coordinator", _("Report still not sent after the deadline: told to the coordinator")
     LATE_TO_LEADERSHIP = "late_leadership", _("Agencies still late: leadership's weekly digest")
     CHASED = "chased", _("Chased by the coordinator (letter or e-mail)")
+
+
+class WebhookEvent(models.TextChoices):
+    """What other systems are told about a summary (webhooks)."""
+
+    ISSUED = "summary.issued", _("Summary issued (its PDF made)")
+    SIGNED = "summary.signed", _("Signed copy received")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed for good")

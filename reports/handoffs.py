@@ -211,6 +211,14 @@ def tasks_reassigned(*, assignments: list[TaskAssignment], agency: Agency, by: U
     return handoff(key=key[:80], users=_people(users, actor_id=by.pk if by else None), text=text, url=reverse("reports:agency_tasks"))
 
 
+def summary_submitted(summary: Summary, by: User | None) -> list[Notice]:
+    """Tell leadership a summary waits for its signature ("Trình ký")."""
+    text = _("The summary of %(plan)s, %(period)s, waits for your signature.") % {"plan": summary.plan.symbol, "period": summary.period}
+    users = User.objects.filter(_with_role(Role.LEADERSHIP), is_active=True)
+    key = f"summary-submitted:{summary.pk}:{summary.events.count()}"  # sent again after a return: told again
+    return handoff(key=key, users=_people(users, actor_id=by.pk if by else None), text=text, url=summary.get_absolute_url())
+
+
 def summary_issued(summary: Summary, by: User | None) -> list[Notice]:
     """Tell leadership a summary was issued."""
     text = _("The summary of %(plan)s, %(period)s, was issued as No. %(number)s.") % {

@@ -11,9 +11,11 @@ from django.utils import timezone
 from core.outbox import job_enqueue
 from plans.models import Plan, User
 
+from .handoffs import handoff_email_send, notices_digest_send
 from .notifications import report_event_notify
 from .periods import parse_period_code
 from .reminders import reminder_email_send, reminders_send
+from .summaries.delivery import webhook_attempt
 from .summaries.pdf import summary_pdf_render
 from .summaries.service import summaries_due, summary_compile, summary_failure_record
 from .upkeep import upkeep_run
@@ -76,14 +78,22 @@ def upkeep_job() -> dict:
 @shared_task(acks_late=True, **RETRY)
 def handoff_email_job(key: str) -> int:
     """E-mail the notices of one event that handed work to someone (``reports.handoffs``)."""
-    from .handoffs import handoff_email_send
-
     return handoff_email_send(key=key)
 
 
 @shared_task(acks_late=True, **RETRY)
 def notices_digest_job() -> int:
     """The daily digest of notices for those who chose it."""
-    from .handoffs import notices_digest_send
-
     return notices_digest_send()
+
+
+@shared_task(acks_late=True, bind=True, max_retries=None)
+def webhook_deliver_job(self, delivery_id: int) -> bool:
+    """Send one webhook delivery; tried again with growing waits until it is delivered or has used its attempts.
+
+    Run in-process (no Redis), nothing waits to try again: the delivery stays waiting in the log, where the
+    administrator sends it again."""
+    wait = webhook_attempt(delivery_id=delivery_id)
+    if wait is None or self.request.is_eager:
+        return wait is None
+    raise self.retry(countdown=wait)

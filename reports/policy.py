@@ -2,7 +2,8 @@
 
 The rows rules join :mod:`plans.policy` (the one entry point: ``restrict``, ``can``, ``may``) when the reports
 app is ready; the questions about one report are asked here: :func:`report_actions` (workflow steps, the
-buttons pages show and the steps the API offers), :func:`reviewable`, :func:`may_write_report`.
+buttons pages show and the steps the API offers), :func:`reviewable`, :func:`may_write_report`; about one
+summary: :func:`summary_actions`.
 """
 
 from collections.abc import Callable
@@ -21,12 +22,14 @@ from plans.policy import (
     VIEW,
     admin_rule,
     coordinator_of,
+    public_plans,
     registry_rule,
     role_of,
     rules_register,
+    scope,
 )
 
-from . import workflow
+from . import summary_workflow, workflow
 from .choices import WorkflowAction
 
 
@@ -61,8 +64,11 @@ def _report_rule(prefix: str) -> Callable:
 
 
 def _summary_rule(user, role, action) -> Q:
-    # Leadership and coordinators read, compile and issue the summaries sent to UBND tỉnh.
-    return EVERYTHING if role in PROVINCE_ROLES else NOTHING
+    # Leadership and coordinators read, compile and issue the summaries sent to UBND tỉnh (the steps:
+    # summary_actions); an issued summary of a public plan is read by anyone (its document of record).
+    if role in PROVINCE_ROLES:
+        return EVERYTHING
+    return Q(state="issued") & public_plans("plan__") if action == VIEW else NOTHING
 
 
 def _own_notice_rule(user, role, action) -> Q:
@@ -85,6 +91,11 @@ rules_register(
         "reports.reminder": _coordination_rule,
         "reports.escalationladder": admin_rule,
         "reports.trendpoint": admin_rule,
+        "reports.summarysection": admin_rule,
+        "reports.summaryevent": admin_rule,
+        "reports.trustroot": admin_rule,
+        "reports.webhooksubscription": admin_rule,
+        "reports.webhookdelivery": admin_rule,
     },
     fans_out=frozenset({"reports.report", "reports.reportevent"}),
 )
@@ -155,6 +166,14 @@ def report_actions(user, report) -> list[str]:
     return workflow.allowed_actions(report.state, acting, sent_back=sent_back)
 
 
+def summary_actions(user, summary) -> list[str]:
+    """The steps ``user`` may take on a summary now (write a section, send for signature, return,
+    issue, receive the signed copy), in workflow order: the buttons shown, the API's and the services' check."""
+    if scope(type(summary), user, VIEW) == NOTHING:
+        return []
+    return summary_workflow.allowed_actions(summary.state, role_of(user), signed=summary.is_signed)
+
+
 def may_write_report(user, agency_id: int | None) -> bool:
     """May ``user`` write (create, edit, attach evidence to) reports of this agency?"""
     return role_of(user) in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
@@ -166,6 +185,6 @@ def may_edit_report(user, report) -> bool:
 
 
 def awaits_summaries(user) -> bool:
-    """Is a compiled draft summary work waiting for ``user`` (to read and issue)? Leadership's, who signs for UBND tỉnh."""
+    """Is a summary sent for signature work waiting for ``user`` (to return or issue)? Leadership's, who signs for UBND tỉnh."""
     role = role_of(user)
     return role == Role.LEADERSHIP and _summary_rule(user, role, CHANGE) != NOTHING

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from tasks.delegation import owned_by, running_on
 from tasks.models import Extension, TaskOwner
 
 from . import compliance
-from .choices import SummaryState
+from .choices import SummaryAction, SummaryState
 from .filters import NOT_SENT, AgencyTaskFilter
 from .models import Summary
 from .reorganisation.selectors import waiting_for_reassignment
@@ -186,14 +186,16 @@ def _coordination_work(user: User) -> list[WorkItem]:
                 )
             )
     if reports_policy.awaits_summaries(user):
-        drafts = Summary.objects.filter(state=SummaryState.DRAFT, compiled_at__isnull=False).select_related("plan", "period")
-        for summary in policy.restrict(drafts, user).order_by("compiled_at"):
+        # Sent for signature ("Trình ký"): waiting for leadership since it was sent.
+        sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
+        waiting = Summary.objects.filter(state=SummaryState.SUBMITTED).annotate(sent_at=sent).select_related("plan", "period")
+        for summary in policy.restrict(waiting, user).order_by("sent_at"):
             items.append(
                 WorkItem(
                     SUMMARY,
-                    _("The summary of %(plan)s, %(period)s, is a draft waiting to be issued.")
+                    _("The summary of %(plan)s, %(period)s, waits for your signature.")
                     % {"plan": summary.plan.symbol, "period": summary.period},
-                    summary.compiled_at,
+                    summary.sent_at or summary.compiled_at,
                     summary.get_absolute_url(),
                 )
             )

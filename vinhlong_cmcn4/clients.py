@@ -102,3 +102,26 @@ class AddressLoginLimitBackend:
             getattr(request, "_request", request).axes_locked_out = True  # axes' middleware shows its lockout page
             raise PermissionDenied("too many failed logins from this address")
         return None  # no get_user: this backend never signs anyone in (nor does Django's test client use it)
+
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def rate_allows(request, *, scope: str, rate: str) -> bool:
+    """May this client address make one more request of ``scope`` under ``rate`` ("10/min")?
+
+    For pages outside the API (the public verification page); counted in the cache per fixed
+    window, open when the cache is down, like the API's throttles.
+    """
+    count, _slash, period = rate.partition("/")
+    window = _PERIODS.get(period, 60)
+    key = f"rate:{scope}:{client_address(request)}"
+    try:
+        if cache.add(key, 1, timeout=window):
+            return True
+        return cache.incr(key) <= int(count)
+    except ValueError:  # the key expired between add and incr
+        return True
+    except Exception as error:  # noqa: BLE001 - any cache failure: let the request through, say so
+        logger.warning("rate %s skipped: the cache is unreachable (%s: %s)", scope, type(error).__name__, error)
+        return True

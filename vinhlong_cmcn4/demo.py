@@ -23,6 +23,7 @@ from reports.compliance import obligation
 from reports.models import Report
 from reports.periods import period_of, periods_between
 from reports.services import report_save, report_transition, reporting_period_get_or_create, task_progress_refresh
+from reports.summaries.drafting import summary_submit
 from reports.summaries.service import last_closed_period, summary_compile, summary_issue
 from tasks import policy as tasks_policy
 from tasks.choices import AssignmentRole, Recurrence
@@ -200,6 +201,7 @@ def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None
     annual = period_of(PeriodKind.YEAR, 2018, deadline_day=plan.report_deadline_day)
     summary = summary_compile(plan=plan, period=annual, by=users["coordinator"])
     if not summary.is_frozen:
+        summary = summary_submit(summary=summary, by=users["coordinator"])  # trình ký, then issued by leadership
         summary_issue(summary=summary, number="15", by=users["leadership"])
     summary_compile(
         plan=plan,

@@ -261,6 +261,18 @@ SUMMARY_SIGNATURE_LINES = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ 
 SUMMARY_SIGNER = os.environ.get("SUMMARY_SIGNER", "Nguyễn Văn Minh" if DEBUG else "")
 # LibreOffice renders each summary as PDF in a job when `soffice` is on the machine; "" turns it off.
 SUMMARY_PDF_SOFFICE = os.environ.get("SUMMARY_PDF_SOFFICE", shutil.which("soffice") or "")
+# Signed copies (ký số) are checked against the trusted roots in the admin; revocation lists are fetched
+# from the certificate authority's addresses only when this is on (the server must reach them).
+SUMMARY_SIGNATURE_FETCH_REVOCATION = env_bool("SUMMARY_SIGNATURE_FETCH_REVOCATION", False)
+# The largest signed copy received, and the largest file the public verification page reads.
+SUMMARY_SIGNED_MAX_BYTES = int(os.environ.get("SUMMARY_SIGNED_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploads to the public verification page (/xac-thuc/) from one address in a window.
+VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/min")
+# Webhooks to other systems: the wait for an answer, and how many attempts before a delivery fails for good
+# (1 min, 2, 4, … apart: about 4 hours for 8 attempts).
+WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
 SUMMARY_RECIPIENTS = [
     "Văn phòng Chính phủ (b/c);",
     "Bộ Khoa học và Công nghệ (b/c);",

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from tasks.public.views import HomeView
 
-from . import metrics, views
+from . import metrics, verification, views
 from .health import HealthView
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("dat-lai-mat-khau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("xac-thuc/", verification.verify_page, name="verify"),
     path("", include("tasks.public.urls")),
     path("", include("plans.urls")),
     path("", include("reports.urls")),

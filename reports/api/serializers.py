@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -68,18 +69,37 @@ class SummarySerializer(serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=SummaryState.choices, read_only=True)
     document_url = serializers.SerializerMethodField()
     annex_url = serializers.SerializerMethodField()
+    record_url = serializers.SerializerMethodField(
+        help_text=_("The document of record: the signed PDF once received, else the issued PDF.")
+    )
+    signed = serializers.BooleanField(source="is_signed", read_only=True)
 
     class Meta:
         model = Summary
-        fields = ["id", "plan", "period", "state", "number", "compiled_at", "issued_at", "snapshot", "document_url", "annex_url"]
+        fields = [
+            "id",
+            "plan",
+            "period",
+            "state",
+            "number",
+            "issuer",
+            "compiled_at",
+            "issued_at",
+            "snapshot",
+            "document_url",
+            "annex_url",
+            "record_url",
+            "pdf_sha256",
+            "signed",
+            "signed_sha256",
+            "signatures",
+        ]
         read_only_fields = fields
 
     def get_period(self, summary) -> str:
         return summary.period.as_period().code
 
     def _url(self, summary, kind: str) -> str | None:
-        from django.urls import reverse
-
         field = summary.document if kind == "docx" else summary.annex
         return self.context["request"].build_absolute_uri(reverse("reports:summary_download", args=[summary.pk, kind])) if field else None
 
@@ -88,3 +108,8 @@ class SummarySerializer(serializers.ModelSerializer):
 
     def get_annex_url(self, summary) -> str | None:
         return self._url(summary, "xlsx")
+
+    def get_record_url(self, summary) -> str | None:
+        if not summary.is_frozen or not summary.record:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api:summary-file", args=[summary.pk, "record"]))

@@ -1,6 +1,7 @@
 """Reports and summaries over the API: the same services, rules, locking and messages as the web."""
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
@@ -139,3 +140,18 @@ class SummaryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return policy.restrict(Summary.objects.select_related("plan", "period"), self.request.user)
+
+    @extend_schema(
+        summary=_("A summary's file: the document of record (signed PDF, else the issued PDF), the PDF, the Word document or the annex"),
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    @action(detail=True, methods=["get"], url_path=r"tep/(?P<kind>record|pdf|docx|xlsx)", url_name="file")
+    def file(self, request, pk=None, kind: str = "record"):
+        summary = self.get_object()
+        field = {"record": summary.record, "pdf": summary.pdf, "docx": summary.document, "xlsx": summary.annex}[kind]
+        if not field:
+            raise Http404(_("This file does not exist yet."))
+        name = field.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+        response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

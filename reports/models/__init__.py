@@ -1,5 +1,6 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
+from .delivery import WebhookDelivery, WebhookSubscription
 from .figures import LateReportCount, TrendPoint
 from .reminders import EscalationLadder, Notice, Reminder
 from .reporting import (
@@ -10,6 +11,7 @@ from .reporting import (
     _attachment_path,  # noqa: F401 - migration 0002 names it here
 )
 from .summaries import Summary
+from .summary_records import SummaryEvent, SummarySection, TrustRoot
 
 __all__ = [
     "Attachment",
@@ -21,5 +23,10 @@ __all__ = [
     "ReportEvent",
     "ReportingPeriod",
     "Summary",
+    "SummaryEvent",
+    "SummarySection",
     "TrendPoint",
+    "TrustRoot",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

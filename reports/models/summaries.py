@@ -62,6 +62,29 @@ class Summary(models.Model):
     issuer = models.CharField(_("issuer"), max_length=200, blank=True, help_text=_("The body whose number series the number belongs to."))
     issued_year = models.PositiveSmallIntegerField(_("year of issue"), null=True, blank=True)
     error = models.TextField(_("error of the last compilation"), blank=True)
+    pdf_sha256 = models.CharField(
+        _("SHA-256 of the issued PDF"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Set once, when the issued document is rendered."),
+    )
+    signed_pdf = models.FileField(
+        _("signed PDF"), upload_to=_summary_path, max_length=255, blank=True, help_text=_("The document of record: the issued PDF, signed.")
+    )
+    signed_sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64, blank=True, db_index=True)
+    signatures = models.JSONField(
+        _("signatures"), default=list, blank=True, help_text=_("Signer, organisation and time of each signature, as verified on receipt.")
+    )
+    signed_received_at = models.DateTimeField(_("signed copy received at"), null=True, blank=True)
+    signed_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed copy received by"),
+    )
 
     class Meta:
         verbose_name = _("summary")
@@ -89,6 +112,15 @@ class Summary(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state == SummaryState.ISSUED
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_pdf)
+
+    @property
+    def record(self):
+        """The document of record: the signed PDF once received, else the issued PDF."""
+        return self.signed_pdf or self.pdf
 
     @property
     def is_compiling(self) -> bool:

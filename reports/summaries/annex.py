@@ -3,8 +3,11 @@ the period's report, streamed row by row into the file with six cell styles decl
 (``core.xlsx_writer``), so time and memory stay flat however many tasks the plan has."""
 
 import datetime
+import io
 import tempfile
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
@@ -54,7 +57,6 @@ def summary_annex_write(
     """
     data = summary.snapshot
     as_of = datetime.date.fromisoformat(data["period"]["last_day"])
-    number = f"{summary.number}/" if summary.number else "     /"
     ongoing = _("None (ongoing)")
     labels = {(status, extended): status_label(status, extended=extended) for status in TaskStatus.values for extended in (False, True)}
     rows = tasks if tasks is not None else task_rows(summary.plan, as_of)
@@ -63,7 +65,7 @@ def summary_annex_write(
         sheet.append([("PHỤ LỤC", "title")])
         plan_line = f"Kết quả thực hiện nhiệm vụ của Kế hoạch số {data['plan']['symbol']} — {data['period']['label']}"
         sheet.append([(_text(plan_line), "subtitle")])
-        sheet.append([(f"(Kèm theo Báo cáo số {number}BC-UBND; số liệu đến ngày {as_of:%d/%m/%Y})", "note")])
+        sheet.append([(annex_note(summary.number, as_of), "note")])
         sheet.append([(title, "header") for title, _width in COLUMNS])
         for count, task in enumerate(rows, start=1):
             sheet.append(
@@ -81,6 +83,27 @@ def summary_annex_write(
                 ]
             )
     return count
+
+
+def annex_note(number: str, as_of: datetime.date) -> str:
+    """The line under the annex's title naming the báo cáo it goes with (its number blank before issue)."""
+    return f"(Kèm theo Báo cáo số {number or '     '}/BC-UBND; số liệu đến ngày {as_of:%d/%m/%Y})"
+
+
+def annex_number_write(content: bytes, *, number: str, as_of: datetime.date) -> bytes:
+    """The compiled annex with the number written into its note, every other byte of its sheet unchanged:
+    issuing freezes the draft's annex (its rows are the draft's figures) instead of computing it again."""
+    old, new = escape(annex_note("", as_of)), escape(annex_note(number, as_of))
+    source, target = io.BytesIO(content), io.BytesIO()
+    with zipfile.ZipFile(source) as reading, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as writing:
+        for item in reading.infolist():
+            data = reading.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                if old.encode() not in data[:10_000]:
+                    raise ValueError("the annex has no blank number to fill in")
+                data = data.replace(old.encode(), new.encode(), 1)
+            writing.writestr(item, data)
+    return target.getvalue()
 
 
 def annex_tempfile() -> Path:

@@ -10,12 +10,13 @@ Phụ lục I of the decree, part by part:
 - Top right: quốc hiệu (12 pt bold capitals), tiêu ngữ (13 pt bold, a line of its own length
   under it), then the place and date (14 pt italic).
 - The kind "BÁO CÁO" and the summary line (14 pt bold, centred), a short line under them.
-- The body (results by section, reporting discipline, difficulties, proposals); dates in it as
-  office practice writes them ("ngày 04/5/2017").
+- The body: an opening paragraph, then the five parts people write (Tình hình triển khai; Kết quả
+  đạt được; Tồn tại, hạn chế và nguyên nhân; Nhiệm vụ, giải pháp thời gian tới; Đề xuất, kiến nghị),
+  pre-filled from the data; dates in it as office practice writes them ("ngày 04/5/2017").
 - Bottom left "Nơi nhận:" (12 pt bold italic) and its list (11 pt); bottom right the authority
   line (TM./KT.), the position and, after room for the signature, the signer's name (14 pt bold).
 
-Built from the snapshot alone, so the same snapshot always gives the same document.
+Built from the snapshot and the sections' text alone, so the same pair always gives the same document.
 """
 
 import datetime
@@ -33,9 +34,9 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
-from tasks.choices import TaskStatus
-
+from ..choices import SummarySectionKey
 from .official import date_line, number_line, roman, short_date
+from .prose import Block, blocks
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -182,15 +183,15 @@ def _rule(container, width_mm: float, *, within_mm: float, after: float = 0) -> 
     properties.append(mark)
 
 
-def summary_document(summary) -> bytes:
-    """The .docx of a summary (issued or draft) from its snapshot."""
+def summary_document(summary, texts: dict[str, str]) -> bytes:
+    """The .docx of a summary (issued or draft) from its snapshot and the text of its sections."""
     data = summary.snapshot
     issued_on = timezone.localdate(summary.issued_at or summary.compiled_at or timezone.now())
     document = Document()
     _setup(document)
     _heading_block(document, summary, issued_on)
     _title(document, summary, data)
-    _body(document, data)
+    _body(document, data, texts)
     _closing(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -220,80 +221,57 @@ def _heading_block(document, summary, day: datetime.date) -> None:
     _cell_lines(table.cell(1, 1), [(date_line(settings.SUMMARY_PLACE, day), {"size": 14, "italic": True})])
 
 
+def title_lines(data: dict) -> list[str]:
+    """The summary line under "BÁO CÁO": which plan, and the period."""
+    plan = data["plan"]
+    issued = datetime.date.fromisoformat(plan["issued_on"])
+    return [
+        f"Kết quả thực hiện Kế hoạch số {plan['symbol']} ngày {short_date(issued)} của {plan['issuer']}",
+        f"({data['period']['label']})",
+    ]
+
+
 def _title(document, summary, data: dict) -> None:
     _paragraph(document, "", after=0)
     if not summary.is_frozen:
         _paragraph(document, "DỰ THẢO", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, size=12, bold=True, italic=True)
     _paragraph(document, "BÁO CÁO", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
-    plan = data["plan"]
-    issued = datetime.date.fromisoformat(plan["issued_on"])
-    _paragraph(
-        document,
-        f"Kết quả thực hiện Kế hoạch số {plan['symbol']} ngày {short_date(issued)} của {plan['issuer']}",
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        after=0,
-        bold=True,
-    )
-    _paragraph(document, f"({data['period']['label']})", align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
+    for line in title_lines(data):
+        _paragraph(document, line, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, bold=True)
     _rule(document, 50, within_mm=TEXT_WIDTH_MM, after=12)
 
 
-def _counts_sentence(figures: dict) -> str:
-    return (
-        f"tổng số {figures['tasks']} nhiệm vụ: {figures[TaskStatus.DONE_ON_TIME]} nhiệm vụ đã hoàn thành đúng hạn, "
-        f"{figures[TaskStatus.DONE_LATE]} nhiệm vụ hoàn thành quá hạn, {figures[TaskStatus.IN_PROGRESS]} nhiệm vụ đang thực hiện "
-        f"trong hạn, {figures[TaskStatus.OVERDUE]} nhiệm vụ chưa hoàn thành, quá hạn và {figures[TaskStatus.ONGOING]} nhiệm vụ "
-        f"thường xuyên; tiến độ bình quân {figures['progress'] if figures['progress'] is not None else 0}%"
-    )
-
-
-def _heading(document, text: str) -> None:
-    _paragraph(document, text, bold=True, after=6)
-
-
-def _body(document, data: dict) -> None:
+def body_blocks(data: dict, texts: dict[str, str]) -> list[Block]:
+    """The body of the document, part by part: the opening paragraph, then the five sections people write
+    (``texts``, by ``SummarySectionKey``), then the pointer to the annex. The .docx and the page's
+    preview are both made from these blocks, so they say the same."""
     period = data["period"]
     first, last = datetime.date.fromisoformat(period["first_day"]), datetime.date.fromisoformat(period["last_day"])
-    _paragraph(
-        document,
-        f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {short_date(first)} đến ngày {short_date(last)}), "
-        f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
-        f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
-    )
-    _heading(document, f"{roman(1)}. KẾT QUẢ THỰC HIỆN")
-    _heading(document, "1. Tình hình chung")
-    _paragraph(document, f"Kế hoạch có {_counts_sentence(data['totals'])}.")
-    _heading(document, "2. Kết quả thực hiện theo nhóm nhiệm vụ")
-    for index, section in enumerate(data["sections"], start=1):
-        title = section["title"] or "Nhiệm vụ chưa xếp nhóm"
-        _paragraph(document, f"2.{index}. {title}", bold=True, italic=True, after=3)
-        _paragraph(document, f"Nhóm có {_counts_sentence(section)}.")
-        for item in section["results"]:
-            _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}")
-    _heading(document, "3. Tình hình báo cáo của các cơ quan, đơn vị")
-    reports = data["reports"]
-    _paragraph(
-        document,
-        f"Kỳ báo cáo {data['reporting_period']['label'].lower()}: {reports['accepted']} báo cáo đã được tiếp nhận; "
-        f"{reports['missing']} báo cáo chưa gửi; {reports['late']} báo cáo gửi trễ hạn.",
-    )
-    if data["missing"]:
-        by_agency: dict[str, list[str]] = {}
-        for item in data["missing"]:
-            by_agency.setdefault(item["agency"], []).append(item["task"])
-        for agency, tasks in by_agency.items():
-            _paragraph(document, f"- {agency}: chưa báo cáo {len(tasks)} nhiệm vụ ({', '.join(tasks)}).")
-    if data["overdue"]:
-        extended = sum(1 for item in data["overdue"] if item.get("extended"))  # recorded since issue 13; older snapshots: none
-        among = f", trong đó {extended} nhiệm vụ đã gia hạn" if extended else ""
-        _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn{among} (chi tiết tại Phụ lục kèm theo).")
-    _heading(document, f"{roman(2)}. KHÓ KHĂN, VƯỚNG MẮC")
-    for item in data["difficulties"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc."}]:
-        _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])
-    _heading(document, f"{roman(3)}. ĐỀ XUẤT, KIẾN NGHỊ")
-    for item in data["proposals"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không có đề xuất, kiến nghị."}]:
-        _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])
-    _paragraph(document, "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này.", italic=True)
+    result = [
+        Block(
+            "p",
+            f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {short_date(first)} đến ngày {short_date(last)}), "
+            f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
+            f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
+        )
+    ]
+    for index, key in enumerate(SummarySectionKey, start=1):
+        result.append(Block("heading", f"{roman(index)}. {key.label.upper()}"))
+        result += blocks(texts.get(key.value, ""))
+    result.append(Block("note", "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này."))
+    return result
+
+
+def _body(document, data: dict, texts: dict[str, str]) -> None:
+    for block in body_blocks(data, texts):
+        if block.kind == "heading":
+            _paragraph(document, block.text, bold=True, after=6)
+        elif block.kind == "li":
+            _paragraph(document, f"- {block.text}")
+        elif block.kind == "note":
+            _paragraph(document, block.text, italic=True)
+        else:
+            _paragraph(document, block.text)
 
 
 def _closing(document) -> None:

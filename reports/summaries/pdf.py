@@ -1,9 +1,11 @@
 """The summary's Word document rendered as PDF by LibreOffice, so leadership reads it in the browser.
 
-Run in a job (LibreOffice takes seconds); only when ``settings.SUMMARY_PDF_SOFFICE`` names the
+An issued summary's PDF is rendered once and never again: its bytes are what the signer signs and
+what ``pdf_sha256`` names. Run in a job (LibreOffice takes seconds); only when ``settings.SUMMARY_PDF_SOFFICE`` names the
 ``soffice`` program. Each run uses a profile folder of its own, so two workers never share one.
 """
 
+import hashlib
 import subprocess
 import tempfile
 from pathlib import Path
@@ -12,7 +14,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from ..choices import WebhookEvent
 from ..models import Summary
+from .delivery import deliveries_create
 
 TIMEOUT_SECONDS = 120
 
@@ -51,19 +55,22 @@ def summary_pdf_render(*, summary_id: int) -> bool:
     (a compilation that finished during the rendering queues a rendering of its own).
     """
     summary = Summary.objects.filter(pk=summary_id).first()
-    if summary is None or not summary.document or not pdf_enabled():
+    if summary is None or not summary.document or not pdf_enabled() or (summary.is_frozen and summary.pdf):
         return False
     name = summary.document.name
     with summary.document.open("rb") as handle:
         content = docx_to_pdf(handle.read())
     with transaction.atomic():
         summary = Summary.objects.select_for_update().get(pk=summary_id)
-        if summary.document.name != name:
-            return False
+        if summary.document.name != name or (summary.is_frozen and summary.pdf):
+            return False  # an issued summary's PDF is made once: it is what gets signed
         old = summary.pdf.name if summary.pdf else ""
+        if summary.is_frozen:
+            summary.pdf_sha256 = hashlib.sha256(content).hexdigest()
+            deliveries_create(summary=summary, event=WebhookEvent.ISSUED)  # other systems take the issued PDF
         stem = name.rsplit("/", 1)[-1].split("-", 1)[-1].rsplit(".", 1)[0]
         summary.pdf.save(f"{stem}.pdf", ContentFile(content), save=False)
-        summary.save(update_fields=["pdf"])
+        summary.save(update_fields=["pdf", "pdf_sha256"])
         if old:
             storage = summary.pdf.storage
             transaction.on_commit(lambda: storage.delete(old))

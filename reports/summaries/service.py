@@ -3,11 +3,9 @@
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,14 +14,14 @@ from plans import policy
 from plans.choices import PeriodKind, PlanState
 from plans.models import Plan, User
 
+from .. import summary_workflow as workflow
 from ..choices import ReportState, SummaryState
-from ..handoffs import summary_issued
 from ..models import Report, Summary
 from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
-from .document import summary_document
-from .pdf import pdf_enabled
+from .drafting import document_write, pdf_enqueue, sections_refresh
+from .drafting import summary_issue as summary_issue  # issued from here before drafting.py existed
 from .snapshot import TaskAtCutoff, lead_agency_names, plan_tree, summary_snapshot, task_rows
 
 logger = logging.getLogger(__name__)
@@ -56,17 +54,17 @@ def summary_period(*, plan: Plan, code: str) -> Period:
     return period
 
 
-def summary_compile(*, plan: Plan, period: Period, by: User | None = None, number: str = "", issue: bool = False) -> Summary:
+def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Summary:
     """Compile (or compile again) the summary of ``plan`` for ``period``; one row per plan and period.
 
-    An issued summary is returned untouched. The row is locked while compiled, so two workers
-    (or two beats) compiling the same period make one summary. With ``issue`` the result is
-    given its number and frozen.
+    Only a draft is compiled: a summary waiting for signature or issued is returned untouched. The
+    row is locked while compiled, so two workers (or two beats) compiling the same period make one
+    summary. Sections nobody has written take the new figures' text; written ones stay as written.
     """
     row = reporting_period_get_or_create(period=period)
     with translation.override("vi"), transaction.atomic():
         summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
-        if summary.is_frozen:
+        if not workflow.is_editable(summary.state):
             return summary
         _no_jit()
         leads = lead_agency_names(plan)
@@ -75,13 +73,9 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None, numbe
         summary.compiled_at = timezone.now()
         summary.compiled_by = by
         summary.error = ""
-        if issue:
-            summary.state, summary.number, summary.issued_at, summary.issued_by = SummaryState.ISSUED, number, summary.compiled_at, by
-            summary.issuer, summary.issued_year = settings.SUMMARY_ISSUER_NAME, timezone.localtime(summary.compiled_at).year
-        _files_write(summary, period, leads, tasks)
+        _files_write(summary, period, leads, tasks, sections_refresh(summary))
         summary.save()
-        if pdf_enabled():
-            job_enqueue("reports.jobs.summary_pdf_job", summary.pk)
+        pdf_enqueue(summary)
     return summary
 
 
@@ -93,10 +87,10 @@ def _no_jit() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]], tasks: list[TaskAtCutoff]) -> None:
-    old = [f.name for f in (summary.document, summary.annex, summary.pdf) if f]
+def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]], tasks: list[TaskAtCutoff], texts: dict[str, str]) -> None:
+    old = [f.name for f in (summary.annex, summary.pdf) if f]
     slug = summary.plan.symbol.replace("/", "-")
-    summary.document.save(f"bao-cao-{slug}-{period.code}.docx", ContentFile(summary_document(summary)), save=False)
+    document_write(summary, texts)
     results: dict[int, list[str]] = {}
     for section in summary.snapshot["sections"]:
         for item in section["results"]:
@@ -109,44 +103,9 @@ def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]], 
     finally:
         path.unlink(missing_ok=True)
     summary.pdf = ""  # rendered again from the new document by a job
-    storage = summary.document.storage
+    storage = summary.annex.storage
     for name in old:
         transaction.on_commit(lambda name=name: storage.delete(name))
-
-
-def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
-    """Issue a draft: compile it a last time with its number and date, then freeze it for good."""
-    if not policy.may(by, policy.CHANGE, Summary):
-        raise PermissionDenied(_("You may not issue summaries."))
-    number = number.strip()
-    if not number or len(number) > 32 or "/" in number:
-        raise ValidationError({"number": _("Give the document number the clerk assigned, e.g. 125 (without “/BC-UBND”).")})
-    if summary.is_frozen:
-        raise ValidationError(
-            _("This summary was issued on %(day)s: it can no longer change.") % {"day": f"{timezone.localtime(summary.issued_at):%d/%m/%Y}"}
-        )
-    year = timezone.localdate().year
-    taken = (
-        Summary.objects.filter(state=SummaryState.ISSUED, number=number, issuer=settings.SUMMARY_ISSUER_NAME, issued_year=year)
-        .exclude(pk=summary.pk)
-        .select_related("plan", "period")
-        .first()
-    )
-    if taken:
-        raise ValidationError(
-            {
-                "number": _("Number %(number)s/BC-UBND of %(year)d is already used by the summary of %(plan)s, %(period)s.")
-                % {"number": number, "year": year, "plan": taken.plan.symbol, "period": taken.period}
-            }
-        )
-    period = summary.period.as_period(summary.plan.report_deadline_day)
-    try:
-        with transaction.atomic():
-            issued = summary_compile(plan=summary.plan, period=period, by=by, number=number, issue=True)
-            summary_issued(issued, by)  # leadership is told, once
-            return issued
-    except IntegrityError:  # issued at the same moment by someone else
-        raise ValidationError({"number": _("This document number is already used by the issuer this year.")}) from None
 
 
 def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:
@@ -161,6 +120,8 @@ def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:
         summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
         if summary.is_frozen:
             raise ValidationError(_("This summary was issued: it can no longer change."))
+        if not workflow.is_editable(summary.state):
+            raise ValidationError(_("This summary is waiting for signature: leadership returns it before it is compiled again."))
         summary.requested_at, summary.error = timezone.now(), ""
         summary.save(update_fields=["requested_at", "error"])
         job_enqueue("reports.jobs.summary_compile_job", plan.pk, period.code, by.pk)

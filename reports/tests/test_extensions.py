@@ -92,7 +92,7 @@ def test_the_summary_marks_a_task_judged_against_its_extension(client, task, hea
     assert rows[task.number][7] == "Chưa hoàn thành, quá hạn (đã gia hạn)"
     assert rows["2"][7] == "Đang thực hiện trong hạn"  # the other task has no extension
     text = [p.text for p in Document(summary.document.open("rb")).paragraphs]
-    assert "Có 1 nhiệm vụ chưa hoàn thành, quá hạn, trong đó 1 nhiệm vụ đã gia hạn (chi tiết tại Phụ lục kèm theo)." in text
+    assert "Còn 1 nhiệm vụ chưa hoàn thành, quá hạn, trong đó 1 nhiệm vụ đã gia hạn (chi tiết tại Phụ lục kèm theo)." in text
     client.force_login(leader)
     assert "(đã gia hạn)" in client.get(summary.get_absolute_url()).content.decode()
 
@@ -101,6 +101,7 @@ def test_a_summary_compiled_before_extensions_were_recorded_still_reads(client, 
     """Snapshots kept from before: their overdue tasks carry no "extended"; the page and the document read them as not extended."""
     from reports.periods import parse_period_code
     from reports.summaries.document import summary_document
+    from reports.summaries.drafting import summary_texts
     from reports.summaries.service import summary_compile
 
     task.due_date = D(2018, 6, 30)
@@ -109,7 +110,7 @@ def test_a_summary_compiled_before_extensions_were_recorded_still_reads(client, 
     for item in summary.snapshot["overdue"]:
         del item["extended"]
     summary.save()
-    assert summary_document(summary)
+    assert summary_document(summary, summary_texts(summary))
     client.force_login(leader)
     page = client.get(summary.get_absolute_url()).content.decode()
     assert task.title in page and "(đã gia hạn)" not in page

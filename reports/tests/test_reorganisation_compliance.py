@@ -14,7 +14,7 @@ from reports.periods import main_kind, period_due, period_of
 from reports.reminders import missing_reports_by_agency
 from reports.reorganisation.services import decision_apply
 from reports.services import reporting_period_get_or_create
-from reports.summaries.service import summary_compile
+from reports.summaries.service import summary_compile, summary_issue
 from reports.summaries.snapshot import summary_snapshot
 from tasks.choices import AssignmentRole
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
@@ -76,14 +76,14 @@ def test_the_summary_lists_missing_reports_by_the_calendar(province):
     assert {a["name"]: a["missing"] for a in snapshot["agencies"] if a["missing"]} == {agencies["SKHCN"].name: 3, agencies["SNEW"].name: 1}
 
 
-def test_an_issued_2018_summary_is_byte_for_byte_unchanged_after_a_merger():
+def test_an_issued_2018_summary_is_byte_for_byte_unchanged_after_a_merger(leader):
     plan = PlanFactory(symbol="28/KH-UBND", reporting_kinds=["year"], starts_on=D(2017, 1, 1))
     section = SectionFactory(plan=plan, number="1")
     stttt, skhcn = AgencyFactory(code="STTTT"), AgencyFactory(code="SKHCN")
     task = TaskFactory(plan=plan, section=section, number="1", start_date=D(2018, 1, 1), due_date=D(2030, 12, 31))
     TaskAssignmentFactory(task=task, agency=stttt, role=AssignmentRole.LEAD)
     period = period_of("year", 2018, deadline_day=plan.report_deadline_day)
-    issued = summary_compile(plan=plan, period=period, number="5", issue=True)
+    issued = summary_issue(summary=summary_compile(plan=plan, period=period), number="5", by=leader)
     document, annex, snapshot = issued.document.read(), issued.annex.read(), issued.snapshot
 
     _apply(ChangeKind.MERGE, stttt, skhcn, D(2025, 3, 1))

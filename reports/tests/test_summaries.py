@@ -74,7 +74,13 @@ def test_the_word_document_follows_the_official_format(filed):
     assert all(run.font.name in (None, "Times New Roman") for p in document.paragraphs for run in p.runs)  # the style's face
     text = "\n".join(p.text for p in document.paragraphs)
     assert "DỰ THẢO" in text and "BÁO CÁO" in text and "6 tháng cuối năm 2018" in text
-    for heading in ("I. KẾT QUẢ THỰC HIỆN", "II. KHÓ KHĂN, VƯỚNG MẮC", "III. ĐỀ XUẤT, KIẾN NGHỊ"):
+    for heading in (
+        "I. TÌNH HÌNH TRIỂN KHAI",
+        "II. KẾT QUẢ ĐẠT ĐƯỢC",
+        "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "IV. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI",
+        "V. ĐỀ XUẤT, KIẾN NGHỊ",
+    ):
         assert heading in text
     for section_data in summary.snapshot["sections"]:
         assert section_data["title"] in text

@@ -46,17 +46,19 @@ def test_a_period_not_offered_is_refused_with_a_clear_message(client, coordinato
     assert not Summary.objects.exists()
 
 
-def test_issuing_freezes_the_summary_and_compiling_again_is_refused(client, coordinator, filed, django_capture_on_commit_callbacks):
+def test_issuing_freezes_the_summary_and_compiling_again_is_refused(client, coordinator, leader, filed, django_capture_on_commit_callbacks):
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:summary_request"), {"plan": filed.plan.pk, "period": "2018-H2"})
     summary = Summary.objects.get()
+    client.post(reverse("reports:summary_step", args=[summary.pk, "submit"]))
+    client.force_login(leader)
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "12/BC"}, follow=True).content.decode()
     assert "Hãy nhập số văn bản do văn thư cấp" in page
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "125"}, follow=True).content.decode()
     assert "Đã ban hành báo cáo số 125" in page
     summary.refresh_from_db()
-    assert summary.state == SummaryState.ISSUED and summary.issued_by == coordinator
+    assert summary.state == SummaryState.ISSUED and summary.issued_by == leader
     page = client.post(reverse("reports:summary_regenerate", args=[summary.pk]), follow=True).content.decode()
     assert "đã ban hành: không thể thay đổi nữa" in page
 

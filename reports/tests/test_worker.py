@@ -14,11 +14,15 @@ from django_celery_results.models import TaskResult
 
 from core.outbox import job_enqueue
 from core.tests.brokers import broker_use
+from reports.choices import DeliveryState
 from reports.jobs import summary_compile_job
-from reports.models import Summary
+from reports.models import Summary, WebhookDelivery, WebhookSubscription
 from reports.periods import parse_period_code
 from reports.services import reporting_period_get_or_create
+from reports.summaries.drafting import summary_issue
+from reports.summaries.service import summary_compile
 from reports.tests.helpers import report_accept
+from reports.tests.test_summary_delivery import Receiver
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 ROOT = Path(settings.BASE_DIR)
@@ -102,3 +106,19 @@ def test_a_second_beat_stops_while_the_first_holds_the_lock(broker_url, tmp_path
     finally:
         first.terminate()
         first.wait(timeout=20)
+
+
+@pytest.fixture
+def quick_webhook_retries(monkeypatch):
+    """The worker waits 1 s (then 2, 4…) between webhook attempts instead of a minute."""
+    monkeypatch.setenv("WEBHOOK_RETRY_BASE_SECONDS", "1")
+
+
+def test_a_real_worker_tries_a_webhook_again_after_a_failure_until_it_arrives(filed, leader, quick_webhook_retries, worker):
+    with Receiver([503, 500, 200]) as receiver:
+        WebhookSubscription.objects.create(name="Hệ thống quản lý văn bản", url=receiver.url)
+        summary = summary_compile(plan=filed.plan, period=parse_period_code("2018-H2"))
+        summary_issue(summary=summary, number="125", by=leader)  # autocommit: the delivery's job is published at once
+        assert _wait(lambda: WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).exists(), 90), "never delivered"
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.attempts == 3 and len(receiver.received) == 3 and delivery.last_status == 200

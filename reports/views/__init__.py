@@ -10,10 +10,10 @@ from .summaries import (
     SummaryDetailView,
     SummaryListView,
     summary_download,
-    summary_issue_view,
     summary_regenerate_view,
     summary_request_view,
 )
+from .summary_steps import SummaryPreviewView, summary_record_download, summary_section_view, summary_signed_upload, summary_step_view
 from .work import WorkView, notice_email_set
 
 __all__ = [
@@ -30,7 +30,11 @@ __all__ = [
     "SummaryDetailView",
     "SummaryListView",
     "summary_download",
-    "summary_issue_view",
+    "SummaryPreviewView",
+    "summary_record_download",
+    "summary_section_view",
+    "summary_signed_upload",
+    "summary_step_view",
     "summary_regenerate_view",
     "summary_request_view",
     "notice_read",

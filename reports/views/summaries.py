@@ -19,8 +19,9 @@ from ..filters import SummaryFilter
 from ..forms import SummaryIssueForm, SummaryRequestForm
 from ..models import Summary
 from ..summaries.pdf import pdf_enabled
-from ..summaries.service import summary_issue, summary_request
+from ..summaries.service import summary_request
 from .listing import page_of, wants_xlsx
+from .summary_steps import summary_page_parts
 
 
 def _summaries(user):
@@ -86,8 +87,8 @@ class SummaryDetailView(policy.PageRequiredMixin, DetailView):
             statuses=list(TaskStatus),
             status_totals=[(status, data.get("totals", {}).get(status.value, 0)) for status in TaskStatus] if data else [],
             issue_form=SummaryIssueForm(),
-            may_change=policy.may(self.request.user, policy.CHANGE, Summary),
             pdf_enabled=pdf_enabled(),
+            **summary_page_parts(self.object, self.request.user),
         )
         return context
 
@@ -113,20 +114,4 @@ def summary_regenerate_view(request, pk: int):
         summary_request(plan=summary.plan, period=summary.period.as_period(summary.plan.report_deadline_day), by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(summary)
-
-
-@require_POST
-@policy.page_required(policy.OVERSIGHT)
-def summary_issue_view(request, pk: int):
-    summary = get_object_or_404(_summaries(request.user), pk=pk)
-    form = SummaryIssueForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"number": form.errors.get("number", [_("Give the document number.")])})
-        summary = summary_issue(summary=summary, number=form.cleaned_data["number"], by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(summary)
-    messages.success(request, _("Summary issued as No. %(number)s: it will not change any more.") % {"number": summary.number})
     return redirect(summary)

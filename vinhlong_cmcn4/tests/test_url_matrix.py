@@ -81,6 +81,13 @@ RULES = {
     "reports:summary_download": (lambda w: {"pk": w["summary"].pk, "kind": "docx"}, PROVINCE_ONLY),
     "reports:summary_regenerate": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:summary_issue": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:summary_step": (lambda w: {"pk": w["summary"].pk, "action": "submit"}, signed_in(NOT_ALLOWED)),
+    "reports:summary_section": (lambda w: {"pk": w["summary"].pk, "key": "results"}, signed_in(NOT_ALLOWED)),
+    "reports:summary_signed_upload": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
+    "reports:summary_preview": (lambda w: {"pk": w["summary"].pk}, PROVINCE_ONLY),
+    # The document of record exists once issued; a draft has none, for anyone.
+    "reports:summary_record": (lambda w: {"pk": w["summary"].pk}, everyone(MISSING)),
+    "verify": (lambda w: {}, everyone(OK)),
     "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
     "reports:work": (lambda w: {}, signed_in(OK)),
     "reports:notice_email_set": (lambda w: {}, signed_in(NOT_ALLOWED)),
@@ -102,6 +109,10 @@ RULES = {
     "api:summary-list": (lambda w: {}, signed_in(OK, anonymous=UNAUTHORISED)),
     "api:summary-detail": (
         lambda w: {"pk": w["summary"].pk},
+        signed_in(OK, anonymous=UNAUTHORISED, officer_a=MISSING, officer_b=MISSING, head_a=MISSING),
+    ),
+    "api:summary-file": (
+        lambda w: {"pk": w["summary"].pk, "kind": "docx"},
         signed_in(OK, anonymous=UNAUTHORISED, officer_a=MISSING, officer_b=MISSING, head_a=MISSING),
     ),
     "api:import-list": (lambda w: {}, signed_in(FORBIDDEN, anonymous=UNAUTHORISED, sysadmin=OK)),
