@@ -172,3 +172,17 @@ def test_the_issued_pdf_is_rendered_once_and_never_again(filed, leader, django_c
     assert summary_pdf_render(summary_id=summary.pk) is False  # what gets signed is never made again
     summary.refresh_from_db()
     assert summary.pdf.open("rb").read() == content
+
+
+def test_a_summary_sent_for_signature_waits_in_leaderships_work_list_with_a_notice_and_leaves_it_when_issued(filed, coordinator, leader):
+    from reports import worklist
+    from reports.models import Notice
+
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    assert worklist.SUMMARY not in [item.kind for item in worklist.work_items(leader)]  # a draft is the coordinator's
+    summary = summary_submit(summary=summary, by=coordinator)
+    item = next(item for item in worklist.work_items(leader) if item.kind == worklist.SUMMARY)
+    assert "chờ ký" in item.why and item.url == summary.get_absolute_url()
+    assert Notice.objects.filter(user=leader, text__contains="chờ ký").count() == 1
+    summary_issue(summary=summary, number="126", by=leader)
+    assert worklist.SUMMARY not in [item.kind for item in worklist.work_items(leader)]
