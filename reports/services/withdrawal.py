@@ -58,7 +58,7 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if report.is_late:  # no longer sent: no longer a late report
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
-    figures_changed()
+    figures_changed(plans=[report.task.plan_id], agencies=[report.agency_id])
     return report
 
 

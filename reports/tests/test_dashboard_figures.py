@@ -27,7 +27,10 @@ from reports.services.withdrawal import report_withdraw
 from reports.tests.helpers import report_accept
 from tasks.choices import AssignmentRole
 from tasks.extensions import extension_decide, extension_request
+from tasks.importing.service import annex_import
+from tasks.services import task_assignments_set
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+from tasks.tests.importing.annexes import build as annex
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
@@ -108,7 +111,21 @@ STEPS = {
     ),
     "reorganisation apply": lambda f: decision_apply(decision=_merge_b(f["agency_b"], datetime.date(2099, 1, 1)), by=None),
     "reorganisation undo": lambda f: decision_undo(decision=f["applied"]),
+    "reassignment": lambda f: task_assignments_set(task=f["world"].task, leads=[f["agency_b"]]),
+    "annex import": lambda f: _imported(f["world"].plan, f["agency_b"]),
 }
+
+
+def _imported(plan, agency):
+    """An annex naming agency B as the lead of a new task of the plan and of task 1 (led by A until now)."""
+    rows = [
+        ["I", "TUYÊN TRUYỀN"],
+        [1, "Tuyên truyền về chuyển đổi số", agency.name, "", "2017 - 2030", "Tin bài", ""],
+        [2, "Phát triển khoa học", agency.name, "", "2017 - 2030", "Đề tài", ""],
+        [3, "Xây dựng nền tảng số", agency.name, "", "Năm 2018", "Nền tảng", ""],
+    ]
+    outcome = annex_import(plan=plan, upload=annex(rows))
+    assert outcome.ok, outcome.errors
 
 
 @pytest.mark.parametrize("step", list(STEPS))
@@ -127,7 +144,16 @@ def test_stored_and_cached_figures_equal_the_recomputed_ones_after_every_workflo
     with django_capture_on_commit_callbacks(execute=True):
         STEPS[step](fixtures)
     assert_figures_true()
-    if step in {"approve and send late", "return", "recall", "withdrawal", "task completion", "reorganisation apply"}:
+    if step in {
+        "approve and send late",
+        "return",
+        "recall",
+        "withdrawal",
+        "task completion",
+        "reorganisation apply",
+        "reassignment",
+        "annex import",
+    }:
         assert digest(dashboard(today=TODAY)) != before  # the change shows on the next request
 
 
