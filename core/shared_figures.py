@@ -122,7 +122,8 @@ def figures_changed(*, plans: Iterable[int] | None = None, agencies: Iterable[in
     """Once the current transaction commits (at once outside one), cached figures of ``plans`` and ``agencies``
     (every cached figure when neither is given) are computed afresh.
 
-    A plan is named by its own id: a figure of a plan's family names every plan of it. One change of
+    A change names its plan and the plan that plan carries out (whose figures take its tasks); a figure of a
+    plan's family names that plan. One change of
     generations per transaction however many rows it writes: a change already waiting for the commit
     is merged into this one, which moves to the end of the queue (so whoever collects this step's
     callbacks, a test's ``captureOnCommitCallbacks``, finds it), kept unless a savepoint holding both
@@ -213,8 +214,8 @@ def figures_cached(
     agencies: Iterable[int] | None = None,
 ) -> T:
     """``compute()``'s result, from the cache when the same figure (``name``, ``parts``) was computed since the last change
-    it depends on: of ``plans`` or ``agencies`` when given (every plan the figure reads, a family's members
-    included), of anything otherwise.
+    it depends on: of ``plans`` or ``agencies`` when given (a family's figure names its plan: a change of a plan
+    carrying it out names it too), of anything otherwise.
 
     While another process computes it after a change, the value computed before is returned (see the module).
     """

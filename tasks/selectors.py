@@ -126,13 +126,21 @@ def cooperating_agencies(task: Task) -> list:
 
 def figures_moved_by_tasks(task_ids: list[int]) -> tuple[set[int], set[int]]:
     """The plans and agencies whose cached figures a change of these tasks moves (``shared_figures.figures_changed``):
-    each task's own plan (a family's figures name every plan of it) and every agency assigned to it (one query)."""
+    each task's plan and the plan it carries out (whose figures take its tasks, ``plan_families``), and every
+    agency assigned to it (one query)."""
     plans, agencies = set(), set()
-    for plan_id, agency_id in Task.objects.filter(pk__in=task_ids).values_list("plan_id", "assignments__agency_id"):
-        plans.add(plan_id)
+    for plan_id, parent_id, agency_id in Task.objects.filter(pk__in=task_ids).values_list(
+        "plan_id", "plan__parent_id", "assignments__agency_id"
+    ):
+        plans |= {plan_id, parent_id} - {None}
         if agency_id is not None:
             agencies.add(agency_id)
     return plans, agencies
+
+
+def plan_and_parent(plan_id: int) -> set[int]:
+    """A plan and the plan it carries out, if any: the plans whose figures take its tasks (one query)."""
+    return {plan_id, *Plan.objects.filter(pk=plan_id).exclude(parent=None).values_list("parent_id", flat=True)}
 
 
 def task_moved(task, *, created: bool, update_fields, deleted: bool):
@@ -141,7 +149,7 @@ def task_moved(task, *, created: bool, update_fields, deleted: bool):
     if not (created or deleted) and (update_fields is None or {"plan", "plan_id"} & set(update_fields)):
         return None
     if created or deleted:
-        return {task.plan_id}, set()
+        return plan_and_parent(task.plan_id), set()
     return figures_moved_by_tasks([task.pk])
 
 

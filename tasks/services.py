@@ -124,7 +124,7 @@ def task_assignments_set(
             assignment.role, assignment.via_group = role, group
             assignment.save()
         result.append(assignment)
-    figures_changed(plans=[task.plan_id], agencies={*existing, *expanded})
+    figures_changed(plans={task.plan_id, task.plan.parent_id} - {None}, agencies={*existing, *expanded})
     return result
 
 

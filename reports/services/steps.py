@@ -80,7 +80,7 @@ def report_transition(
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
-    figures_changed(plans=[report.task.plan_id], agencies=[report.agency_id])
+    figures_changed(plans={report.task.plan_id, report.task.plan.parent_id} - {None}, agencies=[report.agency_id])
     return report
 
 

@@ -10,7 +10,7 @@ from plans import policy
 from plans.models import Directive, Plan, Section
 
 from ..models import Task
-from ..selectors import plan_family_ids, plan_progress_subquery, plan_task_count_subquery, status_counts, tasks_of_plans_q
+from ..selectors import plan_progress_subquery, plan_task_count_subquery, status_counts, tasks_of_plans_q
 
 
 def plan_list_public() -> QuerySet[Plan]:
@@ -92,6 +92,6 @@ def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dic
         }
 
     progress, task_count = _public_plans_progress().get(plan_id, (None, 0))
-    family = plan_family_ids([plan_id])[plan_id]  # computed afresh only when a change moved one of them
-    kept = figures_cached("public-plan", (plan_id, today.isoformat()), compute, plans=family)
+    # Computed afresh only when a change moved the plan or a plan carrying it out (which names it too).
+    kept = figures_cached("public-plan", (plan_id, today.isoformat()), compute, plans=[plan_id])
     return {"overall_progress": progress, "task_count": task_count, **kept}

@@ -1,10 +1,13 @@
 """Public pages: the home page, a plan and a task, as anyone may read them."""
 
 import csv
+import json
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -128,16 +131,50 @@ class PlanListView(ListView):
         return context
 
 
-def _csv_response(name: str, columns: list[str], rows) -> HttpResponse:
-    """UTF-8 with a BOM (Excel reads the diacritics), lists joined by "; ", formulas neutralised."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(columns)
+STREAM_ROWS = 500  # rows sent to the client at a time
+
+
+class _Line:
+    """A file for ``csv.writer`` that hands back what it is given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_lines(columns: list[str], rows) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(columns)
+    batch = []
     for row in rows:
-        writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
+        batch.append(writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns]))
+        if len(batch) >= STREAM_ROWS:
+            yield "".join(batch)
+            batch.clear()
+    yield "".join(batch)
+
+
+def _csv_response(name: str, columns: list[str], rows) -> StreamingHttpResponse:
+    """UTF-8 with a BOM (Excel reads the diacritics), lists joined by "; ", formulas neutralised; sent as the rows
+    are read (``rows`` may be a generator over a queryset read a chunk at a time)."""
+    response = StreamingHttpResponse(_csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def _json_lines(head: dict, rows) -> Iterator[str]:
+    """``head`` with ``"tasks": [rows…]`` as ``json.dumps(…, indent=2)`` writes it, sent a few hundred rows at a time."""
+    opening = json.dumps({**head, "tasks": []}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    assert opening.endswith("[]\n}")  # noqa: S101 - "tasks" is the last key
+    yield opening[:-3]
+    batch, first = [], True
+    for row in rows:
+        text = json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        batch.append(("\n    " if first else ",\n    ") + text)
+        first = False
+        if len(batch) >= STREAM_ROWS:
+            yield "".join(batch)
+            batch.clear()
+    yield "".join(batch) + ("]\n}" if first else "\n  ]\n}")
 
 
 @login_not_required
@@ -153,15 +190,14 @@ def plan_open_data(request, pk: int, fmt: str):
     rows = open_data_rows(plan_tasks_filtered(request, plan).qs)
     name = f"ke-hoach-{plan.symbol.replace('/', '-')}"
     if fmt == "json":
-        payload = {
+        head = {
             "plan": {"symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
             "licence": {**LICENCE, "note": licence_note()},
             "updated_at": plan_updated_at(plan).isoformat(),
             "generated_at": timezone.localtime().isoformat(),
             "data_dictionary": request.build_absolute_uri(reverse("public:open_data_dictionary", args=["json"])),
-            "tasks": rows,
         }
-        response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response = StreamingHttpResponse(_json_lines(head, rows), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
     else:
         response = _csv_response(name, [column.key for column in OPEN_DATA], rows)

@@ -102,9 +102,9 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         page = response.content.decode()
         shown = [row["number"] for row in page_table(response)[1]]
         keys = re.findall(r'data-column="([^"]+)"', page)
-        data = json.loads(client.get(reverse("public:open_data", args=[plan.pk, "json"]), params).content)
+        data = json.loads(client.get(reverse("public:open_data", args=[plan.pk, "json"]), params).getvalue())
         table = list(
-            csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).content.decode("utf-8-sig")))
+            csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).getvalue().decode("utf-8-sig")))
         )
         # The page's columns, each code with its label beside it (tasks.open_data.OPEN_DATA); product and timeframe
         # are written under the task on the page (tasks.columns.UNDER_THE_TASK), their own columns in the files.
@@ -115,7 +115,7 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         number = table[0].index("number")
         assert [row[number] for row in table[1:]] == [task["number"] for task in data["tasks"]] == shown, params
     assert [row["number"] for row in page_table(client.get(plan.get_absolute_url(), {"section": second.pk}))[1]] == ["2", "3"]
-    assert "'=Chuyển đổi số khác" in client.get(reverse("public:open_data", args=[plan.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=Chuyển đổi số khác" in client.get(reverse("public:open_data", args=[plan.pk, "csv"])).getvalue().decode("utf-8-sig")
 
 
 def test_a_bad_filter_on_the_plan_page_is_explained_in_vietnamese(client):
@@ -133,3 +133,28 @@ def test_the_plan_page_writes_product_and_timeframe_under_the_task(client):
     page = client.get(plan.get_absolute_url()).content.decode()
     assert 'data-column="product"' not in page and 'data-column="timeframe"' not in page
     assert "Sản phẩm: Báo cáo kết quả" in page and "Thời gian thực hiện: Hằng năm" in page
+
+
+def test_open_data_is_sent_as_the_tasks_are_read_a_chunk_at_a_time(client, monkeypatch):
+    from tasks.public import views
+    from vinhlong_cmcn4 import columns
+
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(views, "STREAM_ROWS", 2)
+    plan = PlanFactory(symbol="28/KH-UBND")
+    for n in range(5):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan, number=str(n + 1), position=n, title=f"Nhiệm vụ {n + 1}"))
+    for fmt in ("json", "csv"):
+        response = client.get(reverse("public:open_data", args=[plan.pk, fmt]))
+        assert response.streaming and response["Content-Disposition"] == f'attachment; filename="ke-hoach-28-KH-UBND.{fmt}"'
+        chunks = list(response.streaming_content)
+        assert len(chunks) >= 4  # the head, then two rows at a time: never the whole table at once
+        body = b"".join(chunks).decode("utf-8-sig")
+        numbers = (
+            [task["number"] for task in json.loads(body)["tasks"]]
+            if fmt == "json"
+            else [row[2] for row in csv.reader(io.StringIO(body))][1:]
+        )
+        assert numbers == ["1", "2", "3", "4", "5"]
+    empty = PlanFactory(symbol="29/KH-UBND")
+    assert json.loads(client.get(reverse("public:open_data", args=[empty.pk, "json"])).getvalue())["tasks"] == []
