@@ -132,10 +132,17 @@ def figures_moved_by_tasks(task_ids: list[int]) -> tuple[set[int], set[int]]:
     for plan_id, parent_id, agency_id in Task.objects.filter(pk__in=task_ids).values_list(
         "plan_id", "plan__parent_id", "assignments__agency_id"
     ):
-        plans |= {plan_id, parent_id} - {None}
+        plans.add(plan_id)
+        if parent_id is not None:
+            plans.add(parent_id)
         if agency_id is not None:
             agencies.add(agency_id)
     return plans, agencies
+
+
+def plan_with_parent(plan: Plan) -> set[int]:
+    """A loaded plan and the plan it carries out, if any: the plans whose figures take its tasks."""
+    return {plan.pk} if plan.parent_id is None else {plan.pk, plan.parent_id}
 
 
 def plan_and_parent(plan_id: int) -> set[int]:
