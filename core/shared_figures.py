@@ -205,6 +205,12 @@ def _scope_keys(plans: Iterable[int] | None, agencies: Iterable[int] | None) -> 
     return [GENERATION_KEY, *map(plan_key, sorted(set(plans or ()))), *map(agency_key, sorted(set(agencies or ())))]
 
 
+def figures_version(*, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None) -> str:
+    """A name for the state of the figures of ``plans`` or ``agencies`` (of everything when neither is given): it
+    changes when a change they depend on commits (:func:`figures_changed`). Raises when the cache is unreachable."""
+    return hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies))).encode()).hexdigest()[:32]
+
+
 def figures_cached(
     name: str,
     parts: tuple,
@@ -221,7 +227,7 @@ def figures_cached(
     """
     try:
         figure = f"{PREFIX}:{name}:" + ":".join(str(part) for part in parts)
-        generation = hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies))).encode()).hexdigest()[:32]
+        generation = figures_version(plans=plans, agencies=agencies)
         key = f"{figure}:{generation}"
         found = cache.get_many([key, f"{figure}:latest"])
     except Exception:  # noqa: BLE001 - the page is computed without the cache

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from plans.choices import PlanState
@@ -158,3 +159,39 @@ def test_open_data_is_sent_as_the_tasks_are_read_a_chunk_at_a_time(client, monke
         assert numbers == ["1", "2", "3", "4", "5"]
     empty = PlanFactory(symbol="29/KH-UBND")
     assert json.loads(client.get(reverse("public:open_data", args=[empty.pk, "json"])).getvalue())["tasks"] == []
+
+
+def test_a_plans_whole_open_data_is_built_once_per_change_and_then_served_as_a_file(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from tasks.public import views
+
+    plan, other = PlanFactory(symbol="28/KH-UBND"), PlanFactory(symbol="29/KH-UBND")
+    task = TaskFactory(plan=plan, number="1", progress=20)
+    TaskAssignmentFactory(task=task)
+    other_task = TaskFactory(plan=other, number="1")
+    TaskAssignmentFactory(task=other_task)
+    connection.run_on_commit.clear()  # the fixtures' writes, as if committed before (the test's transaction never commits)
+    url = reverse("public:open_data", args=[plan.pk, "json"])
+    first = client.get(url)
+    assert first.streaming and not first.has_header("Content-Length")  # built while it is sent
+    assert json.loads(first.getvalue())["tasks"][0]["progress"] == 20
+    built = []
+    rows = views.open_data_rows
+    monkeypatch.setattr(views, "open_data_rows", lambda tasks: built.append(1) or rows(tasks))
+    again = client.get(url)
+    assert json.loads(again.getvalue())["tasks"][0]["progress"] == 20 and built == []  # read from the kept file
+    assert again["Content-Type"] == "application/json" and again["Content-Disposition"].endswith('filename="ke-hoach-28-KH-UBND.json"')
+    assert client.get(url, {"status": "overdue"}).streaming and built == [1]  # a filtered download is built each time
+    with django_capture_on_commit_callbacks(execute=True):
+        other_task.progress = 90
+        other_task.save(update_fields=["progress"])  # another plan's change keeps the file
+    client.get(url).getvalue()
+    assert built == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        task.progress = 60
+        task.save(update_fields=["progress"])
+    assert json.loads(client.get(url).getvalue())["tasks"][0]["progress"] == 60 and built == [1, 1]
+    assert len(default_storage.listdir(f"du-lieu-mo/{plan.pk}")[1]) == 1  # the file of before the change is gone
