@@ -70,7 +70,7 @@ OPEN_DATA = [column for code in PUBLIC_TASKS for column in (code, LABELS.get(cod
 
 def open_data_rows(tasks) -> Iterator[dict]:
     """One dict per task (``tasks.selectors.task_list`` rows) with every field of ``OPEN_DATA``, in order, read a
-    chunk of tasks at a time (``vinhlong_cmcn4.columns.streamed``)."""
+    chunk of tasks at a time (``core.columns.streamed``)."""
     keys = [column.key for column in OPEN_DATA]
     for row in values(OPEN_DATA, tasks):
         yield dict(zip(keys, row, strict=True))

@@ -137,8 +137,8 @@ def test_the_plan_page_writes_product_and_timeframe_under_the_task(client):
 
 
 def test_open_data_is_sent_as_the_tasks_are_read_a_chunk_at_a_time(client, monkeypatch):
+    from core import columns
     from tasks.public import views
-    from vinhlong_cmcn4 import columns
 
     monkeypatch.setattr(columns, "CHUNK_ROWS", 2)
     monkeypatch.setattr(views, "STREAM_ROWS", 2)
