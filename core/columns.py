@@ -64,9 +64,18 @@ def headers(columns: Iterable[Column]) -> list[str]:
     return [str(column.header) for column in columns]
 
 
+CHUNK_ROWS = 2000  # rows read (and their prefetched relations) at a time by a download
+
+
+def streamed(objects: Iterable) -> Iterable:
+    """``objects`` read a chunk at a time when a queryset (its prefetches per chunk): a download of 50,000 tasks
+    never holds them all, nor their agencies, in memory."""
+    return objects.iterator(chunk_size=CHUNK_ROWS) if isinstance(objects, QuerySet) else objects
+
+
 def values(columns: list[Column], objects: Iterable) -> Iterator[list]:
-    """The exported cells of each object, in column order."""
-    for obj in objects:
+    """The exported cells of each object, in column order, read a chunk at a time (:func:`streamed`)."""
+    for obj in streamed(objects):
         yield [column.value(obj) for column in columns]
 
 

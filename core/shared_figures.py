@@ -1,13 +1,23 @@
 """Figures computed from many rows and read by many people (the leadership dashboard), kept in the shared cache.
 
-A cached figure is stored under the current *generation*. Every service that changes what such
-figures count (a report's workflow step, a task's completion or extension, assignments, a
-reorganisation, an import) calls :func:`figures_changed` inside its transaction, and so does
-every save or delete of the models the figures and lists read (:func:`saved_or_deleted`, connected
-by each app's ``ready``; the admin's forms included): once the transaction commits, the generation
-changes, so the next read computes afresh. A change rolled back changes nothing. Writes that send
-no signal (``update()`` outside the services, SQL by hand) are caught by ``FIGURES_CACHE_SECONDS``,
-the longest a cached figure is kept.
+A cached figure is stored under *generations*: one for everything (``all``), one for "any change"
+(``any``), and one per plan and per agency. Every service that changes what such figures count (a
+report's workflow step, a task's completion or extension, assignments, a reorganisation, an import)
+calls :func:`figures_changed` inside its transaction, naming the plans and agencies whose figures
+it moves when it knows them, and so does every save or delete of the models the figures and lists
+read (:func:`saved_or_deleted`, connected by each app's ``ready``, each model saying which plans and
+agencies a row moves; the admin's forms included). Once the transaction commits, those generations
+change (and ``any``; ``all`` when the change named nothing). A figure that names the plans it reads
+(the dashboard: the plans in force and their families) is computed afresh only when one of them, or
+everything, changed; a figure that names nothing (a list's count) after any change. A change rolled
+back changes nothing. Writes that send no signal (``update()`` outside the services, SQL by hand)
+are caught by ``FIGURES_CACHE_SECONDS``, the longest a cached figure is kept.
+
+One computation per figure at a time: the first reader to miss takes a lock (``cache.add``) and
+computes; meanwhile the others are served the value computed before the change (never older than
+the change before it), and once the new value is stored every reader gets it. A request that made
+the change itself, or that finds no earlier value, waits for the new value (or computes it when the
+one computing died).
 
 The cache is Redis in production (the database table ``portal_cache`` without it). A cache that
 is down never breaks a page: the figure is computed as if nothing was cached.
@@ -15,6 +25,7 @@ is down never breaks a page: the figure is computed as if nothing was cached.
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -29,80 +40,142 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
-GENERATION_KEY = "vinhlong_cmcn4:figures:generation"
+PREFIX = "vinhlong_cmcn4:figures"
+GENERATION_KEY = f"{PREFIX}:generation"  # everything ("all")
+ANY_KEY = f"{PREFIX}:generation:any"
+LOCK_SECONDS = 60  # a computation that takes longer (or whose process died) lets another reader compute
+WAIT_STEP_SECONDS = 0.05
 T = TypeVar("T")
 
 
-# A request reads the generation once, however many figures it shows (each read is a round trip to the cache).
+def plan_key(plan_id: int) -> str:
+    return f"{PREFIX}:generation:plan:{plan_id}"
+
+
+def agency_key(agency_id: int) -> str:
+    return f"{PREFIX}:generation:agency:{agency_id}"
+
+
+# A request reads each generation once, however many figures it shows (each read is a round trip to the cache).
 _request = Local()
 
 
 def _request_started(**kwargs) -> None:
-    _request.open, _request.generation = True, None
+    _request.open, _request.generations, _request.changed = True, {}, False
 
 
 def _request_finished(**kwargs) -> None:
-    _request.open, _request.generation = False, None
+    _request.open, _request.generations, _request.changed = False, {}, False
 
 
 request_started.connect(_request_started, dispatch_uid="figures_request_started")
 request_finished.connect(_request_finished, dispatch_uid="figures_request_finished")
 
 
-def _generation() -> str:
-    known = getattr(_request, "generation", None)
-    if known is not None:
-        return known
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    if getattr(_request, "open", False):
-        _request.generation = generation
-    return generation
+def _generations(keys: list[str]) -> list[str]:
+    """The generation under each of ``keys`` (made when missing), read once per request."""
+    known: dict[str, str] = getattr(_request, "generations", None) or {}
+    absent = [key for key in keys if key not in known]
+    if absent:
+        found = cache.get_many(absent)
+        missing = [key for key in absent if key not in found]
+        if missing:
+            for key in missing:
+                cache.add(key, uuid.uuid4().hex, timeout=None)
+            found.update(cache.get_many(missing))
+        if getattr(_request, "open", False):
+            known.update(found)
+            _request.generations = known
+        else:
+            known = {**known, **found}
+    return [known[key] for key in keys]
 
 
-def _new_generation() -> None:
-    _request.generation = None  # a request that changed the figures reads them afresh too
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # noqa: BLE001 - a cache outage must not undo a committed write; FIGURES_CACHE_SECONDS bounds the staleness
-        logger.warning("cache unreachable: cached figures are not invalidated", exc_info=True)
+class _Bump:
+    """The change of generations a transaction makes once it commits: the plans' and agencies' (and ``any``),
+    or everything's when a change in it named nothing."""
+
+    def __init__(self, plans: set[int] | None, agencies: set[int] | None):
+        self.everything = plans is None and agencies is None
+        self.plans, self.agencies = set(plans or ()), set(agencies or ())
+
+    def merge(self, other: "_Bump") -> None:
+        self.everything |= other.everything
+        self.plans |= other.plans
+        self.agencies |= other.agencies
+
+    def keys(self) -> list[str]:
+        if self.everything:
+            return [GENERATION_KEY]
+        return [ANY_KEY, *map(plan_key, sorted(self.plans)), *map(agency_key, sorted(self.agencies))]
+
+    def __call__(self) -> None:
+        _request.generations = {}  # a request that changed the figures reads them afresh too
+        _request.changed = True
+        try:
+            cache.set_many({key: uuid.uuid4().hex for key in self.keys()}, timeout=None)
+        except Exception:  # noqa: BLE001 - a cache outage must not undo a committed write; FIGURES_CACHE_SECONDS bounds the staleness
+            logger.warning("cache unreachable: cached figures are not invalidated", exc_info=True)
 
 
-def figures_changed(*, using: str | None = None) -> None:
-    """Once the current transaction commits (at once outside one), cached figures are computed afresh.
+def figures_changed(*, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None, using: str | None = None) -> None:
+    """Once the current transaction commits (at once outside one), cached figures of ``plans`` and ``agencies``
+    (every cached figure when neither is given) are computed afresh.
 
-    One change of generation per transaction however many rows it writes: a change already waiting
-    for the commit moves to the end of the queue (so whoever collects this step's callbacks, a test's
-    ``captureOnCommitCallbacks``, finds it), kept unless a savepoint holding both changes is rolled back.
-    (``connection.run_on_commit`` is where ``transaction.on_commit`` queues its callbacks, as tuples of
-    savepoint ids, callback and robustness; ``test_shared_figures`` pins what is relied on here.)
+    A change names its plan and the plan that plan carries out (whose figures take its tasks); a figure of a
+    plan's family names that plan. One change of
+    generations per transaction however many rows it writes: a change already waiting for the commit
+    is merged into this one, which moves to the end of the queue (so whoever collects this step's
+    callbacks, a test's ``captureOnCommitCallbacks``, finds it), kept unless a savepoint holding both
+    changes is rolled back (merging only adds keys: a rolled-back part invalidates a little more than
+    needed, never less). (``connection.run_on_commit`` is where ``transaction.on_commit`` queues its
+    callbacks, as tuples of savepoint ids, callback and robustness; ``test_shared_figures`` pins what
+    is relied on here.)
     """
+    bump = _Bump(None if plans is None else set(plans), None if agencies is None else set(agencies))
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        transaction.on_commit(_new_generation, using=using)  # at once
+        transaction.on_commit(bump, using=using)  # at once
         return
     queue, savepoints = connection.run_on_commit, set(connection.savepoint_ids)
     for index in range(len(queue) - 1, -1, -1):  # the waiting one is the last of ours, most often near the end
-        if queue[index][1] is _new_generation:
+        if isinstance(queue[index][1], _Bump):
+            bump.merge(queue[index][1])
             savepoints &= queue[index][0]  # dropped only with a savepoint both changes were made in
             queue[index] = (queue[index][0], _moved_on, False)  # its place kept: a test's capture counts places
             break
-    queue.append((savepoints, _new_generation, False))  # as transaction.on_commit queues it
+    queue.append((savepoints, bump, False))  # as transaction.on_commit queues it
+
+
+def waiting_changes(using: str | None = None) -> list[_Bump]:
+    """The changes of generations waiting for the current transaction's commit (for tests)."""
+    return [entry[1] for entry in transaction.get_connection(using).run_on_commit if isinstance(entry[1], _Bump)]
 
 
 def _moved_on() -> None:
     """What a waiting change of generation leaves behind when a later change takes it to the end of the queue."""
 
 
-def saved_or_deleted(sender, *, using: str, **kwargs) -> None:
+Scope = tuple[set[int], set[int]] | None  # (plans, agencies) a row moves; None: everything
+
+
+def saved_or_deleted(sender, *, instance, using: str, signal, **kwargs) -> None:
     """``post_save``/``post_delete`` receiver of the models that cached figures and lists read: any write to them,
-    the admin's forms included, computes the figures afresh once it commits."""
-    figures_changed(using=using)
+    the admin's forms included, computes the figures it moves afresh once it commits."""
+    scope = _scopes.get(sender)
+    moved = (
+        scope(instance, created=kwargs.get("created", False), update_fields=kwargs.get("update_fields"), deleted=signal is post_delete)
+        if scope is not None
+        else None
+    )
+    if moved is None:
+        figures_changed(using=using)
+    else:
+        figures_changed(plans=moved[0], agencies=moved[1], using=using)
 
 
 _followed: set[type] = set()
+_scopes: dict[type, Callable[..., Scope]] = {}
 
 
 def followed(model: type) -> bool:
@@ -111,32 +184,99 @@ def followed(model: type) -> bool:
     return model in _followed
 
 
-def read_by_figures(app_config, model_names: Iterable[str]) -> None:
-    """From an app's ``ready``: a save or delete of these models changes the figures (:func:`saved_or_deleted`)."""
+def read_by_figures(app_config, model_names: Iterable[str], scopes: dict[str, Callable[..., Scope]] | None = None) -> None:
+    """From an app's ``ready``: a save or delete of these models changes the figures (:func:`saved_or_deleted`).
+
+    ``scopes``: for a model, which plans and agencies a row's change moves, called with the row and
+    ``created``, ``update_fields`` and ``deleted`` (None from it: everything); a model without one moves everything.
+    """
     for name in model_names:
         model = app_config.get_model(name)
         _followed.add(model)
+        if scopes and name in scopes:
+            _scopes[model] = scopes[name]
         post_save.connect(saved_or_deleted, sender=model, dispatch_uid=f"figures_{model._meta.label}_saved")
         post_delete.connect(saved_or_deleted, sender=model, dispatch_uid=f"figures_{model._meta.label}_deleted")
 
 
-def figures_cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``'s result, from the cache when the same figure (``name``, ``parts``) was computed since the last change."""
+def _scope_keys(plans: Iterable[int] | None, agencies: Iterable[int] | None) -> list[str]:
+    if plans is None and agencies is None:
+        return [GENERATION_KEY, ANY_KEY]
+    return [GENERATION_KEY, *map(plan_key, sorted(set(plans or ()))), *map(agency_key, sorted(set(agencies or ())))]
+
+
+def figures_version(*, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None) -> str:
+    """A name for the state of the figures of ``plans`` or ``agencies`` (of everything when neither is given): it
+    changes when a change they depend on commits (:func:`figures_changed`). Raises when the cache is unreachable."""
+    return hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies))).encode()).hexdigest()[:32]
+
+
+def figures_cached(
+    name: str,
+    parts: tuple,
+    compute: Callable[[], T],
+    *,
+    plans: Iterable[int] | None = None,
+    agencies: Iterable[int] | None = None,
+) -> T:
+    """``compute()``'s result, from the cache when the same figure (``name``, ``parts``) was computed since the last change
+    it depends on: of ``plans`` or ``agencies`` when given (a family's figure names its plan: a change of a plan
+    carrying it out names it too), of anything otherwise.
+
+    While another process computes it after a change, the value computed before is returned (see the module).
+    """
     try:
-        generation = _generation()
-        key = f"vinhlong_cmcn4:figures:{name}:{generation}:" + ":".join(str(part) for part in parts)
-        value: Any = cache.get(key)
+        figure = f"{PREFIX}:{name}:" + ":".join(str(part) for part in parts)
+        generation = figures_version(plans=plans, agencies=agencies)
+        key = f"{figure}:{generation}"
+        found = cache.get_many([key, f"{figure}:latest"])
     except Exception:  # noqa: BLE001 - the page is computed without the cache
         logger.warning("cache unreachable: figures computed without it", exc_info=True)
         return compute()
-    if value is not None:
-        return value
-    value = compute()
+    if key in found:
+        return found[key]
+    latest = found.get(f"{figure}:latest")
+    lock = f"{figure}:computing"
     try:
-        cache.set(key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+        mine = cache.add(lock, generation, timeout=LOCK_SECONDS)
     except Exception:  # noqa: BLE001
-        logger.warning("cache unreachable: figures not kept", exc_info=True)
+        mine = True
+    if not mine:
+        if latest is not None and not getattr(_request, "changed", False):
+            return latest[1]  # one computation at a time: the value from before the change meanwhile
+        value = _wait_for(key, lock)
+        if value is not None:
+            return value
+    try:
+        value = compute()
+        try:
+            cache.set_many({key: value, f"{figure}:latest": (generation, value)}, timeout=settings.FIGURES_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unreachable: figures not kept", exc_info=True)
+    finally:
+        if mine:
+            _release(lock)
     return value
+
+
+def _release(lock: str) -> None:
+    try:
+        cache.delete(lock)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unreachable: the lock of a figure is left to expire", exc_info=True)
+
+
+def _wait_for(key: str, lock: str) -> Any:
+    """The value another process is computing, once it is stored; None when its lock went without one."""
+    deadline = time.monotonic() + LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        found = cache.get_many([key, lock])
+        if key in found:
+            return found[key]
+        if lock not in found:
+            return None
+    return None
 
 
 def query_digest(queryset: QuerySet, *extra) -> str:

@@ -59,7 +59,8 @@ def dashboard_shown(show: Callable[[Dashboard], T], *, today: datetime.date | No
     plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
     families = plan_families([plan.pk for plan in plans], rows)
     key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
-    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)))
+    # Computed afresh only when a change moved one of these plans (a change in a plan carrying one out names it too).
+    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)), plans=list(families))
 
 
 def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: datetime.date) -> Dashboard:

@@ -14,8 +14,10 @@ class TasksConfig(AppConfig):
         from plans.workdays import calendar_edited
 
         from . import policy  # noqa: F401 - registers the tasks' row rules with plans.policy
+        from .selectors import assignment_moved, extension_moved, task_moved
         from .services import _calendar_edited
 
         # plans cannot call tasks (apps depend downwards): a calendar edit reaches the stored due dates this way.
         calendar_edited.connect(_calendar_edited, dispatch_uid="tasks_due_dates")
-        read_by_figures(self, READ_BY_FIGURES)
+        moved = {"Task": task_moved, "TaskAssignment": assignment_moved, "Extension": extension_moved}
+        read_by_figures(self, READ_BY_FIGURES, moved)

@@ -20,6 +20,7 @@ from tasks import policy as tasks_policy
 
 from .choices import ExtensionState, Recurrence
 from .models import Extension, Task
+from .selectors import figures_moved_by_tasks
 
 
 def _day(value: datetime.date) -> str:
@@ -117,5 +118,6 @@ def extension_decide(
     extension.comment, extension.decided_by, extension.decided_at = comment, by, at or timezone.now()
     extension.save()
     if approve:
-        figures_changed()  # the task is judged against the new date
+        plans, agencies = figures_moved_by_tasks([extension.task_id])
+        figures_changed(plans=plans, agencies=agencies)  # the task is judged against the new date
     return extension

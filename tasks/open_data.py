@@ -5,6 +5,7 @@ beside it (``OPEN_DATA``); ``FIELDS`` gives the type and meaning of each for the
 """
 
 import datetime
+from collections.abc import Iterator
 
 from django.db.models import Max
 from django.utils import timezone
@@ -67,10 +68,12 @@ LABELS = {
 OPEN_DATA = [column for code in PUBLIC_TASKS for column in (code, LABELS.get(code.key)) if column is not None]
 
 
-def open_data_rows(tasks) -> list[dict]:
-    """One dict per task (``tasks.selectors.task_list`` rows) with every field of ``OPEN_DATA``, in order."""
+def open_data_rows(tasks) -> Iterator[dict]:
+    """One dict per task (``tasks.selectors.task_list`` rows) with every field of ``OPEN_DATA``, in order, read a
+    chunk of tasks at a time (``core.columns.streamed``)."""
     keys = [column.key for column in OPEN_DATA]
-    return [dict(zip(keys, row, strict=True)) for row in values(OPEN_DATA, tasks)]
+    for row in values(OPEN_DATA, tasks):
+        yield dict(zip(keys, row, strict=True))
 
 
 def plan_updated_at(plan: Plan) -> datetime.datetime:

@@ -122,3 +122,54 @@ def lead_agencies(task: Task) -> list:
 
 def cooperating_agencies(task: Task) -> list:
     return [a.agency for a in task.assignments.all() if a.role == AssignmentRole.COOPERATING]
+
+
+def figures_moved_by_tasks(task_ids: list[int]) -> tuple[set[int], set[int]]:
+    """The plans and agencies whose cached figures a change of these tasks moves (``shared_figures.figures_changed``):
+    each task's plan and the plan it carries out (whose figures take its tasks, ``plan_families``), and every
+    agency assigned to it (one query)."""
+    plans, agencies = set(), set()
+    for plan_id, parent_id, agency_id in Task.objects.filter(pk__in=task_ids).values_list(
+        "plan_id", "plan__parent_id", "assignments__agency_id"
+    ):
+        plans.add(plan_id)
+        if parent_id is not None:
+            plans.add(parent_id)
+        if agency_id is not None:
+            agencies.add(agency_id)
+    return plans, agencies
+
+
+def plan_with_parent(plan: Plan) -> set[int]:
+    """A loaded plan and the plan it carries out, if any: the plans whose figures take its tasks."""
+    return {plan.pk} if plan.parent_id is None else {plan.pk, plan.parent_id}
+
+
+def plan_and_parent(plan_id: int) -> set[int]:
+    """A plan and the plan it carries out, if any: the plans whose figures take its tasks (one query)."""
+    return {plan_id, *Plan.objects.filter(pk=plan_id).exclude(parent=None).values_list("parent_id", flat=True)}
+
+
+def task_moved(task, *, created: bool, update_fields, deleted: bool):
+    """A task saved or deleted moves its plan's figures (its assignments name their agencies when they change);
+    a task saved whole again (the admin's form) may have left another plan, which the signal does not say: everything."""
+    if not (created or deleted) and (update_fields is None or {"plan", "plan_id"} & set(update_fields)):
+        return None
+    if created or deleted:
+        return plan_and_parent(task.plan_id), set()
+    return figures_moved_by_tasks([task.pk])
+
+
+def assignment_moved(row, *, created: bool, update_fields, deleted: bool):
+    """An assignment moves its task's plan and agencies; one saved whole again may have left another agency or task: everything."""
+    if not (created or deleted) and (update_fields is None or {"agency", "agency_id", "task", "task_id"} & set(update_fields)):
+        return None
+    return extension_moved(row, created=created, update_fields=update_fields, deleted=deleted)
+
+
+def extension_moved(row, **kwargs):
+    """An extension (asked, decided) moves its task's plan and agencies: the task is judged against another date."""
+    plans, agencies = figures_moved_by_tasks([row.task_id])
+    if not plans:  # its task is gone already
+        return None
+    return plans, agencies | {row.agency_id}

@@ -14,6 +14,7 @@ from plans.workdays import WorkCalendar, current_calendar
 from .choices import AssignmentRole
 from .models import Task, TaskAssignment
 from .ordering import order_key_expression
+from .selectors import plan_with_parent
 from .status import working_due_date
 
 
@@ -124,7 +125,7 @@ def task_assignments_set(
             assignment.role, assignment.via_group = role, group
             assignment.save()
         result.append(assignment)
-    figures_changed()
+    figures_changed(plans=plan_with_parent(task.plan), agencies={*existing, *expanded})
     return result
 
 

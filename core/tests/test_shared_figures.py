@@ -5,12 +5,15 @@ and the lists' choices of agencies are kept in the shared cache (``core.shared_f
 a save through the admin or the ORM, not only a service, changes them on the next request.
 """
 
+import threading
+import time
+
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from core import shared_figures
-from core.shared_figures import cached_count, figures_changed
+from core.shared_figures import cached_count, figures_cached, figures_changed
 from plans.models import Agency
 from plans.tests.factories import AgencyFactory
 from tasks.choices import AssignmentRole
@@ -21,7 +24,11 @@ pytestmark = pytest.mark.django_db
 
 def waiting() -> list:
     """The changes of generation waiting for the commit."""
-    return [entry for entry in connection.run_on_commit if entry[1] is shared_figures._new_generation]
+    return shared_figures.waiting_changes()
+
+
+def bumps(callbacks) -> list:
+    return [callback for callback in callbacks if isinstance(callback, shared_figures._Bump)]
 
 
 def test_a_transaction_saving_many_rows_changes_the_generation_once(django_capture_on_commit_callbacks):
@@ -29,7 +36,7 @@ def test_a_transaction_saving_many_rows_changes_the_generation_once(django_captu
         for number in range(5):
             TaskFactory(number=str(number))
         assert len(waiting()) == 1
-    assert callbacks.count(shared_figures._new_generation) == 1
+    assert len(bumps(callbacks)) == 1
 
 
 def test_a_change_outside_a_rolled_back_savepoint_still_changes_the_generation(django_capture_on_commit_callbacks):
@@ -49,7 +56,7 @@ def test_a_change_outside_a_rolled_back_savepoint_still_changes_the_generation(d
                     raise RuntimeError
             except RuntimeError:
                 pass
-    assert callbacks.count(shared_figures._new_generation) == 1
+    assert len(bumps(callbacks)) == 1
 
 
 def test_a_cached_count_is_counted_again_after_a_save(django_capture_on_commit_callbacks):
@@ -114,7 +121,8 @@ def test_a_request_reads_the_generation_once_however_many_figures_it_shows(clien
     real_get = LocMemCache.get
     monkeypatch.setattr(LocMemCache, "get", lambda cache, key, *a, **k: reads.append(key) or real_get(cache, key, *a, **k))
     client.get(url)  # its count, its rows and three lists of choices, all from the cache
-    assert reads.count(shared_figures.GENERATION_KEY) == 1
+    generations = [key for key in reads if ":generation" in key]
+    assert sorted(generations) == [shared_figures.GENERATION_KEY, shared_figures.ANY_KEY]  # each once
     assert len([key for key in reads if key.startswith("vinhlong_cmcn4:figures:")]) >= 6
 
 
@@ -131,3 +139,102 @@ def test_only_rows_of_models_the_figures_follow_are_shared():
     assert cached_count(Summary.objects.all()) == 0
     Summary.objects.create(plan=plan, period=period, snapshot={})  # no change of generation
     assert cached_count(Summary.objects.all()) == 1
+
+
+# Narrow invalidation and one computation at a time (issue 29).
+
+
+def counter():
+    counted = []
+
+    def compute(value):
+        counted.append(value)
+        return value
+
+    return counted, compute
+
+
+def test_a_change_computes_afresh_only_the_figures_of_its_plans_and_agencies(django_capture_on_commit_callbacks):
+    counted, compute = counter()
+    plan_1 = lambda: figures_cached("plan", (1,), lambda: compute("plan 1"), plans=[1])  # noqa: E731 - 1 and its child plan 11
+    plan_2 = lambda: figures_cached("plan", (2,), lambda: compute("plan 2"), plans=[2])  # noqa: E731
+    agency = lambda: figures_cached("agency", (5,), lambda: compute("agency 5"), agencies=[5])  # noqa: E731
+    unscoped = lambda: figures_cached("count", (), lambda: compute("any"))  # noqa: E731
+    for read in (plan_1, plan_2, agency, unscoped):
+        read()
+    assert len(counted) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[11, 1], agencies=[5])  # a report on a task of the child plan (named with its parent), by agency 5
+    for read in (plan_1, plan_2, agency, unscoped):
+        read()
+    assert counted[4:] == ["plan 1", "agency 5", "any"]  # plan 2's figure stood
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed()  # a change that names nothing: every figure
+    for read in (plan_1, plan_2, agency, unscoped):
+        read()
+    assert counted[7:] == ["plan 1", "plan 2", "agency 5", "any"]
+
+
+def test_a_saved_task_moves_its_plan_and_its_agencies_and_a_task_saved_whole_moves_everything():
+    from tasks.selectors import assignment_moved, task_moved
+
+    assignment = TaskAssignmentFactory()
+    task = assignment.task
+    moved = {task.plan_id}, {assignment.agency_id}
+    assert task_moved(task, created=False, update_fields=["progress"], deleted=False) == moved
+    assert task_moved(task, created=False, update_fields=None, deleted=False) is None  # the admin's form: maybe another plan now
+    assert task_moved(task, created=False, update_fields=["plan"], deleted=False) is None
+    assert assignment_moved(assignment, created=True, update_fields=None, deleted=False) == moved
+    assert assignment_moved(assignment, created=False, update_fields=["role"], deleted=False) == moved
+    assert assignment_moved(assignment, created=False, update_fields=None, deleted=False) is None  # maybe another agency now
+
+
+def _slow_computation(name, value, started, release, results, plan):
+    def compute():
+        started.set()
+        release.wait(10)
+        return value
+
+    return threading.Thread(target=lambda: results.append(figures_cached(name, (), compute, plans=[plan])))
+
+
+def test_while_one_process_computes_a_figure_the_others_read_the_value_from_before_the_change(django_capture_on_commit_callbacks):
+    counted, compute = counter()
+    assert figures_cached("board", (), lambda: compute("before"), plans=[3]) == "before"
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[3], agencies=[])
+    shared_figures._request.changed = False  # this reader did not make the change
+    started, release, results = threading.Event(), threading.Event(), []
+    computing = _slow_computation("board", "after", started, release, results, 3)
+    computing.start()
+    assert started.wait(10)
+    assert figures_cached("board", (), lambda: compute("again"), plans=[3]) == "before"  # not a second computation
+    release.set()
+    computing.join(10)
+    assert results == ["after"]
+    assert figures_cached("board", (), lambda: compute("again"), plans=[3]) == "after"  # ready: everyone reads it
+    assert counted == ["before"]
+
+
+def test_the_request_that_made_the_change_waits_for_the_new_value(django_capture_on_commit_callbacks):
+    figures_cached("board", (), lambda: "before", plans=[4])
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[4], agencies=[])  # this thread made the change
+    started, release, results = threading.Event(), threading.Event(), []
+    computing = _slow_computation("board", "after", started, release, results, 4)
+    computing.start()
+    assert started.wait(10)
+    threading.Timer(0.2, release.set).start()
+    assert figures_cached("board", (), lambda: "computed twice", plans=[4]) == "after"
+    computing.join(10)
+
+
+def test_a_computation_that_failed_lets_the_next_reader_compute():
+    def broken():
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        figures_cached("board", (), broken, plans=[6])
+    started = time.monotonic()
+    assert figures_cached("board", (), lambda: "computed", plans=[6]) == "computed"
+    assert time.monotonic() - started < shared_figures.LOCK_SECONDS / 10  # not waiting for a lock nobody holds

@@ -16,6 +16,7 @@ from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
 from tasks.models import Task, TaskAssignment
+from tasks.selectors import plan_with_parent
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction, WorkState
@@ -82,7 +83,7 @@ def report_transition(
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
-    figures_changed()
+    figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id])
     return report
 
 

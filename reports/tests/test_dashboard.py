@@ -132,9 +132,9 @@ def test_agency_users_do_not_see_the_dashboard(client, officer_a):
 def test_open_data_lists_a_published_plans_tasks_as_json_and_csv(client):
     task = TaskFactory(title='=HYPERLINK("x")')
     TaskAssignmentFactory(task=task, agency=AgencyFactory(code="STTTT"))
-    data = json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).content)
+    data = json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).getvalue())
     assert data["tasks"][0]["lead_agencies"] == ["STTTT"] and data["tasks"][0]["due_date"] == "2018-12-31"
-    csv_text = client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).content.decode("utf-8-sig")
+    csv_text = client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and csv_text.startswith("plan_symbol,section,number,title")
     assert client.get(reverse("public:open_data", args=[task.plan.pk, "xml"])).status_code == 404
 

@@ -12,6 +12,7 @@ import socket
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from plans.choices import ChangeKind, PlanState
@@ -27,7 +28,10 @@ from reports.services.withdrawal import report_withdraw
 from reports.tests.helpers import report_accept
 from tasks.choices import AssignmentRole
 from tasks.extensions import extension_decide, extension_request
+from tasks.importing.service import annex_import
+from tasks.services import task_assignments_set
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+from tasks.tests.importing.annexes import build as annex
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
@@ -108,7 +112,21 @@ STEPS = {
     ),
     "reorganisation apply": lambda f: decision_apply(decision=_merge_b(f["agency_b"], datetime.date(2099, 1, 1)), by=None),
     "reorganisation undo": lambda f: decision_undo(decision=f["applied"]),
+    "reassignment": lambda f: task_assignments_set(task=f["world"].task, leads=[f["agency_b"]]),
+    "annex import": lambda f: _imported(f["world"].plan, f["agency_b"]),
 }
+
+
+def _imported(plan, agency):
+    """An annex naming agency B as the lead of a new task of the plan and of task 1 (led by A until now)."""
+    rows = [
+        ["I", "TUYÊN TRUYỀN"],
+        [1, "Tuyên truyền về chuyển đổi số", agency.name, "", "2017 - 2030", "Tin bài", ""],
+        [2, "Phát triển khoa học", agency.name, "", "2017 - 2030", "Đề tài", ""],
+        [3, "Xây dựng nền tảng số", agency.name, "", "Năm 2018", "Nền tảng", ""],
+    ]
+    outcome = annex_import(plan=plan, upload=annex(rows))
+    assert outcome.ok, outcome.errors
 
 
 @pytest.mark.parametrize("step", list(STEPS))
@@ -127,7 +145,16 @@ def test_stored_and_cached_figures_equal_the_recomputed_ones_after_every_workflo
     with django_capture_on_commit_callbacks(execute=True):
         STEPS[step](fixtures)
     assert_figures_true()
-    if step in {"approve and send late", "return", "recall", "withdrawal", "task completion", "reorganisation apply"}:
+    if step in {
+        "approve and send late",
+        "return",
+        "recall",
+        "withdrawal",
+        "task completion",
+        "reorganisation apply",
+        "reassignment",
+        "annex import",
+    }:
         assert digest(dashboard(today=TODAY)) != before  # the change shows on the next request
 
 
@@ -273,3 +300,28 @@ def test_a_redis_outage_does_not_break_the_dashboard_or_the_workflow(
     page = client.get(reverse("reports:dashboard"))
     assert page.status_code == 200
     assert next(r for r in page.context["board"].agencies if r["agency_id"] == agency_b.pk)["missing"] == 0
+
+
+def test_a_report_sent_on_one_plan_leaves_the_figures_of_another_plan_cached_and_moves_the_plan_it_carries_out(
+    monkeypatch, agency_a, officer_a, head_a, plan_with_child, django_capture_on_commit_callbacks
+):
+    from tasks.public import selectors as public
+
+    parent, child = plan_with_child
+    other = PlanFactory(symbol="9/KH-UBND", reporting_kinds=["half_year"], starts_on=datetime.date(2017, 1, 1))
+    TaskAssignmentFactory(task=TaskFactory(plan=other), agency=agency_a, role=AssignmentRole.LEAD)
+    connection.run_on_commit.clear()  # the fixtures' writes, as if committed before (the test's transaction never commits)
+    computed = []
+    counts = public.status_counts
+    monkeypatch.setattr(public, "status_counts", lambda tasks, **kw: computed.append(tasks.model) or counts(tasks, **kw))
+    for plan in (parent, child, other):
+        public.plan_public_figures(plan.pk, today=TODAY)
+    assert len(computed) == 3
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_save(task=child.tasks.get(number="2"), agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+        report_transition(report=report, action="submit", by=head_a, notify=False)
+    before = len(computed)
+    for plan in (parent, child, other):
+        public.plan_public_figures(plan.pk, today=TODAY)
+    assert len(computed) - before == 2  # the child's and its parent's, not the other plan's

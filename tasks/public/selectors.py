@@ -92,4 +92,6 @@ def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dic
         }
 
     progress, task_count = _public_plans_progress().get(plan_id, (None, 0))
-    return {"overall_progress": progress, "task_count": task_count, **figures_cached("public-plan", (plan_id, today.isoformat()), compute)}
+    # Computed afresh only when a change moved the plan or a plan carrying it out (which names it too).
+    kept = figures_cached("public-plan", (plan_id, today.isoformat()), compute, plans=[plan_id])
+    return {"overall_progress": progress, "task_count": task_count, **kept}

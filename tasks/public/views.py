@@ -1,19 +1,29 @@
 """Public pages: the home page, a plan and a task, as anyone may read them."""
 
 import csv
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from core import columns
 from core.paging import PER_PAGE, SharedCountPaginator
 from core.search import search_filter
+from core.shared_figures import figures_version
 from core.spreadsheets import neutralise
 from plans import policy
 
@@ -128,16 +138,88 @@ class PlanListView(ListView):
         return context
 
 
-def _csv_response(name: str, columns: list[str], rows) -> HttpResponse:
-    """UTF-8 with a BOM (Excel reads the diacritics), lists joined by "; ", formulas neutralised."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(columns)
+logger = logging.getLogger(__name__)
+STREAM_ROWS = 500  # rows sent to the client at a time
+
+
+class _Line:
+    """A file for ``csv.writer`` that hands back what it is given."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _csv_lines(columns: list[str], rows) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(columns)
+    batch = []
     for row in rows:
-        writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns])
+        batch.append(writer.writerow([neutralise("; ".join(row[c]) if isinstance(row[c], list) else row[c]) for c in columns]))
+        if len(batch) >= STREAM_ROWS:
+            yield "".join(batch)
+            batch.clear()
+    yield "".join(batch)
+
+
+def _csv_response(name: str, columns: list[str], rows) -> StreamingHttpResponse:
+    """UTF-8 with a BOM (Excel reads the diacritics), lists joined by "; ", formulas neutralised; sent as the rows
+    are read (``rows`` may be a generator over a queryset read a chunk at a time)."""
+    response = StreamingHttpResponse(_csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def _json_lines(head: dict, rows) -> Iterator[str]:
+    """``head`` with ``"tasks": [rows…]`` as ``json.dumps(…, indent=2)`` writes it, sent a few hundred rows at a time."""
+    opening = json.dumps({**head, "tasks": []}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    assert opening.endswith("[]\n}")  # noqa: S101 - "tasks" is the last key
+    yield opening[:-3]
+    batch, first = [], True
+    for row in rows:
+        text = json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        batch.append(("\n    " if first else ",\n    ") + text)
+        first = False
+        if len(batch) >= STREAM_ROWS:
+            yield "".join(batch)
+            batch.clear()
+    yield "".join(batch) + ("]\n}" if first else "\n  ]\n}")
+
+
+OPEN_DATA_FOLDER = "du-lieu-mo"
+CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+def _kept_file(name: str, folder: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks`` sent as they come and written to the storage as ``name`` once all were sent; the other files of
+    ``folder`` (built before a change) are deleted then. A download cut short keeps nothing."""
+    with tempfile.SpooledTemporaryFile(max_size=4 * 2**20) as copy:
+        for data in chunks:
+            copy.write(data)
+            yield data
+        copy.seek(0)
+        try:
+            if not default_storage.exists(name):
+                default_storage.save(name, File(copy))
+            _, files = default_storage.listdir(folder)
+            for old in files:
+                if f"{folder}/{old}" != name:
+                    default_storage.delete(f"{folder}/{old}")
+        except OSError:  # the storage is unreachable: the next download builds it again
+            logger.warning("open data file not kept", exc_info=True)
+
+
+def _open_data_file(request, plan, fmt: str) -> tuple[str, str] | None:
+    """Where the plan's whole open data (no filter) built from its figures of today is kept, and its folder; None for
+    a filtered download, or when the cache that says which figures are current is unreachable."""
+    if request.GET:
+        return None
+    try:
+        version = figures_version(plans=[plan.pk])  # a change in the plan, or in a plan carrying it out, moves it
+    except Exception:  # noqa: BLE001 - built afresh, as without a cache
+        return None
+    folder = f"{OPEN_DATA_FOLDER}/{plan.pk}"
+    key = hashlib.sha256(f"{version}:{timezone.localdate()}:{get_language()}:{request.get_host()}".encode()).hexdigest()[:24]
+    return f"{folder}/{key}.{fmt}", folder
 
 
 @login_not_required
@@ -150,21 +232,28 @@ def plan_open_data(request, pk: int, fmt: str):
     if fmt not in {"json", "csv"}:
         raise Http404
     plan = plan_public_detail(pk)
-    rows = open_data_rows(plan_tasks_filtered(request, plan).qs)
     name = f"ke-hoach-{plan.symbol.replace('/', '-')}"
+    kept = _open_data_file(request, plan, fmt)
+    if kept is not None and default_storage.exists(kept[0]):  # built once per change (and day), then served as a file
+        response = FileResponse(default_storage.open(kept[0], "rb"), as_attachment=True, filename=f"{name}.{fmt}")
+        response["Content-Type"] = CONTENT_TYPES[fmt]
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    rows = open_data_rows(plan_tasks_filtered(request, plan).qs)
     if fmt == "json":
-        payload = {
+        head = {
             "plan": {"symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
             "licence": {**LICENCE, "note": licence_note()},
             "updated_at": plan_updated_at(plan).isoformat(),
             "generated_at": timezone.localtime().isoformat(),
             "data_dictionary": request.build_absolute_uri(reverse("public:open_data_dictionary", args=["json"])),
-            "tasks": rows,
         }
-        response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response = StreamingHttpResponse(_json_lines(head, rows), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
     else:
         response = _csv_response(name, [column.key for column in OPEN_DATA], rows)
+    if kept is not None:
+        response.streaming_content = _kept_file(*kept, iter(response.streaming_content))
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

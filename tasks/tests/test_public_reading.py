@@ -48,14 +48,14 @@ def test_a_task_without_a_due_date_says_it_is_reported_every_period(client, recu
 def test_open_data_gives_labels_beside_codes_the_licence_and_the_update_time(client):
     task = TaskFactory(recurrence=Recurrence.YEARLY, due_date=None, timeframe="Hằng năm")
     TaskAssignmentFactory(task=task, agency=AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông"), role=AssignmentRole.LEAD)
-    data = json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).content)
+    data = json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).getvalue())
     [row] = data["tasks"]
     assert row["recurrence"] == "yearly" and row["recurrence_label"] == "Hằng năm"
     assert row["lead_agencies"] == ["STTTT"] and row["lead_agency_names"] == ["Sở Thông tin và Truyền thông"]
     assert row["status"] == "in_progress" and row["status_label"] == "Đang thực hiện trong hạn"  # this year's work
     assert "CC BY 4.0" in data["licence"]["name"] and data["licence"]["url"].startswith("https://")
     assert data["updated_at"].startswith(str(task.updated_at.year)) and data["updated_at"].endswith("+07:00")
-    rows = list(csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[task.plan.pk, "csv"])).getvalue().decode("utf-8-sig"))))
     assert rows[0][rows[0].index("recurrence") + 1] == "recurrence_label" and "Hằng năm" in rows[1]
     page = client.get(task.plan.get_absolute_url()).content.decode()
     assert "Giấy phép:" in page and "CC BY 4.0" in page and "Cập nhật" in page and reverse("public:open_data_dictionary_page") in page
@@ -63,11 +63,11 @@ def test_open_data_gives_labels_beside_codes_the_licence_and_the_update_time(cli
 
 def test_the_data_dictionary_explains_every_field_of_the_files(client):
     task = TaskFactory()
-    fields = list(json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).content)["tasks"][0])
-    dictionary = json.loads(client.get(reverse("public:open_data_dictionary", args=["json"])).content)
+    fields = list(json.loads(client.get(reverse("public:open_data", args=[task.plan.pk, "json"])).getvalue())["tasks"][0])
+    dictionary = json.loads(client.get(reverse("public:open_data_dictionary", args=["json"])).getvalue())
     assert [field["name"] for field in dictionary["fields"]] == fields
     assert all(field["description"] and field["type"] for field in dictionary["fields"])
-    rows = list(csv.reader(io.StringIO(client.get(reverse("public:open_data_dictionary", args=["csv"])).content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("public:open_data_dictionary", args=["csv"])).getvalue().decode("utf-8-sig"))))
     assert rows[0] == ["name", "type", "description"] and [row[0] for row in rows[1:]] == fields
-    page = client.get(reverse("public:open_data_dictionary_page")).content.decode()
+    page = client.get(reverse("public:open_data_dictionary_page")).getvalue().decode()
     assert all(f"<code>{name}</code>" in page for name in fields) and "từ điển dữ liệu" in page

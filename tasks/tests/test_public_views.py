@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from plans.choices import PlanState
@@ -102,9 +103,9 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         page = response.content.decode()
         shown = [row["number"] for row in page_table(response)[1]]
         keys = re.findall(r'data-column="([^"]+)"', page)
-        data = json.loads(client.get(reverse("public:open_data", args=[plan.pk, "json"]), params).content)
+        data = json.loads(client.get(reverse("public:open_data", args=[plan.pk, "json"]), params).getvalue())
         table = list(
-            csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).content.decode("utf-8-sig")))
+            csv.reader(io.StringIO(client.get(reverse("public:open_data", args=[plan.pk, "csv"]), params).getvalue().decode("utf-8-sig")))
         )
         # The page's columns, each code with its label beside it (tasks.open_data.OPEN_DATA); product and timeframe
         # are written under the task on the page (tasks.columns.UNDER_THE_TASK), their own columns in the files.
@@ -115,7 +116,7 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         number = table[0].index("number")
         assert [row[number] for row in table[1:]] == [task["number"] for task in data["tasks"]] == shown, params
     assert [row["number"] for row in page_table(client.get(plan.get_absolute_url(), {"section": second.pk}))[1]] == ["2", "3"]
-    assert "'=Chuyển đổi số khác" in client.get(reverse("public:open_data", args=[plan.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=Chuyển đổi số khác" in client.get(reverse("public:open_data", args=[plan.pk, "csv"])).getvalue().decode("utf-8-sig")
 
 
 def test_a_bad_filter_on_the_plan_page_is_explained_in_vietnamese(client):
@@ -133,3 +134,64 @@ def test_the_plan_page_writes_product_and_timeframe_under_the_task(client):
     page = client.get(plan.get_absolute_url()).content.decode()
     assert 'data-column="product"' not in page and 'data-column="timeframe"' not in page
     assert "Sản phẩm: Báo cáo kết quả" in page and "Thời gian thực hiện: Hằng năm" in page
+
+
+def test_open_data_is_sent_as_the_tasks_are_read_a_chunk_at_a_time(client, monkeypatch):
+    from core import columns
+    from tasks.public import views
+
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(views, "STREAM_ROWS", 2)
+    plan = PlanFactory(symbol="28/KH-UBND")
+    for n in range(5):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan, number=str(n + 1), position=n, title=f"Nhiệm vụ {n + 1}"))
+    for fmt in ("json", "csv"):
+        response = client.get(reverse("public:open_data", args=[plan.pk, fmt]))
+        assert response.streaming and response["Content-Disposition"] == f'attachment; filename="ke-hoach-28-KH-UBND.{fmt}"'
+        chunks = list(response.streaming_content)
+        assert len(chunks) >= 4  # the head, then two rows at a time: never the whole table at once
+        body = b"".join(chunks).decode("utf-8-sig")
+        numbers = (
+            [task["number"] for task in json.loads(body)["tasks"]]
+            if fmt == "json"
+            else [row[2] for row in csv.reader(io.StringIO(body))][1:]
+        )
+        assert numbers == ["1", "2", "3", "4", "5"]
+    empty = PlanFactory(symbol="29/KH-UBND")
+    assert json.loads(client.get(reverse("public:open_data", args=[empty.pk, "json"])).getvalue())["tasks"] == []
+
+
+def test_a_plans_whole_open_data_is_built_once_per_change_and_then_served_as_a_file(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from tasks.public import views
+
+    plan, other = PlanFactory(symbol="28/KH-UBND"), PlanFactory(symbol="29/KH-UBND")
+    task = TaskFactory(plan=plan, number="1", progress=20)
+    TaskAssignmentFactory(task=task)
+    other_task = TaskFactory(plan=other, number="1")
+    TaskAssignmentFactory(task=other_task)
+    connection.run_on_commit.clear()  # the fixtures' writes, as if committed before (the test's transaction never commits)
+    url = reverse("public:open_data", args=[plan.pk, "json"])
+    first = client.get(url)
+    assert first.streaming and not first.has_header("Content-Length")  # built while it is sent
+    assert json.loads(first.getvalue())["tasks"][0]["progress"] == 20
+    built = []
+    rows = views.open_data_rows
+    monkeypatch.setattr(views, "open_data_rows", lambda tasks: built.append(1) or rows(tasks))
+    again = client.get(url)
+    assert json.loads(again.getvalue())["tasks"][0]["progress"] == 20 and built == []  # read from the kept file
+    assert again["Content-Type"] == "application/json" and again["Content-Disposition"].endswith('filename="ke-hoach-28-KH-UBND.json"')
+    assert client.get(url, {"status": "overdue"}).streaming and built == [1]  # a filtered download is built each time
+    with django_capture_on_commit_callbacks(execute=True):
+        other_task.progress = 90
+        other_task.save(update_fields=["progress"])  # another plan's change keeps the file
+    client.get(url).getvalue()
+    assert built == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        task.progress = 60
+        task.save(update_fields=["progress"])
+    assert json.loads(client.get(url).getvalue())["tasks"][0]["progress"] == 60 and built == [1, 1]
+    assert len(default_storage.listdir(f"du-lieu-mo/{plan.pk}")[1]) == 1  # the file of before the change is gone

@@ -1,6 +1,7 @@
 """One roll-up rule: a plan's figures and lists include the tasks of the plans carrying it out (Plan.parent)."""
 
 import datetime
+import json
 
 import pytest
 from rest_framework.test import APIClient
@@ -30,7 +31,7 @@ def test_the_public_page_of_a_parent_plan_counts_and_lists_its_child_plans_tasks
     page = response.content.decode()
     assert "Số hoá hồ sơ khoa học" in page and "Xây dựng nền tảng dữ liệu" in page and "125/KH-SKHCN" in page
     assert "Nhiệm vụ của kế hoạch khác" not in page
-    data = client.get(f"/ke-hoach/{plan_28.pk}/du-lieu.json").json()
+    data = json.loads(client.get(f"/ke-hoach/{plan_28.pk}/du-lieu.json").getvalue())
     assert sorted(row["plan_symbol"] for row in data["tasks"]) == ["125/KH-SKHCN", "125/KH-SKHCN"]
 
 
