@@ -54,7 +54,10 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
         },
     )
     completed_on = forms.DateField(
-        label=_("Completed on"), required=False, widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+        label=_("Completed on"),
+        required=False,
+        # DateInput, not TextInput: a saved date is shown day first (a TextInput showed it as 2026-12-01)
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
     attachments = MultipleFileField(
         label=_("Attach evidence"), required=False, help_text=_("PDF, Word, Excel or images; several files at once.")
