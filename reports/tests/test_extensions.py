@@ -144,3 +144,13 @@ def test_the_link_to_ask_for_more_time_shows_only_where_a_request_can_succeed(cl
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200 and link not in response.content.decode(), url
+
+
+def test_the_page_says_a_request_was_sent_once(client, world, head_a):
+    """The base page shows the messages; the extensions page showed them a second time (found by walking the portal)."""
+    from django.urls import reverse
+
+    client.force_login(head_a)
+    url = reverse("reports:task_extensions", args=[world.task.pk])
+    page = client.post(url, {"requested_due": "30/06/2031", "reason": "Chờ phân bổ kinh phí"}, follow=True).content.decode()
+    assert page.count("Đã gửi đề nghị gia hạn.") == 1
