@@ -125,8 +125,8 @@ class AgencyTaskFilter(ListFilterSet):
         return queryset.filter(mine=True) if value == "1" else queryset
 
     def filter_report_state(self, queryset, name, value):
-        if value == NOT_REPORTED:
-            return queryset.filter(report_state__isnull=True)
+        if value == NOT_REPORTED:  # as the page counts it: a completed task owes nothing ("không cần báo cáo")
+            return queryset.filter(report_state__isnull=True).exclude(status_code__in=(TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE))
         if value == NOT_SENT:
             not_sent = Q(report_state__isnull=True) | ~Q(report_state__in=compliance.SENT)
             return queryset.filter(not_sent, my_role=AssignmentRole.LEAD, status_code__in=compliance.UNFINISHED)

@@ -16,7 +16,7 @@ from ..choices import ReportState
 from ..columns import AGENCY_TASKS
 from ..filters import AgencyTaskFilter
 from ..models import Notice
-from ..selectors import agency_tasks, pending_approval, returned_reports
+from ..selectors import NOT_REPORTED, agency_tasks, pending_approval, returned_reports
 from ..templatetags.lineage_tags import inherited_note
 from .listing import query_of, wants_xlsx
 
@@ -58,6 +58,9 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             total=len(rows),
             overdue=sum(1 for t in rows if t.status_code == TaskStatus.OVERDUE),
             not_reported=sum(1 for t in rows if t.report_state is None and not t.completed),
+            # each count opens what it counts, the other filters kept
+            overdue_url=_filtered(request, status=TaskStatus.OVERDUE),
+            not_reported_url=_filtered(request, report_state=NOT_REPORTED),
             deadline=upcoming[0] if upcoming else None,
             pending=pending_approval(user=user),
             returned=list(returned_reports(user=user)),
@@ -65,6 +68,14 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             notices=unread_notices(user),
         )
         return self.render_to_response(context)
+
+
+def _filtered(request, **params) -> str:
+    """This list's address with ``params`` set and the user's other filters kept."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query[name] = value
+    return f"?{query.urlencode()}"
 
 
 @require_POST
