@@ -64,6 +64,8 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
     items = []
     returned: list[Any] = list(returned_reports(user=user))  # annotated with the last return's author, time, comment
     for report in returned:
+        if not reports_policy.report_actions(user, report):
+            continue  # the head sent it back to the officer: it waits for the officer, not for the head
         items.append(
             WorkItem(
                 RETURNED,

@@ -63,3 +63,11 @@ def test_another_plans_coordinator_cannot_chase(client, owed, roles, agency_a):
     client.force_login(other)
     response = client.post(reverse("reports:chase"), {"owed": [f"{owed.plan.pk}-{agency_a.pk}"], "email": "on"})
     assert response.status_code == 403 and not Reminder.objects.filter(kind=ReminderKind.CHASED).exists()
+
+
+def test_a_coordinator_lists_only_the_plans_its_agency_coordinates(client, owed, roles):
+    other = UserFactory(username="daumoi.khac2", agency=AgencyFactory())
+    other.groups.set([roles["coordinator"]])
+    client.force_login(other)
+    listing = client.get(reverse("reports:chase"))
+    assert listing.context["owed"] == [] and listing.context["total"] == 0  # found by walking: another plan's rows were listed

@@ -163,3 +163,12 @@ def test_a_person_chooses_how_notices_are_emailed(client, officer_a):
     client.post(reverse("reports:notice_email_set"), {"notice_email": "digest"})
     officer_a.refresh_from_db()
     assert officer_a.notice_email == NoticeEmail.DIGEST
+
+
+def test_a_report_the_head_sent_back_waits_in_the_officers_list_not_the_heads(coordinated, agency_a, officer_a, head_a):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    report_transition(report=report, action="send_back", by=head_a, comment="Bổ sung minh chứng")
+    assert worklist.RETURNED in kinds(officer_a)
+    assert worklist.RETURNED not in kinds(head_a)  # found by walking: the head was asked to fix what he sent back

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans import policy
+from plans.choices import Role
 
 from ..chasing import chase_letter, chase_record, owed_reports
 
@@ -23,6 +24,8 @@ def chase(request):
     for line in owed:
         line.may_chase = policy.coordinates(request.user, line.plan)
     if request.method != "POST":
+        if policy.role_of(request.user) == Role.COORDINATOR:
+            owed = [line for line in owed if line.may_chase]  # a coordinator's list: the plans it coordinates, as its queue
         context = {"owed": owed, "total": sum(len(o.tasks) for o in owed), "may_chase": any(o.may_chase for o in owed)}
         return TemplateResponse(request, "reports/chase.html", context)
     chosen = [o for o in owed if o.key in request.POST.getlist("owed")]
