@@ -12,7 +12,7 @@ from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 
 from .choices import AssignmentRole
-from .models import Task, TaskAssignment
+from .models import PastHolding, Task, TaskAssignment
 from .ordering import order_key_expression
 from .status import working_due_date
 
@@ -107,6 +107,38 @@ def assignments_carry(
             own = (own[0], role, own[2], other[3], other[4], own[5])
         parts[part[0]] = own
     return tuple(parts.values())
+
+
+def part_handed_on(*, part: TaskAssignment, day: datetime.date, change_id: int | None = None) -> PastHolding:
+    """Keep ``part``'s holder, role and days as a past holder before the caller gives the part to another agency
+    (or another role) from ``day`` (``tasks.selectors.holdings_on`` reads it back)."""
+    held_from = part.inherited_on if part.inherited_on is None or part.inherited_on <= day else day
+    return PastHolding.objects.create(
+        part=part,
+        task_id=part.task_id,
+        agency_id=part.agency_id,
+        role=part.role,
+        via_group_id=part.via_group_id,
+        held_from=held_from,
+        held_to=day,
+        change_id=change_id,
+    )
+
+
+def part_folded(*, part: TaskAssignment, into: TaskAssignment, day: datetime.date, change_id: int | None = None) -> list[int]:
+    """``part``'s agency hands its part on ``day`` to ``into``'s agency, which has a part of its own in the task.
+
+    The folded agency and every past holder of its part become past holders of ``into`` (what the plan
+    named stays readable, and their reports count for the part); the caller then deletes ``part``.
+    Returns the ids of the past holders that moved with it (an undo gives them back).
+    """
+    carried = list(PastHolding.objects.filter(part=part).values_list("pk", flat=True))
+    PastHolding.objects.filter(pk__in=carried).update(part=into)
+    folded = part_handed_on(part=part, day=day, change_id=change_id)
+    folded.part = into
+    folded.folded = True
+    folded.save(update_fields=["part", "folded"])
+    return carried
 
 
 @transaction.atomic
