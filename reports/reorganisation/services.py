@@ -19,6 +19,7 @@ from tasks.models import PastHolding, TaskAssignment
 from tasks.services import lead_or, part_folded, part_handed_on
 
 from ..handoffs import tasks_reassigned
+from ..services.steps import tasks_progress_refresh
 from .preview import MAIN_KINDS, Preview, preview
 
 
@@ -103,6 +104,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
         user.save(update_fields=["agency", "is_active"])
     decision.applied_at, decision.applied_by, decision.undo_log = timezone.now(), by, log
     decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    tasks_progress_refresh(task_ids=sorted({move.assignment.task_id for move in plan.moves if move.change is not None}))
     figures_changed()
     return plan
 
@@ -140,6 +142,8 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         )
     changes = decision.changes.all()
     before = {row["assignment"]: row for row in decision.undo_log.get("moved", [])}
+    undone = set(TaskAssignment.objects.filter(inherited_via__in=changes).values_list("task_id", flat=True))
+    undone.update(row["task"] for row in decision.undo_log.get("removed", []))
     for assignment in TaskAssignment.objects.filter(inherited_via__in=changes):
         row = before.get(assignment.pk)
         if row is None:  # applied before the log kept the earlier inheritance
@@ -184,6 +188,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
     Agency.objects.filter(pk__in=retiring, active_to=decision.effective_on).update(active_to=None)
     decision.applied_at, decision.applied_by, decision.undo_log = None, None, {}
     decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    tasks_progress_refresh(task_ids=sorted(undone))
     figures_changed()
     return decision
 
@@ -222,6 +227,7 @@ def assignments_reassign(
             assignment.save(update_fields=["agency", "inherited_from", "inherited_on"])
         moved += 1
         handed.append(assignment)
+    tasks_progress_refresh(task_ids=sorted({a.task_id for a in assignments}))
     tasks_reassigned(assignments=handed, agency=agency, by=by)  # the agency that must now act is told
     figures_changed()
     return moved

@@ -112,11 +112,14 @@ def task_progress_refresh(*, task: Task) -> Task:
 
 
 @transaction.atomic
-def tasks_progress_refresh(*, plan_ids: list[int]) -> int:
-    """The same rule for every task of these plans at once (the daily upkeep); returns how many changed."""
-    figures = tasks_progress(Q(task__plan_id__in=plan_ids), on=timezone.localdate())
+def tasks_progress_refresh(*, plan_ids: list[int] | None = None, task_ids: list[int] | None = None) -> int:
+    """The same rule for every task of these plans (the daily upkeep), or these tasks (parts handed on), at once; returns how many changed."""
+    tasks, through = (
+        (Q(plan_id__in=plan_ids), Q(task__plan_id__in=plan_ids)) if plan_ids is not None else (Q(pk__in=task_ids), Q(task_id__in=task_ids))
+    )
+    figures = tasks_progress(through, on=timezone.localdate())
     changed = []
-    for task in Task.objects.filter(plan_id__in=plan_ids).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
+    for task in Task.objects.filter(tasks).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
         exact, completed_on = figures.get(task.pk, (0, None))
         if (task.progress, task.completed_on) != (round(exact), completed_on):
             task.progress, task.completed_on = round(exact), completed_on

@@ -88,6 +88,8 @@ def test_a_part_folded_into_the_successors_own_counts_the_folded_agencys_reports
     assert part.agency == skhcn
     # The folded agency is kept as the part's past holder, and its later report is the part's latest.
     assert list(PastHolding.objects.filter(part=part).values_list("agency__code", "folded", "held_to")) == [("DPTTH", True, D(2025, 7, 1))]
+    task.refresh_from_db()
+    assert task.progress == 60  # applying the decision computed it again: no page shows 40 % until the night's upkeep
     assert task_progress_refresh(task=task).progress == 60
     before = {(h.agency_id, h.role) for h in holdings_on(on=D(2025, 6, 30), tasks=Q(task=task))}
     assert before == {(dptth.pk, LEAD), (skhcn.pk, LEAD)}
