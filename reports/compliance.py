@@ -119,12 +119,15 @@ def lead_assignments(
     at_cutoff: bool = False,
     starts: Mapping[int, Window | datetime.date] | None = None,
     past: bool = False,
+    completions: Mapping[int, datetime.date | None] | None = None,
 ) -> QuerySet[Any]:
     """Lead assignments of the tasks matching ``tasks`` (a condition on ``TaskAssignment``), with ``status_code`` as of ``as_of``.
 
     ``at_cutoff``: a completion after ``as_of`` does not count yet (summaries judge at the period's cut-off).
     ``starts`` (each plan's period due, or its first day): also annotate ``owes`` (:func:`obligation`).
     ``past``: the lead parts their past holders held (``PastHolding``), for a day before they were handed on.
+    ``completions``: with ``at_cutoff``, the completion dates at the cut-off of the tasks whose parts changed
+    hands since (:func:`completed_by`).
     """
     assignments = (PastHolding if past else TaskAssignment).objects.filter(tasks, role=AssignmentRole.LEAD)
     if starts is not None:
@@ -133,10 +136,21 @@ def lead_assignments(
         )
     if not at_cutoff:
         return assignments.annotate(status_code=status_expression(as_of, prefix="task__"))
-    assignments = assignments.annotate(
-        completed_by_cutoff=Case(When(task__completed_on__lte=as_of, then=F("task__completed_on")), default=None, output_field=DateField())
-    )
+    assignments = assignments.annotate(completed_by_cutoff=completed_by(as_of, completions or {}, prefix="task__"))
     return assignments.annotate(status_code=status_expression(as_of, prefix="task__", completed="completed_by_cutoff"))
+
+
+def completed_by(as_of: datetime.date, completions: Mapping[int, datetime.date | None], prefix: str = "") -> Case:
+    """A task's completion date as it stood on ``as_of`` (a cut-off), as an expression: its stored completion when it
+    was on or before that day; for a task whose parts changed hands since, ``completions`` (its completion computed
+    with the parts held on that day, ``reports.progress``), since a fold can date today's completion before the cut-off."""
+    given = [When(**{f"{prefix}pk": task_id}, then=Value(day, output_field=DateField())) for task_id, day in completions.items()]
+    return Case(
+        *given,
+        When(**{f"{prefix}completed_on__lte": as_of}, then=F(f"{prefix}completed_on")),
+        default=None,
+        output_field=DateField(),
+    )
 
 
 def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
@@ -159,6 +173,7 @@ def owed(
     at_cutoff: bool = False,
     starts: Mapping[int, Window | datetime.date] | None = None,
     past: bool = False,
+    completions: Mapping[int, datetime.date | None] | None = None,
 ) -> QuerySet[Any]:
     """The (agency, task) lead assignments that owe a report, annotated ``owed_period_id`` and ``sent``.
 
@@ -174,7 +189,7 @@ def owed(
         task=OuterRef("task_id"), agency=OuterRef("agency_id"), period_id=OuterRef("owed_period_id"), state__in=SENT
     )
     return (
-        lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff, past=past)
+        lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff, past=past, completions=completions)
         .filter(status_code__in=UNFINISHED)
         .filter(obligation(periods, past=past))
         .annotate(owed_period_id=_period_of_plan(period_of_plan))
@@ -194,13 +209,18 @@ def missing(
 
 
 def missing_held(
-    period_of_plan: dict[int, int | None], *, as_of: datetime.date, starts: Mapping[int, Window | datetime.date], fields: tuple[str, ...]
+    period_of_plan: dict[int, int | None],
+    *,
+    as_of: datetime.date,
+    starts: Mapping[int, Window | datetime.date],
+    fields: tuple[str, ...],
+    completions: Mapping[int, datetime.date | None] | None = None,
 ) -> list[dict]:
     """The owed reports not sent, judged at the cut-off ``as_of`` with the agencies that held the parts on it
     (today's holders who had them by then, and those who handed them on later): ``fields`` of each row."""
     rows: list[dict] = []
     for past in (False, True):
-        owing = owed(period_of_plan, as_of=as_of, at_cutoff=True, starts=starts, past=past).filter(sent=False)
+        owing = owed(period_of_plan, as_of=as_of, at_cutoff=True, starts=starts, past=past, completions=completions).filter(sent=False)
         rows.extend(owing.values(*fields))
     return rows
 

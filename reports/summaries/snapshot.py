@@ -17,14 +17,14 @@ Rules:
 
 import datetime
 import decimal
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from django.db.models import Case, DateField, F, Q, QuerySet, When
+from django.db.models import Q, QuerySet
 
 from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import Task
+from tasks.models import PastHolding, Task
 from tasks.selectors import Holding, holdings_on, plan_family_ids, tasks_of_plans_q
 from tasks.status import status_expression
 
@@ -40,13 +40,23 @@ def plan_tree(plan: Plan, prefix: str = "") -> Q:
     return tasks_of_plans_q([plan.pk], prefix)
 
 
-def tasks_at_cutoff(plan: Plan, as_of: datetime.date) -> QuerySet[Task]:
-    """The plan's tasks annotated with ``status_code`` and ``completed_by_cutoff`` as they stood on ``as_of``."""
+def tasks_at_cutoff(plan: Plan, as_of: datetime.date, completions: dict[int, datetime.date | None] | None = None) -> QuerySet[Task]:
+    """The plan's tasks annotated with ``status_code`` and ``completed_by_cutoff`` as they stood on ``as_of``
+    (``completions``: :func:`completions_at_cutoff`)."""
     return (
         Task.objects.filter(plan_tree(plan))
-        .annotate(completed_by_cutoff=Case(When(completed_on__lte=as_of, then=F("completed_on")), default=None, output_field=DateField()))
+        .annotate(completed_by_cutoff=compliance.completed_by(as_of, completions or {}))
         .annotate(status_code=status_expression(as_of, completed="completed_by_cutoff"))
     )
+
+
+def completions_at_cutoff(
+    plan: Plan, as_of: datetime.date, completed: Mapping[int, datetime.date | None]
+) -> dict[int, datetime.date | None]:
+    """The completion at the cut-off of each task whose parts changed hands after it, from ``completed``
+    (``reports.progress`` with the parts held on ``as_of``); the other tasks' stored completion stands."""
+    moved = PastHolding.objects.filter(plan_tree(plan, "task__"), held_to__gt=as_of).values_list("task_id", flat=True).distinct()
+    return {task_id: completed.get(task_id) for task_id in moved}
 
 
 def lead_parts(plan: Plan, as_of: datetime.date) -> list[Holding]:
@@ -54,14 +64,18 @@ def lead_parts(plan: Plan, as_of: datetime.date) -> list[Holding]:
     return holdings_on(on=as_of, tasks=plan_tree(plan, "task__"), role=AssignmentRole.LEAD)
 
 
-def progress_at_cutoff(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None) -> dict[int, decimal.Decimal]:
+def progress_at_cutoff(
+    plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None
+) -> tuple[dict[int, decimal.Decimal], dict[int, datetime.date | None]]:
     """Each task's progress at the cut-off, exactly: ``reports.progress`` with the lead parts held on ``as_of``
-    and the reports of periods ending by then (a task completed by then is at 100 %, set by the caller)."""
-    figures = {}
+    and the reports of periods ending by then (a task completed by then is at 100 %, set by the caller);
+    and :func:`completions_at_cutoff`."""
+    figures = tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings)
+    progress = {}
     with decimal.localcontext(prec=60):
-        for task_id, (exact, _completed) in tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings).items():
-            figures[task_id] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
-    return figures
+        for task_id, (exact, _completed) in figures.items():
+            progress[task_id] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
+    return progress, completions_at_cutoff(plan, as_of, {task_id: day for task_id, (_exact, day) in figures.items()})
 
 
 class TaskAtCutoff(NamedTuple):
@@ -77,6 +91,7 @@ class TaskAtCutoff(NamedTuple):
     extended: bool  # judged against an approved extension (gia hạn)
     status: str
     progress: decimal.Decimal | float  # exactly as the database computed it (numeric on PostgreSQL)
+    completed: datetime.date | None = None  # its completion as it stood at the cut-off
 
 
 def task_rows(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None) -> list[TaskAtCutoff]:
@@ -85,9 +100,9 @@ def task_rows(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None =
     The snapshot's counts and averages and the annex's rows are all taken from these rows, so the
     progress rule (a subquery per task) runs once per compilation instead of once per figure.
     """
-    progress = progress_at_cutoff(plan, as_of, holdings)
+    progress, completions = progress_at_cutoff(plan, as_of, holdings)
     rows = (
-        tasks_at_cutoff(plan, as_of)
+        tasks_at_cutoff(plan, as_of, completions)
         .order_by("position", "pk")
         .values_list(
             "id",
@@ -114,6 +129,7 @@ def task_rows(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None =
             extended is not None,
             status,
             decimal.Decimal(100) if completed else progress.get(pk, decimal.Decimal(0)),
+            completed,
         )
         for pk, section_id, section_number, number, title, timeframe, due, extended, status, completed in rows.iterator(chunk_size=5000)
     ]
@@ -231,6 +247,7 @@ def summary_snapshot(
             as_of=as_of,
             starts=dict.fromkeys(plans, routine),
             fields=("agency_id", "agency__name", "task__number", "task__title", "task__position", "task_id"),
+            completions=completions_at_cutoff(plan, as_of, {row.id: row.completed for row in rows}),
         ),
         key=lambda m: (m["agency__name"], m["task__position"], m["task_id"]),
     )

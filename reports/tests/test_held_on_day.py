@@ -142,3 +142,20 @@ def test_no_summary_or_list_owes_a_report_the_form_refuses(plan):
     assert compliance.missing_by_agency({plan.pk: row.pk}, as_of=period.last_day) == {}
     snapshot = summary_compile(plan=plan, period=period).snapshot
     assert snapshot["missing"] == []
+
+
+def test_a_fold_after_the_cut_off_does_not_complete_the_task_in_the_closed_periods_summary(plan, roles, coordinator):
+    """Found by the invariant test: B's part folded into A's, whose report said done, dated the task's completion
+    before the cut-off, so the summary compiled again counted it done and owed nothing."""
+    a, b = AgencyFactory(code="A"), AgencyFactory(code="B")
+    task = _task(plan, a, b, number="5")
+    _accept(roles, coordinator, task, a, "2025-H2", 100)
+    period = parse_period_code("2025-H2")
+    first = summary_compile(plan=plan, period=period).snapshot
+    assert first["totals"]["in_progress"] == 1 and [m["agency"] for m in first["missing"]] == [b.name]
+
+    _apply(ChangeKind.MERGE, b, a, D(2026, 3, 1))
+
+    task.refresh_from_db()
+    assert task.completed_on == D(2025, 12, 14)  # today A's part (B's folded into it) reports it done
+    assert summary_compile(plan=plan, period=period).snapshot == first
