@@ -159,3 +159,24 @@ def test_a_fold_after_the_cut_off_does_not_complete_the_task_in_the_closed_perio
     task.refresh_from_db()
     assert task.completed_on == D(2025, 12, 14)  # today A's part (B's folded into it) reports it done
     assert summary_compile(plan=plan, period=period).snapshot == first
+
+
+def test_the_agencys_list_names_every_predecessor_of_a_part_and_lists_their_reports(plan, roles, coordinator, client):
+    """Found in the demo: DPTTH's part of 1091 I.2 folded into Sở KH&CN's own left no "kế thừa từ" and hid DPTTH's report."""
+    dptth = AgencyFactory(code="DPTTH", name="Đài Phát thanh và Truyền hình", aliases=["Đài PT-TH"])
+    stttt = AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông", aliases=["Sở TT&TT"])
+    skhcn = AgencyFactory(code="SKHCN", name="Sở Khoa học và Công nghệ", aliases=["Sở KH&CN"])
+    task = _task(plan, dptth, stttt, skhcn)
+    dptth_report = _accept(roles, coordinator, task, dptth, "2025-H1", 60)
+    stttt_report = _accept(roles, coordinator, task, stttt, "2024-H2", 30)
+    decision = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=D(2025, 7, 1))
+    for source in (dptth, stttt):
+        ReorganisationChange.objects.create(decision=decision, kind=ChangeKind.MERGE, source=source, target=skhcn)
+    decision_apply(decision=decision, by=None)
+    officer, _head = _staff(roles, skhcn)
+    client.force_login(officer)
+
+    page = client.get("/don-vi/nhiem-vu/").content.decode()
+
+    assert "kế thừa từ Đài PT-TH, Sở TT&amp;TT (từ 01/07/2025)" in page
+    assert f"/bao-cao/{dptth_report.pk}/" in page and f"/bao-cao/{stttt_report.pk}/" in page
