@@ -33,6 +33,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
+from plans.selectors import recipients_on
 from tasks.choices import TaskStatus
 
 from .official import date_line, number_line, roman, short_date
@@ -191,7 +192,7 @@ def summary_document(summary) -> bytes:
     _heading_block(document, summary, issued_on)
     _title(document, summary, data)
     _body(document, data)
-    _closing(document)
+    _closing(document, issued_on)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -296,7 +297,7 @@ def _body(document, data: dict) -> None:
     _paragraph(document, "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này.", italic=True)
 
 
-def _closing(document) -> None:
+def _closing(document, day: datetime.date) -> None:
     _paragraph(document, "", after=6)
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
@@ -304,7 +305,8 @@ def _closing(document) -> None:
     left, right = table.cell(0, 0), table.cell(0, 1)
     _cell_lines(
         left,
-        [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})] + [(f"- {line}", {"size": 11}) for line in settings.SUMMARY_RECIPIENTS],
+        [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})]
+        + [(f"- {line}", {"size": 11}) for line in recipients_on(settings.SUMMARY_RECIPIENTS, day=day)],
         align=WD_ALIGN_PARAGRAPH.LEFT,
     )
     _cell_lines(

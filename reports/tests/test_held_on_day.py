@@ -6,7 +6,8 @@ import pytest
 from django.db.models import Q
 
 from plans.choices import ChangeKind
-from plans.models import ReorganisationChange, ReorganisationDecision
+from plans.models import AgencyGroup, AgencyMembership, ReorganisationChange, ReorganisationDecision
+from plans.selectors import recipients_on
 from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory, UserFactory
 from reports import compliance
 from reports.periods import parse_period_code
@@ -180,3 +181,16 @@ def test_the_agencys_list_names_every_predecessor_of_a_part_and_lists_their_repo
 
     assert "kế thừa từ Đài PT-TH, Sở TT&amp;TT (từ 01/07/2025)" in page
     assert f"/bao-cao/{dptth_report.pk}/" in page and f"/bao-cao/{stttt_report.pk}/" in page
+
+
+def test_the_summarys_recipients_are_the_registrys_on_the_documents_date(plan):
+    """The 2026 summary no longer sends to "UBND các huyện, thị xã, thành phố": the districts ended on 01/07/2025."""
+    districts = AgencyGroup.objects.create(
+        code="HUYEN", name="Ủy ban nhân dân các huyện, thị xã, thành phố", aliases=["UBND các huyện, thị xã, thành phố"]
+    )
+    district = AgencyFactory(code="HUYEN1", active_to=D(2025, 7, 1))
+    AgencyMembership.objects.create(group=districts, agency=district, member_to=D(2025, 7, 1))
+    lines = ["CT, các PCT UBND tỉnh;", "UBND các huyện, thị xã, thành phố;", "Lưu: VT."]
+
+    assert recipients_on(lines, day=D(2025, 6, 30)) == lines
+    assert recipients_on(lines, day=D(2026, 12, 6)) == ["CT, các PCT UBND tỉnh;", "Lưu: VT."]
