@@ -5,8 +5,8 @@ the summaries (progress at a period's cut-off):
 
 - the task's lead parts are those held on the day (``tasks.selectors.holdings_on``): today for the
   stored figures, the period's cut-off for a summary;
-- each part counts with the latest accepted lead report (by period, then acceptance) of its holder
-  *or of the agencies that held that part before it* (a merger, a renaming, a reassignment, a part
+- each part counts with the latest accepted lead report (by period; for the same period the holder's own,
+  then the one accepted last) of its holder *or of the agencies that held that part before it* (a merger, a renaming, a reassignment, a part
   folded into the successor's own): inherited work keeps the progress its predecessors reported;
   a part nobody reported on counts 0 %;
 - the progress is the mean over the lead parts; the task is complete when every lead part's report
@@ -62,9 +62,14 @@ def latest_accepted(tasks: Q, *, until: datetime.date | None = None) -> dict[tup
 
 
 def part_report(holding: Holding, latest: dict[tuple[int, int], Latest]) -> Latest | None:
-    """The report a lead part counts with: the latest of its holder's and its predecessors' for the part."""
-    found = [report for agency in (holding.agency_id, *holding.predecessors) if (report := latest.get((holding.task_id, agency)))]
-    return max(found, key=lambda report: report[0]) if found else None
+    """The report a lead part counts with: the latest of its holder's and its predecessors' for the part
+    (for the same period, the holder's own, then the one accepted last)."""
+    found = [
+        (report[0][0], agency == holding.agency_id, report[0][1:], report)
+        for agency in (holding.agency_id, *holding.predecessors)
+        if (report := latest.get((holding.task_id, agency)))
+    ]
+    return max(found, key=lambda item: item[:3])[3] if found else None
 
 
 def tasks_progress(

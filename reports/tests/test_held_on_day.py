@@ -194,3 +194,15 @@ def test_the_summarys_recipients_are_the_registrys_on_the_documents_date(plan):
 
     assert recipients_on(lines, day=D(2025, 6, 30)) == lines
     assert recipients_on(lines, day=D(2026, 12, 6)) == ["CT, các PCT UBND tỉnh;", "Lưu: VT."]
+
+
+def test_for_the_same_period_a_part_counts_its_holders_own_report_before_a_folded_predecessors(plan, roles, coordinator):
+    a, b = AgencyFactory(code="A"), AgencyFactory(code="B")
+    task = _task(plan, a, b)
+    _accept(roles, coordinator, task, a, "2025-H1", 50)
+    _accept(roles, coordinator, task, b, "2025-H1", 30)  # accepted after A's
+
+    _apply(ChangeKind.MERGE, b, a, D(2025, 7, 1))
+
+    task.refresh_from_db()
+    assert task.progress == 50
