@@ -221,7 +221,7 @@ def missing_held(
     rows: list[dict] = []
     for past in (False, True):
         owing = owed(period_of_plan, as_of=as_of, at_cutoff=True, starts=starts, past=past, completions=completions).filter(sent=False)
-        rows.extend(owing.values(*fields))
+        rows.extend(owing.order_by().values(*fields))  # the caller sorts: no join for the models' default order
     return rows
 
 

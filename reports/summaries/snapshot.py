@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 
 from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import PastHolding, Task
+from tasks.models import Task
 from tasks.selectors import Holding, holdings_on, plan_family_ids, tasks_of_plans_q
 from tasks.status import status_expression
 
@@ -50,13 +50,11 @@ def tasks_at_cutoff(plan: Plan, as_of: datetime.date, completions: dict[int, dat
     )
 
 
-def completions_at_cutoff(
-    plan: Plan, as_of: datetime.date, completed: Mapping[int, datetime.date | None]
-) -> dict[int, datetime.date | None]:
-    """The completion at the cut-off of each task whose parts changed hands after it, from ``completed``
-    (``reports.progress`` with the parts held on ``as_of``); the other tasks' stored completion stands."""
-    moved = PastHolding.objects.filter(plan_tree(plan, "task__"), held_to__gt=as_of).values_list("task_id", flat=True).distinct()
-    return {task_id: completed.get(task_id) for task_id in moved}
+def completions_at_cutoff(holdings: list[Holding], completed: Mapping[int, datetime.date | None]) -> dict[int, datetime.date | None]:
+    """The completion at the cut-off of each task whose lead parts changed hands after it (a lead part held then by a
+    past holder), from ``completed`` (``reports.progress`` with the parts held at the cut-off); the other tasks' stored
+    completion stands."""
+    return {holding.task_id: completed.get(holding.task_id) for holding in holdings if holding.past_id is not None}
 
 
 def lead_parts(plan: Plan, as_of: datetime.date) -> list[Holding]:
@@ -70,12 +68,13 @@ def progress_at_cutoff(
     """Each task's progress at the cut-off, exactly: ``reports.progress`` with the lead parts held on ``as_of``
     and the reports of periods ending by then (a task completed by then is at 100 %, set by the caller);
     and :func:`completions_at_cutoff`."""
+    holdings = holdings if holdings is not None else lead_parts(plan, as_of)
     figures = tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings)
     progress = {}
     with decimal.localcontext(prec=60):
         for task_id, (exact, _completed) in figures.items():
             progress[task_id] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
-    return progress, completions_at_cutoff(plan, as_of, {task_id: day for task_id, (_exact, day) in figures.items()})
+    return progress, completions_at_cutoff(holdings, {task_id: day for task_id, (_exact, day) in figures.items()})
 
 
 class TaskAtCutoff(NamedTuple):
@@ -247,7 +246,7 @@ def summary_snapshot(
             as_of=as_of,
             starts=dict.fromkeys(plans, routine),
             fields=("agency_id", "agency__name", "task__number", "task__title", "task__position", "task_id"),
-            completions=completions_at_cutoff(plan, as_of, {row.id: row.completed for row in rows}),
+            completions=completions_at_cutoff(holdings, {row.id: row.completed for row in rows}),
         ),
         key=lambda m: (m["agency__name"], m["task__position"], m["task_id"]),
     )
