@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0007_membership_lookup_index'),
-        ('tasks', '0010_assignment_lighter_indexes'),
+        ('tasks', '0011_people_in_charge'),
     ]
 
     operations = [
