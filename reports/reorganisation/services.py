@@ -220,6 +220,7 @@ def assignments_reassign(
                 existing.save(update_fields=["role", "inherited_from", "inherited_on"])
             part_folded(part=assignment, into=existing, day=today)
             assignment.delete()
+            assignment = existing  # the part that now carries the task (a deleted row has no id to name it by)
         else:
             part_handed_on(part=assignment, day=today)
             assignment.inherited_from_id, assignment.inherited_on = assignment.agency_id, today
