@@ -4,7 +4,9 @@ import datetime
 
 from django.db.models import QuerySet
 
-from .models import Agency, AgencyLineage, Plan
+from core.text import search_key
+
+from .models import Agency, AgencyGroup, AgencyLineage, Plan
 
 
 def plans_by_symbol(symbol: str) -> list[Plan]:
@@ -53,3 +55,25 @@ def holders_on(*, as_of: datetime.date) -> dict[int, Agency]:
 def agency_registry() -> QuerySet[Agency]:
     """The registry as the public reads it: every agency, current and retired, with its lineage by date (five queries in all)."""
     return Agency.objects.prefetch_related("predecessor_links__predecessor", "successor_links__successor").order_by("name")
+
+
+def recipients_on(lines: list[str], *, day: datetime.date) -> list[str]:
+    """The recipient lines ("Nơi nhận") of a document dated ``day``, as the registry stood that day.
+
+    A line naming an agency group (by its name or an alias, "UBND các huyện, thị xã, thành phố;") is kept only
+    when the group had members that day; a line naming an agency only when it existed then. Other lines
+    ("CT, các PCT UBND tỉnh;", "Lưu: VT.") stay as written. A query per group (a province has a few) and one for the agencies.
+    """
+
+    def key(line: str) -> str:
+        return search_key(line.strip().rstrip(";.").removesuffix("(b/c)").strip())
+
+    named: dict[str, bool] = {}
+    for group in AgencyGroup.objects.all():
+        exists = group.members_on(day).exists()
+        for name in (group.name, *group.aliases):
+            named[search_key(name)] = exists
+    for agency in Agency.objects.only("name", "aliases", "active_from", "active_to"):
+        for name in (agency.name, *agency.aliases):
+            named.setdefault(search_key(name), agency.is_active_on(day))
+    return [line for line in lines if named.get(key(line), True)]

@@ -32,7 +32,8 @@ from django.db.models import BooleanField, Case, Count, DateField, Exists, F, In
 from plans.models import AgencyMembership, Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import TaskAssignment
+from tasks.models import PastHolding, TaskAssignment
+from tasks.selectors import held_on_q
 from tasks.status import status_expression
 
 from .choices import ReportState
@@ -55,29 +56,36 @@ class Window(Protocol):
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def obligation(periods: Mapping[int, Window], prefix: str = "") -> Q:
-    """On ``TaskAssignment`` (or through ``prefix``): the agency owes a report for each plan's period in ``periods``.
+def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = False) -> Q:
+    """On ``TaskAssignment`` (``past``: on ``PastHolding``; or through ``prefix``): the agency owes a report for each plan's period in ``periods``.
 
-    It still exists after the period's cut-off, held the task by then, and, assigned through a
-    group, was still a member of it then.
+    The task had started by the period's cut-off (``reports.periods.unreportable_reason`` refuses a
+    report for an earlier period); the agency still exists after the cut-off, held the part on it
+    (``tasks.selectors.held_on_q``: a part it received by then, or one it handed on only later) and,
+    assigned through a group, was still a member of it then.
     """
+    model = PastHolding if past else TaskAssignment
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
+        started = Q(**{f"{prefix}task__start_date__lte": end}) | Q(
+            **{f"{prefix}task__start_date__isnull": True, f"{prefix}task__plan__starts_on__lte": end}
+        )
         # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended,
         # unless the agency had joined the group again by then.
         rejoined = AgencyMembership.objects.filter(
             AgencyMembership.running_on(end), group_id=OuterRef("via_group_id"), agency_id=OuterRef("agency_id")
         )
         left_group = (
-            TaskAssignment.objects.filter(via_group__memberships__member_to__lte=end, via_group__memberships__agency_id=F("agency_id"))
+            model.objects.filter(via_group__memberships__member_to__lte=end, via_group__memberships__agency_id=F("agency_id"))
             .exclude(Exists(rejoined))
             .values("pk")
         )
         condition |= (
             Q(**{f"{prefix}task__plan_id": plan_id})
             & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": end}))
-            & (Q(**{f"{prefix}inherited_on__isnull": True}) | Q(**{f"{prefix}inherited_on__lte": end}))
+            & started
+            & held_on_q(end, past=past, prefix=prefix)
             & ~Q(**{f"{prefix}pk__in": left_group})
         )
     return condition
@@ -105,24 +113,44 @@ class AgencyCounts(Counter):
 
 
 def lead_assignments(
-    tasks: Q, *, as_of: datetime.date, at_cutoff: bool = False, starts: Mapping[int, Window | datetime.date] | None = None
+    tasks: Q,
+    *,
+    as_of: datetime.date,
+    at_cutoff: bool = False,
+    starts: Mapping[int, Window | datetime.date] | None = None,
+    past: bool = False,
+    completions: Mapping[int, datetime.date | None] | None = None,
 ) -> QuerySet[Any]:
     """Lead assignments of the tasks matching ``tasks`` (a condition on ``TaskAssignment``), with ``status_code`` as of ``as_of``.
 
     ``at_cutoff``: a completion after ``as_of`` does not count yet (summaries judge at the period's cut-off).
     ``starts`` (each plan's period due, or its first day): also annotate ``owes`` (:func:`obligation`).
+    ``past``: the lead parts their past holders held (``PastHolding``), for a day before they were handed on.
+    ``completions``: with ``at_cutoff``, the completion dates at the cut-off of the tasks whose parts changed
+    hands since (:func:`completed_by`).
     """
-    assignments = TaskAssignment.objects.filter(tasks, role=AssignmentRole.LEAD)
+    assignments = (PastHolding if past else TaskAssignment).objects.filter(tasks, role=AssignmentRole.LEAD)
     if starts is not None:
         assignments = assignments.annotate(
             owes=Case(When(obligation(periods_of(starts)), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
     if not at_cutoff:
         return assignments.annotate(status_code=status_expression(as_of, prefix="task__"))
-    assignments = assignments.annotate(
-        completed_by_cutoff=Case(When(task__completed_on__lte=as_of, then=F("task__completed_on")), default=None, output_field=DateField())
-    )
+    assignments = assignments.annotate(completed_by_cutoff=completed_by(as_of, completions or {}, prefix="task__"))
     return assignments.annotate(status_code=status_expression(as_of, prefix="task__", completed="completed_by_cutoff"))
+
+
+def completed_by(as_of: datetime.date, completions: Mapping[int, datetime.date | None], prefix: str = "") -> Case:
+    """A task's completion date as it stood on ``as_of`` (a cut-off), as an expression: its stored completion when it
+    was on or before that day; for a task whose parts changed hands since, ``completions`` (its completion computed
+    with the parts held on that day, ``reports.progress``), since a fold can date today's completion before the cut-off."""
+    given = [When(**{f"{prefix}pk": task_id}, then=Value(day, output_field=DateField())) for task_id, day in completions.items()]
+    return Case(
+        *given,
+        When(**{f"{prefix}completed_on__lte": as_of}, then=F(f"{prefix}completed_on")),
+        default=None,
+        output_field=DateField(),
+    )
 
 
 def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
@@ -144,22 +172,26 @@ def owed(
     as_of: datetime.date,
     at_cutoff: bool = False,
     starts: Mapping[int, Window | datetime.date] | None = None,
+    past: bool = False,
+    completions: Mapping[int, datetime.date | None] | None = None,
 ) -> QuerySet[Any]:
     """The (agency, task) lead assignments that owe a report, annotated ``owed_period_id`` and ``sent``.
 
     ``period_of_plan`` maps each plan to the stored ``ReportingPeriod`` id due on it (None when no
     report names it yet: nothing can have been sent for it). ``starts``: the first day of each plan's
     period, or the period itself (read from the rows when not given; the routine period containing
-    ``as_of`` for a plan without a row).
+    ``as_of`` for a plan without a row). ``past``: the parts held at the cut-off by agencies that
+    handed them on later (``PastHolding``); a past period's obligations are both querysets' rows
+    (:func:`missing_held`).
     """
     periods = periods_of(starts if starts is not None else _starts(period_of_plan, as_of))
     sent = Report.objects.filter(
         task=OuterRef("task_id"), agency=OuterRef("agency_id"), period_id=OuterRef("owed_period_id"), state__in=SENT
     )
     return (
-        lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff)
+        lead_assignments(Q(task__plan_id__in=list(period_of_plan)), as_of=as_of, at_cutoff=at_cutoff, past=past, completions=completions)
         .filter(status_code__in=UNFINISHED)
-        .filter(obligation(periods))
+        .filter(obligation(periods, past=past))
         .annotate(owed_period_id=_period_of_plan(period_of_plan))
         .annotate(sent=Exists(sent))
     )
@@ -174,6 +206,23 @@ def missing(
 ) -> QuerySet[Any]:
     """The owed reports not sent: one row per (agency, task)."""
     return owed(period_of_plan, as_of=as_of, at_cutoff=at_cutoff, starts=starts).filter(sent=False)
+
+
+def missing_held(
+    period_of_plan: dict[int, int | None],
+    *,
+    as_of: datetime.date,
+    starts: Mapping[int, Window | datetime.date],
+    fields: tuple[str, ...],
+    completions: Mapping[int, datetime.date | None] | None = None,
+) -> list[dict]:
+    """The owed reports not sent, judged at the cut-off ``as_of`` with the agencies that held the parts on it
+    (today's holders who had them by then, and those who handed them on later): ``fields`` of each row."""
+    rows: list[dict] = []
+    for past in (False, True):
+        owing = owed(period_of_plan, as_of=as_of, at_cutoff=True, starts=starts, past=past, completions=completions).filter(sent=False)
+        rows.extend(owing.order_by().values(*fields))  # the caller sorts: no join for the models' default order
+    return rows
 
 
 def missing_by_agency(period_of_plan: dict[int, int | None], *, as_of: datetime.date) -> dict[int, int]:

@@ -10,7 +10,7 @@ from plans import policy
 from plans.models import Plan, User
 from reports import policy as reports_policy
 from tasks.delegation import owned_by
-from tasks.models import Task, TaskAssignment
+from tasks.models import PastHolding, Task, TaskAssignment
 from tasks.status import status_expression
 
 from . import workflow
@@ -83,7 +83,8 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
         .prefetch_related(
             Prefetch(
                 "assignments", queryset=TaskAssignment.objects.select_related("agency", "inherited_from").order_by("role", "agency__name")
-            )
+            ),
+            Prefetch("assignments__past_holdings", queryset=PastHolding.objects.select_related("agency").order_by("held_to", "pk")),
         )
         .order_by("plan__issued_on", "plan_id", "section__position", "position", "id")
     )

@@ -218,6 +218,54 @@ class TaskAssignment(models.Model):
         return f"{self.agency} ({self.get_role_display()})"
 
 
+class PastHolding(models.Model):
+    """An agency that held a part of a task before the agency holding it now, and for which days.
+
+    Written when a part changes hands (a reorganisation decision, a reassignment, an annex carried to
+    today's holders) or is folded into another agency's part of the same task: the part (``part``) is
+    the assignment that carries the work today. With the assignment's own ``inherited_on`` this answers
+    "who held this part of this task on day D" (``tasks.selectors.holdings_on``), so a past period is
+    read with the agencies of its day and what the plan named stays readable.
+    """
+
+    part = models.ForeignKey(
+        TaskAssignment, on_delete=models.CASCADE, related_name="past_holdings", verbose_name=_("part held now"), db_index=False
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="past_holdings", verbose_name=_("task"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="past_holdings", verbose_name=_("agency"))
+    role = models.CharField(_("role"), max_length=16, choices=AssignmentRole.choices)
+    via_group = models.ForeignKey(
+        AgencyGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("through group")
+    )
+    held_from = models.DateField(_("held from"), null=True, blank=True, help_text=_("Empty: from the plan's start."))
+    held_to = models.DateField(_("held until"), help_text=_("The first day another agency held the part."))
+    change = models.ForeignKey(
+        "plans.ReorganisationChange",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="past_holdings",
+        verbose_name=_("ended by"),
+    )
+    folded = models.BooleanField(_("folded into the holder's own part"), default=False)
+
+    class Meta:
+        verbose_name = _("past holder of a part")
+        verbose_name_plural = _("past holders of parts")
+        ordering = ["part", "held_to", "id"]
+        indexes = [models.Index(fields=["part", "held_to"], name="past_holding_part_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_from__isnull=True) | Q(held_from__lte=F("held_to")),
+                name="past_holding_days_in_order",
+                violation_error_message=_("A part is held before it is handed on."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} → {self.held_to:%d/%m/%Y}"
+
+
 class TaskDestination(models.Model):
     """Where one open task goes in a split or a transfer of functions (the change names the destination)."""
 

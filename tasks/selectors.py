@@ -1,6 +1,7 @@
 """Reads of tasks that encode rules: status, progress roll-ups, visibility."""
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -10,7 +11,7 @@ from core.search import search_filter
 from plans.models import Plan
 
 from .choices import AssignmentRole, TaskStatus
-from .models import Task, TaskAssignment
+from .models import PastHolding, Task, TaskAssignment
 from .status import status_expression
 
 
@@ -173,3 +174,65 @@ def extension_moved(row, **kwargs):
     if not plans:  # its task is gone already
         return None
     return plans, agencies | {row.agency_id}
+
+
+class Holding(NamedTuple):
+    """One part of a task as held on a day (a row of :func:`holdings_on`)."""
+
+    task_id: int
+    part_id: int  # the assignment that carries the part today
+    agency_id: int  # who held it on the day
+    role: str
+    via_group_id: int | None
+    held_from: datetime.date | None  # None: from the plan's start
+    past_id: int | None  # the ``PastHolding`` row; None when the part's holder on the day holds it today
+    predecessors: tuple[int, ...]  # the agencies that held this part before it, by the day (oldest first)
+
+
+def held_on_q(on: datetime.date, *, past: bool = False, prefix: str = "") -> Q:
+    """On ``TaskAssignment`` (``past``: on ``PastHolding``), or through ``prefix``: the row's agency held the part on ``on``.
+
+    A part passes on the day a decision takes effect (or a reassignment is made): from that day the new
+    holder holds it, up to the day before its predecessor did. The one condition of :func:`holdings_on`,
+    also read by ``reports.compliance.obligation``.
+    """
+    since = f"{prefix}held_from" if past else f"{prefix}inherited_on"
+    held = Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lte": on})
+    return held & Q(**{f"{prefix}held_to__gt": on}) if past else held
+
+
+def holdings_on(*, on: datetime.date, tasks: Q | None = None, role: str | None = None, agency_id: int | None = None) -> list[Holding]:
+    """Who held each part of the tasks matching ``tasks`` (a condition through ``task__``) on ``on`` (three queries).
+
+    The one answer to "who held this part of this task on day D": a part's holder today from the day it
+    received it (``TaskAssignment.inherited_on``), and before that the agencies recorded as its past
+    holders (``PastHolding``), a part folded into another agency's part included. Each holding carries
+    its predecessors for that part: for today's holder every agency that held the part (or a part folded
+    into it) before ``on``; for a past holder those that handed it on by the day it received it.
+    ``role`` and ``agency_id`` narrow the answer (one plan and one agency for a kept figure).
+    """
+    tasks = tasks if tasks is not None else Q()
+    narrow = Q()
+    if role is not None:
+        narrow &= Q(role=role)
+    if agency_id is not None:
+        narrow &= Q(agency_id=agency_id)
+    fields = ("task_id", "agency_id", "role", "via_group_id")
+    current = TaskAssignment.objects.filter(tasks, narrow, held_on_q(on)).values_list("pk", *fields, "inherited_on")
+    past = PastHolding.objects.filter(tasks, narrow, held_on_q(on, past=True)).values_list("part_id", *fields, "held_from", "pk")
+    rows = [(*row, None) for row in current.order_by("task_id", "pk")] + list(past.order_by("task_id", "part_id", "pk"))
+    before: dict[int, list[tuple[datetime.date, int]]] = {}
+    parts = {row[0] for row in rows}
+    if parts:
+        ended = PastHolding.objects.filter(tasks, held_to__lte=on).order_by("held_to", "pk").values_list("part_id", "held_to", "agency_id")
+        for part_id, held_to, agency in ended:
+            if part_id in parts:
+                before.setdefault(part_id, []).append((held_to, agency))
+    holdings = []
+    for part_id, task_id, agency, part_role, group_id, held_from, past_id in rows:
+        earlier = before.get(part_id, [])
+        if past_id is not None:
+            earlier = [item for item in earlier if held_from is not None and item[0] <= held_from]
+        predecessors = tuple(dict.fromkeys(a for _day, a in earlier if a != agency))
+        holdings.append(Holding(task_id, part_id, agency, part_role, group_id, held_from, past_id, predecessors))
+    return holdings

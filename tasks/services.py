@@ -12,7 +12,7 @@ from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 
 from .choices import AssignmentRole
-from .models import Task, TaskAssignment
+from .models import PastHolding, Task, TaskAssignment
 from .ordering import order_key_expression
 from .selectors import plan_with_parent
 from .status import working_due_date
@@ -73,6 +73,68 @@ def lead_or(role_a: str, role_b: str) -> str:
 Carried = tuple[int, str, int | None, int | None, datetime.date | None, int | None]
 
 
+def carried_part(
+    link: tuple[int, str, int | None],
+    *,
+    holding: dict[int, AgencyLineage],
+    moved: dict[int, tuple[int, datetime.date | None, int | None]] | None = None,
+) -> Carried:
+    """One part as the plan wrote it (agency id, role, group id), given to the agency holding it now (:func:`assignments_carry`)."""
+    agency_id, role, group_id = link
+    lineage = holding.get(agency_id)
+    if lineage is not None:
+        return (lineage.successor_id, role, group_id, lineage.predecessor_id, lineage.effective_on, lineage.change_id)
+    if moved and agency_id in moved:
+        return (moved[agency_id][0], role, group_id, agency_id, *moved[agency_id][1:])
+    return (agency_id, role, group_id, None, None, None)
+
+
+def carried_past_holdings(
+    task_links: dict[int, tuple[tuple[int, str, int | None], ...]],
+    *,
+    holding: dict[int, AgencyLineage],
+    moved: dict[int, dict[int, tuple[int, datetime.date | None, int | None]]],
+) -> int:
+    """Keep the agencies a plan named as the past holders of the parts now held by their successors (one query, one insert).
+
+    ``task_links``: each written task's parts as the plan wrote them; ``moved``: per task, what :func:`assignments_carry`
+    was given. A named agency whose part went to another agency held it until the day it passed on; where the
+    holder had a part of its own (or took several), the named agency's part was folded into it.
+    """
+    parts = {
+        (task_id, agency_id): pk
+        for pk, task_id, agency_id in TaskAssignment.objects.filter(task_id__in=list(task_links)).values_list("pk", "task_id", "agency_id")
+    }
+    rows = []
+    for task_id, links in task_links.items():
+        named = {agency_id for agency_id, _role, _group in links}
+        final = {part[0]: part for part in assignments_carry(links, holding=holding, moved=moved.get(task_id))}
+        carried_links = [carried_part(other, holding=holding, moved=moved.get(task_id)) for other in links]
+        for link in links:
+            holder, role, group_id, _from, day, change_id = carried_part(link, holding=holding, moved=moved.get(task_id))
+            if holder == link[0] and holder in final and final[holder][1] != role and final[holder][4] is not None:
+                # The holder's own part took a stronger role on the day it inherited another's: it held its own role until then.
+                day, change_id = final[holder][4], None
+            elif holder == link[0]:
+                continue
+            if day is None or (task_id, holder) not in parts:
+                continue
+            rows.append(
+                PastHolding(
+                    part_id=parts[task_id, holder],
+                    task_id=task_id,
+                    agency_id=link[0],
+                    role=role,
+                    via_group_id=group_id,
+                    held_to=day,
+                    change_id=change_id,
+                    folded=holder != link[0] and (holder in named or sum(carried[0] == holder for carried in carried_links) > 1),
+                )
+            )
+    PastHolding.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def assignments_carry(
     links: Iterable[tuple[int, str, int | None]],
     *,
@@ -90,14 +152,8 @@ def assignments_carry(
     a part of its own, it keeps its own with the stronger role (a decision's conflict rule).
     """
     parts: dict[int, Carried] = {}
-    for agency_id, role, group_id in links:
-        link = holding.get(agency_id)
-        if link is not None:
-            part: Carried = (link.successor_id, role, group_id, link.predecessor_id, link.effective_on, link.change_id)
-        elif moved and agency_id in moved:
-            part = (moved[agency_id][0], role, group_id, agency_id, *moved[agency_id][1:])
-        else:
-            part = (agency_id, role, group_id, None, None, None)
+    for link_parts in links:
+        part = carried_part(link_parts, holding=holding, moved=moved)
         kept = parts.get(part[0])
         if kept is None:
             parts[part[0]] = part
@@ -108,6 +164,38 @@ def assignments_carry(
             own = (own[0], role, own[2], other[3], other[4], own[5])
         parts[part[0]] = own
     return tuple(parts.values())
+
+
+def part_handed_on(*, part: TaskAssignment, day: datetime.date, change_id: int | None = None) -> PastHolding:
+    """Keep ``part``'s holder, role and days as a past holder before the caller gives the part to another agency
+    (or another role) from ``day`` (``tasks.selectors.holdings_on`` reads it back)."""
+    held_from = part.inherited_on if part.inherited_on is None or part.inherited_on <= day else day
+    return PastHolding.objects.create(
+        part=part,
+        task_id=part.task_id,
+        agency_id=part.agency_id,
+        role=part.role,
+        via_group_id=part.via_group_id,
+        held_from=held_from,
+        held_to=day,
+        change_id=change_id,
+    )
+
+
+def part_folded(*, part: TaskAssignment, into: TaskAssignment, day: datetime.date, change_id: int | None = None) -> list[int]:
+    """``part``'s agency hands its part on ``day`` to ``into``'s agency, which has a part of its own in the task.
+
+    The folded agency and every past holder of its part become past holders of ``into`` (what the plan
+    named stays readable, and their reports count for the part); the caller then deletes ``part``.
+    Returns the ids of the past holders that moved with it (an undo gives them back).
+    """
+    carried = list(PastHolding.objects.filter(part=part).values_list("pk", flat=True))
+    PastHolding.objects.filter(pk__in=carried).update(part=into)
+    folded = part_handed_on(part=part, day=day, change_id=change_id)
+    folded.part = into
+    folded.folded = True
+    folded.save(update_fields=["part", "folded"])
+    return carried
 
 
 @transaction.atomic

@@ -15,10 +15,11 @@ from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import ChangeKind
 from plans.models import Agency, AgencyLineage, AgencyMembership, Plan, ReorganisationDecision, User, UserMove
-from tasks.models import TaskAssignment
-from tasks.services import lead_or
+from tasks.models import PastHolding, TaskAssignment
+from tasks.services import lead_or, part_folded, part_handed_on
 
 from ..handoffs import tasks_reassigned
+from ..services.steps import tasks_progress_refresh
 from .preview import MAIN_KINDS, Preview, preview
 
 
@@ -43,15 +44,26 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
         if move.conflict is not None:
             # Lead and cooperating parts become one agency's: keep one part, with the stronger role.
             kept = move.conflict
-            log["removed"].append(
-                {"task": assignment.task_id, "agency": assignment.agency_id, "role": assignment.role, "via_group": assignment.via_group_id}
-            )
             role = lead_or(kept.role, assignment.role)
             if role != kept.role:
                 # The cooperating agency now leads: it inherited the lead part, and owes its reports from the effective date.
-                log["roles"].append({"assignment": kept.pk, "role": kept.role})
+                log["roles"].append({"assignment": kept.pk, "role": kept.role, "inherited_on": _day(kept.inherited_on)})
+                part_handed_on(part=kept, day=day, change_id=move.change.pk)
                 kept.role, kept.inherited_from_id, kept.inherited_on = role, assignment.agency_id, day
                 kept.save(update_fields=["role", "inherited_from", "inherited_on"])
+            carried = part_folded(part=assignment, into=kept, day=day, change_id=move.change.pk)
+            log["removed"].append(
+                {
+                    "task": assignment.task_id,
+                    "agency": assignment.agency_id,
+                    "role": assignment.role,
+                    "via_group": assignment.via_group_id,
+                    "inherited_from": assignment.inherited_from_id,
+                    "inherited_on": _day(assignment.inherited_on),
+                    "inherited_via": assignment.inherited_via_id,
+                    "past": carried,
+                }
+            )
             assignment.delete()
             continue
         # What an earlier decision or reassignment had given it: undoing this decision gives it back.
@@ -64,6 +76,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
                 "inherited_via": assignment.inherited_via_id,
             }
         )
+        part_handed_on(part=assignment, day=day, change_id=move.change.pk)
         assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, move.change
         assignment.agency = move.change.target
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
@@ -91,6 +104,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
         user.save(update_fields=["agency", "is_active"])
     decision.applied_at, decision.applied_by, decision.undo_log = timezone.now(), by, log
     decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    tasks_progress_refresh(task_ids=sorted({move.assignment.task_id for move in plan.moves if move.change is not None}))
     figures_changed()
     return plan
 
@@ -128,6 +142,8 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         )
     changes = decision.changes.all()
     before = {row["assignment"]: row for row in decision.undo_log.get("moved", [])}
+    undone = set(TaskAssignment.objects.filter(inherited_via__in=changes).values_list("task_id", flat=True))
+    undone.update(row["task"] for row in decision.undo_log.get("removed", []))
     for assignment in TaskAssignment.objects.filter(inherited_via__in=changes):
         row = before.get(assignment.pk)
         if row is None:  # applied before the log kept the earlier inheritance
@@ -142,9 +158,21 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
     for row in decision.undo_log.get("coordinator", []):
         Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
     for row in decision.undo_log.get("roles", []):
-        TaskAssignment.objects.filter(pk=row["assignment"]).update(role=row["role"], inherited_from=None, inherited_on=None)
+        TaskAssignment.objects.filter(pk=row["assignment"]).update(
+            role=row["role"], inherited_from=None, inherited_on=_date(row.get("inherited_on"))
+        )
     for row in decision.undo_log.get("removed", []):
-        TaskAssignment.objects.create(task_id=row["task"], agency_id=row["agency"], role=row["role"], via_group_id=row["via_group"])
+        restored = TaskAssignment.objects.create(
+            task_id=row["task"],
+            agency_id=row["agency"],
+            role=row["role"],
+            via_group_id=row["via_group"],
+            inherited_from_id=row.get("inherited_from"),
+            inherited_on=_date(row.get("inherited_on")),
+            inherited_via_id=row.get("inherited_via"),
+        )
+        PastHolding.objects.filter(pk__in=row.get("past", [])).update(part=restored)
+    PastHolding.objects.filter(change__in=changes).delete()
     AgencyMembership.objects.filter(pk__in=decision.undo_log.get("joined", [])).delete()
     for row in decision.undo_log.get("memberships", []):
         end = datetime.date.fromisoformat(row["member_to"]) if row["member_to"] else None
@@ -160,6 +188,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
     Agency.objects.filter(pk__in=retiring, active_to=decision.effective_on).update(active_to=None)
     decision.applied_at, decision.applied_by, decision.undo_log = None, None, {}
     decision.save(update_fields=["applied_at", "applied_by", "undo_log"])
+    tasks_progress_refresh(task_ids=sorted(undone))
     figures_changed()
     return decision
 
@@ -186,15 +215,28 @@ def assignments_reassign(
         existing = TaskAssignment.objects.filter(task_id=assignment.task_id, agency=agency).first()
         if existing is not None:
             if lead_or(existing.role, assignment.role) != existing.role:
-                existing.role = assignment.role
-                existing.save(update_fields=["role"])
+                part_handed_on(part=existing, day=today)
+                existing.role, existing.inherited_from_id, existing.inherited_on = assignment.role, assignment.agency_id, today
+                existing.save(update_fields=["role", "inherited_from", "inherited_on"])
+            part_folded(part=assignment, into=existing, day=today)
             assignment.delete()
+            assignment = existing  # the part that now carries the task (a deleted row has no id to name it by)
         else:
+            part_handed_on(part=assignment, day=today)
             assignment.inherited_from_id, assignment.inherited_on = assignment.agency_id, today
             assignment.agency = agency
             assignment.save(update_fields=["agency", "inherited_from", "inherited_on"])
         moved += 1
         handed.append(assignment)
+    tasks_progress_refresh(task_ids=sorted({a.task_id for a in assignments}))
     tasks_reassigned(assignments=handed, agency=agency, by=by)  # the agency that must now act is told
     figures_changed()
     return moved
+
+
+def _day(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,16 +16,17 @@ from plans.models import User
 from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
-from tasks.models import Task, TaskAssignment
+from tasks.models import Task
 from tasks.selectors import plan_with_parent
 
 from .. import workflow
-from ..choices import ReportState, WorkflowAction, WorkState
+from ..choices import ReportState, WorkflowAction
 from ..compliance import SENT, sent_late
 from ..figures import late_count_refresh, trend_point_refresh
 from ..handoffs import report_handoff
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
+from ..progress import tasks_progress
 from .content import report_content_check
 
 
@@ -101,55 +103,27 @@ def _sent_late(report: Report, at: datetime.datetime) -> bool:
     )
 
 
-def progress_from_latest(leads: list[int], latest: dict[int, tuple[int, str, datetime.date | None]]) -> tuple[int, datetime.date | None]:
-    """A task's progress and completion date from each lead agency's latest accepted report.
-
-    ``latest`` maps an agency to (progress, work state, completed on). Each lead agency counts
-    with its latest accepted report (none yet: 0%). The task is complete when every lead agency
-    has reported it complete; it was completed on the latest of their completion dates.
-    """
-    progress = round(sum(latest[a][0] if a in latest else 0 for a in leads) / len(leads)) if leads else 0
-    done = bool(leads) and all(a in latest and latest[a][1] == WorkState.COMPLETED for a in leads)
-    completions = [day for a in leads if (day := latest[a][2]) is not None] if done else []
-    return progress, (max(completions) if completions else None)
-
-
 def task_progress_refresh(*, task: Task) -> Task:
-    """Derive one task's progress and completion date from its lead agencies' accepted reports."""
+    """Derive one task's progress and completion date from its lead parts' accepted reports (``reports.progress``)."""
     task.refresh_from_db()  # the change history records the whole row: never from a stale copy
-    leads = list(TaskAssignment.objects.filter(task=task, role=AssignmentRole.LEAD).values_list("agency_id", flat=True))
-    accepted = Report.objects.filter(task=task, agency_id__in=leads, state=ReportState.ACCEPTED)
-    latest = {}
-    for agency_id, progress, work_state, completed_on in accepted.order_by("period__last_day").values_list(
-        "agency_id", "progress", "work_state", "completed_on"
-    ):  # later periods overwrite earlier ones
-        latest[agency_id] = (progress, work_state, completed_on)
-    task.progress, task.completed_on = progress_from_latest(leads, latest)
+    exact, completed_on = tasks_progress(Q(task=task), on=timezone.localdate()).get(task.pk, (0, None))
+    task.progress, task.completed_on = round(exact), completed_on
     task.save(update_fields=["progress", "completed_on", "updated_at"])
     return task
 
 
 @transaction.atomic
-def tasks_progress_refresh(*, plan_ids: list[int]) -> int:
-    """The same rule for every task of these plans at once (the daily upkeep); returns how many changed."""
-    leads: dict[int, list[int]] = {}
-    for task_id, agency_id in TaskAssignment.objects.filter(task__plan_id__in=plan_ids, role=AssignmentRole.LEAD).values_list(
-        "task_id", "agency_id"
-    ):
-        leads.setdefault(task_id, []).append(agency_id)
-    latest: dict[int, dict] = {}
-    accepted = Report.objects.filter(task__plan_id__in=plan_ids, state=ReportState.ACCEPTED, role=AssignmentRole.LEAD)
-    for task_id, agency_id, progress, work_state, completed_on in (
-        accepted.order_by("period__last_day")
-        .values_list("task_id", "agency_id", "progress", "work_state", "completed_on")
-        .iterator(chunk_size=5000)
-    ):
-        latest.setdefault(task_id, {})[agency_id] = (progress, work_state, completed_on)
+def tasks_progress_refresh(*, plan_ids: list[int] | None = None, task_ids: list[int] | None = None) -> int:
+    """The same rule for every task of these plans (the daily upkeep), or these tasks (parts handed on), at once; returns how many changed."""
+    tasks, through = (
+        (Q(plan_id__in=plan_ids), Q(task__plan_id__in=plan_ids)) if plan_ids is not None else (Q(pk__in=task_ids), Q(task_id__in=task_ids))
+    )
+    figures = tasks_progress(through, on=timezone.localdate())
     changed = []
-    for task in Task.objects.filter(plan_id__in=plan_ids).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
-        figures = progress_from_latest(leads.get(task.pk, []), latest.get(task.pk, {}))
-        if (task.progress, task.completed_on) != figures:
-            task.progress, task.completed_on = figures
+    for task in Task.objects.filter(tasks).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
+        exact, completed_on = figures.get(task.pk, (0, None))
+        if (task.progress, task.completed_on) != (round(exact), completed_on):
+            task.progress, task.completed_on = round(exact), completed_on
             changed.append(task)
     Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
     if changed:

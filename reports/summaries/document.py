@@ -34,6 +34,8 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
+from plans.selectors import recipients_on
+
 from ..choices import SummarySectionKey
 from .official import date_line, number_line, roman, short_date
 from .prose import Block, blocks
@@ -192,7 +194,7 @@ def summary_document(summary, texts: dict[str, str]) -> bytes:
     _heading_block(document, summary, issued_on)
     _title(document, summary, data)
     _body(document, data, texts)
-    _closing(document)
+    _closing(document, issued_on)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -274,7 +276,7 @@ def _body(document, data: dict, texts: dict[str, str]) -> None:
             _paragraph(document, block.text)
 
 
-def _closing(document) -> None:
+def _closing(document, day: datetime.date) -> None:
     _paragraph(document, "", after=6)
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
@@ -282,7 +284,8 @@ def _closing(document) -> None:
     left, right = table.cell(0, 0), table.cell(0, 1)
     _cell_lines(
         left,
-        [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})] + [(f"- {line}", {"size": 11}) for line in settings.SUMMARY_RECIPIENTS],
+        [("Nơi nhận:", {"size": 12, "bold": True, "italic": True})]
+        + [(f"- {line}", {"size": 11}) for line in recipients_on(settings.SUMMARY_RECIPIENTS, day=day)],
         align=WD_ALIGN_PARAGRAPH.LEFT,
     )
     _cell_lines(

@@ -22,7 +22,7 @@ from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
 from .drafting import document_write, pdf_enqueue, sections_refresh
 from .drafting import summary_issue as summary_issue  # issued from here before drafting.py existed
-from .snapshot import TaskAtCutoff, lead_agency_names, plan_tree, summary_snapshot, task_rows
+from .snapshot import TaskAtCutoff, lead_agency_names, lead_parts, plan_tree, summary_snapshot, task_rows
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,10 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Su
         if not workflow.is_editable(summary.state):
             return summary
         _no_jit()
-        leads = lead_agency_names(plan)
-        tasks = task_rows(plan, period.last_day)
-        summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads, tasks=tasks)
+        holdings = lead_parts(plan, period.last_day)  # who held the lead parts at the cut-off
+        leads = lead_agency_names(plan, period.last_day, holdings)
+        tasks = task_rows(plan, period.last_day, holdings)
+        summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads, tasks=tasks, holdings=holdings)
         summary.compiled_at = timezone.now()
         summary.compiled_by = by
         summary.error = ""

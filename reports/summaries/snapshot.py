@@ -17,22 +17,22 @@ Rules:
 
 import datetime
 import decimal
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from django.db.models import Avg, Case, DateField, ExpressionWrapper, F, Field, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import Task, TaskAssignment
-from tasks.selectors import plan_family_ids, tasks_of_plans_q
+from tasks.models import Task
+from tasks.selectors import Holding, holdings_on, plan_family_ids, tasks_of_plans_q
 from tasks.status import status_expression
 
 from .. import compliance
 from ..choices import ReportState
 from ..models import Report, ReportingPeriod
 from ..periods import Period, main_kind, period_containing
+from ..progress import tasks_progress
 
 
 def plan_tree(plan: Plan, prefix: str = "") -> Q:
@@ -40,35 +40,41 @@ def plan_tree(plan: Plan, prefix: str = "") -> Q:
     return tasks_of_plans_q([plan.pk], prefix)
 
 
-def tasks_at_cutoff(plan: Plan, as_of: datetime.date) -> QuerySet[Task]:
-    """The plan's tasks annotated with ``status_code`` and ``progress_at_cutoff`` as they stood on ``as_of``."""
-    latest = (
-        Report.objects.filter(
-            task=OuterRef("task_id"), agency=OuterRef("agency_id"), state=ReportState.ACCEPTED, period__last_day__lte=as_of
-        )
-        .order_by("-period__last_day")
-        .values("progress")[:1]
-    )
-    lead_mean = (
-        TaskAssignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
-        .annotate(reported=Coalesce(Subquery(latest), 0))
-        .order_by()
-        .values("task")
-        .annotate(mean=Avg("reported"))
-        .values("mean")
-    )
+def tasks_at_cutoff(plan: Plan, as_of: datetime.date, completions: dict[int, datetime.date | None] | None = None) -> QuerySet[Task]:
+    """The plan's tasks annotated with ``status_code`` and ``completed_by_cutoff`` as they stood on ``as_of``
+    (``completions``: :func:`completions_at_cutoff`)."""
     return (
         Task.objects.filter(plan_tree(plan))
-        .annotate(completed_by_cutoff=Case(When(completed_on__lte=as_of, then=F("completed_on")), default=None, output_field=DateField()))
-        .annotate(
-            status_code=status_expression(as_of, completed="completed_by_cutoff"),
-            progress_at_cutoff=Case(
-                When(completed_by_cutoff__isnull=False, then=Value(100.0)),
-                default=Coalesce(Subquery(lead_mean, output_field=FloatField()), Value(0.0)),
-                output_field=FloatField(),
-            ),
-        )
+        .annotate(completed_by_cutoff=compliance.completed_by(as_of, completions or {}))
+        .annotate(status_code=status_expression(as_of, completed="completed_by_cutoff"))
     )
+
+
+def completions_at_cutoff(holdings: list[Holding], completed: Mapping[int, datetime.date | None]) -> dict[int, datetime.date | None]:
+    """The completion at the cut-off of each task whose lead parts changed hands after it (a lead part held then by a
+    past holder), from ``completed`` (``reports.progress`` with the parts held at the cut-off); the other tasks' stored
+    completion stands."""
+    return {holding.task_id: completed.get(holding.task_id) for holding in holdings if holding.past_id is not None}
+
+
+def lead_parts(plan: Plan, as_of: datetime.date) -> list[Holding]:
+    """The lead parts of the summary's tasks as they were held at the cut-off ``as_of`` (``tasks.selectors.holdings_on``)."""
+    return holdings_on(on=as_of, tasks=plan_tree(plan, "task__"), role=AssignmentRole.LEAD)
+
+
+def progress_at_cutoff(
+    plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None
+) -> tuple[dict[int, decimal.Decimal], dict[int, datetime.date | None]]:
+    """Each task's progress at the cut-off, exactly: ``reports.progress`` with the lead parts held on ``as_of``
+    and the reports of periods ending by then (a task completed by then is at 100 %, set by the caller);
+    and :func:`completions_at_cutoff`."""
+    holdings = holdings if holdings is not None else lead_parts(plan, as_of)
+    figures = tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings)
+    progress = {}
+    with decimal.localcontext(prec=60):
+        for task_id, (exact, _completed) in figures.items():
+            progress[task_id] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
+    return progress, completions_at_cutoff(holdings, {task_id: day for task_id, (_exact, day) in figures.items()})
 
 
 class TaskAtCutoff(NamedTuple):
@@ -84,17 +90,18 @@ class TaskAtCutoff(NamedTuple):
     extended: bool  # judged against an approved extension (gia hạn)
     status: str
     progress: decimal.Decimal | float  # exactly as the database computed it (numeric on PostgreSQL)
+    completed: datetime.date | None = None  # its completion as it stood at the cut-off
 
 
-def task_rows(plan: Plan, as_of: datetime.date) -> list[TaskAtCutoff]:
+def task_rows(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None) -> list[TaskAtCutoff]:
     """Every task of the summary of ``plan`` at ``as_of``, in the plan's order, in one query.
 
     The snapshot's counts and averages and the annex's rows are all taken from these rows, so the
     progress rule (a subquery per task) runs once per compilation instead of once per figure.
     """
+    progress, completions = progress_at_cutoff(plan, as_of, holdings)
     rows = (
-        tasks_at_cutoff(plan, as_of)
-        .annotate(progress_exact=ExpressionWrapper(F("progress_at_cutoff"), output_field=Field()))  # no conversion to float
+        tasks_at_cutoff(plan, as_of, completions)
         .order_by("position", "pk")
         .values_list(
             "id",
@@ -106,12 +113,24 @@ def task_rows(plan: Plan, as_of: datetime.date) -> list[TaskAtCutoff]:
             "due_date",
             "extended_due_date",
             "status_code",
-            "progress_exact",
+            "completed_by_cutoff",
         )
     )
     return [
-        TaskAtCutoff(pk, section_id, section_number, number, title, timeframe, due, extended is not None, status, progress)
-        for pk, section_id, section_number, number, title, timeframe, due, extended, status, progress in rows.iterator(chunk_size=5000)
+        TaskAtCutoff(
+            pk,
+            section_id,
+            section_number,
+            number,
+            title,
+            timeframe,
+            due,
+            extended is not None,
+            status,
+            decimal.Decimal(100) if completed else progress.get(pk, decimal.Decimal(0)),
+            completed,
+        )
+        for pk, section_id, section_number, number, title, timeframe, due, extended, status, completed in rows.iterator(chunk_size=5000)
     ]
 
 
@@ -174,7 +193,12 @@ def _pct(value) -> int | None:
 
 
 def summary_snapshot(
-    *, plan: Plan, period: Period, leads: dict[int, list[str]] | None = None, tasks: list[TaskAtCutoff] | None = None
+    *,
+    plan: Plan,
+    period: Period,
+    leads: dict[int, list[str]] | None = None,
+    tasks: list[TaskAtCutoff] | None = None,
+    holdings: list[Holding] | None = None,
 ) -> dict:
     """Every figure and text of the summary of ``plan`` for ``period`` (JSON-ready).
 
@@ -182,7 +206,8 @@ def summary_snapshot(
     at the period's cut-off) save queries when the caller has them.
     """
     as_of = period.last_day
-    rows = tasks if tasks is not None else task_rows(plan, as_of)
+    holdings = holdings if holdings is not None else lead_parts(plan, as_of)
+    rows = tasks if tasks is not None else task_rows(plan, as_of, holdings)
     statuses = [status.value for status in TaskStatus]
 
     totals = _figures_of(rows)
@@ -204,17 +229,26 @@ def summary_snapshot(
 
     routine = reporting_period_of(plan, period)
     routine_row = ReportingPeriod.objects.filter(kind=routine.kind, year=routine.year, number=routine.number).first()
-    lead = compliance.lead_assignments(plan_tree(plan, "task__"), as_of=as_of, at_cutoff=True)
+    # The lead parts as they were held at the cut-off (tasks.selectors.holdings_on), judged with the tasks' statuses then.
+    status_of = {row.id: row.status for row in rows}
     agency_rows: dict[int, dict] = {}
-    for agency_id, by_status in compliance.status_counts_by_agency(lead).items():
-        agency_rows[agency_id] = {"led": sum(by_status.values()), "missing": 0, "late_reports": 0, **{s: by_status[s] for s in statuses}}
+    for holding in holdings:
+        if holding.task_id in status_of:
+            row = agency_rows.setdefault(holding.agency_id, {"led": 0, "missing": 0, "late_reports": 0, **dict.fromkeys(statuses, 0)})
+            row["led"] += 1
+            row[status_of[holding.task_id]] += 1
 
     plans = sorted(plan_family_ids([plan.pk])[plan.pk])
     tree = dict.fromkeys(plans, routine_row.pk if routine_row else None)
-    missing = list(
-        compliance.missing(tree, as_of=as_of, at_cutoff=True, starts=dict.fromkeys(plans, routine))
-        .order_by("agency__name", "task__position")
-        .values("agency_id", "agency__name", "task__number", "task__title")
+    missing = sorted(
+        compliance.missing_held(
+            tree,
+            as_of=as_of,
+            starts=dict.fromkeys(plans, routine),
+            fields=("agency_id", "agency__name", "task__number", "task__title", "task__position", "task_id"),
+            completions=completions_at_cutoff(holdings, {row.id: row.completed for row in rows}),
+        ),
+        key=lambda m: (m["agency__name"], m["task__position"], m["task_id"]),
     )
     late = (
         list(
@@ -236,7 +270,7 @@ def summary_snapshot(
         key=lambda r: (-r[TaskStatus.OVERDUE], -r["missing"], r["name"]),
     )
 
-    lead_names = leads if leads is not None else lead_agency_names(plan)
+    lead_names = leads if leads is not None else lead_agency_names(plan, as_of, holdings)
     overdue = [
         {
             "number": row.number,
@@ -297,13 +331,12 @@ def _figures(row: dict, statuses: list[str]) -> dict:
     return {"tasks": row["tasks"], "progress": _pct(row["progress"]), **{status: row[status] for status in statuses}}
 
 
-def lead_agency_names(plan: Plan) -> dict[int, list[str]]:
-    """Each task's lead agencies by name (one query)."""
-    names: dict[int, list[str]] = {}
-    for task_id, name in (
-        TaskAssignment.objects.filter(plan_tree(plan, "task__"), role=AssignmentRole.LEAD)
-        .order_by("task_id", "agency__name")
-        .values_list("task_id", "agency__name")
-    ):
-        names.setdefault(task_id, []).append(name)
-    return names
+def lead_agency_names(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None) -> dict[int, list[str]]:
+    """Each task's lead agencies by name, as they held the lead parts on ``as_of`` (:func:`lead_parts`)."""
+    holdings = holdings if holdings is not None else lead_parts(plan, as_of)
+    agencies = Agency.objects.filter(pk__in={h.agency_id for h in holdings}).order_by("name").values_list("pk", "name")
+    rank = {pk: (place, name) for place, (pk, name) in enumerate(agencies)}  # the database's order of names
+    leads: dict[int, list[tuple[int, str]]] = {}
+    for holding in holdings:
+        leads.setdefault(holding.task_id, []).append(rank[holding.agency_id])
+    return {task_id: [name for _place, name in sorted(held)] for task_id, held in leads.items()}

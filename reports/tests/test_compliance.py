@@ -13,7 +13,7 @@ from reports.periods import main_kind, period_due, periods_between
 from reports.reminders import missing_reports_by_agency
 from reports.services import report_save, report_transition, reporting_period_get_or_create, task_progress_refresh
 from reports.services.drafts import period_refusal
-from reports.summaries.snapshot import summary_snapshot, tasks_at_cutoff
+from reports.summaries.snapshot import summary_snapshot, task_rows
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.models import Task
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
@@ -124,8 +124,8 @@ def test_the_on_time_rate_judges_completed_and_overdue_tasks_only():
     assert compliance.on_time_rate(on_time=0, late=0, overdue=0) is None
 
 
-def test_the_sql_progress_rule_agrees_with_the_python_one(province, roles, coordinator):
-    """``tasks_at_cutoff`` (SQL, summaries) and ``task_progress_refresh`` (Python, workflow) compute one rule."""
+def test_the_summarys_progress_agrees_with_the_stored_one(province, roles, coordinator):
+    """``task_rows`` (summaries, at a cut-off) and ``task_progress_refresh`` (workflow, today) read one rule, ``reports.progress``."""
     plan, _row, agencies = province
     rng = random.Random(9)
     staff = {agency.pk: _staff(roles, agency) for agency in agencies}
@@ -151,7 +151,7 @@ def test_the_sql_progress_rule_agrees_with_the_python_one(province, roles, coord
         task_progress_refresh(task=task)
     in_python = dict(plan.tasks.values_list("pk", "progress"))
     # As of a day after every period's cut-off, both read the same reports.
-    in_sql = {t.pk: round(t.progress_at_cutoff) for t in tasks_at_cutoff(plan, D(2098, 12, 31))}
+    in_sql = {t.id: round(t.progress) for t in task_rows(plan, D(2098, 12, 31))}
     completed = set(plan.tasks.filter(completed_on__isnull=False).values_list("pk", flat=True))
     assert {pk: p for pk, p in in_sql.items() if pk not in completed} == {pk: p for pk, p in in_python.items() if pk not in completed}
     assert all(in_sql[pk] == 100 for pk in completed)

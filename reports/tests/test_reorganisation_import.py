@@ -8,6 +8,7 @@ an import leaves a plan as it would be had the plan been in the portal when the 
 import datetime
 
 import pytest
+from django.db.models import Q
 from django.utils import translation
 
 from plans.choices import ChangeKind
@@ -17,7 +18,8 @@ from reports.reorganisation.selectors import waiting_for_reassignment
 from reports.reorganisation.services import decision_apply
 from tasks.choices import AssignmentRole
 from tasks.importing.service import annex_import
-from tasks.models import Task, TaskAssignment, TaskDestination
+from tasks.models import PastHolding, Task, TaskAssignment, TaskDestination
+from tasks.selectors import holdings_on
 from tasks.tests.importing.annexes import build
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,41 @@ def test_a_dry_run_after_a_merger_warns_and_writes_nothing(agencies):
     outcome = annex_import(plan=plan, upload=annex(), dry_run=True)
     assert outcome.ok and len(outcome.warnings) == 1 and outcome.summary.created == 4
     assert not Task.objects.filter(plan=plan).exists()
+
+
+def past_holders(plan) -> set:
+    """Each part's past holders as stored: task number, holder now, past holder, its role, until when, folded."""
+    return set(
+        PastHolding.objects.filter(task__plan=plan).values_list(
+            "task__number", "part__agency__code", "agency__code", "role", "held_to", "folded"
+        )
+    )
+
+
+def test_an_annex_imported_after_a_merger_keeps_the_agencies_it_named_as_the_parts_past_holders(agencies):
+    before = PlanFactory(symbol="28/KH-UBND", issued_on=D(2017, 8, 23), starts_on=D(2017, 8, 23))
+    assert annex_import(plan=before, upload=annex()).ok
+    decision_apply(decision=_merger_only(agencies), by=None)
+    later = PlanFactory(symbol="29/KH-UBND", issued_on=D(2017, 9, 1), starts_on=D(2017, 9, 1))
+
+    assert annex_import(plan=later, upload=annex()).ok
+
+    expected = {
+        ("1", "SKHCN", "STTTT", LEAD, MARCH, True),  # Sở TT&TT's lead part folded into Sở KH&CN's own…
+        ("1", "SKHCN", "SKHCN", COOPERATING, MARCH, False),  # …which cooperated until then
+        ("2", "SKHCN", "STTTT", LEAD, MARCH, False),
+        ("3", "SKHCN", "STTTT", LEAD, MARCH, False),  # overdue since 2018, still open
+    }
+    assert past_holders(before) == expected
+    assert past_holders(later) == expected  # as if the plan had been here when the decision was applied
+    task = later.tasks.get(number="2")
+    (in_2018,) = holdings_on(on=D(2018, 12, 14), tasks=Q(task=task))
+    assert in_2018.agency_id == agencies["STTTT"].pk  # a 2018 summary names the agency of 2018
+    assert annex_import(plan=later, upload=annex(title_2="Tập huấn kỹ năng số")).ok  # written again: kept, not doubled
+    assert past_holders(later) == expected
+
+
+def _merger_only(agencies) -> ReorganisationDecision:
+    made = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=MARCH)
+    ReorganisationChange.objects.create(decision=made, kind=ChangeKind.MERGE, source=agencies["STTTT"], target=agencies["SKHCN"])
+    return made

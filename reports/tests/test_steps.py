@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from reports.choices import ReportState, WorkflowAction, WorkState
 from reports.periods import parse_period_code
+from reports.progress import progress_from_latest
 from reports.services import report_save, report_transition, reporting_period_get_or_create
-from reports.services.steps import progress_from_latest
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -16,7 +16,7 @@ from plans.workdays import current_calendar
 
 from ..models import Task, TaskAssignment
 from ..ordering import order_key
-from ..services import Carried, assignments_carry, assignments_expand, group_members
+from ..services import Carried, assignments_carry, assignments_expand, carried_past_holdings, group_members
 from ..status import working_due_date
 from .rows import ParsedAnnex, ParsedTask
 
@@ -82,6 +82,7 @@ def annex_write(
     to_create: list[dict] = []
     to_update: list[Task] = []
     wanted: dict[str, tuple[Carried, ...]] = {}
+    written_links: dict[str, tuple[Link, ...]] = {}
     total = len(annex.tasks)
     for done, parsed in enumerate(annex.tasks, start=1):
         key = (tuple(parsed.leads), tuple(parsed.cooperating))
@@ -100,6 +101,7 @@ def annex_write(
                 parts = carried[key] = assignments_carry(links, holding=holding)
                 handed.update(agency_id for agency_id, _role, _group in links if agency_id in holding)
         wanted[parsed.number] = parts
+        written_links[parsed.number] = links if task is None or task.completed_on is None else ()
         values = _values(parsed, sections, plan=plan, position=done)
         if task is None:
             row = {**values, "plan_id": plan.pk, "number": parsed.number}
@@ -141,6 +143,8 @@ def annex_write(
             ["task_id", "agency_id", "role", "via_group_id", "inherited_from_id", "inherited_on", "inherited_via_id"],
             ((task_id, *part) for number, task_id in changed_ids.items() for part in wanted[number]),
         )
+        # What the plan named stays readable: the agencies it named hold their parts until the day they passed on.
+        carried_past_holdings({task_id: written_links[number] for number, task_id in changed_ids.items()}, holding=holding, moved=moved)
     summary.missing = sorted(set(existing) - set(wanted), key=_natural)
     summary.handed_over = sorted(((named[agency_id], holding[agency_id]) for agency_id in handed), key=lambda pair: pair[0].name)
     if dry_run:

@@ -1,5 +1,6 @@
 """manage.py backup / restore: a round trip that loses nothing, and clear refusals of bad archives."""
 
+import datetime
 import hashlib
 import io
 import json
@@ -16,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from plans.models import User
 from reports.models import Attachment, Report
@@ -167,7 +169,10 @@ def test_the_archive_lists_every_table_with_its_rows_and_every_file_with_its_che
         "sha256": hashlib.sha256(PDF).hexdigest(),
         "bytes": len(PDF),
     }
-    call_command("restore", archive, check_only=True, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("restore", archive, check_only=True, stdout=out)
+    made = timezone.localtime(datetime.datetime.fromisoformat(manifest["created_at"]))
+    assert f"lúc {made:%H:%M} ngày {made:%d/%m/%Y}" in out.getvalue()  # not "2026-12-06T02:30:11.123456+00:00"
 
 
 def test_restore_refuses_an_archive_whose_file_no_longer_matches_its_checksum(archive, tmp_path):

@@ -1,9 +1,11 @@
 """``manage.py restore ARCHIVE``: into an empty database and empty storage (see vinhlong_cmcn4.backup)."""
 
+import datetime
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vinhlong_cmcn4.backup import BackupError, backup_restore, backup_verify
@@ -24,7 +26,7 @@ class Command(BaseCommand):
                 manifest = backup_verify(options["archive"])
                 self.stdout.write(
                     _("The archive is intact: %(tables)d tables, %(files)d files, made %(at)s.")
-                    % {"tables": len(manifest["tables"]), "files": len(manifest["files"]), "at": manifest["created_at"]}
+                    % {"tables": len(manifest["tables"]), "files": len(manifest["files"]), "at": _local(manifest["created_at"])}
                 )
                 return
             manifest = backup_restore(path=options["archive"], force=options["force"])
@@ -42,3 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Next: python manage.py migrate (if this version of the portal is newer than the backup), then start the services.")
         )
+
+
+def _local(stamp: str) -> str:
+    """The archive's time (ISO, UTC) as people read it in a Vietnamese sentence: "02:30 ngày 06/12/2026" (local time)."""
+    at = timezone.localtime(datetime.datetime.fromisoformat(stamp))
+    return _("%(time)s on %(day)s") % {"time": f"{at:%H:%M}", "day": f"{at:%d/%m/%Y}"}
