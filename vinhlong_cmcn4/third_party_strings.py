@@ -279,6 +279,8 @@ API_TOKENS = [
 
 # Django's admin and auth: missing from its Vietnamese catalogue, or wrong there.
 DJANGO_ADMIN = [
+    gettext_noop("log entry"),  # Django's Vietnamese says "đăng nhập" (signing in)
+    gettext_noop("log entries"),
     gettext_noop("Add"),
     gettext_noop("Add %(name)s"),
     gettext_noop("Add another %(verbose_name)s"),
