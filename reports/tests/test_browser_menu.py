@@ -8,7 +8,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _menu_links(page) -> list[str]:
-    return page.evaluate("() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].filter(a => a.offsetParent).map(a => a.innerText)")
+    return page.evaluate(
+        "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].filter(a => a.offsetParent).map(a => a.innerText)"
+    )
 
 
 def test_on_a_phone_the_menu_and_the_filters_fold_away_until_opened(browser, world, coordinator):
@@ -34,7 +36,9 @@ def test_on_a_phone_the_menu_and_the_filters_fold_away_until_opened(browser, wor
 def test_on_a_laptop_the_whole_menu_keeps_to_one_line(browser, world, coordinator):
     page = sign_in(browser, "coordinator", width=1366)
     page.goto(browser.base_url + "/dau-moi/hop-thu/")
-    tops = page.evaluate("() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].map(a => Math.round(a.getBoundingClientRect().top))")
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].map(a => Math.round(a.getBoundingClientRect().top))"
+    )
     assert len(tops) >= 6 and len(set(tops)) == 1, tops
     assert page.locator("#list-filters").is_visible()
     assert not page.get_by_role("button", name="Danh mục").is_visible()
