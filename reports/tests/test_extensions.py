@@ -143,3 +143,21 @@ def test_the_link_to_ask_for_more_time_shows_only_where_a_request_can_succeed(cl
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200 and link not in response.content.decode(), url
+
+
+def test_a_decision_is_confirmed_once_on_the_extension_page(client, task, head_a, coordinator):
+    # Walk: every message on the extension page appeared twice (the page and the layout both listed them).
+    from django.urls import reverse
+
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    client.force_login(coordinator)
+    page = client.post(reverse("reports:extension_decide", args=[asked.pk, "approve"]), {"comment": "Đồng ý"}, follow=True)
+    assert page.content.decode().count("Đã ghi nhận quyết định.") == 1
+
+
+def test_only_the_layout_lists_the_messages_of_a_page():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    listing = sorted(str(path.relative_to(templates)) for path in templates.rglob("*.html") if "in messages %}" in path.read_text())
+    assert listing == ["base.html"]
