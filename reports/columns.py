@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.columns import Column, day
+from core.columns import Column
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.columns import (
     UNDER_THE_TASK,
@@ -22,7 +22,6 @@ from tasks.columns import (
     title_link,
     under_the_task_html,
 )
-from vinhlong_cmcn4.columns import Column
 
 from .choices import report_state_label
 

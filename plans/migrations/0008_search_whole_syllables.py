@@ -6,7 +6,7 @@ database; on PostgreSQL a trigram GIN index (``pg_trgm``) serves that ``LIKE`` a
 
 from django.db import migrations
 
-from vinhlong_cmcn4.search import rebuild_search_text, trigram_index
+from core.search import rebuild_search_text, trigram_index
 
 MODELS = {
     "directive": ("symbol", "title", "issuer"),

@@ -19,6 +19,7 @@ from django.db import connection
 from docx import Document
 from openpyxl import load_workbook
 
+from core.tests.tables import shown  # a date cell as Excel shows it
 from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
 from reports.choices import ReportState
 from reports.periods import parse_period_code
@@ -27,7 +28,6 @@ from reports.summaries.service import summary_compile
 from reports.tests.factories import ReportFactory
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
-from vinhlong_cmcn4.tests.tables import shown  # a date cell as Excel shows it
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -77,7 +77,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
         """The form sent back with its errors, the files chosen kept: those already held and the new ones that are acceptable."""
         from django.conf import settings
 
-        from vinhlong_cmcn4.uploads import detect_type
+        from core.uploads import detect_type
 
         chosen = [
             upload

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from vinhlong_cmcn4.search import rebuild_search_text, trigram_index
+from core.search import rebuild_search_text, trigram_index
 
 MODELS = {"task": ("number", "title", "product", "timeframe")}
 

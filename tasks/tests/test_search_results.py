@@ -5,13 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.search import search_filter
+from core.text import excerpt, search_keys
+from plans import policy
 from plans.tests.factories import AgencyFactory, PlanFactory
 from tasks.models import Task
 from tasks.selectors import task_list, task_search
 from tasks.tests.factories import TaskFactory
-from vinhlong_cmcn4 import policy
-from vinhlong_cmcn4.search import search_filter
-from vinhlong_cmcn4.text import excerpt, search_keys
 
 pytestmark = pytest.mark.django_db
 
