@@ -42,3 +42,23 @@ def test_on_a_laptop_the_whole_menu_keeps_to_one_line(browser, world, coordinato
     assert len(tops) >= 6 and len(set(tops)) == 1, tops
     assert page.locator("#list-filters").is_visible()
     assert not page.get_by_role("button", name="Danh mục").is_visible()
+
+
+def test_the_browsers_own_checks_and_file_chooser_speak_vietnamese(browser, world, officer_a):
+    # Walk: "Please fill out this field." and "Choose Files / No file chosen" came from an English browser.
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="en-US")
+    page.goto(browser.base_url + "/dang-nhap/")
+    # checkValidity() runs the browser's check, as a form without novalidate does on submit
+    assert page.evaluate("() => { const f = document.querySelector('#id_username'); f.checkValidity(); return f.validationMessage; }") == (
+        "Hãy điền vào ô này."
+    )
+    page.fill("#id_username", "officer_a")
+    page.fill("#id_password", "sai-mat-khau")
+    page.click("button[type=submit]")
+    assert page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.").is_visible()
+    officer = sign_in(browser, "officer_a")
+    officer.goto(f"{browser.base_url}/nhiem-vu/{world.task.pk}/bao-cao/{world.period_code}/")
+    chooser = officer.locator(".file-choice")
+    assert chooser.get_by_text("Chọn các tệp…").is_visible() and chooser.get_by_text("Chưa chọn tệp nào.").is_visible()
+    officer.set_input_files("#id_attachments", files=[{"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n"}])
+    assert chooser.get_by_text("bien-ban.pdf").is_visible()
