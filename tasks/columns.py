@@ -56,6 +56,15 @@ def due_html(task: Task):
     moved = task.due_date_moved
     if moved is None:
         return day(task.due_date)
+    if task.extended_due_date:  # the extended date moved, not the plan's: say so, or it reads as if the plan's date moved
+        return format_html(
+            '{}<br><span class="small text-body-secondary text-wrap">{} {} → {} {}</span>',
+            day(task.due_date),
+            _("Extended to"),
+            day(task.extended_due_date),
+            day(moved[0]),
+            moved[1],
+        )
     return format_html(
         '{}<br><span class="small text-body-secondary text-wrap">→ {} {}</span>', day(task.due_date), day(moved[0]), moved[1]
     )
