@@ -178,9 +178,10 @@ ADMIN_TASKS = [
     Column("lead", _("Lead agency"), lambda t: agency_names(t, AssignmentRole.LEAD)),
     Column("cooperating", _("Cooperating agencies"), lambda t: agency_names(t, AssignmentRole.COOPERATING)),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe),
-    Column("start_date", _("Start date"), lambda t: t.start_date),
-    Column("due_date", _("Due date"), lambda t: t.due_date),
-    Column("extended_due_date", _("Extended to"), lambda t: t.extended_due_date),
+    # The admin's export (django-import-export, CSV as well as Excel) keeps day-first text: its Excel writer has no date format.
+    Column("start_date", _("Start date"), lambda t: day(t.start_date)),
+    Column("due_date", _("Due date"), lambda t: day(t.due_date)),
+    Column("extended_due_date", _("Extended to"), lambda t: day(t.extended_due_date)),
     Column("recurrence", _("Recurrence"), _recurrence_label),
     Column("product", _("Product"), lambda t: t.product),
     Column("status", _("Status"), status_label),
