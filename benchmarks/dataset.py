@@ -219,7 +219,7 @@ def build(scale: int) -> None:
                     code=f"CQ{n:03d}",
                     name=f"Cơ quan thử nghiệm số {n:03d}",
                     name_key=f"co quan thu nghiem so {n:03d}",
-                    search_text=f"cq{n:03d}",
+                    search_text=search_keys(f"CQ{n:03d}", f"Cơ quan thử nghiệm số {n:03d}"),
                 )
                 for n in range(agencies)
             ]

@@ -15,8 +15,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from .shared_figures import figures_cached, followed, query_digest
 from .spreadsheets import xlsx_response
@@ -32,6 +33,10 @@ def escaped(shown) -> SafeString:
     cost more than the escaping itself over the thousand cells of a page."""
     if shown is None:
         return SafeString("")
+    if isinstance(shown, datetime.datetime):  # exported as a date and time, shown as the portal writes moments
+        return SafeString(shown.strftime("%H:%M %d/%m/%Y"))
+    if isinstance(shown, datetime.date):  # exported as a date, shown day first
+        return SafeString(day(shown))
     if hasattr(shown, "__html__"):
         return SafeString(shown.__html__())
     return SafeString(html.escape(str(shown), quote=True))
@@ -113,6 +118,22 @@ def shared_rows(name: str, columns: list[Column], page: Page, query: str = "") -
     return figures_cached("rows", key, lambda: [replace(row, obj=None) for row in html_rows(columns, objects, query)])
 
 
-def xlsx(filename: str, title: str, columns: list[Column], objects: Iterable):
-    """The Excel download of a list: the page's columns and rows."""
-    return xlsx_response(filename, title, headers(columns), values(columns, objects))
+def export_heading(title: str, filters=None, *, now: datetime.datetime | None = None) -> str:
+    """The first line of a list's download: what the list is, the filters that chose its rows, and when it was taken.
+
+    "Nhiệm vụ — Kế hoạch: 28/KH-UBND; Tình trạng: Chưa hoàn thành, quá hạn — tải về lúc 14:05 ngày 06/12/2026".
+    """
+    moment = timezone.localtime(now)
+    used = filters.described() if filters is not None else []
+    chosen = "; ".join(used) if used else gettext("all rows, no filter")
+    return gettext("%(title)s — %(filters)s — downloaded at %(time)s on %(day)s") % {
+        "title": title,
+        "filters": chosen,
+        "time": moment.strftime("%H:%M"),
+        "day": moment.strftime("%d/%m/%Y"),
+    }
+
+
+def xlsx(filename: str, title: str, columns: list[Column], objects: Iterable, *, filters=None):
+    """The Excel download of a list: the page's columns and rows, under a line naming its filters and the download's time."""
+    return xlsx_response(filename, title, headers(columns), values(columns, objects), heading=export_heading(str(title), filters))

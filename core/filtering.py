@@ -5,6 +5,7 @@ E-mails, notices and dashboards link to lists with filters set. They build the l
 cannot drift from the list it opens.
 """
 
+import datetime
 import functools
 
 import django_filters
@@ -134,6 +135,30 @@ class ListFilterSet(django_filters.FilterSet):
             raise ValueError(f"{cls.__name__} has no filter {', '.join(sorted(unknown))}")
         query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
         return reverse(cls.route, args=args) + (f"?{query}" if query else "")
+
+    def described(self) -> list[str]:
+        """The filters in use as a reader names them: "Kế hoạch: 28/KH-UBND", "Hạn từ ngày: 01/01/2026"."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        described = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value in (None, "", [], False) or (hasattr(value, "exists") and not value.exists()):
+                continue
+            if isinstance(value, datetime.date):
+                shown = value.strftime("%d/%m/%Y")
+            elif value is True:
+                shown = str(_("yes"))
+            elif isinstance(field, forms.ModelMultipleChoiceField):
+                shown = ", ".join(map(field.label_from_instance, value))
+            elif isinstance(field, forms.ModelChoiceField):  # or its "none" choice ("Chưa xếp nhóm")
+                shown = field.label_from_instance(value) if hasattr(value, "pk") else str(getattr(field, "null_label", None) or value)
+            elif isinstance(field, forms.ChoiceField):
+                shown = str(dict(field.choices).get(value, value))
+            else:
+                shown = str(value)
+            described.append(f"{field.label}: {shown}")
+        return described
 
     @property
     def form(self):

@@ -6,6 +6,8 @@ cell goes through :func:`neutralise`, which prefixes such text with an apostroph
 importers call :func:`restore` to read it back as written.
 """
 
+import datetime
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,12 +47,31 @@ def column_widths(headers: list[str], rows: list[list]) -> list[int]:
     widths = [len(str(header)) for header in headers]
     for row in rows:
         for index, value in enumerate(row[: len(widths)]):
+            if isinstance(value, datetime.date):  # shown "31/12/2018" or "14:05 31/12/2018"
+                widths[index] = max(widths[index], 16 if isinstance(value, datetime.datetime) else 10)
+                continue
             widths[index] = max(widths[index], max((len(line) for line in str(value).splitlines()), default=0) if value is not None else 0)
     return [min(WIDEST, max(8, width + 2)) for width in widths]
 
 
-def xlsx_response(filename: str, title: str, headers: list[str], rows):
-    """An Excel download of a list as the page shows it: a title row, bold headers with filters that stay in view
+DATE_FORMAT, MOMENT_FORMAT = "dd/mm/yyyy", "hh:mm dd/mm/yyyy"  # Excel's codes for the portal's day-first dates
+
+
+def cell_of(sheet, value):
+    """An exported value as Excel should hold it: text neutralised, a date or a moment as a date cell shown day first."""
+    if isinstance(value, str) or hasattr(value, "__html__"):
+        return neutralise(str(value))
+    if isinstance(value, datetime.date):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = MOMENT_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
+        return cell
+    return value
+
+
+def xlsx_response(filename: str, title: str, headers: list[str], rows, *, heading: str = ""):
+    """An Excel download of a list as the page shows it: a title row (``heading``, else the title), bold headers with filters that stay in view
     as the reader scrolls, columns sized to their content, neutralised text."""
     import itertools
 
@@ -62,20 +83,21 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows):
 
     from .uploads import xlsx_response_file
 
-    def cells(row) -> list:
-        return [neutralise(str(value)) if isinstance(value, str) or hasattr(value, "__html__") else value for value in row]
-
     def write(output) -> None:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title[:31])
+
+        def cells(row) -> list:
+            return [cell_of(sheet, value) for value in row]
+
         rest = iter(rows)
-        first = [cells(row) for row in itertools.islice(rest, SIZED_BY)]
+        first = list(itertools.islice(rest, SIZED_BY))
         for index, width in enumerate(column_widths(headers, first), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A3"  # the title and the headers stay in view
-        heading = WriteOnlyCell(sheet, value=neutralise(title))
-        heading.font = Font(bold=True, size=13)
-        sheet.append([heading])
+        first_line = WriteOnlyCell(sheet, value=neutralise(heading or title))
+        first_line.font = Font(bold=True, size=13)
+        sheet.append([first_line])
         bold = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=str(header))
@@ -83,7 +105,7 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows):
             bold.append(cell)
         sheet.append(bold)
         written = 2
-        for row in itertools.chain(first, map(cells, rest)):
+        for row in map(cells, itertools.chain(first, rest)):
             sheet.append(row)
             written += 1
         if headers:

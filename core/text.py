@@ -100,36 +100,93 @@ def search_key(value: object) -> str:
     return _search_key(value if isinstance(value, str) else ("" if value is None else str(value)))
 
 
+_SYLLABLE = re.compile(r"[^\W_]+")  # letters and digits: a syllable, a number, a code's part ("28", "kh", "ubnd")
+# Between two fields of the search column: no phrase runs from one field into the next.
+FIELD_BREAK = "|"
+
+
+def search_words(value: object) -> list[str]:
+    """The syllables of ``value`` as searched: accent-free, lower case, punctuation dropped.
+
+    Vietnamese words are syllables separated by spaces, so a syllable is what search matches
+    whole: "so" finds "số" and "sở" but not "soát"; "28/KH-UBND" is "28 kh ubnd".
+    """
+    return _SYLLABLE.findall(search_key(value))
+
+
 def search_keys(*values: object) -> str:
-    """Join the search keys of several fields into one searchable column."""
-    return " ".join(key for key in (search_key(value) for value in values) if key)
+    """The search column of several fields: each field's syllables, fields apart, with a space at both ends.
+
+    " ke hoach chuyen doi so | 28 kh ubnd ": a whole syllable is `` word ``, a phrase is
+    `` word word ``, found by the same ``LIKE`` on every database (and a trigram index on PostgreSQL).
+    """
+    fields = [" ".join(words) for words in map(search_words, values) if words]
+    return f" {f' {FIELD_BREAK} '.join(fields)} " if fields else ""
+
+
+def search_patterns(query: str) -> tuple[list[str], str | None]:
+    """What a search ``query`` looks for in a search column: each of its syllables whole, and its phrase.
+
+    The phrase (None for one syllable) ranks rows that hold the query's syllables in its order first.
+    """
+    words = list(dict.fromkeys(search_words(query)))
+    phrase = search_words(query)
+    return [f" {word} " for word in words], (f" {' '.join(phrase)} " if len(phrase) > 1 else None)
+
+
+def _syllables(text: str) -> list[tuple[int, int, str]]:
+    """Each syllable of ``text`` as written: (start, end, its search key)."""
+    return [(m.start(), m.end(), _folded_word(m.group())) for m in _SYLLABLE.finditer(text)]
 
 
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Where the words of ``query`` occur in ``text``, ignoring accents and case, as (start, end) pairs.
+    """Where the syllables of ``query`` occur whole in ``text``, ignoring accents and case, as (start, end) pairs.
 
-    The same comparison as the search ("chuyen doi" finds "Chuyển đổi"), mapped back onto the text
-    as written so that a page can highlight what matched. Overlapping matches are merged.
+    The same comparison as the search ("chuyen doi" finds "Chuyển đổi", "so" does not find "soát"),
+    mapped back onto the text as written so that a page can highlight what matched.
     """
-    words = search_key(query).split()
+    words = set(search_words(query))
     if not words or not text:
         return []
-    folded, origin = [], []
-    for index, char in enumerate(text):
-        for piece in char.translate(_ACCENTS).casefold():
-            folded.append(piece)
-            origin.append(index)
-    haystack = "".join(folded)
-    spans = []
-    for word in words:
-        start = haystack.find(word)
-        while start != -1:
-            spans.append((origin[start], origin[start + len(word) - 1] + 1))
-            start = haystack.find(word, start + len(word))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return [(start, end) for start, end, key in _syllables(text) if key in words]
+
+
+def _phrase_start(syllables: list[tuple[int, int, str]], phrase: list[str]) -> int | None:
+    keys = [key for _, _, key in syllables]
+    for index in range(len(keys) - len(phrase) + 1):
+        if keys[index : index + len(phrase)] == phrase:
+            return index
+    return None
+
+
+def match_strength(text: str, query: str) -> tuple[bool, int]:
+    """How well ``text`` matches ``query``: whether it holds the whole phrase, and how many of its syllables."""
+    phrase = search_words(query)
+    syllables = _syllables(unicodedata.normalize("NFC", str(text or "")))
+    found = {key for _, _, key in syllables} & set(phrase)
+    return (len(phrase) > 1 and _phrase_start(syllables, phrase) is not None, len(found))
+
+
+def excerpt(text: str, query: str, *, words: int = 40) -> str:
+    """``text`` cut to about ``words`` words around its best match of ``query`` ("… " and " …" where cut).
+
+    The best match is the query's whole phrase, else its first syllable found; a text without a match
+    is cut from its start. A long title whose match lies near its end still shows the match.
+    """
+    text = unicodedata.normalize("NFC", str(text or ""))
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    if len(tokens) <= words:
+        return text
+    phrase = search_words(query)
+    syllables = _syllables(text)
+    centre = 0
+    hit = _phrase_start(syllables, phrase) if phrase else None
+    if hit is None:
+        hit = next((index for index, (_, _, key) in enumerate(syllables) if key in set(phrase)), None)
+    if hit is not None:
+        position = syllables[hit][0]
+        centre = next(index for index, (start, end) in enumerate(tokens) if end > position)
+    first = max(0, min(centre - words // 3, len(tokens) - words))
+    last = min(len(tokens), first + words)
+    cut = text[tokens[first][0] : tokens[last - 1][1]]
+    return ("… " if first else "") + cut + (" …" if last < len(tokens) else "")

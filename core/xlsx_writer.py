@@ -7,6 +7,7 @@ being written, so time and memory stay flat. Text is written as inline strings; 
 neutralise formulas first (``core.spreadsheets.neutralise``).
 """
 
+import datetime
 import re
 import zipfile
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0 at all
 _NEEDS_CARE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FLUSH_ROWS = 500
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its leap-day bug makes 30/12, not 31/12)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class CellStyle:
     border: str = ""  # colour of a thin border on every side, e.g. "999999"; none when empty
     horizontal: str = "left"
     vertical: str = "top"
+    number_format: str = ""  # e.g. "dd/mm/yyyy" for a date cell; the General format when empty
 
 
 def column_letter(index: int) -> str:
@@ -77,7 +80,9 @@ class SheetWriter:
         return False
 
     def append(self, cells: list[tuple[object, str]]) -> None:
-        """Add a row of (value, style name) pairs: text, whole or decimal numbers, or None."""
+        """Add a row of (value, style name) pairs: text, whole or decimal numbers, dates, or None.
+
+        A date is written as Excel's day number (days since 30/12/1899): give it a style with a ``number_format``."""
         self.row_number += 1
         row = str(self.row_number)
         parts = [f'<row r="{row}">']
@@ -96,6 +101,8 @@ class SheetWriter:
                 parts.append(f'{column}{row}{styled} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
                 parts.append(f"{column}{row}{styled}><v>{value}</v></c>")
+            elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                parts.append(f"{column}{row}{styled}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
             else:
                 parts.append(
                     f'{column}{row}{styled} t="inlineStr"><is><t xml:space="preserve">{escape(_NOT_XML.sub("", str(value)))}</t></is></c>'
@@ -129,6 +136,9 @@ class SheetWriter:
         fonts = ['<font><sz val="11"/><name val="Calibri"/></font>']
         borders = ["<border><left/><right/><top/><bottom/><diagonal/></border>"]
         formats = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
+        number_formats = {
+            code: 164 + index for index, code in enumerate(dict.fromkeys(st.number_format for st in self.styles if st.number_format))
+        }
         for style in self.styles:
             fonts.append(f'<font>{"<b/>" if style.bold else ""}<sz val="{style.size}"/><name val={quoteattr(style.font)}/></font>')
             border_id = 0
@@ -139,13 +149,22 @@ class SheetWriter:
                 )
                 border_id = len(borders) - 1
             wrap = ' wrapText="1"' if style.wrap else ""
+            number = number_formats.get(style.number_format, 0)
+            applied = ' applyNumberFormat="1"' if number else ""
             formats.append(
-                f'<xf numFmtId="0" fontId="{len(fonts) - 1}" fillId="0" borderId="{border_id}" xfId="0" applyFont="1" '
-                f'applyBorder="1" applyAlignment="1"><alignment horizontal="{style.horizontal}" vertical="{style.vertical}"{wrap}/></xf>'
+                f'<xf numFmtId="{number}" fontId="{len(fonts) - 1}" fillId="0" borderId="{border_id}" xfId="0" applyFont="1" '
+                f'applyBorder="1" applyAlignment="1"{applied}><alignment horizontal="{style.horizontal}" vertical="{style.vertical}"{wrap}/></xf>'
             )
         return (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
-            f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
+            + (
+                f'<numFmts count="{len(number_formats)}">'
+                + "".join(f"<numFmt numFmtId={quoteattr(str(i))} formatCode={quoteattr(code)}/>" for code, i in number_formats.items())
+                + "</numFmts>"
+                if number_formats
+                else ""
+            )
+            + f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
             '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
             f'<borders count="{len(borders)}">{"".join(borders)}</borders>'
             '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'

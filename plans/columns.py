@@ -41,11 +41,11 @@ def registry_columns(holders: dict[int, Agency]) -> list[Column]:
         Column("name", _("Official name"), lambda a: name_now(a, holders)),
         Column("aliases", _("Other spellings"), lambda a: "; ".join(a.aliases)),
         Column("kind", _("Kind"), lambda a: a.get_kind_display()),
-        Column("active_from", _("Exists from"), lambda a: day(a.active_from)),
+        Column("active_from", _("Exists from"), lambda a: a.active_from),
         Column(
             "active_to",
             _("Ceased on"),
-            lambda a: day(a.active_to),
+            lambda a: a.active_to,
             html=lambda a: day(a.active_to) or format_html("<span class='badge text-bg-success'>{}</span>", gettext("current")),
         ),
         Column("predecessors", _("Took over from"), lambda a: _text(a, "predecessors"), html=lambda a: _html(a, "predecessors")),

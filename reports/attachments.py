@@ -82,3 +82,60 @@ def evidence_label(name: str, extension: str) -> str:
         stem = stem.rsplit(".", 1)[0].rstrip(". ")
     stem = re.sub(r"[\x00-\x1f\x7f]", "", stem).strip() or "tep"
     return f"{stem[: NAME_MAX - len(extension) - 1]}.{extension}"
+
+
+def sent_name(upload) -> str:
+    """A file's name as the sender chose it, extension included, without any folder: what messages name."""
+    return clean_text(re.split(r"[\\/]", upload.name or "")[-1]) or "?"
+
+
+HELD = "held-uploads"  # storage folder of files chosen in a form that came back with an error
+
+
+def uploads_hold(files, *, owner: int) -> list[str]:
+    """Keep the files chosen in a form that came back with an error, so the sender need not choose them again.
+
+    A browser empties every file field of a page it is sent back; these files wait in storage instead,
+    each named by a token signed for ``owner`` (no one else can claim it), until the form is sent again.
+    """
+    import uuid
+
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    tokens = []
+    for upload in files:
+        upload.seek(0)
+        path = default_storage.save(f"{HELD}/{uuid.uuid4().hex}/{sent_name(upload)}", upload)
+        tokens.append(signing.dumps({"path": path, "owner": owner}, salt=HELD))
+    return tokens
+
+
+def uploads_held(tokens, *, owner: int) -> list[tuple[str, object]]:
+    """The files kept by :func:`uploads_hold` for ``owner``, each with its token (tokens not theirs, or too old, are ignored)."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = []
+    for token in tokens:
+        try:
+            held = signing.loads(token, salt=HELD, max_age=24 * 3600)
+        except signing.BadSignature:
+            continue
+        if held.get("owner") != owner or not default_storage.exists(held["path"]):
+            continue
+        with default_storage.open(held["path"], "rb") as stored:
+            upload = SimpleUploadedFile(held["path"].rsplit("/", 1)[-1], stored.read())
+        upload.held_path = held["path"]
+        files.append((token, upload))
+    return files
+
+
+def uploads_release(files) -> None:
+    """Delete the held copies of ``files`` once they are attached (or given up)."""
+    from django.core.files.storage import default_storage
+
+    for upload in files:
+        if getattr(upload, "held_path", None):
+            default_storage.delete(upload.held_path)

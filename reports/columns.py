@@ -3,12 +3,13 @@
 ``value`` is the exported cell, ``html`` what the page shows in it (``core.columns``).
 """
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.columns import Column, day
+from core.columns import Column
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.columns import (
     UNDER_THE_TASK,
@@ -25,8 +26,9 @@ from tasks.columns import (
 from .choices import report_state_label
 
 
-def _moment(value) -> str:
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+def _moment(value):
+    """A moment in the province's time: Excel holds it as a date and time (it has no time zones), a page shows "14:05 06/12/2026"."""
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
 def _section(task) -> str:
@@ -76,7 +78,7 @@ AGENCY_TASKS = [
     ),
     Column("role", _("Role"), lambda t: str(AssignmentRole(t.my_role).label), css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
-    Column("due_date", _("Due date"), lambda t: day(t.due_date), html=due_html, css="small text-nowrap"),
+    Column("due_date", _("Due date"), lambda t: t.due_date, html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
@@ -111,8 +113,8 @@ LEADERSHIP_TASKS = [
         css="small",
     ),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
-    Column("start_date", _("Start date"), lambda t: day(t.start_date), css="small text-nowrap"),
-    Column("due_date", _("Due date"), lambda t: day(t.due_date), html=due_html, css="small text-nowrap"),
+    Column("start_date", _("Start date"), lambda t: t.start_date, css="small text-nowrap"),
+    Column("due_date", _("Due date"), lambda t: t.due_date, html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
 ]
@@ -168,9 +170,10 @@ def _summary_state_html(summary):
 
 
 def _summary_files(summary) -> str:
+    """The addresses of the summary's files, whole (a relative path means nothing outside the portal)."""
     if not summary.document:
         return ""
-    return " ".join(reverse("reports:summary_download", args=[summary.pk, kind]) for kind in ("docx", "xlsx"))
+    return " ".join(settings.SITE_URL + reverse("reports:summary_download", args=[summary.pk, kind]) for kind in ("docx", "xlsx"))
 
 
 def _summary_files_html(summary):
@@ -189,7 +192,7 @@ SUMMARIES = [
     ),
     Column("period", _("Period"), lambda s: str(s.period)),
     Column("state", _("State"), lambda s: s.get_state_display(), html=_summary_state_html),
-    Column("number", _("Document number"), lambda s: s.number),
+    Column("number", _("Document number"), lambda s: f"{s.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if s.number else ""),
     Column("tasks", _("Tasks"), _total("tasks"), css="text-end"),
     Column("overdue", _("Overdue"), _total(TaskStatus.OVERDUE.value), css="text-end"),
     Column("progress", _("Mean progress (%)"), _total("progress"), css="text-end"),

@@ -56,6 +56,15 @@ def due_html(task: Task):
     moved = task.due_date_moved
     if moved is None:
         return day(task.due_date)
+    if task.extended_due_date:  # the extended date moved, not the plan's: say so, or it reads as if the plan's date moved
+        return format_html(
+            '{}<br><span class="small text-body-secondary text-wrap">{} {} → {} {}</span>',
+            day(task.due_date),
+            _("Extended to"),
+            day(task.extended_due_date),
+            day(moved[0]),
+            moved[1],
+        )
     return format_html(
         '{}<br><span class="small text-body-secondary text-wrap">→ {} {}</span>', day(task.due_date), day(moved[0]), moved[1]
     )
@@ -169,6 +178,7 @@ ADMIN_TASKS = [
     Column("lead", _("Lead agency"), lambda t: agency_names(t, AssignmentRole.LEAD)),
     Column("cooperating", _("Cooperating agencies"), lambda t: agency_names(t, AssignmentRole.COOPERATING)),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe),
+    # The admin's export (django-import-export, CSV as well as Excel) keeps day-first text: its Excel writer has no date format.
     Column("start_date", _("Start date"), lambda t: day(t.start_date)),
     Column("due_date", _("Due date"), lambda t: day(t.due_date)),
     Column("extended_due_date", _("Extended to"), lambda t: day(t.extended_due_date)),

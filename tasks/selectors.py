@@ -7,7 +7,7 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.search import search_filter
+from core.search import phrase_q, search_filter, search_rank
 from plans.models import Plan
 
 from .choices import AssignmentRole, TaskStatus
@@ -23,7 +23,8 @@ def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, quer
     agencies and tasks only what ``tasks.columns.PUBLIC_TASKS`` reads, so a page builds fewer objects.
     """
     today = today or timezone.localdate()
-    tasks = search_filter(tasks, query) if query else tasks
+    # Found by the query's syllables, the tasks holding its whole phrase first.
+    tasks = search_filter(tasks, query, ranked=False).alias(search_rank=search_rank(query)) if query else tasks
     assignments = TaskAssignment.objects.select_related("agency").order_by("role", "agency__name")
     if machine:
         # The plan's symbol, not its long texts.
@@ -38,8 +39,24 @@ def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, quer
     return (
         tasks.annotate(status_code=status_expression(today))
         .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .order_by("order_key", "id")  # plan, section position, task position (tasks.ordering): a range of an index, not a sort
+        .order_by(
+            *(["search_rank"] if query else []), "order_key", "id"
+        )  # plan, section position, task position (tasks.ordering): a range of an index, not a sort
     )
+
+
+def task_search(*, tasks: QuerySet[Task], query: str, limit: int) -> list[Task]:
+    """The first ``limit`` of ``tasks`` found by ``query`` as :func:`task_list` orders them (the whole phrase first).
+
+    Two reads, each in plan order and stopping at ``limit``: the tasks holding the phrase, then the others.
+    One sorted read would rank every task found before keeping ``limit``: all 50,000 when a phrase is common.
+    """
+    found = task_list(tasks=tasks, query=query).order_by("order_key", "id")
+    phrase = phrase_q(query)
+    if phrase is None:
+        return list(found[:limit])
+    first = list(found.filter(phrase)[:limit])
+    return first + (list(found.exclude(phrase)[: limit - len(first)]) if len(first) < limit else [])
 
 
 def status_counts(tasks: QuerySet[Task], *, today: datetime.date | None = None) -> dict[str, int]:

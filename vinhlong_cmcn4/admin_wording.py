@@ -5,7 +5,8 @@ Vietnamese, which lacks or mistranslates some strings; see ``third_party_strings
 here is English written straight into code: django-celery-beat's crontab text "(m/h/dM/MY/d)", its
 English description of a schedule ("At 07:00 AM") and two unlabelled columns; the names of
 login records and job results (English, in UTC); django-axes' app name;
-the alt text "True"/"False" of the admin's yes/no icons. Each is set once, when the admin loads.
+the alt text "True"/"False" of the admin's yes/no icons; the names of permissions ("Can add log entry"),
+which Django stores in English. Each is set once, when the admin loads.
 """
 
 from django.apps import apps
@@ -67,8 +68,35 @@ def _group_result_str(result) -> str:
     return f"{result.group_id} — {_local(result.date_done)}"
 
 
+_DEFAULT_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """ "Quản trị | mục nhật ký | Có thể thêm mục nhật ký": Django stores "Can add log entry" in English, once, at migrate.
+
+    The four permissions Django makes for every model are named again from the model's translated name;
+    a model's own permissions (``Meta.permissions``) through the catalogue.
+    """
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in _DEFAULT_ACTIONS and model_name == model._meta.model_name:
+        name = _DEFAULT_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{content_type} | {name}"
+
+
 def admin_wording_apply() -> None:
+    from django.contrib.auth.models import Permission
+
     admin_list._boolean_icon = _boolean_icon
+    Permission.__str__ = permission_label
     if apps.is_installed("axes"):
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 

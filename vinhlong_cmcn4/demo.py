@@ -56,6 +56,10 @@ OUTCOMES = {
     "10": (100, datetime.date(2019, 5, 17)),
     "11": (60, None),
     "12": (100, datetime.date(2020, 10, 28)),
+    # the tasks due in the coming months (demo.live_tasks): the first under way since the plan began
+    "13": (70, None),
+    "14": (None, None),
+    "15": (None, None),
 }
 
 # A yearly task ("Hằng năm") reported done in the second half of these years (each year judged apart):
@@ -77,7 +81,7 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     plans = {spec["symbol"]: _plan(spec, directive, agencies) for spec in content.PLANS}
     _annex_import(plans["1091/KH-UBND"])
     department_plan = _plan(content.DEPARTMENT_PLAN, directive, agencies, parent=plans[content.DEPARTMENT_PLAN["parent"]])
-    tasks = _department_tasks(department_plan, agencies)
+    tasks = _department_tasks(department_plan, agencies, today)
     users = _users(groups, agencies)
     _agency_accounts(tasks, groups)
     _extensions(tasks, users)  # asked for before the work was done, so before the reports that complete it
@@ -136,9 +140,34 @@ def _entries(codes: list[str], agencies: dict) -> list:
     return [groups[code] if code in groups else agencies[code] for code in codes]
 
 
-def _department_tasks(plan: Plan, agencies: dict) -> list[Task]:
+def live_tasks(today: datetime.date) -> list[tuple]:
+    """Work still to do in the coming months, so the demo can show a task in time and a request for more time.
+
+    Dated from ``today``: one task due at the end of the next quarter (under way since the plan began, so it
+    has reports), one due at the end of the next half-year, and one due in two months.
+    """
+    quarter = (today.month - 1) // 3 + 1  # this quarter; the next one ends on the last day of its third month
+    year, last_month = (today.year + 1, 3) if quarter == 4 else (today.year, quarter * 3 + 3)
+    quarter_end = datetime.date(year + (last_month == 12), last_month % 12 + 1, 1) - datetime.timedelta(days=1)
+    half = f"6 tháng đầu năm {today.year + 1}" if today.month > 6 else f"6 tháng cuối năm {today.year}"
+    month = today.month + 2
+    in_two_months = f"Tháng {(month - 1) % 12 + 1}/{today.year + (month > 12)}"
+    return [
+        (
+            "Hoàn thiện nền tảng tích hợp, chia sẻ dữ liệu (LGSP) của tỉnh sau hợp nhất, kết nối với cơ sở dữ liệu của các xã, phường mới.",
+            ["STTTT"],
+            ["SNV"],
+            f"Trước ngày {quarter_end.day}/{quarter_end.month}/{quarter_end.year}",
+        ),
+        ("Đánh giá mức độ chuyển đổi số cấp xã (DTI cấp xã) năm " + str(today.year) + ".", ["STTTT"], [], half),
+        ("Cập nhật danh mục dịch vụ công trực tuyến toàn trình sau sắp xếp đơn vị hành chính.", ["STTTT"], ["SNV"], in_two_months),
+    ]
+
+
+def _department_tasks(plan: Plan, agencies: dict, today: datetime.date) -> list[Task]:
     tasks, number = [], 0
-    for position, (section_number, section_title, bullets) in enumerate(content.SECTIONS, start=1):
+    sections = [*content.SECTIONS, (content.LIVE_SECTION[0], content.LIVE_SECTION[1], live_tasks(today))]
+    for position, (section_number, section_title, bullets) in enumerate(sections, start=1):
         section = Section.objects.filter(plan=plan, number=section_number).first() or Section(plan=plan, number=section_number)
         section.title, section.position = section_title, position
         section.full_clean()
@@ -243,6 +272,26 @@ def _agency_accounts(tasks: list[Task], groups: dict) -> None:
             user.groups.set([groups[role]])
 
 
+class _Timeline:
+    """The moments of one report's story, in order: a step planned for a time not yet come is moved before
+    ``now``, and never before the step it follows (a report was returned at 15:20 "before" its draft at 16:20)."""
+
+    GAP = datetime.timedelta(minutes=20)
+
+    def __init__(self, now: datetime.datetime):
+        self.now, self.last = now, None
+
+    def moment(self, planned: datetime.datetime) -> datetime.datetime:
+        moment = min(planned, self.now - datetime.timedelta(hours=3))
+        if self.last is not None:
+            moment = max(moment, self.last + self.GAP)
+        self.last = moment
+        return moment
+
+    def at(self, day: datetime.date, hour: int) -> datetime.datetime:
+        return self.moment(datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ))
+
+
 def _at(day: datetime.date, hour: int, now: datetime.datetime) -> datetime.datetime:
     return min(datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ), now - datetime.timedelta(hours=1))
 
@@ -317,7 +366,8 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
         return  # some agencies have not reported yet this period
     deadline = period.deadline
     officer, head = officers[agency.pk], heads[agency.pk]
-    created = _at(deadline - datetime.timedelta(days=8), 9, now)
+    clock = _Timeline(now)
+    created = clock.at(deadline - datetime.timedelta(days=8), 9)
     report = report_save(
         task=task,
         agency=agency,
@@ -343,11 +393,11 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
         report=report,
         action=WorkflowAction.SEND_FOR_APPROVAL,
         by=officer,
-        at=_at(deadline - datetime.timedelta(days=5), 10, now),
+        at=clock.at(deadline - datetime.timedelta(days=5), 10),
     )
     late = (agency.pk * 7 + step) % 9 == 0
     submit_day = deadline + datetime.timedelta(days=4) if late else deadline - datetime.timedelta(days=2)
-    report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day, 15, now))
+    report = report_transition(notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=clock.at(submit_day, 15))
     reviewer = _reviewer(report, users)
     if is_current:
         if comes_back:
@@ -357,7 +407,7 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
                 action=WorkflowAction.RETURN,
                 by=reviewer,
                 comment=RETURN_REASON,
-                at=now - datetime.timedelta(hours=2),
+                at=clock.moment(now - datetime.timedelta(hours=2)),
             )
         return  # awaiting the coordinator
     if (task.pk + step) % 7 == 0:
@@ -367,12 +417,12 @@ def _report(task, agency, period, progress, done_on, step, is_current, users, of
             action=WorkflowAction.RETURN,
             by=reviewer,
             comment="Đề nghị bổ sung số liệu cụ thể về kết quả đạt được.",
-            at=_at(submit_day + datetime.timedelta(days=2), 9, now),
+            at=clock.at(submit_day + datetime.timedelta(days=2), 9),
         )
         report_transition(
-            notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=_at(submit_day + datetime.timedelta(days=4), 14, now)
+            notify=False, report=report, action=WorkflowAction.SUBMIT, by=head, at=clock.at(submit_day + datetime.timedelta(days=4), 14)
         )
     accepted = report_transition(
-        notify=False, report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=_at(submit_day + datetime.timedelta(days=6), 10, now)
+        notify=False, report=report, action=WorkflowAction.ACCEPT, by=reviewer, at=clock.at(submit_day + datetime.timedelta(days=6), 10)
     )
     assert accepted.state == ReportState.ACCEPTED

@@ -91,6 +91,9 @@ DEPARTMENT_PLAN = {
 
 # (number, title, [tasks]); each task: (title, lead codes, cooperating codes, timeframe as written).
 # Codes of groups (SBN, HUYEN) expand to every member.
+# A section of work due in the coming months, its tasks dated from the day the demo is loaded (demo.live_tasks).
+LIVE_SECTION = ("6", "Nhiệm vụ triển khai sau sắp xếp bộ máy")
+
 SECTIONS = [
     (
         "1",

@@ -279,6 +279,8 @@ API_TOKENS = [
 
 # Django's admin and auth: missing from its Vietnamese catalogue, or wrong there.
 DJANGO_ADMIN = [
+    gettext_noop("log entry"),  # Django's Vietnamese says "đăng nhập" (signing in)
+    gettext_noop("log entries"),
     gettext_noop("Add"),
     gettext_noop("Add %(name)s"),
     gettext_noop("Add another %(verbose_name)s"),
@@ -330,6 +332,8 @@ DJANGO_ADMIN = [
     gettext_noop("This object doesn’t have a change history. It probably wasn’t added via this admin site."),
 ]
 DJANGO_AUTH = [
+    # Django's Vietnamese reads "fill in the correct username and password" (a wrong password is not a blank field).
+    gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
     gettext_noop("Conflicting form data submitted. Please try again."),
     gettext_noop("Password-based authentication was disabled."),
     gettext_noop("Set password: %s"),

@@ -25,11 +25,22 @@ def page_table(response) -> tuple[list[str], list[dict[str, str]]]:
     return [text(header) for _, header in columns], rows
 
 
+SHOWN = {"dd/mm/yyyy": "%d/%m/%Y", "hh:mm dd/mm/yyyy": "%H:%M %d/%m/%Y"}  # Excel's date formats → how they read
+
+
+def shown(cell):
+    """A cell as Excel shows it: a date cell (it must be one of the portal's day-first formats) as its text."""
+    if cell.is_date and cell.value is not None:
+        assert cell.number_format in SHOWN, (cell.coordinate, cell.number_format)
+        return cell.value.strftime(SHOWN[cell.number_format])
+    return cell.value
+
+
 def xlsx_table(response) -> tuple[list[str], list[list]]:
-    """The headers and rows of an Excel export (a title row, then the headers)."""
+    """The headers and rows of an Excel export (a title row, then the headers), each cell as Excel shows it."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    rows = list(load_workbook(BytesIO(content)).active.iter_rows(values_only=True))
-    return list(rows[1]), [list(row) for row in rows[2:]]
+    rows = list(load_workbook(BytesIO(content)).active.iter_rows())
+    return [cell.value for cell in rows[1]], [[shown(cell) for cell in row] for row in rows[2:]]
 
 
 def assert_export_is_what_the_page_shows(client, url: str, params: dict, *, keys=("number",), folded: dict | None = None, spec=None) -> int:

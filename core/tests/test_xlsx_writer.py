@@ -53,3 +53,15 @@ def test_a_failure_while_writing_leaves_no_half_file_behind_for_the_caller_to_re
 
 def test_column_letters_go_past_z():
     assert [column_letter(n) for n in (1, 26, 27, 52, 53)] == ["A", "Z", "AA", "AZ", "BA"]
+
+
+def test_a_date_is_written_as_a_date_cell_shown_day_first(tmp_path):
+    import datetime
+
+    path = tmp_path / "dates.xlsx"
+    styles = {**STYLES, "date": CellStyle(number_format="dd/mm/yyyy")}
+    with SheetWriter(path, "Ngày", styles=styles) as sheet:
+        sheet.append([(datetime.date(2018, 6, 30), "date"), (datetime.date(1900, 3, 1), "date"), ("Thường xuyên", "text")])
+    cells = load_workbook(path).active["A1":"C1"][0]
+    assert [cell.value for cell in cells[:2]] == [datetime.datetime(2018, 6, 30), datetime.datetime(1900, 3, 1)]
+    assert cells[0].is_date and cells[0].number_format == "dd/mm/yyyy" and not cells[2].is_date

@@ -51,23 +51,26 @@ def test_the_registry_exports_what_it_shows_to_excel(client, merged):
     response = client.get(AgencyRegistryFilter.url(state=RETIRED) + "&format=xlsx")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))).active
     title, header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert title[0] == "Cơ quan, đơn vị" and len(header) == 8
+    assert title[0].startswith("Cơ quan, đơn vị — Còn hoạt động: Đã thôi hoạt động (hợp nhất, đổi tên, giải thể) — tải về lúc ")
+    assert title[0].endswith(timezone.localdate().strftime(" ngày %d/%m/%Y")) and len(header) == 8
     assert len(rows) == 1
     code, name, *_rest, successors = rows[0]
     assert (code, name) == ("STTTT", "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)")
     assert successors == "Sở Khoa học và Công nghệ (01/03/2025)"
 
 
-def test_the_registry_export_writes_its_dates_day_first_like_every_other_export(client, merged):
-    """The active dates are written dd/mm/yyyy (``core.columns.day``), not as yyyy-mm-dd date cells."""
+def test_the_registry_export_writes_its_dates_as_dates_shown_day_first_like_every_other_export(client, merged):
+    """The active dates are date cells (Excel sorts and filters them as dates) shown dd/mm/yyyy, not text."""
     stttt = merged[0]
     stttt.active_from = D(2004, 7, 1)
     stttt.save()
     response = client.get(AgencyRegistryFilter.url(state=RETIRED) + "&format=xlsx")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))).active
-    _title, header, row = [list(row) for row in sheet.iter_rows(min_row=1, max_row=3, values_only=True)]
-    assert row[header.index("Thôi hoạt động từ")] == "01/03/2025"
-    assert row[header.index("Hoạt động từ")] == "01/07/2004"
+    _title, header, row = [list(row) for row in sheet.iter_rows(min_row=1, max_row=3)]
+    header = [cell.value for cell in header]
+    ended, started = row[header.index("Thôi hoạt động từ")], row[header.index("Hoạt động từ")]
+    assert (ended.value.date(), started.value.date()) == (D(2025, 3, 1), D(2004, 7, 1))
+    assert ended.is_date and ended.number_format == started.number_format == "dd/mm/yyyy"
 
 
 def test_the_registry_runs_a_fixed_number_of_queries(client, merged, max_queries):

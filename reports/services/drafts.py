@@ -18,7 +18,7 @@ from tasks.choices import Recurrence
 from tasks.models import Task, TaskAssignment
 
 from .. import workflow
-from ..attachments import evidence_label
+from ..attachments import evidence_label, sent_name
 from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import Period, unreportable_reason
@@ -157,20 +157,23 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     _check_author(by, report.agency)
     if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be added while the report is a draft or returned."))
-    name = evidence_label(upload.name, "")[:-1]  # for messages, before the type is known
+    name = sent_name(upload)  # for messages: the name as sent, extension included
     if report.attachments.count() >= settings.ATTACHMENT_MAX_FILES:
         raise ValidationError(
             _("A report carries at most %(count)d evidence files: “%(name)s” was not added. Remove a file first.")
-            % {"count": settings.ATTACHMENT_MAX_FILES, "name": name}
+            % {"count": settings.ATTACHMENT_MAX_FILES, "name": name},
+            code="attachment",
         )
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+            _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
+            code="attachment",
         )
     detected = detect_type(upload)
     if detected is None:
         raise ValidationError(
-            _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": name}
+            _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": name},
+            code="attachment",
         )
     digest = content_digest(upload)
     existing = report.attachments.filter(sha256=digest).first()

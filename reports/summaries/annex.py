@@ -39,6 +39,7 @@ STYLES = {
     "header": CellStyle(font=FONT, size=12, bold=True, wrap=True, border=BORDER, horizontal="center"),
     "text": CellStyle(font=FONT, size=12, wrap=True, border=BORDER),
     "number": CellStyle(font=FONT, size=12, wrap=True, border=BORDER, horizontal="center"),
+    "date": CellStyle(font=FONT, size=12, border=BORDER, horizontal="center", number_format="dd/mm/yyyy"),
 }
 
 
@@ -76,7 +77,7 @@ def summary_annex_write(
                     (_text(task.title), "text"),
                     (_text("; ".join(leads.get(task.id, []))), "text"),
                     (_text(task.timeframe), "text"),
-                    (task.due_date.strftime("%d/%m/%Y") if task.due_date else ongoing, "text"),
+                    (task.due_date, "date") if task.due_date else (ongoing, "text"),
                     (labels[task.status, task.extended], "text"),
                     (round(float(task.progress)), "number"),
                     (_text(results.get(task.id, "")), "text"),

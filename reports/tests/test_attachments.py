@@ -146,3 +146,34 @@ def test_the_service_refuses_a_file_past_the_cap_in_vietnamese(client, world, of
     report = Report.objects.get()
     with pytest.raises(ValidationError, match="tối đa 1 tệp"):
         attachment_add(report=report, upload=SimpleUploadedFile("b.pdf", PDF + b"%b"), by=officer_a)
+
+
+def test_a_refused_file_is_named_with_its_extension_under_the_file_field_and_the_good_files_are_kept(client, world, officer_a):
+    # Walk: the refused "virus.exe" was named "virus" at the top of the page, and the valid PDF had to be chosen again.
+    import re
+
+    client.force_login(officer_a)
+    page = post_with_files(
+        client, world, SimpleUploadedFile("Biên bản.pdf", PDF), SimpleUploadedFile("virus.exe", b"MZ\x90\x00 not a document")
+    ).content.decode()
+    assert not Report.objects.exists() and not Attachment.objects.exists()  # nothing half-written
+    field = page[page.index('for="id_attachments"') :]
+    assert "“virus.exe” không phải PDF, Word, Excel hoặc ảnh" in field  # under the field, named as sent
+    assert "virus.exe" not in page[: page.index('for="id_attachments"')].split('id="kept-files"')[0]
+    kept = re.findall(r'name="held" value="([^"]+)"', page)
+    assert len(kept) == 1 and "Biên bản.pdf" in page[page.index('id="kept-files"') :]
+    # Sent again without choosing any file: the kept PDF is attached.
+    url = reverse("reports:report_edit", args=[world.task.pk, world.period_code])
+    client.post(url, {**report_data(), "held": kept})
+    assert [a.original_name for a in Attachment.objects.all()] == ["Biên bản.pdf"]
+
+
+def test_a_kept_file_is_claimed_only_by_the_person_who_chose_it(client, world, officer_a, head_a):
+    import re
+
+    client.force_login(officer_a)
+    page = post_with_files(client, world, SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.exe", b"MZ")).content.decode()
+    kept = re.findall(r'name="held" value="([^"]+)"', page)
+    client.force_login(head_a)
+    client.post(reverse("reports:report_edit", args=[world.task.pk, world.period_code]), {**report_data(), "held": kept})
+    assert not Attachment.objects.exists()

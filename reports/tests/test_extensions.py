@@ -154,3 +154,21 @@ def test_the_page_says_a_request_was_sent_once(client, world, head_a):
     url = reverse("reports:task_extensions", args=[world.task.pk])
     page = client.post(url, {"requested_due": "30/06/2031", "reason": "Chờ phân bổ kinh phí"}, follow=True).content.decode()
     assert page.count("Đã gửi đề nghị gia hạn.") == 1
+
+
+def test_a_decision_is_confirmed_once_on_the_extension_page(client, task, head_a, coordinator):
+    # Walk: every message on the extension page appeared twice (the page and the layout both listed them).
+    from django.urls import reverse
+
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    client.force_login(coordinator)
+    page = client.post(reverse("reports:extension_decide", args=[asked.pk, "approve"]), {"comment": "Đồng ý"}, follow=True)
+    assert page.content.decode().count("Đã ghi nhận quyết định.") == 1
+
+
+def test_only_the_layout_lists_the_messages_of_a_page():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    listing = sorted(str(path.relative_to(templates)) for path in templates.rglob("*.html") if "in messages %}" in path.read_text())
+    assert listing == ["base.html"]

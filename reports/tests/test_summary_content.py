@@ -19,6 +19,7 @@ from django.db import connection
 from docx import Document
 from openpyxl import load_workbook
 
+from core.tests.tables import shown  # a date cell as Excel shows it
 from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
 from reports.choices import ReportState
 from reports.periods import parse_period_code
@@ -127,7 +128,7 @@ def content(summary) -> dict:
     text = [p.text for p in document.paragraphs] + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     text = [re.sub(r"ngày \d\d tháng \d+ năm \d{4}", "ngày … tháng … năm …", line) for line in text]
     sheet = load_workbook(summary.annex.open("rb")).active
-    return {"snapshot": snapshot, "document": text, "annex": [list(row) for row in sheet.iter_rows(values_only=True)]}
+    return {"snapshot": snapshot, "document": text, "annex": [[shown(cell) for cell in row] for row in sheet.iter_rows()]}
 
 
 def test_the_summary_of_a_varied_plan_says_what_it_said(roles):

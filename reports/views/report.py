@@ -17,6 +17,7 @@ from tasks.extensions import extension_refusal, may_be_extended
 from tasks.models import Task
 
 from .. import workflow
+from ..attachments import uploads_held, uploads_hold, uploads_release
 from ..choices import WorkflowAction
 from ..forms import ReportForm, ReturnForm
 from ..history import change_excerpts, history_value
@@ -73,7 +74,23 @@ class ReportEditView(policy.PageRequiredMixin, View):
         report = Report.objects.filter(task=task, agency=request.user.agency_id, period=row).first() if row else None
         return task, period, row, report
 
-    def _render(self, request, *, task, period, report, form, conflict=None):
+    def _refused(self, request, *, task, period, report, form, held, conflict=None):
+        """The form sent back with its errors, the files chosen kept: those already held and the new ones that are acceptable."""
+        from django.conf import settings
+
+        from core.uploads import detect_type
+
+        chosen = [
+            upload
+            for upload in request.FILES.getlist("attachments")
+            if upload.size <= settings.ATTACHMENT_MAX_BYTES and detect_type(upload) is not None
+        ]
+        tokens = [token for token, _upload in held] + uploads_hold(chosen, owner=request.user.pk)
+        names = [upload.name.rsplit("/", 1)[-1] for _token, upload in held] + [upload.name for upload in chosen]
+        kept = list(zip(tokens, names, strict=True))
+        return self._render(request, task=task, period=period, report=report, form=form, conflict=conflict, kept=kept)
+
+    def _render(self, request, *, task, period, report, form, conflict=None, kept=()):
         previous = previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
         choices = recent_periods(period.kind, task.start_date, timezone.localdate(), deadline_day=task.plan.report_deadline_day)
         held = inherited_part(task=task, agency=request.user.agency)
@@ -92,6 +109,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
             # ...and to the head of a lead agency, why there is none (the rule's own words: the due date has passed…)
             "extension_refused_because": _extension_refusal_text(request.user, task),
             "send_label": sending_label(request.user, report or Report(task=task, agency_id=request.user.agency_id)),
+            "kept": kept,  # files chosen before an error, kept: (token, name)
         }
         return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
 
@@ -109,9 +127,12 @@ class ReportEditView(policy.PageRequiredMixin, View):
 
     def post(self, request, task_pk: int, period_code: str):
         task, period, _row, report = self._objects(request, task_pk, period_code)
+        held = uploads_held(request.POST.getlist("held"), owner=request.user.pk)  # (token, file) pairs
+        held_files = [upload for _token, upload in held]
         form = ReportForm(request.POST, request.FILES, instance=report or Report(), request=request)
+        refused = {"task": task, "period": period, "report": report, "form": form, "held": held}
         if not form.is_valid():
-            return self._render(request, task=task, period=period, report=report, form=form)
+            return self._refused(request, **refused)
         row = reporting_period_get_or_create(period=period)
         data = {name: form.cleaned_data.get(name) for name in COPIED_FIELDS}
         try:
@@ -122,7 +143,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
                 by=request.user,
                 data=data,
                 version=form.cleaned_data.get("version"),
-                files=form.cleaned_data["attachments"],
+                files=[*held_files, *form.cleaned_data["attachments"]],
                 send="send" in request.POST,
             )
         except ReportConflict as conflict:
@@ -134,13 +155,16 @@ class ReportEditView(policy.PageRequiredMixin, View):
             )
             form.data = form.data.copy()
             form.data["version"] = conflict.current.version
-            return self._render(request, task=task, period=period, report=conflict.current, form=form, conflict=conflict.current)
+            return self._refused(request, **{**refused, "report": conflict.current}, conflict=conflict.current)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self._render(request, task=task, period=period, report=report, form=form)
+            # A refused file is named under the file field, where the sender chooses files again.
+            about_files = all(getattr(e, "code", None) == "attachment" for e in getattr(error, "error_list", [error]))
+            form.add_error("attachments" if about_files else None, error)
+            return self._refused(request, **refused)
         except PermissionDenied as error:
             form.add_error(None, str(error))
-            return self._render(request, task=task, period=period, report=report, form=form)
+            return self._refused(request, **refused)
+        uploads_release(held_files)
         messages.success(request, workflow.sent_message(report.state) if "send" in request.POST else _("The draft was saved."))
         return redirect("reports:report_detail", pk=report.pk)
 

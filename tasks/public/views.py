@@ -31,7 +31,7 @@ from ..columns import PUBLIC_PAGE
 from ..filters import PublicTaskFilter
 from ..models import Task
 from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
-from ..selectors import task_list, tasks_of_plans_q
+from ..selectors import task_list, task_search, tasks_of_plans_q
 from .selectors import plan_list_public, plan_public_detail, public_status_counts, with_public_figures
 
 
@@ -133,8 +133,7 @@ class PlanListView(ListView):
         context["plans"] = with_public_figures(context["plans"])
         query = self.request.GET.get("q", "").strip()
         context["query"] = query
-        found = task_list(tasks=policy.public(Task.objects.select_related("plan", "section")), query=query)
-        context["tasks"] = found[:50] if query else []
+        context["tasks"] = task_search(tasks=policy.public(Task.objects.all()), query=query, limit=50) if query else []
         return context
 
 

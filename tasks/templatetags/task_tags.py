@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.search import mark_matches
+from core.search import mark_matches, snippet
+from core.text import match_strength
 from tasks.selectors import cooperating_agencies, lead_agencies
 from tasks.status import status_label
 
@@ -51,3 +52,12 @@ def cooperators(task) -> list:
 def highlight(text, query: str, autoescape: bool = True):
     """``text`` with the words of a search ``query`` marked (<mark>), found with or without diacritics."""
     return mark_matches(text, query)
+
+
+@register.simple_tag
+def search_hit(task, query: str):
+    """A found task's title around the match, marked; when its product matches better, the product's words around it below."""
+    title = snippet(task.title, query)
+    if task.product and match_strength(task.product, query) > match_strength(task.title, query):
+        return format_html('{}<div class="small text-muted">{}: {}</div>', title, _("Product"), snippet(task.product, query, words=25))
+    return title

@@ -143,3 +143,17 @@ def test_no_admin_page_of_the_portal_shows_english_to_an_administrator(client, s
             found.setdefault(match.group(0), set()).add(url)
     assert opened > 60
     assert not found, {word: sorted(urls)[:3] for word, urls in found.items()}
+
+
+def test_the_permission_lists_of_a_user_and_a_group_read_in_vietnamese(client, sysadmin):
+    from django.contrib.auth.models import Group
+
+    client.force_login(sysadmin)
+    group = Group.objects.first()
+    for url in (reverse("admin:plans_user_change", args=[sysadmin.pk]), reverse("admin:auth_group_change", args=[group.pk])):
+        page = client.get(url).content.decode()
+        options = [html.unescape(text) for text in re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', page) if " | " in text]
+        assert len(options) > 100, url
+        english = [text for text in options if re.search(r"\bCan (add|change|delete|view)\b", text)]
+        assert not english, english[:5]
+        assert "Quản trị | mục nhật ký | Có thể thêm mục nhật ký" in options

@@ -18,3 +18,8 @@ def test_the_server_error_page_renders_without_a_request_context():
     from django.template.loader import render_to_string
 
     assert "Đã có lỗi ở phía hệ thống" in render_to_string("500.html")
+
+
+def test_the_browsers_favicon_request_finds_the_emblem(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/emblem.svg")

@@ -48,8 +48,8 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings, cap
     # the plans, and the department plan with its five sections and twelve bullet tasks
     assert set(Plan.objects.values_list("symbol", flat=True)) >= {"1091/KH-UBND", "28/KH-UBND"}
     department = Plan.objects.get(parent__symbol="28/KH-UBND")
-    assert list(department.sections.values_list("number", flat=True)) == ["1", "2", "3", "4", "5"]
-    assert department.tasks.count() == 12
+    assert list(department.sections.values_list("number", flat=True)) == ["1", "2", "3", "4", "5", "6"]
+    assert department.tasks.count() == 15  # twelve bullets of the seed text and three tasks due in the coming months
     assert department.directives.get().symbol == "16/CT-TTg"
     # a group as lead makes every district a lead
     leads = TaskAssignment.objects.filter(task__plan=department, task__number="5", role=AssignmentRole.LEAD)
@@ -152,3 +152,22 @@ def test_seed_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
+
+
+def test_the_demo_tells_each_reports_story_in_time_order_and_has_work_due_in_the_coming_months(settings):
+    # Walk: report 148 was "returned 15:20" before its "draft created 16:20"; every dated demo task was past due.
+    from tasks.extensions import may_be_extended
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    now = timezone.now()
+    for report in Report.objects.prefetch_related("events"):
+        moments = [event.at for event in report.events.order_by("id")]  # the order the steps were taken
+        assert moments[0] == report.created_at
+        assert moments == sorted(moments), (report.pk, moments)
+        assert moments[-1] < now
+    today = timezone.localdate()
+    coming = Task.objects.filter(due_date__gt=today, due_date__lte=today + datetime.timedelta(days=7 * 31))
+    assert coming.count() >= 3
+    assert any(may_be_extended(task) for task in coming)
+    assert Report.objects.filter(task__in=coming).exists()  # one has been under way since the plan began

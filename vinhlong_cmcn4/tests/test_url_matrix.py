@@ -41,6 +41,7 @@ PROVINCE_ONLY = signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)
 RULES = {
     "home": (lambda w: {}, everyone(OK)),
     "healthz": (lambda w: {}, everyone(OK)),
+    "favicon": (lambda w: {}, everyone(REDIRECT)),
     "health": (lambda w: {}, everyone(OK)),  # the test client calls from 127.0.0.1, an allowed monitoring address
     "metrics": (lambda w: {}, everyone(OK)),
     "login": (lambda w: {}, signed_in(REDIRECT, anonymous=OK)),

@@ -1,0 +1,64 @@
+"""The menu and the list filters on a phone and on a laptop, in headless Chromium."""
+
+import pytest
+
+from conftest import ARTIFACTS, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _menu_links(page) -> list[str]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].filter(a => a.offsetParent).map(a => a.innerText)"
+    )
+
+
+def test_on_a_phone_the_menu_and_the_filters_fold_away_until_opened(browser, world, coordinator):
+    # Walk at 390 px: a coordinator's first screen was all menu and filters, and "Đăng xuất" wrapped.
+    page = sign_in(browser, "coordinator", width=390)
+    page.goto(browser.base_url + "/dau-moi/hop-thu/")
+    assert _menu_links(page) == []
+    assert not page.locator("#list-filters").is_visible()
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    assert heading["y"] < 250  # the page's own title is in view at once
+    page.screenshot(path=ARTIFACTS / "menu-phone-folded.png")
+    page.get_by_role("button", name="Danh mục").click()
+    page.wait_for_function("() => document.querySelector('#portal-menu').classList.contains('show')")
+    assert "Báo cáo chờ tiếp nhận" in _menu_links(page)
+    sign_out = page.get_by_role("button", name="Đăng xuất")
+    assert sign_out.is_visible() and sign_out.bounding_box()["height"] < 40  # one line
+    page.get_by_role("button", name="Bộ lọc").click()
+    page.wait_for_function("() => document.querySelector('#list-filters').classList.contains('show')")
+    assert page.get_by_label("Kế hoạch").is_visible()
+    page.screenshot(path=ARTIFACTS / "menu-phone-open.png", full_page=True)
+
+
+def test_on_a_laptop_the_whole_menu_keeps_to_one_line(browser, world, coordinator):
+    page = sign_in(browser, "coordinator", width=1366)
+    page.goto(browser.base_url + "/dau-moi/hop-thu/")
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].map(a => Math.round(a.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 6 and len(set(tops)) == 1, tops
+    assert page.locator("#list-filters").is_visible()
+    assert not page.get_by_role("button", name="Danh mục").is_visible()
+
+
+def test_the_browsers_own_checks_and_file_chooser_speak_vietnamese(browser, world, officer_a):
+    # Walk: "Please fill out this field." and "Choose Files / No file chosen" came from an English browser.
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="en-US")
+    page.goto(browser.base_url + "/dang-nhap/")
+    # checkValidity() runs the browser's check, as a form without novalidate does on submit
+    assert page.evaluate("() => { const f = document.querySelector('#id_username'); f.checkValidity(); return f.validationMessage; }") == (
+        "Hãy điền vào ô này."
+    )
+    page.fill("#id_username", "officer_a")
+    page.fill("#id_password", "sai-mat-khau")
+    page.click("button[type=submit]")
+    assert page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.").is_visible()
+    officer = sign_in(browser, "officer_a")
+    officer.goto(f"{browser.base_url}/nhiem-vu/{world.task.pk}/bao-cao/{world.period_code}/")
+    chooser = officer.locator(".file-choice")
+    assert chooser.get_by_text("Chọn các tệp…").is_visible() and chooser.get_by_text("Chưa chọn tệp nào.").is_visible()
+    officer.set_input_files("#id_attachments", files=[{"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n"}])
+    assert chooser.get_by_text("bien-ban.pdf").is_visible()
