@@ -5,6 +5,7 @@ environment variable; defaults are for development (SQLite, no Redis, DEBUG on).
 """
 
 import datetime
+import ipaddress
 import os
 import shutil
 import sys
@@ -141,9 +142,15 @@ AUTHENTICATION_BACKENDS = [
     "vinhlong_cmcn4.clients.AddressLoginLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The client's address: how many proxies in front of gunicorn append to X-Forwarded-For (the TLS proxy: 1).
-# Read in one place, vinhlong_cmcn4.clients.client_address, by axes, the API throttles and the login limit.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The client's address: X-Forwarded-For is believed only from these peers (addresses or networks: the nginx in
+# front; deploy/gunicorn.conf.py gives gunicorn's forwarded_allow_ips the same list). Read in one place,
+# vinhlong_cmcn4.clients.client_address, by axes, the API throttles, the login limit and the monitoring pages.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network (no '*': name the proxies).") from _error
 AXES_CLIENT_IP_CALLABLE = "vinhlong_cmcn4.clients.client_address"
 # One address failing this many logins in the window, whatever the usernames, is refused until it ends.
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
@@ -411,6 +418,10 @@ ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "10"))
 # few evidence files at once. The TLS proxy in front must refuse at the same size (nginx:
 # client_max_body_size), so a huge body never even reaches gunicorn.
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(3 * UPLOAD_MAX_BYTES, 8 * 1024 * 1024))))
+# Every body is received before the portal reads it, at least this fast after the first seconds, or its
+# connection is cut (408): a client sending a byte a second cannot hold a server thread (vinhlong_cmcn4.body_deadline).
+REQUEST_BODY_GRACE_SECONDS = float(os.environ.get("REQUEST_BODY_GRACE_SECONDS", "10"))
+REQUEST_BODY_MIN_BYTES_PER_SECOND = int(os.environ.get("REQUEST_BODY_MIN_BYTES_PER_SECOND", str(16 * 1024)))
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.MaxSizeUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -489,9 +500,8 @@ HEALTH_OUTBOX_MAX_AGE = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE", "600"))  # o
 HEALTH_DISK_MIN_FREE_PERCENT = float(os.environ.get("HEALTH_DISK_MIN_FREE_PERCENT", "10"))
 # /health/ and /metrics answer only these addresses or networks (the machine itself and the monitoring
 # server), or a request carrying "Authorization: Bearer <MONITORING_TOKEN>". /healthz stays open for the
-# proxy. X-Forwarded-For is believed only from MONITORING_PROXY_IPS (the nginx in front).
+# proxy. The address is the client's as vinhlong_cmcn4.clients reads it (X-Forwarded-For only from TRUSTED_PROXIES).
 MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", "127.0.0.1,::1")
-MONITORING_PROXY_IPS = env_list("MONITORING_PROXY_IPS", "127.0.0.1,::1")
 MONITORING_TOKEN = os.environ.get("MONITORING_TOKEN", "")
 # Several gunicorn workers: PROMETHEUS_MULTIPROC_DIR (set in deploy/systemd) makes /metrics add them up.
 PROMETHEUS_EXPORT_MIGRATIONS = False
