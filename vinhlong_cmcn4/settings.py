@@ -405,6 +405,10 @@ IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "300"))
 # (both measured, never taken from the file's own <dimension>); anything else goes to the job.
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(4 * 1024 * 1024)))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+# The workbook's shared-string table is read into memory: at most this many distinct texts and characters
+# (20,000 tasks of a few texts each fit ten times over). A 6.5 MB file can hold 2.5 million of them.
+IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", "200000"))
+IMPORT_MAX_SHARED_STRING_CHARS = int(os.environ.get("IMPORT_MAX_SHARED_STRING_CHARS", "40000000"))
 # A job still checking or importing after this long is ended as failed (its worker died).
 IMPORT_JOB_TIMEOUT_SECONDS = int(os.environ.get("IMPORT_JOB_TIMEOUT_SECONDS", str(30 * 60)))
 
