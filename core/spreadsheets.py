@@ -1,9 +1,12 @@
 """Spreadsheet safety for every export of the portal.
 
 A text cell that starts with "=", "+", "-", "@", a tab or a carriage return may run as a
-formula when a spreadsheet opens the file (CSV/formula injection). Every exported text
-cell goes through :func:`neutralise`, which prefixes such text with an apostrophe;
-importers call :func:`restore` to read it back as written.
+formula when a spreadsheet opens the file (CSV/formula injection). In an .xlsx file a cell
+says what it holds: such text is written as a text cell (:func:`text_cell`; the streaming
+writer of ``vinhlong_cmcn4.xlsx_writer`` writes every text as one), which no spreadsheet
+evaluates, and users read it exactly as written. Only where a file has no cell types (CSV,
+the admin's import-export files) does :func:`neutralise` prefix it with an apostrophe;
+importers call :func:`restore` to read such text back as written.
 """
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -14,6 +17,22 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def formula_like(value) -> bool:
+    """Whether a spreadsheet would take this value for a formula if it were not typed as text."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def text_cell(sheet, value):
+    """``value`` for a write-only openpyxl ``sheet``: formula-like text as a cell typed text (no apostrophe shown)."""
+    if not formula_like(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl took it for a formula; written as an inline string, never evaluated
+    return cell
 
 
 def restore(value):
@@ -62,28 +81,30 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows):
 
     from .uploads import xlsx_response_file
 
-    def cells(row) -> list:
-        return [neutralise(str(value)) if isinstance(value, str) or hasattr(value, "__html__") else value for value in row]
+    def cells(row, sheet) -> list:
+        return [text_cell(sheet, str(value)) if isinstance(value, str) or hasattr(value, "__html__") else value for value in row]
 
     def write(output) -> None:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title[:31])
         rest = iter(rows)
-        first = [cells(row) for row in itertools.islice(rest, SIZED_BY)]
+        first = [cells(row, sheet) for row in itertools.islice(rest, SIZED_BY)]
         for index, width in enumerate(column_widths(headers, first), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A3"  # the title and the headers stay in view
-        heading = WriteOnlyCell(sheet, value=neutralise(title))
+        heading = WriteOnlyCell(sheet, value=title)
+        heading.data_type = "s"
         heading.font = Font(bold=True, size=13)
         sheet.append([heading])
         bold = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=str(header))
+            cell.data_type = "s"
             cell.font = Font(bold=True)
             bold.append(cell)
         sheet.append(bold)
         written = 2
-        for row in itertools.chain(first, map(cells, rest)):
+        for row in itertools.chain(first, (cells(row, sheet) for row in rest)):
             sheet.append(row)
             written += 1
         if headers:

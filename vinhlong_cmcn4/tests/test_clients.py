@@ -88,7 +88,8 @@ def test_rotating_x_forwarded_for_does_not_bypass_the_token_throttle(client, mon
         ).status_code
         for n in range(8)
     ]
-    assert statuses[:5] == [400] * 5
+    assert statuses[:4] == [400] * 4
+    assert statuses[4] == 403  # the fifth failure locks the account, and the answer says so
     assert set(statuses[5:]) == {429}
     other = client.post("/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}, **_via_proxy("203.0.113.9"))
     assert other.status_code == 200  # another client is not throttled
@@ -132,3 +133,17 @@ def test_throttles_let_requests_through_with_a_log_line_when_the_cache_is_down(c
     assert "the cache is unreachable" in caplog.text
     login = client.post(reverse("login"), {"username": "x", "password": "y"}, **_via_proxy("203.0.113.5"))
     assert login.status_code == 200  # the form again, with its error; no 500
+
+
+@pytest.mark.django_db
+def test_a_locked_account_asking_for_a_token_hears_it_is_locked_not_that_the_password_is_wrong(client, monkeypatch, officer_a):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "120/min", "token": "100/min"})
+    for _ in range(6):
+        client.post("/api/v1/auth/token/", {"username": "officer_a", "password": "sai"}, **_via_proxy("203.0.113.90"))
+    response = client.post("/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}, **_via_proxy("203.0.113.90"))
+    assert response.status_code == 403
+    message = response.json()["error"]["message"]
+    assert "tạm khoá" in message and "15 phút" in message
+    assert "không đúng" not in message
