@@ -194,13 +194,17 @@ STORAGES = {
 # Cache (throttles, heartbeats, job counters, shared figures): Redis when given; without Redis the database
 # (table portal_cache, created by a migration). Sessions are in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A frozen Redis must not hang requests: each call waits REDIS_SOCKET_TIMEOUT at most, and after one
+            # unanswered call the process leaves Redis alone for REDIS_BREAKER_SECONDS (core.redis_breaker);
+            # the callers go on without it (the throttles fail open: vinhlong_cmcn4.clients).
+            "BACKEND": "core.redis_breaker.RedisCache",
             "LOCATION": REDIS_URL,
-            # A frozen Redis must not hang requests: the throttles fail open (vinhlong_cmcn4.clients).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     }
 else:
