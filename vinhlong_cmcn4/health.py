@@ -103,7 +103,14 @@ def health_checks() -> list[HealthCheck]:
         from redis.asyncio import Redis as RedisClient
 
         url = settings.REDIS_URL
-        checks.insert(1, Redis(client_factory=lambda: RedisClient.from_url(url, socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT, socket_timeout=settings.REDIS_SOCKET_TIMEOUT)))
+        checks.insert(
+            1,
+            Redis(
+                client_factory=lambda: RedisClient.from_url(
+                    url, socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT, socket_timeout=settings.REDIS_SOCKET_TIMEOUT
+                )
+            ),
+        )
     checks.append(FreeDisk(path=tempfile.gettempdir()))
     if settings.STORAGE_BACKEND == "local":
         checks.append(FreeDisk(path=str(settings.MEDIA_ROOT)))

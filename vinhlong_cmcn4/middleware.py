@@ -9,6 +9,9 @@
   no database stores it, and PostgreSQL raises on it.
 - ``PrivateNoStoreMiddleware``: pages for signed-in users and private downloads are never cached
   (``Cache-Control: no-store``); public pages keep their own caching.
+- ``LostConnectionRetryMiddleware``: a view whose database connection was cut (a restarted or failed-over
+  PostgreSQL, ``pg_terminate_backend``) before it wrote anything runs once more on a new connection,
+  instead of answering 500; a view that had written, or received files, is not run twice.
 - ``IdleSessionMiddleware``: a session in use is renewed (its idle expiry pushed back by
   ``SESSION_COOKIE_AGE``) at most once every ``SESSION_RENEW_SECONDS``, not written on every request.
 """
@@ -19,6 +22,7 @@ import time
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import patch_cache_control
@@ -121,6 +125,45 @@ class PrivateNoStoreMiddleware:
             patch_cache_control(response, no_store=True, private=True)
             response.headers.pop("Expires", None)
         return response
+
+
+class LostConnectionRetryMiddleware:
+    """Run a request once more when its database connection was cut before it wrote anything.
+
+    Placed early in ``MIDDLEWARE``, so the session and the user are loaded again too. It sees the 500 the
+    inner layers made of the error, and tells a cut from any other failure by the connection itself.
+    """
+
+    READS = ("SELECT", "SHOW", "SET", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        wrote = []
+
+        def watch(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)  # only a statement that ran counts as written
+            if not wrote and not str(sql).lstrip().upper().startswith(self.READS):
+                wrote.append(sql)
+            return result
+
+        with connection.execute_wrapper(watch):
+            response = self.get_response(request)
+            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut():
+                logger.warning("database connection lost before anything was written: %s %s runs again", request.method, request.path)
+                connection.close()
+                response = self.get_response(request)
+        return response
+
+    @staticmethod
+    def _cut() -> bool:
+        if connection.in_atomic_block or connection.connection is None:
+            return False
+        try:
+            return not connection.is_usable()
+        except (OperationalError, InterfaceError):
+            return True
 
 
 class IdleSessionMiddleware:

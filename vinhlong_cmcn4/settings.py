@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it (anonymous or signed in alike).
     "vinhlong_cmcn4.middleware.RequestBodyLimitMiddleware",
+    # Early: a request cut from the database before it wrote anything runs once more, sessions and users too.
+    "vinhlong_cmcn4.middleware.LostConnectionRetryMiddleware",
     "vinhlong_cmcn4.middleware.QueryStringNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -86,7 +88,7 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:  # in production gunicorn serves the collected static files through WhiteNoise
-    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "vinhlong_cmcn4.urls"
 WSGI_APPLICATION = "vinhlong_cmcn4.wsgi.application"
