@@ -3,7 +3,7 @@
 A text cell that starts with "=", "+", "-", "@", a tab or a carriage return may run as a
 formula when a spreadsheet opens the file (CSV/formula injection). In an .xlsx file a cell
 says what it holds: such text is written as a text cell (:func:`text_cell`; the streaming
-writer of ``vinhlong_cmcn4.xlsx_writer`` writes every text as one), which no spreadsheet
+writer of ``core.xlsx_writer`` writes every text as one), which no spreadsheet
 evaluates, and users read it exactly as written. Only where a file has no cell types (CSV,
 the admin's import-export files) does :func:`neutralise` prefix it with an apostrophe;
 importers call :func:`restore` to read such text back as written.

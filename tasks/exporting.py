@@ -129,7 +129,7 @@ def plan_tasks_xlsx(plan: Plan, output) -> None:
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
-                cell.data_type = "s"  # text as typed, never a formula (vinhlong_cmcn4.spreadsheets)
+                cell.data_type = "s"  # text as typed, never a formula (core.spreadsheets)
             cell.font = bold if index <= 9 or (len(row) == 2 and row[1]) else plain
             cell.alignment = wrap
             cells.append(cell)

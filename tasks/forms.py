@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.uploads import too_large_refusal
+from core.uploads import too_large_refusal
 
 from .models import Task
 from .timeframes import parse_timeframe

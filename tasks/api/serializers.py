@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from vinhlong_cmcn4.uploads import too_large_refusal
+from core.uploads import too_large_refusal
 
 from ..choices import ImportState, Recurrence, TaskStatus
 from ..columns import task_as_dict
