@@ -153,7 +153,9 @@ def test_in_production_sessions_cache_and_throttles_are_shared_by_every_app_serv
     without_redis = _production_settings()
     assert without_redis["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert without_redis["session"] == "django.contrib.sessions.backends.db"
-    assert _production_settings(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert (
+        _production_settings(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "core.redis_breaker.RedisCache"
+    )  # Django's, with a breaker
 
 
 def test_files_go_to_an_s3_compatible_bucket_when_the_environment_says_so():
