@@ -176,6 +176,9 @@ def celery_eager():
 def private_cache(settings, request):
     """Each test its own empty cache: rate-limit counters and progress must not leak from one test to the next."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}}
+    from core.redis_breaker import breaker
+
+    breaker.reset()  # a Redis given up by one test is asked again by the next
 
 
 @pytest.fixture(autouse=True)

@@ -6,18 +6,21 @@ gunicorn + Celery worker + beat on PostgreSQL (a database of its own) and a redi
 - officers file reports through the API and their heads approve and send them (an e-mail job each);
 - a leader reads the task list, the reports and the summaries; anonymous clients read plans and tasks;
 - meanwhile, in turn: Redis is killed (SIGKILL) and restarted, Redis is frozen (SIGSTOP) and resumed,
-  the worker is killed (SIGKILL, every process of it) and started again, and every database
-  connection is dropped (pg_terminate_backend).
+  the worker is killed (SIGKILL, every process of it) and started again, every database
+  connection is dropped (pg_terminate_backend), and slow clients attack: eight connections at a time
+  post a login form declaring 100,000 bytes and send a byte a second (each reconnects when cut off).
 
 Then the load stops, the faults stop, and it waits for every queued job. It prints the requests, the
 errors (5xx and broken connections), the reports lost (sent and acknowledged, but not in the database
 as sent: must be 0), the jobs never run and the duplicate jobs (an e-mail sent twice: must be 0),
-and the slowest request.
+the slowest request, and for each kind of fault the requests made during it, their p95 and how many
+were held over 2 s (goal: none).
 
     .venv/bin/python benchmarks/soak.py --minutes 10
 
-Ports: gunicorn 8143, redis 6391 (``--port``, ``--redis-port``). The load is bounded: three client
-threads with pauses, two gunicorn workers, one worker process of two children.
+Ports: gunicorn 8143, redis 6391 (``--port``, ``--redis-port``); database ``--database``. The load is
+bounded: four client threads with pauses, gunicorn as shipped (``deploy/gunicorn.conf.py``: threaded
+workers, ``--gunicorn-workers`` of them), one worker process of two children.
 """
 
 import argparse
@@ -28,6 +31,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,7 +43,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "wt14_soak"
+DB_NAME = os.environ.get("SOAK_DATABASE", "wt14_soak")
 PASSWORD = "Demo@2017"  # noqa: S105 - the demo accounts'
 OFFICERS = [("chuyenvien.stttt", "truongdonvi.stttt"), ("chuyenvien.skhcn", "truongdonvi.skhcn")]
 
@@ -76,6 +80,8 @@ class Stack:
             "API_TOKEN_RATE": "100000/min",
             "CONN_MAX_AGE": "60",
             "LOG_LEVEL": "WARNING",
+            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+            "GUNICORN_WORKERS": str(args.gunicorn_workers),
         }
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs = {}
@@ -105,7 +111,7 @@ class Stack:
     def gunicorn_start(self) -> None:
         self._start(
             "gunicorn",
-            [sys.executable, "-m", "gunicorn", "vinhlong_cmcn4.wsgi", "-b", f"127.0.0.1:{self.args.port}", "-w", "2", "--timeout", "30"],
+            [sys.executable, "-m", "gunicorn", "vinhlong_cmcn4.wsgi", "--config", "deploy/gunicorn.conf.py"],
         )
 
     def worker_start(self) -> None:
@@ -159,6 +165,7 @@ class Load:
         self.client_errors = collections.Counter()
         self.slowest = (0.0, "")
         self.durations: list[float] = []
+        self.timed: list[tuple[float, float]] = []  # (started, seconds) of every request
         self.filed: list[int] = []
 
     def call(self, session: requests.Session, method: str, path: str, **kwargs):
@@ -172,6 +179,7 @@ class Load:
         with self.lock:
             self.requests += 1
             self.durations.append(elapsed)
+            self.timed.append((started, elapsed))
             if elapsed > self.slowest[0]:
                 self.slowest = (elapsed, f"{method} {path.split('?')[0]} → {status}")
             if not isinstance(status, int) or status >= 500:
@@ -255,15 +263,39 @@ def report_slots() -> dict[str, list[tuple[int, str]]]:
     return slots
 
 
-def faults(stack: Stack, load: Load, stop_at: float, log: list[str]) -> None:
-    """One fault every ``interval`` seconds, in turn, until ``stop_at``."""
-    steps = ["redis_kill", "redis_freeze", "worker_kill", "db_drop"]
+def slow_client(port: int, until: float, held: list[float]) -> None:
+    """POST a login form declaring 100,000 bytes, a byte a second, again and again until ``until``; how long each was held."""
+    while time.monotonic() < until:
+        started = time.monotonic()
+        try:
+            connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            connection.sendall(
+                b"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrftoken=abcdefghijklmnopqrstuvwxyz012345\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+            )
+            connection.settimeout(1)
+            while time.monotonic() < until:
+                try:
+                    connection.recv(4096)
+                    break  # answered (408) or closed
+                except TimeoutError:
+                    connection.send(b"a")
+            connection.close()
+        except OSError:
+            pass
+        held.append(time.monotonic() - started)
+
+
+def faults(stack: Stack, load: Load, stop_at: float, log: list[str], windows: list[tuple[str, float, float]]) -> None:
+    """One fault every ``interval`` seconds, in turn, until ``stop_at``; ``windows`` gets (kind, start, end) of each."""
+    steps = ["redis_kill", "redis_freeze", "worker_kill", "db_drop", "slow_clients"]
     interval = 30
     turn = 0
     time.sleep(interval)
     while time.monotonic() < stop_at:
         step = steps[turn % len(steps)]
         turn += 1
+        began = time.monotonic()
         if step == "redis_kill":
             stack.kill("redis")
             time.sleep(10)
@@ -281,7 +313,17 @@ def faults(stack: Stack, load: Load, stop_at: float, log: list[str]) -> None:
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                 DB_NAME, [DB_NAME],
             )[0][0]  # fmt: skip
+            time.sleep(5)  # the requests of the next seconds find their connections gone
             step = f"db_drop ({dropped} connections)"
+        elif step == "slow_clients":
+            held: list[float] = []
+            attackers = [threading.Thread(target=slow_client, args=(stack.args.port, time.monotonic() + 20, held)) for _ in range(8)]
+            for attacker in attackers:
+                attacker.start()
+            for attacker in attackers:
+                attacker.join()
+            step = f"slow_clients (8 at a time, {len(held)} connections, each held {max(held, default=0):.0f} s at most)"
+        windows.append((step.split(" ")[0], began, time.monotonic()))
         log.append(f"{time.strftime('%H:%M:%S')} {step}")
         time.sleep(interval)
 
@@ -324,6 +366,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--port", type=int, default=8143)
     parser.add_argument("--redis-port", type=int, default=6391)
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument(
         "--settle-minutes",
         type=float,
@@ -334,6 +377,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     stack = Stack(args, work)
     fault_log: list[str] = []
+    windows: list[tuple[str, float, float]] = []
     try:
         stack.redis_start()
         prepare(stack)
@@ -346,7 +390,7 @@ def main() -> None:
         threads = [threading.Thread(target=load.officer, args=(officer, head, slots[officer])) for officer, head in OFFICERS]
         threads += [threading.Thread(target=load.leader), threading.Thread(target=load.anonymous)]
         # Faults stop a little before the load, so the last one is caught up while clients still run.
-        chaos = threading.Thread(target=faults, args=(stack, load, load.until - 45, fault_log), daemon=True)
+        chaos = threading.Thread(target=faults, args=(stack, load, load.until - 45, fault_log, windows), daemon=True)
         for thread in [*threads, chaos]:
             thread.start()
         for thread in threads:
@@ -357,13 +401,24 @@ def main() -> None:
                 start()
         result = settle(stack, load.filed, int(args.settle_minutes * 60))
         durations = sorted(load.durations)
-        print(f"soak: {args.minutes:g} min, PostgreSQL {DB_NAME}, demo data, gunicorn 2 workers, worker -c 2, beat")
+        print(
+            f"soak: {args.minutes:g} min, PostgreSQL {DB_NAME}, demo data, gunicorn.conf.py with {args.gunicorn_workers} workers, worker -c 2, beat"
+        )
         print("faults:", ", ".join(fault_log) or "none")
         print(f"requests: {load.requests}  errors (5xx or broken): {sum(load.errors.values())}  4xx: {sum(load.client_errors.values())}")
         for line, count in (load.errors + load.client_errors).most_common(8):
             print(f"   {count:5d}  {line}")
         print(f"median {durations[len(durations) // 2] * 1000:.0f} ms, p95 {durations[int(len(durations) * 0.95)] * 1000:.0f} ms")
         print(f"slowest request: {load.slowest[0]:.1f} s  ({load.slowest[1]})")
+        print(f"requests held over 2 s: {sum(1 for _started, seconds in load.timed if seconds > 2)}")
+        for kind in dict.fromkeys(kind for kind, _start, _end in windows):
+            during = sorted(seconds for started, seconds in load.timed if any(k == kind and a <= started <= b for k, a, b in windows))
+            if during:
+                p95 = during[min(len(during) - 1, int(len(during) * 0.95))]
+                held = sum(1 for seconds in during if seconds > 2)
+                print(
+                    f"   during {kind}: {len(during)} requests, p95 {p95 * 1000:.0f} ms, held over 2 s: {held}, slowest {during[-1]:.1f} s"
+                )
         print(f"reports filed and acknowledged: {len(load.filed)}  reports lost: {len(result['lost'])}")
         print(f"e-mails: {result['mails']}  duplicate jobs (e-mails sent twice): {result['duplicate_mails']}")
         print(f"jobs never run: {result['jobs_not_run']}  outbox still pending: {result['outbox_pending']}  "

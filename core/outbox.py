@@ -10,6 +10,7 @@ was lost on the way (a Redis restart, a retry published while Redis was down): i
 up to ``OUTBOX_MAX_SENDS`` times. Its key makes the extra copy harmless (``core.once``).
 """
 
+import contextlib
 import datetime
 import logging
 
@@ -22,9 +23,9 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from .models import JobRun, OutboxMessage
+from .redis_breaker import breaker
 
 logger = logging.getLogger(__name__)
-PUBLISH_TIMEOUT = 3  # seconds: connect and write to the broker
 
 
 def job_enqueue(job: Task | str, *args, **kwargs) -> OutboxMessage:
@@ -45,16 +46,29 @@ def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
     Rows are locked while published, so two drains never send the same row; the first
     broker error stops the batch (the broker is down: the rest would wait just as long).
     """
+    eager = app.conf.task_always_eager
+    if not eager and breaker.is_open():
+        return 0  # Redis did not answer a moment ago: the rows wait for the next drain, nobody waits on Redis
     sent = 0
-    with transaction.atomic():
+    with transaction.atomic(), contextlib.ExitStack() as stack:
+        # One connection for the batch, with the short timeouts of the request path (REDIS_SOCKET_TIMEOUT)
+        connection = (
+            None
+            if eager
+            else stack.enter_context(
+                app.connection_for_write(connect_timeout=settings.REDIS_SOCKET_TIMEOUT, transport_options=_publish_options())
+            )
+        )
         pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_waiting())
         if ids is not None:
             pending = pending.filter(pk__in=ids)
         for message in pending.order_by("id")[:limit]:
             try:
                 with transaction.atomic():  # a job run eagerly that fails must not break this batch
-                    _publish(message)
+                    _publish(message, connection)
             except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the next drain
+                if not eager:
+                    breaker.failed(error)
                 message.attempts += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 message.save(update_fields=["attempts", "last_error"])
@@ -82,7 +96,13 @@ def _waiting() -> Q:
     return Q(sent_at__isnull=True) | lost
 
 
-def _publish(message: OutboxMessage) -> None:
+def _publish_options() -> dict:
+    timeout = settings.REDIS_SOCKET_TIMEOUT
+    # max_retries 0: a refused connection is not tried again here (kombu would retry for seconds); the drain retries
+    return {**app.conf.broker_transport_options, "socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
+
+
+def _publish(message: OutboxMessage, connection) -> None:
     if app.conf.task_always_eager:
         if message.job not in app.tasks:
             app.loader.import_default_modules()  # the jobs.py modules, as a worker loads them
@@ -91,7 +111,13 @@ def _publish(message: OutboxMessage) -> None:
     # No retries here: the transport's short socket timeouts bound the wait; the drain retries later.
     # The row's fixed task id is the job's key (core.once): republished, it still runs once.
     app.send_task(
-        message.job, args=message.args, kwargs=message.kwargs, task_id=f"outbox-{message.pk}", retry=False, timeout=PUBLISH_TIMEOUT
+        message.job,
+        args=message.args,
+        kwargs=message.kwargs,
+        task_id=f"outbox-{message.pk}",
+        retry=False,
+        timeout=settings.REDIS_SOCKET_TIMEOUT,
+        connection=connection,
     )
 
 

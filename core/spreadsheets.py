@@ -1,9 +1,12 @@
 """Spreadsheet safety for every export of the portal.
 
 A text cell that starts with "=", "+", "-", "@", a tab or a carriage return may run as a
-formula when a spreadsheet opens the file (CSV/formula injection). Every exported text
-cell goes through :func:`neutralise`, which prefixes such text with an apostrophe;
-importers call :func:`restore` to read it back as written.
+formula when a spreadsheet opens the file (CSV/formula injection). In an .xlsx file a cell
+says what it holds: such text is written as a text cell (:func:`text_cell`; the streaming
+writer of ``core.xlsx_writer`` writes every text as one), which no spreadsheet
+evaluates, and users read it exactly as written. Only where a file has no cell types (CSV,
+the admin's import-export files) does :func:`neutralise` prefix it with an apostrophe;
+importers call :func:`restore` to read such text back as written.
 """
 
 import datetime
@@ -16,6 +19,22 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def formula_like(value) -> bool:
+    """Whether a spreadsheet would take this value for a formula if it were not typed as text."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def text_cell(sheet, value):
+    """``value`` for a write-only openpyxl ``sheet``: formula-like text as a cell typed text (no apostrophe shown)."""
+    if not formula_like(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl took it for a formula; written as an inline string, never evaluated
+    return cell
 
 
 def restore(value):
@@ -58,9 +77,10 @@ DATE_FORMAT, MOMENT_FORMAT = "dd/mm/yyyy", "hh:mm dd/mm/yyyy"  # Excel's codes f
 
 
 def cell_of(sheet, value):
-    """An exported value as Excel should hold it: text neutralised, a date or a moment as a date cell shown day first."""
+    """An exported value as Excel should hold it: text as text (a formula-like text typed so, :func:`text_cell`), a date or
+    a moment as a date cell shown day first."""
     if isinstance(value, str) or hasattr(value, "__html__"):
-        return neutralise(str(value))
+        return text_cell(sheet, str(value))
     if isinstance(value, datetime.date):
         from openpyxl.cell import WriteOnlyCell
 
@@ -72,7 +92,7 @@ def cell_of(sheet, value):
 
 def xlsx_response(filename: str, title: str, headers: list[str], rows, *, heading: str = ""):
     """An Excel download of a list as the page shows it: a title row (``heading``, else the title), bold headers with filters that stay in view
-    as the reader scrolls, columns sized to their content, neutralised text."""
+    as the reader scrolls, columns sized to their content, text typed as text (never run as a formula)."""
     import itertools
 
     from django.http import FileResponse
@@ -95,12 +115,14 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows, *, headin
         for index, width in enumerate(column_widths(headers, first), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A3"  # the title and the headers stay in view
-        first_line = WriteOnlyCell(sheet, value=neutralise(heading or title))
+        first_line = WriteOnlyCell(sheet, value=heading or title)
+        first_line.data_type = "s"  # text, whatever it starts with
         first_line.font = Font(bold=True, size=13)
         sheet.append([first_line])
         bold = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=str(header))
+            cell.data_type = "s"
             cell.font = Font(bold=True)
             bold.append(cell)
         sheet.append(bold)

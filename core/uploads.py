@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 def xlsx_response_file(write: Callable) -> tempfile.SpooledTemporaryFile:
@@ -37,6 +39,20 @@ class MaxSizeUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None  # the next handler builds the file
+
+
+def too_large_refusal(request, limit_bytes: int) -> str | None:
+    """What to tell a user whose file the handler above cut off (it never reaches the form): too large, and the limit.
+
+    Without this the form finds no file and says the field is required.
+    """
+    names = getattr(getattr(request, "_request", request), "uploads_too_large", None)
+    if not names:
+        return None
+    return _("%(names)s is larger than %(limit)s and was not received: send a file of at most %(limit)s.") % {
+        "names": ", ".join(names),
+        "limit": filesizeformat(limit_bytes),
+    }
 
 
 ALLOWED_TYPES = {

@@ -3,8 +3,8 @@ rows written straight into the zip as XML text.
 
 openpyxl builds an object for every cell and looks its style up each time (about 50 µs a cell
 here); a summary annex of 50,000 tasks has half a million cells. This writer keeps only the row
-being written, so time and memory stay flat. Text is written as inline strings; callers
-neutralise formulas first (``core.spreadsheets.neutralise``).
+being written, so time and memory stay flat. Text is written as inline strings: text cells, so
+a text beginning with "=" is never evaluated and needs no apostrophe (``core.spreadsheets``).
 """
 
 import datetime

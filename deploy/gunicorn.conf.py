@@ -4,9 +4,18 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
-timeout = 120  # summaries and large exports are built while the user waits
+# Threads, not one process per request: a connection waiting for its request costs no thread (the worker's
+# main loop watches it), and a request whose body trickles in holds one thread of many until the portal cuts
+# it off for falling below REQUEST_BODY_MIN_BYTES_PER_SECOND (vinhlong_cmcn4.body_deadline). With sync
+# workers, four clients sending a byte a second held the whole site until the worker timeout.
+# Each thread may hold a database connection (CONN_MAX_AGE): workers x threads must stay below PostgreSQL's
+# max_connections with the Celery worker's.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = 120  # a worker whose main loop stops answering (not a long request: summaries are built while the user waits)
 graceful_timeout = 30
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # the nginx in front
+# X-Forwarded-Proto is believed from the same peers as X-Forwarded-For: the proxies in TRUSTED_PROXIES.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 accesslog = None  # every request is logged once, as JSON, by vinhlong_cmcn4.logs.RequestLogMiddleware
 max_requests = 2000
 max_requests_jitter = 200

@@ -53,7 +53,8 @@ class AnnexAdminMixin:
 
     def annex_upload_view(self, request, pk: int):
         plan = self._plan(request, pk)
-        form = AnnexUploadForm(request.POST or None, request.FILES or None)
+        # bound on every POST: a file cut off for its size leaves POST and FILES empty, and must still be answered
+        form = AnnexUploadForm(request.POST, request.FILES, request=request) if request.method == "POST" else AnnexUploadForm()
         if request.method == "POST" and form.is_valid():
             try:
                 job = import_job_create(plan=plan, upload=form.cleaned_data["file"], by=request.user)

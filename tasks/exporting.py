@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from core.spreadsheets import neutralise
 from plans.models import Agency, AgencyGroup, Plan
 
 from .choices import AssignmentRole
@@ -128,7 +127,9 @@ def plan_tasks_xlsx(plan: Plan, output) -> None:
     for index, row in enumerate(annex_rows(plan), start=1):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=neutralise(str(value)) if isinstance(value, str) else value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text as typed, never a formula (core.spreadsheets)
             cell.font = bold if index <= 9 or (len(row) == 2 and row[1]) else plain
             cell.alignment = wrap
             cells.append(cell)

@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import too_large_refusal
 
 from .models import Task
 from .timeframes import parse_timeframe
@@ -47,3 +50,14 @@ class AnnexUploadForm(forms.Form):
         help_text=_("The “Phụ lục: Danh mục nhiệm vụ” of the plan, saved as .xlsx. Nothing is written before you confirm."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def full_clean(self):
+        super().full_clean()
+        refusal = too_large_refusal(self.request, settings.IMPORT_MAX_FILE_BYTES) if self.is_bound else None
+        if refusal:  # the file was cut off while it arrived: too large, not missing
+            self._errors["file"] = self.error_class([refusal])
+            self.cleaned_data.pop("file", None)

@@ -1,10 +1,11 @@
 """The REST API: /api/v1/ (each app's viewsets), the token endpoint, the OpenAPI schema and its docs."""
 
+from django.conf import settings
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
@@ -30,7 +31,19 @@ class TokenView(ObtainAuthToken):
         },
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # A locked account (django-axes, or the per-address limit) is refused by the backends as if the
+            # password were wrong; say it is locked, as the sign-in page does.
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                raise exceptions.PermissionDenied(
+                    _(
+                        "Too many failed sign-ins: this account cannot sign in from your address for %(minutes)d minutes. Try again later, or reset your password."
+                    )
+                    % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+                ) from None
+            raise
 
 
 router = SimpleRouter()

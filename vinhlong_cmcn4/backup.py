@@ -8,12 +8,15 @@ An archive is an uncompressed tar (the dump and most files are compressed alread
 - ``files/<name>``: every file of the default storage (evidence, summaries, import files), read through the
   Django storage API, so the local disk and an S3-compatible object store are backed up the same way;
 - ``manifest.json``, written last: format version, engine, each table's row count, each member's size
-  and SHA-256.
+  and SHA-256, and the SHA-256 of the manifest itself (``sha256``, over its other keys), so a changed
+  count or checksum is found even when the JSON still reads.
 
 The database is dumped before the files are read: a file is written before the row that names it is
 committed, so every file the dump refers to is already stored (a file removed meanwhile is the only gap).
-Restore checks every checksum before it changes anything, loads the database into an empty one, writes
-the files into empty storage, then compares every table's row count and re-reads every file's checksum.
+Restore checks everything before its first write: the manifest's own checksum, every member's checksum,
+and every table's row count as counted in the dump itself. Then it writes the files into empty storage
+and loads the database in one transaction (``pg_restore --single-transaction``); if the load fails, the
+files it wrote are removed again, so a refused restore leaves the target as empty as it found it.
 """
 
 import contextlib
@@ -37,7 +40,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FORMAT = "vinhlong-cmcn4-backup"
-VERSION = 1
+VERSION = 2  # 2: the manifest carries its own checksum (format 1 archives are still read)
+VERSIONS_READ = (1, 2)
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 
@@ -208,12 +212,19 @@ def backup_create(*, output: Path, storage: Storage = default_storage) -> dict:
             archive.add(dump, arcname=member)
             manifest["database"] = {"member": member, "sha256": checksum, "bytes": size}
             manifest["files"] = list(_files_add(archive, storage))
+            manifest["sha256"] = manifest_digest(manifest)
             data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime = len(data), int(timezone.now().timestamp())
             archive.addfile(info, io.BytesIO(data))
     partial.replace(output)
     return manifest
+
+
+def manifest_digest(manifest: dict) -> str:
+    """The SHA-256 of the manifest's content: every key but ``sha256``, in a canonical JSON spelling."""
+    content = {key: value for key, value in manifest.items() if key != "sha256"}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def _files_add(archive: tarfile.TarFile, storage: Storage) -> Iterator[dict]:
@@ -256,7 +267,13 @@ def _open(path: Path) -> tarfile.TarFile:
 
 
 def backup_verify(path: Path) -> dict:
-    """Read the manifest and check every member's size and SHA-256; return the manifest."""
+    """Check the manifest's checksum, every member's size and SHA-256 and the dump's row counts; return the manifest."""
+    with tempfile.TemporaryDirectory() as work:
+        return _verified(path, Path(work) / "database")
+
+
+def _verified(path: Path, dump: Path) -> dict:
+    """:func:`backup_verify`, leaving the checked database dump at ``dump`` for the restore to load."""
     with _open(path) as archive:
         try:
             manifest = json.load(archive.extractfile(MANIFEST))
@@ -268,10 +285,15 @@ def backup_verify(path: Path) -> dict:
             raise BackupError(_("The manifest of %(path)s cannot be read (%(error)s).") % {"path": path, "error": error}) from error
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise BackupError(_("%(path)s is not a backup of this portal.") % {"path": path})
-        if manifest.get("version") != VERSION:
+        if manifest.get("version") not in VERSIONS_READ:
             raise BackupError(
                 _("%(path)s uses backup format %(version)s; this version of the portal reads format %(ours)s.")
                 % {"path": path, "version": manifest.get("version"), "ours": VERSION}
+            )
+        if manifest["version"] >= 2 and manifest.get("sha256") != manifest_digest(manifest):
+            raise BackupError(
+                _("The manifest of %(path)s was changed after the backup was made (its own checksum does not match): nothing was restored.")
+                % {"path": path}
             )
         try:
             entries = [manifest["database"], *manifest["files"]]
@@ -282,7 +304,58 @@ def backup_verify(path: Path) -> dict:
             raise BackupError(_("The manifest of %(path)s cannot be read (%(error)s).") % {"path": path, "error": error}) from error
         for entry in entries:
             _member_check(archive, entry)
+        with archive.extractfile(manifest["database"]["member"]) as source, dump.open("wb") as target:
+            while data := source.read(CHUNK):
+                target.write(data)
+    _dump_counts_check(dump, manifest)
     return manifest
+
+
+def _pg_dump_counts(dump: Path) -> dict[str, int]:
+    """Rows of every table in a custom-format dump, counted from its data as pg_restore writes it out."""
+    command = [settings.PG_RESTORE, "--data-only", "--file", "-", str(dump)]
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
+    except FileNotFoundError as error:
+        raise BackupError(
+            _("%(program)s is not installed (install the PostgreSQL client, e.g. apt-get install postgresql-client).")
+            % {"program": "pg_restore"}
+        ) from error
+    counts: dict[str, int] = {}
+    table = None
+    for line in process.stdout:  # COPY text format: one line per row (newlines inside values are escaped)
+        if table is not None:
+            if line == b"\\.\n":
+                table = None
+            else:
+                counts[table] += 1
+        elif line.startswith(b"COPY "):
+            table = line.split(b" ", 2)[1].decode().rsplit(".", 1)[-1].strip('"')
+            counts[table] = 0
+    error = process.stderr.read().decode(errors="replace")
+    if process.wait() != 0:
+        raise BackupError(_("%(program)s failed: %(error)s") % {"program": "pg_restore", "error": error.strip()[-2000:]})
+    return counts
+
+
+def _dump_counts_check(dump: Path, manifest: dict) -> None:
+    """Every table's rows in the dump are the manifest's count (before anything is written)."""
+    if manifest["engine"] == "postgresql":
+        found = _pg_dump_counts(dump)
+    else:
+        database = sqlite3.connect(dump)
+        try:
+            found = _sqlite_counts(database)
+        finally:
+            database.close()
+    for table, count in sorted(dict(manifest["tables"]).items()):
+        if found.get(table, 0) != count:
+            raise BackupError(
+                _(
+                    "Table %(table)s has %(found)d rows in the backup's database dump but %(expected)d in its manifest: nothing was restored."
+                )
+                % {"table": table, "found": found.get(table, 0), "expected": count}
+            )
 
 
 def _member_check(archive: tarfile.TarFile, entry: dict) -> None:
@@ -304,7 +377,14 @@ def _member_check(archive: tarfile.TarFile, entry: dict) -> None:
 
 def backup_restore(*, path: Path, force: bool = False, storage: Storage = default_storage) -> dict:
     """Restore ``path`` into the configured (empty) database and storage; return the manifest."""
-    manifest = backup_verify(path)
+    with tempfile.TemporaryDirectory() as work:
+        dump = Path(work) / "database"
+        manifest = _verified(path, dump)
+        _restore_checked(path, manifest, dump, force=force, storage=storage)
+    return manifest
+
+
+def _restore_checked(path: Path, manifest: dict, dump: Path, *, force: bool, storage: Storage) -> None:
     engine = _engine()
     if manifest["engine"] != engine:
         raise BackupError(
@@ -324,16 +404,19 @@ def backup_restore(*, path: Path, force: bool = False, storage: Storage = defaul
         raise BackupError(
             _("The storage already holds files (e.g. %(name)s): restore into empty storage, or pass --force.") % {"name": present}
         )
-    with _open(path) as archive, tempfile.TemporaryDirectory() as work:
-        dump = Path(work) / "database"
-        with archive.extractfile(manifest["database"]["member"]) as source, dump.open("wb") as target:
-            while data := source.read(CHUNK):
-                target.write(data)
+    written: list[str] = []
+    try:
+        with _open(path) as archive:
+            for entry in manifest["files"]:
+                _file_restore(archive, entry, storage, replace=force)
+                written.append(entry["name"])
         _pg_restore(dump, clean=bool(tables)) if engine == "postgresql" else _sqlite_restore(dump)
-        _counts_compare(manifest["tables"])
-        for entry in manifest["files"]:
-            _file_restore(archive, entry, storage, replace=force)
-    return manifest
+    except BaseException:
+        for name in written:  # the database load is one transaction; the files go with it
+            with contextlib.suppress(Exception):
+                storage.delete(name)
+        raise
+    _counts_compare(manifest["tables"])
 
 
 def _pg_restore(dump: Path, *, clean: bool) -> None:

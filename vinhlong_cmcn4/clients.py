@@ -1,11 +1,12 @@
 """Who is on the other end of a request, and how often they may try: decided in one place.
 
-The portal runs behind ``TRUSTED_PROXY_COUNT`` proxies (the TLS proxy: 1). Each proxy appends the
-address it received the request from to ``X-Forwarded-For``; only those appended by our own
-proxies can be trusted, so the client is the ``TRUSTED_PROXY_COUNT``-th address from the right.
-Anything a client writes to the left of it is ignored, so rotating the header changes nothing.
-With no proxy (0) the socket's address is the client. django-axes (``AXES_CLIENT_IP_CALLABLE``),
-the API throttles and the per-address login limit all call :func:`client_address`.
+The portal runs behind proxies listed in ``TRUSTED_PROXIES`` (addresses or networks: the nginx in
+front). ``X-Forwarded-For`` is believed only when the socket's peer is one of them: anyone reaching
+gunicorn directly writes whatever they like there, so their own address is the client. Behind our
+proxies the header is read from the right, each trusted proxy's entry skipped; the first address that
+is not one of ours is the client, and anything a client wrote to the left of it is ignored, so
+rotating the header changes nothing. django-axes (``AXES_CLIENT_IP_CALLABLE``), the API throttles,
+the per-address login limit and the monitoring pages all call :func:`client_address`.
 
 Throttles keep their counters in the cache (Redis). When the cache is down they let the request
 through and log it: a throttle must not turn an outage of Redis into an outage of the portal.
@@ -24,26 +25,29 @@ from rest_framework import throttling
 logger = logging.getLogger(__name__)
 
 
-def _valid(address: str) -> bool:
+def within(address: str, networks: list[str]) -> bool:
+    """Whether ``address`` is one of ``networks`` (single addresses or CIDR networks); never for a non-address."""
     try:
-        ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return True
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def client_address(request, *args, **kwargs) -> str:
-    """The client's IP address, trusting ``X-Forwarded-For`` only as far as our own proxies wrote it."""
+    """The client's IP address: ``X-Forwarded-For`` is read only when the peer is one of ``TRUSTED_PROXIES``."""
     request = getattr(request, "_request", request)  # a DRF Request wraps Django's
-    remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
+    client = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.TRUSTED_PROXIES
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if not forwarded:
-        return remote
-    candidate = forwarded[-count] if len(forwarded) >= count else forwarded[0]
-    return candidate if _valid(candidate) else remote
+    while forwarded and within(client, trusted):
+        candidate = forwarded.pop()
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            return client  # our proxy appends addresses only: garbage there was written by someone else
+        client = candidate
+    return client
 
 
 class _ByClientFailingOpen:

@@ -8,7 +8,6 @@ check makes the answer 503. ``/healthz`` (vinhlong_cmcn4.views) stays the proxy'
 import dataclasses
 import datetime
 import hmac
-import ipaddress
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,15 +24,8 @@ from health_check.views import HealthCheckView
 
 from core.outbox import outbox_backlog
 
+from .clients import client_address, within
 from .heartbeats import BEAT, WORKER, heartbeat_last
-
-
-def _within(address: str, networks: list[str]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 def monitoring_allowed(request) -> bool:
@@ -42,13 +34,7 @@ def monitoring_allowed(request) -> bool:
     given = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         return True
-    client = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and _within(client, settings.MONITORING_PROXY_IPS):
-        # Behind our nginx the peer is the proxy: the client is the last address the proxy appended.
-        # From anyone else the header is ignored (a client could write any address in it).
-        client = forwarded.rsplit(",", 1)[-1].strip()
-    return _within(client, settings.MONITORING_ALLOWED_IPS)
+    return within(client_address(request), settings.MONITORING_ALLOWED_IPS)
 
 
 def _seconds_since(moment: datetime.datetime) -> int:
@@ -117,7 +103,14 @@ def health_checks() -> list[HealthCheck]:
         from redis.asyncio import Redis as RedisClient
 
         url = settings.REDIS_URL
-        checks.insert(1, Redis(client_factory=lambda: RedisClient.from_url(url, socket_connect_timeout=3, socket_timeout=3)))
+        checks.insert(
+            1,
+            Redis(
+                client_factory=lambda: RedisClient.from_url(
+                    url, socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT, socket_timeout=settings.REDIS_SOCKET_TIMEOUT
+                )
+            ),
+        )
     checks.append(FreeDisk(path=tempfile.gettempdir()))
     if settings.STORAGE_BACKEND == "local":
         checks.append(FreeDisk(path=str(settings.MEDIA_ROOT)))

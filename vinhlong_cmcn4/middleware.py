@@ -1,31 +1,36 @@
 """Middleware that guards every request before the views see it.
 
 - ``RequestBodyLimitMiddleware`` (first in ``MIDDLEWARE``): a body larger than ``REQUEST_MAX_BYTES``
-  is refused with 413 from its ``Content-Length`` before a byte of it is read; a chunked body
-  (no length given) is received into a spooled file and cut off as soon as it passes the limit.
-  It runs before sessions and authentication: the same cap for anonymous and signed-in users.
+  is refused with 413 from its ``Content-Length`` before a byte of it is read; any other body is
+  received whole into a spooled file first (a chunked one cut off as soon as it passes the limit), at
+  the least rate of ``vinhlong_cmcn4.body_deadline`` or refused with 408, so a slow client cannot hold a
+  thread. It runs before sessions and authentication: the same rules for anonymous and signed-in users.
 - ``QueryStringNulMiddleware``: a NUL byte in the query string (``?q=%00``) is refused with 400;
   no database stores it, and PostgreSQL raises on it.
 - ``PrivateNoStoreMiddleware``: pages for signed-in users and private downloads are never cached
   (``Cache-Control: no-store``); public pages keep their own caching.
+- ``LostConnectionRetryMiddleware``: a view whose database connection was cut (a restarted or failed-over
+  PostgreSQL, ``pg_terminate_backend``) before it wrote anything runs once more on a new connection,
+  instead of answering 500; a view that had written, or received files, is not run twice.
 - ``IdleSessionMiddleware``: a session in use is renewed (its idle expiry pushed back by
   ``SESSION_COOKIE_AGE``) at most once every ``SESSION_RENEW_SECONDS``, not written on every request.
 """
 
 import json
 import logging
-import tempfile
 import time
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from .body_deadline import BodyTooLarge, BodyTooSlow, receive
+
 logger = logging.getLogger(__name__)
-SPOOL_IN_MEMORY = 1024 * 1024
 
 
 def _refusal(request, status: int, code: str, message: str) -> HttpResponse:
@@ -38,26 +43,8 @@ def _refusal(request, status: int, code: str, message: str) -> HttpResponse:
     return response
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-def _spool_chunked(stream, limit: int) -> tuple[tempfile.SpooledTemporaryFile, int]:
-    """Read a body of unknown length into a spooled file; raise BodyTooLarge past ``limit`` bytes."""
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - the request owns it
-    received = 0
-    while chunk := stream.read(64 * 1024):
-        received += len(chunk)
-        if received > limit:
-            spool.close()
-            raise BodyTooLarge
-        spool.write(chunk)
-    spool.seek(0)
-    return spool, received
-
-
 class RequestBodyLimitMiddleware:
-    """Refuse a request body larger than ``REQUEST_MAX_BYTES`` before Django reads it (413)."""
+    """Refuse a body larger than ``REQUEST_MAX_BYTES`` (413) or sent too slowly (408) before Django reads it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,11 +58,15 @@ class RequestBodyLimitMiddleware:
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if declared > limit:
             return self._too_large(request, declared)
-        if chunked and not declared:
+        if declared or chunked:
             try:
-                spool, received = _spool_chunked(request.META["wsgi.input"], limit)
+                spool, received = receive(
+                    request.META["wsgi.input"], length=None if chunked else declared, limit=limit, sock=request.META.get("gunicorn.socket")
+                )
             except BodyTooLarge:
                 return self._too_large(request, None)
+            except BodyTooSlow:
+                return self._too_slow(request, declared)
             # Django reads CONTENT_LENGTH bytes: give it the body received, with its true length.
             request.META["CONTENT_LENGTH"] = str(received)
             request._stream = LimitedStream(spool, received)
@@ -92,6 +83,17 @@ class RequestBodyLimitMiddleware:
             _("The data sent is larger than %(limit)s: it was not received. Send smaller files, or fewer at a time.") % {"limit": limit},
         )
         response["Connection"] = "close"  # the rest of the body is never read: the connection cannot be reused
+        return response
+
+    def _too_slow(self, request, declared: int) -> HttpResponse:
+        logger.warning("request body cut off: sent too slowly (%s bytes declared): %s %s", declared, request.method, request.path)
+        response = _refusal(
+            request,
+            408,
+            "too_slow",
+            _("The data arrived too slowly and was not received. Check the connection and send it again."),
+        )
+        response["Connection"] = "close"
         return response
 
 
@@ -123,6 +125,45 @@ class PrivateNoStoreMiddleware:
             patch_cache_control(response, no_store=True, private=True)
             response.headers.pop("Expires", None)
         return response
+
+
+class LostConnectionRetryMiddleware:
+    """Run a request once more when its database connection was cut before it wrote anything.
+
+    Placed early in ``MIDDLEWARE``, so the session and the user are loaded again too. It sees the 500 the
+    inner layers made of the error, and tells a cut from any other failure by the connection itself.
+    """
+
+    READS = ("SELECT", "SHOW", "SET", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        wrote = []
+
+        def watch(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)  # only a statement that ran counts as written
+            if not wrote and not str(sql).lstrip().upper().startswith(self.READS):
+                wrote.append(sql)
+            return result
+
+        with connection.execute_wrapper(watch):
+            response = self.get_response(request)
+            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut():
+                logger.warning("database connection lost before anything was written: %s %s runs again", request.method, request.path)
+                connection.close()
+                response = self.get_response(request)
+        return response
+
+    @staticmethod
+    def _cut() -> bool:
+        if connection.in_atomic_block or connection.connection is None:
+            return False
+        try:
+            return not connection.is_usable()
+        except (OperationalError, InterfaceError):
+            return True
 
 
 class IdleSessionMiddleware:

@@ -5,6 +5,7 @@ environment variable; defaults are for development (SQLite, no Redis, DEBUG on).
 """
 
 import datetime
+import ipaddress
 import os
 import shutil
 import sys
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it (anonymous or signed in alike).
     "vinhlong_cmcn4.middleware.RequestBodyLimitMiddleware",
+    # Early: a request cut from the database before it wrote anything runs once more, sessions and users too.
+    "vinhlong_cmcn4.middleware.LostConnectionRetryMiddleware",
     "vinhlong_cmcn4.middleware.QueryStringNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -85,7 +88,7 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:  # in production gunicorn serves the collected static files through WhiteNoise
-    MIDDLEWARE.insert(3, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "vinhlong_cmcn4.urls"
 WSGI_APPLICATION = "vinhlong_cmcn4.wsgi.application"
@@ -141,9 +144,15 @@ AUTHENTICATION_BACKENDS = [
     "vinhlong_cmcn4.clients.AddressLoginLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The client's address: how many proxies in front of gunicorn append to X-Forwarded-For (the TLS proxy: 1).
-# Read in one place, vinhlong_cmcn4.clients.client_address, by axes, the API throttles and the login limit.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The client's address: X-Forwarded-For is believed only from these peers (addresses or networks: the nginx in
+# front; deploy/gunicorn.conf.py gives gunicorn's forwarded_allow_ips the same list). Read in one place,
+# vinhlong_cmcn4.clients.client_address, by axes, the API throttles, the login limit and the monitoring pages.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network (no '*': name the proxies).") from _error
 AXES_CLIENT_IP_CALLABLE = "vinhlong_cmcn4.clients.client_address"
 # One address failing this many logins in the window, whatever the usernames, is refused until it ends.
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
@@ -187,13 +196,17 @@ STORAGES = {
 # Cache (throttles, heartbeats, job counters, shared figures): Redis when given; without Redis the database
 # (table portal_cache, created by a migration). Sessions are in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1"))
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A frozen Redis must not hang requests: each call waits REDIS_SOCKET_TIMEOUT at most, and after one
+            # unanswered call the process leaves Redis alone for REDIS_BREAKER_SECONDS (core.redis_breaker);
+            # the callers go on without it (the throttles fail open: vinhlong_cmcn4.clients).
+            "BACKEND": "core.redis_breaker.RedisCache",
             "LOCATION": REDIS_URL,
-            # A frozen Redis must not hang requests: the throttles fail open (vinhlong_cmcn4.clients).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     }
 else:
@@ -409,6 +422,10 @@ IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "300"))
 # (both measured, never taken from the file's own <dimension>); anything else goes to the job.
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(4 * 1024 * 1024)))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+# The workbook's shared-string table is read into memory: at most this many distinct texts and characters
+# (20,000 tasks of a few texts each fit ten times over). A 6.5 MB file can hold 2.5 million of them.
+IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", "200000"))
+IMPORT_MAX_SHARED_STRING_CHARS = int(os.environ.get("IMPORT_MAX_SHARED_STRING_CHARS", "40000000"))
 # A job still checking or importing after this long is ended as failed (its worker died).
 IMPORT_JOB_TIMEOUT_SECONDS = int(os.environ.get("IMPORT_JOB_TIMEOUT_SECONDS", str(30 * 60)))
 
@@ -422,6 +439,10 @@ ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "10"))
 # few evidence files at once. The TLS proxy in front must refuse at the same size (nginx:
 # client_max_body_size), so a huge body never even reaches gunicorn.
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(3 * UPLOAD_MAX_BYTES, 8 * 1024 * 1024))))
+# Every body is received before the portal reads it, at least this fast after the first seconds, or its
+# connection is cut (408): a client sending a byte a second cannot hold a server thread (vinhlong_cmcn4.body_deadline).
+REQUEST_BODY_GRACE_SECONDS = float(os.environ.get("REQUEST_BODY_GRACE_SECONDS", "10"))
+REQUEST_BODY_MIN_BYTES_PER_SECOND = int(os.environ.get("REQUEST_BODY_MIN_BYTES_PER_SECOND", str(16 * 1024)))
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.MaxSizeUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -500,9 +521,8 @@ HEALTH_OUTBOX_MAX_AGE = int(os.environ.get("HEALTH_OUTBOX_MAX_AGE", "600"))  # o
 HEALTH_DISK_MIN_FREE_PERCENT = float(os.environ.get("HEALTH_DISK_MIN_FREE_PERCENT", "10"))
 # /health/ and /metrics answer only these addresses or networks (the machine itself and the monitoring
 # server), or a request carrying "Authorization: Bearer <MONITORING_TOKEN>". /healthz stays open for the
-# proxy. X-Forwarded-For is believed only from MONITORING_PROXY_IPS (the nginx in front).
+# proxy. The address is the client's as vinhlong_cmcn4.clients reads it (X-Forwarded-For only from TRUSTED_PROXIES).
 MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", "127.0.0.1,::1")
-MONITORING_PROXY_IPS = env_list("MONITORING_PROXY_IPS", "127.0.0.1,::1")
 MONITORING_TOKEN = os.environ.get("MONITORING_TOKEN", "")
 # Several gunicorn workers: PROMETHEUS_MULTIPROC_DIR (set in deploy/systemd) makes /metrics add them up.
 PROMETHEUS_EXPORT_MIGRATIONS = False

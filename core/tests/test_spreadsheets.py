@@ -21,7 +21,7 @@ def test_a_list_opens_with_its_headers_in_view_filters_on_them_and_columns_sized
     assert sheet.freeze_panes == "A3"
     assert sheet.auto_filter.ref == "A2:C251"
     assert sheet.max_row == 251 and sheet["B3"].value == long_title and sheet["B251"].value == "Ngắn"
-    assert sheet["C3"].value == "'=1+1"  # neutralised, never a formula
+    assert sheet["C3"].value == "=1+1" and sheet["C3"].data_type == "s"  # a text cell as written, never a formula
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABC"}
     assert widths["A"] == 8 and widths["B"] == WIDEST and len("Cơ quan chủ trì") < widths["C"] < WIDEST
 
@@ -29,3 +29,9 @@ def test_a_list_opens_with_its_headers_in_view_filters_on_them_and_columns_sized
 def test_an_empty_list_still_has_its_title_and_headers():
     sheet = _sheet(["STT", "Nội dung"], iter([]))
     assert [c.value for c in sheet[2]] == ["STT", "Nội dung"] and sheet.auto_filter.ref == "A2:B2"
+
+
+def test_text_beginning_with_a_formula_sign_is_a_text_cell_shown_as_written():
+    sheet = _sheet(["A", "B", "C", "D"], iter([["=1+1", "+84 270", "-Báo cáo", "@ghi chú"]]))
+    assert [cell.value for cell in sheet[3]] == ["=1+1", "+84 270", "-Báo cáo", "@ghi chú"]
+    assert {cell.data_type for cell in sheet[3]} == {"s"}

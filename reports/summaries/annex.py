@@ -11,7 +11,6 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import neutralise
 from core.xlsx_writer import CellStyle, SheetWriter
 from tasks.choices import TaskStatus
 from tasks.status import status_label
@@ -43,10 +42,6 @@ STYLES = {
 }
 
 
-def _text(value) -> str:
-    return neutralise(value) if isinstance(value, str) else value
-
-
 def summary_annex_write(
     *, summary, results: dict[int, str], leads: dict[int, list[str]], path: Path, tasks: list[TaskAtCutoff] | None = None
 ) -> int:
@@ -65,22 +60,22 @@ def summary_annex_write(
     with SheetWriter(path, "Phụ lục", styles=STYLES, widths=[width for _title, width in COLUMNS], freeze_rows=4) as sheet:
         sheet.append([("PHỤ LỤC", "title")])
         plan_line = f"Kết quả thực hiện nhiệm vụ của Kế hoạch số {data['plan']['symbol']} — {data['period']['label']}"
-        sheet.append([(_text(plan_line), "subtitle")])
+        sheet.append([(plan_line, "subtitle")])
         sheet.append([(annex_note(summary.number, as_of), "note")])
         sheet.append([(title, "header") for title, _width in COLUMNS])
         for count, task in enumerate(rows, start=1):
             sheet.append(
                 [
                     (count, "number"),
-                    (_text(task.section_number or ""), "text"),
-                    (_text(task.number), "text"),
-                    (_text(task.title), "text"),
-                    (_text("; ".join(leads.get(task.id, []))), "text"),
-                    (_text(task.timeframe), "text"),
+                    (task.section_number or "", "text"),
+                    (task.number, "text"),
+                    (task.title, "text"),
+                    ("; ".join(leads.get(task.id, [])), "text"),
+                    (task.timeframe, "text"),
                     (task.due_date, "date") if task.due_date else (ongoing, "text"),
                     (labels[task.status, task.extended], "text"),
                     (round(float(task.progress)), "number"),
-                    (_text(results.get(task.id, "")), "text"),
+                    (results.get(task.id, ""), "text"),
                 ]
             )
     return count

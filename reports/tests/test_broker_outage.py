@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from core.models import OutboxMessage
 from core.outbox import outbox_publish
+from core.redis_breaker import breaker
 from core.tests.brokers import broker_use
 from reports.choices import ReportState, WorkflowAction
 from reports.models import Report
@@ -106,6 +107,7 @@ def test_a_submission_while_redis_is_stopped_succeeds_and_its_job_follows_when_r
     waiting = OutboxMessage.objects.get(sent_at__isnull=True)
     assert waiting.job == "reports.jobs.report_event_notify_job" and waiting.last_error
     private_redis.start()
+    breaker.reset()  # REDIS_BREAKER_SECONDS later, as the next drain comes
     assert outbox_publish() == 1
     assert private_redis.queued() == 1 and not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
@@ -119,5 +121,35 @@ def test_a_submission_while_redis_is_frozen_succeeds_within_seconds_and_catches_
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
     private_redis.process.send_signal(signal.SIGCONT)
     broker_use(private_redis.url, eager=False)  # a fresh connection, as the next drain would have
+    breaker.reset()  # REDIS_BREAKER_SECONDS later, as the next drain comes
     assert outbox_publish() == 1
     assert private_redis.queued() == 1
+
+
+def test_with_redis_frozen_no_request_waits_on_it_more_than_once_a_few_seconds(
+    client, settings, head_a, leader, pending_report, private_redis, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.redis_breaker.RedisCache",
+            "LOCATION": private_redis.url,
+            "OPTIONS": {"socket_connect_timeout": settings.REDIS_SOCKET_TIMEOUT, "socket_timeout": settings.REDIS_SOCKET_TIMEOUT},
+        }
+    }
+    client.force_login(leader)
+    assert client.get(reverse("reports:dashboard")).status_code == 200  # the figures are cached in Redis
+    private_redis.process.send_signal(signal.SIGSTOP)  # accepts connections, answers nothing
+    took = {}
+    for name, call in [
+        ("dashboard", lambda: client.get(reverse("reports:dashboard"))),
+        ("api, throttled", lambda: client.get("/api/v1/plans/")),
+        ("dashboard again", lambda: client.get(reverse("reports:dashboard"))),
+        ("healthz", lambda: client.get(reverse("healthz"))),
+    ]:
+        started = time.monotonic()
+        assert call().status_code == 200, name
+        took[name] = time.monotonic() - started
+    took["submission"] = _submit(client, head_a, pending_report, django_capture_on_commit_callbacks)
+    assert max(took.values()) < 2, took  # each call waits REDIS_SOCKET_TIMEOUT at most
+    assert sum(took.values()) < 3, took  # and Redis is given up after the first: the others do not wait at all
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1  # the notice waits for the next drain

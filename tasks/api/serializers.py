@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from core.uploads import too_large_refusal
 
 from ..choices import ImportState, Recurrence, TaskStatus
 from ..columns import task_as_dict
@@ -62,3 +65,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     plan = serializers.IntegerField(help_text=_("Id of the plan that receives the tasks."))
     file = serializers.FileField(help_text=_("The task annex (.xlsx) in the province's layout."))
+
+    def to_internal_value(self, data):
+        refusal = too_large_refusal(self.context.get("request"), settings.IMPORT_MAX_FILE_BYTES)
+        if refusal:  # cut off while it arrived: too large, not missing
+            raise serializers.ValidationError({"file": [refusal]})
+        return super().to_internal_value(data)

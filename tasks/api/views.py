@@ -71,7 +71,7 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses={201: ImportJobSerializer},
     )
     def create(self, request, *args, **kwargs):
-        upload = ImportUploadSerializer(data=request.data)
+        upload = ImportUploadSerializer(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
         plan = get_object_or_404(policy.restrict(Plan.objects.all(), request.user, policy.CHANGE), pk=upload.validated_data["plan"])
         try:

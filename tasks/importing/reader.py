@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .errors import AnnexRejected, RowError
 from .headers import HEADER_SEARCH_ROWS, looks_like_header
-from .workbook import load_workbook
+from .workbook import TooManyStrings, load_workbook
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls (and other OLE files)
 
@@ -106,7 +106,20 @@ def open_annex(data: bytes) -> AnnexSheet:
     """Open the workbook read-only and find the sheet and row of the task table's header."""
     check_container(data)
     try:
-        workbook = load_workbook(data)
+        workbook = load_workbook(
+            data,
+            max_strings=_limit("IMPORT_MAX_SHARED_STRINGS", 200_000),
+            max_chars=_limit("IMPORT_MAX_SHARED_STRING_CHARS", 40_000_000),
+        )
+    except TooManyStrings as error:
+        message = (
+            _("The workbook holds more than %(limit)s different texts: an annex of tasks never needs that many. It was not read.")
+            if error.what == "strings"
+            else _(
+                "The workbook's texts are longer than %(limit)s characters in all: an annex of tasks never needs that much. It was not read."
+            )
+        )
+        raise _reject(message % {"limit": f"{error.limit:,}".replace(",", ".")}) from None
     except Exception:  # openpyxl raises many kinds for broken parts; the user needs one message
         raise _reject(_("Excel cannot read this file: it may be damaged. Open it in Excel, save it as .xlsx and try again.")) from None
     for sheet in workbook.worksheets:

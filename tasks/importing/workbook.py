@@ -38,13 +38,32 @@ def plain_text(element) -> str:
     return "".join([plain, *runs] if plain is not None else runs)
 
 
-def shared_strings(source) -> list[str]:
-    """openpyxl's ``read_string_table`` (the same texts), without a formatted-text object per string."""
+class TooManyStrings(Exception):
+    """The shared-string table holds more texts, or more characters, than an annex may (``limit`` says which)."""
+
+    def __init__(self, what: str, limit: int):
+        super().__init__(f"more than {limit} {what}")
+        self.what, self.limit = what, limit
+
+
+def shared_strings(source, *, max_strings: int | None = None, max_chars: int | None = None) -> list[str]:
+    """openpyxl's ``read_string_table`` (the same texts), without a formatted-text object per string.
+
+    Stops with :class:`TooManyStrings` as soon as the table passes ``max_strings`` texts or ``max_chars``
+    characters: a small file can unpack to millions of distinct strings, and each costs memory.
+    """
     strings = []
+    chars = 0
     for _event, node in iterparse(source):
         if node.tag == _STRING_ITEM:
-            strings.append(plain_text(node).replace("x005F_", ""))
+            text = plain_text(node).replace("x005F_", "")
             node.clear()
+            chars += len(text)
+            strings.append(text)
+            if max_strings is not None and len(strings) > max_strings:
+                raise TooManyStrings("strings", max_strings)
+            if max_chars is not None and chars > max_chars:
+                raise TooManyStrings("characters", max_chars)
     return strings
 
 
@@ -94,11 +113,18 @@ class _UnsizedSheet(ReadOnlyWorksheet):
 
 
 class _AnnexReader(ExcelReader):
-    def read_strings(self) -> None:  # ExcelReader.read_strings with the plain-text table
+    max_strings: int | None = None
+    max_chars: int | None = None
+
+    def read_strings(self) -> None:  # ExcelReader.read_strings with the plain-text table, capped
         part = self.package.find("application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
         if part is not None:
             with self.archive.open(part.PartName[1:]) as source:
-                self.shared_strings = read_rich_text(source) if self.rich_text else shared_strings(source)
+                self.shared_strings = (
+                    read_rich_text(source)
+                    if self.rich_text
+                    else shared_strings(source, max_strings=self.max_strings, max_chars=self.max_chars)
+                )
 
     def read_worksheets(self) -> None:  # ExcelReader.read_worksheets, read-only branch
         for sheet, rel in self.parser.find_sheets():
@@ -112,8 +138,12 @@ class _AnnexReader(ExcelReader):
             self.wb._sheets.append(worksheet)
 
 
-def load_workbook(data: bytes):
-    """A read-only, values-only workbook of ``data`` (an .xlsx already checked by ``reader.check_container``)."""
+def load_workbook(data: bytes, *, max_strings: int | None = None, max_chars: int | None = None):
+    """A read-only, values-only workbook of ``data`` (an .xlsx already checked by ``reader.check_container``).
+
+    Raises :class:`TooManyStrings` when its shared-string table passes ``max_strings`` or ``max_chars``.
+    """
     reader = _AnnexReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.max_strings, reader.max_chars = max_strings, max_chars
     reader.read()
     return reader.wb

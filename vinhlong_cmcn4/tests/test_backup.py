@@ -198,3 +198,56 @@ def test_restore_refuses_a_file_that_is_not_a_backup_or_was_cut_short(archive, t
 def test_restore_refuses_to_write_over_a_database_that_holds_data(archive):
     with pytest.raises(CommandError, match="Cơ sở dữ liệu đích đã có"):
         call_command("restore", archive, stdout=io.StringIO())
+
+
+def _manifest_changed(archive: Path, target: Path, *, resign: bool) -> Path:
+    """The archive with one table's row count changed in its manifest (still valid JSON); its checksum redone if ``resign``."""
+    from vinhlong_cmcn4.backup import manifest_digest
+
+    def change(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["tables"]["plans_user"] += 1
+        if resign:
+            manifest["sha256"] = manifest_digest(manifest)
+        return json.dumps(manifest, ensure_ascii=False).encode()
+
+    return _rewrite(archive, target, change)
+
+
+def test_a_manifest_whose_row_count_was_changed_is_refused_by_the_check_before_anything_is_written(archive, tmp_path):
+    changed = _manifest_changed(archive, tmp_path / "changed.tar", resign=False)
+    with pytest.raises(CommandError, match="manifest.*đã bị sửa"):
+        call_command("restore", changed, check_only=True, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="đã bị sửa"):
+        call_command("restore", changed, force=True, stdout=io.StringIO())
+    assert default_storage.open("attachments/1/minh-chung").read() == PDF
+
+
+def test_a_manifest_rewritten_with_a_new_checksum_is_refused_by_the_rows_counted_in_the_dump(archive, tmp_path):
+    changed = _manifest_changed(archive, tmp_path / "resigned.tar", resign=True)
+    with pytest.raises(CommandError, match=r"Bảng plans_user có \d+ dòng trong bản kết xuất .* nhưng \d+ dòng trong manifest"):
+        call_command("restore", changed, check_only=True, stdout=io.StringIO())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_restore_writes_nothing_so_the_good_archive_restores_afterwards(tmp_path, fresh_database, officer_a):
+    default_storage.save("attachments/1/minh-chung", SimpleUploadedFile("x", PDF))
+    archive = tmp_path / "backup.tar"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    media = tmp_path / "restored-media"
+    for resign in (False, True):
+        changed = _manifest_changed(archive, tmp_path / f"changed-{resign}.tar", resign=resign)
+        refused = _restore_elsewhere(changed, fresh_database, media)
+        assert refused.returncode != 0
+        with _postgres(fresh_database) as target, target.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            assert cursor.fetchone()[0] == 0  # not one table written
+        assert not checksums(media) if media.exists() else True
+
+    result = _restore_elsewhere(archive, fresh_database, media)
+
+    assert result.returncode == 0, result.stderr
+    assert checksums(media) == {"attachments/1/minh-chung": hashlib.sha256(PDF).hexdigest()}

@@ -85,6 +85,19 @@ def test_the_compose_file_runs_web_worker_one_beat_and_nginx_on_postgresql_and_r
     named = {volume.split(":")[0] for service in services.values() for volume in service.get("volumes", []) if not volume.startswith(".")}
     assert named <= set(compose["volumes"])
     assert (DEPLOY / services["web"]["build"]["dockerfile"].removeprefix("deploy/")).exists()
+    # X-Forwarded-For is believed from the nginx container only, never from whoever reaches gunicorn
+    nginx_address = services["nginx"]["networks"]["default"]["ipv4_address"]
+    assert services["web"]["environment"]["TRUSTED_PROXIES"] == nginx_address
+    assert "FORWARDED_ALLOW_IPS" not in services["web"]["environment"]
+
+
+def test_gunicorn_runs_threads_and_believes_forwarded_headers_only_from_the_trusted_proxies(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "192.0.2.7")
+    conf = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert conf["worker_class"] == "gthread" and conf["threads"] >= 4  # a slow body holds a thread, not a worker
+    assert conf["forwarded_allow_ips"] == "192.0.2.7"
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="needs the compose client (apt-get install docker-compose)")
@@ -140,7 +153,9 @@ def test_in_production_sessions_cache_and_throttles_are_shared_by_every_app_serv
     without_redis = _production_settings()
     assert without_redis["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert without_redis["session"] == "django.contrib.sessions.backends.db"
-    assert _production_settings(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert (
+        _production_settings(REDIS_URL="redis://127.0.0.1:6379/0")["cache"] == "core.redis_breaker.RedisCache"
+    )  # Django's, with a breaker
 
 
 def test_files_go_to_an_s3_compatible_bucket_when_the_environment_says_so():

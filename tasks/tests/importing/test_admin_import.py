@@ -91,3 +91,29 @@ def test_coordinators_cannot_import_into_a_plan(client, coordinator, plan):
     client.force_login(coordinator)
     response = client.get(reverse("admin:plans_plan_import_annex", args=[plan.pk]))
     assert response.status_code == 403
+
+
+def test_an_annex_larger_than_the_upload_limit_is_called_too_large_with_the_limit_not_missing(client, sysadmin, plan, settings):
+    from django.template.defaultfilters import filesizeformat
+
+    settings.UPLOAD_MAX_BYTES, settings.IMPORT_MAX_FILE_BYTES = 64 * 1024, 32 * 1024
+    client.force_login(sysadmin)
+    page = upload(client, plan, b"PK\x03\x04" + b"0" * (200 * 1024), name="phu-luc-lon.xlsx").content.decode()
+    assert "phu-luc-lon.xlsx lớn hơn" in page and filesizeformat(32 * 1024) in page
+    assert "Trường này là bắt buộc" not in page
+    assert not ImportJob.objects.exists()
+
+
+def test_the_api_calls_an_annex_over_the_upload_limit_too_large(client, sysadmin, plan, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.authtoken.models import Token
+
+    settings.UPLOAD_MAX_BYTES, settings.IMPORT_MAX_FILE_BYTES = 64 * 1024, 32 * 1024
+    token = Token.objects.create(user=sysadmin)
+    response = client.post(
+        "/api/v1/imports/",
+        {"plan": plan.pk, "file": SimpleUploadedFile("phu-luc-lon.xlsx", b"0" * (200 * 1024))},
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert response.status_code == 400
+    assert "lớn hơn" in response.json()["error"]["fields"]["file"][0]

@@ -141,3 +141,36 @@ def test_a_job_past_its_time_limit_fails_with_a_vietnamese_message(plan, sysadmi
     _fail(job.pk, SoftTimeLimitExceeded())
     job.refresh_from_db()
     assert job.state == ImportState.FAILED and "quá lâu" in job.error
+
+
+def test_an_annex_of_two_and_a_half_million_distinct_shared_strings_is_refused_naming_the_limit_with_little_memory(plan):
+    import tracemalloc
+
+    from tasks.importing.errors import AnnexRejected
+
+    strings = b"".join(b"<si><t>%x</t></si>" % (n * 2654435761 % 2**32) for n in range(2_500_000))
+    xml = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
+    data = replace_member(build(rows(3)), "xl/sharedStrings.xml", xml)
+    types = (
+        zipfile.ZipFile(io.BytesIO(data))
+        .read("[Content_Types].xml")
+        .replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+    )
+    data = replace_member(data, "[Content_Types].xml", types)
+    assert len(data) < 16 * 1024 * 1024
+    del strings, xml
+    tracemalloc.start()
+    try:
+        with pytest.raises(AnnexRejected) as refused:
+            open_annex(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [error.message for error in refused.value.errors] == [
+        "Tệp có hơn 200.000 đoạn văn bản khác nhau: phụ lục nhiệm vụ không bao giờ cần nhiều như vậy. Tệp không được đọc."
+    ]
+    assert peak < 64 * 1024 * 1024  # the table was given up at the limit, not read whole (547 MiB before)

@@ -1,0 +1,57 @@
+"""A request whose database connection is cut (pg_terminate_backend) before it wrote anything runs once more."""
+
+import psycopg2
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _terminate_own_backend_at(statement_number: int, *, when=lambda sql: True):
+    """An execute wrapper that has PostgreSQL end this connection just before its n-th matching statement."""
+    seen = []
+
+    def cut(execute, sql, params, many, context):
+        if when(sql):
+            seen.append(sql)
+            if len(seen) == statement_number:
+                db = connection.settings_dict
+                admin = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+                admin.autocommit = True
+                with admin.cursor() as cursor:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+                admin.close()
+        return execute(sql, params, many, context)
+
+    return cut
+
+
+@pytest.mark.parametrize("cut_at", [1, 2, 5])  # loading the session, the user, and within the view
+def test_a_page_whose_connection_is_cut_before_it_wrote_is_answered_not_500(client, leader, cut_at):
+    client.force_login(leader)
+    client.raise_request_exception = False  # the first attempt's error is logged; the answer is what counts
+    connection.ensure_connection()
+    with connection.execute_wrapper(_terminate_own_backend_at(cut_at)):
+        response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+
+
+def test_a_request_cut_after_it_wrote_is_not_run_again(rf):
+    from django.http import HttpResponseServerError
+
+    from vinhlong_cmcn4.middleware import LostConnectionRetryMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE plans_agency SET name = name WHERE id = -1")
+        _terminate_own_backend_at(1)(lambda *args: None, "", None, False, None)
+        return HttpResponseServerError()
+
+    connection.ensure_connection()
+    response = LostConnectionRetryMiddleware(view)(rf.post("/"))
+    assert response.status_code == 500 and len(calls) == 1  # written before the cut: never run twice
+    connection.close()
