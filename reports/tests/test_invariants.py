@@ -203,7 +203,7 @@ def _read_everywhere(client, world):
     client.force_login(world.leader)
     api = client.get("/api/v1/tasks/", {"plan": plan.pk, "page_size": 200}).json()["results"]
     opened = client.get(reverse("public:open_data", args=[plan.pk, "json"]))
-    open_data = json.loads(opened.content)["tasks"]
+    open_data = json.loads(b"".join(opened.streaming_content) if opened.streaming else opened.content)["tasks"]
     export = client.get(reverse("reports:dashboard_tasks"), {"plan": plan.pk, "format": "xlsx"})
     sheet = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
     header = list(sheet[1])
