@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "vinhlong_cmcn4",
     "plans",
     "tasks",
+    "indicators",
     "reports",
 ]
 

@@ -1,6 +1,7 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
 from .figures import LateReportCount, TrendPoint
+from .indicators import ReportedValue
 from .reminders import Notice, Reminder
 from .reporting import (
     Attachment,
@@ -11,4 +12,15 @@ from .reporting import (
 )
 from .summaries import Summary
 
-__all__ = ["Attachment", "LateReportCount", "Notice", "Reminder", "Report", "ReportEvent", "ReportingPeriod", "Summary", "TrendPoint"]
+__all__ = [
+    "Attachment",
+    "LateReportCount",
+    "Notice",
+    "Reminder",
+    "Report",
+    "ReportEvent",
+    "ReportedValue",
+    "ReportingPeriod",
+    "Summary",
+    "TrendPoint",
+]

@@ -24,6 +24,7 @@ from ..figures import late_count_refresh, trend_point_refresh
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
 from .content import report_content_check
+from .indicators import reported_values_accept
 
 
 def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
@@ -80,6 +81,7 @@ def report_transition(
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
+        reported_values_accept(report=report, by=by, at=at)  # the accepted values become the indicators' actuals
     figures_changed()
     return report
 

@@ -287,6 +287,7 @@ def _body(document, data: dict) -> None:
         extended = sum(1 for item in data["overdue"] if item.get("extended"))  # recorded since issue 13; older snapshots: none
         among = f", trong đó {extended} nhiệm vụ đã gia hạn" if extended else ""
         _paragraph(document, f"Có {len(data['overdue'])} nhiệm vụ chưa hoàn thành, quá hạn{among} (chi tiết tại Phụ lục kèm theo).")
+    _indicators(document, data.get("indicators") or [])  # snapshots before indicators have none
     _heading(document, f"{roman(2)}. KHÓ KHĂN, VƯỚNG MẮC")
     for item in data["difficulties"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc."}]:
         _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])
@@ -294,6 +295,28 @@ def _body(document, data: dict) -> None:
     for item in data["proposals"] or [{"agency": "", "task": "", "text": "Các cơ quan, đơn vị không có đề xuất, kiến nghị."}]:
         _paragraph(document, f"- {item['agency']} (nhiệm vụ {item['task']}): {item['text']}" if item["agency"] else item["text"])
     _paragraph(document, "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này.", italic=True)
+
+
+def _indicators(document, rows: list[dict]) -> None:
+    """4. Kết quả thực hiện các chỉ tiêu: the table frozen in the snapshot."""
+    if not rows:
+        return
+    _heading(document, "4. Kết quả thực hiện các chỉ tiêu")
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, title in zip(
+        table.rows[0].cells, ("Chỉ tiêu", "Giá trị cơ sở", "Kết quả đến kỳ báo cáo", "Mục tiêu", "Đánh giá"), strict=True
+    ):
+        _cell_lines(cell, [(title, {"bold": True})])
+    for row in rows:
+        name = f"{row['code']} — {row['name']}" if row["code"] else row["name"]
+        judgement = row["judgement_label"] + (f" ({row['share']:.1f} % lộ trình)".replace(".", ",") if row["share"] is not None else "")
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (name, row["baseline"], row["latest"], row["target"], judgement), strict=True):
+            _cell_lines(cell, [(text, {})])
+    if any(row["illustrative"] for row in rows):
+        _paragraph(document, "Ghi chú: số liệu minh họa, không phải số liệu thống kê đã công bố.", italic=True)
+    _paragraph(document, "")
 
 
 def _closing(document) -> None:

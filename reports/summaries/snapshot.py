@@ -22,7 +22,9 @@ from typing import NamedTuple
 
 from django.db.models import Avg, Case, DateField, ExpressionWrapper, F, Field, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from indicators.selectors import summary_table
 from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task, TaskAssignment
@@ -290,6 +292,8 @@ def summary_snapshot(
         ],
         "difficulties": difficulties,
         "proposals": proposals,
+        # Kết quả thực hiện các chỉ tiêu: at the cut-off, as known when compiled; frozen with the rest.
+        "indicators": summary_table(plan, cut_off=as_of, compiled_on=timezone.localdate()),
     }
 
 

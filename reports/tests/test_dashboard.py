@@ -81,13 +81,15 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, leader, size, max_quer
     build(size)
     client.force_login(leader)
     # The first visit also stores the trend points (reports.figures): more queries, as many at any size.
-    with max_queries(20):
+    # One more since the indicators panel (its indicators, targets and values in one read).
+    with max_queries(21):
         assert client.get(reverse("reports:dashboard")).status_code == 200
     # Computed again (the shared cache emptied): session, user, groups, plans with their families,
     # section figures, section titles, report counts, agency statuses, agency names, trend points,
-    # overdue at each cut-off, the lineage map that folds retired agencies into today's (reports.lineage).
+    # overdue at each cut-off, the lineage map that folds retired agencies into today's (reports.lineage), the
+    # indicators with their targets and values (one read, indicators.selectors.indicators_in_one_read).
     cache.clear()
-    with max_queries(12):
+    with max_queries(13):
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
@@ -100,8 +102,8 @@ def test_task_lists_run_a_fixed_number_of_queries(client, leader, size, django_a
         assert client.get(reverse("reports:dashboard_tasks"), {"plan": plan.pk, "status": "overdue"}).status_code == 200
     # The plan page, first read of the day (nothing cached): session, user, groups, the plan, its directives, sections
     # and sub-plans, the published plans' progress, the plan's last change and status counts, the public plans' ids,
-    # page rows, assignments, session save.
-    with django_assert_max_num_queries(14):
+    # page rows, assignments, the plan's indicators with their targets and values (one read), session save.
+    with django_assert_max_num_queries(15):
         assert client.get(plan.get_absolute_url()).status_code == 200
 
 
