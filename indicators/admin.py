@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vinhlong_cmcn4.admin_policy import PortalModelAdmin
+from plans.admin_policy import PortalModelAdmin
 
 from .models import Indicator, IndicatorTarget, IndicatorValue
 from .services import indicator_value_record, indicator_value_refusal

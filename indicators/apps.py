@@ -10,9 +10,8 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self) -> None:
-        from vinhlong_cmcn4.shared_figures import read_by_figures
+        from core.shared_figures import read_by_figures
 
-        from .policy import register
+        from . import policy  # noqa: F401 - registers the indicators' row rules with plans.policy
 
         read_by_figures(self, READ_BY_FIGURES)
-        register()

@@ -1,4 +1,4 @@
-"""Who reads and changes indicators: the rows rules of this app, registered with the one policy mechanism.
+"""Who reads and changes indicators: this app's row rules, registered with ``plans.policy`` (imported by ``apps.ready``).
 
 An indicator is read where its plan is: anyone reads those of published plans and the province-wide
 indices; province roles read all; officers and heads also read the indicators their agency reports.
@@ -7,14 +7,14 @@ Only administrators change definitions and published values; reported values go 
 
 from django.db.models import Q
 
+from plans import policy
 from plans.choices import Role
-from vinhlong_cmcn4 import policy
 
 
 def _public_q(prefix: str = "") -> Q:
     from plans.models import Plan
 
-    public_plans = Plan.objects.filter(policy._public_plans()).values("pk")
+    public_plans = Plan.objects.filter(policy.public_plans()).values("pk")
     return Q(**{f"{prefix}scope": "province"}) | Q(**{f"{prefix}plan__in": public_plans}) | Q(**{f"{prefix}named_by__in": public_plans})
 
 
@@ -32,15 +32,12 @@ def _indicator_rule(prefix: str):
     return rule
 
 
-RULES = {
-    "indicators.indicator": _indicator_rule(""),
-    "indicators.indicatortarget": _indicator_rule("indicator__"),
-    "indicators.indicatorvalue": _indicator_rule("indicator__"),
-}
-FANS_OUT = {"indicators.indicator", "indicators.indicatortarget", "indicators.indicatorvalue"}  # named_by is to-many
-
-
-def register() -> None:
-    """Add this app's rules to the policy every page, API view and export asks (``policy.restrict``)."""
-    policy.RULES.update(RULES)
-    policy.FANS_OUT = policy.FANS_OUT | FANS_OUT
+policy.rules_register(
+    {
+        "indicators.indicator": _indicator_rule(""),
+        "indicators.indicatortarget": _indicator_rule("indicator__"),
+        "indicators.indicatorvalue": _indicator_rule("indicator__"),
+    },
+    # named_by is to-many: the rule could repeat rows
+    fans_out=frozenset({"indicators.indicator", "indicators.indicatortarget", "indicators.indicatorvalue"}),
+)

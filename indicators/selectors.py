@@ -14,6 +14,7 @@ from plans.models import Agency, Plan
 from plans.selectors import holders_on
 
 from .choices import Judgement
+from .formatting import figure_text
 from .models import VALUE, Indicator, IndicatorTarget, IndicatorValue
 from .rules import Point, Verdict, judge, target_in_force
 
@@ -274,8 +275,6 @@ def reported_by_q(agency_id: int, *, day: datetime.date) -> Q:
 def summary_table(plan: Plan, *, cut_off: datetime.date, compiled_on: datetime.date) -> list[dict]:
     """The summary's "Kết quả thực hiện các chỉ tiêu": each indicator of the plan at the period's cut-off, as known
     when the summary is compiled, in words (JSON-ready: the snapshot keeps it, later values never change it)."""
-    from .formatting import figure_text
-
     out = []
     for row in indicator_rows(indicators_of_plan(plan), today=cut_off, known_on=compiled_on, measured_by=cut_off):
         indicator = row.indicator

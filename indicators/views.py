@@ -10,10 +10,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from plans import policy
 from plans.models import Agency, Plan
 from tasks.open_data import LICENCE, licence_note
 from tasks.public.views import _csv_response
-from vinhlong_cmcn4 import policy
 
 from . import open_data
 from .choices import IndicatorKind, Judgement

@@ -6,6 +6,7 @@ from plans.models import Plan
 
 from .models import Report
 from .periods import closed_periods
+from .services.indicators import field_name
 from .summaries.service import summary_period
 
 
@@ -81,8 +82,6 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
 
     def _indicator_fields(self) -> None:
         """A value and a note for each indicator the report carries (``services.indicators.report_indicators``)."""
-        from .services.indicators import field_name
-
         kept = {row.indicator_id: row for row in self.instance.indicator_values.all()} if self.instance.pk else {}
         for indicator in self.indicators:
             name, row = field_name(indicator), kept.get(indicator.pk)
@@ -105,14 +104,10 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
             )
 
     def indicator_bound_fields(self):
-        from .services.indicators import field_name
-
         return [(indicator, self[field_name(indicator)], self[f"{field_name(indicator)}_note"]) for indicator in self.indicators]
 
     def indicator_values(self) -> dict:
         """{indicator id: (value or None, note)} from the cleaned form, for ``report_save``."""
-        from .services.indicators import field_name
-
         return {
             indicator.pk: (self.cleaned_data.get(field_name(indicator)), self.cleaned_data.get(f"{field_name(indicator)}_note") or "")
             for indicator in self.indicators

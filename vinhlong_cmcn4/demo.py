@@ -33,7 +33,7 @@ from tasks.services import task_assignments_set
 from tasks.timeframes import parse_timeframe
 
 from . import demo_content as content
-from . import demo_indicators, policy
+from . import demo_indicators
 from . import demo_reorganisation as reorganisation
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from plans import policy
 from plans.selectors import holders_on
-from vinhlong_cmcn4 import policy
 
 from ..models import Indicator
 from ..selectors import indicator_row, indicators_of_plan_q, reported_by_q, with_figures

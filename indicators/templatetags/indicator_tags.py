@@ -3,9 +3,10 @@
 from django import template
 from django.utils import timezone
 
-from vinhlong_cmcn4 import policy
+from plans import policy
 
 from ..formatting import figure_text
+from ..open_data import dictionary
 from ..rules import RULE_TEXT
 from ..selectors import indicator_rows, indicators_of_plan
 
@@ -37,6 +38,4 @@ def plan_indicators_panel(context, plan):
 @register.inclusion_tag("indicators/_open_data_dictionary.html")
 def indicator_dictionary():
     """The indicators' fields on the open-data dictionary page."""
-    from ..open_data import dictionary
-
     return {"fields": dictionary()}

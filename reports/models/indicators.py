@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.history import ChangeHistory
 from indicators.models import VALUE, Indicator, IndicatorValue
-from vinhlong_cmcn4.history import ChangeHistory
 
 from .reporting import Report
 

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import clean_text
 from indicators.models import Indicator
 from indicators.selectors import indicators_reported_by
 from indicators.services import indicator_value_record, value_check
 from plans.models import User
-from vinhlong_cmcn4.text import clean_text
 
 from ..models import Report, ReportedValue, ReportingPeriod
 from ..periods import Period

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from core import columns
+from indicators.selectors import dashboard_panel
 from plans import policy
 from plans.workdays import current_calendar
-from indicators.selectors import dashboard_panel
 from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
 from tasks.extensions import may_be_extended
 from tasks.models import Task
