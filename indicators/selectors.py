@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import models
 from django.db.models import F, Prefetch, Q, QuerySet, Value
@@ -41,16 +42,45 @@ def with_figures(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     )
 
 
+@dataclass(frozen=True)
+class TargetFigure:
+    """A target as the one-statement read gives it (the fields pages read; no model instance to build)."""
+
+    due_on: datetime.date
+    value: Decimal
+    year: int
+    label: str = ""
+
+    @property
+    def point(self) -> Point:
+        return Point(self.due_on, self.value, self.year)
+
+
+@dataclass(frozen=True)
+class ValueFigure:
+    """A current value as the one-statement read gives it."""
+
+    measured_on: datetime.date
+    value: Decimal
+    year: int
+    recorded_at: datetime.datetime
+    is_illustrative: bool
+
+    @property
+    def point(self) -> Point:
+        return Point(self.measured_on, self.value, self.year)
+
+
 @dataclass
 class IndicatorRow:
     """One indicator as every surface reads it: baseline → latest → target, the share of the way and the judgement."""
 
     indicator: Indicator
     baseline: Point | None
-    latest: IndicatorValue | None
-    target: IndicatorTarget | None
+    latest: IndicatorValue | ValueFigure | None
+    target: IndicatorTarget | TargetFigure | None
     verdict: Verdict
-    values: list[IndicatorValue] = field(default_factory=list)
+    values: list[IndicatorValue | ValueFigure] = field(default_factory=list)
     reporter: Agency | None = None
 
     @property
@@ -88,12 +118,9 @@ def indicator_row(
     current = getattr(indicator, "current_values", None)  # read along by with_figures; else read here
     if current is None:
         current = indicator.values.filter(superseded_at__isnull=True).order_by("measured_on")
-    known_on = known_on or today
-    values = [
-        value
-        for value in current
-        if timezone.localtime(value.recorded_at).date() <= known_on and (measured_by is None or value.measured_on <= measured_by)
-    ]
+    # Recorded by the end of ``known_on`` (local time): one bound, not a time-zone conversion per value.
+    until = timezone.make_aware(datetime.datetime.combine((known_on or today) + datetime.timedelta(days=1), datetime.time.min))
+    values = [value for value in current if value.recorded_at < until and (measured_by is None or value.measured_on <= measured_by)]
     targets = list(indicator.targets.all())
     points = {target.point: target for target in targets}
     target_point = target_in_force(list(points), today)
@@ -223,7 +250,7 @@ def indicators_in_one_read(indicators: QuerySet[Indicator] | None = None) -> lis
         )
     )
     found: dict[int, Indicator] = {}
-    targets_of: dict[int, list[IndicatorTarget]] = {}
+    targets_of: dict[int, list[TargetFigure]] = {}
     parts: list[tuple] = []
     for record in heads.union(targets, values, all=True):
         indicator_id, row, day, value, year, at, flag, *fields = record
@@ -237,15 +264,17 @@ def indicators_in_one_read(indicators: QuerySet[Indicator] | None = None) -> lis
             found[indicator_id] = indicator
         else:
             parts.append((indicator_id, row, day, value, year, at, flag))
-    for indicator_id, row, day, value, year, at, flag in sorted(parts, key=lambda part: (part[0], part[2])):
-        indicator = found[indicator_id]
+    for indicator_id, row, day, value, year, at, flag in parts:
         if row == "t":
-            targets_of[indicator_id].append(IndicatorTarget(indicator=indicator, due_on=day, value=value, year=year))
+            targets_of[indicator_id].append(TargetFigure(due_on=day, value=value, year=year))
         else:
-            indicator.current_values.append(  # type: ignore[attr-defined]
-                IndicatorValue(indicator=indicator, measured_on=day, value=value, year=year, recorded_at=at, is_illustrative=flag)
+            found[indicator_id].current_values.append(  # type: ignore[attr-defined]
+                ValueFigure(measured_on=day, value=value, year=year, recorded_at=at, is_illustrative=flag)
             )
-    return sorted(found.values(), key=lambda indicator: (indicator.position, indicator.pk))
+    for indicator_id, indicator in found.items():  # each list is short: sorted apart, by day
+        targets_of[indicator_id].sort(key=attrgetter("due_on"))
+        indicator.current_values.sort(key=attrgetter("measured_on"))  # type: ignore[attr-defined]
+    return sorted(found.values(), key=attrgetter("position", "pk"))
 
 
 def dashboard_panel(*, today: datetime.date, url: str, holders: dict[int, Agency] | None = None, shown: int = 8) -> dict:

@@ -8,9 +8,10 @@ from plans import policy
 from ..formatting import figure_text
 from ..open_data import dictionary
 from ..rules import RULE_TEXT
-from ..selectors import indicator_rows, indicators_of_plan
+from ..selectors import indicator_rows, indicators_of_plan, sort_at_risk_first
 
 register = template.Library()
+PANEL_ROWS = 12
 
 BADGES = {"achieved": "text-bg-success", "at_risk": "text-bg-warning", "not_achieved": "text-bg-danger", "no_data": "text-bg-secondary"}
 
@@ -32,7 +33,9 @@ def plan_indicators_panel(context, plan):
     request = context.get("request")
     user = getattr(request, "user", policy.ANONYMOUS)
     rows = indicator_rows(policy.restrict(indicators_of_plan(plan), user), today=timezone.localdate(), one_read=True)
-    return {"plan": plan, "rows": rows, "rule": RULE_TEXT, "illustrative": any(row.is_illustrative for row in rows)}
+    # A plan with many indicators shows the first ones here, at risk first; its indicators page lists them all.
+    shown = rows if len(rows) <= PANEL_ROWS else sort_at_risk_first(rows)[:PANEL_ROWS]
+    return {"plan": plan, "rows": shown, "total": len(rows), "rule": RULE_TEXT, "illustrative": any(row.is_illustrative for row in shown)}
 
 
 @register.inclusion_tag("indicators/_open_data_dictionary.html")
