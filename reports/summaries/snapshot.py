@@ -265,6 +265,9 @@ def summary_snapshot(
             proposals.append({**entry, "text": report["proposals"].strip()})
     for section in sections:
         section["results"] = results.get(section["id"], [])
+    # Kết quả thực hiện các chỉ tiêu: at the cut-off, as known when compiled; frozen with the rest (only a plan
+    # with indicators has the key, so the snapshots of plans without any read as they always did).
+    indicators = summary_table(plan, cut_off=as_of, compiled_on=timezone.localdate())
 
     return {
         "plan": {"id": plan.pk, "symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
@@ -292,8 +295,7 @@ def summary_snapshot(
         ],
         "difficulties": difficulties,
         "proposals": proposals,
-        # Kết quả thực hiện các chỉ tiêu: at the cut-off, as known when compiled; frozen with the rest.
-        "indicators": summary_table(plan, cut_off=as_of, compiled_on=timezone.localdate()),
+        **({"indicators": indicators} if indicators else {}),
     }
 
 
