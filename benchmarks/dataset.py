@@ -1,6 +1,6 @@
 """The benchmarks' data set at a given scale, built once and kept as a template database.
 
-Scale 1 is 5,000 tasks, 60 agencies and 50,000 reports; scale 4 is 20,000 / 150 / 200,000;
+Scale 1 is 5,000 tasks, 60 agencies, 50,000 reports and 50 indicators with ten years of values; scale 4 is 20,000 / 150 / 200,000;
 scale 10 is 50,000 / 300 / 500,000 (tasks and reports grow with the scale, agencies more
 slowly). The shape stays the same: two plans in force with 50 sections, each task led by one
 agency with another cooperating, ten half-yearly reports per task up to the period being
@@ -33,7 +33,7 @@ PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 SECRET_KEY = "benchmark-only-secret-key-" + "k" * 40  # noqa: S105
 PLAN_SYMBOL = "1/KH-UBND"
 LEADER = "bench.leader"
-DATA_VERSION = 1  # bump when build() makes different data: kept databases are then built again
+DATA_VERSION = 2  # bump when build() makes different data: kept databases are then built again
 SIZES = {1: (5_000, 60, 50_000), 4: (20_000, 150, 200_000), 10: (50_000, 300, 500_000)}
 
 
@@ -312,8 +312,62 @@ def build(scale: int) -> None:
                 )
         with connection.cursor() as cursor:
             _copy(cursor.connection.cursor(), Report, report_rows)
+        _indicators(scale, plans, agency_ids, leader)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum leaves a live database: hint bits set, statistics fresh
+
+
+def _indicators(scale: int, plans, agency_ids: list[int], by) -> None:
+    """50 indicators per unit of scale (500 at 10x), each with three targets and ten years of values (2016-2025),
+    a few of them corrected (the value replaced kept): percentages, numbers and ranks among 63 then 34 provinces."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+
+    count = 50 * scale
+    kinds = ["percentage", "number", "rank"]
+    indicators = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                scope="plan",
+                plan=plans[n % 2],
+                code=f"CT-{n + 1:04d}",
+                name=f"Chỉ tiêu thử nghiệm số {n + 1}",
+                unit="%" if kinds[n % 3] == "percentage" else "",
+                kind=kinds[n % 3],
+                direction="lower" if kinds[n % 3] == "rank" else "higher",
+                agency_id=agency_ids[n % len(agency_ids)],
+                baseline_value=Decimal(30 if kinds[n % 3] != "rank" else 40),
+                baseline_year=2015,
+                position=n,
+            )
+            for n in range(count)
+        ]
+    )
+    targets, values = [], []
+    for n, indicator in enumerate(indicators):
+        rank = indicator.kind == "rank"
+        for year, goal in ((2020, 50), (2025, 80), (2030, 95)):
+            targets.append(
+                IndicatorTarget(indicator=indicator, year=year, due_on=dt.date(year, 12, 31), value=Decimal(12 if rank else goal))
+            )
+        for year in range(2016, 2026):
+            step = (year - 2015) * (1 + n % 7)
+            value = Decimal(max(1, min(34 if year >= 2025 else 63, 40 - step // 3))) if rank else Decimal(min(100, 30 + step))
+            recorded = dt.datetime(year + 1, 5, 1, tzinfo=dt.UTC)
+            values.append(
+                IndicatorValue(indicator=indicator, measured_on=dt.date(year, 12, 31), year=year, value=value, source="Số liệu thử nghiệm",
+                               recorded_by=by, recorded_at=recorded, is_illustrative=True)
+            )  # fmt: skip
+            if n % 10 == 0 and year == 2020:  # a correction: the first figure kept, superseded
+                values[-1].superseded_at = recorded + dt.timedelta(days=30)
+                values.append(
+                    IndicatorValue(indicator=indicator, measured_on=dt.date(year, 12, 31), year=year, value=value, source="Số liệu thử nghiệm (điều chỉnh)",
+                                   recorded_by=by, recorded_at=recorded + dt.timedelta(days=30), correction_reason="Rà soát", is_illustrative=True)
+                )  # fmt: skip
+    IndicatorTarget.objects.bulk_create(targets, batch_size=5000)
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
 
 
 def _after_tasks(plans) -> None:

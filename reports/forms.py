@@ -6,6 +6,7 @@ from plans.models import Plan
 
 from .models import Report
 from .periods import closed_periods
+from .services.indicators import field_name
 from .summaries.service import summary_period
 
 
@@ -73,12 +74,47 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
             "work_state": forms.RadioSelect,
         }
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        self.indicators = list(indicators)
+        self._indicator_fields()
         self.style()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def _indicator_fields(self) -> None:
+        """A value and a note for each indicator the report carries (``services.indicators.report_indicators``)."""
+        kept = {row.indicator_id: row for row in self.instance.indicator_values.all()} if self.instance.pk else {}
+        for indicator in self.indicators:
+            name, row = field_name(indicator), kept.get(indicator.pk)
+            self.fields[name] = forms.DecimalField(
+                label=f"{indicator} ({indicator.unit})" if indicator.unit else str(indicator),
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                localize=True,
+                initial=row.value if row else None,
+                help_text=indicator.get_kind_display(),
+                error_messages={"invalid": _("Type a number, e.g. 85 or 85,5.")},
+            )
+            self.fields[f"{name}_note"] = forms.CharField(
+                label=_("Note and source of the figure"),
+                required=False,
+                max_length=2000,
+                initial=row.note if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def indicator_bound_fields(self):
+        return [(indicator, self[field_name(indicator)], self[f"{field_name(indicator)}_note"]) for indicator in self.indicators]
+
+    def indicator_values(self) -> dict:
+        """{indicator id: (value or None, note)} from the cleaned form, for ``report_save``."""
+        return {
+            indicator.pk: (self.cleaned_data.get(field_name(indicator)), self.cleaned_data.get(f"{field_name(indicator)}_note") or "")
+            for indicator in self.indicators
+        }
 
     def clean_attachments(self):
         too_large = getattr(self.request, "uploads_too_large", [])

@@ -10,6 +10,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 
+from indicators.api.views import IndicatorViewSet
 from plans.api.views import AgencyViewSet, DirectiveViewSet, PlanViewSet
 from reports.api.views import ReportViewSet, SummaryViewSet
 from tasks.api.views import ImportJobViewSet, TaskViewSet
@@ -54,6 +55,7 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("reports", ReportViewSet, basename="report")
 router.register("summaries", SummaryViewSet, basename="summary")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("indicators", IndicatorViewSet, basename="indicator")
 
 app_name = "api"
 urlpatterns = [

@@ -34,6 +34,7 @@ from tasks.services import task_assignments_set
 from tasks.timeframes import parse_timeframe
 
 from . import demo_content as content
+from . import demo_indicators
 from . import demo_reorganisation as reorganisation
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -97,6 +98,9 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     _reports(tasks, users, today)
     _announced_days()
     _summaries(plans["28/KH-UBND"], users, today)
+    demo_indicators.indicators_seed(
+        plans=[plans["28/KH-UBND"], department_plan], department_plan=department_plan, today=today, by=users["admin"]
+    )
     return _counts()
 
 

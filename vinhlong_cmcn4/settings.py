@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vinhlong_cmcn4",
     "plans",
     "tasks",
+    "indicators",
     "reports",
 ]
 

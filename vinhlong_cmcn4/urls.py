@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tasks.public.urls")),
     path("", include("plans.urls")),
     path("", include("reports.urls")),
+    path("", include("indicators.urls")),
     path("api/", include("vinhlong_cmcn4.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from .delivery import WebhookDelivery, WebhookSubscription
 from .figures import LateReportCount, TrendPoint
+from .indicators import ReportedValue
 from .reminders import EscalationLadder, Notice, Reminder
 from .reporting import (
     Attachment,
@@ -21,6 +22,7 @@ __all__ = [
     "Reminder",
     "Report",
     "ReportEvent",
+    "ReportedValue",
     "ReportingPeriod",
     "Summary",
     "SummaryEvent",

@@ -23,6 +23,7 @@ from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import Period, unreportable_reason
 from .content import CONTENT_FIELDS, report_content_check
+from .indicators import report_indicators, reported_values_check, reported_values_save
 from .steps import report_transition
 
 
@@ -92,16 +93,22 @@ def report_save(
     files=(),
     send: bool = False,
     at: datetime.datetime | None = None,
+    indicator_values: dict | None = None,
 ) -> Report:
     """Create the agency's report on a task for a period, or update its draft; with ``send``, send it on too.
 
     ``version`` is the version the form was opened at (None for a new report). A stale
     version raises :class:`ReportConflict`, unless the form says exactly what is stored
     already (a double-clicked save), which is simply the same save. Saving and sending are
-    one transaction: a refused step leaves the draft as it was.
+    one transaction: a refused step leaves the draft as it was. ``indicator_values`` maps an indicator's id to
+    (value or None, note): the values of the indicators the report carries (``services.indicators``).
     """
     _check_author(by, agency)
     report_period_check(task=task, period=period.as_period(task.plan.report_deadline_day), agency=agency)
+    if indicator_values:
+        reported_values_check(
+            indicators=report_indicators(task_id=task.pk, agency_id=agency.pk, period=period), period=period, values=indicator_values
+        )
     data = {name: data.get(name) for name in CONTENT_FIELDS}
     for name in ("results", "difficulties", "proposals"):
         data[name] = clean_text(data[name] or "", keep_lines=True)
@@ -136,6 +143,8 @@ def report_save(
         report.full_clean()
         report.version += 1
         report.save()
+    if indicator_values and workflow.is_editable(report.state):
+        reported_values_save(report=report, values=indicator_values)
     for upload in files:
         attachment_add(report=report, upload=upload, by=by)
     if workflow.is_editable(report.state):

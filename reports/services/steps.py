@@ -28,6 +28,7 @@ from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
 from ..progress import tasks_progress
 from .content import report_content_check
+from .indicators import reported_values_accept
 
 
 def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
@@ -85,7 +86,11 @@ def report_transition(
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
-    figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id])
+        reported_values_accept(report=report, by=by, at=at)  # the accepted values become the indicators' actuals
+    if step.target == ReportState.ACCEPTED and report.indicator_values.exists():
+        figures_changed()  # a province-wide index is read on every plan that names it
+    else:
+        figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id])
     return report
 
 

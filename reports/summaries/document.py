@@ -271,9 +271,32 @@ def _body(document, data: dict, texts: dict[str, str]) -> None:
         elif block.kind == "li":
             _paragraph(document, f"- {block.text}")
         elif block.kind == "note":
+            _indicators(document, data.get("indicators") or [])  # snapshots before indicators have none
             _paragraph(document, block.text, italic=True)
         else:
             _paragraph(document, block.text)
+
+
+def _indicators(document, rows: list[dict]) -> None:
+    """Kết quả thực hiện các chỉ tiêu: the table frozen in the snapshot, before the note on the annex."""
+    if not rows:
+        return
+    _paragraph(document, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", bold=True, after=6)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, title in zip(
+        table.rows[0].cells, ("Chỉ tiêu", "Giá trị cơ sở", "Kết quả đến kỳ báo cáo", "Mục tiêu", "Đánh giá"), strict=True
+    ):
+        _cell_lines(cell, [(title, {"bold": True})])
+    for row in rows:
+        name = f"{row['code']} — {row['name']}" if row["code"] else row["name"]
+        judgement = row["judgement_label"] + (f" ({row['share']:.1f} % lộ trình)".replace(".", ",") if row["share"] is not None else "")
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (name, row["baseline"], row["latest"], row["target"], judgement), strict=True):
+            _cell_lines(cell, [(text, {})])
+    if any(row["illustrative"] for row in rows):
+        _paragraph(document, "Ghi chú: số liệu minh họa, không phải số liệu thống kê đã công bố.", italic=True)
+    _paragraph(document, "")
 
 
 def _closing(document, day: datetime.date) -> None:

@@ -21,7 +21,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from indicators.selectors import summary_table
 from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task
@@ -297,6 +299,9 @@ def summary_snapshot(
             proposals.append({**entry, "text": report["proposals"].strip()})
     for section in sections:
         section["results"] = results.get(section["id"], [])
+    # Kết quả thực hiện các chỉ tiêu: at the cut-off, as known when compiled; frozen with the rest (only a plan
+    # with indicators has the key, so the snapshots of plans without any read as they always did).
+    indicators = summary_table(plan, cut_off=as_of, compiled_on=timezone.localdate())
 
     return {
         "plan": {"id": plan.pk, "symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},
@@ -324,6 +329,7 @@ def summary_snapshot(
         ],
         "difficulties": difficulties,
         "proposals": proposals,
+        **({"indicators": indicators} if indicators else {}),
     }
 
 

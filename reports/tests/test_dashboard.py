@@ -81,15 +81,17 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, leader, size, max_quer
     build(size)
     client.force_login(leader)
     # The first visit also stores the trend points (reports.figures): more queries, as many at any size.
+    # (+1: the indicators panel, its indicators, targets and values in one read.)
     # (+3 on every page of a leader: the work waiting in the menu, reports.worklist: reports to review,
     # extensions to decide, draft summaries.)
-    with max_queries(23):
+    with max_queries(24):
         assert client.get(reverse("reports:dashboard")).status_code == 200
     # Computed again (the shared cache emptied): session, user, groups, plans with their families,
     # section figures, section titles, report counts, agency statuses, agency names, trend points,
-    # overdue at each cut-off, the lineage map that folds retired agencies into today's (reports.lineage).
+    # overdue at each cut-off, the lineage map that folds retired agencies into today's (reports.lineage), the
+    # indicators with their targets and values (one read, indicators.selectors.indicators_in_one_read).
     cache.clear()
-    with max_queries(15):
+    with max_queries(16):  # +1: the indicators panel (one read)
         assert client.get(reverse("reports:dashboard")).status_code == 200
 
 
@@ -104,7 +106,7 @@ def test_task_lists_run_a_fixed_number_of_queries(client, leader, size, django_a
     # The plan page, first read of the day (nothing cached): session, user, groups, the plan, its directives, sections
     # and sub-plans, the published plans' progress, the plan's last change and status counts, the public plans' ids,
     # page rows, assignments, session save.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         assert client.get(plan.get_absolute_url()).status_code == 200
 
 

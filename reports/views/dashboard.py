@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from core import columns
+from indicators.selectors import dashboard_panel
 from plans import policy
 from plans.workdays import current_calendar
 from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
@@ -128,6 +130,7 @@ def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
         "totals_urls": totals_urls,
         "predecessors": predecessors,
         "predecessors_param": PREDECESSORS_PARAM,
+        "indicators": dashboard_panel(today=today, url=reverse("indicators:list"), holders=holders),
     }
 
 

@@ -34,6 +34,7 @@ from ..services import (
     report_transition,
     reporting_period_get_or_create,
 )
+from ..services.indicators import report_indicators
 
 COPIED_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
 
@@ -113,6 +114,9 @@ class ReportEditView(policy.PageRequiredMixin, View):
         }
         return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
 
+    def _indicators(self, task, period):
+        return report_indicators(task_id=task.pk, agency_id=self.request.user.agency_id, period=period)
+
     def get(self, request, task_pk: int, period_code: str):
         task, period, _row, report = self._objects(request, task_pk, period_code)
         if report and not workflow.is_editable(report.state):
@@ -122,14 +126,16 @@ class ReportEditView(policy.PageRequiredMixin, View):
             previous := previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
         ):
             initial = {name: getattr(previous, name) for name in COPIED_FIELDS}
-        form = ReportForm(instance=report, initial=initial, request=request)
+        form = ReportForm(instance=report, initial=initial, request=request, indicators=self._indicators(task, period))
         return self._render(request, task=task, period=period, report=report, form=form)
 
     def post(self, request, task_pk: int, period_code: str):
         task, period, _row, report = self._objects(request, task_pk, period_code)
         held = uploads_held(request.POST.getlist("held"), owner=request.user.pk)  # (token, file) pairs
         held_files = [upload for _token, upload in held]
-        form = ReportForm(request.POST, request.FILES, instance=report or Report(), request=request)
+        form = ReportForm(
+            request.POST, request.FILES, instance=report or Report(), request=request, indicators=self._indicators(task, period)
+        )
         refused = {"task": task, "period": period, "report": report, "form": form, "held": held}
         if not form.is_valid():
             return self._refused(request, **refused)
@@ -145,6 +151,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
                 version=form.cleaned_data.get("version"),
                 files=[*held_files, *form.cleaned_data["attachments"]],
                 send="send" in request.POST,
+                indicator_values=form.indicator_values(),
             )
         except ReportConflict as conflict:
             form.add_error(

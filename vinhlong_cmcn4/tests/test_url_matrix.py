@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
+from indicators.tests.factories import IndicatorFactory
 from plans.choices import ChangeKind
 from plans.models import ReorganisationChange, ReorganisationDecision
 from plans.tests.factories import AgencyFactory, DirectiveFactory, PlanFactory, SectionFactory
@@ -135,6 +136,13 @@ RULES = {
         lambda w: {"pk": w["decision"].pk},
         everyone(LOGIN) | {"coordinator": NOT_ALLOWED, "sysadmin": NOT_ALLOWED},
     ),
+    "indicators:plan": (lambda w: {"pk": w["plan"].pk}, everyone(OK)),
+    "indicators:detail": (lambda w: {"pk": w["indicator"].pk}, everyone(OK)),
+    "indicators:open_data": (lambda w: {"pk": w["plan"].pk, "fmt": "csv"}, everyone(OK)),
+    "indicators:open_data_dictionary": (lambda w: {"fmt": "json"}, everyone(OK)),
+    "indicators:list": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
+    "api:indicator-list": (lambda w: {}, everyone(OK)),
+    "api:indicator-detail": (lambda w: {"pk": w["indicator"].pk}, everyone(OK)),
     "api:token": (lambda w: {}, everyone(NOT_ALLOWED)),
     "api:schema": (lambda w: {}, everyone(OK)),
     "api:docs": (lambda w: {}, everyone(OK)),
@@ -221,6 +229,7 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
         "attachment": report.attachments.get(),
         "period_code": code,
         "users": users,
+        "indicator": IndicatorFactory(plan=plan, agency=agency_a),
     }
 
 

@@ -1,0 +1,148 @@
+"""Indicators read the same on the plan page, the indicator page, the dashboard's panel, its list and the API."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from indicators.services import indicator_value_record
+from indicators.tests.factories import IndicatorFactory, TargetFactory
+from plans.models import AgencyLineage
+from plans.tests.factories import PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan_with_indicators(agency_a, agency_b):
+    plan = PlanFactory(symbol="125/KH-SKHCN")
+    behind = IndicatorFactory(plan=plan, code="CT-01", agency=agency_a, name="Tỷ lệ hồ sơ trực tuyến")
+    TargetFactory(indicator=behind, year=2030, value=D(100))
+    indicator_value_record(indicator=behind, measured_on=datetime.date(2025, 12, 31), year=2025, value=D(45), is_illustrative=True)
+    ahead = IndicatorFactory(
+        plan=plan, code="CT-02", agency=agency_b, name="Số doanh nghiệp khởi nghiệp", kind="number", unit="doanh nghiệp"
+    )
+    TargetFactory(indicator=ahead, year=2030, value=D(20))
+    indicator_value_record(indicator=ahead, measured_on=datetime.date(2025, 12, 31), year=2025, value=D(30))
+    index = IndicatorFactory(
+        scope="province", plan=None, code="PCI", kind="rank", unit="", baseline_value=D(30), baseline_year=2016, agency=agency_b
+    )
+    index.named_by.add(plan)
+    TargetFactory(indicator=index, year=2030, value=D(8))
+    indicator_value_record(
+        indicator=index,
+        measured_on=datetime.date(2025, 12, 31),
+        year=2025,
+        value=D(11),
+        source="VCCI",
+        published_on=datetime.date(2026, 5, 10),
+    )
+    return plan
+
+
+def test_the_public_plan_page_shows_baseline_latest_target_judgement_and_the_rule(client, plan_with_indicators):
+    page = client.get(plan_with_indicators.get_absolute_url()).content.decode()
+    assert "Chỉ tiêu và mục tiêu" in page and "Cách đánh giá" in page and "đường thẳng nối giá trị cơ sở" in page
+    assert "CT-01" in page and "45 %" in page and "100 %" in page and "Có nguy cơ không đạt" in page
+    assert "PCI" in page and "11/34" in page and "30/63" in page  # each rank with its own year's provinces
+    assert "số liệu minh họa" in page  # CT-01's value is illustrative, and says so
+
+
+def test_the_public_does_not_read_the_indicators_of_an_unpublished_plan(client, plan_with_indicators, leader):
+    plan_with_indicators.is_published = False
+    plan_with_indicators.save()
+    assert client.get(reverse("indicators:plan", args=[plan_with_indicators.pk])).status_code == 404
+    own = plan_with_indicators.own_indicators.first()
+    assert client.get(reverse("indicators:detail", args=[own.pk])).status_code == 404
+    client.force_login(leader)
+    assert "CT-01" in client.get(reverse("indicators:plan", args=[plan_with_indicators.pk])).content.decode()
+
+
+def test_every_number_of_the_dashboard_panel_opens_a_list_of_as_many_indicators(client, plan_with_indicators, leader):
+    from indicators.selectors import dashboard_panel
+
+    client.force_login(leader)
+    panel = dashboard_panel(today=timezone.localdate(), url=reverse("indicators:list"))
+    assert panel["rows"][0].judgement == "at_risk"  # at risk first
+    for judgement, _label, count, url in panel["counts"]:
+        page = client.get(url)
+        assert len(page.context["rows"]) == count, judgement
+    assert "Chỉ tiêu và mục tiêu, có nguy cơ không đạt lên trước" in client.get(reverse("reports:dashboard")).content.decode()
+
+
+def test_the_api_lists_indicators_with_baseline_targets_values_and_filters_by_plan_and_agency(
+    client, plan_with_indicators, agency_a, agency_b
+):
+    other = IndicatorFactory(plan=PlanFactory(), code="KHAC", agency=agency_a)
+    url = reverse("api:indicator-list")
+    body = client.get(url, {"plan": plan_with_indicators.pk}).json()
+    codes = sorted(item["code"] for item in body["results"])
+    assert codes == ["CT-01", "CT-02", "PCI"]
+    pci = next(item for item in body["results"] if item["code"] == "PCI")
+    assert pci["baseline"] == {"value": 30, "year": 2016, "source": ""}
+    assert pci["targets"][0]["value"] == 8 and pci["values"][0]["source"] == "VCCI" and pci["values"][0]["published_on"] == "2026-05-10"
+    assert pci["judgement"]["code"] in {"achieved", "at_risk"}
+    assert sorted(item["code"] for item in client.get(url, {"agency": agency_a.pk}).json()["results"]) == ["CT-01", other.code]
+    # After a merger the successor reports its predecessor's indicators (the as-of rule tasks follow).
+    AgencyLineage.objects.create(predecessor=agency_a, successor=agency_b, effective_on=datetime.date(2025, 3, 1), main=True)
+    assert client.get(url, {"agency": agency_a.pk}).json()["results"] == []
+    assert sorted(item["code"] for item in client.get(url, {"agency": agency_b.pk}).json()["results"]) == [
+        "CT-01",
+        "CT-02",
+        other.code,
+        "PCI",
+    ]
+
+
+def test_the_api_list_reads_a_fixed_number_of_queries_however_many_indicators(client, plan_with_indicators, django_assert_max_num_queries):
+    url = reverse("api:indicator-list")
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for _n in range(20):
+        TargetFactory(indicator=IndicatorFactory(plan=plan_with_indicators))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).json()["count"] == 23
+
+
+def test_the_open_data_holds_one_row_per_value_with_its_source_and_the_dictionary_names_every_field(client, plan_with_indicators):
+    from indicators.open_data import FIELDS
+
+    body = client.get(reverse("indicators:open_data", args=[plan_with_indicators.pk, "json"])).json()
+    pci = next(row for row in body["indicators"] if row["code"] == "PCI")
+    assert list(pci) == list(FIELDS)
+    assert pci["value"] == "11.00" and pci["provinces"] == 34 and pci["source"] == "VCCI" and pci["published_on"] == "2026-05-10"
+    assert next(row for row in body["indicators"] if row["code"] == "CT-01")["is_illustrative"] is True
+    csv_text = client.get(reverse("indicators:open_data", args=[plan_with_indicators.pk, "csv"])).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == ",".join(FIELDS)
+    dictionary = client.get(reverse("indicators:open_data_dictionary", args=["json"])).json()["fields"]
+    assert [field["name"] for field in dictionary] == list(FIELDS)
+    assert "target_due_on" in client.get(reverse("public:open_data_dictionary_page")).content.decode()
+
+
+def test_the_dashboards_one_statement_read_gives_the_same_rows_as_the_pages(plan_with_indicators, django_assert_num_queries):
+    from indicators.models import Indicator
+    from indicators.selectors import dashboard_panel, indicator_rows, sort_at_risk_first
+
+    today = timezone.localdate()
+
+    def seen(rows):
+        return [(row.indicator.pk, row.judgement, row.verdict.share, row.latest and row.latest.value, row.target and row.target.value,
+                 [value.value for value in row.values], row.reporter.pk, row.is_illustrative) for row in rows]  # fmt: skip
+
+    with django_assert_num_queries(1):
+        panel = dashboard_panel(today=today, url="/", holders={})
+    assert seen(panel["rows"]) == seen(sort_at_risk_first(indicator_rows(Indicator.objects.all(), today=today))) != []
+
+
+def test_the_plan_page_reads_its_indicators_in_a_fixed_number_of_statements(client, plan_with_indicators, django_assert_max_num_queries):
+    client.get(plan_with_indicators.get_absolute_url())  # the day's first read stores shared figures
+    with django_assert_max_num_queries(30) as few:
+        client.get(plan_with_indicators.get_absolute_url())
+    for _n in range(20):
+        indicator = IndicatorFactory(plan=plan_with_indicators)
+        TargetFactory(indicator=indicator)
+        indicator_value_record(indicator=indicator, measured_on=datetime.date(2024, 12, 31), year=2024, value=D(50))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "CT-" in client.get(plan_with_indicators.get_absolute_url()).content.decode()

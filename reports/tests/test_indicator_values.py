@@ -1,0 +1,135 @@
+"""Indicator values reported inside the periodic report: same form, same workflow; accepted values become actuals."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from indicators.models import IndicatorValue
+from indicators.tests.factories import IndicatorFactory, TargetFactory
+from plans.models import AgencyLineage
+from reports.models import Report, ReportedValue
+from reports.periods import parse_period_code
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.services.indicators import report_indicators
+
+from .conftest import report_data
+
+pytestmark = pytest.mark.django_db
+DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã triển khai"}
+
+
+@pytest.fixture
+def indicator(world, agency_a):
+    indicator = IndicatorFactory(plan=world.plan, code="CT-01", agency=agency_a)
+    indicator.tasks.add(world.task)
+    TargetFactory(indicator=indicator, year=2030, value=D(100))
+    return indicator
+
+
+def edit_url(world):
+    return reverse("reports:report_edit", args=[world.task.pk, world.period_code])
+
+
+def test_the_officer_files_a_value_in_the_report_form_and_it_becomes_the_actual_on_acceptance(
+    client, world, indicator, officer_a, head_a, coordinator, leader
+):
+    field = f"indicator_{indicator.pk}"
+    client.force_login(officer_a)
+    page = client.get(edit_url(world)).content.decode()
+    assert field in page and "CT-01" in page
+    client.post(edit_url(world), report_data(**{field: "72,5", f"{field}_note": "Theo hệ thống một cửa điện tử"}, send="1"))
+    report = Report.objects.get()
+    assert ReportedValue.objects.get(report=report).value == D("72.5")
+    assert not IndicatorValue.objects.exists()  # not before acceptance
+    client.force_login(head_a)
+    client.post(reverse("reports:report_transition", args=[report.pk, "submit"]))
+    client.force_login(coordinator)
+    client.post(reverse("reports:report_transition", args=[report.pk, "accept"]))
+    actual = IndicatorValue.objects.get()
+    report.refresh_from_db()
+    assert actual.value == D("72.5") and actual.measured_on == report.period.last_day and actual.year == report.period.year
+    assert "Sở Thông tin và Truyền thông" in actual.source and actual.published_on is not None
+    assert ReportedValue.objects.get().actual == actual
+    client.force_login(leader)
+    page = client.get(reverse("indicators:plan", args=[world.plan.pk])).content.decode()
+    assert "72,5 %" in page
+
+
+def test_a_value_its_kind_forbids_is_refused_on_its_field_and_nothing_is_saved(client, world, indicator, officer_a):
+    field = f"indicator_{indicator.pk}"
+    client.force_login(officer_a)
+    response = client.post(edit_url(world), report_data(**{field: "120"}))
+    assert response.status_code == 200
+    assert "từ 0 đến 100" in " ".join(response.context["form"].errors[field])
+    assert not Report.objects.exists() and not ReportedValue.objects.exists()
+
+
+def test_a_returned_report_is_corrected_and_the_accepted_value_is_the_corrected_one(
+    world, indicator, agency_a, officer_a, head_a, coordinator
+):
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report = report_save(
+        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(60), "")}
+    )
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    with pytest.raises(ValidationError):
+        report_transition(report=report, action="return", by=coordinator, notify=False)  # a reason is needed
+    report = report_transition(report=report, action="return", by=coordinator, comment="Số liệu chưa khớp hệ thống", notify=False)
+    report = report_save(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data=DATA,
+        version=report.version,
+        indicator_values={indicator.pk: (D(65), "đã rà soát")},
+    )
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    assert IndicatorValue.objects.get().value == 65
+    row = ReportedValue.objects.get()
+    assert [record.value for record in row.history.order_by("history_date")] == [60, 65, 65]  # the change kept, then the link to the actual
+
+
+def test_a_published_value_for_the_same_day_is_superseded_not_overwritten(world, indicator, agency_a, officer_a, head_a, coordinator):
+    from indicators.services import indicator_value_record
+
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    published = indicator_value_record(indicator=indicator, measured_on=period.last_day, year=period.year, value=D(50), source="Niên giám")
+    report = report_save(
+        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(55), "")}
+    )
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    published.refresh_from_db()
+    assert published.superseded_at is not None
+    current = IndicatorValue.objects.get(superseded_at__isnull=True)
+    assert current.value == 55 and "Sở Thông tin và Truyền thông" in current.correction_reason
+
+
+def test_an_indicator_not_carried_by_the_report_is_refused(world, indicator, agency_b, officer_b):
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    with pytest.raises(ValidationError):
+        report_save(
+            task=world.other_task,
+            agency=agency_b,
+            period=period,
+            by=officer_b,
+            data=DATA,
+            version=None,
+            indicator_values={indicator.pk: (D(5), "")},
+        )
+    assert not Report.objects.exists()
+
+
+def test_after_a_merger_the_successor_reports_the_indicator(world, indicator, agency_a, agency_b):
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    assert report_indicators(task_id=world.task.pk, agency_id=agency_a.pk, period=period) == [indicator]
+    AgencyLineage.objects.create(
+        predecessor=agency_a, successor=agency_b, effective_on=period.first_day - datetime.timedelta(days=1), main=True
+    )
+    assert report_indicators(task_id=world.task.pk, agency_id=agency_a.pk, period=period) == []
+    assert report_indicators(task_id=world.task.pk, agency_id=agency_b.pk, period=period) == [indicator]
