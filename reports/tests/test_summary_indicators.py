@@ -11,6 +11,7 @@ from indicators.services import indicator_value_record
 from indicators.tests.factories import IndicatorFactory, TargetFactory
 from reports.periods import parse_period_code
 from reports.summaries.document import summary_document
+from reports.summaries.drafting import summary_texts
 from reports.summaries.service import summary_compile
 
 pytestmark = pytest.mark.django_db
@@ -32,5 +33,10 @@ def test_the_summary_freezes_the_indicators_at_the_cut_off_and_later_values_leav
     )
     summary.refresh_from_db()
     assert summary.snapshot["indicators"] == [frozen]
-    text = "\n".join(cell.text for table in Document(BytesIO(summary_document(summary))).tables for row in table.rows for cell in row.cells)
+    text = "\n".join(
+        cell.text
+        for table in Document(BytesIO(summary_document(summary, summary_texts(summary)))).tables
+        for row in table.rows
+        for cell in row.cells
+    )
     assert "CT-01" in text and "12 % (14/12/2018)" in text and "Kết quả đến kỳ báo cáo" in text
