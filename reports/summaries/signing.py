@@ -100,7 +100,7 @@ def verify_signed_copy(*, content: bytes, issued: bytes, roots: list[x509.Certif
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         embedded = list(reader.embedded_regular_signatures)
-    except (PdfError, ValueError, KeyError, TypeError):
+    except (PdfError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: objects nested too deep
         raise SignatureRefused([_("The PDF cannot be read: the file is damaged.")]) from None
     if not embedded:
         raise SignatureRefused([_("The file carries no digital signature.")])
@@ -111,7 +111,7 @@ def verify_signed_copy(*, content: bytes, issued: bytes, roots: list[x509.Certif
         last = index == len(embedded)
         try:
             signature, found = _verify_one(embedded_sig, roots=roots, issued_at=issued_at, now=now, last=last, index=index)
-        except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError):
+        except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError, RecursionError):
             problems.append(_("Signature %(n)d cannot be read: it is damaged or of a kind the portal does not know.") % {"n": index})
             continue
         problems += found

@@ -111,6 +111,37 @@ def test_without_a_configured_trust_root_nothing_is_accepted(signer, ca, issued)
     assert "Chưa cấu hình chứng thư gốc tin cậy" in message
 
 
+def _updated_root(issued: bytes, extra: bytes) -> bytes:
+    """``issued`` with a hand-written incremental update giving its catalog an AcroForm and ``extra`` objects."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(issued), strict=False)
+    root, pages = reader.trailer.raw_get("/Root").idnum, reader.root.raw_get("/Pages").idnum
+    previous = int(issued.rsplit(b"startxref", 1)[1].split()[0])
+    body = bytearray(issued + b"\n")
+    offsets = {}
+    for number, text in [(root, b"<</Type/Catalog/Pages %d 0 R/AcroForm<</Fields[900 0 R]>>>>" % pages), *extra]:
+        offsets[number] = len(body)
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, text)
+    xref = len(body)
+    body += b"xref\n" + b"".join(b"%d 1\n%010d 00000 n \n" % (n, offsets[n]) for n in sorted(offsets))
+    body += b"trailer\n<</Size 1000/Root %d 0 R/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (root, previous, xref)
+    return bytes(body)
+
+
+@pytest.mark.django_db
+def test_a_pdf_nested_too_deep_is_refused_as_damaged_not_a_server_error(ca, issued):
+    deep = b"[" * 50_000 + b"]" * 50_000  # found by the attack pass: RecursionError inside pyHanko's parser, a 500
+    content = _updated_root(
+        issued,
+        [
+            (900, b"<</FT/Sig/T(s)/V 901 0 R>>"),
+            (901, b"<</Type/Sig/SubFilter/adbe.pkcs7.detached/ByteRange[0 1 2 3]/Contents<00>/Deep " + deep + b">>"),
+        ],
+    )
+    assert refusal(content, issued, [ca]) == ["Không đọc được tệp PDF: tệp bị hỏng."]
+
+
 # --- The record -------------------------------------------------------------------------------------------
 
 
