@@ -37,6 +37,10 @@ from pyhanko_certvalidator import ValidationContext
 from .official import short_date
 
 # A signature made by the signer's token asserts either of these (the Government CA's certificates carry both).
+# A document of record carries the signer's and the organisation's signatures, perhaps a few more: each one costs
+# a chain validation, so a file with thousands (a 20 MB upload holds about 6 000) is refused before any is checked.
+MAX_SIGNATURES = 10
+
 _KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
 
@@ -104,6 +108,13 @@ def verify_signed_copy(*, content: bytes, issued: bytes, roots: list[x509.Certif
         raise SignatureRefused([_("The PDF cannot be read: the file is damaged.")]) from None
     if not embedded:
         raise SignatureRefused([_("The file carries no digital signature.")])
+    if len(embedded) > MAX_SIGNATURES:
+        raise SignatureRefused(
+            [
+                _("The file carries %(n)d signatures, more than the %(max)d a document of record has.")
+                % {"n": len(embedded), "max": MAX_SIGNATURES}
+            ]
+        )
     problems: list[str] = []
     signatures: list[Signature] = []
     now = timezone.now()

@@ -142,6 +142,20 @@ def test_a_pdf_nested_too_deep_is_refused_as_damaged_not_a_server_error(ca, issu
     assert refusal(content, issued, [ca]) == ["Không đọc được tệp PDF: tệp bị hỏng."]
 
 
+@pytest.mark.django_db
+def test_more_signatures_than_a_document_carries_are_refused_before_any_is_verified(ca, signer, issued, monkeypatch):
+    from reports.summaries import signing
+
+    monkeypatch.setattr(signing, "MAX_SIGNATURES", 2)
+    signed = issued
+    for n in range(3):
+        signed = sign(signed, signer, ca, f"ChuKy{n}")
+    checked = []
+    monkeypatch.setattr(signing, "_verify_one", lambda *args, **kwargs: checked.append(1))
+    [message] = refusal(signed, issued, [ca])
+    assert "3 chữ ký" in message and checked == []
+
+
 # --- The record -------------------------------------------------------------------------------------------
 
 
