@@ -21,6 +21,7 @@ from plans.policy import (
     PROVINCE_ROLES,
     VIEW,
     admin_rule,
+    coordinates,
     coordinator_of,
     public_plans,
     registry_rule,
@@ -171,7 +172,15 @@ def summary_actions(user, summary) -> list[str]:
     issue, receive the signed copy), in workflow order: the buttons shown, the API's and the services' check."""
     if scope(type(summary), user, VIEW) == NOTHING:
         return []
+    if summary.plan_id is not None and not summary_plan_open(user, summary.plan):
+        return []  # another agency's plan: its coordinator reads the summary and takes no step on it, as in the queue and chasing
     return summary_workflow.allowed_actions(summary.state, role_of(user), signed=summary.is_signed)
+
+
+def summary_plan_open(user, plan) -> bool:
+    """Does ``user`` take the steps of ``plan``'s summaries (compile, write, send, sign)? Any but a coordinator, who takes
+    those of the plans its agency coordinates (``plans.policy.coordinates``); whether the role takes them at all is the rule's."""
+    return role_of(user) != Role.COORDINATOR or coordinates(user, plan)
 
 
 def may_write_report(user, agency_id: int | None) -> bool:

@@ -76,7 +76,7 @@ def step_check(summary: Summary, by: User, action: str) -> Summary:
     locked = Summary.objects.select_for_update().select_related("plan", "period").get(pk=summary.pk)
     if action in reports_policy.summary_actions(by, locked):
         return locked
-    if not any(action in reports_policy.summary_actions(by, Summary(state=state)) for state in SummaryState.values):
+    if not any(action in reports_policy.summary_actions(by, Summary(state=state, plan=locked.plan)) for state in SummaryState.values):
         raise PermissionDenied(_("You may not change summaries."))
     raise ValidationError(_("This step is not possible now: the summary is %(state)s.") % {"state": locked.get_state_display().lower()})
 

@@ -14,6 +14,7 @@ from plans import policy
 from plans.choices import PeriodKind, PlanState
 from plans.models import Plan, User
 
+from .. import policy as reports_policy
 from .. import summary_workflow as workflow
 from ..choices import ReportState, SummaryState
 from ..models import Report, Summary
@@ -114,7 +115,7 @@ def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:
 
     The row exists at once, so the request is visible; an issued summary is refused.
     """
-    if not policy.may(by, policy.CHANGE, Summary):
+    if not (policy.may(by, policy.CHANGE, Summary) and reports_policy.summary_plan_open(by, plan)):
         raise PermissionDenied(_("You may not compile summaries."))
     row = reporting_period_get_or_create(period=period)
     with transaction.atomic():

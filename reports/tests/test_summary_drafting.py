@@ -186,3 +186,31 @@ def test_a_summary_sent_for_signature_waits_in_leaderships_work_list_with_a_noti
     assert Notice.objects.filter(user=leader, text__contains="chờ ký").count() == 1
     summary_issue(summary=summary, number="126", by=leader)
     assert worklist.SUMMARY not in [item.kind for item in worklist.work_items(leader)]
+
+
+def test_a_coordinator_of_another_agency_reads_a_plans_summary_but_takes_no_step_on_it(
+    client, filed, coordinator, coordinating_agency, agency_b, roles
+):
+    """Found by the attack pass: Sở Tài chính's coordinator wrote a section of 28/KH-UBND's summary (coordinated by Sở
+    KH&CN) and sent it for signature; the queue and the chase list already kept to the plans an agency coordinates."""
+    from conftest import _user
+    from reports import policy as reports_policy
+
+    filed.plan.coordinator = coordinating_agency
+    filed.plan.save()
+    stranger = _user(roles, "coordinator_b", "coordinator", agency_b, is_staff=True)
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    assert reports_policy.summary_actions(stranger, summary) == []
+    assert SummaryAction.SUBMIT in reports_policy.summary_actions(coordinator, summary)
+    with pytest.raises(PermissionDenied):
+        summary_section_write(summary=summary, key=SummarySectionKey.RESULTS, text="Viết hộ", by=stranger)
+    with pytest.raises(PermissionDenied):
+        summary_submit(summary=summary, by=stranger)
+    with pytest.raises(PermissionDenied):
+        summary_request(plan=filed.plan, period=H2_2018, by=stranger)
+    client.force_login(stranger)
+    assert client.get(summary.get_absolute_url()).status_code == 200
+    url = reverse("reports:summary_section", kwargs={"pk": summary.pk, "key": SummarySectionKey.RESULTS})
+    assert client.post(url, {"text": "Viết hộ"}).status_code == 403
+    summary.refresh_from_db()
+    assert summary.state == SummaryState.DRAFT and not summary.events.exists()

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, TemplateView
 
 from core import columns
 from plans import policy
-from plans.choices import PlanState
+from plans.choices import PlanState, Role
 from plans.models import Plan
 from tasks.choices import TaskStatus
 
@@ -29,7 +29,8 @@ def _summaries(user):
 
 
 def _plans(user):
-    return policy.restrict(Plan.objects.filter(state=PlanState.IN_FORCE), user).order_by("-issued_on", "symbol")
+    plans = policy.restrict(Plan.objects.filter(state=PlanState.IN_FORCE), user).order_by("-issued_on", "symbol")
+    return plans.filter(policy.coordinated(user)) if policy.role_of(user) == Role.COORDINATOR else plans
 
 
 class SummaryListView(policy.PageRequiredMixin, TemplateView):
