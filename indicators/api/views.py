@@ -13,17 +13,24 @@ from ..models import Indicator
 from ..selectors import indicator_row, indicators_of_plan_q, reported_by_q, with_figures
 from .serializers import IndicatorSerializer
 
+MAX_ID = 2**63 - 1
+
 
 class IndicatorApiFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(method="filter_plan", label=_("Plan (its own indicators and the indices it names)"))
-    agency = django_filters.NumberFilter(method="filter_agency", label=_("Agency reporting it today"))
+    # Ids within the database's integer range: a larger number is a 400 naming the field, never a 500.
+    plan = django_filters.NumberFilter(
+        method="filter_plan", label=_("Plan (its own indicators and the indices it names)"), min_value=1, max_value=MAX_ID, decimal_places=0
+    )
+    agency = django_filters.NumberFilter(
+        method="filter_agency", label=_("Agency reporting it today"), min_value=1, max_value=MAX_ID, decimal_places=0
+    )
 
     class Meta:
         model = Indicator
         fields = ["kind", "scope"]
 
     def filter_plan(self, queryset, name, value):
-        return queryset.filter(pk__in=Indicator.objects.filter(indicators_of_plan_q([value])).values("pk"))
+        return queryset.filter(pk__in=Indicator.objects.filter(indicators_of_plan_q([int(value)])).values("pk"))
 
     def filter_agency(self, queryset, name, value):
         return queryset.filter(reported_by_q(int(value), day=timezone.localdate()))

@@ -147,3 +147,11 @@ def test_the_plan_page_reads_its_indicators_in_a_fixed_number_of_statements(clie
         indicator_value_record(indicator=indicator, measured_on=datetime.date(2024, 12, 31), year=2024, value=D(50))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "CT-" in client.get(plan_with_indicators.get_absolute_url()).content.decode()
+
+
+def test_the_api_answers_an_id_beyond_the_databases_range_with_400_naming_the_field(client, leader):
+    # Found by the schema's property run: ?agency=-5276155451216407560192 answered 500.
+    client.force_login(leader)
+    response = client.get("/api/v1/indicators/", {"agency": "-5276155451216407560192", "plan": "99999999999999999999999"})
+    assert response.status_code == 400, response.content
+    assert "agency" in str(response.json()) and "plan" in str(response.json())
