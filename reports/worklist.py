@@ -190,8 +190,8 @@ def _coordination_work(user: User) -> list[WorkItem]:
     if reports_policy.awaits_summaries(user):
         # Sent for signature ("Trình ký"): waiting for leadership since it was sent.
         sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
-        waiting = Summary.objects.filter(state=SummaryState.SUBMITTED).annotate(sent_at=sent).select_related("plan", "period")
-        for summary in policy.restrict(waiting, user).order_by("sent_at"):
+        to_sign = Summary.objects.filter(state=SummaryState.SUBMITTED).annotate(sent_at=sent).select_related("plan", "period")
+        for summary in policy.restrict(to_sign, user).order_by("sent_at"):
             items.append(
                 WorkItem(
                     SUMMARY,
