@@ -2,6 +2,7 @@
 the content, never the one the sender chose; the sender's name is kept only as a label, without any
 folder and without a second, misleading extension (``x.pdf.exe`` that is a PDF becomes ``x.pdf``)."""
 
+import datetime
 import re
 
 from core.text import clean_text
@@ -90,6 +91,7 @@ def sent_name(upload) -> str:
 
 
 HELD = "held-uploads"  # storage folder of files chosen in a form that came back with an error
+HELD_FOR = datetime.timedelta(hours=24)  # a held file's token is good this long; the daily upkeep deletes older files
 
 
 def uploads_hold(files, *, owner: int) -> list[str]:
@@ -120,7 +122,7 @@ def uploads_held(tokens, *, owner: int) -> list[tuple[str, object]]:
     files = []
     for token in tokens:
         try:
-            held = signing.loads(token, salt=HELD, max_age=24 * 3600)
+            held = signing.loads(token, salt=HELD, max_age=HELD_FOR)
         except signing.BadSignature:
             continue
         if held.get("owner") != owner or not default_storage.exists(held["path"]):

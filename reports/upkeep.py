@@ -19,6 +19,7 @@ from plans.choices import PlanState
 from plans.models import Plan
 from tasks.services import tasks_order_refresh
 
+from .attachments import HELD, HELD_FOR
 from .figures import late_counts_rebuild, trend_points_rebuild
 from .models import Attachment, Notice, Summary
 from .periods import main_kind, period_due
@@ -54,6 +55,19 @@ def orphan_files_remove(*, now: datetime.datetime, storage=default_storage) -> i
     return removed
 
 
+def held_uploads_remove(*, now: datetime.datetime, storage=default_storage) -> int:
+    """Delete the files held for a form sent back with an error (``attachments.uploads_hold``) once their token has
+    expired: nobody can claim them any more, and left there they would fill the disk."""
+    if not storage.exists(HELD):
+        return 0
+    removed = 0
+    for name in _stored_files(storage, HELD):
+        if storage.get_modified_time(name) < now - HELD_FOR:
+            storage.delete(name)
+            removed += 1
+    return removed
+
+
 def upkeep_run(*, today: datetime.date) -> dict[str, int]:
     """Run every step; returns how many rows each one changed."""
     plans = list(Plan.objects.filter(state=PlanState.IN_FORCE))
@@ -67,5 +81,6 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
         "task_places": tasks_order_refresh(),
         "notices_cleared": deleted,
         "orphan_files_removed": orphan_files_remove(now=timezone.now()),
+        "held_files_removed": held_uploads_remove(now=timezone.now()),
         "job_keys_pruned": job_runs_prune(now=timezone.now()),
     }

@@ -116,3 +116,16 @@ def test_the_upkeep_removes_old_files_no_row_names_and_keeps_the_rest(accepted):
     assert orphan_files_remove(now=timezone.now()) == 2
     assert not default_storage.exists(orphan) and not default_storage.exists(summary_orphan)
     assert default_storage.exists(kept) and default_storage.exists(fresh)
+
+
+def test_the_upkeep_removes_files_held_after_a_form_error_once_their_token_has_expired(db):
+    # Found by the attack pass: a refused form kept its files under held-uploads/ for ever (a way to fill the disk).
+    from reports.attachments import HELD
+    from reports.upkeep import held_uploads_remove
+
+    expired = default_storage.save(f"{HELD}/a1/bao-cao.pdf", ContentFile(b"%PDF"))
+    fresh = default_storage.save(f"{HELD}/b2/bao-cao.pdf", ContentFile(b"%PDF"))
+    old = (timezone.now() - datetime.timedelta(hours=25)).timestamp()
+    os.utime(default_storage.path(expired), (old, old))
+    assert held_uploads_remove(now=timezone.now()) == 1
+    assert not default_storage.exists(expired) and default_storage.exists(fresh)
