@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
@@ -34,8 +33,8 @@ from .models import Reminder
 from .periods import Period
 from .selectors import due_periods
 from .services import reporting_period_get_or_create
-from .summaries.document import TEXT_WIDTH_MM, _cell_lines, _no_borders, _paragraph, _rule, _setup, _widths
-from .summaries.official import date_line, number_line, short_date
+from .summaries.document import TEXT_WIDTH_MM, _cell_lines, _no_borders, _paragraph, _rule, _setup, _widths, heading_block
+from .summaries.official import short_date
 
 
 @dataclass
@@ -93,26 +92,7 @@ def chase_letter(*, owed: list[Owed], day: datetime.date) -> bytes:
     """The "văn bản đôn đốc" (Nghị định 30/2020 form): to the agencies named, each with the tasks it owes."""
     document = Document()
     _setup(document)
-    table = document.add_table(rows=2, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
-    _widths(table, (Mm(60), Mm(105)))
-    left = table.cell(0, 0)
-    _cell_lines(
-        left,
-        [(line, {"size": 13}) for line in settings.SUMMARY_PARENT_LINES]
-        + [(line, {"size": 13, "bold": True}) for line in settings.SUMMARY_ISSUER_LINES],
-    )
-    _rule(left, 20, within_mm=56)
-    _cell_lines(
-        table.cell(0, 1),
-        [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
-            ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True}),
-        ],
-    )
-    _cell_lines(table.cell(1, 0), [(number_line("", settings.SUMMARY_NUMBER_SUFFIX.replace("BC-", "")), {"size": 13})])
-    _cell_lines(table.cell(1, 1), [(date_line(settings.SUMMARY_PLACE, day), {"size": 14, "italic": True})])
+    heading_block(document, number="", suffix=settings.SUMMARY_NUMBER_SUFFIX.replace("BC-", ""), day=day)
     plans = sorted({o.plan.symbol for o in owed})
     periods = sorted({o.period.label for o in owed})
     _paragraph(document, "", after=0)

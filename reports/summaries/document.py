@@ -191,7 +191,7 @@ def summary_document(summary, texts: dict[str, str]) -> bytes:
     issued_on = timezone.localdate(summary.issued_at or summary.compiled_at or timezone.now())
     document = Document()
     _setup(document)
-    _heading_block(document, summary, issued_on)
+    heading_block(document, number=summary.number, suffix=settings.SUMMARY_NUMBER_SUFFIX, day=issued_on)
     _title(document, summary, data)
     _body(document, data, texts)
     _closing(document, issued_on)
@@ -200,7 +200,9 @@ def summary_document(summary, texts: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _heading_block(document, summary, day: datetime.date) -> None:
+def heading_block(document, *, number: str, suffix: str, day: datetime.date) -> None:
+    """The Nghị định 30/2020 heading of the issuer's documents (a summary, a letter chasing agencies): issuer and
+    national title side by side, then "Số: …/<suffix>" and the place and date."""
     table = document.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
@@ -219,7 +221,7 @@ def _heading_block(document, summary, day: datetime.date) -> None:
             ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True}),
         ],
     )
-    _cell_lines(table.cell(1, 0), [(number_line(summary.number, settings.SUMMARY_NUMBER_SUFFIX), {"size": 13})])
+    _cell_lines(table.cell(1, 0), [(number_line(number, suffix), {"size": 13})])
     _cell_lines(table.cell(1, 1), [(date_line(settings.SUMMARY_PLACE, day), {"size": 14, "italic": True})])
 
 
