@@ -83,6 +83,9 @@ def task_owners_set(*, assignment: TaskAssignment, users: list[User], by: User, 
     return [o for o in current.values() if o.user_id in wanted] + created
 
 
+STAND_IN_LONGEST = datetime.timedelta(days=366)  # an absence, not a standing delegation
+
+
 @transaction.atomic
 def stand_in_set(*, user: User, stand_in: User, starts_on: datetime.date, ends_on: datetime.date, by: User) -> StandIn:
     """Record that ``stand_in`` receives what ``user`` would, from ``starts_on`` to ``ends_on`` (both included)."""
@@ -95,6 +98,8 @@ def stand_in_set(*, user: User, stand_in: User, starts_on: datetime.date, ends_o
         errors["stand_in"] = _("The stand-in is an active colleague of the same agency.")
     if ends_on < starts_on:
         errors["ends_on"] = _("The last day comes on or after the first.")
+    elif ends_on - starts_on > STAND_IN_LONGEST:
+        errors["ends_on"] = _("A stand-in covers an absence of at most a year: name the days of this absence.")
     if errors:
         raise ValidationError(errors)
     return StandIn.objects.create(user=user, stand_in=stand_in, starts_on=starts_on, ends_on=ends_on, created_by=by)

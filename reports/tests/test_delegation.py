@@ -96,3 +96,10 @@ def test_an_officer_lists_the_reports_of_the_tasks_they_carry_and_those_nobody_c
     assert not [i for i in worklist.work_items(colleague, today=day) if i.kind == worklist.TO_FILE]  # carried by someone else
     assert sum(i.count for i in worklist.work_items(head_a, today=day) if i.kind == worklist.TO_FILE) == 1  # the head sees all
     assert mail.outbox == []
+
+
+def test_a_stand_in_covers_an_absence_not_a_lifetime(world, officer_a):
+    # Found by the attack pass: a stand-in from 01/01/1900 to 31/12/9999 was recorded.
+    colleague = UserFactory(agency=officer_a.agency)
+    with pytest.raises(ValidationError, match="tối đa một năm"):
+        stand_in_set(user=officer_a, stand_in=colleague, starts_on=D(1900, 1, 1), ends_on=D(9999, 12, 31), by=officer_a)
