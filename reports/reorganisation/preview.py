@@ -23,6 +23,7 @@ from plans.models import Agency, AgencyLineage, ReorganisationChange, Reorganisa
 from reports.choices import ReportState
 from reports.models import Report
 from tasks.models import TaskAssignment, TaskDestination
+from tasks.selectors import open_work_q
 
 MAIN_KINDS = (ChangeKind.MERGE, ChangeKind.RENAME)
 # Reports the agency has not sent yet: they stay its own (history), readable by the successor.
@@ -59,7 +60,7 @@ class Preview:
 
 
 def _open(assignments):
-    return assignments.filter(task__completed_on__isnull=True)
+    return assignments.filter(open_work_q("task__"))
 
 
 def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]) -> list[str]:
@@ -167,7 +168,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
             moved = main.target if main.target_id and main.users == UsersFate.MOVE else None
             users.append((user, main, moved))
     reports = list(
-        Report.objects.filter(agency__in=retired, state__in=IN_PROGRESS, task__completed_on__isnull=True)
+        Report.objects.filter(open_work_q("task__"), agency__in=retired, state__in=IN_PROGRESS)
         .select_related("task", "period", "agency")
         .order_by("agency__name", "task__position")
     )

@@ -14,8 +14,18 @@ from django.utils.translation import gettext as _
 from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import ChangeKind
-from plans.models import Agency, AgencyLineage, AgencyMembership, Plan, ReorganisationDecision, User, UserMove
+from plans.models import (
+    Agency,
+    AgencyLineage,
+    AgencyMembership,
+    Plan,
+    ReorganisationChange,
+    ReorganisationDecision,
+    User,
+    UserMove,
+)
 from tasks.models import PastHolding, TaskAssignment
+from tasks.selectors import open_work_q
 from tasks.services import lead_or, part_folded, part_handed_on
 
 from ..handoffs import tasks_reassigned
@@ -38,48 +48,8 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
     day = decision.effective_on
     log: dict[str, list] = {"removed": [], "roles": [], "moved": []}
     for move in plan.moves:
-        if move.change is None:
-            continue
-        assignment = move.assignment
-        if move.conflict is not None:
-            # Lead and cooperating parts become one agency's: keep one part, with the stronger role.
-            kept = move.conflict
-            role = lead_or(kept.role, assignment.role)
-            if role != kept.role:
-                # The cooperating agency now leads: it inherited the lead part, and owes its reports from the effective date.
-                log["roles"].append({"assignment": kept.pk, "role": kept.role, "inherited_on": _day(kept.inherited_on)})
-                part_handed_on(part=kept, day=day, change_id=move.change.pk)
-                kept.role, kept.inherited_from_id, kept.inherited_on = role, assignment.agency_id, day
-                kept.save(update_fields=["role", "inherited_from", "inherited_on"])
-            carried = part_folded(part=assignment, into=kept, day=day, change_id=move.change.pk)
-            log["removed"].append(
-                {
-                    "task": assignment.task_id,
-                    "agency": assignment.agency_id,
-                    "role": assignment.role,
-                    "via_group": assignment.via_group_id,
-                    "inherited_from": assignment.inherited_from_id,
-                    "inherited_on": _day(assignment.inherited_on),
-                    "inherited_via": assignment.inherited_via_id,
-                    "past": carried,
-                }
-            )
-            assignment.delete()
-            continue
-        # What an earlier decision or reassignment had given it: undoing this decision gives it back.
-        log["moved"].append(
-            {
-                "assignment": assignment.pk,
-                "agency": assignment.agency_id,
-                "inherited_from": assignment.inherited_from_id,
-                "inherited_on": assignment.inherited_on.isoformat() if assignment.inherited_on else None,
-                "inherited_via": assignment.inherited_via_id,
-            }
-        )
-        part_handed_on(part=assignment, day=day, change_id=move.change.pk)
-        assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, move.change
-        assignment.agency = move.change.target
-        assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
+        if move.change is not None:
+            _part_move(move.assignment, to=move.change.target, change=move.change, conflict=move.conflict, day=day, log=log)
     for agency in plan.retired:
         agency.active_to = day
         agency.save(update_fields=["active_to"])
@@ -107,6 +77,101 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None) -> Prev
     tasks_progress_refresh(task_ids=sorted({move.assignment.task_id for move in plan.moves if move.change is not None}))
     figures_changed()
     return plan
+
+
+def _part_move(
+    assignment: TaskAssignment, *, to: Agency, change: ReorganisationChange | None, conflict: TaskAssignment | None, day, log: dict
+) -> None:
+    """Hand ``assignment`` to ``to`` from ``day``, or fold it into ``conflict`` (``to``'s own part of the task), keeping the past holder."""
+    change_id = change.pk if change is not None else None
+    if conflict is not None:
+        # Lead and cooperating parts become one agency's: keep one part, with the stronger role.
+        kept = conflict
+        role = lead_or(kept.role, assignment.role)
+        if role != kept.role:
+            # The cooperating agency now leads: it inherited the lead part, and owes its reports from the effective date.
+            log["roles"].append({"assignment": kept.pk, "role": kept.role, "inherited_on": _day(kept.inherited_on)})
+            part_handed_on(part=kept, day=day, change_id=change_id)
+            kept.role, kept.inherited_from_id, kept.inherited_on = role, assignment.agency_id, day
+            kept.save(update_fields=["role", "inherited_from", "inherited_on"])
+        carried = part_folded(part=assignment, into=kept, day=day, change_id=change_id)
+        log["removed"].append(
+            {
+                "task": assignment.task_id,
+                "agency": assignment.agency_id,
+                "role": assignment.role,
+                "via_group": assignment.via_group_id,
+                "inherited_from": assignment.inherited_from_id,
+                "inherited_on": _day(assignment.inherited_on),
+                "inherited_via": assignment.inherited_via_id,
+                "past": carried,
+            }
+        )
+        assignment.delete()
+        return
+    # What an earlier decision or reassignment had given it: undoing this decision gives it back.
+    log["moved"].append(
+        {
+            "assignment": assignment.pk,
+            "agency": assignment.agency_id,
+            "inherited_from": assignment.inherited_from_id,
+            "inherited_on": _day(assignment.inherited_on),
+            "inherited_via": assignment.inherited_via_id,
+        }
+    )
+    part_handed_on(part=assignment, day=day, change_id=change_id)
+    assignment.inherited_from_id, assignment.inherited_on, assignment.inherited_via = assignment.agency_id, day, change
+    assignment.agency = to
+    assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
+
+
+@transaction.atomic
+def leftover_parts_hand_on(*, today: datetime.date | None = None) -> int:
+    """Hand on the parts of open work still held by an agency that has ceased into a successor holding its work whole.
+
+    What a decision applied before ``tasks.selectors.open_work_q`` left behind (a yearly task reported done
+    the year before, e.g. Sở TT&TT cooperating on 125/KH-SKHCN #2): each such part goes, lead or cooperating,
+    to the main successor from the decision's effective date, as applying the decision does now; the
+    ceased agency stays its past holder, so past periods still show it. Closed tasks are left as they are.
+    Run by the daily upkeep; returns how many parts moved.
+    """
+    today = today or timezone.localdate()
+    moved = 0
+    for _generation in range(10):  # a successor that has itself ceased: its successor takes the part on the next round
+        links = {
+            link.predecessor_id: link
+            for link in AgencyLineage.objects.filter(main=True, effective_on__lte=today).select_related("successor", "change__decision")
+        }
+        if not links:
+            return moved
+        leftovers = list(
+            TaskAssignment.objects.filter(open_work_q("task__"), agency_id__in=list(links), agency__active_to__lte=today)
+            .select_related("task")
+            .order_by("task_id", "role", "pk")
+        )
+        if not leftovers:
+            break
+        task_ids = sorted({part.task_id for part in leftovers})
+        decisions: dict[int, ReorganisationDecision] = {}
+        for part in leftovers:
+            link = links[part.agency_id]
+            change = link.change
+            if change is not None:
+                # Kept in the decision's record of what it moved (its page lists it).
+                log = decisions.setdefault(change.decision_id, change.decision).undo_log
+            else:
+                log = {}
+            for key in ("removed", "roles", "moved"):
+                log.setdefault(key, [])
+            conflict = TaskAssignment.objects.filter(task_id=part.task_id, agency_id=link.successor_id).first()
+            _part_move(part, to=link.successor, change=change, conflict=conflict, day=link.effective_on, log=log)
+            moved += 1
+        for decision in decisions.values():
+            decision.save(update_fields=["undo_log"])
+        tasks_progress_refresh(task_ids=task_ids)
+    if moved:
+        figures_changed()
+    return moved
 
 
 def _memberships_end(*, plan: Preview, day: datetime.date, log: dict) -> None:
