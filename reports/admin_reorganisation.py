@@ -52,7 +52,8 @@ def _tasks_cell(change: ReorganisationChange) -> str:
 
 class ChangeInline(admin.TabularInline):
     model = ReorganisationChange
-    fields = ["kind", "source", "target", "new_agency", "users", "note", "tasks_link"]
+    # One line per change fits 1366 px: its users' fate, note and groups are on the change's own page ("Thay đổi").
+    fields = ["kind", "source", "target", "new_agency", "tasks_link"]
     readonly_fields = ["new_agency", "tasks_link"]
     autocomplete_fields = ["source", "target"]
     show_change_link = True
@@ -81,7 +82,7 @@ class ChangeForm(forms.ModelForm):
         queryset=Task.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=gettext_lazy("open tasks that go to the successor"),
+        label=gettext_lazy("Open tasks that go to the successor"),
         help_text=gettext_lazy(
             "Only the ticked tasks go; the others stay with the agency (a transfer) or go where another part of the split takes them."
         ),
@@ -113,6 +114,11 @@ class ReorganisationChangeAdmin(PortalModelAdmin):
 
     def has_module_permission(self, request):
         return False  # reached from its decision (its page and its preview)
+
+    def get_fields(self, request, obj=None):
+        """The tasks to tick right under the agencies, for a split or a transfer of functions."""
+        fields = ["kind", "source", "target", "new_code", "new_name", "new_kind", "joins_groups", "groups_to_join", "users", "note"]
+        return [*fields[:3], "tasks", *fields[3:]] if obj is not None and obj.chooses_tasks else fields
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or not obj.decision.is_applied)
