@@ -95,7 +95,7 @@ class ChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.chooses_tasks:
-            self.fields["tasks"].queryset = tasks_to_choose(self.instance)
+            self.fields["tasks"].queryset = tasks_to_choose(self.instance)  # type: ignore[attr-defined]
             self.fields["tasks"].initial = list(self.instance.destinations.values_list("task_id", flat=True))
         else:
             del self.fields["tasks"]

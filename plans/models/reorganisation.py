@@ -130,7 +130,7 @@ class ReorganisationChange(models.Model):
 
     @property
     def successor_name(self) -> str:
-        return self.target.name if self.target_id else self.new_name
+        return self.target.name if self.target is not None else self.new_name
 
     @property
     def creates_successor(self) -> bool:

@@ -132,7 +132,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
         .select_related("task", "task__plan", "agency")
         .order_by("agency__name", "task__plan__symbol", "task__position")
     )
-    held = {
+    held: dict[tuple[int, int | str], int] = {
         (task_id, agency_id): pk
         for pk, task_id, agency_id in TaskAssignment.objects.filter(task_id__in={a.task_id for a in assignments}).values_list(
             "pk", "task_id", "agency_id"
@@ -140,7 +140,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
     }
     by_pk = TaskAssignment.objects.in_bulk(list(held.values()))
     moves: list[Move] = []
-    incoming: dict[tuple[int, int], TaskAssignment] = {}
+    incoming: dict[tuple[int, int | str], TaskAssignment] = {}
     retired: list[Agency] = []
     for source_id, source_changes in by_source.items():
         source = source_changes[0].source

@@ -61,7 +61,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_ch
             change.save(update_fields=["target"])
         plan = preview(decision)
     for move in plan.moves:
-        if move.change is not None:
+        if move.change is not None and move.change.target is not None:
             _part_move(move.assignment, to=move.change.target, change=move.change, conflict=move.conflict, day=day, log=log)
     for agency in plan.retired:
         agency.active_to = day
@@ -391,7 +391,7 @@ def _referred(agency: Agency) -> bool:
     """Does any row refer to ``agency`` (tasks, reports, users, memberships, plans, other decisions…)?"""
     for relation in agency._meta.related_objects:
         model = relation.related_model
-        if model._base_manager.filter(**{relation.field.name: agency}).exists():
+        if isinstance(model, type) and model._base_manager.filter(**{relation.field.name: agency}).exists():
             return True
     return False
 
