@@ -18,6 +18,7 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
+from core.text import search_key
 from plans.agency_kinds import kind_by_name
 from plans.choices import ChangeKind, UsersFate
 from plans.models import Agency, AgencyLineage, ReorganisationChange, ReorganisationDecision, User
@@ -119,6 +120,13 @@ def preview(decision: ReorganisationDecision) -> Preview:
     changes = list(decision.changes.select_related("source", "target").order_by("id"))
     created = planned_agencies(decision, changes)
     errors = _check(decision, changes)
+    for agency in created:
+        namesake = Agency.objects.filter(name_key=search_key(agency.name)).first()
+        if namesake is not None:
+            errors.append(
+                _("The new agency %(code)s would bear the name of %(name)s (%(other)s), already in the registry: name its code instead.")
+                % {"code": agency.code, "name": namesake.name, "other": namesake.code}
+            )
     by_source: dict[int, list[ReorganisationChange]] = {}
     for change in changes:
         by_source.setdefault(change.source_id, []).append(change)

@@ -274,3 +274,11 @@ def test_the_decision_page_and_its_preview_lead_to_the_choice_of_tasks_and_apply
     transfer.refresh_from_db()
     assert transfer.is_applied
     assert parts(second) == {("SCNS", AssignmentRole.LEAD)} and parts(first) == {("STT", AssignmentRole.LEAD)}
+
+
+def test_a_new_agency_named_like_one_registered_since_the_file_was_loaded_is_refused_before_anything_is_written(registry):
+    made = decisions_load(content=MADE_UP).decisions[0]
+    AgencyFactory(code="SCNS2", name="Sở Công nghệ số")  # registered by hand in the meantime
+    with translation.override("vi"), pytest.raises(ValidationError, match="SCNS2"):
+        decision_apply(decision=made, by=None, none_chosen_confirmed=True)
+    assert not Agency.objects.filter(code__in=["BPTTH", "SCNS", "TTCNS"]).exists()
