@@ -4,7 +4,8 @@ tell the truth at midnight whatever was written outside the workflow during the 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
 and refreshed here: each task's progress and completion date, the dashboard's trend points and
 late-report counts (a change clears the cached dashboard, ``core.shared_figures``), each
-task's place in the lists (tasks.ordering), and the rows of the periods now due. Old read notices are cleared,
+task's place in the lists (tasks.ordering), and the rows of the periods now due. Parts of open work still held by an agency that has ceased into a main
+successor are handed on to it first (``reorganisation.services.leftover_parts_hand_on``). Old read notices are cleared,
 and files left on disk without a row (evidence of a deleted draft, the document of a compilation killed
 before its commit) removed.
 """
