@@ -8,57 +8,135 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from plans import policy
 from plans.admin_policy import PortalModelAdmin
-from plans.models import ReorganisationChange, ReorganisationDecision
-from tasks.models import TaskDestination
+from plans.agency_kinds import kind_by_name
+from plans.choices import AgencyKind, ChangeKind
+from plans.models import Agency, ReorganisationChange, ReorganisationDecision
+from tasks.models import Task
 
 from .reorganisation.loading import decisions_load
 from .reorganisation.preview import preview
 from .reorganisation.selectors import decision_record
-from .reorganisation.services import decision_apply, decision_undo
+from .reorganisation.services import decision_apply, decision_undo, destinations_set, tasks_to_choose
 
 
 class DecisionCsvForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy("Columns effective, decision, old_code, new_code, new_name, kind, note (like reorganisation-2025.csv)."),
+        help_text=gettext_lazy(
+            "Columns effective, decision, old_code, new_code, new_name, kind, note (like reorganisation-2025.csv); "
+            "optional: new_kind (the new agency's kind; empty: from its name) and join_groups (có, không, or the groups "
+            "the successor joins, separated by “;”)."
+        ),
     )
+
+
+def _tasks_cell(change: ReorganisationChange) -> str:
+    """The link to choose a split's or transfer's tasks, with how many are chosen; "all its open tasks" for the other kinds."""
+    if change.pk is None:
+        return "—"
+    if not change.chooses_tasks:
+        return _("every open task") if change.kind != ChangeKind.DISSOLVE else _("coordinator's queue")
+    count = change.destinations.count()
+    url = reverse("admin:plans_reorganisationchange_change", args=[change.pk])
+    label = ngettext("%(n)d task chosen", "%(n)d tasks chosen", count) % {"n": count} if count else _("no task chosen")
+    return format_html('<a href="{}">{}</a>{}', url, label, format_html(" — <strong>{}</strong>", _("choose")) if not count else "")
 
 
 class ChangeInline(admin.TabularInline):
     model = ReorganisationChange
-    fields = ["kind", "source", "target", "users", "note", "tasks_link"]
-    readonly_fields = ["tasks_link"]
+    # One line per change fits 1366 px: its users' fate, note and groups are on the change's own page ("Thay đổi").
+    fields = ["kind", "source", "target", "new_agency", "tasks_link"]
+    readonly_fields = ["new_agency", "tasks_link"]
     autocomplete_fields = ["source", "target"]
+    show_change_link = True
     extra = 0
 
-    @admin.display(description=gettext_lazy("tasks chosen"))
+    @admin.display(description=gettext_lazy("new agency"))
+    def new_agency(self, obj):
+        if not obj.pk or not obj.new_code:
+            return "—"
+        kind = AgencyKind(obj.new_kind or kind_by_name(obj.new_name)).label
+        state = _("created when applied") if obj.creates_successor else _("created")
+        return format_html("{} ({}, {}) — <em>{}</em>", obj.new_name, obj.new_code, kind, state)
+
+    @admin.display(description=gettext_lazy("tasks that go with it"))
     def tasks_link(self, obj):
-        return obj.destinations.count() if obj.pk else "—"
+        return _tasks_cell(obj)
 
 
-class DestinationInline(admin.TabularInline):
-    model = TaskDestination
-    autocomplete_fields = ["task"]
-    extra = 1
+class TaskChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.plan.symbol} — {obj.number}. {Truncator(obj.title).chars(140)}"
+
+
+class ChangeForm(forms.ModelForm):
+    tasks = TaskChoiceField(
+        queryset=Task.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Open tasks that go to the successor"),
+        help_text=gettext_lazy(
+            "Only the ticked tasks go; the others stay with the agency (a transfer) or go where another part of the split takes them."
+        ),
+    )
+
+    class Meta:
+        model = ReorganisationChange
+        fields = ["kind", "source", "target", "new_code", "new_name", "new_kind", "joins_groups", "groups_to_join", "users", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.chooses_tasks:
+            self.fields["tasks"].queryset = tasks_to_choose(self.instance)  # type: ignore[attr-defined]
+            self.fields["tasks"].initial = list(self.instance.destinations.values_list("task_id", flat=True))
+        else:
+            del self.fields["tasks"]
 
 
 @admin.register(ReorganisationChange)
 class ReorganisationChangeAdmin(PortalModelAdmin):
-    """A change, with the open tasks chosen for its successor (a split or a transfer of functions)."""
+    """A change, with the open tasks chosen for its successor (a split or a transfer of functions): reached from its decision."""
 
+    form = ChangeForm
     list_display = ["__str__", "decision", "kind"]
     list_filter = ["kind"]
     autocomplete_fields = ["source", "target"]
-    inlines = [DestinationInline]
+    filter_horizontal = ["groups_to_join"]
+    change_form_template = "admin/plans/reorganisationchange/change_form.html"
 
     def has_module_permission(self, request):
-        return False  # reached from its decision
+        return False  # reached from its decision (its page and its preview)
+
+    def get_fields(self, request, obj=None):
+        """The tasks to tick right under the agencies, for a split or a transfer of functions."""
+        fields = ["kind", "source", "target", "new_code", "new_name", "new_kind", "joins_groups", "groups_to_join", "users", "note"]
+        return [*fields[:3], "tasks", *fields[3:]] if obj is not None and obj.chooses_tasks else fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not obj.decision.is_applied)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "tasks" in form.cleaned_data:
+            try:
+                destinations_set(change=form.instance, tasks=list(form.cleaned_data["tasks"]))
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, _("The change %(change)s is saved.") % {"change": obj}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:plans_reorganisationdecision_preview", args=[obj.decision_id]))
 
 
 @admin.register(ReorganisationDecision)
@@ -124,9 +202,11 @@ class ReorganisationDecisionAdmin(PortalModelAdmin):
                 (_("Applied: %(decision)s") if decision.is_applied else _("Preview: %(decision)s")) % {"decision": decision},
                 decision=decision,
                 original=decision,
+                changes=[(change, _tasks_cell(change)) for change in decision.changes.select_related("source", "target").order_by("id")],
                 # Applied: what it moved, read from what it wrote (a new preview would find nothing left to move).
                 preview=None if decision.is_applied else preview(decision),
                 record=decision_record(decision) if decision.is_applied else None,
+                created=Agency.objects.filter(pk__in=decision.undo_log.get("created", [])).order_by("name") if decision.is_applied else [],
                 may_undo=decision.is_applied and timezone.localdate() < decision.effective_on,
                 others=others,
             ),
@@ -135,7 +215,8 @@ class ReorganisationDecisionAdmin(PortalModelAdmin):
     def apply_view(self, request, pk: int):
         decision = self._decision(request, pk)
         try:
-            decision_apply(decision=decision, by=request.user)
+            # A split or transfer with no task chosen: applied only once the administrator ticked the confirmation.
+            decision_apply(decision=decision, by=request.user, none_chosen_confirmed=request.POST.get("none_chosen_confirmed") == "on")
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

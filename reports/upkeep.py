@@ -4,7 +4,8 @@ tell the truth at midnight whatever was written outside the workflow during the 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
 and refreshed here: each task's progress and completion date, the dashboard's trend points and
 late-report counts (a change clears the cached dashboard, ``core.shared_figures``), each
-task's place in the lists (tasks.ordering), and the rows of the periods now due. Old read notices are cleared,
+task's place in the lists (tasks.ordering), and the rows of the periods now due. Parts of open work still held by an agency that has ceased into a main
+successor are handed on to it first (``reorganisation.services.leftover_parts_hand_on``). Old read notices are cleared,
 and files left on disk without a row (evidence of a deleted draft, the document of a compilation killed
 before its commit) removed.
 """
@@ -23,6 +24,7 @@ from .attachments import HELD, HELD_FOR
 from .figures import late_counts_rebuild, trend_points_rebuild
 from .models import Attachment, Notice, Summary
 from .periods import main_kind, period_due
+from .reorganisation.services import leftover_parts_hand_on
 from .services import reporting_period_get_or_create, tasks_progress_refresh
 
 NOTICES_KEPT = datetime.timedelta(days=180)
@@ -75,6 +77,8 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
         reporting_period_get_or_create(period=period_due(today, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day))
     deleted, _detail = Notice.objects.filter(read_at__lt=timezone.now() - NOTICES_KEPT).delete()
     return {
+        # Before the progress: parts a decision left with an agency that has ceased go to its successor first.
+        "parts_handed_on": leftover_parts_hand_on(today=today),
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
         "late_report_counts": late_counts_rebuild(),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.search import phrase_q, search_filter, search_rank
 from plans.models import Plan
 
-from .choices import AssignmentRole, TaskStatus
+from .choices import AssignmentRole, Recurrence, TaskStatus
 from .models import PastHolding, Task, TaskAssignment
 from .status import status_expression
 
@@ -204,6 +204,16 @@ class Holding(NamedTuple):
     held_from: datetime.date | None  # None: from the plan's start
     past_id: int | None  # the ``PastHolding`` row; None when the part's holder on the day holds it today
     predecessors: tuple[int, ...]  # the agencies that held this part before it, by the day (oldest first)
+
+
+def open_work_q(prefix: str = "") -> Q:
+    """On ``Task`` (or through ``prefix``): work still owed, which a reorganisation hands on to the successor.
+
+    A one-off task is closed once completed; a recurring task ("Hằng năm", "Thường xuyên") owes again each
+    year or period, so a completion (last year's work) does not close it. What is closed stays with the
+    agencies that did it (history).
+    """
+    return Q(**{f"{prefix}completed_on__isnull": True}) | ~Q(**{f"{prefix}recurrence": Recurrence.NONE})
 
 
 def held_on_q(on: datetime.date, *, past: bool = False, prefix: str = "") -> Q:

@@ -53,7 +53,8 @@ def reorganise(*, tasks: list[Task], by: User, today: datetime.date) -> None:
             for task in Task.objects.filter(assignments__agency=change.source, completed_on__isnull=True).distinct():
                 if re.search(pattern, task.title, flags=re.IGNORECASE):
                     TaskDestination.objects.get_or_create(change=change, task=task)
-        decision_apply(decision=decision, by=by)
+        # A transfer whose subject matches no open task takes none: the administrator confirms it, as the preview asks.
+        decision_apply(decision=decision, by=by, none_chosen_confirmed=True)
     waiting = list(waiting_for_reassignment(today=today)[:2])
     if waiting:
         assignments_reassign(assignments=waiting, agency=Agency.objects.get(code=REASSIGNED_TO), today=today)

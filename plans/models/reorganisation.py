@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import clean_text
 
-from ..choices import ChangeKind, UsersFate
+from ..choices import AgencyKind, ChangeKind, UsersFate
 
 
 class ReorganisationDecision(models.Model):
@@ -77,6 +77,31 @@ class ReorganisationChange(models.Model):
         related_name="changes_in",
         verbose_name=_("successor"),
     )
+    # A successor not yet in the registry: created when the decision is applied, removed by its undo.
+    new_code = models.CharField(
+        _("code of the new agency"), max_length=32, blank=True, help_text=_("A successor not yet in the registry: created when applied.")
+    )
+    new_name = models.CharField(_("name of the new agency"), max_length=255, blank=True)
+    new_kind = models.CharField(
+        _("kind of the new agency"),
+        max_length=16,
+        choices=AgencyKind.choices,
+        blank=True,
+        help_text=_("Empty: from its name (“Sở …” a department, “UBND xã/phường …” a commune, otherwise a provincial body)."),
+    )
+    joins_groups = models.BooleanField(
+        _("successor joins the groups"),
+        null=True,
+        blank=True,
+        help_text=_("Does the successor join the groups the agency belonged to? Empty: yes for a merger or renaming, no otherwise."),
+    )
+    groups_to_join = models.ManyToManyField(
+        "plans.AgencyGroup",
+        blank=True,
+        related_name="+",
+        verbose_name=_("only these groups"),
+        help_text=_("Empty: every group the agency belonged to the day before."),
+    )
     users = models.CharField(_("its users"), max_length=16, choices=UsersFate.choices, default=UsersFate.MOVE)
     note = models.TextField(_("note"), blank=True)
 
@@ -91,22 +116,38 @@ class ReorganisationChange(models.Model):
                 violation_error_message=_("An agency cannot succeed itself."),
             ),
             models.CheckConstraint(
-                condition=Q(kind=ChangeKind.DISSOLVE, target__isnull=True) | (~Q(kind=ChangeKind.DISSOLVE) & Q(target__isnull=False)),
-                name="reorganisation_change_target_unless_dissolved",
+                condition=Q(kind=ChangeKind.DISSOLVE, target__isnull=True, new_code="")
+                | (~Q(kind=ChangeKind.DISSOLVE) & (Q(target__isnull=False) | ~Q(new_code=""))),
+                name="reorganisation_change_successor_unless_dissolved",
                 violation_error_message=_("Every change but a dissolution names its successor; a dissolution names none."),
             ),
         ]
 
     def __str__(self) -> str:
-        if self.target_id:
-            return f"{self.source} → {self.target} ({self.get_kind_display()})"
+        if self.target_id or self.new_name:
+            return f"{self.source} → {self.successor_name} ({self.get_kind_display()})"
         return f"{self.source} ({self.get_kind_display()})"
 
+    @property
+    def successor_name(self) -> str:
+        return self.target.name if self.target is not None else self.new_name
+
+    @property
+    def creates_successor(self) -> bool:
+        """The successor is a new agency, not yet in the registry: applying the decision creates it."""
+        return not self.target_id and bool(self.new_code)
+
+    @property
+    def chooses_tasks(self) -> bool:
+        """A split or a transfer of functions takes only the open tasks chosen for it (``tasks.TaskDestination``)."""
+        return self.kind in (ChangeKind.SPLIT, ChangeKind.FUNCTIONS)
+
     def clean(self) -> None:
-        if self.kind == ChangeKind.DISSOLVE and self.target_id:
+        self.new_code, self.new_name = clean_text(self.new_code).upper(), clean_text(self.new_name)
+        if self.kind == ChangeKind.DISSOLVE and (self.target_id or self.new_code):
             raise ValidationError({"target": _("A dissolution has no successor.")})
-        if self.kind != ChangeKind.DISSOLVE and not self.target_id:
-            raise ValidationError({"target": _("Choose the successor.")})
+        if self.kind != ChangeKind.DISSOLVE and not self.target_id and not (self.new_code and self.new_name):
+            raise ValidationError({"target": _("Choose the successor, or give the code and name of the new agency.")})
         if self.target_id and self.target_id == self.source_id:
             raise ValidationError({"target": _("An agency cannot succeed itself.")})
 

@@ -18,11 +18,14 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
+from core.text import search_key
+from plans.agency_kinds import kind_by_name
 from plans.choices import ChangeKind, UsersFate
 from plans.models import Agency, AgencyLineage, ReorganisationChange, ReorganisationDecision, User
 from reports.choices import ReportState
 from reports.models import Report
 from tasks.models import TaskAssignment, TaskDestination
+from tasks.selectors import open_work_q
 
 MAIN_KINDS = (ChangeKind.MERGE, ChangeKind.RENAME)
 # Reports the agency has not sent yet: they stay its own (history), readable by the successor.
@@ -48,6 +51,9 @@ class Preview:
     users: list[tuple[User, ReorganisationChange, Agency | None]]  # None: deactivated
     reports: list[Report]
     errors: list[str]
+    created: list[Agency] = dataclasses.field(default_factory=list)  # new agencies applying creates ("sẽ tạo"), not yet saved
+    unchosen: list[ReorganisationChange] = dataclasses.field(default_factory=list)  # a split or transfer with no task chosen
+    warnings: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def conflicts(self) -> list[Move]:
@@ -59,7 +65,7 @@ class Preview:
 
 
 def _open(assignments):
-    return assignments.filter(task__completed_on__isnull=True)
+    return assignments.filter(open_work_q("task__"))
 
 
 def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]) -> list[str]:
@@ -112,19 +118,29 @@ def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]
 def preview(decision: ReorganisationDecision) -> Preview:
     """Every open assignment of every agency the decision touches, where it goes, the users, the reports in progress, conflicts and errors."""
     changes = list(decision.changes.select_related("source", "target").order_by("id"))
+    created = planned_agencies(decision, changes)
     errors = _check(decision, changes)
+    for agency in created:
+        namesake = Agency.objects.filter(name_key=search_key(agency.name)).first()
+        if namesake is not None:
+            errors.append(
+                _("The new agency %(code)s would bear the name of %(name)s (%(other)s), already in the registry: name its code instead.")
+                % {"code": agency.code, "name": namesake.name, "other": namesake.code}
+            )
     by_source: dict[int, list[ReorganisationChange]] = {}
     for change in changes:
         by_source.setdefault(change.source_id, []).append(change)
     chosen: dict[tuple[int, int], ReorganisationChange] = {}
-    for destination in TaskDestination.objects.filter(change__decision=decision).select_related("change__target"):
-        chosen[(destination.change.source_id, destination.task_id)] = destination.change
+    by_id = {change.pk: change for change in changes}
+    destinations = list(TaskDestination.objects.filter(change__decision=decision))
+    for destination in destinations:
+        chosen[(by_id[destination.change_id].source_id, destination.task_id)] = by_id[destination.change_id]
     assignments = list(
         _open(TaskAssignment.objects.filter(agency_id__in=list(by_source)))
         .select_related("task", "task__plan", "agency")
         .order_by("agency__name", "task__plan__symbol", "task__position")
     )
-    held = {
+    held: dict[tuple[int, int | str], int] = {
         (task_id, agency_id): pk
         for pk, task_id, agency_id in TaskAssignment.objects.filter(task_id__in={a.task_id for a in assignments}).values_list(
             "pk", "task_id", "agency_id"
@@ -132,7 +148,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
     }
     by_pk = TaskAssignment.objects.in_bulk(list(held.values()))
     moves: list[Move] = []
-    incoming: dict[tuple[int, int], TaskAssignment] = {}
+    incoming: dict[tuple[int, int | str], TaskAssignment] = {}
     retired: list[Agency] = []
     for source_id, source_changes in by_source.items():
         source = source_changes[0].source
@@ -152,7 +168,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
                 )
             conflict = None
             if change is not None:
-                key = (assignment.task_id, change.target_id)
+                key = (assignment.task_id, _successor_key(change))
                 # Already the destination's, or sent there by an earlier change of this decision (two agencies merging).
                 conflict = by_pk.get(held.get(key)) or incoming.get(key)
                 incoming.setdefault(key, assignment)
@@ -161,14 +177,68 @@ def preview(decision: ReorganisationDecision) -> Preview:
     for source in retired:
         source_changes = by_source[source.pk]
         main = next((c for c in source_changes if c.kind in MAIN_KINDS), None) or next(
-            (c for c in source_changes if c.target_id), source_changes[0]
+            (c for c in source_changes if c.target is not None), source_changes[0]
         )
         for user in User.objects.filter(agency=source, is_active=True).order_by("username"):
-            moved = main.target if main.target_id and main.users == UsersFate.MOVE else None
+            moved = main.target if main.target is not None and main.users == UsersFate.MOVE else None
             users.append((user, main, moved))
     reports = list(
-        Report.objects.filter(agency__in=retired, state__in=IN_PROGRESS, task__completed_on__isnull=True)
+        Report.objects.filter(open_work_q("task__"), agency__in=retired, state__in=IN_PROGRESS)
         .select_related("task", "period", "agency")
         .order_by("agency__name", "task__position")
     )
-    return Preview(decision=decision, retired=retired, moves=moves, users=users, reports=reports, errors=errors)
+    chose = {change.pk for change in changes if change.chooses_tasks and any(dest.change_id == change.pk for dest in destinations)}
+    holders = {a.agency_id for a in assignments}
+    unchosen = [change for change in changes if change.chooses_tasks and change.pk not in chose and change.source_id in holders]
+    warnings = [_unchosen_warning(change, by_source[change.source_id]) for change in unchosen]
+    return Preview(
+        decision=decision,
+        retired=retired,
+        moves=moves,
+        users=users,
+        reports=reports,
+        errors=errors,
+        created=created,
+        unchosen=unchosen,
+        warnings=warnings,
+    )
+
+
+def _unchosen_warning(change: ReorganisationChange, source_changes: list[ReorganisationChange]) -> str:
+    main = next((c for c in source_changes if c.kind in MAIN_KINDS), None)
+    if change.kind == ChangeKind.SPLIT:
+        fate = _("the open tasks of %(source)s go only where the other parts of the split take them") % {"source": change.source.name}
+    elif main is not None:
+        fate = _("every open task of %(source)s goes to %(main)s") % {"source": change.source.name, "main": main.successor_name}
+    else:
+        fate = _("every open task stays with %(source)s") % {"source": change.source.name}
+    return _(
+        "No task is chosen to go with “%(change)s”: applied as it is, no task goes to %(target)s and %(fate)s. "
+        "Choose its tasks, or confirm that none goes."
+    ) % {"change": f"{change.source.name} → {change.successor_name}", "target": change.successor_name, "fate": fate}
+
+
+def _successor_key(change: ReorganisationChange) -> int | str:
+    """The successor's id, or the new agency's code while it is not yet created."""
+    return change.target_id or change.new_code
+
+
+def planned_agencies(decision: ReorganisationDecision, changes: list[ReorganisationChange]) -> list[Agency]:
+    """The new agencies the decision creates when applied, unsaved, set as their changes' ``target`` (in memory only).
+
+    A code already in the registry (created since the file was loaded) is that agency.
+    """
+    pending = [change for change in changes if change.creates_successor]
+    existing = {agency.code: agency for agency in Agency.objects.filter(code__in={change.new_code for change in pending})}
+    created: dict[str, Agency] = {}
+    for change in pending:
+        agency = existing.get(change.new_code) or created.get(change.new_code)
+        if agency is None:
+            agency = created[change.new_code] = Agency(
+                code=change.new_code,
+                name=change.new_name,
+                kind=change.new_kind or kind_by_name(change.new_name),
+                active_from=decision.effective_on,
+            )
+        change.target = agency
+    return list(created.values())

@@ -10,6 +10,7 @@ from plans import policy
 from plans.models import Agency, AgencyLineage, AgencyMembership, ReorganisationDecision, UserMove
 from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment
+from tasks.selectors import open_work_q
 
 
 def waiting_for_reassignment(*, today: datetime.date | None = None, user=None) -> QuerySet[TaskAssignment]:
@@ -21,7 +22,7 @@ def waiting_for_reassignment(*, today: datetime.date | None = None, user=None) -
     """
     today = today or timezone.localdate()
     has_successor = AgencyLineage.objects.filter(predecessor=OuterRef("agency_id"), main=True)
-    waiting = TaskAssignment.objects.filter(role=AssignmentRole.LEAD, task__completed_on__isnull=True, agency__active_to__lte=today)
+    waiting = TaskAssignment.objects.filter(open_work_q("task__"), role=AssignmentRole.LEAD, agency__active_to__lte=today)
     if user is not None:
         waiting = waiting.filter(policy.coordinated(user, "task__plan__"))
     return (

@@ -43,6 +43,11 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
     assert admin.get_by_text("Có hiệu lực từ 01/03/2025.").is_visible()
     shot(admin, "02-preview")
     assert "Sở Thông tin và Truyền thông" in admin.content()
+    # The transfers of functions have no task chosen: the preview says so, and applying asks for the box to be ticked.
+    assert admin.get_by_text("Chưa chọn nhiệm vụ nào chuyển theo “Sở Thông tin và Truyền thông → Sở Văn hóa").is_visible()
+    admin.click("input[value='Xác nhận và áp dụng']")
+    assert admin.get_by_text("Đã áp dụng quyết định").count() == 0  # the browser refuses: the box is required
+    admin.check("input[name='none_chosen_confirmed']")
     admin.click("input[value='Xác nhận và áp dụng']")
     assert admin.get_by_text("Đã áp dụng quyết định").is_visible()
     admin.locator("a", has_text="(01/07/2025)").click()  # the other decision

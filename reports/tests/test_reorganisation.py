@@ -245,7 +245,8 @@ def test_the_shared_csv_loads_as_two_decisions_with_their_changes(registry_2017)
     assert sorted(d.effective_on for d in loaded.decisions) == [MARCH, D(2025, 7, 1)]
     merger = ReorganisationDecision.objects.get(effective_on=MARCH)
     assert merger.changes.filter(kind=ChangeKind.MERGE, source__code="STTTT", target__code="SKHCN").exists()
-    assert Agency.objects.get(code="SNNMT").active_from == MARCH
+    assert not Agency.objects.filter(code="SNNMT").exists()  # created when the decision is applied
+    assert merger.changes.filter(new_code="SNNMT", new_name="Sở Nông nghiệp và Môi trường", kind=ChangeKind.MERGE).count() == 2
     dissolved = ReorganisationDecision.objects.get(effective_on=D(2025, 7, 1)).changes.filter(kind=ChangeKind.DISSOLVE)
     assert dissolved.count() == 8
     assert len(loaded.notes) == 1  # the provinces' merger is noted: the province is not in its own registry

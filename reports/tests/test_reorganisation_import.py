@@ -76,7 +76,7 @@ def test_importing_the_plan_again_after_a_merger_and_a_split_keeps_the_open_work
     Task.objects.filter(plan=plan, number="3").update(completed_on=D(2018, 12, 20))
     made = merger_and_split(agencies)
     TaskDestination.objects.create(change=made.changes.get(target__code="SNV"), task=plan.tasks.get(number="4"))
-    decision_apply(decision=made, by=None)
+    decision_apply(decision=made, by=None, none_chosen_confirmed=True)  # Sở Y tế takes none of these tasks
     after_decision = parts(plan)
     assert after_decision["1"] == {("SKHCN", LEAD, "STTTT", MARCH, None)}  # the conflict rule: one part, the stronger role
     assert after_decision["2"] == {("SKHCN", LEAD, "STTTT", MARCH, ChangeKind.MERGE)}
@@ -102,7 +102,7 @@ def test_a_plan_imported_for_the_first_time_after_a_merger_is_as_if_it_had_been_
     assert annex_import(plan=before, upload=annex()).ok
     made = merger_and_split(agencies)
     TaskDestination.objects.create(change=made.changes.get(target__code="SNV"), task=before.tasks.get(number="4"))
-    decision_apply(decision=made, by=None)
+    decision_apply(decision=made, by=None, none_chosen_confirmed=True)  # no task here yet: the split takes none
     later = PlanFactory(symbol="29/KH-UBND", issued_on=D(2017, 9, 1), starts_on=D(2017, 9, 1))
 
     with translation.override("vi"):

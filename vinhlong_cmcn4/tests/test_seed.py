@@ -13,9 +13,11 @@ from reports import policy as reports_policy
 from reports.models import Report, ReportEvent, Summary
 from reports.periods import period_due, period_of
 from reports.reorganisation.selectors import waiting_for_reassignment
+from reports.reorganisation.services import leftover_parts_hand_on
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import Task, TaskAssignment
+from tasks.selectors import open_work_q
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,13 @@ def test_seed_demo_loads_everything_and_twice_leaves_the_same_rows(settings, cap
     assert TaskAssignment.objects.filter(agency__code="SKHCN", inherited_from__code="STTTT", task__completed_on__isnull=True).exists()
     assert Report.objects.filter(agency__code="SKHCN", task__assignments__inherited_from__code="STTTT").exists()
     assert not Report.objects.filter(agency__code="STTTT", period__first_day__gte=datetime.date(2025, 3, 1)).exists()
+    # Open work (a yearly task done in 2024 included) has no part, lead or cooperating, left with an agency merged away:
+    # 125/KH-SKHCN #2 lists Sở KH&CN, not Sở TT&TT (issue 25); the daily upkeep finds nothing left to hand on.
+    left = TaskAssignment.objects.filter(open_work_q("task__"), agency__active_to__isnull=False, agency__successor_links__main=True)
+    assert not left.exists(), list(left.values_list("task__plan__symbol", "task__number", "agency__code", "role"))
+    yearly = Task.objects.get(plan__symbol="125/KH-SKHCN", number="2")
+    assert set(yearly.assignments.values_list("agency__code", flat=True)) == {"SKHCN", "HHDN"}
+    assert leftover_parts_hand_on() == 0
     assert waiting_for_reassignment().exists()
     assert TaskAssignment.objects.filter(agency__code="SNV", inherited_from__kind="huyen").count() == 2
     assert Summary.objects.filter(period__kind="year", period__year=2018, state="issued").exists()
