@@ -31,7 +31,7 @@ from .choices import SummaryAction, SummaryState
 from .filters import NOT_SENT, AgencyTaskFilter
 from .models import Summary
 from .reorganisation.selectors import waiting_for_reassignment
-from .selectors import due_periods, inbox, pending_approval, returned_reports
+from .selectors import due_periods, inbox, pending_approval, returned_reports, sender_name
 
 # Kinds of work, in the order the list shows them.
 RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
@@ -90,7 +90,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
                     "task": report.task.number,
                     "plan": report.task.plan.symbol,
                     "period": report.period,
-                    "by": report.created_by.display_name if report.created_by else "—",
+                    "by": sender_name(report),
                 },
                 report.updated_at,
                 reverse("reports:report_detail", args=[report.pk]),
