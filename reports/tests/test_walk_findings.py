@@ -73,3 +73,12 @@ def test_a_sent_report_leads_the_agency_to_the_tasks_people_in_charge_and_reques
     assert reverse("reports:task_extensions", args=[world.task.pk]) in html
     owners = client.get(reverse("reports:task_owners", args=[world.task.pk])).content.decode()
     assert 'class="breadcrumb' in owners and reverse("reports:agency_tasks") in owners
+
+
+def test_the_request_for_more_time_leads_back_to_each_persons_own_list(client, world, head_a, leader):
+    client.force_login(head_a)
+    html = client.get(reverse("reports:task_extensions", args=[world.task.pk])).content.decode()
+    assert 'class="breadcrumb' in html and reverse("reports:agency_tasks") in html.split('class="breadcrumb', 1)[1][:600]
+    client.force_login(leader)
+    html = client.get(reverse("reports:task_extensions", args=[world.task.pk])).content.decode()
+    assert 'class="breadcrumb' in html and reverse("reports:work") in html.split('class="breadcrumb', 1)[1][:600]
