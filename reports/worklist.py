@@ -180,8 +180,17 @@ def _coordination_work(user: User) -> list[WorkItem]:
             items.append(
                 WorkItem(
                     REASSIGN,
-                    _("%(n)d tasks of %(plan)s wait to be given to a current agency (their lead agency ceased: %(agencies)s).")
-                    % {"n": len(waiting), "plan": symbol, "agencies": ", ".join(sorted({a.agency.short_name for a in waiting}))},
+                    # one row of the queue per lead part: seven districts leading one task are 7 parts of 1 task
+                    _(
+                        "%(n)d lead parts of %(tasks)d tasks of %(plan)s wait to be given to a current agency "
+                        "(their lead agency ceased: %(agencies)s)."
+                    )
+                    % {
+                        "n": len(waiting),
+                        "tasks": len({a.task_id for a in waiting}),
+                        "plan": symbol,
+                        "agencies": ", ".join(sorted({a.agency.short_name for a in waiting})),
+                    },
                     min(a.agency.active_to for a in waiting),
                     reverse("reports:reassign_queue"),
                     len(waiting),

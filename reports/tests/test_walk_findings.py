@@ -82,3 +82,18 @@ def test_the_request_for_more_time_leads_back_to_each_persons_own_list(client, w
     client.force_login(leader)
     html = client.get(reverse("reports:task_extensions", args=[world.task.pk])).content.decode()
     assert 'class="breadcrumb' in html and reverse("reports:work") in html.split('class="breadcrumb', 1)[1][:600]
+
+
+def test_the_coordinator_reads_how_many_parts_and_how_many_tasks_wait_to_be_reassigned(world, coordinating_agency, coordinator):
+    """Seven districts leading one task are seven rows of "Nhiệm vụ cần giao lại" but one task, not "7 nhiệm vụ"."""
+    from plans.tests.factories import AgencyFactory
+
+    world.plan.coordinator = coordinating_agency
+    world.plan.save()
+    ended = timezone.localdate() - datetime.timedelta(days=30)
+    for n in range(3):
+        district = AgencyFactory(code=f"H{n}", name=f"Ủy ban nhân dân huyện {n}", active_to=ended)
+        TaskAssignmentFactory(task=world.task, agency=district, role=AssignmentRole.LEAD)
+    item = next(i for i in worklist.work_items(coordinator) if i.kind == worklist.REASSIGN)
+    assert item.count == 3
+    assert item.why.startswith("3 phần việc chủ trì của 1 nhiệm vụ"), item.why
