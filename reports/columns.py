@@ -43,6 +43,8 @@ def _report_html(task):
     """The report's state and the step the agency can take now (set by the view: ``needs_report``, ``due``)."""
     if task.completed and not task.report_state:
         badge = format_html('<span class="small text-muted">{}</span>', _("Completed: no more reports"))
+    elif getattr(task, "not_due", None):
+        badge = format_html('<span class="small text-muted" title="{}">{}</span>', task.not_due, _("Not due for this period"))
     else:
         badge = format_html(
             '<span class="badge report-badge report-{}">{}</span>', task.report_state or "none", report_state_label(task.report_state)
@@ -82,7 +84,13 @@ AGENCY_TASKS = [
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
-    Column("report", _("This period's report"), lambda t: report_state_label(t.report_state), html=_report_html, css="small"),
+    Column(
+        "report",
+        _("This period's report"),
+        lambda t: str(_("Not due for this period")) if getattr(t, "not_due", None) else report_state_label(t.report_state),
+        html=_report_html,
+        css="small",
+    ),
 ]
 
 

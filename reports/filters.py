@@ -24,7 +24,7 @@ from . import compliance
 from .choices import ReportState, SummaryState
 from .models import ReportingPeriod, Summary
 from .reorganisation.selectors import predecessor_ids
-from .selectors import NOT_REPORTED, due_periods
+from .selectors import NOT_REPORTED, due_periods, reportable_in_due_period_q
 
 NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
 IN_FORCE = "1"
@@ -125,8 +125,11 @@ class AgencyTaskFilter(ListFilterSet):
         return queryset.filter(mine=True) if value == "1" else queryset
 
     def filter_report_state(self, queryset, name, value):
-        if value == NOT_REPORTED:  # as the page counts it: a completed task owes nothing ("không cần báo cáo")
-            return queryset.filter(report_state__isnull=True).exclude(status_code__in=(TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE))
+        if value == NOT_REPORTED:  # as the page counts it: a completed task owes nothing ("không cần báo cáo"),
+            # nor one the period due cannot be reported for ("chưa đến kỳ báo cáo": it starts later)
+            return queryset.filter(reportable_in_due_period_q(), report_state__isnull=True).exclude(
+                status_code__in=(TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
+            )
         if value == NOT_SENT:
             not_sent = Q(report_state__isnull=True) | ~Q(report_state__in=compliance.SENT)
             return queryset.filter(not_sent, my_role=AssignmentRole.LEAD, status_code__in=compliance.UNFINISHED)

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from plans import policy
@@ -58,7 +58,8 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
     """The tasks of the user's agency with status, role, and the state of this period's report.
 
     Annotations: ``status_code``, ``my_role``, ``report_state`` (``"none"`` when not yet
-    reported) and ``report_id``. Returns the queryset and the due period of each plan.
+    reported), ``report_id``, ``held_from`` (the day the agency inherited its part, if it did) and
+    ``due_last_day`` (the last day of the plan's period due). Returns the queryset and the due period of each plan.
     """
     today = today or timezone.localdate()
     tasks = policy.restrict(Task.objects.all(), user).filter(assignments__agency=user.agency_id)
@@ -69,13 +70,19 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
         default=Value(0),
         output_field=IntegerField(),
     )
+    last_day_of_plan = Case(
+        *[When(plan_id=plan_id, then=Value(d.period.last_day)) for plan_id, d in due.items()],
+        default=Value(None),
+        output_field=DateField(),
+    )
     report = Report.objects.filter(task=OuterRef("pk"), agency=user.agency_id, period_id=OuterRef("due_period_id"))
     tasks = (
-        tasks.annotate(status_code=status_expression(today), due_period_id=period_of_plan)
+        tasks.annotate(status_code=status_expression(today), due_period_id=period_of_plan, due_last_day=last_day_of_plan)
         .annotate(
             report_state=Subquery(report.values("state")[:1]),
             report_id=Subquery(report.values("pk")[:1]),
             my_role=Subquery(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=user.agency_id).values("role")[:1]),
+            held_from=Subquery(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=user.agency_id).values("inherited_on")[:1]),
             # "Việc của tôi": the user carries the agency's part, or stands in for who does (tasks.delegation)
             mine=Exists(TaskAssignment.objects.filter(owned_by(user, today), task=OuterRef("pk"), agency=user.agency_id)),
         )
@@ -91,16 +98,42 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
     return tasks, due
 
 
+def reportable_in_due_period_q() -> Q:
+    """On ``agency_tasks``' rows: the task may be reported for the period due (the SQL twin of
+    ``reports.periods.unreportable_reason`` for that period: the task had started by its last day, and an
+    agency that inherited its part had it by then; the period due is always of the plan's kinds and never future)."""
+    started = (
+        Q(start_date__lte=F("due_last_day"))
+        | Q(start_date__isnull=True, plan__starts_on__lte=F("due_last_day"))
+        | Q(start_date__isnull=True, plan__starts_on__isnull=True)
+    )
+    return started & (Q(held_from__isnull=True) | Q(held_from__lte=F("due_last_day")))
+
+
 def pending_approval(*, user: User) -> QuerySet[Report]:
-    """Reports of the user's agency waiting for the user's approval (none for those who do not approve)."""
+    """Reports of the user's agency waiting for the user's approval (none for those who do not approve).
+
+    ``sent_by``: who sent it for approval this time (the latest step), not who first drafted it.
+    """
     if not workflow.allowed_actions(ReportState.PENDING, policy.role_of(user)):
         return Report.objects.none()
+    last = ReportEvent.objects.filter(report=OuterRef("pk"), action=WorkflowAction.SEND_FOR_APPROVAL).order_by("-at", "-id")
     return (
         policy.restrict(Report.objects.all(), user)
         .filter(agency=user.agency_id, state=ReportState.PENDING)
         .select_related("task__plan", "period", "created_by")
+        .annotate(
+            sent_by_name=Subquery(last.values("actor__full_name")[:1]),
+            sent_by_username=Subquery(last.values("actor__username")[:1]),
+        )
         .order_by("updated_at")
     )
+
+
+def sender_name(report: Report) -> str:
+    """Who sent a report of :func:`pending_approval` for approval (its drafter when no step names anyone)."""
+    name = getattr(report, "sent_by_name", "") or getattr(report, "sent_by_username", "")
+    return name or (report.created_by.display_name if report.created_by else "—")
 
 
 RETURNS = (WorkflowAction.RETURN, WorkflowAction.SEND_BACK)

@@ -31,7 +31,7 @@ from .choices import SummaryAction, SummaryState
 from .filters import NOT_SENT, AgencyTaskFilter
 from .models import Summary
 from .reorganisation.selectors import waiting_for_reassignment
-from .selectors import due_periods, inbox, pending_approval, returned_reports
+from .selectors import due_periods, inbox, pending_approval, returned_reports, sender_name
 
 # Kinds of work, in the order the list shows them.
 RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
@@ -90,7 +90,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
                     "task": report.task.number,
                     "plan": report.task.plan.symbol,
                     "period": report.period,
-                    "by": report.created_by.display_name if report.created_by else "—",
+                    "by": sender_name(report),
                 },
                 report.updated_at,
                 reverse("reports:report_detail", args=[report.pk]),
@@ -180,8 +180,17 @@ def _coordination_work(user: User) -> list[WorkItem]:
             items.append(
                 WorkItem(
                     REASSIGN,
-                    _("%(n)d tasks of %(plan)s wait to be given to a current agency (their lead agency ceased: %(agencies)s).")
-                    % {"n": len(waiting), "plan": symbol, "agencies": ", ".join(sorted({a.agency.short_name for a in waiting}))},
+                    # one row of the queue per lead part: seven districts leading one task are 7 parts of 1 task
+                    _(
+                        "%(n)d lead parts of %(tasks)d tasks of %(plan)s wait to be given to a current agency "
+                        "(their lead agency ceased: %(agencies)s)."
+                    )
+                    % {
+                        "n": len(waiting),
+                        "tasks": len({a.task_id for a in waiting}),
+                        "plan": symbol,
+                        "agencies": ", ".join(sorted({a.agency.short_name for a in waiting})),
+                    },
                     min(a.agency.active_to for a in waiting),
                     reverse("reports:reassign_queue"),
                     len(waiting),

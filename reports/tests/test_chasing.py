@@ -41,7 +41,12 @@ def test_the_coordinator_chases_in_one_step_a_letter_and_emails_recorded_once_a_
     client.force_login(coordinator)
     keys = [f"{owed.plan.pk}-{agency_a.pk}", f"{owed.plan.pk}-{agency_b.pk}"]
     with django_capture_on_commit_callbacks(execute=True):
-        with_letter = client.post(reverse("reports:chase"), {"owed": keys, "letter": "on", "email": "on"})
+        step = client.post(reverse("reports:chase"), {"owed": keys, "letter": "on", "email": "on"}, follow=True)
+    # back on the list, told what was done, with the letter to download (answering with the file said nothing)
+    said = [str(m) for m in step.context["messages"]]
+    assert step.redirect_chain[-1][0] == reverse("reports:chase") and "2 cơ quan" in said[0]
+    link = said[0].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    with_letter = client.get(link)
     assert with_letter["Content-Type"].startswith("application/vnd.openxmlformats")
     text = "\n".join(p.text for p in Document(io.BytesIO(with_letter.content)).paragraphs)
     cells = "\n".join(c.text for t in Document(io.BytesIO(with_letter.content)).tables for row in t.rows for c in row.cells)

@@ -93,7 +93,7 @@ def test_the_coordinators_landing_page_mentions_the_tasks_waiting_for_reassignme
     client.force_login(coordinator)
     page = client.get(reverse("reports:my_home"), follow=True).content.decode()
     assert reverse("reports:reassign_queue") in page
-    assert "1 nhiệm vụ của 28/KH-UBND" in page  # its own plan's task only
+    assert "1 phần việc chủ trì của 1 nhiệm vụ thuộc 28/KH-UBND" in page  # its own plan's task only
 
 
 @pytest.fixture

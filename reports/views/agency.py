@@ -16,6 +16,7 @@ from ..choices import ReportState
 from ..columns import AGENCY_TASKS
 from ..filters import AgencyTaskFilter
 from ..models import Notice
+from ..periods import unreportable_reason
 from ..selectors import NOT_REPORTED, agency_tasks, pending_approval, returned_reports
 from ..templatetags.lineage_tags import inherited_note
 from .listing import query_of, wants_xlsx
@@ -39,10 +40,15 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
         plans = Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on")
         filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans)
         rows = list(filterset.qs)
+        today = timezone.localdate()
         for task in rows:
             task.due = due[task.plan_id]
             task.completed = task.status_code in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
-            task.needs_report = not task.completed and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
+            # why the period due cannot be reported (the task starts later…): no button that would only bounce back here
+            task.not_due = None if task.completed or task.report_state else _not_reportable(task, user.agency_id, today)
+            task.needs_report = (
+                not task.completed and not task.not_due and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
+            )
             # "kế thừa từ Sở TT&TT (từ 01/03/2025)" and the predecessor's reports, under a task the agency inherited
             task.inherited_html = render_to_string("reports/_inherited.html", inherited_note({"request": request}, task))
         if wants_xlsx(request):
@@ -57,17 +63,33 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             query=query_of(request),
             total=len(rows),
             overdue=sum(1 for t in rows if t.status_code == TaskStatus.OVERDUE),
-            not_reported=sum(1 for t in rows if t.report_state is None and not t.completed),
+            not_reported=sum(1 for t in rows if t.report_state is None and not t.completed and not t.not_due),
             # each count opens what it counts, the other filters kept
             overdue_url=_filtered(request, status=TaskStatus.OVERDUE),
             not_reported_url=_filtered(request, report_state=NOT_REPORTED),
             deadline=upcoming[0] if upcoming else None,
             pending=pending_approval(user=user),
             returned=list(returned_reports(user=user)),
-            today=timezone.localdate(),
+            today=today,
             notices=unread_notices(user),
         )
         return self.render_to_response(context)
+
+
+def _not_reportable(task, agency_id: int, today) -> str | None:
+    """Why the task cannot be reported for its plan's period due (``reports.periods.unreportable_reason``), or None."""
+    plan, period = task.plan, task.due.period
+    held = next((a for a in task.assignments.all() if a.agency_id == agency_id and a.inherited_on), None)  # prefetched
+    return unreportable_reason(
+        period,
+        kinds=plan.reporting_kinds,
+        starts_on=task.start_date or plan.starts_on,
+        today=today,
+        deadline_day=plan.report_deadline_day,
+        held_from=held.inherited_on if held else None,
+        holder=held.agency.name if held else "",
+        predecessor=held.inherited_from.name if held and held.inherited_from else "",
+    )
 
 
 def _filtered(request, **params) -> str:

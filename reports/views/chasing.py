@@ -5,7 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from plans import policy
@@ -23,6 +26,10 @@ def chase(request):
     owed = owed_reports()
     for line in owed:
         line.may_chase = policy.coordinates(request.user, line.plan)
+    if request.method != "POST" and request.GET.get(LETTER):
+        # the letter of the lines just chased (the link in the message after the step): the same lines, today's date
+        keys = request.GET.getlist("owed")
+        return _letter([o for o in owed if o.may_chase and o.key in keys]) or redirect("reports:chase")
     if request.method != "POST":
         if policy.role_of(request.user) == Role.COORDINATOR:
             owed = [line for line in owed if line.may_chase]  # a coordinator's list: the plans it coordinates, as its queue
@@ -40,9 +47,32 @@ def chase(request):
         return redirect("reports:chase")
     chase_record(owed=chosen, by=request.user, email=email, letter=letter)
     if letter:
-        day = timezone.localdate()
-        response = HttpResponse(chase_letter(owed=chosen, day=day), content_type=DOCX)
-        response["Content-Disposition"] = f'attachment; filename="van-ban-don-doc-{day:%Y%m%d}.docx"'
-        return response
+        # Back to the list, where the step now shows on each line, with the letter to download: answering the
+        # form with the file left the page as it was, with no word that anything had been done.
+        url = f"{reverse('reports:chase')}?{urlencode([(LETTER, '1'), *(('owed', o.key) for o in chosen)])}"
+        done = (
+            _("%(n)d agencies were chased (e-mails sent, letter prepared).")
+            if email
+            else _("%(n)d agencies were chased (letter prepared).")
+        )
+        messages.success(
+            request,
+            format_html(
+                '{} <a class="alert-link" href="{}">{}</a>', done % {"n": len(chosen)}, url, _("Download the chasing letter (.docx)")
+            ),
+        )
+        return redirect("reports:chase")
     messages.success(request, _("%(n)d agencies were chased by e-mail.") % {"n": len(chosen)})
     return redirect("reports:chase")
+
+
+LETTER = "van-ban"
+
+
+def _letter(chosen) -> HttpResponse | None:
+    if not chosen:
+        return None
+    day = timezone.localdate()
+    response = HttpResponse(chase_letter(owed=chosen, day=day), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="van-ban-don-doc-{day:%Y%m%d}.docx"'
+    return response

@@ -232,6 +232,10 @@ class ReportDetailView(DetailView):
             return_form=ReturnForm(),
             deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
         )
+        # The agency's own staff reach the task's people in charge and its request for more time from here too:
+        # once a report is sent, the form that carries those links is no longer offered.
+        own = report.agency_id == user.agency_id and policy.may_open(user, policy.AGENCY_WORK)
+        context.update(task_links=own, extension_offered=own and may_be_extended(report.task))
         return context
 
 

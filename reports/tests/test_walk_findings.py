@@ -1,0 +1,99 @@
+"""What a walk through the portal as each role found: an agency is offered only steps that lead somewhere."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.tests.factories import UserFactory
+from reports import worklist
+from reports.periods import parse_period_code
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+
+
+@pytest.fixture
+def later_task(world, agency_a):
+    """A task of agency A that starts after the period due now has ended (as 125/KH-SKHCN's DTI cấp xã 2027)."""
+    start = timezone.localdate() + datetime.timedelta(days=400)
+    task = TaskFactory(
+        plan=world.plan,
+        number="9",
+        title="Đánh giá DTI cấp xã",
+        timeframe="Năm sau",
+        start_date=start,
+        due_date=start + datetime.timedelta(days=180),
+    )
+    TaskAssignmentFactory(task=task, agency=agency_a, role=AssignmentRole.LEAD)
+    return task
+
+
+def test_a_task_not_reportable_this_period_offers_no_report_button_and_is_not_counted_as_unreported(client, world, later_task, officer_a):
+    client.force_login(officer_a)
+    page = client.get(reverse("reports:agency_tasks"))
+    html = page.content.decode()
+    # the button would only bounce back to this list with "Nhiệm vụ bắt đầu từ ngày …"
+    assert reverse("reports:report_edit", args=[later_task.pk, world.period_code]) not in html
+    assert reverse("reports:report_edit", args=[world.task.pk, world.period_code]) in html
+    assert "Chưa đến kỳ báo cáo" in html
+    # the count "chưa báo cáo" and the list it opens agree, and leave the task out
+    listed = client.get(reverse("reports:agency_tasks"), {"report_state": "none"})
+    assert page.context["not_reported"] == 1 == len(listed.context["rows"])
+    assert later_task.title not in listed.content.decode()
+
+
+def test_the_head_reads_who_sent_the_report_for_approval_not_who_first_drafted_it(world, agency_a, officer_a, head_a, roles):
+    drafter = UserFactory(username="drafter_a", agency=agency_a, full_name="Võ Thị Chuyên")
+    drafter.groups.set([roles["officer"]])
+    officer_a.full_name = "Huỳnh Thị Học"
+    officer_a.save()
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=drafter, data=DATA, version=None)
+    report = report_save(
+        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA | {"progress": 50}, version=report.version
+    )
+    report_transition(report=report, action="send_for_approval", by=officer_a)
+    item = next(i for i in worklist.work_items(head_a) if i.kind == worklist.TO_APPROVE)
+    assert "Huỳnh Thị Học" in item.why and "Võ Thị Chuyên" not in item.why
+
+
+def test_a_sent_report_leads_the_agency_to_the_tasks_people_in_charge_and_request_for_more_time(client, world, agency_a, officer_a, head_a):
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    report_transition(report=report, action="submit", by=head_a)
+    client.force_login(head_a)
+    html = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert reverse("reports:task_owners", args=[world.task.pk]) in html
+    assert reverse("reports:task_extensions", args=[world.task.pk]) in html
+    owners = client.get(reverse("reports:task_owners", args=[world.task.pk])).content.decode()
+    assert 'class="breadcrumb' in owners and reverse("reports:agency_tasks") in owners
+
+
+def test_the_request_for_more_time_leads_back_to_each_persons_own_list(client, world, head_a, leader):
+    client.force_login(head_a)
+    html = client.get(reverse("reports:task_extensions", args=[world.task.pk])).content.decode()
+    assert 'class="breadcrumb' in html and reverse("reports:agency_tasks") in html.split('class="breadcrumb', 1)[1][:600]
+    client.force_login(leader)
+    html = client.get(reverse("reports:task_extensions", args=[world.task.pk])).content.decode()
+    assert 'class="breadcrumb' in html and reverse("reports:work") in html.split('class="breadcrumb', 1)[1][:600]
+
+
+def test_the_coordinator_reads_how_many_parts_and_how_many_tasks_wait_to_be_reassigned(world, coordinating_agency, coordinator):
+    """Seven districts leading one task are seven rows of "Nhiệm vụ cần giao lại" but one task, not "7 nhiệm vụ"."""
+    from plans.tests.factories import AgencyFactory
+
+    world.plan.coordinator = coordinating_agency
+    world.plan.save()
+    ended = timezone.localdate() - datetime.timedelta(days=30)
+    for n in range(3):
+        district = AgencyFactory(code=f"H{n}", name=f"Ủy ban nhân dân huyện {n}", active_to=ended)
+        TaskAssignmentFactory(task=world.task, agency=district, role=AssignmentRole.LEAD)
+    item = next(i for i in worklist.work_items(coordinator) if i.kind == worklist.REASSIGN)
+    assert item.count == 3
+    assert item.why.startswith("3 phần việc chủ trì của 1 nhiệm vụ"), item.why
