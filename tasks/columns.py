@@ -97,8 +97,14 @@ AS_PLANNED = [
         lambda t: agencies_as_planned(t, AssignmentRole.COOPERATING),
     ),
 ]
+
+
 # In a spreadsheet for people (the admin's and the leadership list's exports): one cell each, names joined by "; ".
-AS_PLANNED_TEXT = [Column(c.key, c.header, lambda t, c=c: "; ".join(c.value(t))) for c in AS_PLANNED]
+def _joined(column: Column) -> Column:
+    return Column(column.key, column.header, lambda t: "; ".join(column.value(t)))
+
+
+AS_PLANNED_TEXT = [_joined(column) for column in AS_PLANNED]
 
 
 PUBLIC_TASKS = [

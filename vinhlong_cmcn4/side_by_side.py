@@ -109,8 +109,8 @@ def _dashboard(plan: Plan, today) -> Figures | None:
     shown = [p for p in dashboard(today=today).plans if p.pk == plan.pk]
     if not shown:
         return None  # the dashboard shows the plans in force only
-    row = shown[0]
-    return Figures({s: row.counts[s] for s in STATUSES}, row.overall_progress)
+    counts, progress = getattr(shown[0], "counts"), getattr(shown[0], "overall_progress")  # noqa: B009 - set by the dashboard
+    return Figures({s: counts[s] for s in STATUSES}, progress)
 
 
 def _public_page(client: Client, plan: Plan) -> Figures | None:
@@ -124,7 +124,9 @@ def _public_page(client: Client, plan: Plan) -> Figures | None:
 
 
 def _api(client: Client, plan: Plan) -> Figures:
-    rows, url, params = [], "/api/v1/tasks/", {"plan": plan.pk, "page_size": 200}
+    rows: list[tuple[str, float]] = []
+    url: str | None = "/api/v1/tasks/"
+    params: dict[str, int] | None = {"plan": plan.pk, "page_size": 200}
     while url:
         page = client.get(url, params, secure=True).json()
         rows += [(r["status"], r["progress"]) for r in page["results"]]
@@ -140,7 +142,8 @@ def _open_data(client: Client, plan: Plan) -> Figures | None:
 
 
 def _excel_list(client: Client, plan: Plan) -> Figures:
-    response = client.get(reverse("reports:dashboard_tasks"), {"family": plan.pk, "format": "xlsx"}, secure=True)
+    params: dict[str, str | int] = {"family": plan.pk, "format": "xlsx"}
+    response = client.get(reverse("reports:dashboard_tasks"), params, secure=True)
     sheet = list(load_workbook(io.BytesIO(_body(response)), read_only=True).active.iter_rows(values_only=True))
     header = list(sheet[1])
     status_at, progress_at = header.index(status_label_header("status")), header.index(status_label_header("progress"))
@@ -178,8 +181,8 @@ def _summary(plan: Plan, today) -> tuple[Figures, Figures]:
     if found is None:
         raise ValueError(f"{plan.symbol}: the summary's body has no sentence on the whole plan")
     numbers = [int(n) for n in found.groups()]
-    body = Figures(dict(zip(BODY_ORDER, numbers[1:6], strict=True)), numbers[6])
-    body.counts = {s: body.counts.get(s, 0) for s in STATUSES}
+    said: dict[str, int] = {status.value: n for status, n in zip(BODY_ORDER, numbers[1:6], strict=True)}
+    body = Figures({s: said.get(s, 0) for s in STATUSES}, numbers[6])
     if body.total != numbers[0]:
         raise ValueError(f"{plan.symbol}: the summary's body says {numbers[0]} tasks, its counts add to {body.total}")
     return from_annex, body
