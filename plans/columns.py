@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from core.columns import Column, day
 
 from .models import Agency
+from .models.agencies import then_now
 
 
 def name_now(agency: Agency, holders: dict[int, Agency]) -> str:
     """ "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)" when its work passed whole to another agency."""
-    holder = holders.get(agency.pk)
-    return agency.name if holder is None else gettext("%(then)s (now %(now)s)") % {"then": agency.name, "now": holder.name}
+    return then_now(agency, holders.get(agency.pk))
 
 
 def _links(agency: Agency, direction: str) -> list[tuple[str, str]]:

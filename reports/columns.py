@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.columns import Column
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.columns import (
+    AS_PLANNED_KEYS,
+    AS_PLANNED_TEXT,
     UNDER_THE_TASK,
     agencies_html,
     agency_names,
@@ -125,6 +127,7 @@ LEADERSHIP_TASKS = [
     Column("due_date", _("Due date"), lambda t: t.due_date, html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
+    *AS_PLANNED_TEXT,
 ]
 
 
@@ -212,4 +215,4 @@ SUMMARIES = [
 
 # The leadership list's page: the timeframe is written under the task, so status and progress fit 1366 px;
 # the Excel export keeps every column of LEADERSHIP_TASKS.
-LEADERSHIP_PAGE = [column for column in LEADERSHIP_TASKS if column.key not in UNDER_THE_TASK]
+LEADERSHIP_PAGE = [column for column in LEADERSHIP_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS)]

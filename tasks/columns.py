@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.columns import Column, day
 from core.search import mark_matches
 
+from .as_planned import agencies_as_planned
 from .choices import AssignmentRole, Recurrence
 from .models import Task
 from .status import status_label as status_rule_label
@@ -88,6 +89,24 @@ def title_link(url_of, title=lambda task: task.title):
     return lambda row: format_html('<a href="{}" class="text-reset">{}</a>', url_of(row), title(row))
 
 
+AS_PLANNED = [
+    Column("lead_as_planned", _("Lead agency as the plan named it"), lambda t: agencies_as_planned(t, AssignmentRole.LEAD)),
+    Column(
+        "cooperating_as_planned",
+        _("Cooperating agencies as the plan named them"),
+        lambda t: agencies_as_planned(t, AssignmentRole.COOPERATING),
+    ),
+]
+
+
+# In a spreadsheet for people (the admin's and the leadership list's exports): one cell each, names joined by "; ".
+def _joined(column: Column) -> Column:
+    return Column(column.key, column.header, lambda t: "; ".join(column.value(t)))
+
+
+AS_PLANNED_TEXT = [_joined(column) for column in AS_PLANNED]
+
+
 PUBLIC_TASKS = [
     # A plan's list holds the tasks of the plans carrying it out too (the roll-up rule): each row names its own plan.
     Column(
@@ -147,12 +166,15 @@ PUBLIC_TASKS = [
     ),
     Column("status", _("Status"), lambda t: t.status_code, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
+    *AS_PLANNED,
 ]
 
 
 # Written under the task on the public page (``title_html``), their own columns in the open data.
 UNDER_THE_TASK = ("product", "timeframe")
-PUBLIC_PAGE = [column for column in PUBLIC_TASKS if column.key not in UNDER_THE_TASK]
+# The agencies as the plan named them: the task's page writes them; the open data, the API and the exports give them.
+AS_PLANNED_KEYS = ("lead_as_planned", "cooperating_as_planned")
+PUBLIC_PAGE = [column for column in PUBLIC_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS)]
 
 
 def task_as_dict(task: Task) -> dict:
@@ -186,4 +208,5 @@ ADMIN_TASKS = [
     Column("product", _("Product"), lambda t: t.product),
     Column("status", _("Status"), status_label),
     Column("progress", _("Progress (%)"), lambda t: t.progress),
+    *AS_PLANNED_TEXT,
 ]

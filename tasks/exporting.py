@@ -16,6 +16,7 @@ from plans.models import Agency, AgencyGroup, Plan
 from .choices import AssignmentRole
 from .columns import task_as_dict
 from .models import Task, TaskAssignment
+from .selectors import named_prefetch
 from .services import group_members
 from .status import status_expression, status_label
 
@@ -40,7 +41,8 @@ def plan_tasks(plan: Plan, *, today: datetime.date | None = None):
         .select_related("section")
         .annotate(status_code=status_expression(today))
         .prefetch_related(
-            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "via_group").order_by("agency__name"))
+            Prefetch("assignments", queryset=TaskAssignment.objects.select_related("agency", "via_group").order_by("agency__name")),
+            named_prefetch(),
         )
         .order_by("section__position", "position", "id")
     )

@@ -44,6 +44,17 @@ FIELDS = {
     "lead_agency_names": ("list of text", gettext_lazy("Names of the lead agencies, in the order of their codes.")),
     "cooperating_agencies": ("list of codes", gettext_lazy("Codes of the cooperating agencies.")),
     "cooperating_agency_names": ("list of text", gettext_lazy("Names of the cooperating agencies, in the order of their codes.")),
+    "lead_as_planned": (
+        "list of text",
+        gettext_lazy(
+            "The lead agency as the plan named it, with the agency holding its part today when that changed: "
+            "“Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)”."
+        ),
+    ),
+    "cooperating_as_planned": (
+        "list of text",
+        gettext_lazy("The cooperating agencies as the plan named them, each with the agency holding its part today when that changed."),
+    ),
     "status": (
         "code",
         gettext_lazy("done_on_time, done_late, in_progress, overdue or ongoing: derived from the due date and the accepted reports."),

@@ -10,6 +10,7 @@ from core.spreadsheets import safe_resource
 
 from .columns import ADMIN_TASKS
 from .models import Task
+from .selectors import named_prefetch
 from .status import status_expression
 
 KEYS = tuple(column.key for column in ADMIN_TASKS)
@@ -25,7 +26,7 @@ class _Base(safe_resource(resources.ModelResource)):
         return (
             queryset.annotate(status_code=status_expression(timezone.localdate()))
             .select_related("plan", "section")
-            .prefetch_related("assignments__agency")
+            .prefetch_related("assignments__agency", named_prefetch())
         )
 
 

@@ -15,14 +15,19 @@ from .models import PastHolding, Task, TaskAssignment
 from .status import status_expression
 
 
-def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, query: str = "", machine: bool = False) -> QuerySet[Task]:
+def task_list(
+    *, tasks: QuerySet[Task], today: datetime.date | None = None, query: str = "", machine: bool = False, named: bool | None = None
+) -> QuerySet[Task]:
     """Tasks with their derived ``status_code``, section, plan and agencies, in plan order.
 
     ``tasks`` is an already restricted queryset (``policy.restrict`` or ``policy.public``). With
     ``machine`` (the API, which gives the plan's id and symbol and the agencies' codes): of the plans,
     agencies and tasks only what ``tasks.columns.PUBLIC_TASKS`` reads, so a page builds fewer objects.
+    ``named`` (by default with ``machine``): the agencies the plan named are read too (:func:`parts_as_named`),
+    for the exports and the API that give them; a page that does not show them skips the query.
     """
     today = today or timezone.localdate()
+    named = machine if named is None else named
     # Found by the query's syllables, the tasks holding its whole phrase first.
     tasks = search_filter(tasks, query, ranked=False).alias(search_rank=search_rank(query)) if query else tasks
     assignments = TaskAssignment.objects.select_related("agency").order_by("role", "agency__name")
@@ -31,14 +36,14 @@ def task_list(*, tasks: QuerySet[Task], today: datetime.date | None = None, quer
         tasks = tasks.select_related("plan", "section").defer(
             "search_text", "section__search_text", "plan__search_text", "plan__title", "plan__purpose"
         )
-        assignments = assignments.only("task_id", "role", "agency__code", "agency__name")
+        assignments = assignments.only("task_id", "role", "inherited_on", "inherited_from_id", "agency__code", "agency__name")
     else:
         # Not the search index nor the plan's long texts: a page of a hundred rows builds lighter objects.
         tasks = tasks.select_related("plan", "section").defer("search_text", "section__search_text", "plan__search_text", "plan__purpose")
         assignments = assignments.defer("agency__search_text")
     return (
         tasks.annotate(status_code=status_expression(today))
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        .prefetch_related(Prefetch("assignments", queryset=assignments), *([named_prefetch()] if named else []))
         .order_by(
             *(["search_rank"] if query else []), "order_key", "id"
         )  # plan, section position, task position (tasks.ordering): a range of an index, not a sort
@@ -140,6 +145,53 @@ def lead_agencies(task: Task) -> list:
 
 def cooperating_agencies(task: Task) -> list:
     return [a.agency for a in task.assignments.all() if a.role == AssignmentRole.COOPERATING]
+
+
+# The agencies a plan named, kept on the parts they were handed to: read with ``task_list`` (``named``) or one query.
+NAMED_ATTR = "named_before"
+
+
+def named_prefetch() -> Prefetch:
+    """The past holders that held a part from the plan's start (``held_from`` empty): the agencies the plan named."""
+    return Prefetch(
+        "past_holdings",
+        queryset=PastHolding.objects.filter(held_from__isnull=True).select_related("agency").order_by("held_to", "pk"),
+        to_attr=NAMED_ATTR,
+    )
+
+
+def parts_as_named(task: Task, role: str) -> list[tuple]:
+    """The agencies the plan (its annex) named in ``role``, each with the agency holding that part now: ``(named, holder)``.
+
+    An agency a part was handed on from (a decision, a reassignment, an annex carried to today's holders) or
+    folded from (its successor already had a part) is kept as a past holder from the plan's start; it is named
+    here with the part's holder, so what the plan said stays readable. A part held from the start names its
+    holder twice. Reads the task's prefetched assignments and :func:`named_prefetch` (or one query without it).
+    """
+    assignments = list(task.assignments.all())
+    holders = {a.pk: a.agency for a in assignments}
+    named_before = getattr(task, NAMED_ATTR, None)
+    if named_before is None:
+        named_before = list(
+            PastHolding.objects.filter(task=task, held_from__isnull=True).select_related("agency").order_by("held_to", "pk")
+        )
+    earlier: dict[int, list[PastHolding]] = {}
+    for past in named_before:
+        if past.part_id in holders:
+            earlier.setdefault(past.part_id, []).append(past)
+    named: list[tuple] = []
+    for part in assignments:
+        pasts = earlier.get(part.pk, [])
+        for past in pasts:
+            if past.role == role:
+                named.append((past.agency, part.agency))
+        if part.role != role:
+            continue
+        if part.inherited_on is None:
+            named.append((part.agency, part.agency))
+        elif not any(past.role == role for past in pasts):  # handed on before past holders were kept
+            named.append((part.inherited_from or part.agency, part.agency))
+    return list(dict.fromkeys(named))
 
 
 def figures_moved_by_tasks(task_ids: list[int]) -> tuple[set[int], set[int]]:

@@ -81,12 +81,19 @@ def carried_part(
 ) -> Carried:
     """One part as the plan wrote it (agency id, role, group id), given to the agency holding it now (:func:`assignments_carry`)."""
     agency_id, role, group_id = link
-    lineage = holding.get(agency_id)
-    if lineage is not None:
-        return (lineage.successor_id, role, group_id, lineage.predecessor_id, lineage.effective_on, lineage.change_id)
-    if moved and agency_id in moved:
-        return (moved[agency_id][0], role, group_id, agency_id, *moved[agency_id][1:])
-    return (agency_id, role, group_id, None, None, None)
+    carried: Carried = (agency_id, role, group_id, None, None, None)
+    seen = {agency_id}
+    # Hop by hop: a decision's lineage, then where this task's part went from there (a reassignment, a split's
+    # destination, a later decision), until the agency that holds it now: a coordinator's reassignment is never undone.
+    while True:
+        lineage = holding.get(carried[0])
+        if lineage is not None and lineage.successor_id not in seen:
+            carried = (lineage.successor_id, role, group_id, lineage.predecessor_id, lineage.effective_on, lineage.change_id)
+        elif moved and carried[0] in moved and moved[carried[0]][0] not in seen:
+            carried = (moved[carried[0]][0], role, group_id, carried[0], *moved[carried[0]][1:])
+        else:
+            return carried
+        seen.add(carried[0])
 
 
 def carried_past_holdings(

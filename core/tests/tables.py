@@ -43,13 +43,16 @@ def xlsx_table(response) -> tuple[list[str], list[list]]:
     return [cell.value for cell in rows[1]], [[shown(cell) for cell in row] for row in rows[2:]]
 
 
-def assert_export_is_what_the_page_shows(client, url: str, params: dict, *, keys=("number",), folded: dict | None = None, spec=None) -> int:
+def assert_export_is_what_the_page_shows(
+    client, url: str, params: dict, *, keys=("number",), folded: dict | None = None, spec=None, beyond: tuple = ()
+) -> int:
     """Same headers in the same order, same rows in the same order (compared on ``keys``); returns the row count.
 
     ``folded``: columns the page writes inside another column's cell rather than in their own
     (``{"timeframe": "title"}``), exported in their own column; ``spec`` is then the export's columns.
     The export's headers are the page's with the folded ones in their places, and each folded value
-    is shown in its host cell, after the host's own text.
+    is shown in its host cell, after the host's own text. ``beyond``: columns only the export has (the agencies
+    as the plan named them, which each task's own page writes), at the end of ``spec``.
     """
     folded = folded or {}
     response = client.get(url, params)
@@ -59,7 +62,8 @@ def assert_export_is_what_the_page_shows(client, url: str, params: dict, *, keys
     if folded:
         export_keys = [column.key for column in spec]
         assert export_headers == [str(column.header) for column in spec]
-        assert [h for h, key in zip(export_headers, export_keys, strict=True) if key not in folded] == headers
+        assert [h for h, key in zip(export_headers, export_keys, strict=True) if key not in folded and key not in beyond] == headers
+        assert export_keys[len(export_keys) - len(beyond) :] == list(beyond)
     else:
         assert export_headers == headers
         export_keys = list(rows[0]) if rows else []

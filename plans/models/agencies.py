@@ -232,7 +232,15 @@ class Agency(SearchableModel):
 
     def display_name(self, day: datetime.date | None = None) -> str:
         """The name as it was, with today's holder: "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)"."""
-        today = self.current(day)
-        if today.pk == self.pk:
-            return self.name
-        return _("%(then)s (now %(now)s)") % {"then": self.name, "now": today.name}
+        return then_now(self, self.current(day))
+
+
+def then_now(then: Agency, now: Agency | None) -> str:
+    """The one way an agency is named as it was, with the agency holding its work now:
+    "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)"; its plain name when nobody took its place.
+
+    Used by the registry, the task pages, the lists' exports, the open data and the API alike.
+    """
+    if now is None or now.pk == then.pk:
+        return then.name
+    return str(_("%(then)s (now %(now)s)") % {"then": then.name, "now": now.name})

@@ -164,3 +164,43 @@ def _merger_only(agencies) -> ReorganisationDecision:
     made = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=MARCH)
     ReorganisationChange.objects.create(decision=made, kind=ChangeKind.MERGE, source=agencies["STTTT"], target=agencies["SKHCN"])
     return made
+
+
+def _history(plan, number: str) -> set:
+    return set(PastHolding.objects.filter(task__plan=plan, task__number=number).values_list("agency__code", "held_to"))
+
+
+def test_importing_the_plan_again_never_undoes_a_coordinators_reassignment(agencies):
+    """Sở TT&TT merged into Sở KH&CN, whose part of task 2 the coordinator then gave to Sở Y tế; Sở LĐ-TB&XH's task 4
+    waited (the department dissolved) and was reassigned to Sở Nội vụ, which the coordinator later replaced by
+    Sở Y tế. Writing the annex again (a task's title changed) leaves both with Sở Y tế, keeps who held them when, and
+    the preview says so."""
+    from reports.reorganisation.services import assignments_reassign
+
+    plan = PlanFactory(symbol="28/KH-UBND", issued_on=D(2017, 8, 23), starts_on=D(2017, 8, 23))
+    assert annex_import(plan=plan, upload=annex()).ok
+    made = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=MARCH)
+    ReorganisationChange.objects.create(decision=made, kind=ChangeKind.MERGE, source=agencies["STTTT"], target=agencies["SKHCN"])
+    ReorganisationChange.objects.create(decision=made, kind=ChangeKind.DISSOLVE, source=agencies["SLDTBXH"])
+    decision_apply(decision=made, by=None)  # task 4 waits for the coordinator
+    second, fourth = (TaskAssignment.objects.get(task__plan=plan, task__number=n) for n in ("2", "4"))
+    assignments_reassign(assignments=[second], agency=agencies["SYT"], today=D(2025, 6, 2))
+    assignments_reassign(assignments=[fourth], agency=agencies["SNV"], today=D(2025, 4, 1))
+    fourth.refresh_from_db()
+    assignments_reassign(assignments=[fourth], agency=agencies["SYT"], today=D(2025, 9, 1))
+    reassigned = parts(plan)
+    assert {row[:4] for row in reassigned["2"]} == {("SYT", LEAD, "SKHCN", D(2025, 6, 2))}
+    assert {row[:4] for row in reassigned["4"]} == {("SYT", LEAD, "SNV", D(2025, 9, 1))}
+    history = {number: _history(plan, number) for number in ("2", "4")}
+    assert history["4"] == {("SLDTBXH", D(2025, 4, 1)), ("SNV", D(2025, 9, 1))}
+
+    with translation.override("vi"):
+        preview = annex_import(plan=plan, upload=annex(title_2="Tập huấn kỹ năng số"), dry_run=True)
+        outcome = annex_import(plan=plan, upload=annex(title_2="Tập huấn kỹ năng số"))
+
+    assert outcome.ok, outcome.errors
+    assert parts(plan)["2"] == reassigned["2"] and parts(plan)["4"] == reassigned["4"]  # was back with Sở KH&CN and Sở LĐ-TB&XH
+    assert {number: _history(plan, number) for number in ("2", "4")} == history
+    said = " ".join(preview.warnings)
+    assert "Nhiệm vụ 2" in said and "Sở Y tế" in said and "02/06/2025" in said
+    assert "Nhiệm vụ 4" in said and "01/09/2025" in said

@@ -16,7 +16,7 @@ from plans.workdays import current_calendar
 from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
 from tasks.extensions import may_be_extended
 from tasks.models import Task
-from tasks.selectors import task_list
+from tasks.selectors import named_prefetch, task_list
 from tasks.yearly import yearly_obligations
 
 from .. import compliance
@@ -164,7 +164,8 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
         filterset = DashboardTaskFilter(request.GET or None, queryset=tasks)
         rows = filterset.qs
         if wants_xlsx(request):
-            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows, filters=filterset)
+            named = rows.prefetch_related(named_prefetch())  # the plan's own names: columns of the export only
+            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, named, filters=filterset)
         page, query = page_of(request, rows, shared_count=True)  # tasks: what the shared figures follow
         context = self.get_context_data(
             filter=filterset,

@@ -31,6 +31,14 @@ class TaskSerializer(serializers.Serializer):
     cooperating_agencies = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text=_("Codes of the cooperating agencies.")
     )
+    lead_as_planned = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("The lead agency as the plan named it, with today's holder of its part: “Sở TT&TT (nay là Sở KH&CN)”."),
+    )
+    cooperating_as_planned = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("The cooperating agencies as the plan named them, with today's holders.")
+    )
     status = serializers.ChoiceField(
         choices=TaskStatus.choices, read_only=True, help_text=_("Status, derived from the due date and the completion date.")
     )

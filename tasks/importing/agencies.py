@@ -10,6 +10,7 @@ import difflib
 import re
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import clean_text, search_key
@@ -51,12 +52,7 @@ class AgencyMatcher:
                 self.entries.setdefault(agency_key(spelling), target)
                 if target.pk != agency.pk:
                     self.replaced.setdefault(agency_key(spelling), (agency, target))
-        self.names = {key: self._display(entry) for key, entry in self.entries.items()}
         self._parsed: dict[str, tuple[list, list[str]]] = {}
-
-    @staticmethod
-    def _display(entry) -> str:
-        return entry.name
 
     def find(self, text: str) -> Agency | AgencyGroup | None:
         key = agency_key(text)
@@ -81,8 +77,17 @@ class AgencyMatcher:
         return entry
 
     def suggest(self, text: str) -> str | None:
-        match = difflib.get_close_matches(agency_key(text), self.entries.keys(), n=1, cutoff=0.6)
-        return self.names[match[0]] if match else None
+        """The closest known name, as the agency of today: a ceased agency's work is followed to the agency holding it now,
+        and one whose work went to no agency is never proposed (a clerk would type a name that no longer exists)."""
+        today = timezone.localdate()
+        for match in difflib.get_close_matches(agency_key(text), self.entries.keys(), n=5, cutoff=0.6):
+            entry = self.entries[match]
+            if isinstance(entry, AgencyGroup):
+                return entry.name
+            entry = entry.current(today)
+            if entry.is_active_on(today):
+                return entry.name
+        return None
 
     def parse(self, cell: object) -> tuple[list[Agency | AgencyGroup], list[str]]:
         """Split a cell into agencies and groups; return them and the messages for unknown names."""

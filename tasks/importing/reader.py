@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,13 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .xls (and othe
 
 def _limit(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
+
+
+def _entities_refused() -> str:
+    return _(
+        "The file declares XML entities (a way to make a small file swell to gigabytes when it is read), which is not accepted: "
+        "save the annex again from Excel as .xlsx."
+    )
 
 
 def _reject(message: str) -> AnnexRejected:
@@ -120,6 +128,8 @@ def open_annex(data: bytes) -> AnnexSheet:
             )
         )
         raise _reject(message % {"limit": f"{error.limit:,}".replace(",", ".")}) from None
+    except DefusedXmlException:
+        raise _reject(_entities_refused()) from None
     except Exception:  # openpyxl raises many kinds for broken parts; the user needs one message
         raise _reject(_("Excel cannot read this file: it may be damaged. Open it in Excel, save it as .xlsx and try again.")) from None
     for sheet in workbook.worksheets:
@@ -152,7 +162,9 @@ def _numbered(rows, start: int) -> Iterator[tuple[int, list]]:
             number += 1
         else:
             return
-    except Exception:  # defusedxml's and openpyxl's many errors: the user needs one message
+    except DefusedXmlException:  # what the file does, not a row at fault
+        raise _reject(_entities_refused()) from None
+    except Exception:  # openpyxl's many errors: the user needs one message
         raise AnnexRejected(
             [
                 RowError(

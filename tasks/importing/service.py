@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.text import search_key
-from plans.models import Plan
+from plans.models import Agency, Plan
 
 from .agencies import AgencyMatcher
 from .errors import AnnexRejected, RowError
@@ -105,6 +105,15 @@ def annex_import(
         _("%(old)s has handed its work to %(new)s since %(date)s: its open tasks go to %(new)s, its completed ones stay its own.")
         % {"old": agency.short_name, "new": link.successor.short_name, "date": link.effective_on.strftime("%d/%m/%Y")}
         for agency, link in outcome.summary.handed_over
+    ]
+    holders = Agency.objects.in_bulk({holder for _number, _agency, holder, _day in outcome.summary.kept_with_holder})
+    outcome.warnings += [
+        _(
+            "Task %(number)s: the part the plan gives to %(named)s has been held by %(holder)s since %(date)s "
+            "(reassigned by the coordinator or moved by a decision); importing the annex again keeps it there."
+        )
+        % {"number": number, "named": agency.short_name, "holder": holders[holder].name, "date": day.strftime("%d/%m/%Y") if day else "—"}
+        for number, agency, holder, day in outcome.summary.kept_with_holder
     ]
     return outcome
 

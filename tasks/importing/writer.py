@@ -1,5 +1,6 @@
 """Writing a read annex into a plan: all rows or none, in bulk, with history."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,9 +15,9 @@ from plans.models import Agency, AgencyLineage, Plan, Section
 from plans.selectors import holding_links
 from plans.workdays import current_calendar
 
-from ..models import Task, TaskAssignment
+from ..models import PastHolding, Task, TaskAssignment
 from ..ordering import order_key
-from ..services import Carried, assignments_carry, assignments_expand, carried_past_holdings, group_members
+from ..services import Carried, assignments_carry, assignments_expand, carried_part, carried_past_holdings, group_members
 from ..status import working_due_date
 from .rows import ParsedAnnex, ParsedTask
 
@@ -33,6 +34,9 @@ class ImportSummary:
     missing: list[str] = field(default_factory=list)  # task numbers in the plan but no longer in the file
     # Agencies the file names whose work another agency holds now (a merger, a renaming): (as written, the link to the holder).
     handed_over: list[tuple[Agency, AgencyLineage]] = field(default_factory=list)
+    # Open parts the task's own history keeps with their holder (a coordinator's reassignment, a split's destination),
+    # where the registry alone would give them elsewhere: (task number, agency as written, holder id, since).
+    kept_with_holder: list[tuple[str, Agency, int, datetime.date | None]] = field(default_factory=list)
 
 
 Link = tuple[int, str, int | None]  # an assignment as the plan writes it: agency id, role, group it came through
@@ -69,6 +73,7 @@ def annex_write(
         current_assignments.setdefault(task_id, set()).add((agency_id, role, group_id))
         if inherited[0] is not None:
             moved.setdefault(task_id, {})[inherited[0]] = (agency_id, *inherited[1:])
+    _moved_before(plan, moved)
     # Open work is held by today's agencies (the portal's "now" is the real calendar): a plan of 2017 names
     # Sở TT&TT, whose open tasks Sở KH&CN has held since 01/03/2025, and writing the plan again must not undo that.
     holding = holding_links(as_of=timezone.localdate())
@@ -95,6 +100,7 @@ def annex_write(
         elif task is not None and task.pk in moved:
             parts = assignments_carry(links, holding=holding, moved=moved[task.pk])
             handed.update(agency_id for agency_id, _role, _group in links if agency_id in holding)
+            summary.kept_with_holder += _kept(parsed.number, links, holding=holding, moved=moved[task.pk], named=named)
         else:
             parts = carried.get(key)
             if parts is None:
@@ -135,9 +141,11 @@ def annex_write(
     _history([task.pk for task in to_update], "~", by, now)
     summary.created, summary.updated = len(to_create), len(to_update)
 
-    changed_ids = {row["number"]: row["id"] for row in to_create} | {task.number: task.pk for task in to_update}
+    # A task whose parts are as they stand keeps its rows, and with them who held each part when (``PastHolding``).
+    rewritten = [task for task in to_update if {part[:3] for part in wanted[task.number]} != current_assignments.get(task.pk, set())]
+    changed_ids = {row["number"]: row["id"] for row in to_create} | {task.number: task.pk for task in rewritten}
     if changed_ids:
-        TaskAssignment.objects.filter(task__in=to_update).delete()
+        TaskAssignment.objects.filter(task__in=rewritten).delete()
         bulk_insert_rows(
             TaskAssignment,
             ["task_id", "agency_id", "role", "via_group_id", "inherited_from_id", "inherited_on", "inherited_via_id"],
@@ -234,3 +242,34 @@ def _sections(plan: Plan, annex: ParsedAnnex, summary: ImportSummary) -> dict[st
 
 def _natural(number: str) -> list:
     return [int(part) if part.isdigit() else part for part in number.replace(".", " ").split()]
+
+
+def _moved_before(plan: Plan, moved: dict[int, dict]) -> None:
+    """Add to ``moved`` (task id -> agency -> (agency, day, change) its part went to) every earlier hand-over of the
+    plan's open parts recorded in their past holders: a part reassigned twice, or reassigned after a decision, is
+    followed hop by hop to its holder (``tasks.services.carried_part``)."""
+    pasts: dict[int, list] = {}
+    holders: dict[int, int] = {}
+    for part_id, task_id, agency_id, held_to, change_id, folded, holder_id in (
+        PastHolding.objects.filter(task__plan=plan, task__completed_on__isnull=True)
+        .order_by("part_id", "held_to", "pk")
+        .values_list("part_id", "task_id", "agency_id", "held_to", "change_id", "folded", "part__agency_id")
+    ):
+        pasts.setdefault(part_id, []).append((task_id, agency_id, held_to, change_id, folded))
+        holders[part_id] = holder_id
+    for part_id, rows in pasts.items():
+        chain = [row for row in rows if not row[4]]  # the part's own holders in turn; folded ones joined it on their day
+        for task_id, agency_id, held_to, change_id, _folded in rows:
+            after = next((row[1] for row in chain if row[2] > held_to), holders[part_id])
+            if after != agency_id:
+                moved.setdefault(task_id, {}).setdefault(agency_id, (after, held_to, change_id))
+
+
+def _kept(number: str, links, *, holding, moved, named: dict[int, Agency]) -> list[tuple]:
+    """The parts of an open task that its history keeps with a holder other than the one the registry alone gives."""
+    kept = []
+    for link in links:
+        holder = carried_part(link, holding=holding, moved=moved)
+        if holder[0] != carried_part(link, holding=holding)[0]:
+            kept.append((number, named[link[0]], holder[0], holder[4]))
+    return kept

@@ -31,7 +31,7 @@ from ..columns import PUBLIC_PAGE
 from ..filters import PublicTaskFilter
 from ..models import Task
 from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
-from ..selectors import task_list, task_search, tasks_of_plans_q
+from ..selectors import named_prefetch, task_list, task_search, tasks_of_plans_q
 from .selectors import plan_list_public, plan_public_detail, public_status_counts, with_public_figures
 
 
@@ -238,7 +238,7 @@ def plan_open_data(request, pk: int, fmt: str):
         response["Content-Type"] = CONTENT_TYPES[fmt]
         response["Access-Control-Allow-Origin"] = "*"
         return response
-    rows = open_data_rows(plan_tasks_filtered(request, plan).qs)
+    rows = open_data_rows(plan_tasks_filtered(request, plan).qs.prefetch_related(named_prefetch()))
     if fmt == "json":
         head = {
             "plan": {"symbol": plan.symbol, "title": plan.title, "issuer": plan.issuer, "issued_on": plan.issued_on.isoformat()},

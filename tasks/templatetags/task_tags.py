@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from core.search import mark_matches, snippet
 from core.text import match_strength
+from tasks.as_planned import agencies_as_planned
 from tasks.selectors import cooperating_agencies, lead_agencies
 from tasks.status import status_label
 
@@ -46,6 +47,13 @@ def leads(task) -> list:
 @register.filter
 def cooperators(task) -> list:
     return cooperating_agencies(task)
+
+
+@register.filter
+def as_planned(task, role: str) -> list[str]:
+    """The agencies the plan named in ``role`` ("lead" or "cooperating"), with today's holder of each part:
+    "Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)" (``tasks.as_planned``)."""
+    return agencies_as_planned(task, role)
 
 
 @register.filter(needs_autoescape=True)

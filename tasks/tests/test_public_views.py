@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plans.choices import PlanState
 from plans.tests.factories import PlanFactory
-from tasks.columns import PUBLIC_PAGE, PUBLIC_TASKS, UNDER_THE_TASK
+from tasks.columns import AS_PLANNED_KEYS, PUBLIC_PAGE, PUBLIC_TASKS, UNDER_THE_TASK
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,12 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         )
         # The page's columns, each code with its label beside it (tasks.open_data.OPEN_DATA); product and timeframe
         # are written under the task on the page (tasks.columns.UNDER_THE_TASK), their own columns in the files.
-        assert keys == [column.key for column in PUBLIC_PAGE] == [column.key for column in PUBLIC_TASKS if column.key not in UNDER_THE_TASK]
+        # The agencies as the plan named them (AS_PLANNED_KEYS) are the files' own columns: each task's page writes them.
+        assert (
+            keys
+            == [column.key for column in PUBLIC_PAGE]
+            == [column.key for column in PUBLIC_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS)]
+        )
         assert table[0] == [column.key for column in OPEN_DATA]
         assert [k for k in table[0] if k not in LABEL_KEYS] == [column.key for column in PUBLIC_TASKS]
         assert all(list(task) == table[0] for task in data["tasks"])

@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from plans.models import Agency, AgencyLineage
 from plans.services import agency_registry_load
 from plans.tests.factories import PlanFactory
 from tasks.choices import AssignmentRole, Recurrence
+from tasks.importing.agencies import AgencyMatcher
 from tasks.importing.service import annex_import
 from tasks.models import Task, TaskAssignment
 
@@ -285,3 +287,20 @@ def test_a_plan_dated_before_a_merger_names_the_old_agency_and_its_open_tasks_go
     part = plan.tasks.get(number="I.1").assignments.get(role="lead", agency__code="SKHCN")
     assert (part.inherited_from.code, part.inherited_on) == ("STTTT", D(2025, 3, 1))
     assert len(outcome.warnings) == 1 and "STT" not in outcome.warnings[0].replace("Sở TT&TT", "")
+
+
+def test_an_unknown_agency_is_offered_the_agency_of_today_never_a_ceased_one(db):
+    agency_registry_load()
+    old, new = Agency.objects.get(code="STTTT"), Agency.objects.get(code="SKHCN")
+    old.active_to = datetime.date(2025, 3, 1)
+    old.save(update_fields=["active_to"])
+    AgencyLineage.objects.create(predecessor=old, successor=new, effective_on=old.active_to, main=True)
+    gone = Agency.objects.create(code="XGONE", name="Ban Quản lý dự án đã giải thể", kind=new.kind, active_to=datetime.date(2025, 3, 1))
+
+    for on in (datetime.date(2018, 1, 1), datetime.date(2026, 1, 1)):  # a plan before the change and one after
+        matcher = AgencyMatcher(on=on)
+        _found, [message] = matcher.parse("Sở Thông tin và Truyền thôn")
+        assert "Sở Khoa học và Công nghệ" in message, message
+        assert "Thông tin và Truyền thông”?" not in message
+        _found, messages = matcher.parse("Ban Quản lý dự án đã giải thẻ")
+        assert gone.name not in " ".join(messages)

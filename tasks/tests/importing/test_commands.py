@@ -103,6 +103,8 @@ def test_export_json_lists_tasks_with_codes_and_dates():
         "status": "ongoing",
         "status_label": "Thường xuyên",
         "progress": 0,
+        "lead_as_planned": ["Sở Thông tin và Truyền thông"],  # as the plan named them, with today's holder once that changes
+        "cooperating_as_planned": ["Báo Vĩnh Long", "Đài Phát thanh và Truyền hình Vĩnh Long"],
     }
 
 

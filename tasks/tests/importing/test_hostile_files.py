@@ -83,7 +83,7 @@ def test_an_xml_entity_attack_is_refused(plan):
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>'
     )
     attack = replace_member(build(GOOD_ROWS), "xl/worksheets/sheet1.xml", laughs)
-    assert "Không đọc được tệp" in only_message(plan, attack)
+    assert "khai báo thực thể XML" in only_message(plan, attack)
 
 
 def test_a_file_over_the_size_limit(plan, settings):
@@ -119,3 +119,16 @@ def test_a_broken_text_cell_gets_one_message_and_writes_nothing(plan, cell, said
     )
     message = only_message(plan, replace_member(build(GOOD_ROWS), "xl/worksheets/sheet1.xml", sheet.encode()))
     assert said in message
+
+
+def test_an_xml_entity_attack_says_what_the_file_does_not_a_damaged_row(plan):
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
+    attack = replace_member(build(GOOD_ROWS), "xl/worksheets/sheet1.xml", laughs)
+    outcome = annex_import(plan=plan, upload=attack)
+    [error] = outcome.errors
+    assert error.row is None  # no row is at fault: the file is
+    assert "khai báo thực thể XML" in error.message and "không được chấp nhận" in error.message
+    assert "hỏng" not in error.message
