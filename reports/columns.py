@@ -133,6 +133,20 @@ def _timeliness(report) -> str:
     return str(_("Late") if report.is_late else _("On time"))
 
 
+def _deadline(report):
+    """The period's sending deadline for the report's plan (moved past days off), the day the inbox judges it by."""
+    return report.period.as_period(report.task.plan.report_deadline_day)
+
+
+def _deadline_html(report):
+    period = _deadline(report)
+    return format_html(
+        "{}{}",
+        period.deadline.strftime("%d/%m/%Y"),
+        format_html(' <span class="text-muted">{}</span>', period.deadline_note) if period.deadline_note else "",
+    )
+
+
 def _late_html(report):
     if report.is_late:
         return format_html('<span class="badge text-bg-danger">{}</span>', _("Late"))
@@ -163,7 +177,17 @@ INBOX = [
     Column("period", _("Period"), lambda r: str(r.period), css="small"),
     Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress), css="col-progress"),
     Column("submitted_at", _("Submitted at"), lambda r: _moment(r.submitted_at), css="small text-nowrap"),
+    Column("deadline", _("Deadline for sending"), lambda r: _deadline(r).deadline, html=_deadline_html, css="small text-nowrap"),
     Column("late", _("Sent"), _timeliness, html=_late_html, css="small col-late"),
+]
+
+
+REASSIGN = [
+    Column("agency", _("Dissolved agency"), lambda a: a.agency.name),
+    Column("ceased", _("Ceased on"), lambda a: a.agency.active_to, css="small text-nowrap"),
+    Column("plan", _("Plan"), lambda a: a.task.plan.symbol, css="small text-nowrap"),
+    Column("number", _("No."), lambda a: a.task.number, css="text-center"),
+    Column("title", _("Task"), lambda a: a.task.title, css="col-title"),
 ]
 
 

@@ -14,7 +14,7 @@ from core.filtering import ListFilterSet
 from core.search import search_filter
 from plans.choices import PeriodKind, PlanState
 from plans.filters import AgencyChoiceFilter
-from plans.models import Plan
+from plans.models import Agency, Plan
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.filters import TaskFilter, filter_text
 from tasks.models import Task
@@ -158,6 +158,26 @@ class InboxFilter(ListFilterSet):
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(is_late=value == "1")
+
+
+class ReassignFilter(ListFilterSet):
+    """The coordinator's queue of tasks to reassign (``/dau-moi/giao-lai/``); the queryset is
+    ``reorganisation.selectors.waiting_for_reassignment``'s (assignments)."""
+
+    route = "reports:reassign_queue"
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Dissolved agency"),
+        queryset=Agency.objects.filter(active_to__isnull=False).order_by("name"),
+        empty_label=_("All agencies"),
+    )
+
+    def filter_task_text(self, queryset, name, value):
+        return queryset.filter(task__in=search_filter(Task.objects.all(), value))
 
 
 class SummaryFilter(ListFilterSet):

@@ -76,6 +76,9 @@ def test_the_inbox_says_late_or_on_time_on_every_row_and_marks_ceased_agencies(c
     response = client.get(reverse("reports:inbox"))
     headers, rows = page_table(response)
     assert "Thời hạn gửi" in headers
+    # Walk (issue 30, point 7): "Thời hạn gửi" said "Đúng hạn"; it gives the date, and whether the report came late beside it.
+    due = period.as_period(world.plan.report_deadline_day)
+    assert {row["deadline"] for row in rows} == {f"{due.deadline:%d/%m/%Y} {due.deadline_note}".strip()}  # moved past a day off: said
     assert sorted(row["late"] for row in rows) == ["Trễ hạn", "Đúng hạn"]  # never a blank cell
     options = re.findall(
         r"<option value=\"\d+\"[^>]*>([^<]*)</option>", response.content.decode().split('name="agency"', 1)[1].split("</select>", 1)[0]
