@@ -55,6 +55,22 @@ def too_large_refusal(request, limit_bytes: int) -> str | None:
     }
 
 
+def stored_count(storage, folder: str) -> int:
+    """How many files lie under ``folder`` of ``storage``, in every subfolder (0 when it does not exist)."""
+    if not storage.exists(folder):
+        return 0
+    directories, files = storage.listdir(folder)
+    return len(files) + sum(stored_count(storage, f"{folder}/{directory}") for directory in directories)
+
+
+def held_cap_refusal(name: str, *, held: int, limit: int) -> str:
+    """What to tell someone whose file is not held for them because they already have ``limit`` files waiting."""
+    return _(
+        "“%(name)s” was not kept: you already have %(held)d files waiting to be sent (at most %(limit)d). "
+        "Send the form with the files kept, or choose this file again when you send it."
+    ) % {"name": name, "held": held, "limit": limit}
+
+
 ALLOWED_TYPES = {
     "pdf": "application/pdf",
     "doc": "application/msword",

@@ -16,6 +16,8 @@ from .models import Agency, AgencyGroup
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AGENCIES_CSV = DATA_DIR / "agencies-vinh-long-2017.csv"
 GROUPS_CSV = DATA_DIR / "agency-groups-vinh-long-2017.csv"
+# Today's commune and ward committees (since 01/07/2025), names as published, each row with its source.
+COMMUNES_CSV = DATA_DIR / "communes-vinh-long-2025.csv"
 
 # Django permissions each role's group carries (the admin reads them; pages ask the policy).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -38,12 +40,16 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def agency_registry_load(*, agencies_csv: Path = AGENCIES_CSV, groups_csv: Path = GROUPS_CSV) -> dict[str, int]:
-    """Load (or update) the agency registry and groups from the province's CSV files.
+def agency_registry_load(
+    *, agencies_csv: Path = AGENCIES_CSV, groups_csv: Path = GROUPS_CSV, communes_csv: Path | None = COMMUNES_CSV
+) -> dict[str, int]:
+    """Load (or update) the agency registry and groups from the province's CSV files, and today's communes and wards
+    (``communes_csv``: optional ``active_from`` column; its other columns, such as each row's source, are for people).
 
     Idempotent: rows are matched by code. Returns how many rows were created and updated.
     Any bad row rejects the whole load with its line number.
     """
+    agencies_paths = [agencies_csv, *([communes_csv] if communes_csv else [])]
     counts = {"created": 0, "updated": 0}
     groups: dict[str, AgencyGroup] = {}
     for line, row in enumerate(_read_csv(groups_csv), start=2):
@@ -53,21 +59,38 @@ def agency_registry_load(*, agencies_csv: Path = AGENCIES_CSV, groups_csv: Path 
         group.aliases = row.get("aliases", "").split("|")
         _save(group, groups_csv, line)
         groups[group.code] = group
-    for line, row in enumerate(_read_csv(agencies_csv), start=2):
-        agency = Agency.objects.filter(code=row["code"].strip()).first() or Agency(code=row["code"].strip())
-        counts["updated" if agency.pk else "created"] += 1
-        agency.name, agency.kind = row["name"], row["kind"].strip()
-        agency.aliases = row.get("aliases", "").split("|")
-        _save(agency, agencies_csv, line)
-        codes = [code.strip() for code in row.get("groups", "").split("|") if code.strip()]
-        unknown = [code for code in codes if code not in groups]
-        if unknown:
-            raise ValidationError(
-                _("%(file)s, line %(line)d: unknown group %(codes)s.")
-                % {"file": agencies_csv.name, "line": line, "codes": ", ".join(unknown)}
-            )
-        agency.groups.set([groups[code] for code in codes])
+    for path in agencies_paths:
+        for line, row in enumerate(_read_csv(path), start=2):
+            agency = Agency.objects.filter(code=row["code"].strip()).first() or Agency(code=row["code"].strip())
+            counts["updated" if agency.pk else "created"] += 1
+            agency.name, agency.kind = row["name"], row["kind"].strip()
+            agency.aliases = row.get("aliases", "").split("|")
+            agency.active_from = _day(row.get("active_from", ""), path, line) or agency.active_from
+            _save(agency, path, line)
+            codes = [code.strip() for code in row.get("groups", "").split("|") if code.strip()]
+            unknown = [code for code in codes if code not in groups]
+            if unknown:
+                raise ValidationError(
+                    _("%(file)s, line %(line)d: unknown group %(codes)s.") % {"file": path.name, "line": line, "codes": ", ".join(unknown)}
+                )
+            # a member from the day it exists (a commune of 2025 was never in a group of 2017's plans)
+            agency.groups.set([groups[code] for code in codes], through_defaults={"member_from": agency.active_from})
     return counts
+
+
+def _day(text: str, path: Path, line: int):
+    """A CSV's ISO date (2025-07-01), None when empty; a bad one names its file and line."""
+    import datetime
+
+    if not text.strip():
+        return None
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            _("%(file)s, line %(line)d: “%(value)s” is not a date (write it as 2025-07-01).")
+            % {"file": path.name, "line": line, "value": text}
+        ) from None
 
 
 def _save(obj, path: Path, line: int) -> None:

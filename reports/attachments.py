@@ -94,23 +94,34 @@ HELD = "held-uploads"  # storage folder of files chosen in a form that came back
 HELD_FOR = datetime.timedelta(hours=24)  # a held file's token is good this long; the daily upkeep deletes older files
 
 
-def uploads_hold(files, *, owner: int) -> list[str]:
+def uploads_hold(files, *, owner: int) -> tuple[list[str], list[str]]:
     """Keep the files chosen in a form that came back with an error, so the sender need not choose them again.
 
-    A browser empties every file field of a page it is sent back; these files wait in storage instead,
-    each named by a token signed for ``owner`` (no one else can claim it), until the form is sent again.
+    A browser empties every file field of a page it is sent back; these files wait in storage instead
+    (``held-uploads/<owner>/``), each named by a token signed for ``owner`` (no one else can claim it), until
+    the form is sent again. One person holds at most ``HELD_UPLOADS_MAX_FILES`` files at a time (a form refused
+    in a loop cannot fill the disk): returns the tokens of the files kept and the messages for those not kept.
     """
     import uuid
 
+    from django.conf import settings
     from django.core import signing
     from django.core.files.storage import default_storage
 
-    tokens = []
+    from core.uploads import held_cap_refusal, stored_count
+
+    limit = settings.HELD_UPLOADS_MAX_FILES
+    held = stored_count(default_storage, f"{HELD}/{owner}")
+    tokens, refusals = [], []
     for upload in files:
+        if held >= limit:
+            refusals.append(held_cap_refusal(sent_name(upload), held=held, limit=limit))
+            continue
         upload.seek(0)
-        path = default_storage.save(f"{HELD}/{uuid.uuid4().hex}/{sent_name(upload)}", upload)
+        path = default_storage.save(f"{HELD}/{owner}/{uuid.uuid4().hex}/{sent_name(upload)}", upload)
         tokens.append(signing.dumps({"path": path, "owner": owner}, salt=HELD))
-    return tokens
+        held += 1
+    return tokens, refusals
 
 
 def uploads_held(tokens, *, owner: int) -> list[tuple[str, object]]:

@@ -18,6 +18,7 @@ from tasks.columns import (
     agencies_html,
     agency_names,
     due_html,
+    due_value,
     progress_html,
     status_html,
     status_label,
@@ -82,7 +83,7 @@ AGENCY_TASKS = [
     ),
     Column("role", _("Role"), lambda t: str(AssignmentRole(t.my_role).label), css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
-    Column("due_date", _("Due date"), lambda t: t.due_date, html=due_html, css="small text-nowrap"),
+    Column("due_date", _("Due date"), due_value, html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
@@ -124,7 +125,7 @@ LEADERSHIP_TASKS = [
     ),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column("start_date", _("Start date"), lambda t: t.start_date, css="small text-nowrap"),
-    Column("due_date", _("Due date"), lambda t: t.due_date, html=due_html, css="small text-nowrap"),
+    Column("due_date", _("Due date"), due_value, html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     *AS_PLANNED_TEXT,
@@ -134,6 +135,20 @@ LEADERSHIP_TASKS = [
 def _timeliness(report) -> str:
     """Sent late or on time: every row says which (the inbox filter's words)."""
     return str(_("Late") if report.is_late else _("On time"))
+
+
+def _deadline(report):
+    """The period's sending deadline for the report's plan (moved past days off), the day the inbox judges it by."""
+    return report.period.as_period(report.task.plan.report_deadline_day)
+
+
+def _deadline_html(report):
+    period = _deadline(report)
+    return format_html(
+        "{}{}",
+        period.deadline.strftime("%d/%m/%Y"),
+        format_html(' <span class="text-muted">{}</span>', period.deadline_note) if period.deadline_note else "",
+    )
 
 
 def _late_html(report):
@@ -166,7 +181,17 @@ INBOX = [
     Column("period", _("Period"), lambda r: str(r.period), css="small"),
     Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress), css="col-progress"),
     Column("submitted_at", _("Submitted at"), lambda r: _moment(r.submitted_at), css="small text-nowrap"),
+    Column("deadline", _("Deadline for sending"), lambda r: _deadline(r).deadline, html=_deadline_html, css="small text-nowrap"),
     Column("late", _("Sent"), _timeliness, html=_late_html, css="small col-late"),
+]
+
+
+REASSIGN = [
+    Column("agency", _("Dissolved agency"), lambda a: a.agency.name),
+    Column("ceased", _("Ceased on"), lambda a: a.agency.active_to, css="small text-nowrap"),
+    Column("plan", _("Plan"), lambda a: a.task.plan.symbol, css="small text-nowrap"),
+    Column("number", _("No."), lambda a: a.task.number, css="text-center"),
+    Column("title", _("Task"), lambda a: a.task.title, css="col-title"),
 ]
 
 

@@ -14,7 +14,7 @@ from core.filtering import ListFilterSet
 from core.search import search_filter
 from plans.choices import PeriodKind, PlanState
 from plans.filters import AgencyChoiceFilter
-from plans.models import Plan
+from plans.models import Agency, Plan
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.filters import TaskFilter, filter_text
 from tasks.models import Task
@@ -158,6 +158,67 @@ class InboxFilter(ListFilterSet):
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(is_late=value == "1")
+
+
+class DashboardReportFilter(ListFilterSet):
+    """The reports sent behind the dashboard's "late reports" counts (``/dieu-hanh/bao-cao/``); the queryset holds sent
+    reports only (``compliance.SENT``, as ``compliance.late_reports`` counts them)."""
+
+    route = "reports:dashboard_reports"
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+    )
+    agency = AgencyChoiceFilter(label=_("Agency"), empty_label=_("All agencies"), method="filter_agency")
+    late = django_filters.ChoiceFilter(
+        label=_("Sent"), choices=[("1", _("Late")), ("0", _("On time"))], method="filter_late", empty_label=_("On time or late")
+    )
+    in_force = django_filters.ChoiceFilter(
+        label=_("Plan state"), choices=[(IN_FORCE, _("In force"))], method="filter_in_force", empty_label=_("All plans")
+    )
+    tien_than = django_filters.BooleanFilter(
+        label=_("Show predecessors separately"), method="filter_noop", widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_task_text(self, queryset, name, value):
+        return queryset.filter(task__in=search_filter(Task.objects.all(), value))
+
+    def filter_late(self, queryset, name, value):
+        return queryset.filter(is_late=value == "1")
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.filter(task__plan__state=PlanState.IN_FORCE) if value == IN_FORCE else queryset
+
+    def filter_agency(self, queryset, name, value):
+        """Today's agencies by default: an agency also finds its predecessors' reports, as the dashboard's row counts them."""
+        if value is None:
+            return queryset
+        folded = [] if self.form.cleaned_data.get("tien_than") else predecessor_ids(value.pk, main_only=True)
+        return queryset.filter(agency_id__in=[value.pk, *folded])
+
+
+class ReassignFilter(ListFilterSet):
+    """The coordinator's queue of tasks to reassign (``/dau-moi/giao-lai/``); the queryset is
+    ``reorganisation.selectors.waiting_for_reassignment``'s (assignments)."""
+
+    route = "reports:reassign_queue"
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Dissolved agency"),
+        queryset=Agency.objects.filter(active_to__isnull=False).order_by("name"),
+        empty_label=_("All agencies"),
+    )
+
+    def filter_task_text(self, queryset, name, value):
+        return queryset.filter(task__in=search_filter(Task.objects.all(), value))
 
 
 class SummaryFilter(ListFilterSet):

@@ -204,15 +204,26 @@ class PlanPeriodSelect(forms.Select):
         return groups
 
 
-def plan_period_field(plans, *, today=None) -> forms.ChoiceField:
-    """The closed periods of each plan, in words ("6 tháng đầu năm 2026"), grouped by plan symbol."""
+def plan_period_field(plans, *, today=None, chosen=None) -> forms.ChoiceField:
+    """The closed periods of each plan, in words ("6 tháng đầu năm 2026"), grouped by plan symbol; of ``chosen`` only
+    when a plan is chosen (a page without its script asks for them: ``?plan=``). With the script, the periods of the
+    plan chosen in the form are shown and the others hidden; none before a plan is chosen (the prompt says so)."""
     from django.utils import timezone
 
     today = today or timezone.localdate()
     choices: list = [("", _("Choose a period"))]
-    widget = PlanPeriodSelect(attrs={"data-plan-periods": "id_plan"})
+    widget = PlanPeriodSelect(
+        attrs={
+            "data-plan-periods": "id_plan",
+            # the script's words, from the catalogue (as checks.js reads its own)
+            "data-choose-plan-first": _("Choose a plan first"),
+            "data-choose-period": _("Choose a period"),
+        }
+    )
     widget.plan_ids = {}
     for plan in plans:
+        if chosen is not None and plan.pk != chosen.pk:
+            continue
         periods = closed_periods(plan.reporting_kinds or [], plan.starts_on, today, deadline_day=plan.report_deadline_day)
         if periods:
             choices.append((plan.symbol, [(period.code, period.label) for period in periods]))
@@ -223,15 +234,19 @@ def plan_period_field(plans, *, today=None) -> forms.ChoiceField:
 
 
 class SummaryRequestForm(SummaryPeriodMixin, BootstrapMixin, forms.Form):
-    """Compile a summary of a past period on demand: the plan, then one of its closed periods."""
+    """Compile a summary of a past period on demand: the plan, then one of its closed periods.
+
+    ``chosen``: the plan already chosen (a page asked for its periods), then only its periods are offered."""
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), empty_label=_("Choose a plan"))
 
-    def __init__(self, *args, plans=None, **kwargs):
+    def __init__(self, *args, plans=None, chosen=None, **kwargs):
+        if chosen is not None:
+            kwargs.setdefault("initial", {})["plan"] = chosen.pk
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
         self.fields["plan"].label_from_instance = lambda plan: plan.symbol
-        self.fields["period"] = plan_period_field(self.fields["plan"].queryset)
+        self.fields["period"] = plan_period_field(self.fields["plan"].queryset, chosen=chosen)
         self.style()
 
 

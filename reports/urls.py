@@ -19,6 +19,7 @@ urlpatterns = [
     path("dieu-hanh/", views.DashboardView.as_view(), name="dashboard"),
     path("dieu-hanh/nhiem-vu/", views.DashboardTaskListView.as_view(), name="dashboard_tasks"),
     path("dieu-hanh/nhiem-vu/<int:pk>/", views.TaskPageView.as_view(), name="task_page"),
+    path("dieu-hanh/bao-cao/", views.DashboardReportListView.as_view(), name="dashboard_reports"),
     path("dieu-hanh/bao-cao-tong-hop/", views.SummaryListView.as_view(), name="summary_list"),
     path("dieu-hanh/bao-cao-tong-hop/tong-hop/", views.summary_request_view, name="summary_request"),
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/", views.SummaryDetailView.as_view(), name="summary_detail"),

@@ -52,8 +52,34 @@ def progress_html(value):
     return progress_bar(value)
 
 
+def yearly_due(task: Task):
+    """A yearly task's due date this year (31/12: its status is judged by this year's work, ``tasks.yearly``); None for others."""
+    if task.recurrence != Recurrence.YEARLY or task.due_date is not None:
+        return None
+    import datetime
+
+    from django.utils import timezone
+
+    return datetime.date(timezone.localdate().year, 12, 31)
+
+
+def due_value(task: Task):
+    """The due date a list exports: the plan's, or a yearly task's this year."""
+    return task.due_date or yearly_due(task)
+
+
 def due_html(task: Task):
-    """The due date as the plan writes it and, when it is not a working day, the day it is judged by and why."""
+    """The due date as the plan writes it and, when it is not a working day, the day it is judged by and why;
+    a yearly task's this year ("31/12/2026, hằng năm")."""
+    this_year = yearly_due(task)
+    if this_year is not None:
+        from plans.workdays import current_calendar
+
+        from .yearly import year_due
+
+        judged = year_due(this_year.year, current_calendar())
+        moved = format_html(" → {}", day(judged)) if judged != this_year else ""
+        return format_html('{}<br><span class="small text-body-secondary text-wrap">{}{}</span>', day(this_year), _("yearly"), moved)
     moved = task.due_date_moved
     if moved is None:
         return day(task.due_date)
@@ -138,7 +164,7 @@ PUBLIC_TASKS = [
     Column(
         "due_date",
         _("Due date"),
-        lambda t: t.due_date.isoformat() if t.due_date else None,
+        lambda t: due.isoformat() if (due := due_value(t)) else None,
         html=due_html,
         css="small text-nowrap",
     ),

@@ -131,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The reports' covering index (INCLUDE columns) serves PostgreSQL; SQLite builds it without them, which is all
+    # development needs: its W040 warning block printed on every `make run` said nothing to act on.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "plans.User"
 
@@ -435,6 +438,9 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 
 UPLOAD_MAX_BYTES = max(ATTACHMENT_MAX_BYTES, IMPORT_MAX_FILE_BYTES)
 # Evidence files one report may carry.
 ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "10"))
+# Files one person may have held at once after forms sent back with an error (reports.attachments.uploads_hold):
+# a report's worth, so a refused form sent in a loop cannot fill the disk before the daily upkeep empties them.
+HELD_UPLOADS_MAX_FILES = int(os.environ.get("HELD_UPLOADS_MAX_FILES", "10"))
 # Any request body above this is refused (413) from its Content-Length, or cut off while received
 # when chunked (vinhlong_cmcn4.middleware): the largest legitimate request is a report form sending a
 # few evidence files at once. The TLS proxy in front must refuse at the same size (nginx:

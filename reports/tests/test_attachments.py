@@ -177,3 +177,27 @@ def test_a_kept_file_is_claimed_only_by_the_person_who_chose_it(client, world, o
     client.force_login(head_a)
     client.post(reverse("reports:report_edit", args=[world.task.pk, world.period_code]), {**report_data(), "held": kept})
     assert not Attachment.objects.exists()
+
+
+def test_the_files_held_for_one_person_after_form_errors_are_capped_with_a_message_in_vietnamese(client, world, officer_a, settings):
+    # Attack pass: every form sent back with an error held its good files for 24 hours, without limit per person:
+    # an agency user could post the same refused form in a loop and fill the disk.
+    import re
+
+    from django.core.files.storage import default_storage
+
+    from reports.attachments import HELD
+    from reports.upkeep import _stored_files
+
+    settings.HELD_UPLOADS_MAX_FILES = 2
+    client.force_login(officer_a)
+    pages = [
+        post_with_files(
+            client, world, SimpleUploadedFile(f"bằng chứng {n}.pdf", PDF + bytes([n])), SimpleUploadedFile("x.exe", b"MZ")
+        ).content.decode()
+        for n in range(3)
+    ]
+    held = list(_stored_files(default_storage, HELD)) if default_storage.exists(HELD) else []
+    assert len(held) == 2
+    assert [len(re.findall(r'name="held" value="', page)) for page in pages] == [1, 1, 0]
+    assert "“bằng chứng 2.pdf” chưa được giữ lại: bạn đã có 2 tệp đang chờ gửi (tối đa 2)" in pages[2]

@@ -145,3 +145,48 @@ def test_public_search_finds_plans_and_tasks_without_diacritics(client):
     TaskFactory(title="Xây dựng chính quyền số")
     html = client.get(reverse("public:plans"), {"q": "chinh quyen so"}).content.decode()
     assert "Xây dựng <mark>chính</mark> <mark>quyền</mark> <mark>số</mark>" in html
+
+
+def test_every_count_of_the_agency_and_section_tables_opens_a_list_of_exactly_that_many_rows(client, leader):
+    # Issue 26: "Late reports", "Tasks led", "Completed on time/late" and a section's task count were plain numbers.
+    import html
+    import re
+
+    from reports.choices import ReportState
+    from reports.periods import parse_period_code
+    from reports.tests.factories import ReportFactory
+
+    plan, agencies = build(12, agencies=2)
+    tasks = list(plan.tasks.order_by("position"))
+    for number, (task, agency, state, late) in enumerate(
+        [
+            (tasks[0], agencies[0], ReportState.ACCEPTED, True),
+            (tasks[2], agencies[0], ReportState.SUBMITTED, True),
+            (tasks[4], agencies[0], ReportState.SUBMITTED, False),
+            (tasks[1], agencies[1], ReportState.ACCEPTED, True),
+            (tasks[3], agencies[1], ReportState.DRAFT, True),  # a draft is not sent: not a late report
+        ]
+    ):
+        period = reporting_period_get_or_create(period=parse_period_code(f"{2018 + number}-H1"))
+        ReportFactory(task=task, agency=agency, period=period, state=state, is_late=late)
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    table = page[page.index('id="agency-table"') : page.index("</table>", page.index('id="agency-table"'))]
+    cells = re.findall(r'<td data-value="(-?\d+)">(.*?)</td>', table, flags=re.S)
+    rate_columns = 1  # the on-time rate is a ratio, not a list
+    assert len(cells) == 2 * (6 + rate_columns)
+    linked = [(int(value), re.search(r'href="([^"]+)"', cell)) for value, cell in cells if "%" not in cell and value != "-1"]
+    assert all(link is not None for value, link in linked if value), "a count that is not a link"
+    sections = re.findall(r'<td><a (?:class="[^"]*" )?href="([^"]+)">(\d+)</a></td>', page[: page.index('id="agency-table"')])
+    assert len(sections) >= 3
+    checked = 0
+    for value, url in [(value, link.group(1)) for value, link in linked if link] + [(int(n), url) for url, n in sections]:
+        listing = client.get(html.unescape(url))
+        assert listing.status_code == 200, url
+        assert listing.context["page"].paginator.count == value, (url, value)
+        checked += 1
+    assert checked >= 12
+    late_cells = [cell for value, cell in cells if "bao-cao" in cell]
+    assert [re.sub(r"<[^>]+>", "", cell) for cell in late_cells] == ["2", "1"] or sorted(
+        re.sub(r"<[^>]+>", "", cell) for cell in late_cells
+    ) == ["1", "2"]

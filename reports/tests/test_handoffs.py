@@ -201,3 +201,25 @@ def test_a_return_goes_to_the_officer_who_resent_it_not_to_the_first_author(
         report_transition(report=report, action="return", by=coordinator, comment="Vẫn thiếu minh chứng")
     told = sorted(m.to[0] for m in mail.outbox)
     assert second.email in told and officer_a.email not in told
+
+
+def test_the_reassignment_queue_has_the_list_filters_and_an_export_of_the_rows_it_shows(client, two_queues, coordinator):
+    # Walk (issue 30, point 7): /dau-moi/giao-lai/ had neither filters nor an export, unlike every other list.
+    from core.tests.tables import xlsx_table
+
+    ours, _theirs, _other = two_queues
+    town = AgencyFactory(code="HVL", name="UBND huyện Vũng Liêm", kind="huyen", active_to=D(2025, 7, 1))
+    second = TaskFactory(plan=ours.plan, section=ours.section, number="10", title="Chuyển đổi số nông nghiệp")
+    TaskAssignmentFactory(task=second, agency=town, role=AssignmentRole.LEAD)
+    client.force_login(coordinator)
+    url = reverse("reports:reassign_queue")
+    page = client.get(url).content.decode()
+    assert 'id="list-filters"' in page and "format=xlsx" in page
+    assert "28/KH-UBND · 9" in page and "28/KH-UBND · 10" in page
+    filtered = client.get(url, {"agency": town.pk}).content.decode()
+    assert "28/KH-UBND · 10" in filtered and "28/KH-UBND · 9<" not in filtered
+    assert "28/KH-UBND · 10" in client.get(url, {"q": "chuyen doi so"}).content.decode()
+    headers, rows = xlsx_table(client.get(url, {"agency": town.pk, "format": "xlsx"}))
+    assert len(rows) == 1 and "Chuyển đổi số nông nghiệp" in rows[0] and town.name in rows[0]
+    _headers, every = xlsx_table(client.get(url, {"format": "xlsx"}))
+    assert len(every) == 2  # another coordinator's row is no more exported than shown

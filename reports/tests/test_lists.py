@@ -78,6 +78,9 @@ def test_the_inbox_says_late_or_on_time_on_every_row_and_marks_ceased_agencies(c
     response = client.get(reverse("reports:inbox"))
     headers, rows = page_table(response)
     assert "Thời hạn gửi" in headers
+    # Walk (issue 30, point 7): "Thời hạn gửi" said "Đúng hạn"; it gives the date, and whether the report came late beside it.
+    due = period.as_period(world.plan.report_deadline_day)
+    assert {row["deadline"] for row in rows} == {f"{due.deadline:%d/%m/%Y} {due.deadline_note}".strip()}  # moved past a day off: said
     assert sorted(row["late"] for row in rows) == ["Trễ hạn", "Đúng hạn"]  # never a blank cell
     options = re.findall(
         r"<option value=\"\d+\"[^>]*>([^<]*)</option>", response.content.decode().split('name="agency"', 1)[1].split("</select>", 1)[0]
@@ -154,3 +157,26 @@ def test_the_agency_list_and_the_inbox_run_a_fixed_number_of_queries(client, wor
     client.force_login(coordinator)
     with max_queries(15):  # +3 at most: the work waiting (reports to review, extensions to decide, tasks to reassign)
         assert client.get(reverse("reports:inbox"), {"late": "0"}).status_code == 200
+
+
+def test_a_yearly_task_shows_this_years_due_date_on_the_lists_and_the_extension_page(client, world, leader, officer_a, agency_a):
+    # Issue 26: a 'hằng năm' task showed no due date anywhere, though its status is judged by 31/12 of this year.
+    from django.utils import timezone
+
+    from plans.workdays import current_calendar
+    from tasks.choices import Recurrence
+    from tasks.yearly import year_due
+
+    yearly = TaskFactory(plan=world.plan, section=world.task.section, timeframe="Hằng năm", due_date=None, recurrence=Recurrence.YEARLY)
+    TaskAssignmentFactory(task=yearly, agency=agency_a)
+    due = year_due(timezone.localdate().year, current_calendar())
+    shown = f"31/12/{due.year}"
+    client.force_login(leader)
+    _headers, rows = page_table(client.get(reverse("reports:dashboard_tasks"), {"plan": world.plan.pk}))
+    row = next(row for row in rows if row["number"] == yearly.number)
+    assert row["due_date"].startswith(shown) and "hằng năm" in row["due_date"]
+    client.force_login(officer_a)
+    _headers, rows = page_table(client.get(reverse("reports:agency_tasks")))
+    assert next(row for row in rows if row["number"] == yearly.number)["due_date"].startswith(shown)
+    page = client.get(reverse("reports:task_extensions", args=[yearly.pk])).content.decode()
+    assert shown in page

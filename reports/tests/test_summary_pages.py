@@ -97,3 +97,26 @@ def test_a_plan_outside_the_list_is_refused_on_the_compile_form(client, leader, 
     client.force_login(leader)
     page = client.post(reverse("reports:summary_request"), {"plan": 999999, "period": "2018-H2"}, follow=True).content.decode()
     assert "Kế hoạch:" in page and not Summary.objects.exists()
+
+
+def test_the_compile_form_lists_only_the_chosen_plans_periods_with_or_without_javascript(client, coordinator, filed):
+    # Walk (issue 30, point 7): the form listed every period of every plan (82) until a plan was chosen.
+    from plans.choices import PlanState
+    from plans.tests.factories import PlanFactory
+
+    other = PlanFactory(symbol="9/KH-UBND", state=PlanState.IN_FORCE, coordinator=filed.plan.coordinator, starts_on=filed.plan.starts_on)
+    other.reporting_kinds = filed.plan.reporting_kinds
+    other.save()
+    client.force_login(coordinator)
+    url = reverse("reports:summary_list")
+    page = client.get(url).content.decode()
+    select = page[page.index('name="period"') : page.index("</select>", page.index('name="period"'))]
+    # With a script: the periods wait hidden until a plan is chosen, the prompt (translated) says so.
+    assert 'data-choose-plan-first="Chọn kế hoạch trước"' in select
+    assert "js/summary-periods.js" in page
+    # Without: a button asks the page for the chosen plan's periods only, and the plan stays chosen.
+    assert 'formmethod="get"' in page
+    page = client.get(url, {"plan": other.pk}).content.decode()
+    select = page[page.index('name="period"') : page.index("</select>", page.index('name="period"'))]
+    assert f'<optgroup label="{other.symbol}">' in select and f'<optgroup label="{filed.plan.symbol}">' not in select
+    assert f'<option value="{other.pk}" selected>' in page

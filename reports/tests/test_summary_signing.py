@@ -262,3 +262,16 @@ def test_an_upload_refused_for_the_user_is_refused_cleanly_outside_a_test_transa
     summary = summary_issue(summary=summary_compile(plan=filed.plan, period=parse_period_code("2018-H2")), number="125", by=leader)
     with pytest.raises(PermissionDenied):
         summary_signed_receive(summary=summary, content=sign(blank_pdf(), signer, ca), by=officer_a)
+
+
+def test_the_document_check_page_is_linked_from_the_public_pages_and_from_an_issued_summary(client, issued_summary, leader):
+    # Issue 26: /xac-thuc/ tells anyone whether a PDF is an issued document, but no page linked to it.
+    check = reverse("verify")
+    for page in (reverse("home"), reverse("public:plans")):
+        html = client.get(page).content.decode()
+        footer = html[html.index("<footer") :]
+        assert f'href="{check}"' in html[html.index("<nav") : html.index("</nav>")]  # the public menu
+        assert f'href="{check}"' in footer
+    client.force_login(leader)
+    html = client.get(issued_summary.get_absolute_url()).content.decode()
+    assert f'href="{check}"' in html[: html.index("<footer")]  # on the summary itself, not only in the footer

@@ -1,6 +1,6 @@
 from .agency import AgencyTaskListView, my_home, notice_read
 from .chasing import chase
-from .dashboard import DashboardTaskListView, DashboardView, TaskPageView
+from .dashboard import DashboardReportListView, DashboardTaskListView, DashboardView, TaskPageView
 from .delegation import stand_in_add, task_owners
 from .extensions import extension_decide_view, task_extensions
 from .inbox import InboxView, inbox_accept
@@ -20,6 +20,7 @@ __all__ = [
     "AgencyTaskListView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",
+    "DashboardReportListView",
     "DashboardTaskListView",
     "DashboardView",
     "TaskPageView",

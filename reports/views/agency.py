@@ -68,6 +68,12 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             overdue_url=_filtered(request, status=TaskStatus.OVERDUE),
             not_reported_url=_filtered(request, report_state=NOT_REPORTED),
             deadline=upcoming[0] if upcoming else None,
+            # every plan whose report for the same period is due the same day, not only the first
+            deadline_plans=[
+                d.plan for d in upcoming if (d.period.code, d.period.deadline) == (upcoming[0].period.code, upcoming[0].period.deadline)
+            ]
+            if upcoming
+            else [],
             pending=pending_approval(user=user),
             returned=list(returned_reports(user=user)),
             today=today,

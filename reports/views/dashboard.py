@@ -21,9 +21,9 @@ from tasks.yearly import yearly_obligations
 
 from .. import compliance
 from ..choices import ReportState, WorkState
-from ..columns import LEADERSHIP_PAGE, LEADERSHIP_TASKS
+from ..columns import INBOX, LEADERSHIP_PAGE, LEADERSHIP_TASKS
 from ..dashboard import dashboard_shown
-from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardTaskFilter
+from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardReportFilter, DashboardTaskFilter
 from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
 from ..models import Report
 from ..periods import main_kind, recent_periods
@@ -63,6 +63,11 @@ def drill_down(board, *, predecessors: bool = False) -> dict:
         row["url"] = tasks_url(**lead)
         row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
         row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
+        row["on_time_url"] = tasks_url(**lead, status=TaskStatus.DONE_ON_TIME)
+        row["late_url"] = tasks_url(**lead, status=TaskStatus.DONE_LATE)
+        row["late_reports_url"] = DashboardReportFilter.url(
+            agency=row["agency"].pk, late="1", in_force=IN_FORCE, tien_than="1" if predecessors else None
+        )
     return {"all": tasks_url(in_force=IN_FORCE_FAMILY), "overdue": tasks_url(in_force=IN_FORCE_FAMILY, status=TaskStatus.OVERDUE)}
 
 
@@ -174,6 +179,27 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
             columns=LEADERSHIP_PAGE,
             rows=columns.shared_rows("leadership-tasks", LEADERSHIP_PAGE, page),
         )
+        return self.render_to_response(context)
+
+
+class DashboardReportListView(policy.PageRequiredMixin, TemplateView):
+    """The reports sent behind a number of the dashboard (its "late reports"), filterable, exportable as shown."""
+
+    page = policy.OVERSIGHT
+    template_name = "reports/dashboard_reports.html"
+
+    def get(self, request, *args, **kwargs):
+        reports = (
+            policy.restrict(Report.objects.filter(state__in=compliance.SENT), request.user)
+            .select_related("task__plan", "task__section", "agency", "period")
+            .order_by("-submitted_at", "-id")
+        )
+        filterset = DashboardReportFilter(request.GET or None, queryset=reports)
+        rows = filterset.qs
+        if wants_xlsx(request):
+            return columns.xlsx("bao-cao-da-gui.xlsx", _("Reports sent"), INBOX, rows, filters=filterset)
+        page, query = page_of(request, rows)
+        context = self.get_context_data(filter=filterset, page=page, query=query, columns=INBOX, rows=columns.html_rows(INBOX, page))
         return self.render_to_response(context)
 
 

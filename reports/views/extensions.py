@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from plans import policy
 from tasks import policy as tasks_policy
 from tasks.choices import ExtensionState
+from tasks.columns import yearly_due
 from tasks.extensions import extension_decide, extension_refusal, extension_request
 from tasks.models import Extension, Task
 
@@ -45,6 +46,7 @@ def _render(request, task: Task, form=None, decision_form=None, status=200):
     refusal = extension_refusal(task, timezone.localdate()) if asks else None
     context = {
         "task": task,
+        "yearly_due": yearly_due(task),  # a yearly task has no single due date: this year's is shown
         "extensions": extensions,
         "pending": pending,
         "may_request": asks and pending is None and refusal is None,

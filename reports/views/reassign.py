@@ -7,23 +7,40 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core import columns
 from plans import policy
+from plans.choices import AgencyKind
 from plans.models import Agency
 
+from ..columns import REASSIGN
+from ..filters import ReassignFilter
 from ..reorganisation.selectors import waiting_for_reassignment
 from ..reorganisation.services import assignments_reassign
+from .listing import query_of, wants_xlsx
 
 
 class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
     page = policy.REASSIGN
     template_name = "reports/reassign_queue.html"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            waiting=list(waiting_for_reassignment(user=self.request.user)),
-            agencies=list(Agency.objects.active_on().only("pk", "name").order_by("name")),
-            **kwargs,
+    def get(self, request, *args, **kwargs):
+        filterset = ReassignFilter(request.GET or None, queryset=waiting_for_reassignment(user=request.user))
+        waiting = filterset.qs
+        if wants_xlsx(request):
+            return columns.xlsx("nhiem-vu-can-giao-lai.xlsx", _("Tasks to reassign"), REASSIGN, waiting, filters=filterset)
+        agencies = list(Agency.objects.active_on().only("pk", "name", "kind").order_by("name"))
+        communes = [agency for agency in agencies if agency.kind == AgencyKind.COMMUNE]
+        context = self.get_context_data(
+            filter=filterset,
+            query=query_of(request),
+            waiting=list(waiting),
+            # the communes and wards that took over the districts' work, in their own group after the province's agencies
+            agency_groups=[
+                (_("Provincial agencies"), [agency for agency in agencies if agency.kind != AgencyKind.COMMUNE]),
+                (_("Commune and ward People's Committees"), communes),
+            ],
         )
+        return self.render_to_response(context)
 
 
 @require_POST

@@ -86,8 +86,12 @@ class ReportEditView(policy.PageRequiredMixin, View):
             for upload in request.FILES.getlist("attachments")
             if upload.size <= settings.ATTACHMENT_MAX_BYTES and detect_type(upload) is not None
         ]
-        tokens = [token for token, _upload in held] + uploads_hold(chosen, owner=request.user.pk)
-        names = [upload.name.rsplit("/", 1)[-1] for _token, upload in held] + [upload.name for upload in chosen]
+        kept_now, refusals = uploads_hold(chosen, owner=request.user.pk)
+        for refusal in refusals:
+            form.add_error("attachments", refusal)
+        tokens = [token for token, _upload in held] + kept_now
+        # the first files chosen are held until the person's cap is reached: the rest are named in the refusals
+        names = [upload.name.rsplit("/", 1)[-1] for _token, upload in held] + [upload.name for upload in chosen[: len(kept_now)]]
         kept = list(zip(tokens, names, strict=True))
         return self._render(request, task=task, period=period, report=report, form=form, conflict=conflict, kept=kept)
 
@@ -248,6 +252,10 @@ class ReportTransitionView(View):
         report = get_object_or_404(policy.restrict(Report.objects.all(), request.user), pk=pk)
         if action not in workflow.TRANSITIONS:
             raise Http404
+        if action == WorkflowAction.RECALL and not request.POST.get("confirm"):
+            # A recall takes the report back from the coordinator: asked once more, in the page itself (no script needed).
+            messages.error(request, _("Tick the confirmation box to recall the report."))
+            return redirect("reports:report_detail", pk=report.pk)
         form = ReturnForm(request.POST)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         try:

@@ -43,13 +43,16 @@ class SummaryListView(policy.PageRequiredMixin, TemplateView):
         if wants_xlsx(request):
             return columns.xlsx("bao-cao-tong-hop.xlsx", _("Summaries"), SUMMARIES, rows, filters=filterset)
         page, query = page_of(request, rows)
+        plans = _plans(request.user)
+        plan_id = request.GET.get("plan", "")
+        chosen = plans.filter(pk=plan_id).first() if plan_id.isdigit() else None  # the compile form follows the plan chosen
         context = self.get_context_data(
             filter=filterset,
             page=page,
             query=query,
             columns=SUMMARIES,
             rows=columns.html_rows(SUMMARIES, page),
-            form=SummaryRequestForm(plans=_plans(request.user)),
+            form=SummaryRequestForm(plans=plans, chosen=chosen),
         )
         return self.render_to_response(context)
 

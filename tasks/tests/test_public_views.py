@@ -200,3 +200,25 @@ def test_a_plans_whole_open_data_is_built_once_per_change_and_then_served_as_a_f
         task.save(update_fields=["progress"])
     assert json.loads(client.get(url).getvalue())["tasks"][0]["progress"] == 60 and built == [1, 1]
     assert len(default_storage.listdir(f"du-lieu-mo/{plan.pk}")[1]) == 1  # the file of before the change is gone
+
+
+def test_each_status_count_of_the_public_plan_page_opens_the_list_of_exactly_those_tasks(client):
+    # Issue 26: the plan page's counts by status were plain numbers.
+    import datetime
+
+    from tasks.choices import Recurrence
+
+    plan = PlanFactory(symbol="28/KH-UBND")
+    day = datetime.date
+    TaskFactory(plan=plan, due_date=day(2018, 12, 31), completed_on=day(2018, 12, 1))
+    TaskFactory(plan=plan, due_date=day(2018, 12, 31), completed_on=day(2019, 2, 1))
+    TaskFactory(plan=plan, due_date=day(2018, 12, 31))
+    TaskFactory(plan=plan, due_date=day(2018, 12, 31))
+    TaskFactory(plan=plan, due_date=day(2099, 12, 31))
+    TaskFactory(plan=plan, due_date=None, recurrence=Recurrence.ONGOING, timeframe="Thường xuyên")
+    page = client.get(plan.get_absolute_url()).content.decode()
+    legend = page[page.index("status-legend") : page.index("</ul>", page.index("status-legend"))]
+    links = re.findall(r'<a class="fw-bold" href="\?status=(\w+)">(\d+)</a>', legend)
+    assert {status for status, _n in links} == {"done_on_time", "done_late", "in_progress", "overdue", "ongoing"}
+    for status, n in links:
+        assert client.get(plan.get_absolute_url(), {"status": status}).context["found"] == int(n), status

@@ -40,3 +40,22 @@ def test_admin_plan_page_in_vietnamese(page, sysadmin):
     assert page.get_by_text("Nhóm nhiệm vụ").first.is_visible()
     assert "Tổ chức các hoạt động tuyên truyền" in page.content()
     page.screenshot(path=ARTIFACTS / "admin-plan.png", full_page=True)
+
+
+def test_the_admin_plan_pages_task_inline_fits_1366_px(page, sysadmin):
+    # Walk (issue 30, point 10): the task inline was 1,739–1,795 px wide at 1366 px (long section names in its list,
+    # a 50-column title box, a saved task's name on one line).
+    long = "Tuyên truyền, nâng cao nhận thức về cuộc Cách mạng công nghiệp lần thứ 4 cho cán bộ, công chức và người dân"
+    section = SectionFactory(title=long)
+    for n in range(3):
+        TaskFactory(plan=section.plan, section=section, number=str(n + 1), title=f"{long} — nhiệm vụ {n + 1}", timeframe="Quý IV/2018")
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", "sysadmin")
+    page.fill("#id_password", "Mật-khẩu-thử-2026")
+    page.click("input[type=submit]")
+    page.goto(f"{page.base_url}/admin/plans/plan/{section.plan.pk}/change/")
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, table: document.querySelector('#tasks-group table').getBoundingClientRect().right})"
+    )
+    assert widths["page"] <= 1366 and widths["table"] <= 1366, widths
+    page.locator("#tasks-group").screenshot(path=ARTIFACTS / "admin-plan-tasks-1366.png")

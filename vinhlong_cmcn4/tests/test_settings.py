@@ -58,3 +58,18 @@ def test_collectstatic_works_with_the_production_manifest_storage(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_migrate_on_sqlite_prints_no_w040_warning_block(tmp_path):
+    """`make run` (SQLite) migrates first: the covering index's "SQLite does not support indexes with non-key columns"
+    block was printed on every start (issue 30, point 11); PostgreSQL uses the index, SQLite merely ignores its extra columns."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--database", "default"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "W040" not in result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -60,6 +60,7 @@ RULES = {
     "registry:agencies": (lambda w: {}, everyone(OK)),
     "reports:dashboard": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
     "reports:dashboard_tasks": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
+    "reports:dashboard_reports": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
     "reports:task_page": (lambda w: {"pk": w["task"].pk}, signed_in(FORBIDDEN, coordinator=OK, leader=OK, sysadmin=OK)),
     "public:plan": (lambda w: {"pk": w["plan"].pk}, everyone(OK)),
     "public:task": (lambda w: {"plan_pk": w["plan"].pk, "pk": w["task"].pk}, everyone(OK)),
