@@ -107,4 +107,5 @@ def reported_values_withdraw(*, report: Report, reason: str, by: User, at: datet
         "reason": reason,
     }
     for row in report.indicator_values.exclude(actual=None).select_related("actual"):
-        indicator_value_withdraw(value=row.actual, reason=because, by=by, at=at)
+        if row.actual is not None:
+            indicator_value_withdraw(value=row.actual, reason=because, by=by, at=at)
