@@ -626,11 +626,11 @@ class _Reader:
         )
         parsed.baseline_year = baseline_year if parsed.baseline_value is not None else None
         match = existing.get(parsed.key()) or (existing.get(f"name:{search_key(name)}") if parsed.code else None)
+        if match is not None and match.code and parsed.code and search_key(match.code) != search_key(parsed.code):
+            match = None  # same name, another code: another indicator
         if match is not None and match.scope == IndicatorScope.PROVINCE:
             parsed.province = match  # its figures are the province's: the plan only names it
             return parsed if len(self.result.errors) == errors_before else None
-        if match is not None and match.code and parsed.code and search_key(match.code) != search_key(parsed.code):
-            match = None  # same name, another code: another indicator
         parsed.existing = match
         parsed.agency = self._agency(row, values)
         self._target(row, values, parsed)

@@ -13,6 +13,7 @@ from indicators.selectors import indicators_reported_by
 from indicators.services import indicator_value_record, indicator_value_withdraw, value_check
 from plans.models import User
 
+from ..choices import ReportState
 from ..models import Report, ReportedValue, ReportingPeriod
 from ..periods import Period
 
@@ -107,5 +108,7 @@ def reported_values_withdraw(*, report: Report, reason: str, by: User, at: datet
         "reason": reason,
     }
     for row in report.indicator_values.exclude(actual=None).select_related("actual"):
-        if row.actual is not None:
+        # Another report standing (same agency, period and figure) may have been accepted into the same value: it stays.
+        shared = ReportedValue.objects.filter(actual=row.actual_id).exclude(report=report).exclude(report__state=ReportState.WITHDRAWN)
+        if row.actual is not None and not shared.exists():
             indicator_value_withdraw(value=row.actual, reason=because, by=by, at=at)

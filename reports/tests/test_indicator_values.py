@@ -245,3 +245,28 @@ def test_withdrawing_the_only_value_leaves_the_indicator_without_an_actual(
     assert not IndicatorValue.objects.filter(superseded_at__isnull=True).exists()
     assert IndicatorValue.objects.count() == 1
     assert indicator_row(indicator, today=datetime.date(2030, 1, 1)).latest is None
+
+
+def test_withdrawing_one_of_two_reports_that_gave_the_same_figure_keeps_it_counted(
+    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
+):
+    from reports.services.withdrawal import report_withdraw
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    second_task = TaskFactory(
+        plan=world.plan, section=world.task.section, number="9", start_date=world.task.start_date, due_date=world.task.due_date
+    )
+    TaskAssignmentFactory(task=second_task, agency=agency_a, role=AssignmentRole.LEAD)
+    indicator.tasks.add(second_task)
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    reports = []
+    for task in (world.task, second_task):
+        report = report_save(
+            task=task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(55), "")}
+        )
+        report_transition(report=report, action="submit", by=head_a, notify=False)
+        reports.append(report_transition(report=report, action="accept", by=coordinator, notify=False))
+    assert IndicatorValue.objects.filter(superseded_at__isnull=True).count() == 1  # one figure, accepted twice
+    report_withdraw(report=reports[0], by=sysadmin, reason="Trùng báo cáo")
+    assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 55  # the other report still gives it
