@@ -2,7 +2,9 @@
 
 1. Server time (Django test client, in process, production settings) of the dashboard, a plan
    page and a filtered task list: median and p95 over repeated requests, with the number of SQL
-   statements. With several scales (``--scale 1,4,10``) the requests run in rounds that visit
+   statements; and of the dashboard cold ("dashboard (cold)": the shared cache emptied before each
+   request, outside the time and the count, so every figure, the lineage map and the indicators
+   panel are read again: the statement budget of ``reports.tests.test_dashboard``). With several scales (``--scale 1,4,10``) the requests run in rounds that visit
    every scale in turn, so the load of a shared machine falls on all of them alike; each round's
    median is printed to show how noisy the machine was.
 2. Load (``--load``): the portal under gunicorn (4 workers) on 127.0.0.1, 8 leaders reading the
@@ -47,11 +49,40 @@ def pages() -> dict[str, str]:
 
 
 def data_sizes() -> dict:
+    from indicators.models import Indicator, IndicatorValue
     from plans.models import Agency
     from reports.models import Report
     from tasks.models import Task
 
-    return {"tasks": Task.objects.count(), "agencies": Agency.objects.count(), "reports": Report.objects.count()}
+    values = IndicatorValue.objects.filter(superseded_at__isnull=True)
+    return {
+        "tasks": Task.objects.count(),
+        "agencies": Agency.objects.count(),
+        "reports": Report.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "indicator values": values.count(),
+        "years of values": len(set(values.values_list("year", flat=True))),
+    }
+
+
+COLD = "dashboard (cold)"
+
+
+def cold_request(client, url: str) -> tuple[float, int]:
+    """One request of ``url`` with the shared cache emptied first (not timed, not counted): milliseconds, statements."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.clear()
+    statements: list[str] = []
+    started = time.perf_counter()
+    with connection.execute_wrapper(
+        lambda execute, sql, params, many, context: statements.append(sql) or execute(sql, params, many, context)
+    ):
+        response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, len(statements)
 
 
 def leader_client():
@@ -64,11 +95,12 @@ def leader_client():
     return client
 
 
-def measure(databases: dict[int, str], repeat: int, rounds: int) -> dict[int, dict]:
-    """Every page at every scale, in rounds that visit the scales in turn."""
+def measure(databases: dict[int, str], repeat: int, rounds: int, cold_repeat: int) -> dict[int, dict]:
+    """Every page at every scale, in rounds that visit the scales in turn (the cold dashboard too)."""
     results: dict[int, dict] = {}
     times: dict[tuple[int, str], list[list[float]]] = {}
     per_round = max(1, repeat // rounds)
+    cold_per_round = max(1, cold_repeat // rounds)
     for round_number in range(rounds):
         for scale, database in databases.items():
             measuring.use_database(database)
@@ -82,6 +114,11 @@ def measure(databases: dict[int, str], repeat: int, rounds: int) -> dict[int, di
                 if round_number == 0:
                     results[scale][name] = {"queries": measuring.queries_of(lambda url=url, client=client: client.get(url))}
                 times.setdefault((scale, name), []).append(measuring.timed(lambda url=url, client=client: client.get(url), per_round))
+            runs = [cold_request(client, urls["dashboard"]) for _ in range(cold_per_round)]
+            if round_number == 0:
+                results[scale][COLD] = {"queries": runs[0][1]}
+            assert {count for _ms, count in runs} == {results[scale][COLD]["queries"]}, "a cold dashboard's statements vary"
+            times.setdefault((scale, COLD), []).append([ms for ms, _count in runs])
     for (scale, name), runs in times.items():
         queries = results[scale][name]["queries"]
         results[scale][name] = measuring.figures([t for run in runs for t in run], queries, runs)
@@ -167,6 +204,7 @@ def main() -> None:
     parser.add_argument("--scale", default="1", help="a scale or several separated by commas: 1,4,10")
     parser.add_argument("--repeat", type=int, default=30, help="requests per page and scale")
     parser.add_argument("--rounds", type=int, default=3, help="rounds the requests are split into")
+    parser.add_argument("--cold-repeat", type=int, default=9, help="cold dashboard requests per scale (the shared cache emptied)")
     parser.add_argument("--load", action="store_true", help="also the load test under gunicorn")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=8)
@@ -182,7 +220,7 @@ def main() -> None:
 
     call_command("collectstatic", "--noinput", verbosity=0)  # manifest static files, as in production
     try:
-        results = measure(databases, args.repeat, args.rounds)
+        results = measure(databases, args.repeat, args.rounds, args.cold_repeat)
         if args.load:
             for scale, database in databases.items():
                 results[scale]["load"] = load(database, args.load_seconds, args.concurrency, args.workers)

@@ -11,7 +11,10 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.shared_figures import read_by_figures
+        from tasks.importing.parts import annex_part_register
 
         from . import policy  # noqa: F401 - registers the indicators' row rules with plans.policy
+        from .annex import IndicatorsPart
 
         read_by_figures(self, READ_BY_FIGURES)
+        annex_part_register(IndicatorsPart())  # the annex import reads, and its export writes, the plan's indicators

@@ -200,3 +200,33 @@ class IndicatorValue(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class IndicatorHandover(models.Model):
+    """The indicator's reporting passed from ``from_agency`` to the agency now on the indicator on ``effective_on``
+    (a split or a transfer of functions that moved the tasks behind it; mergers and renamings follow the lineage).
+
+    The days before ``effective_on`` keep ``from_agency`` (``indicators.selectors.reporting_agency_on``): a report of
+    an earlier period is still its own, as a task's past holdings are.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("indicator"))
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency that reported it before"))
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency that reports it from then"))
+    effective_on = models.DateField(_("from"))
+    change = models.ForeignKey(
+        "plans.ReorganisationChange",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicator_handovers",
+        verbose_name=_("change"),
+    )
+
+    class Meta:
+        verbose_name = _("indicator handover")
+        verbose_name_plural = _("indicator handovers")
+        ordering = ["indicator", "effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.from_agency} → {self.to_agency} ({self.effective_on:%d/%m/%Y})"

@@ -16,7 +16,7 @@ from plans.selectors import holders_on
 
 from .choices import Judgement
 from .formatting import figure_text
-from .models import VALUE, Indicator, IndicatorTarget, IndicatorValue
+from .models import VALUE, Indicator, IndicatorHandover, IndicatorTarget, IndicatorValue
 from .rules import Point, Verdict, judge, target_in_force
 
 # At risk first, then not achieved, no data, achieved: what leadership must look at comes first.
@@ -155,17 +155,37 @@ def indicator_rows(indicators: QuerySet[Indicator], *, today: datetime.date, one
     return [indicator_row(indicator, today=today, holders=holders, **reading) for indicator in chosen]
 
 
+def _handed_after(day: datetime.date, indicator_ids: list[int] | None = None) -> dict[int, Agency]:
+    """For every indicator whose reporting passed on after ``day`` (a split, a transfer of functions:
+    ``IndicatorHandover``), the agency that reported it on ``day``: the first such handover's ``from_agency`` (one query)."""
+    rows = IndicatorHandover.objects.filter(effective_on__gt=day).select_related("from_agency").order_by("effective_on", "id")
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=indicator_ids)
+    before: dict[int, Agency] = {}
+    for row in rows:
+        before.setdefault(row.indicator_id, row.from_agency)
+    return before
+
+
 def reporting_agency_on(indicator: Indicator, day: datetime.date) -> Agency:
-    """The agency reporting ``indicator`` on ``day``: its agency, or the one holding its work after a merger or renaming
-    (the as-of rule of ``plans.selectors.holders_on``, the same tasks follow)."""
-    return holders_on(as_of=day).get(indicator.agency_id, indicator.agency)
+    """The agency reporting ``indicator`` on ``day``: the one it had then (a later split or transfer of functions
+    kept in its handovers), or the one holding that agency's work after a merger or renaming (the as-of rule of
+    ``plans.selectors.holders_on``, the same tasks follow)."""
+    agency = _handed_after(day, [indicator.pk]).get(indicator.pk, indicator.agency)
+    return holders_on(as_of=day).get(agency.pk, agency)
 
 
 def indicators_reported_by(*, task_id: int, agency_id: int, day: datetime.date) -> list[Indicator]:
     """The indicators moved by a task that ``agency_id`` reports on ``day`` (carried by its report on that task)."""
     holders = holders_on(as_of=day)
-    linked = Indicator.objects.filter(tasks=task_id).select_related("agency").order_by("position", "pk")
-    return [indicator for indicator in linked if holders.get(indicator.agency_id, indicator.agency).pk == agency_id]
+    linked = list(Indicator.objects.filter(tasks=task_id).select_related("agency").order_by("position", "pk"))
+    before = _handed_after(day, [indicator.pk for indicator in linked]) if linked else {}
+    chosen = []
+    for indicator in linked:
+        agency = before.get(indicator.pk, indicator.agency)
+        if holders.get(agency.pk, agency).pk == agency_id:
+            chosen.append(indicator)
+    return chosen
 
 
 def sort_at_risk_first(rows: list[IndicatorRow]) -> list[IndicatorRow]:
@@ -294,11 +314,14 @@ def dashboard_panel(*, today: datetime.date, url: str, holders: dict[int, Agency
 
 def reported_by_q(agency_id: int, *, day: datetime.date) -> Q:
     """Indicators ``agency_id`` reports on ``day``: its own, unless its work passed to another, and those of the
-    agencies whose work it holds then (``holders_on``: the rule tasks follow)."""
+    agencies whose work it holds then (``holders_on``: the rule tasks follow); an indicator handed on after ``day``
+    (``IndicatorHandover``) counts for the agency that reported it then."""
     holders = holders_on(as_of=day)
     held = [predecessor for predecessor, holder in holders.items() if holder.pk == agency_id]
-    own = Q(agency_id=agency_id) if agency_id not in holders else Q(pk__in=[])
-    return own | Q(agency_id__in=held)
+    mine = set(held) if agency_id in holders else {agency_id, *held}
+    before = _handed_after(day)
+    then_mine = [indicator_id for indicator_id, agency in before.items() if agency.pk in mine]
+    return (Q(agency_id__in=mine) & ~Q(pk__in=list(before))) | Q(pk__in=then_mine)
 
 
 def summary_table(plan: Plan, *, cut_off: datetime.date, compiled_on: datetime.date) -> list[dict]:

@@ -96,3 +96,47 @@ def indicator_value_record(
     row.full_clean()
     row.save()  # the shared figures follow this model (apps.READ_BY_FIGURES)
     return row
+
+
+@transaction.atomic
+def indicator_value_withdraw(*, value: IndicatorValue, reason: str, by=None, at: datetime.datetime | None = None) -> IndicatorValue | None:
+    """Stop counting ``value`` (its report was withdrawn): it is superseded and kept; the value it had superseded for
+    the same day, if any, stands again as a new current row naming ``reason`` (history is never rewritten).
+
+    A value already superseded (corrected since) is left as it is. Returns the value that now counts for that day.
+    """
+    Indicator.objects.select_for_update().filter(pk=value.indicator_id).first()  # one writer per indicator at a time
+    value = IndicatorValue.objects.get(pk=value.pk)
+    if value.superseded_at is not None:
+        return IndicatorValue.objects.filter(
+            indicator_id=value.indicator_id, measured_on=value.measured_on, superseded_at__isnull=True
+        ).first()
+    at = at or timezone.now()
+    before = (
+        IndicatorValue.objects.filter(indicator_id=value.indicator_id, measured_on=value.measured_on, superseded_at__isnull=False)
+        .exclude(pk=value.pk)
+        .filter(superseded_at__lte=value.recorded_at)
+        .order_by("-superseded_at", "-recorded_at")
+        .first()
+    )
+    value.superseded_at = at
+    value.save(update_fields=["superseded_at"])
+    if before is None:
+        return None
+    restored = IndicatorValue(
+        indicator_id=before.indicator_id,
+        measured_on=before.measured_on,
+        year=before.year,
+        period_label=before.period_label,
+        value=before.value,
+        source=before.source,
+        source_url=before.source_url,
+        published_on=before.published_on,
+        note=before.note,
+        is_illustrative=before.is_illustrative,
+        recorded_by=by,
+        recorded_at=at,
+        correction_reason=reason,
+    )
+    restored.save()
+    return restored

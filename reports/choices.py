@@ -19,6 +19,15 @@ def report_state_label(code: str | None) -> str:
     return str(ReportState(code).label) if code else str(_("Not reported"))
 
 
+class ReportedValueState(models.TextChoices):
+    """Where a value reported inside a report stands (read from its report and the actual it became)."""
+
+    REPORTED = "reported", _("Reported, not accepted yet")
+    COUNTED = "counted", _("Accepted: counts as the actual")
+    CORRECTED = "corrected", _("Accepted, since corrected")
+    WITHDRAWN = "withdrawn", _("Withdrawn with its report")
+
+
 class WorkState(models.TextChoices):
     """How far the work itself has come, as the reporting agency says."""
 

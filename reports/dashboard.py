@@ -25,7 +25,7 @@ from tasks.selectors import plan_families
 from tasks.status import status_expression
 
 from . import compliance
-from .figures import late_counts, trend_progress
+from .figures import stored_figures
 from .periods import main_kind, periods_between
 from .selectors import DuePeriod, due_periods
 
@@ -107,8 +107,10 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
         family = [by_plan[member] for member in families[plan.pk]]
         plan.counts = {key: sum(row[key] for row in family) for key in empty}
         plan.overall_progress = sum(row["progress_sum"] for row in family) / plan.counts["total"] if plan.counts["total"] else None
-    board.agencies = _agencies(plan_ids, board.due, today)
-    board.trend = _trend(plans, cutoffs, overdue_at)
+    # The late-report counts and the trend points: one read of the stored figures (reports.figures).
+    late_reports, progress = stored_figures(plan_ids=plan_ids, periods=cutoffs)
+    board.agencies = _agencies(plan_ids, board.due, today, late_reports=late_reports)
+    board.trend = _trend(cutoffs, overdue_at, progress)
     # A task counts once in the totals, though a plan in force and its child in force both count it.
     board.totals = {
         "tasks": sum(by_plan[member]["total"] for member in members),
@@ -123,11 +125,11 @@ def most_behind_first(row: dict) -> tuple:
     return (-row["overdue"], -row["missing"], row["on_time_rate"] if row["on_time_rate"] is not None else 101, row["agency"].name)
 
 
-def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
-    """One row per lead agency, the most behind first (four queries; the rules are ``reports.compliance``'s)."""
-    # Late reports from the stored counts (reports.figures); reports sent for the period due on
-    # unfinished tasks, read by the periods' ids.
-    late_reports = late_counts(plan_ids=plan_ids)
+def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date, *, late_reports: dict[int, int]) -> list[dict]:
+    """One row per lead agency, the most behind first (three queries; the rules are ``reports.compliance``'s).
+
+    ``late_reports``: per agency, from the stored counts (``reports.figures.stored_figures``); reports sent for the
+    period due on unfinished tasks are read by the periods' ids."""
     sent = compliance.sent_owed_by_agency({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
     starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day
     assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
@@ -174,11 +176,10 @@ def _overdue_at_cutoffs(periods: list) -> dict[str, Count]:
     }
 
 
-def _trend(plans: list[Plan], periods: list, overdue_at: list[int]) -> list[dict]:
+def _trend(periods: list, overdue_at: list[int], progress: dict[tuple[int, int], int | None]) -> list[dict]:
     """Per reporting period: mean progress of the accepted lead reports (stored points, ``reports.figures``), and how many tasks were overdue at its cut-off."""
     if not periods:
         return []
-    progress = trend_progress(plan_ids=[plan.pk for plan in plans], periods=periods)
     return [
         {"period": period, "progress": progress.get((period.year, period.number)), "overdue": overdue_at[index]}
         for index, period in enumerate(periods)

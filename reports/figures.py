@@ -17,8 +17,9 @@ not stored yet are computed when first read and kept, marked by the plan's row w
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import models, transaction
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Cast
 
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
@@ -64,18 +65,25 @@ def trend_point_refresh(*, plan_id: int, period_id: int) -> TrendPoint:
     return point
 
 
-def trend_progress(*, plan_ids: list[int], periods: list[Period]) -> dict[tuple[int, int], int | None]:
+def trend_progress(
+    *, plan_ids: list[int], periods: list[Period], points: list[tuple[int, int, int, int, int]] | None = None
+) -> dict[tuple[int, int], int | None]:
     """Mean progress of the accepted lead reports of these plans, per (year, number) of ``periods``
     (all of one kind); None when a period has no accepted report.
 
-    One query when every point is stored; points not stored yet are computed and kept.
+    One query when every point is stored (none when ``points``, the stored rows (plan, year, number, reports,
+    progress sum), were read along by :func:`stored_figures`); points not stored yet are computed and kept.
     """
     if not plan_ids or not periods:
         return {}
-    kind, wanted = periods[0].kind, {(period.year, period.number) for period in periods}
-    window = {"period__kind": kind, "period__last_day__gte": periods[0].last_day, "period__last_day__lte": periods[-1].last_day}
-    points = list(TrendPoint.objects.filter(plan_id__in=plan_ids, **window).select_related("period"))
-    stored = {(point.plan_id, point.period.year, point.period.number): (point.reports, point.progress_sum) for point in points}
+    wanted = {(period.year, period.number) for period in periods}
+    if points is None:
+        points = list(
+            TrendPoint.objects.filter(plan_id__in=plan_ids, **_window(periods)).values_list(
+                "plan_id", "period__year", "period__number", "reports", "progress_sum"
+            )
+        )
+    stored = {(plan_id, year, number): (n, total) for plan_id, year, number, n, total in points}
     if len(stored) < len(plan_ids) * len(wanted):
         rows = _period_rows(periods)
         missing = [(plan_id, key) for plan_id in plan_ids for key in wanted if (plan_id, *key) not in stored]
@@ -94,6 +102,43 @@ def trend_progress(*, plan_ids: list[int], periods: list[Period]) -> dict[tuple[
         total = sum(stored.get((plan_id, *key), (0, 0))[1] for plan_id in plan_ids)
         result[key] = round(total / n) if n else None
     return result
+
+
+def _window(periods: list[Period]) -> dict:
+    return {"period__kind": periods[0].kind, "period__last_day__gte": periods[0].last_day, "period__last_day__lte": periods[-1].last_day}
+
+
+def stored_figures(*, plan_ids: list[int], periods: list[Period]) -> tuple[dict[int, int], dict[tuple[int, int], int | None]]:
+    """:func:`late_counts` and :func:`trend_progress` of the dashboard, their stored rows read in one statement
+    (``UNION ALL``: a late-report count row and a trend point row share one shape), not two."""
+    if not plan_ids:
+        return {}, {}
+
+    def null(field: models.Field):
+        return Cast(Value(None), output_field=field)  # PostgreSQL reads a bare NULL in a UNION as text
+
+    late = (
+        LateReportCount.objects.filter(plan_id__in=plan_ids)
+        .order_by()
+        .annotate(row=Value("l"), y=null(models.IntegerField()), k=null(models.IntegerField()), total=null(models.BigIntegerField()))
+        .values_list("row", "plan_id", "agency_id", "y", "k", "reports", "total")
+    )
+    rows = late
+    if periods:
+        points = (
+            TrendPoint.objects.filter(plan_id__in=plan_ids, **_window(periods))
+            .order_by()
+            .annotate(row=Value("t"), agency=null(models.IntegerField()))
+            .values_list("row", "plan_id", "agency", "period__year", "period__number", "reports", "progress_sum")
+        )
+        rows = late.union(points, all=True)
+    late_rows, point_rows = [], []
+    for row, plan_id, agency_id, year, number, n, total in rows:
+        if row == "l":
+            late_rows.append((plan_id, agency_id, n))
+        else:
+            point_rows.append((plan_id, year, number, n, total))
+    return late_counts(plan_ids=plan_ids, rows=late_rows), trend_progress(plan_ids=plan_ids, periods=periods, points=point_rows)
 
 
 @transaction.atomic
@@ -138,12 +183,14 @@ def late_count_refresh(*, plan_id: int, agency_id: int) -> None:
         row.save(update_fields=["reports"])
 
 
-def late_counts(*, plan_ids: list[int]) -> dict[int, int]:
-    """Per agency, its late reports on these plans' tasks, from the stored counts (one query when all are stored).
+def late_counts(*, plan_ids: list[int], rows: list[tuple[int, int | None, int]] | None = None) -> dict[int, int]:
+    """Per agency, its late reports on these plans' tasks, from the stored counts (one query when all are stored;
+    none when ``rows``, the stored (plan, agency, reports), were read along by :func:`stored_figures`).
 
     A plan whose counts are not stored yet is counted from the reports once, and kept.
     """
-    rows = list(LateReportCount.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "agency_id", "reports"))
+    if rows is None:
+        rows = list(LateReportCount.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "agency_id", "reports"))
     stored = {plan_id for plan_id, agency_id, _n in rows if agency_id is None}
     result: Counter = Counter()
     for plan_id, agency_id, n in rows:

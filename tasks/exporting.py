@@ -15,6 +15,7 @@ from plans.models import Agency, AgencyGroup, Plan
 
 from .choices import AssignmentRole
 from .columns import task_as_dict
+from .importing.parts import annex_parts
 from .models import Task, TaskAssignment
 from .selectors import named_prefetch
 from .services import group_members
@@ -136,6 +137,8 @@ def plan_tasks_xlsx(plan: Plan, output) -> None:
             cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
+    for part in annex_parts():  # the other tables the annex carries (a plan's indicators…), read back by the import
+        part.export(plan=plan, workbook=workbook)
     workbook.save(output)
 
 

@@ -2,8 +2,33 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..choices import ReportState, SummaryState, WorkState
-from ..models import Report, Summary
+from ..choices import ReportedValueState, ReportState, SummaryState, WorkState
+from ..models import Report, ReportedValue, Summary
+
+
+class ReportedValueSerializer(serializers.ModelSerializer):
+    """A value of an indicator carried by the report (``reports.models.ReportedValue``)."""
+
+    indicator = serializers.IntegerField(source="indicator_id", read_only=True)
+    code = serializers.CharField(source="indicator.code", read_only=True)
+    name = serializers.CharField(source="indicator.name", read_only=True)
+    unit = serializers.CharField(source="indicator.unit", read_only=True)
+    period = serializers.SerializerMethodField(help_text=_("Period code, e.g. 2026-H2."))
+    state = serializers.ChoiceField(
+        choices=ReportedValueState.choices,
+        read_only=True,
+        help_text=_(
+            "reported: not accepted yet; counted: the indicator's actual; corrected: accepted, since corrected; withdrawn: with its report."
+        ),
+    )
+
+    class Meta:
+        model = ReportedValue
+        fields = ["indicator", "code", "name", "unit", "period", "value", "note", "state"]
+        read_only_fields = fields
+
+    def get_period(self, row) -> str:
+        return row.report.period.as_period().code
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -12,6 +37,7 @@ class ReportSerializer(serializers.ModelSerializer):
     period = serializers.SerializerMethodField(help_text=_("Period code, e.g. 2018-H1, 2018-Q4, 2018-Y."))
     state = serializers.ChoiceField(choices=ReportState.choices, read_only=True)
     work_state = serializers.ChoiceField(choices=WorkState.choices, read_only=True)
+    indicator_values = ReportedValueSerializer(many=True, read_only=True, help_text=_("The indicator values the report carries."))
 
     class Meta:
         model = Report
@@ -32,6 +58,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "is_late",
             "submitted_at",
             "accepted_at",
+            "indicator_values",
         ]
         read_only_fields = fields
 

@@ -1,6 +1,7 @@
 """Reports and summaries over the API: the same services, rules, locking and messages as the web."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from plans import policy
 from tasks.models import Task
 
 from ..choices import WorkflowAction
-from ..models import Report, Summary
+from ..models import Report, ReportedValue, Summary
 from ..periods import parse_period_code
 from ..services import report_save, report_transition, reporting_period_get_or_create
 from .serializers import (
@@ -59,7 +60,11 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return policy.restrict(Report.objects.select_related("agency", "period"), self.request.user)
+        values = ReportedValue.objects.select_related("indicator", "actual").order_by("indicator__position", "indicator_id")
+        return policy.restrict(
+            Report.objects.select_related("agency", "period").prefetch_related(Prefetch("indicator_values", queryset=values)),
+            self.request.user,
+        )
 
     @extend_schema(
         summary=_("Create a report (draft) of the user's agency"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.history import ChangeHistory
 from indicators.models import VALUE, Indicator, IndicatorValue
 
+from ..choices import ReportedValueState, ReportState
 from .reporting import Report
 
 
@@ -45,3 +46,12 @@ class ReportedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} — {self.value}"
+
+    @property
+    def state(self) -> str:
+        """``ReportedValueState``: withdrawn with its report, counted as the actual, corrected since, or awaiting acceptance."""
+        if self.report.state == ReportState.WITHDRAWN:
+            return ReportedValueState.WITHDRAWN
+        if self.actual_id is None:
+            return ReportedValueState.REPORTED
+        return ReportedValueState.COUNTED if self.actual.superseded_at is None else ReportedValueState.CORRECTED

@@ -30,6 +30,7 @@ from tasks.services import lead_or, part_folded, part_handed_on
 
 from ..handoffs import tasks_reassigned
 from ..services.steps import tasks_progress_refresh
+from .indicators import indicators_hand_back, indicators_hand_over
 from .preview import MAIN_KINDS, Preview, preview
 
 
@@ -63,6 +64,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_ch
     for move in plan.moves:
         if move.change is not None and move.change.target is not None:
             _part_move(move.assignment, to=move.change.target, change=move.change, conflict=move.conflict, day=day, log=log)
+    indicators_hand_over(decision=decision, day=day)  # as their tasks go (reports.reorganisation.indicators)
     for agency in plan.retired:
         agency.active_to = day
         agency.save(update_fields=["active_to"])
@@ -315,6 +317,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         )
         PastHolding.objects.filter(pk__in=row.get("past", [])).update(part=restored)
     PastHolding.objects.filter(change__in=changes).delete()
+    indicators_hand_back(decision=decision)
     AgencyMembership.objects.filter(pk__in=decision.undo_log.get("joined", [])).delete()
     for row in decision.undo_log.get("memberships", []):
         end = datetime.date.fromisoformat(row["member_to"]) if row["member_to"] else None

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from core.text import clean_text
 from indicators.models import Indicator
 from indicators.selectors import indicators_reported_by
-from indicators.services import indicator_value_record, value_check
+from indicators.services import indicator_value_record, indicator_value_withdraw, value_check
 from plans.models import User
 
+from ..choices import ReportState
 from ..models import Report, ReportedValue, ReportingPeriod
 from ..periods import Period
 
@@ -95,3 +96,19 @@ def reported_values_accept(*, report: Report, by: User, at: datetime.datetime | 
         )
         row.save(update_fields=["actual"])
     return rows
+
+
+def reported_values_withdraw(*, report: Report, reason: str, by: User, at: datetime.datetime | None = None) -> None:
+    """The report was withdrawn: its accepted values stop counting as actuals (kept, superseded); a value they had
+    replaced for the same day stands again (``indicators.services.indicator_value_withdraw``)."""
+    at = at or timezone.now()
+    because = _("The report of %(agency)s for %(period)s was withdrawn: %(reason)s") % {
+        "agency": report.agency.name,
+        "period": report.period,
+        "reason": reason,
+    }
+    for row in report.indicator_values.exclude(actual=None).select_related("actual"):
+        # Another report standing (same agency, period and figure) may have been accepted into the same value: it stays.
+        shared = ReportedValue.objects.filter(actual=row.actual_id).exclude(report=report).exclude(report__state=ReportState.WITHDRAWN)
+        if row.actual is not None and not shared.exists():
+            indicator_value_withdraw(value=row.actual, reason=because, by=by, at=at)

@@ -22,6 +22,7 @@ from tasks.selectors import plan_and_parent
 from ..choices import ReportState, WorkflowAction
 from ..figures import late_count_refresh, trend_point_refresh
 from ..models import Report, ReportEvent
+from .indicators import reported_values_withdraw
 from .steps import task_progress_refresh
 
 # Reports that left the agency: they are withdrawn, never deleted.
@@ -40,7 +41,7 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for withdrawing the report.")})
-    report = Report.objects.select_for_update().select_related("task").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("task", "agency", "period").get(pk=report.pk)
     if report.state not in {ReportState.SUBMITTED, ReportState.ACCEPTED}:
         raise ValidationError(
             _("Only a submitted or accepted report can be withdrawn; this one is “%(state)s”.") % {"state": report.get_state_display()}
@@ -54,7 +55,8 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     report.version += 1
     report._change_reason = reason  # type: ignore[attr-defined]  # django-simple-history keeps it with the change
     report.save(update_fields=["state", "version", "updated_at"])
-    if was_accepted:  # the task's progress and the trend no longer count it
+    if was_accepted:  # the task's progress, the trend and the indicators' actuals no longer count it
+        reported_values_withdraw(report=report, reason=reason, by=by)
         task_progress_refresh(task=report.task)
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if report.is_late:  # no longer sent: no longer a late report

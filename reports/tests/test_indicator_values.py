@@ -133,3 +133,140 @@ def test_after_a_merger_the_successor_reports_the_indicator(world, indicator, ag
     )
     assert report_indicators(task_id=world.task.pk, agency_id=agency_a.pk, period=period) == []
     assert report_indicators(task_id=world.task.pk, agency_id=agency_b.pk, period=period) == [indicator]
+
+
+def _accepted_with_value(world, indicator, agency_a, officer_a, head_a, coordinator, value=D(55), note="theo hệ thống"):
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report = report_save(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data=DATA,
+        version=None,
+        indicator_values={indicator.pk: (value, note)},
+    )
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    return report_transition(report=report, action="accept", by=coordinator, notify=False)
+
+
+def test_the_reports_api_carries_the_reported_indicator_values_with_their_state(world, indicator, agency_a, officer_a, head_a, coordinator):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report = report_save(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data=DATA,
+        version=None,
+        indicator_values={indicator.pk: (D("72.5"), "Một cửa")},
+    )
+    api.force_authenticate(officer_a)
+    row = api.get(f"/api/v1/reports/{report.pk}/").json()
+    assert row["indicator_values"] == [
+        {
+            "indicator": indicator.pk,
+            "code": "CT-01",
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "period": world.period_code,
+            "value": 72.5,
+            "note": "Một cửa",
+            "state": "reported",
+        }
+    ]
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    listed = api.get("/api/v1/reports/").json()["results"]
+    assert [value["state"] for value in listed[0]["indicator_values"]] == ["counted"]
+
+
+def test_the_reports_list_reads_the_values_in_a_fixed_number_of_statements(
+    world, indicator, agency_a, agency_b, officer_a, head_a, coordinator, django_assert_max_num_queries
+):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(coordinator)
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report_save(
+        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(1), "")}
+    )
+    api.get("/api/v1/reports/")  # warm (sessions, content types)
+    with django_assert_max_num_queries(12) as one:
+        api.get("/api/v1/reports/")
+    for year in (2019, 2020, 2021):
+        other = reporting_period_get_or_create(period=parse_period_code(f"{year}{world.period_code[4:]}"))
+        report_save(
+            task=world.task,
+            agency=agency_a,
+            period=other,
+            by=officer_a,
+            data=DATA,
+            version=None,
+            indicator_values={indicator.pk: (D(year - 2000), "")},
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(api.get("/api/v1/reports/").json()["results"]) == 4
+
+
+def test_withdrawing_an_accepted_report_withdraws_its_values_and_keeps_their_history(
+    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
+):
+    from indicators.services import indicator_value_record
+    from reports.services.withdrawal import report_withdraw
+
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    published = indicator_value_record(indicator=indicator, measured_on=period.last_day, year=period.year, value=D(50), source="Niên giám")
+    report = _accepted_with_value(world, indicator, agency_a, officer_a, head_a, coordinator)
+    assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 55
+    report_withdraw(report=report, by=sysadmin, reason="Báo cáo nhầm kỳ")
+    row = ReportedValue.objects.get()
+    assert row.state == "withdrawn"
+    row.actual.refresh_from_db()
+    assert row.actual.superseded_at is not None  # the report's figure no longer counts, and is kept
+    current = IndicatorValue.objects.get(superseded_at__isnull=True)
+    assert (current.value, current.source) == (published.value, "Niên giám")  # the figure before it stands again
+    assert "Báo cáo nhầm kỳ" in current.correction_reason
+    assert IndicatorValue.objects.count() == 3
+
+
+def test_withdrawing_the_only_value_leaves_the_indicator_without_an_actual(
+    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
+):
+    from indicators.selectors import indicator_row
+    from reports.services.withdrawal import report_withdraw
+
+    report = _accepted_with_value(world, indicator, agency_a, officer_a, head_a, coordinator)
+    report_withdraw(report=report, by=sysadmin, reason="Số liệu sai")
+    assert not IndicatorValue.objects.filter(superseded_at__isnull=True).exists()
+    assert IndicatorValue.objects.count() == 1
+    assert indicator_row(indicator, today=datetime.date(2030, 1, 1)).latest is None
+
+
+def test_withdrawing_one_of_two_reports_that_gave_the_same_figure_keeps_it_counted(
+    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
+):
+    from reports.services.withdrawal import report_withdraw
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    second_task = TaskFactory(
+        plan=world.plan, section=world.task.section, number="9", start_date=world.task.start_date, due_date=world.task.due_date
+    )
+    TaskAssignmentFactory(task=second_task, agency=agency_a, role=AssignmentRole.LEAD)
+    indicator.tasks.add(second_task)
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    reports = []
+    for task in (world.task, second_task):
+        report = report_save(
+            task=task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(55), "")}
+        )
+        report_transition(report=report, action="submit", by=head_a, notify=False)
+        reports.append(report_transition(report=report, action="accept", by=coordinator, notify=False))
+    assert IndicatorValue.objects.filter(superseded_at__isnull=True).count() == 1  # one figure, accepted twice
+    report_withdraw(report=reports[0], by=sysadmin, reason="Trùng báo cáo")
+    assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 55  # the other report still gives it

@@ -50,6 +50,7 @@ class ParsedAnnex:
     tasks: list[ParsedTask] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    parts: dict = field(default_factory=dict)  # name -> parts.PartRead: the other tables of the annex (parts.py)
 
 
 def _number_text(value: object) -> str:

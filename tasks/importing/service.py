@@ -12,6 +12,7 @@ from plans.models import Agency, Plan
 from .agencies import AgencyMatcher
 from .errors import AnnexRejected, RowError
 from .headers import map_columns
+from .parts import annex_parts
 from .reader import open_annex, read_bytes
 from .rows import ParsedAnnex, RowReader
 from .writer import ImportSummary, annex_write
@@ -32,13 +33,16 @@ class ImportOutcome:
     dry_run: bool = False
     preview: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # name -> {"sheet", "rows", "preview"} of each other table read, and what writing it did (parts.py)
+    parts: dict[str, dict] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def as_dict(self) -> dict:
-        return {
+        # The other tables of the annex (parts.py), when it has any: their sheet, rows, first rows and what writing did.
+        return ({"parts": self.parts} if self.parts else {}) | {
             "created": self.summary.created,
             "updated": self.summary.updated,
             "unchanged": self.summary.unchanged,
@@ -48,8 +52,9 @@ class ImportOutcome:
         }
 
 
-def annex_read(*, data: bytes, plan_start, progress: Progress | None = None, plan_date=None) -> ParsedAnnex:
-    """Parse an annex into sections and tasks, collecting every error (raises only for unreadable files)."""
+def annex_read(*, data: bytes, plan_start, progress: Progress | None = None, plan_date=None, plan: Plan | None = None) -> ParsedAnnex:
+    """Parse an annex into sections and tasks, and the other tables the registered parts read (``parts``),
+    collecting every error (raises only for unreadable files)."""
     sheet = open_annex(data)
     try:
         columns, problems = map_columns(sheet.header)
@@ -71,7 +76,14 @@ def annex_read(*, data: bytes, plan_start, progress: Progress | None = None, pla
             if progress and count % 500 == 0:
                 progress("read", count, 0)
         annex = reader.finish()
-        annex.sheet_name, annex.warnings = sheet.name, matcher.warnings
+        annex.sheet_name = sheet.name
+        if plan is not None:
+            for part in annex_parts():
+                read = part.read(workbook=sheet.workbook, task_sheet=sheet.name, plan=plan, matcher=matcher, on=plan_date or plan_start)
+                if read is not None:
+                    annex.parts[part.name] = read
+                    annex.errors.extend(read.errors)
+        annex.warnings = matcher.warnings + [warning for read in annex.parts.values() for warning in read.warnings]
         return annex
     finally:
         sheet.close()
@@ -84,7 +96,7 @@ def annex_import(
     outcome = ImportOutcome(dry_run=dry_run)
     try:
         data = read_bytes(upload)
-        annex = annex_read(data=data, plan_start=plan.starts_on, progress=progress, plan_date=plan.issued_on)
+        annex = annex_read(data=data, plan_start=plan.starts_on, progress=progress, plan_date=plan.issued_on, plan=plan)
     except AnnexRejected as rejected:
         outcome.errors = rejected.errors
         return outcome
@@ -92,6 +104,9 @@ def annex_import(
     outcome.sections, outcome.tasks = len(annex.sections), len(annex.tasks)
     outcome.preview = [_preview(task) for task in annex.tasks[:preview_rows]]
     outcome.errors, outcome.warnings = annex.errors, annex.warnings
+    outcome.parts = {
+        name: {"sheet": read.sheet, "rows": len(read.items), "preview": read.preview[:preview_rows]} for name, read in annex.parts.items()
+    }
     if annex.errors:
         return outcome
     outcome.summary = annex_write(
@@ -101,6 +116,8 @@ def annex_import(
         progress=(lambda done, total: progress("write", done, total)) if progress else None,
         by=by,
     )
+    for name, counts in outcome.summary.parts.items():
+        outcome.parts[name].update(counts)
     outcome.warnings += [
         _("%(old)s has handed its work to %(new)s since %(date)s: its open tasks go to %(new)s, its completed ones stay its own.")
         % {"old": agency.short_name, "new": link.successor.short_name, "date": link.effective_on.strftime("%d/%m/%Y")}

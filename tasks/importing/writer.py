@@ -19,6 +19,7 @@ from ..models import PastHolding, Task, TaskAssignment
 from ..ordering import order_key
 from ..services import Carried, assignments_carry, assignments_expand, carried_part, carried_past_holdings, group_members
 from ..status import working_due_date
+from .parts import annex_parts
 from .rows import ParsedAnnex, ParsedTask
 
 TASK_FIELDS = ("section_id", "position", "order_key", "title", "product", "note", "timeframe", "start_date", "due_date", "recurrence")
@@ -37,6 +38,7 @@ class ImportSummary:
     # Open parts the task's own history keeps with their holder (a coordinator's reassignment, a split's destination),
     # where the registry alone would give them elsewhere: (task number, agency as written, holder id, since).
     kept_with_holder: list[tuple[str, Agency, int, datetime.date | None]] = field(default_factory=list)
+    parts: dict[str, dict] = field(default_factory=dict)  # name -> what each other table's writing did (parts.py)
 
 
 Link = tuple[int, str, int | None]  # an assignment as the plan writes it: agency id, role, group it came through
@@ -155,6 +157,9 @@ def annex_write(
         carried_past_holdings({task_id: written_links[number] for number, task_id in changed_ids.items()}, holding=holding, moved=moved)
     summary.missing = sorted(set(existing) - set(wanted), key=_natural)
     summary.handed_over = sorted(((named[agency_id], holding[agency_id]) for agency_id in handed), key=lambda pair: pair[0].name)
+    parts = {part.name: part for part in annex_parts()}
+    for name, read in annex.parts.items():  # the other tables (a plan's indicators…), in the same transaction
+        summary.parts[name] = parts[name].write(plan=plan, read=read, by=by)
     if dry_run:
         transaction.set_rollback(True)
     else:
