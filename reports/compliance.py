@@ -27,12 +27,12 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 
 from plans.models import AgencyMembership, Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import PastHolding, TaskAssignment
+from tasks.models import LeadPartCount, PastHolding, TaskAssignment
 from tasks.selectors import held_on_q
 from tasks.status import status_expression
 
@@ -56,21 +56,25 @@ class Window(Protocol):
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = False) -> Q:
+def obligation(
+    periods: Mapping[int, Window], prefix: str = "", *, past: bool = False, model: type | None = None, task: str = "task__"
+) -> Q:
     """On ``TaskAssignment`` (``past``: on ``PastHolding``; or through ``prefix``): the agency owes a report for each plan's period in ``periods``.
+
+    ``model`` and ``task``: on another model with the assignment's columns, which holds the task's as its own
+    (``task=""``: the kept counts, ``tasks.models.LeadPartCount``).
 
     The task had started by the period's cut-off (``reports.periods.unreportable_reason`` refuses a
     report for an earlier period); the agency still exists after the cut-off, held the part on it
     (``tasks.selectors.held_on_q``: a part it received by then, or one it handed on only later) and,
     assigned through a group, was still a member of it then.
     """
-    model = PastHolding if past else TaskAssignment
+    model = model or (PastHolding if past else TaskAssignment)
+    task = f"{prefix}{task}"
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
-        started = Q(**{f"{prefix}task__start_date__lte": end}) | Q(
-            **{f"{prefix}task__start_date__isnull": True, f"{prefix}task__plan__starts_on__lte": end}
-        )
+        started = Q(**{f"{task}start_date__lte": end}) | Q(**{f"{task}start_date__isnull": True, f"{task}plan__starts_on__lte": end})
         # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended,
         # unless the agency had joined the group again by then.
         rejoined = AgencyMembership.objects.filter(
@@ -82,7 +86,7 @@ def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = 
             .values("pk")
         )
         condition |= (
-            Q(**{f"{prefix}task__plan_id": plan_id})
+            Q(**{f"{task}plan_id": plan_id})
             & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": end}))
             & started
             & held_on_q(end, past=past, prefix=prefix)
@@ -306,14 +310,35 @@ def on_time_rate(*, on_time: int, late: int, overdue: int) -> int | None:
     return round(100 * on_time / judged) if judged else None
 
 
-def status_counts_by_agency(assignments: QuerySet[Any]) -> dict[int, AgencyCounts]:
-    """Per agency, its lead assignments counted by status (one grouped query); with ``owes`` annotated, also ``owing``."""
+def status_counts_by_agency(assignments: QuerySet[Any], *, count: Any = None) -> dict[int, AgencyCounts]:
+    """Per agency, its lead assignments counted by status (one grouped query); with ``owes`` annotated, also ``owing``.
+
+    ``count``: how a row counts (by default one assignment; ``Sum("parts")`` on the kept counts).
+    """
     counts: dict[int, AgencyCounts] = {}
     owes = "owes" in assignments.query.annotations
     fields = ["agency_id", "status_code", "owes"] if owes else ["agency_id", "status_code"]
-    for group in assignments.order_by().values(*fields).annotate(n=Count("id")):
+    for group in assignments.order_by().values(*fields).annotate(n=count if count is not None else Count("id")):
         row = counts.setdefault(group["agency_id"], AgencyCounts())
         row[group["status_code"]] += group["n"]
         if owes and group["owes"] and group["status_code"] in UNFINISHED:
             row.owing += group["n"]
     return counts
+
+
+def lead_counts_by_agency(
+    plan_ids: list[int], *, as_of: datetime.date, starts: Mapping[int, Window | datetime.date]
+) -> dict[int, AgencyCounts]:
+    """Per agency, its lead parts on these plans' tasks by status as of ``as_of``, and ``owing`` for each plan's period in
+    ``starts``: :func:`status_counts_by_agency` of :func:`lead_assignments`, read from the kept counts
+    (``tasks.models.LeadPartCount``, a few rows per agency and plan) with the same rules (``test_kept_figures`` checks
+    the two agree)."""
+    rows = LeadPartCount.objects.filter(plan_id__in=plan_ids).annotate(
+        owes=Case(
+            When(obligation(periods_of(starts), model=LeadPartCount, task=""), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        status_code=status_expression(as_of),
+    )
+    return status_counts_by_agency(rows, count=Sum("parts"))

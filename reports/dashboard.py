@@ -130,8 +130,8 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
     late_reports = late_counts(plan_ids=plan_ids)
     sent = compliance.sent_owed_by_agency({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
     starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day
-    assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
-    counts = compliance.status_counts_by_agency(assignments)
+    # Lead parts by status and obligation from the kept counts (tasks.kept): a few rows per agency and plan, not every assignment.
+    counts = compliance.lead_counts_by_agency(plan_ids, as_of=today, starts=starts)
     # Names come apart, in one query: grouping by them would sort every row by text.
     agencies = Agency.objects.only("code", "name", "aliases", "active_to").in_bulk(list(counts))
     result = []

@@ -24,6 +24,7 @@ from plans.models import (
     User,
     UserMove,
 )
+from tasks.kept import lead_parts_batch, lead_parts_moved
 from tasks.models import PastHolding, Task, TaskAssignment, TaskDestination
 from tasks.selectors import open_work_q
 from tasks.services import lead_or, part_folded, part_handed_on
@@ -34,6 +35,7 @@ from .preview import MAIN_KINDS, Preview, preview
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_chosen_confirmed: bool = False) -> Preview:
     """Apply ``decision``: create its new agencies, move open assignments and users, end the retired agencies, record the lineage.
 
@@ -190,6 +192,7 @@ def _part_move(
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def leftover_parts_hand_on(*, today: datetime.date | None = None) -> int:
     """Hand on the parts of open work still held by an agency that has ceased into a successor holding its work whole.
 
@@ -271,6 +274,7 @@ def successor_joins(change: ReorganisationChange) -> bool:
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | None = None) -> ReorganisationDecision:
     """Undo an applied decision, which is possible until its effective date has passed."""
     decision = ReorganisationDecision.objects.select_for_update().get(pk=decision.pk)
@@ -303,6 +307,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         TaskAssignment.objects.filter(pk=row["assignment"]).update(
             role=row["role"], inherited_from=None, inherited_on=_date(row.get("inherited_on"))
         )
+        lead_parts_moved(TaskAssignment.objects.filter(pk=row["assignment"]).values_list("agency_id", flat=True))
     for row in decision.undo_log.get("removed", []):
         restored = TaskAssignment.objects.create(
             task_id=row["task"],
@@ -337,6 +342,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def assignments_reassign(
     *, assignments: list[TaskAssignment], agency: Agency, today: datetime.date | None = None, by: User | None = None
 ) -> int:

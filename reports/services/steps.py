@@ -16,6 +16,7 @@ from plans.models import User
 from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
+from tasks.kept import lead_agencies_of, lead_parts_moved
 from tasks.models import Task
 from tasks.selectors import plan_with_parent
 
@@ -131,6 +132,7 @@ def tasks_progress_refresh(*, plan_ids: list[int] | None = None, task_ids: list[
             task.progress, task.completed_on = round(exact), completed_on
             changed.append(task)
     Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
+    lead_parts_moved(lead_agencies_of([task.pk for task in changed]))
     if changed:
         figures_changed()
     return len(changed)

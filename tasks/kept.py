@@ -1,0 +1,153 @@
+"""Kept counts of lead parts (``LeadPartCount``): the dashboard's per-agency figures read these few rows, not every
+task and assignment.
+
+A row counts one agency's lead parts on one plan's tasks that share every column the rules read (the task's
+recurrence, judged due date, completion and start, the part's group and the day it was received); the status
+and the obligation to report are worked out on the rows for the day asked (``tasks.status``,
+``reports.compliance.obligation``), so nothing goes stale when a date passes without a write.
+
+One service writes them, :func:`lead_parts_refresh`: it counts an agency's rows again from its assignments, in
+the transaction of the change. Every save or delete of a task or an assignment calls it (:func:`connect`); the
+services that write tasks or assignments in bulk (imports, reorganisations, the calendar's due dates, progress
+from reports) call it themselves. :func:`lead_parts_drift` compares the kept rows with the recount (tests, the
+daily upkeep's ``manage.py kept_figures``).
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from asgiref.local import Local
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from .choices import AssignmentRole
+from .models import LeadPartCount, Task, TaskAssignment
+
+# The columns a kept row is grouped by, as read from an assignment.
+COLUMNS = {
+    "plan_id": "task__plan_id",
+    "agency_id": "agency_id",
+    "via_group_id": "via_group_id",
+    "recurrence": "task__recurrence",
+    "effective_due_date": "task__effective_due_date",
+    "completed_on": "task__completed_on",
+    "start_date": "task__start_date",
+    "inherited_on": "inherited_on",
+}
+# A task's columns that move its rows (a save naming none of them, e.g. progress alone, moves nothing).
+TASK_FIELDS = {"plan", "plan_id", "recurrence", "due_date", "extended_due_date", "effective_due_date", "completed_on", "start_date"}
+ASSIGNMENT_FIELDS = {"task", "task_id", "agency", "agency_id", "role", "via_group", "via_group_id", "inherited_on"}
+
+
+def _counted(agencies: Iterable[int] | None) -> QuerySet:
+    assignments = TaskAssignment.objects.filter(role=AssignmentRole.LEAD)
+    if agencies is not None:
+        assignments = assignments.filter(agency_id__in=list(agencies))
+    return assignments.order_by().values(*COLUMNS.values()).annotate(parts=Count("id"))
+
+
+def _rows(agencies: Iterable[int] | None) -> list[LeadPartCount]:
+    return [LeadPartCount(**{name: row[path] for name, path in COLUMNS.items()}, parts=row["parts"]) for row in _counted(agencies)]
+
+
+def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
+    """Count these agencies' kept rows again (every agency's when None) from their lead assignments; in the writing transaction.
+
+    Two transactions refreshing the same agency take turns (a lock per agency on PostgreSQL; SQLite writes one at a time).
+    """
+    ids = None if agencies is None else sorted(set(agencies))
+    if ids == []:
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if ids is None:
+                    cursor.execute("LOCK TABLE tasks_leadpartcount IN EXCLUSIVE MODE")
+                else:
+                    cursor.execute("SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id", [ids])
+        kept = LeadPartCount.objects.all() if ids is None else LeadPartCount.objects.filter(agency_id__in=ids)
+        kept.delete()
+        LeadPartCount.objects.bulk_create(_rows(ids), batch_size=2000)
+
+
+_batch = Local()
+EVERY = -1  # in a batch's set: every agency's rows moved
+
+
+@contextmanager
+def lead_parts_batch() -> Iterator[set[int]]:
+    """Writes of many tasks or assignments at once: the agencies their saves and deletes move (and those the caller adds
+    to the set given) are counted again once, when the block ends (inside the caller's transaction)."""
+    if getattr(_batch, "agencies", None) is not None:  # an outer batch counts them
+        yield _batch.agencies
+        return
+    _batch.agencies = pending = set()
+    try:
+        yield pending
+    finally:
+        _batch.agencies = None
+    lead_parts_refresh(agencies=None if EVERY in pending else pending)
+
+
+def lead_parts_moved(agencies: Iterable[int] | None) -> None:
+    """These agencies' kept rows moved (every agency's: None): counted again now, or at the end of the batch being
+    written (:func:`lead_parts_batch`)."""
+    pending = getattr(_batch, "agencies", None)
+    if pending is None:
+        lead_parts_refresh(agencies=agencies)
+    else:
+        pending.update([EVERY] if agencies is None else agencies)
+
+
+def lead_agencies_of(task_ids: Iterable[int]) -> set[int]:
+    """The agencies leading parts of these tasks (one query): whose kept rows a change of the tasks moves."""
+    return set(TaskAssignment.objects.filter(task_id__in=list(task_ids), role=AssignmentRole.LEAD).values_list("agency_id", flat=True))
+
+
+def _key(row: dict | LeadPartCount) -> tuple:
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return tuple(get(name) for name in COLUMNS)
+
+
+def lead_parts_drift() -> dict[tuple, tuple[int, int]]:
+    """The kept counts that differ from the recount: {(plan, agency, …columns): (kept, recounted)}; empty when they agree."""
+    kept: Counter = Counter()
+    for row in LeadPartCount.objects.values(*COLUMNS, "parts"):
+        kept[_key(row)] += row["parts"]
+    counted = Counter({tuple(row[path] for path in COLUMNS.values()): row["parts"] for row in _counted(None)})
+    return {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
+
+
+# Every save or delete of a task or an assignment, the admin's forms included.
+
+
+def _task_saved(sender, *, instance: Task, created: bool, update_fields=None, **kwargs) -> None:
+    if created or update_fields is None or TASK_FIELDS & set(update_fields):
+        lead_parts_moved(lead_agencies_of([instance.pk]))
+
+
+def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:
+    """The agency a part had before this save (a form may move it to another): its rows move too."""
+    if instance.pk and (update_fields is None or ASSIGNMENT_FIELDS & set(update_fields)):
+        instance._kept_before = TaskAssignment.objects.filter(pk=instance.pk).values_list("agency_id", flat=True).first()
+
+
+def _assignment_saved(sender, *, instance: TaskAssignment, created: bool, update_fields=None, **kwargs) -> None:
+    if created or update_fields is None or ASSIGNMENT_FIELDS & set(update_fields):
+        before = getattr(instance, "_kept_before", None)
+        lead_parts_moved({instance.agency_id, *([before] if before else [])})
+
+
+def _assignment_deleted(sender, *, instance: TaskAssignment, **kwargs) -> None:
+    if instance.role == AssignmentRole.LEAD:
+        lead_parts_moved([instance.agency_id])
+
+
+def connect() -> None:
+    """From ``TasksConfig.ready``."""
+    post_save.connect(_task_saved, sender=Task, dispatch_uid="kept_lead_parts_task")
+    pre_save.connect(_assignment_saving, sender=TaskAssignment, dispatch_uid="kept_lead_parts_assignment_before")
+    post_save.connect(_assignment_saved, sender=TaskAssignment, dispatch_uid="kept_lead_parts_assignment")
+    post_delete.connect(_assignment_deleted, sender=TaskAssignment, dispatch_uid="kept_lead_parts_assignment_deleted")
