@@ -56,9 +56,7 @@ class Window(Protocol):
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def obligation(
-    periods: Mapping[int, Window], prefix: str = "", *, past: bool = False, model: type | None = None, task: str = "task__"
-) -> Q:
+def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = False, model: Any = None, task: str = "task__") -> Q:
     """On ``TaskAssignment`` (``past``: on ``PastHolding``; or through ``prefix``): the agency owes a report for each plan's period in ``periods``.
 
     ``model`` and ``task``: on another model with the assignment's columns, which holds the task's as its own
@@ -331,8 +329,8 @@ def lead_counts_by_agency(
 ) -> dict[int, AgencyCounts]:
     """Per agency, its lead parts on these plans' tasks by status as of ``as_of``, and ``owing`` for each plan's period in
     ``starts``: :func:`status_counts_by_agency` of :func:`lead_assignments`, read from the kept counts
-    (``tasks.models.LeadPartCount``, a few rows per agency and plan) with the same rules (``test_kept_figures`` checks
-    the two agree)."""
+    (``tasks.models.LeadPartCount``, a few rows per agency and plan) with the same rules; equal to
+    :func:`lead_counts_by_agency_recounted` on any day (``reports.tests.helpers.assert_kept_figures_true``)."""
     rows = LeadPartCount.objects.filter(plan_id__in=plan_ids).annotate(
         owes=Case(
             When(obligation(periods_of(starts), model=LeadPartCount, task=""), then=Value(True)),
@@ -342,3 +340,10 @@ def lead_counts_by_agency(
         status_code=status_expression(as_of),
     )
     return status_counts_by_agency(rows, count=Sum("parts"))
+
+
+def lead_counts_by_agency_recounted(
+    plan_ids: list[int], *, as_of: datetime.date, starts: Mapping[int, Window | datetime.date]
+) -> dict[int, AgencyCounts]:
+    """:func:`lead_counts_by_agency` counted from every lead assignment and its task: the reference the kept counts must equal."""
+    return status_counts_by_agency(lead_assignments(Q(task__plan_id__in=plan_ids), as_of=as_of, starts=starts))

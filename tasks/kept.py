@@ -13,6 +13,7 @@ from reports) call it themselves. :func:`lead_parts_drift` compares the kept row
 daily upkeep's ``manage.py kept_figures``).
 """
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from asgiref.local import Local
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
+
+from core.shared_figures import figures_changed
 
 from .choices import AssignmentRole
 from .models import LeadPartCount, Task, TaskAssignment
@@ -72,6 +75,7 @@ def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
         LeadPartCount.objects.bulk_create(_rows(ids), batch_size=2000)
 
 
+logger = logging.getLogger(__name__)
 _batch = Local()
 EVERY = -1  # in a batch's set: every agency's rows moved
 
@@ -83,7 +87,8 @@ def lead_parts_batch() -> Iterator[set[int]]:
     if getattr(_batch, "agencies", None) is not None:  # an outer batch counts them
         yield _batch.agencies
         return
-    _batch.agencies = pending = set()
+    pending: set[int] = set()
+    _batch.agencies = pending
     try:
         yield pending
     finally:
@@ -120,6 +125,18 @@ def lead_parts_drift() -> dict[tuple, tuple[int, int]]:
     return {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
 
 
+def lead_parts_rebuild() -> int:
+    """Count every kept row again (the daily upkeep, ``manage.py kept_figures``); returns how many counts had drifted
+    (written outside the services: ``update()`` or SQL by hand), logged when any did."""
+    with transaction.atomic():
+        drift = lead_parts_drift()
+        if drift:
+            logger.warning("kept lead part counts drifted from the recount (%d counts): rebuilt", len(drift))
+            lead_parts_refresh()
+            figures_changed()
+    return len(drift)
+
+
 # Every save or delete of a task or an assignment, the admin's forms included.
 
 
@@ -130,8 +147,10 @@ def _task_saved(sender, *, instance: Task, created: bool, update_fields=None, **
 
 def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:
     """The agency a part had before this save (a form may move it to another): its rows move too."""
+    before = None
     if instance.pk and (update_fields is None or ASSIGNMENT_FIELDS & set(update_fields)):
-        instance._kept_before = TaskAssignment.objects.filter(pk=instance.pk).values_list("agency_id", flat=True).first()
+        before = TaskAssignment.objects.filter(pk=instance.pk).values_list("agency_id", flat=True).first()
+    instance._kept_before = before  # type: ignore[attr-defined]
 
 
 def _assignment_saved(sender, *, instance: TaskAssignment, created: bool, update_fields=None, **kwargs) -> None:

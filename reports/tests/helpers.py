@@ -1,5 +1,7 @@
 """Reports made the way agencies make them: through the services, step by step."""
 
+import datetime
+
 from reports.services import report_save, report_transition
 
 
@@ -12,3 +14,26 @@ def report_accept(*, task, agency, period, officer, head, coordinator, progress=
     report = report_save(task=task, agency=agency, period=period, by=officer, data=data, version=None)
     report_transition(report=report, action="submit", by=head, notify=False, at=at)
     return report_transition(report=report, action="accept", by=coordinator, notify=False, at=at)
+
+
+def assert_kept_figures_true(*, days=None) -> None:
+    """The kept counts of lead parts (``tasks.kept``) equal the recount, row for row, and the dashboard's per-agency
+    figures read from them equal the ones counted from every assignment, on each of ``days`` (dates pass without writes)."""
+    from django.utils import timezone
+
+    from plans.models import Plan
+    from reports.compliance import lead_counts_by_agency, lead_counts_by_agency_recounted
+    from reports.selectors import due_periods
+    from tasks.kept import lead_parts_drift
+
+    assert lead_parts_drift() == {}
+    plans = list(Plan.objects.all())
+    plan_ids = [plan.pk for plan in plans]
+    today = timezone.localdate()
+    for day in days or (today - datetime.timedelta(days=3650), today, today + datetime.timedelta(days=3650)):
+        starts = {plan_id: due.period for plan_id, due in due_periods(plans, day, rows=False).items()}
+        kept = lead_counts_by_agency(plan_ids, as_of=day, starts=starts)
+        recounted = lead_counts_by_agency_recounted(plan_ids, as_of=day, starts=starts)
+        assert {a: (dict(c), c.owing) for a, c in kept.items() if sum(c.values())} == {
+            a: (dict(c), c.owing) for a, c in recounted.items()
+        }, day
