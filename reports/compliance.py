@@ -37,7 +37,7 @@ from tasks.selectors import held_on_q
 from tasks.status import status_expression
 
 from .choices import ReportState
-from .models import Report, ReportingPeriod
+from .models import Report, ReportingPeriod, SentLeadCount
 from .periods import main_kind, period_containing
 
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
@@ -347,3 +347,27 @@ def lead_counts_by_agency_recounted(
 ) -> dict[int, AgencyCounts]:
     """:func:`lead_counts_by_agency` counted from every lead assignment and its task: the reference the kept counts must equal."""
     return status_counts_by_agency(lead_assignments(Q(task__plan_id__in=plan_ids), as_of=as_of, starts=starts))
+
+
+def sent_owed_by_agency_kept(period_of_plan: dict[int, ReportingPeriod | None], *, as_of: datetime.date) -> dict[int, int]:
+    """:func:`sent_owed_by_agency` read from the kept counts of sent lead reports (``reports.models.SentLeadCount``, a few
+    rows per agency, plan and period) with the same rules; equal to it on any day (``assert_kept_figures_true``)."""
+    rows = {plan_id: row for plan_id, row in period_of_plan.items() if row is not None}
+    if not rows:
+        return {}
+    due_rows = Q(pk__in=[])
+    for plan_id, row in rows.items():
+        due_rows |= Q(period_id=row.pk, plan_id=plan_id)
+    kept = (
+        SentLeadCount.objects.filter(due_rows)
+        .filter(obligation(rows, model=SentLeadCount, task=""))
+        .annotate(status_code=status_expression(as_of))
+        .order_by()
+    )
+    sent: Counter = Counter()
+    for agency_id, status_code, n in (
+        kept.values("agency_id", "status_code").annotate(n=Sum("reports")).values_list("agency_id", "status_code", "n")
+    ):
+        if status_code in UNFINISHED:
+            sent[agency_id] += n
+    return dict(sent)

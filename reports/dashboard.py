@@ -54,13 +54,24 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
 def dashboard_shown(show: Callable[[Dashboard], T], *, today: datetime.date | None = None, name: str = "dashboard") -> T:
     """``show(dashboard)`` (e.g. the page's HTML, the same for every leader), cached as :func:`dashboard` is under ``name``."""
     today = today or timezone.localdate()
-    # The plans in force and, in the same query, the plans carrying them out (their tasks roll up).
-    rows = Plan.objects.filter(Q(state=PlanState.IN_FORCE) | Q(parent__state=PlanState.IN_FORCE)).order_by("-issued_on", "symbol")
-    plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
-    families = plan_families([plan.pk for plan in plans], rows)
+    plans, families = plans_in_force()
     key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
     # Computed afresh only when a change moved one of these plans (a change in a plan carrying one out names it too).
     return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)), plans=list(families))
+
+
+def plans_in_force() -> tuple[list[Plan], dict[int, set[int]]]:
+    """The plans the dashboard shows and each one's family (``tasks.selectors.plan_families``), in one query."""
+    # The plans in force and, in the same query, the plans carrying them out (their tasks roll up).
+    rows = Plan.objects.filter(Q(state=PlanState.IN_FORCE) | Q(parent__state=PlanState.IN_FORCE)).order_by("-issued_on", "symbol")
+    plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
+    return plans, plan_families([plan.pk for plan in plans], rows)
+
+
+def dashboard_afresh(*, today: datetime.date | None = None) -> Dashboard:
+    """The dashboard computed from the data now, without the shared cache (benchmarks, checks)."""
+    plans, families = plans_in_force()
+    return dashboard_compute(plans, families, today or timezone.localdate())
 
 
 def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: datetime.date) -> Dashboard:
@@ -126,9 +137,9 @@ def most_behind_first(row: dict) -> tuple:
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date) -> list[dict]:
     """One row per lead agency, the most behind first (four queries; the rules are ``reports.compliance``'s)."""
     # Late reports from the stored counts (reports.figures); reports sent for the period due on
-    # unfinished tasks, read by the periods' ids.
+    # unfinished tasks from the kept counts of sent lead reports (reports.figures, a few rows per agency).
     late_reports = late_counts(plan_ids=plan_ids)
-    sent = compliance.sent_owed_by_agency({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
+    sent = compliance.sent_owed_by_agency_kept({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
     starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day
     # Lead parts by status and obligation from the kept counts (tasks.kept): a few rows per agency and plan, not every assignment.
     counts = compliance.lead_counts_by_agency(plan_ids, as_of=today, starts=starts)

@@ -15,8 +15,9 @@ daily upkeep's ``manage.py kept_figures``).
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from asgiref.local import Local
 from django.db import connection, transaction
@@ -73,6 +74,24 @@ def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
         kept = LeadPartCount.objects.all() if ids is None else LeadPartCount.objects.filter(agency_id__in=ids)
         kept.delete()
         LeadPartCount.objects.bulk_create(_rows(ids), batch_size=2000)
+        for keeper in _keepers:
+            keeper.refresh(ids)
+
+
+class Keeper(NamedTuple):
+    """Another table kept per agency from its lead parts (an app above ``tasks``: the sent reports' counts)."""
+
+    refresh: Callable[[list[int] | None], None]  # count these agencies' rows again (all: None), in the writing transaction
+    drift: Callable[[], dict]  # the kept counts that differ from the recount
+
+
+_keepers: list[Keeper] = []
+
+
+def keeper_register(keeper: Keeper) -> None:
+    """From an app's ``ready``: ``keeper`` is refreshed with the lead parts, for the same agencies and in the same transaction."""
+    if keeper not in _keepers:
+        _keepers.append(keeper)
 
 
 logger = logging.getLogger(__name__)
@@ -117,12 +136,16 @@ def _key(row: dict | LeadPartCount) -> tuple:
 
 
 def lead_parts_drift() -> dict[tuple, tuple[int, int]]:
-    """The kept counts that differ from the recount: {(plan, agency, …columns): (kept, recounted)}; empty when they agree."""
+    """The kept counts that differ from the recount: {(plan, agency, …columns): (kept, recounted)}, the registered
+    keepers' too (:func:`keeper_register`); empty when they agree."""
     kept: Counter = Counter()
     for row in LeadPartCount.objects.values(*COLUMNS, "parts"):
         kept[_key(row)] += row["parts"]
     counted = Counter({tuple(row[path] for path in COLUMNS.values()): row["parts"] for row in _counted(None)})
-    return {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
+    drift = {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
+    for keeper in _keepers:
+        drift.update(keeper.drift())
+    return drift
 
 
 def lead_parts_rebuild() -> int:

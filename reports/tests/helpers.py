@@ -17,12 +17,14 @@ def report_accept(*, task, agency, period, officer, head, coordinator, progress=
 
 
 def assert_kept_figures_true(*, days=None) -> None:
-    """The kept counts of lead parts (``tasks.kept``) equal the recount, row for row, and the dashboard's per-agency
-    figures read from them equal the ones counted from every assignment, on each of ``days`` (dates pass without writes)."""
+    """The kept counts of lead parts (``tasks.kept``) and of sent lead reports (``reports.figures``) equal the recount,
+    row for row, and the dashboard's per-agency figures read from them equal the ones counted from every assignment
+    and report, on each of ``days`` (dates pass without writes) and for every stored period."""
     from django.utils import timezone
 
     from plans.models import Plan
-    from reports.compliance import lead_counts_by_agency, lead_counts_by_agency_recounted
+    from reports.compliance import lead_counts_by_agency, lead_counts_by_agency_recounted, sent_owed_by_agency, sent_owed_by_agency_kept
+    from reports.models import ReportingPeriod
     from reports.selectors import due_periods
     from tasks.kept import lead_parts_drift
 
@@ -37,3 +39,6 @@ def assert_kept_figures_true(*, days=None) -> None:
         assert {a: (dict(c), c.owing) for a, c in kept.items() if sum(c.values())} == {
             a: (dict(c), c.owing) for a, c in recounted.items()
         }, day
+        for row in ReportingPeriod.objects.all():
+            due = dict.fromkeys(plan_ids, row)
+            assert sent_owed_by_agency_kept(due, as_of=day) == sent_owed_by_agency(due, as_of=day), (day, str(row))
