@@ -7,8 +7,9 @@
    median is printed to show how noisy the machine was.
    With ``--cold``, also the dashboard computed afresh (no shared cache, ``reports.dashboard.dashboard_afresh``)
    twice side by side: with the per-agency counts read from the kept counts of lead parts (``tasks.kept``, as
-   served) and counted from every assignment and report as before them (``reports.compliance.lead_counts_by_agency_recounted``,
-   ``sent_owed_by_agency``); and those per-agency counts alone, both ways; with the number of kept rows.
+   served) and counted from every task, assignment and report as before them (``reports.dashboard.task_groups_recounted``,
+   ``reports.compliance.lead_counts_by_agency_recounted``, ``sent_owed_by_agency``); and the per-agency counts alone,
+   both ways; with the number of kept rows. The two dashboards are checked equal first.
 2. Load (``--load``): the portal under gunicorn (4 workers) on 127.0.0.1, 8 leaders reading the
    dashboard at once for 30 s: requests/s, median, p95 and errors.
 
@@ -75,6 +76,7 @@ def cold_calls() -> dict:
     from django.utils import timezone
 
     from reports import compliance
+    from reports import dashboard as board
     from reports.dashboard import dashboard_afresh, plans_in_force
     from reports.selectors import due_periods
 
@@ -84,6 +86,7 @@ def cold_calls() -> dict:
         with (
             mock.patch.object(compliance, "lead_counts_by_agency", compliance.lead_counts_by_agency_recounted),
             mock.patch.object(compliance, "sent_owed_by_agency_kept", compliance.sent_owed_by_agency),
+            mock.patch.object(board, "task_groups", board.task_groups_recounted),
         ):
             return dashboard_afresh(today=today)
 
@@ -109,17 +112,23 @@ def cold_check() -> dict:
     """The two ways give the same dashboard (else the timing compares different work), and how many rows each reads."""
     from reports.dashboard import dashboard_afresh
     from reports.models import SentLeadCount
-    from tasks.models import LeadPartCount, TaskAssignment
+    from tasks.models import LeadPartCount, TaskAssignment, TaskCount
 
     calls = cold_calls()
     (kept, kept_sent), (recounted, sent) = calls["agency counts kept"](), calls["agency counts recounted (before)"]()
     assert {a: (dict(c), c.owing) for a, c in kept.items()} == {a: (dict(c), c.owing) for a, c in recounted.items()}
     assert kept_sent == sent
-    assert dashboard_afresh().agencies == calls["dashboard afresh, recounted (before)"]().agencies
+    kept_board, recounted_board = dashboard_afresh(), calls["dashboard afresh, recounted (before)"]()
+    for name in ("agencies", "sections", "trend", "totals"):
+        assert getattr(kept_board, name) == getattr(recounted_board, name), name
+    assert [(p.pk, p.counts, p.overall_progress) for p in kept_board.plans] == [
+        (p.pk, p.counts, p.overall_progress) for p in recounted_board.plans
+    ]
     return {
         "kept_lead_part_rows": LeadPartCount.objects.count(),
         "lead_assignments": TaskAssignment.objects.filter(role="lead").count(),
         "kept_sent_rows": SentLeadCount.objects.count(),
+        "kept_task_rows": TaskCount.objects.count(),
     }
 
 

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Aggregate, Count, Q, Sum
 from django.utils import timezone
 
 from core.shared_figures import figures_cached
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
-from tasks.models import Task
+from tasks.models import Task, TaskCount
 from tasks.selectors import plan_families
 from tasks.status import status_expression
 
@@ -78,7 +78,6 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
     """The dashboard's figures for ``plans`` (each with its family, ``tasks.selectors.plan_families``), computed from the data."""
     plan_ids = [plan.pk for plan in plans]
     members = set().union(*families.values()) if families else set()
-    tasks = Task.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
 
     board = Dashboard(plans=plans, due=due_periods(plans, today))
     cutoffs = _trend_periods(plans, today)
@@ -90,11 +89,10 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
     figures: dict[tuple[int, int | None], dict] = {}
     # The same scan counts the tasks overdue at each trend period's cut-off (plans in force only).
     overdue_at = [0] * len(cutoffs)
-    groups = tasks.order_by().values("plan_id", "section_id", "status_code")
-    for group in groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs(cutoffs)):
+    for group in task_groups(members, today, cutoffs):
         if group["plan_id"] in families:
             for index in range(len(cutoffs)):
-                overdue_at[index] += group[f"overdue_{index}"]
+                overdue_at[index] += group[f"overdue_{index}"] or 0
         for row in (by_plan[group["plan_id"]], figures.setdefault((group["plan_id"], group["section_id"]), {**empty, "progress_sum": 0})):
             row["total"] += group["n"]
             row[group["status_code"]] += group["n"]
@@ -127,6 +125,22 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
         "missing": sum(row["missing"] for row in board.agencies),
     }
     return board
+
+
+def task_groups(members: set[int], today: datetime.date, cutoffs: list) -> list[dict]:
+    """The tasks of these plans by plan, section and status as of ``today``: ``n``, ``progress_sum`` and, per trend
+    period, ``overdue_<index>`` (one-off tasks overdue at its cut-off), from the kept task counts (``tasks.kept``:
+    a few rows per section); equal to :func:`task_groups_recounted` on any day (``assert_kept_figures_true``)."""
+    rows = TaskCount.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
+    groups = rows.order_by().values("plan_id", "section_id", "status_code")
+    return list(groups.annotate(n=Sum("tasks"), progress_sum=Sum("progress_sum"), **_overdue_at_cutoffs(cutoffs, kept=True)))
+
+
+def task_groups_recounted(members: set[int], today: datetime.date, cutoffs: list) -> list[dict]:
+    """:func:`task_groups` counted from every task: the reference the kept counts must equal."""
+    tasks = Task.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
+    groups = tasks.order_by().values("plan_id", "section_id", "status_code")
+    return list(groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs(cutoffs)))
 
 
 def most_behind_first(row: dict) -> tuple:
@@ -173,11 +187,11 @@ def _trend_periods(plans: list[Plan], today: datetime.date) -> list:
     return [p for p in periods_between(kind, start, today) if p.last_day <= today][-12:]
 
 
-def _overdue_at_cutoffs(periods: list) -> dict[str, Count]:
-    """Aggregates on ``Task``: how many one-off tasks were overdue at each period's cut-off (``overdue_<index>``)."""
+def _overdue_at_cutoffs(periods: list, *, kept: bool = False) -> dict[str, Aggregate]:
+    """Aggregates on ``Task`` (``kept``: on ``TaskCount``): how many one-off tasks were overdue at each period's cut-off (``overdue_<index>``)."""
     return {
-        f"overdue_{index}": Count(
-            "id",
+        f"overdue_{index}": (Sum if kept else Count)(
+            "tasks" if kept else "id",
             filter=Q(recurrence=Recurrence.NONE, due_date__lt=period.last_day)
             & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.last_day)),
         )

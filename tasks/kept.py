@@ -1,16 +1,22 @@
-"""Kept counts of lead parts (``LeadPartCount``): the dashboard's per-agency figures read these few rows, not every
-task and assignment.
+"""Kept counts the dashboard reads instead of every task, assignment and report: tasks per section (``TaskCount``)
+and lead parts per agency (``LeadPartCount``), and, registered by ``reports``, the lead reports sent per agency
+and period (``reports.figures``, a :class:`Keeper`).
 
-A row counts one agency's lead parts on one plan's tasks that share every column the rules read (the task's
+Task counts: a row counts one section's tasks that share the columns the rules read (recurrence, due dates,
+completion) with the sum of their progress; :func:`task_counts_refresh` counts a section's (or a plan's) rows
+again in the transaction of the change, on every save or delete of a task and from the services that write tasks
+in bulk.
+
+Lead parts: a row counts one agency's lead parts on one plan's tasks that share every column the rules read (the task's
 recurrence, judged due date, completion and start, the part's group and the day it was received); the status
 and the obligation to report are worked out on the rows for the day asked (``tasks.status``,
 ``reports.compliance.obligation``), so nothing goes stale when a date passes without a write.
 
-One service writes them, :func:`lead_parts_refresh`: it counts an agency's rows again from its assignments, in
-the transaction of the change. Every save or delete of a task or an assignment calls it (:func:`connect`); the
+:func:`lead_parts_refresh` counts an agency's rows again from its assignments (and the keepers' rows), in the
+transaction of the change. Every save or delete of a task or an assignment calls it (:func:`connect`); the
 services that write tasks or assignments in bulk (imports, reorganisations, the calendar's due dates, progress
-from reports) call it themselves. :func:`lead_parts_drift` compares the kept rows with the recount (tests, the
-daily upkeep's ``manage.py kept_figures``).
+from reports) call it themselves, or gather the work in :func:`lead_parts_batch`. :func:`lead_parts_drift` compares
+every kept row with the recount (tests, the daily upkeep, ``manage.py kept_figures``).
 """
 
 import logging
@@ -21,13 +27,13 @@ from typing import NamedTuple
 
 from asgiref.local import Local
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from core.shared_figures import figures_changed
 
 from .choices import AssignmentRole
-from .models import LeadPartCount, Task, TaskAssignment
+from .models import LeadPartCount, Task, TaskAssignment, TaskCount
 
 # The columns a kept row is grouped by, as read from an assignment.
 COLUMNS = {
@@ -94,6 +100,66 @@ def keeper_register(keeper: Keeper) -> None:
         _keepers.append(keeper)
 
 
+# Task counts: the columns a kept row is grouped by; a task's fields that move its row.
+TASK_COUNT_COLUMNS = ("plan_id", "section_id", "recurrence", "due_date", "effective_due_date", "completed_on")
+TASK_COUNT_FIELDS = TASK_FIELDS | {"section", "section_id", "progress"}
+WHOLE_PLAN = "*"  # as a key's section: every section of the plan
+
+
+def _task_keys_q(keys: set[tuple]) -> Q:
+    condition = Q(pk__in=[])
+    for plan_id, section_id in keys:
+        if section_id == WHOLE_PLAN:
+            condition |= Q(plan_id=plan_id)
+        else:
+            condition |= Q(plan_id=plan_id, section_id=section_id)
+    return condition
+
+
+def _task_counted(keys: set[tuple] | None) -> QuerySet:
+    tasks = Task.objects.all() if keys is None else Task.objects.filter(_task_keys_q(keys))
+    return tasks.order_by().values(*TASK_COUNT_COLUMNS).annotate(n=Count("id"), total=Sum("progress"))
+
+
+def task_counts_refresh(*, keys: Iterable[tuple] | None = None) -> None:
+    """Count these (plan, section) keys' kept rows again (section ``WHOLE_PLAN``: every section of the plan; every row
+    when None) from the tasks; in the writing transaction. Two transactions on the same plan take turns (PostgreSQL)."""
+    wanted = None if keys is None else set(keys)
+    if wanted == set():
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if wanted is None:
+                    cursor.execute("LOCK TABLE tasks_taskcount IN EXCLUSIVE MODE")
+                else:
+                    plans = sorted({plan_id for plan_id, _section in wanted})
+                    cursor.execute("SELECT pg_advisory_xact_lock(2030, id) FROM unnest(%s::int[]) AS id ORDER BY id", [plans])
+        (TaskCount.objects.all() if wanted is None else TaskCount.objects.filter(_task_keys_q(wanted))).delete()
+        TaskCount.objects.bulk_create(
+            [
+                TaskCount(**{name: row[name] for name in TASK_COUNT_COLUMNS}, tasks=row["n"], progress_sum=row["total"] or 0)
+                for row in _task_counted(wanted)
+            ],
+            batch_size=2000,
+        )
+
+
+def task_counts_drift() -> dict[tuple, tuple]:
+    """The kept task counts that differ from the recount: {("tasks", plan, section, …): ((kept n, sum), (recounted n, sum))}."""
+    kept: dict[tuple, tuple[int, int]] = {}
+    for row in TaskCount.objects.values(*TASK_COUNT_COLUMNS, "tasks", "progress_sum"):
+        key = ("tasks", *(row[name] for name in TASK_COUNT_COLUMNS))
+        n, total = kept.get(key, (0, 0))
+        kept[key] = (n + row["tasks"], total + row["progress_sum"])
+    counted = {("tasks", *(row[name] for name in TASK_COUNT_COLUMNS)): (row["n"], row["total"] or 0) for row in _task_counted(None)}
+    return {
+        key: (kept.get(key, (0, 0)), counted.get(key, (0, 0)))
+        for key in set(kept) | set(counted)
+        if kept.get(key, (0, 0)) != counted.get(key, (0, 0))
+    }
+
+
 logger = logging.getLogger(__name__)
 _batch = Local()
 EVERY = -1  # in a batch's set: every agency's rows moved
@@ -107,12 +173,24 @@ def lead_parts_batch() -> Iterator[set[int]]:
         yield _batch.agencies
         return
     pending: set[int] = set()
-    _batch.agencies = pending
+    keys: set = set()
+    _batch.agencies, _batch.keys = pending, keys
     try:
         yield pending
     finally:
-        _batch.agencies = None
+        _batch.agencies = _batch.keys = None
+    task_counts_refresh(keys=None if EVERY in keys else keys)  # plans before agencies, as every writer locks them
     lead_parts_refresh(agencies=None if EVERY in pending else pending)
+
+
+def task_counts_moved(keys: Iterable[tuple] | None) -> None:
+    """These (plan, section) keys' kept task counts moved (every key's: None): counted again now, or at the end of the
+    batch being written (:func:`lead_parts_batch`)."""
+    pending = getattr(_batch, "keys", None)
+    if pending is None:
+        task_counts_refresh(keys=keys)
+    else:
+        pending.update([EVERY] if keys is None else keys)
 
 
 def lead_parts_moved(agencies: Iterable[int] | None) -> None:
@@ -142,7 +220,8 @@ def lead_parts_drift() -> dict[tuple, tuple[int, int]]:
     for row in LeadPartCount.objects.values(*COLUMNS, "parts"):
         kept[_key(row)] += row["parts"]
     counted = Counter({tuple(row[path] for path in COLUMNS.values()): row["parts"] for row in _counted(None)})
-    drift = {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
+    drift: dict = {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
+    drift.update(task_counts_drift())
     for keeper in _keepers:
         drift.update(keeper.drift())
     return drift
@@ -155,6 +234,7 @@ def lead_parts_rebuild() -> int:
         drift = lead_parts_drift()
         if drift:
             logger.warning("kept lead part counts drifted from the recount (%d counts): rebuilt", len(drift))
+            task_counts_refresh()
             lead_parts_refresh()
             figures_changed()
     return len(drift)
@@ -163,9 +243,24 @@ def lead_parts_rebuild() -> int:
 # Every save or delete of a task or an assignment, the admin's forms included.
 
 
+def _task_saving(sender, *, instance: Task, update_fields=None, **kwargs) -> None:
+    """The plan and section a task had before this save (a form may move it): its old row moves too."""
+    before = None
+    if instance.pk and (update_fields is None or {"plan", "plan_id", "section", "section_id"} & set(update_fields)):
+        before = Task.objects.filter(pk=instance.pk).values_list("plan_id", "section_id").first()
+    instance._kept_before = before  # type: ignore[attr-defined]
+
+
 def _task_saved(sender, *, instance: Task, created: bool, update_fields=None, **kwargs) -> None:
+    if created or update_fields is None or TASK_COUNT_FIELDS & set(update_fields):
+        before = getattr(instance, "_kept_before", None)
+        task_counts_moved({(instance.plan_id, instance.section_id), *([before] if before else [])})
     if created or update_fields is None or TASK_FIELDS & set(update_fields):
         lead_parts_moved(lead_agencies_of([instance.pk]))
+
+
+def _task_deleted(sender, *, instance: Task, **kwargs) -> None:
+    task_counts_moved([(instance.plan_id, instance.section_id)])
 
 
 def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:
@@ -189,7 +284,9 @@ def _assignment_deleted(sender, *, instance: TaskAssignment, **kwargs) -> None:
 
 def connect() -> None:
     """From ``TasksConfig.ready``."""
+    pre_save.connect(_task_saving, sender=Task, dispatch_uid="kept_task_counts_task_before")
     post_save.connect(_task_saved, sender=Task, dispatch_uid="kept_lead_parts_task")
+    post_delete.connect(_task_deleted, sender=Task, dispatch_uid="kept_task_counts_task_deleted")
     pre_save.connect(_assignment_saving, sender=TaskAssignment, dispatch_uid="kept_lead_parts_assignment_before")
     post_save.connect(_assignment_saved, sender=TaskAssignment, dispatch_uid="kept_lead_parts_assignment")
     post_delete.connect(_assignment_deleted, sender=TaskAssignment, dispatch_uid="kept_lead_parts_assignment_deleted")

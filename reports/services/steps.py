@@ -16,7 +16,7 @@ from plans.models import User
 from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
-from tasks.kept import lead_agencies_of, lead_parts_moved
+from tasks.kept import lead_agencies_of, lead_parts_moved, task_counts_moved
 from tasks.models import Task
 from tasks.selectors import plan_with_parent
 
@@ -128,12 +128,13 @@ def tasks_progress_refresh(*, plan_ids: list[int] | None = None, task_ids: list[
     )
     figures = tasks_progress(through, on=timezone.localdate())
     changed = []
-    for task in Task.objects.filter(tasks).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
+    for task in Task.objects.filter(tasks).only("pk", "plan_id", "section_id", "progress", "completed_on").iterator(chunk_size=5000):
         exact, completed_on = figures.get(task.pk, (0, None))
         if (task.progress, task.completed_on) != (round(exact), completed_on):
             task.progress, task.completed_on = round(exact), completed_on
             changed.append(task)
     Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
+    task_counts_moved({(task.plan_id, task.section_id) for task in changed})
     lead_parts_moved(lead_agencies_of([task.pk for task in changed]))
     if changed:
         figures_changed()

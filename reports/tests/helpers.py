@@ -24,6 +24,7 @@ def assert_kept_figures_true(*, days=None) -> None:
 
     from plans.models import Plan
     from reports.compliance import lead_counts_by_agency, lead_counts_by_agency_recounted, sent_owed_by_agency, sent_owed_by_agency_kept
+    from reports.dashboard import _trend_periods, task_groups, task_groups_recounted
     from reports.models import ReportingPeriod
     from reports.selectors import due_periods
     from tasks.kept import lead_parts_drift
@@ -39,6 +40,12 @@ def assert_kept_figures_true(*, days=None) -> None:
         assert {a: (dict(c), c.owing) for a, c in kept.items() if sum(c.values())} == {
             a: (dict(c), c.owing) for a, c in recounted.items()
         }, day
+        cutoffs = _trend_periods(plans, day)
+        assert _groups(task_groups(set(plan_ids), day, cutoffs)) == _groups(task_groups_recounted(set(plan_ids), day, cutoffs)), day
         for row in ReportingPeriod.objects.all():
-            due = dict.fromkeys(plan_ids, row)
+            due: dict[int, ReportingPeriod | None] = dict.fromkeys(plan_ids, row)
             assert sent_owed_by_agency_kept(due, as_of=day) == sent_owed_by_agency(due, as_of=day), (day, str(row))
+
+
+def _groups(rows: list[dict]) -> dict:
+    return {(row["plan_id"], row["section_id"], row["status_code"]): {k: v or 0 for k, v in row.items()} for row in rows}

@@ -14,7 +14,7 @@ from plans.models import Agency, AgencyLineage, Plan, Section
 from plans.selectors import holding_links
 from plans.workdays import current_calendar
 
-from ..kept import lead_parts_batch
+from ..kept import WHOLE_PLAN, lead_parts_batch, task_counts_moved
 from ..models import Task, TaskAssignment
 from ..ordering import order_key
 from ..services import Carried, assignments_carry, assignments_expand, carried_past_holdings, group_members
@@ -129,6 +129,7 @@ def annex_write(
 
     now = timezone.now()
     with lead_parts_batch() as kept_agencies:  # the kept counts of the agencies whose lead parts these writes move, once
+        task_counts_moved([(plan.pk, WHOLE_PLAN)])  # and the plan's task counts, once at the end
         _insert(to_create, now)
         if to_update:
             fields = [name.removesuffix("_id") for name in TASK_FIELDS] + ["search_text", "effective_due_date"]

@@ -15,14 +15,8 @@ class Command(BaseCommand):
             drift = lead_parts_drift()
             for key, (kept, counted) in sorted(drift.items(), key=str):
                 self.stdout.write(
-                    _("Plan %(plan)s, agency %(agency)s, %(columns)s: kept %(kept)d, recomputed %(counted)d.")
-                    % {
-                        "plan": key[0],
-                        "agency": key[1],
-                        "columns": ", ".join(str(value) for value in key[2:]),
-                        "kept": kept,
-                        "counted": counted,
-                    }
+                    _("%(key)s: kept %(kept)s, recomputed %(counted)s.")
+                    % {"key": ", ".join(str(value) for value in key), "kept": kept, "counted": counted}
                 )
             if drift:
                 raise CommandError(_("%(count)d kept counts differ from the recomputed ones.") % {"count": len(drift)}, returncode=1)
