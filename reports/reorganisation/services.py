@@ -25,11 +25,12 @@ from plans.models import (
     UserMove,
 )
 from tasks.kept import lead_parts_batch, lead_parts_moved
-from tasks.models import PastHolding, Task, TaskAssignment, TaskDestination
+from tasks.models import LeadPartCount, PastHolding, Task, TaskAssignment, TaskDestination
 from tasks.selectors import open_work_q
 from tasks.services import lead_or, part_folded, part_handed_on
 
 from ..handoffs import tasks_reassigned
+from ..models import SentLeadCount
 from ..services.steps import tasks_progress_refresh
 from .preview import MAIN_KINDS, Preview, preview
 
@@ -394,9 +395,12 @@ def _created_remove(decision: ReorganisationDecision, agency_ids: list[int]) -> 
 
 
 def _referred(agency: Agency) -> bool:
-    """Does any row refer to ``agency`` (tasks, reports, users, memberships, plans, other decisions…)?"""
+    """Does any row refer to ``agency`` (tasks, reports, users, memberships, plans, other decisions…)? The dashboard's kept
+    counts do not count: they are recounted from those rows (``tasks.kept``) and go with the agency."""
     for relation in agency._meta.related_objects:
         model = relation.related_model
+        if model in (LeadPartCount, SentLeadCount):
+            continue
         if isinstance(model, type) and model._base_manager.filter(**{relation.field.name: agency}).exists():
             return True
     return False
