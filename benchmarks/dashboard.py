@@ -7,10 +7,15 @@
    panel are read again: the statement budget of ``reports.tests.test_dashboard``). With several scales (``--scale 1,4,10``) the requests run in rounds that visit
    every scale in turn, so the load of a shared machine falls on all of them alike; each round's
    median is printed to show how noisy the machine was.
+   With ``--cold``, also the dashboard computed afresh (no shared cache, ``reports.dashboard.dashboard_afresh``)
+   twice side by side: with the per-agency counts read from the kept counts of lead parts (``tasks.kept``, as
+   served) and counted from every task, assignment and report as before them (``reports.dashboard.task_groups_recounted``,
+   ``reports.compliance.lead_counts_by_agency_recounted``, ``sent_owed_by_agency``); and the per-agency counts alone,
+   both ways; with the number of kept rows. The two dashboards are checked equal first.
 2. Load (``--load``): the portal under gunicorn (4 workers) on 127.0.0.1, 8 leaders reading the
    dashboard at once for 30 s: requests/s, median, p95 and errors.
 
-    .venv/bin/python benchmarks/dashboard.py --scale 1,4,10 [--repeat 30] [--rounds 3] [--load] [--json]
+    .venv/bin/python benchmarks/dashboard.py --scale 1,4,10 [--repeat 30] [--rounds 3] [--cold] [--load] [--json]
 
 The data is built once per scale and kept (benchmarks/dataset.py); each run works on a copy.
 PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432); database names start
@@ -95,8 +100,72 @@ def leader_client():
     return client
 
 
-def measure(databases: dict[int, str], repeat: int, rounds: int, cold_repeat: int) -> dict[int, dict]:
-    """Every page at every scale, in rounds that visit the scales in turn (the cold dashboard too)."""
+def cold_calls() -> dict:
+    """The dashboard computed afresh, with its per-agency counts kept and recounted, and those counts alone."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from reports import compliance
+    from reports import dashboard as board
+    from reports.dashboard import dashboard_afresh, plans_in_force
+    from reports.selectors import due_periods
+
+    today = timezone.localdate()
+
+    def recounted():
+        with (
+            mock.patch.object(compliance, "lead_counts_by_agency", compliance.lead_counts_by_agency_recounted),
+            mock.patch.object(compliance, "sent_owed_by_agency_kept", compliance.sent_owed_by_agency),
+            mock.patch.object(board, "task_groups", board.task_groups_recounted),
+        ):
+            return dashboard_afresh(today=today)
+
+    def agency_counts(count, sent):
+        def call():
+            plans, _families = plans_in_force()
+            due = due_periods(plans, today)
+            starts = {plan_id: d.period for plan_id, d in due.items()}
+            rows = {plan_id: d.row for plan_id, d in due.items()}
+            return count([plan.pk for plan in plans], as_of=today, starts=starts), sent(rows, as_of=today)
+
+        return call
+
+    return {
+        "dashboard afresh, kept counts": lambda: dashboard_afresh(today=today),
+        "dashboard afresh, recounted (before)": recounted,
+        "agency counts kept": agency_counts(compliance.lead_counts_by_agency, compliance.sent_owed_by_agency_kept),
+        "agency counts recounted (before)": agency_counts(compliance.lead_counts_by_agency_recounted, compliance.sent_owed_by_agency),
+    }
+
+
+def cold_check() -> dict:
+    """The two ways give the same dashboard (else the timing compares different work), and how many rows each reads."""
+    from reports.dashboard import dashboard_afresh
+    from reports.models import SentLeadCount
+    from tasks.models import LeadPartCount, TaskAssignment, TaskCount
+
+    calls = cold_calls()
+    (kept, kept_sent), (recounted, sent) = calls["agency counts kept"](), calls["agency counts recounted (before)"]()
+    assert {a: (dict(c), c.owing) for a, c in kept.items()} == {a: (dict(c), c.owing) for a, c in recounted.items()}
+    assert kept_sent == sent
+    kept_board, recounted_board = dashboard_afresh(), calls["dashboard afresh, recounted (before)"]()
+    for name in ("agencies", "sections", "trend", "totals"):
+        assert getattr(kept_board, name) == getattr(recounted_board, name), name
+    assert [(p.pk, p.counts, p.overall_progress) for p in kept_board.plans] == [
+        (p.pk, p.counts, p.overall_progress) for p in recounted_board.plans
+    ]
+    return {
+        "kept_lead_part_rows": LeadPartCount.objects.count(),
+        "lead_assignments": TaskAssignment.objects.filter(role="lead").count(),
+        "kept_sent_rows": SentLeadCount.objects.count(),
+        "kept_task_rows": TaskCount.objects.count(),
+    }
+
+
+def measure(databases: dict[int, str], repeat: int, rounds: int, cold_repeat: int, cold: bool = False) -> dict[int, dict]:
+    """Every page at every scale, in rounds that visit the scales in turn (the cold dashboard request too; with
+    ``cold``, the dashboard computed afresh with its kept counts against the recount)."""
     results: dict[int, dict] = {}
     times: dict[tuple[int, str], list[list[float]]] = {}
     per_round = max(1, repeat // rounds)
@@ -108,6 +177,14 @@ def measure(databases: dict[int, str], repeat: int, rounds: int, cold_repeat: in
             urls = pages()
             if round_number == 0:
                 results[scale] = {"data": data_sizes()}
+                if cold:
+                    results[scale]["data"].update(cold_check())
+            if cold:
+                for name, call in cold_calls().items():
+                    call()  # warm: connection, prepared plans
+                    if round_number == 0:
+                        results[scale][name] = {"queries": measuring.queries_of(call)}
+                    times.setdefault((scale, name), []).append(measuring.timed(call, per_round))
             for name, url in urls.items():
                 response = client.get(url)  # the first visit after loading stores the trend points (reports.figures)
                 assert response.status_code == 200, (url, response.status_code)
@@ -205,6 +282,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="requests per page and scale")
     parser.add_argument("--rounds", type=int, default=3, help="rounds the requests are split into")
     parser.add_argument("--cold-repeat", type=int, default=9, help="cold dashboard requests per scale (the shared cache emptied)")
+    parser.add_argument("--cold", action="store_true", help="also the dashboard computed afresh, kept counts against recounted")
     parser.add_argument("--load", action="store_true", help="also the load test under gunicorn")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=8)
@@ -220,7 +298,7 @@ def main() -> None:
 
     call_command("collectstatic", "--noinput", verbosity=0)  # manifest static files, as in production
     try:
-        results = measure(databases, args.repeat, args.rounds, args.cold_repeat)
+        results = measure(databases, args.repeat, args.rounds, args.cold_repeat, args.cold)
         if args.load:
             for scale, database in databases.items():
                 results[scale]["load"] = load(database, args.load_seconds, args.concurrency, args.workers)

@@ -27,17 +27,17 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 
 from plans.models import AgencyMembership, Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import PastHolding, TaskAssignment
+from tasks.models import LeadPartCount, PastHolding, TaskAssignment
 from tasks.selectors import held_on_q
 from tasks.status import status_expression
 
 from .choices import ReportState
-from .models import Report, ReportingPeriod
+from .models import Report, ReportingPeriod, SentLeadCount
 from .periods import main_kind, period_containing
 
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
@@ -56,21 +56,23 @@ class Window(Protocol):
 UNFINISHED = (TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)
 
 
-def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = False) -> Q:
+def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = False, model: Any = None, task: str = "task__") -> Q:
     """On ``TaskAssignment`` (``past``: on ``PastHolding``; or through ``prefix``): the agency owes a report for each plan's period in ``periods``.
+
+    ``model`` and ``task``: on another model with the assignment's columns, which holds the task's as its own
+    (``task=""``: the kept counts, ``tasks.models.LeadPartCount``).
 
     The task had started by the period's cut-off (``reports.periods.unreportable_reason`` refuses a
     report for an earlier period); the agency still exists after the cut-off, held the part on it
     (``tasks.selectors.held_on_q``: a part it received by then, or one it handed on only later) and,
     assigned through a group, was still a member of it then.
     """
-    model = PastHolding if past else TaskAssignment
+    model = model or (PastHolding if past else TaskAssignment)
+    task = f"{prefix}{task}"
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
-        started = Q(**{f"{prefix}task__start_date__lte": end}) | Q(
-            **{f"{prefix}task__start_date__isnull": True, f"{prefix}task__plan__starts_on__lte": end}
-        )
+        started = Q(**{f"{task}start_date__lte": end}) | Q(**{f"{task}start_date__isnull": True, f"{task}plan__starts_on__lte": end})
         # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended,
         # unless the agency had joined the group again by then.
         rejoined = AgencyMembership.objects.filter(
@@ -82,7 +84,7 @@ def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = 
             .values("pk")
         )
         condition |= (
-            Q(**{f"{prefix}task__plan_id": plan_id})
+            Q(**{f"{task}plan_id": plan_id})
             & (Q(**{f"{prefix}agency__active_to__isnull": True}) | Q(**{f"{prefix}agency__active_to__gt": end}))
             & started
             & held_on_q(end, past=past, prefix=prefix)
@@ -306,14 +308,66 @@ def on_time_rate(*, on_time: int, late: int, overdue: int) -> int | None:
     return round(100 * on_time / judged) if judged else None
 
 
-def status_counts_by_agency(assignments: QuerySet[Any]) -> dict[int, AgencyCounts]:
-    """Per agency, its lead assignments counted by status (one grouped query); with ``owes`` annotated, also ``owing``."""
+def status_counts_by_agency(assignments: QuerySet[Any], *, count: Any = None) -> dict[int, AgencyCounts]:
+    """Per agency, its lead assignments counted by status (one grouped query); with ``owes`` annotated, also ``owing``.
+
+    ``count``: how a row counts (by default one assignment; ``Sum("parts")`` on the kept counts).
+    """
     counts: dict[int, AgencyCounts] = {}
     owes = "owes" in assignments.query.annotations
     fields = ["agency_id", "status_code", "owes"] if owes else ["agency_id", "status_code"]
-    for group in assignments.order_by().values(*fields).annotate(n=Count("id")):
+    for group in assignments.order_by().values(*fields).annotate(n=count if count is not None else Count("id")):
         row = counts.setdefault(group["agency_id"], AgencyCounts())
         row[group["status_code"]] += group["n"]
         if owes and group["owes"] and group["status_code"] in UNFINISHED:
             row.owing += group["n"]
     return counts
+
+
+def lead_counts_by_agency(
+    plan_ids: list[int], *, as_of: datetime.date, starts: Mapping[int, Window | datetime.date]
+) -> dict[int, AgencyCounts]:
+    """Per agency, its lead parts on these plans' tasks by status as of ``as_of``, and ``owing`` for each plan's period in
+    ``starts``: :func:`status_counts_by_agency` of :func:`lead_assignments`, read from the kept counts
+    (``tasks.models.LeadPartCount``, a few rows per agency and plan) with the same rules; equal to
+    :func:`lead_counts_by_agency_recounted` on any day (``reports.tests.helpers.assert_kept_figures_true``)."""
+    rows = LeadPartCount.objects.filter(plan_id__in=plan_ids).annotate(
+        owes=Case(
+            When(obligation(periods_of(starts), model=LeadPartCount, task=""), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        status_code=status_expression(as_of),
+    )
+    return status_counts_by_agency(rows, count=Sum("parts"))
+
+
+def lead_counts_by_agency_recounted(
+    plan_ids: list[int], *, as_of: datetime.date, starts: Mapping[int, Window | datetime.date]
+) -> dict[int, AgencyCounts]:
+    """:func:`lead_counts_by_agency` counted from every lead assignment and its task: the reference the kept counts must equal."""
+    return status_counts_by_agency(lead_assignments(Q(task__plan_id__in=plan_ids), as_of=as_of, starts=starts))
+
+
+def sent_owed_by_agency_kept(period_of_plan: dict[int, ReportingPeriod | None], *, as_of: datetime.date) -> dict[int, int]:
+    """:func:`sent_owed_by_agency` read from the kept counts of sent lead reports (``reports.models.SentLeadCount``, a few
+    rows per agency, plan and period) with the same rules; equal to it on any day (``assert_kept_figures_true``)."""
+    rows = {plan_id: row for plan_id, row in period_of_plan.items() if row is not None}
+    if not rows:
+        return {}
+    due_rows = Q(pk__in=[])
+    for plan_id, row in rows.items():
+        due_rows |= Q(period_id=row.pk, plan_id=plan_id)
+    kept = (
+        SentLeadCount.objects.filter(due_rows)
+        .filter(obligation(rows, model=SentLeadCount, task=""))
+        .annotate(status_code=status_expression(as_of))
+        .order_by()
+    )
+    sent: Counter = Counter()
+    for agency_id, status_code, n in (
+        kept.values("agency_id", "status_code").annotate(n=Sum("reports")).values_list("agency_id", "status_code", "n")
+    ):
+        if status_code in UNFINISHED:
+            sent[agency_id] += n
+    return dict(sent)

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Aggregate, Count, Q, Sum
 from django.utils import timezone
 
 from core.shared_figures import figures_cached
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
-from tasks.models import Task
+from tasks.models import Task, TaskCount
 from tasks.selectors import plan_families
 from tasks.status import status_expression
 
@@ -54,20 +54,30 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
 def dashboard_shown(show: Callable[[Dashboard], T], *, today: datetime.date | None = None, name: str = "dashboard") -> T:
     """``show(dashboard)`` (e.g. the page's HTML, the same for every leader), cached as :func:`dashboard` is under ``name``."""
     today = today or timezone.localdate()
-    # The plans in force and, in the same query, the plans carrying them out (their tasks roll up).
-    rows = Plan.objects.filter(Q(state=PlanState.IN_FORCE) | Q(parent__state=PlanState.IN_FORCE)).order_by("-issued_on", "symbol")
-    plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
-    families = plan_families([plan.pk for plan in plans], rows)
+    plans, families = plans_in_force()
     key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
     # Computed afresh only when a change moved one of these plans (a change in a plan carrying one out names it too).
     return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)), plans=list(families))
+
+
+def plans_in_force() -> tuple[list[Plan], dict[int, set[int]]]:
+    """The plans the dashboard shows and each one's family (``tasks.selectors.plan_families``), in one query."""
+    # The plans in force and, in the same query, the plans carrying them out (their tasks roll up).
+    rows = Plan.objects.filter(Q(state=PlanState.IN_FORCE) | Q(parent__state=PlanState.IN_FORCE)).order_by("-issued_on", "symbol")
+    plans = [plan for plan in rows if plan.state == PlanState.IN_FORCE]
+    return plans, plan_families([plan.pk for plan in plans], rows)
+
+
+def dashboard_afresh(*, today: datetime.date | None = None) -> Dashboard:
+    """The dashboard computed from the data now, without the shared cache (benchmarks, checks)."""
+    plans, families = plans_in_force()
+    return dashboard_compute(plans, families, today or timezone.localdate())
 
 
 def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: datetime.date) -> Dashboard:
     """The dashboard's figures for ``plans`` (each with its family, ``tasks.selectors.plan_families``), computed from the data."""
     plan_ids = [plan.pk for plan in plans]
     members = set().union(*families.values()) if families else set()
-    tasks = Task.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
 
     board = Dashboard(plans=plans, due=due_periods(plans, today))
     cutoffs = _trend_periods(plans, today)
@@ -79,11 +89,10 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
     figures: dict[tuple[int, int | None], dict] = {}
     # The same scan counts the tasks overdue at each trend period's cut-off (plans in force only).
     overdue_at = [0] * len(cutoffs)
-    groups = tasks.order_by().values("plan_id", "section_id", "status_code")
-    for group in groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs(cutoffs)):
+    for group in task_groups(members, today, cutoffs):
         if group["plan_id"] in families:
             for index in range(len(cutoffs)):
-                overdue_at[index] += group[f"overdue_{index}"]
+                overdue_at[index] += group[f"overdue_{index}"] or 0
         for row in (by_plan[group["plan_id"]], figures.setdefault((group["plan_id"], group["section_id"]), {**empty, "progress_sum": 0})):
             row["total"] += group["n"]
             row[group["status_code"]] += group["n"]
@@ -120,20 +129,36 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
     return board
 
 
+def task_groups(members: set[int], today: datetime.date, cutoffs: list) -> list[dict]:
+    """The tasks of these plans by plan, section and status as of ``today``: ``n``, ``progress_sum`` and, per trend
+    period, ``overdue_<index>`` (one-off tasks overdue at its cut-off), from the kept task counts (``tasks.kept``:
+    a few rows per section); equal to :func:`task_groups_recounted` on any day (``assert_kept_figures_true``)."""
+    rows = TaskCount.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
+    groups = rows.order_by().values("plan_id", "section_id", "status_code")
+    return list(groups.annotate(n=Sum("tasks"), progress_sum=Sum("progress_sum"), **_overdue_at_cutoffs(cutoffs, kept=True)))
+
+
+def task_groups_recounted(members: set[int], today: datetime.date, cutoffs: list) -> list[dict]:
+    """:func:`task_groups` counted from every task: the reference the kept counts must equal."""
+    tasks = Task.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
+    groups = tasks.order_by().values("plan_id", "section_id", "status_code")
+    return list(groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs(cutoffs)))
+
+
 def most_behind_first(row: dict) -> tuple:
     """The agency table's order: most overdue tasks, then most reports missing, then the lowest on-time rate."""
     return (-row["overdue"], -row["missing"], row["on_time_rate"] if row["on_time_rate"] is not None else 101, row["agency"].name)
 
 
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date, *, late_reports: dict[int, int]) -> list[dict]:
-    """One row per lead agency, the most behind first (three queries; the rules are ``reports.compliance``'s).
+    """One row per lead agency, the most behind first (the rules are ``reports.compliance``'s).
 
     ``late_reports``: per agency, from the stored counts (``reports.figures.stored_figures``); reports sent for the
-    period due on unfinished tasks are read by the periods' ids."""
-    sent = compliance.sent_owed_by_agency({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
+    period due on unfinished tasks from the kept counts of sent lead reports (a few rows per agency)."""
+    sent = compliance.sent_owed_by_agency_kept({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
     starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day
-    assignments = compliance.lead_assignments(Q(task__plan_id__in=plan_ids), as_of=today, starts=starts)
-    counts = compliance.status_counts_by_agency(assignments)
+    # Lead parts by status and obligation from the kept counts (tasks.kept): a few rows per agency and plan, not every assignment.
+    counts = compliance.lead_counts_by_agency(plan_ids, as_of=today, starts=starts)
     # Names come apart, in one query: grouping by them would sort every row by text.
     agencies = Agency.objects.only("code", "name", "aliases", "active_to").in_bulk(list(counts))
     result = []
@@ -164,11 +189,11 @@ def _trend_periods(plans: list[Plan], today: datetime.date) -> list:
     return [p for p in periods_between(kind, start, today) if p.last_day <= today][-12:]
 
 
-def _overdue_at_cutoffs(periods: list) -> dict[str, Count]:
-    """Aggregates on ``Task``: how many one-off tasks were overdue at each period's cut-off (``overdue_<index>``)."""
+def _overdue_at_cutoffs(periods: list, *, kept: bool = False) -> dict[str, Aggregate]:
+    """Aggregates on ``Task`` (``kept``: on ``TaskCount``): how many one-off tasks were overdue at each period's cut-off (``overdue_<index>``)."""
     return {
-        f"overdue_{index}": Count(
-            "id",
+        f"overdue_{index}": (Sum if kept else Count)(
+            "tasks" if kept else "id",
             filter=Q(recurrence=Recurrence.NONE, due_date__lt=period.last_day)
             & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.last_day)),
         )

@@ -12,21 +12,27 @@ Late-report counts: per plan and agency, the reports sent late (``compliance.lat
 rule). A workflow step recounts its own (plan, agency) (``late_count_refresh``); a plan's counts
 not stored yet are computed when first read and kept, marked by the plan's row without an agency
 (``late_counts``); the upkeep rebuilds them (``late_counts_rebuild``).
+
+Sent lead reports: per agency, plan and period, the lead reports sent on parts it holds, grouped by the columns
+the rules read (``SentLeadCount``): kept with the lead parts (``tasks.kept``, which calls
+``sent_counts_refresh`` for the agencies it counts again) and by every workflow step that sends a report or
+takes one back (``tasks.kept.lead_parts_moved``).
 """
 
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import models, transaction
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Cast
 
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
+from tasks.kept import Keeper
 
 from .choices import ReportState
-from .compliance import late_reports
-from .models import LateReportCount, Report, ReportingPeriod, TrendPoint
+from .compliance import SENT, late_reports
+from .models import LateReportCount, Report, ReportingPeriod, SentLeadCount, TrendPoint
 from .periods import Period
 
 
@@ -233,3 +239,50 @@ def late_counts_rebuild() -> int:
     if changed or sums:
         figures_changed()
     return len(changed) + len(sums)
+
+
+# The columns a kept row of sent reports is grouped by, as read from a report and its agency's lead part on the task.
+SENT_COLUMNS = {
+    "plan_id": "task__plan_id",
+    "agency_id": "agency_id",
+    "period_id": "period_id",
+    "via_group_id": "task__assignments__via_group_id",
+    "recurrence": "task__recurrence",
+    "effective_due_date": "task__effective_due_date",
+    "completed_on": "task__completed_on",
+    "start_date": "task__start_date",
+    "inherited_on": "task__assignments__inherited_on",
+}
+
+
+def _sent_counted(agencies: list[int] | None):
+    """Lead reports sent, each with its agency's lead part on the task (one per task and agency), grouped."""
+    reports = Report.objects.filter(
+        state__in=SENT, role=AssignmentRole.LEAD, task__assignments__agency_id=F("agency_id"), task__assignments__role=AssignmentRole.LEAD
+    )
+    if agencies is not None:
+        reports = reports.filter(agency_id__in=agencies)
+    return reports.order_by().values(*SENT_COLUMNS.values()).annotate(n=Count("id"))
+
+
+def sent_counts_refresh(agencies: list[int] | None) -> None:
+    """Count these agencies' kept sent reports again (every agency's: None); called by ``tasks.kept.lead_parts_refresh``,
+    inside its transaction and under its lock."""
+    kept = SentLeadCount.objects.all() if agencies is None else SentLeadCount.objects.filter(agency_id__in=agencies)
+    kept.delete()
+    SentLeadCount.objects.bulk_create(
+        [SentLeadCount(**{name: row[path] for name, path in SENT_COLUMNS.items()}, reports=row["n"]) for row in _sent_counted(agencies)],
+        batch_size=2000,
+    )
+
+
+def sent_counts_drift() -> dict[tuple, tuple[int, int]]:
+    """The kept sent-report counts that differ from the recount: {("sent", plan, agency, period, …): (kept, recounted)}."""
+    kept: Counter = Counter()
+    for row in SentLeadCount.objects.values(*SENT_COLUMNS, "reports"):
+        kept[("sent", *(row[name] for name in SENT_COLUMNS))] += row["reports"]
+    counted = Counter({("sent", *(row[path] for path in SENT_COLUMNS.values())): row["n"] for row in _sent_counted(None)})
+    return {key: (kept[key], counted[key]) for key in set(kept) | set(counted) if kept[key] != counted[key]}
+
+
+SENT_KEEPER = Keeper(refresh=sent_counts_refresh, drift=sent_counts_drift)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.once import job_runs_prune
 from plans.choices import PlanState
 from plans.models import Plan
+from tasks.kept import lead_parts_rebuild
 from tasks.services import tasks_order_refresh
 
 from .attachments import HELD, HELD_FOR
@@ -82,6 +83,7 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
         "late_report_counts": late_counts_rebuild(),
+        "lead_part_counts": lead_parts_rebuild(),
         "task_places": tasks_order_refresh(),
         "notices_cleared": deleted,
         "orphan_files_removed": orphan_files_remove(now=timezone.now()),

@@ -13,7 +13,7 @@ class TasksConfig(AppConfig):
         from core.shared_figures import read_by_figures
         from plans.workdays import calendar_edited
 
-        from . import policy  # noqa: F401 - registers the tasks' row rules with plans.policy
+        from . import kept, policy  # noqa: F401 - registers the tasks' row rules with plans.policy
         from .selectors import assignment_moved, extension_moved, task_moved
         from .services import _calendar_edited
 
@@ -21,3 +21,4 @@ class TasksConfig(AppConfig):
         calendar_edited.connect(_calendar_edited, dispatch_uid="tasks_due_dates")
         moved = {"Task": task_moved, "TaskAssignment": assignment_moved, "Extension": extension_moved}
         read_by_figures(self, READ_BY_FIGURES, moved)
+        kept.connect()  # the kept counts of lead parts follow every save or delete of tasks and assignments

@@ -418,3 +418,59 @@ class TaskOwner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.assignment}"
+
+
+class LeadPartCount(models.Model):
+    """How many lead parts (``TaskAssignment`` with the lead role) one agency holds on one plan's tasks, grouped by
+    every column the dashboard's rules read of them: the task's status (``tasks.status``) and the obligation to
+    report (``reports.compliance.obligation``) are worked out on these rows for the day asked, so a row stays
+    right when a date passes without any write.
+
+    Kept true in the transaction of every change of tasks and assignments (``tasks.kept.lead_parts_refresh``);
+    the daily upkeep rebuilds them and reports any drift (``manage.py kept_figures``).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lead_part_counts", verbose_name=_("plan"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="lead_part_counts", verbose_name=_("agency"))
+    via_group = models.ForeignKey(
+        AgencyGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("through group"), db_index=False
+    )
+    recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices)
+    effective_due_date = models.DateField(_("judged due date"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    inherited_on = models.DateField(_("inherited from day"), null=True, blank=True)
+    parts = models.PositiveIntegerField(_("lead parts"))
+
+    class Meta:
+        verbose_name = _("lead part count")
+        verbose_name_plural = _("lead part counts")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} — {self.agency_id}: {self.parts}"
+
+
+class TaskCount(models.Model):
+    """How many tasks of one plan's section share the columns the dashboard's rules read (recurrence, due dates,
+    completion), and the sum of their progress: the status (``tasks.status``) and the tasks overdue at a past cut-off
+    are worked out on these rows for the day asked, so a row stays right when a date passes without any write.
+
+    Kept true in the transaction of every change of tasks (``tasks.kept.task_counts_refresh``); the daily upkeep
+    rebuilds them and reports any drift (``manage.py kept_figures``).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="task_counts", verbose_name=_("plan"))
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("section"))
+    recurrence = models.CharField(_("recurrence"), max_length=16, choices=Recurrence.choices)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    effective_due_date = models.DateField(_("judged due date"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    tasks = models.PositiveIntegerField(_("tasks"))
+    progress_sum = models.PositiveBigIntegerField(_("sum of progress"))
+
+    class Meta:
+        verbose_name = _("task count")
+        verbose_name_plural = _("task counts")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} — {self.section_id}: {self.tasks}"

@@ -12,6 +12,7 @@ from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 
 from .choices import AssignmentRole
+from .kept import lead_agencies_of, lead_parts_moved, task_counts_moved
 from .models import PastHolding, Task, TaskAssignment
 from .ordering import order_key_expression
 from .selectors import plan_with_parent
@@ -245,6 +246,7 @@ def task_due_dates_refresh(*, tasks: QuerySet[Task] | None = None, calendar: Wor
     dates and the change history stay as they were.
     """
     calendar = calendar or current_calendar()
+    tasks_given = tasks is not None
     tasks = tasks if tasks is not None else Task.objects.all()
     changed = tasks.filter(due_date=None, extended_due_date=None).exclude(effective_due_date=None).update(effective_due_date=None)
     judged: set[datetime.date] = set()
@@ -255,6 +257,8 @@ def task_due_dates_refresh(*, tasks: QuerySet[Task] | None = None, calendar: Wor
         moved = working_due_date(day, None, calendar)
         changed += tasks.filter(on_day).exclude(effective_due_date=moved).update(effective_due_date=moved)
     if changed:
+        task_counts_moved(set(tasks.values_list("plan_id", "section_id")) if tasks_given else None)
+        lead_parts_moved(lead_agencies_of(tasks.values_list("pk", flat=True)) if tasks_given else None)
         figures_changed()  # the tasks are judged against other dates: cached figures are computed again
     return changed
 

@@ -1,7 +1,7 @@
 """Models of the reports app: periods, reports and their workflow, stored figures, summaries, reminders."""
 
 from .delivery import WebhookDelivery, WebhookSubscription
-from .figures import LateReportCount, TrendPoint
+from .figures import LateReportCount, SentLeadCount, TrendPoint
 from .indicators import ReportedValue
 from .reminders import EscalationLadder, Notice, Reminder
 from .reporting import (
@@ -18,6 +18,7 @@ __all__ = [
     "Attachment",
     "EscalationLadder",
     "LateReportCount",
+    "SentLeadCount",
     "Notice",
     "Reminder",
     "Report",

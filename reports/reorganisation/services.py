@@ -24,17 +24,20 @@ from plans.models import (
     User,
     UserMove,
 )
-from tasks.models import PastHolding, Task, TaskAssignment, TaskDestination
+from tasks.kept import lead_parts_batch, lead_parts_moved
+from tasks.models import LeadPartCount, PastHolding, Task, TaskAssignment, TaskDestination
 from tasks.selectors import open_work_q
 from tasks.services import lead_or, part_folded, part_handed_on
 
 from ..handoffs import tasks_reassigned
+from ..models import SentLeadCount
 from ..services.steps import tasks_progress_refresh
 from .indicators import indicators_hand_back, indicators_hand_over
 from .preview import MAIN_KINDS, Preview, preview
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_chosen_confirmed: bool = False) -> Preview:
     """Apply ``decision``: create its new agencies, move open assignments and users, end the retired agencies, record the lineage.
 
@@ -192,6 +195,7 @@ def _part_move(
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def leftover_parts_hand_on(*, today: datetime.date | None = None) -> int:
     """Hand on the parts of open work still held by an agency that has ceased into a successor holding its work whole.
 
@@ -273,6 +277,7 @@ def successor_joins(change: ReorganisationChange) -> bool:
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | None = None) -> ReorganisationDecision:
     """Undo an applied decision, which is possible until its effective date has passed."""
     decision = ReorganisationDecision.objects.select_for_update().get(pk=decision.pk)
@@ -305,6 +310,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         TaskAssignment.objects.filter(pk=row["assignment"]).update(
             role=row["role"], inherited_from=None, inherited_on=_date(row.get("inherited_on"))
         )
+        lead_parts_moved(TaskAssignment.objects.filter(pk=row["assignment"]).values_list("agency_id", flat=True))
     for row in decision.undo_log.get("removed", []):
         restored = TaskAssignment.objects.create(
             task_id=row["task"],
@@ -340,6 +346,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def assignments_reassign(
     *, assignments: list[TaskAssignment], agency: Agency, today: datetime.date | None = None, by: User | None = None
 ) -> int:
@@ -391,9 +398,12 @@ def _created_remove(decision: ReorganisationDecision, agency_ids: list[int]) -> 
 
 
 def _referred(agency: Agency) -> bool:
-    """Does any row refer to ``agency`` (tasks, reports, users, memberships, plans, other decisions…)?"""
+    """Does any row refer to ``agency`` (tasks, reports, users, memberships, plans, other decisions…)? The dashboard's kept
+    counts do not count: they are recounted from those rows (``tasks.kept``) and go with the agency."""
     for relation in agency._meta.related_objects:
         model = relation.related_model
+        if model in (LeadPartCount, SentLeadCount):
+            continue
         if isinstance(model, type) and model._base_manager.filter(**{relation.field.name: agency}).exists():
             return True
     return False

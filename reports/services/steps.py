@@ -16,6 +16,7 @@ from plans.models import User
 from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
+from tasks.kept import lead_agencies_of, lead_parts_moved, task_counts_moved
 from tasks.models import Task
 from tasks.selectors import plan_with_parent
 
@@ -84,6 +85,8 @@ def report_transition(
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if (previous in SENT) != (report.state in SENT) or was_late != report.is_late:
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
+    if (previous in SENT) != (report.state in SENT) and report.role == AssignmentRole.LEAD:
+        lead_parts_moved([report.agency_id])  # the kept sent-report counts (reports.figures.sent_counts_refresh)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
         reported_values_accept(report=report, by=by, at=at)  # the accepted values become the indicators' actuals
@@ -125,12 +128,14 @@ def tasks_progress_refresh(*, plan_ids: list[int] | None = None, task_ids: list[
     )
     figures = tasks_progress(through, on=timezone.localdate())
     changed = []
-    for task in Task.objects.filter(tasks).only("pk", "progress", "completed_on").iterator(chunk_size=5000):
+    for task in Task.objects.filter(tasks).only("pk", "plan_id", "section_id", "progress", "completed_on").iterator(chunk_size=5000):
         exact, completed_on = figures.get(task.pk, (0, None))
         if (task.progress, task.completed_on) != (round(exact), completed_on):
             task.progress, task.completed_on = round(exact), completed_on
             changed.append(task)
     Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
+    task_counts_moved({(task.plan_id, task.section_id) for task in changed})
+    lead_parts_moved(lead_agencies_of([task.pk for task in changed]))
     if changed:
         figures_changed()
     return len(changed)

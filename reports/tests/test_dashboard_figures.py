@@ -1,7 +1,7 @@
 """The dashboard's stored figures and its cache stay true after every workflow step.
 
-Stored: the trend points and the late-report counts (``reports.figures``), written in the step's
-transaction. Cached: the whole dashboard (``core.shared_figures``), cleared when the step
+Stored: the trend points and the late-report counts (``reports.figures``) and the kept counts of lead
+parts (``tasks.kept``), written in the step's transaction. Cached: the whole dashboard (``core.shared_figures``), cleared when the step
 commits. After each step the stored figures equal the ones counted from the reports, and the
 dashboard a leader reads next equals the one computed from the data.
 """
@@ -25,7 +25,7 @@ from reports.periods import parse_period_code
 from reports.reorganisation.services import decision_apply, decision_undo
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from reports.services.withdrawal import report_withdraw
-from reports.tests.helpers import report_accept
+from reports.tests.helpers import assert_kept_figures_true, report_accept
 from tasks.choices import AssignmentRole
 from tasks.extensions import extension_decide, extension_request
 from tasks.importing.service import annex_import
@@ -61,6 +61,7 @@ def assert_figures_true() -> None:
     shown = digest(dashboard(today=TODAY))
     cache.clear()
     assert shown == digest(dashboard(today=TODAY))
+    assert_kept_figures_true(days=(datetime.date(2018, 12, 31), TODAY, datetime.date(2031, 1, 2)))
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ Hypothesis draws a plan's tasks and lead agencies, reports in every state, reorg
 kind (merger, renaming, split, transfer of functions, dissolution, one undone before it takes effect) and
 reassignments, in random order. After each step:
 
-- every task's stored progress is what ``reports.progress`` computes again (a kept figure equals its recomputation);
+- every task's stored progress is what ``reports.progress`` computes again (a kept figure equals its recomputation),
+  and so are the kept counts of lead parts the dashboard reads (``tasks.kept``), on several days;
 - per plan, the counts by status and the progress, and per lead agency the counts by status and the on-time rate,
   are the same on the dashboard, the public plan page, the API, the open data and the leadership list's Excel export;
 - the summary of a closed period (2025-H2, compiled before the steps) compiled again has the same snapshot, the same
@@ -43,6 +44,7 @@ from reports.reorganisation.selectors import waiting_for_reassignment
 from reports.reorganisation.services import assignments_reassign, decision_apply, decision_undo
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from reports.summaries.service import summary_compile
+from reports.tests.helpers import assert_kept_figures_true
 from tasks.choices import AssignmentRole, Recurrence, TaskStatus
 from tasks.models import Task, TaskAssignment, TaskDestination
 from tasks.status import status_label
@@ -243,6 +245,7 @@ def _check_surfaces(client, world):
 
 
 def _check_progress_is_recomputed(world):
+    assert_kept_figures_true()
     figures = tasks_progress(Q(task__plan=world.plan), on=timezone.localdate())
     for task in world.plan.tasks.all():
         exact, completed_on = figures.get(task.pk, (0, None))

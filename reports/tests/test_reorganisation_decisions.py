@@ -16,6 +16,7 @@ from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
 from reports.reorganisation.loading import decisions_load
 from reports.reorganisation.preview import preview
 from reports.reorganisation.services import decision_apply, decision_undo, leftover_parts_hand_on
+from reports.tests.helpers import assert_kept_figures_true
 from reports.upkeep import upkeep_run
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.models import PastHolding, Task, TaskAssignment, TaskDestination
@@ -77,6 +78,7 @@ def test_a_yearly_task_done_last_year_is_still_open_work_and_its_cooperating_par
     assert ("STTTT", AssignmentRole.COOPERATING) in before
     after = {(codes[h.agency_id], h.role) for h in holdings_on(tasks=Q(task=task), on=D(2025, 12, 31))}
     assert ("STTTT", AssignmentRole.COOPERATING) not in after
+    assert_kept_figures_true()  # the dashboard's kept counts followed the decision
 
 
 def test_the_upkeep_hands_on_the_parts_an_earlier_apply_left_with_a_ceased_agency(plan):
@@ -94,6 +96,7 @@ def test_the_upkeep_hands_on_the_parts_an_earlier_apply_left_with_a_ceased_agenc
     assert (part.agency, part.inherited_from, part.inherited_on, part.inherited_via.decision) == (skhcn, stttt, MARCH, made)
     assert [(h.agency_id, h.held_to) for h in PastHolding.objects.filter(part=part)] == [(stttt.pk, MARCH)]
     assert leftover_parts_hand_on(today=D(2026, 12, 6)) == 0  # once
+    assert_kept_figures_true()
 
 
 # 2. and 3. The new agency's kind and groups, from the CSV; created when applied, removed by the undo.

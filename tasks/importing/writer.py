@@ -15,6 +15,7 @@ from plans.models import Agency, AgencyLineage, Plan, Section
 from plans.selectors import holding_links
 from plans.workdays import current_calendar
 
+from ..kept import WHOLE_PLAN, lead_parts_batch, task_counts_moved
 from ..models import PastHolding, Task, TaskAssignment
 from ..ordering import order_key
 from ..services import Carried, assignments_carry, assignments_expand, carried_part, carried_past_holdings, group_members
@@ -135,26 +136,30 @@ def annex_write(
             progress(done, total)
 
     now = timezone.now()
-    _insert(to_create, now)
-    if to_update:
-        fields = [name.removesuffix("_id") for name in TASK_FIELDS] + ["search_text", "effective_due_date"]
-        Task.objects.bulk_update(to_update, fields, batch_size=BATCH)
-    _history([row["id"] for row in to_create], "+", by, now)
-    _history([task.pk for task in to_update], "~", by, now)
-    summary.created, summary.updated = len(to_create), len(to_update)
+    with lead_parts_batch() as kept_agencies:  # the kept counts of the agencies whose lead parts these writes move, once
+        task_counts_moved([(plan.pk, WHOLE_PLAN)])  # and the plan's task counts, once at the end
+        _insert(to_create, now)
+        if to_update:
+            fields = [name.removesuffix("_id") for name in TASK_FIELDS] + ["search_text", "effective_due_date"]
+            Task.objects.bulk_update(to_update, fields, batch_size=BATCH)
+        _history([row["id"] for row in to_create], "+", by, now)
+        _history([task.pk for task in to_update], "~", by, now)
+        summary.created, summary.updated = len(to_create), len(to_update)
 
-    # A task whose parts are as they stand keeps its rows, and with them who held each part when (``PastHolding``).
-    rewritten = [task for task in to_update if {part[:3] for part in wanted[task.number]} != current_assignments.get(task.pk, set())]
-    changed_ids = {row["number"]: row["id"] for row in to_create} | {task.number: task.pk for task in rewritten}
-    if changed_ids:
-        TaskAssignment.objects.filter(task__in=rewritten).delete()
-        bulk_insert_rows(
-            TaskAssignment,
-            ["task_id", "agency_id", "role", "via_group_id", "inherited_from_id", "inherited_on", "inherited_via_id"],
-            ((task_id, *part) for number, task_id in changed_ids.items() for part in wanted[number]),
-        )
-        # What the plan named stays readable: the agencies it named hold their parts until the day they passed on.
-        carried_past_holdings({task_id: written_links[number] for number, task_id in changed_ids.items()}, holding=holding, moved=moved)
+        # A task whose parts are as they stand keeps its rows, and with them who held each part when (``PastHolding``).
+        rewritten = [task for task in to_update if {part[:3] for part in wanted[task.number]} != current_assignments.get(task.pk, set())]
+        changed_ids = {row["number"]: row["id"] for row in to_create} | {task.number: task.pk for task in rewritten}
+        # Kept counts: the agencies of every written task (a redated task that keeps its parts moves their counts too).
+        kept_agencies.update(part[0] for number in {*changed_ids, *(task.number for task in to_update)} for part in wanted[number])
+        if changed_ids:
+            TaskAssignment.objects.filter(task__in=rewritten).delete()
+            bulk_insert_rows(
+                TaskAssignment,
+                ["task_id", "agency_id", "role", "via_group_id", "inherited_from_id", "inherited_on", "inherited_via_id"],
+                ((task_id, *part) for number, task_id in changed_ids.items() for part in wanted[number]),
+            )
+            # What the plan named stays readable: the agencies it named hold their parts until the day they passed on.
+            carried_past_holdings({task_id: written_links[number] for number, task_id in changed_ids.items()}, holding=holding, moved=moved)
     summary.missing = sorted(set(existing) - set(wanted), key=_natural)
     summary.handed_over = sorted(((named[agency_id], holding[agency_id]) for agency_id in handed), key=lambda pair: pair[0].name)
     parts = {part.name: part for part in annex_parts()}
