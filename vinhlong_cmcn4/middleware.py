@@ -12,6 +12,9 @@
 - ``LostConnectionRetryMiddleware``: a view whose database connection was cut (a restarted or failed-over
   PostgreSQL, ``pg_terminate_backend``) before it wrote anything runs once more on a new connection,
   instead of answering 500; a view that had written, or received files, is not run twice.
+- ``SignInRequiredMiddleware`` (Django's ``LoginRequiredMiddleware``): an anonymous request for a page that needs
+  signing in is sent to the sign-in page; one for a private file (``core.access``) is answered 401, so a program
+  fetching the file never receives the sign-in form in its place.
 - ``IdleSessionMiddleware``: a session in use is renewed (its idle expiry pushed back by
   ``SESSION_COOKIE_AGE``) at most once every ``SESSION_RENEW_SECONDS``, not written on every request.
 """
@@ -21,12 +24,18 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.wsgi import LimitedStream
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from core.access import fetches_file
 
 from .body_deadline import BodyTooLarge, BodyTooSlow, receive
 
@@ -187,3 +196,26 @@ class IdleSessionMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[self.KEY] = now
         return response
+
+
+def sign_in_required(request) -> HttpResponse:
+    """401 for an anonymous request for a private file: a page saying to sign in (with a link back), or its text."""
+    sign_in_url = redirect_to_login(request.get_full_path())["Location"]
+    message = _("Sign in to download this file: it is kept for signed-in users only.")
+    if "text/html" in request.headers.get("Accept", ""):
+        body = render_to_string("401.html", {"sign_in_url": sign_in_url}, request=request)
+        response = HttpResponse(body, status=401, content_type="text/html; charset=utf-8")
+    else:
+        response = _refusal(request, 401, "not_authenticated", message)
+    # A challenge is required with 401 (RFC 9110 §15.5.2): the portal's is its sign-in form.
+    response["WWW-Authenticate"] = f'Cookie realm="portal", form-action="{resolve_url(settings.LOGIN_URL)}"'
+    return response
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's ``LoginRequiredMiddleware``, answering 401 to an anonymous request for a private file."""
+
+    def handle_no_permission(self, request, view_func):
+        if fetches_file(request, view_func):
+            return sign_in_required(request)
+        return super().handle_no_permission(request, view_func)
