@@ -348,7 +348,9 @@ def every_url(world) -> list[tuple[str, str]]:
             urls.append((name, reverse(name, kwargs=RULES[name][0](world))))
         elif name.startswith("admin:"):
             regex = pattern.pattern.regex
-            urls.append((name, reverse(name, kwargs=admin_kwargs(pattern)) if regex.groupindex else reverse(name, args=["1"] * regex.groups)))
+            urls.append(
+                (name, reverse(name, kwargs=admin_kwargs(pattern)) if regex.groupindex else reverse(name, args=["1"] * regex.groups))
+            )
     return urls
 
 
