@@ -11,14 +11,13 @@ business (``vinhlong_cmcn4.body_deadline``). Used by ``deploy/gunicorn.conf.py``
 """
 
 import errno
-import os
 import selectors
 import time
 from functools import partial
 
+from django.conf import settings
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-HEADER_SECONDS = float(os.environ.get("REQUEST_HEADER_SECONDS", "10"))
 # Headers larger than this go to the parser as they are, which refuses them (limit_request_field_size…).
 HEADER_BYTES = 64 * 1024
 
@@ -54,7 +53,7 @@ class HeadersFirstWorker(ThreadWorker):
     def _await_headers(self, conn) -> None:
         conn.received = b""
         # Closed by murder_pending() at this deadline; every entry gets the same delay, so the deque stays sorted.
-        conn.timeout = time.monotonic() + HEADER_SECONDS
+        conn.timeout = time.monotonic() + settings.REQUEST_HEADER_SECONDS  # the portal is loaded: its settings are read
         self.pending_conns.append(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._receive, conn))
 

@@ -445,6 +445,9 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(3 * UPLOAD_M
 # connection is cut (408): a client sending a byte a second cannot hold a server thread (vinhlong_cmcn4.body_deadline).
 REQUEST_BODY_GRACE_SECONDS = float(os.environ.get("REQUEST_BODY_GRACE_SECONDS", "10"))
 REQUEST_BODY_MIN_BYTES_PER_SECOND = int(os.environ.get("REQUEST_BODY_MIN_BYTES_PER_SECOND", str(16 * 1024)))
+# A connection gets a gunicorn thread once its request's headers are all in; one whose headers have not ended
+# after this many seconds is closed (vinhlong_cmcn4.gunicorn_worker, deploy/gunicorn.conf.py).
+REQUEST_HEADER_SECONDS = float(os.environ.get("REQUEST_HEADER_SECONDS", "10"))
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.MaxSizeUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
