@@ -288,6 +288,9 @@ VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/min")
 WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+# Webhook addresses are https; plain http only to these hosts, and only in development and tests (DEBUG):
+# a summary and its signature never cross a network in clear (reports.models.delivery.webhook_url_validate).
+WEBHOOK_HTTP_HOSTS = env_list("WEBHOOK_HTTP_HOSTS", "127.0.0.1,localhost,::1") if DEBUG else []
 SUMMARY_RECIPIENTS = [
     "Văn phòng Chính phủ (b/c);",
     "Bộ Khoa học và Công nghệ (b/c);",
