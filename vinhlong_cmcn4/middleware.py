@@ -149,25 +149,39 @@ class LostConnectionRetryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        wrote = []
+        wrote, cut = [], []
 
         def watch(execute, sql, params, many, context):
-            result = execute(sql, params, many, context)  # only a statement that ran counts as written
+            try:
+                result = execute(sql, params, many, context)  # only a statement that ran counts as written
+            except (OperationalError, InterfaceError):
+                # Seen here, while the connection is still there to ask: inside transaction.atomic() the failed
+                # rollback makes Django drop it before the 500 comes back to this middleware.
+                if not cut and self._unusable():
+                    cut.append(sql)
+                raise
             if not wrote and not str(sql).lstrip().upper().startswith(self.READS):
                 wrote.append(sql)
             return result
 
         with connection.execute_wrapper(watch):
             response = self.get_response(request)
-            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut():
+            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut(cut):
                 logger.warning("database connection lost before anything was written: %s %s runs again", request.method, request.path)
                 connection.close()
                 response = self.get_response(request)
         return response
 
     @staticmethod
-    def _cut() -> bool:
-        if connection.in_atomic_block or connection.connection is None:
+    def _cut(seen: list) -> bool:
+        """The request's connection was cut: seen failing during the request, or found unusable now."""
+        if connection.in_atomic_block:  # a transaction around this middleware (a test's) cannot be run again
+            return False
+        return bool(seen) or LostConnectionRetryMiddleware._unusable()
+
+    @staticmethod
+    def _unusable() -> bool:
+        if connection.connection is None:
             return False
         try:
             return not connection.is_usable()
