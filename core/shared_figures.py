@@ -271,7 +271,11 @@ def _wait_for(key: str, lock: str) -> Any:
     deadline = time.monotonic() + LOCK_SECONDS
     while time.monotonic() < deadline:
         time.sleep(WAIT_STEP_SECONDS)
-        found = cache.get_many([key, lock])
+        try:
+            found = cache.get_many([key, lock])
+        except Exception:  # noqa: BLE001 - Redis stopped answering: the caller computes the figure without the cache
+            logger.warning("cache unreachable while waiting for a figure: computed without it", exc_info=True)
+            return None
         if key in found:
             return found[key]
         if lock not in found:

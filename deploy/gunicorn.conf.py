@@ -4,13 +4,15 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
-# Threads, not one process per request: a connection waiting for its request costs no thread (the worker's
-# main loop watches it), and a request whose body trickles in holds one thread of many until the portal cuts
-# it off for falling below REQUEST_BODY_MIN_BYTES_PER_SECOND (vinhlong_cmcn4.body_deadline). With sync
-# workers, four clients sending a byte a second held the whole site until the worker timeout.
+# Threads, not one process per request, and no thread for a connection until its request's headers are in:
+# the worker's main loop receives them (vinhlong_cmcn4.gunicorn_worker, gthread otherwise) and closes a connection
+# whose headers have not ended after REQUEST_HEADER_SECONDS (10 s); a request whose body trickles in holds one
+# thread of many until the portal cuts it off for falling below REQUEST_BODY_MIN_BYTES_PER_SECOND
+# (vinhlong_cmcn4.body_deadline). With sync workers, four clients sending a byte a second held the whole site until
+# the worker timeout; with plain gthread, 32 clients sending their headers a byte at a time held every thread.
 # Each thread may hold a database connection (CONN_MAX_AGE): workers x threads must stay below PostgreSQL's
 # max_connections with the Celery worker's.
-worker_class = "gthread"
+worker_class = "vinhlong_cmcn4.gunicorn_worker.HeadersFirstWorker"  # gthread, headers received by the main loop
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 120  # a worker whose main loop stops answering (not a long request: summaries are built while the user waits)
 graceful_timeout = 30

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import private_file
 from core.uploads import xlsx_response_file
 from plans import policy
 from plans.models import Plan
@@ -101,11 +102,13 @@ class AnnexAdminMixin:
         job = self._job(plan, job_pk)
         return JsonResponse({"state": job.state, "running": job.state in PREVIEWING_OR_IMPORTING, **import_progress(job)})
 
+    @private_file
     def annex_export_view(self, request, pk: int):
         plan = self._plan(request, pk, policy.VIEW)
         name = f"phu-luc-{plan.symbol.replace('/', '-')}.xlsx"
         return FileResponse(xlsx_response_file(lambda out: plan_tasks_xlsx(plan, out)), as_attachment=True, filename=name)
 
+    @private_file
     def annex_template_view(self, request):
         if not policy.may_open(request.user, policy.ADMIN_SITE):
             raise PermissionDenied

@@ -12,6 +12,9 @@
 - ``LostConnectionRetryMiddleware``: a view whose database connection was cut (a restarted or failed-over
   PostgreSQL, ``pg_terminate_backend``) before it wrote anything runs once more on a new connection,
   instead of answering 500; a view that had written, or received files, is not run twice.
+- ``SignInRequiredMiddleware`` (Django's ``LoginRequiredMiddleware``): an anonymous request for a page that needs
+  signing in is sent to the sign-in page; one for a private file (``core.access``) is answered 401, so a program
+  fetching the file never receives the sign-in form in its place.
 - ``IdleSessionMiddleware``: a session in use is renewed (its idle expiry pushed back by
   ``SESSION_COOKIE_AGE``) at most once every ``SESSION_RENEW_SECONDS``, not written on every request.
 """
@@ -21,12 +24,18 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.wsgi import LimitedStream
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from core.access import fetches_file
 
 from .body_deadline import BodyTooLarge, BodyTooSlow, receive
 
@@ -140,25 +149,39 @@ class LostConnectionRetryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        wrote = []
+        wrote, cut = [], []
 
         def watch(execute, sql, params, many, context):
-            result = execute(sql, params, many, context)  # only a statement that ran counts as written
+            try:
+                result = execute(sql, params, many, context)  # only a statement that ran counts as written
+            except (OperationalError, InterfaceError):
+                # Seen here, while the connection is still there to ask: inside transaction.atomic() the failed
+                # rollback makes Django drop it before the 500 comes back to this middleware.
+                if not cut and self._unusable():
+                    cut.append(sql)
+                raise
             if not wrote and not str(sql).lstrip().upper().startswith(self.READS):
                 wrote.append(sql)
             return result
 
         with connection.execute_wrapper(watch):
             response = self.get_response(request)
-            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut():
+            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut(cut):
                 logger.warning("database connection lost before anything was written: %s %s runs again", request.method, request.path)
                 connection.close()
                 response = self.get_response(request)
         return response
 
     @staticmethod
-    def _cut() -> bool:
-        if connection.in_atomic_block or connection.connection is None:
+    def _cut(seen: list) -> bool:
+        """The request's connection was cut: seen failing during the request, or found unusable now."""
+        if connection.in_atomic_block:  # a transaction around this middleware (a test's) cannot be run again
+            return False
+        return bool(seen) or LostConnectionRetryMiddleware._unusable()
+
+    @staticmethod
+    def _unusable() -> bool:
+        if connection.connection is None:
             return False
         try:
             return not connection.is_usable()
@@ -187,3 +210,26 @@ class IdleSessionMiddleware:
             if now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[self.KEY] = now
         return response
+
+
+def sign_in_required(request) -> HttpResponse:
+    """401 for an anonymous request for a private file: a page saying to sign in (with a link back), or its text."""
+    sign_in_url = redirect_to_login(request.get_full_path())["Location"]
+    message = _("Sign in to download this file: it is kept for signed-in users only.")
+    if "text/html" in request.headers.get("Accept", ""):
+        body = render_to_string("401.html", {"sign_in_url": sign_in_url}, request=request)
+        response = HttpResponse(body, status=401, content_type="text/html; charset=utf-8")
+    else:
+        response = _refusal(request, 401, "not_authenticated", message)
+    # A challenge is required with 401 (RFC 9110 §15.5.2): the portal's is its sign-in form.
+    response["WWW-Authenticate"] = f'Cookie realm="portal", form-action="{resolve_url(settings.LOGIN_URL)}"'
+    return response
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's ``LoginRequiredMiddleware``, answering 401 to an anonymous request for a private file."""
+
+    def handle_no_permission(self, request, view_func):
+        if fetches_file(request, view_func):
+            return sign_in_required(request)
+        return super().handle_no_permission(request, view_func)

@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware: pages send the anonymous to the sign-in page, private files answer 401.
+    "vinhlong_cmcn4.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -290,6 +291,9 @@ VERIFY_RATE = os.environ.get("VERIFY_RATE", "10/min")
 WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+# Webhook addresses are https; plain http only to these hosts, and only in development and tests (DEBUG):
+# a summary and its signature never cross a network in clear (reports.models.delivery.webhook_url_validate).
+WEBHOOK_HTTP_HOSTS = env_list("WEBHOOK_HTTP_HOSTS", "127.0.0.1,localhost,::1") if DEBUG else []
 SUMMARY_RECIPIENTS = [
     "Văn phòng Chính phủ (b/c);",
     "Bộ Khoa học và Công nghệ (b/c);",
@@ -450,6 +454,9 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(3 * UPLOAD_M
 # connection is cut (408): a client sending a byte a second cannot hold a server thread (vinhlong_cmcn4.body_deadline).
 REQUEST_BODY_GRACE_SECONDS = float(os.environ.get("REQUEST_BODY_GRACE_SECONDS", "10"))
 REQUEST_BODY_MIN_BYTES_PER_SECOND = int(os.environ.get("REQUEST_BODY_MIN_BYTES_PER_SECOND", str(16 * 1024)))
+# A connection gets a gunicorn thread once its request's headers are all in; one whose headers have not ended
+# after this many seconds is closed (vinhlong_cmcn4.gunicorn_worker, deploy/gunicorn.conf.py).
+REQUEST_HEADER_SECONDS = float(os.environ.get("REQUEST_HEADER_SECONDS", "10"))
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.MaxSizeUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

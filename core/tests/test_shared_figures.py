@@ -238,3 +238,27 @@ def test_a_computation_that_failed_lets_the_next_reader_compute():
     started = time.monotonic()
     assert figures_cached("board", (), lambda: "computed", plans=[6]) == "computed"
     assert time.monotonic() - started < shared_figures.LOCK_SECONDS / 10  # not waiting for a lock nobody holds
+
+
+def test_a_reader_waiting_for_a_figure_another_computes_computes_it_itself_when_redis_stops_answering(monkeypatch):
+    """The waiting loop asked the cache every 50 ms with nothing to catch its failure: a frozen Redis made the
+    waiting request fail (or wait a timeout per call) instead of computing the figure without the cache."""
+    from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from core.redis_breaker import RedisGivenUp
+
+    figure = f"{shared_figures.PREFIX}:frozen:1"
+    cache.add(f"{figure}:computing", "another process", timeout=60)  # another process computes it, none computed before
+    real_get_many, calls = LocMemCache.get_many, []
+
+    def get_many(self, keys, *args, **kwargs):
+        calls.append(keys)
+        if f"{figure}:computing" in keys:  # Redis froze once the reader began to wait for the lock to go
+            raise RedisGivenUp("Redis did not answer a moment ago")
+        return real_get_many(self, keys, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get_many", get_many)
+    started = time.monotonic()
+    assert figures_cached("frozen", (1,), lambda: 42) == 42
+    assert time.monotonic() - started < 1

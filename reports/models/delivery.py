@@ -1,7 +1,10 @@
 """Issued summaries handed to other systems (the e-office system, LGSP): webhook subscriptions and their delivery log."""
 
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +16,27 @@ def _secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def webhook_url_refusal(url: str) -> str:
+    """Why ``url`` may not receive webhooks ('' when it may): https only, plain http to ``WEBHOOK_HTTP_HOSTS`` in development."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in settings.WEBHOOK_HTTP_HOSTS):
+        return ""
+    return _("The address %(url)s must begin with https://: the summaries and their signature are not sent unencrypted.") % {"url": url}
+
+
+def webhook_url_validate(url: str) -> None:
+    if refusal := webhook_url_refusal(url):
+        raise ValidationError(refusal, code="https_required")
+
+
 class WebhookSubscription(models.Model):
     """Another system that is sent each issued (and signed) summary: a POST of JSON to ``url``, its body signed
     with HMAC-SHA256 under ``secret`` (header ``X-Portal-Signature: sha256=<hex>``)."""
 
     name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("address"), max_length=500, help_text=_("HTTPS address that receives the POST."))
+    url = models.URLField(
+        _("address"), max_length=500, validators=[webhook_url_validate], help_text=_("HTTPS address that receives the POST.")
+    )
     secret = models.CharField(
         _("signing secret"), max_length=100, default=_secret, help_text=_("Shared with the receiving system; it checks the signature.")
     )

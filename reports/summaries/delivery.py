@@ -26,6 +26,7 @@ from core.outbox import job_enqueue
 
 from ..choices import DeliveryState
 from ..models import Summary, WebhookDelivery, WebhookSubscription
+from ..models.delivery import webhook_url_refusal
 
 
 def backoff_seconds(attempt: int) -> int:
@@ -93,8 +94,13 @@ def webhook_attempt(*, delivery_id: int) -> int | None:
         delivery = WebhookDelivery.objects.select_for_update().select_related("subscription").filter(pk=delivery_id).first()
         if delivery is None or delivery.state != DeliveryState.PENDING:
             return None
+    if refusal := webhook_url_refusal(delivery.subscription.url):  # saved before the rule, or past the admin's form
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            state=DeliveryState.FAILED, last_error=str(refusal), last_attempt_at=timezone.now()
+        )
+        return None
     body = delivery.body.encode()
-    request = urllib.request.Request(  # noqa: S310 - an https (or http) address an administrator typed in
+    request = urllib.request.Request(  # noqa: S310 - an https address (http to a development host) an administrator typed in
         delivery.subscription.url,
         data=body,
         method="POST",

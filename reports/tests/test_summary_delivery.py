@@ -7,6 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -128,3 +129,45 @@ def test_the_api_gives_an_issued_summarys_metadata_and_files_to_a_token(filed, l
     response = api.get(data["record_url"])
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.7 issued"
     assert api.get(reverse("api:summary-file", args=[summary.pk, "xlsx"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://vpdt.vinhlong.gov.vn/nhan-bao-cao", True),
+        ("http://vpdt.vinhlong.gov.vn/nhan-bao-cao", False),
+        ("ftp://vpdt.vinhlong.gov.vn/nhan-bao-cao", False),
+        ("http://127.0.0.1:8080/hook", True),  # a development host, allowed in DEBUG and tests only
+        ("http://localhost.attacker.example/hook", False),
+    ],
+)
+def test_a_webhook_address_is_https_except_to_a_development_host(url, allowed):
+    subscription = WebhookSubscription(name="Hệ thống quản lý văn bản", url=url)
+    if allowed:
+        subscription.full_clean()
+        return
+    with pytest.raises(ValidationError) as refused:
+        subscription.full_clean()
+    assert "phải bắt đầu bằng https://" in " ".join(refused.value.message_dict["url"])
+
+
+def test_in_production_no_host_may_receive_webhooks_in_clear_and_the_admin_says_why(client, sysadmin, settings):
+    settings.WEBHOOK_HTTP_HOSTS = []  # DEBUG off: the list is empty
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("admin:reports_webhooksubscription_add"),
+        {"name": "Hệ thống quản lý văn bản", "url": "http://127.0.0.1:8080/hook", "secret": "bi-mat", "events": "[]", "active": "on"},
+    )
+    assert response.status_code == 200 and not WebhookSubscription.objects.exists()
+    assert "phải bắt đầu bằng https://" in response.content.decode()
+
+
+def test_a_delivery_to_an_address_in_clear_saved_before_the_rule_is_never_sent(filed, leader, settings, django_capture_on_commit_callbacks):
+    with Receiver([200]) as receiver:
+        WebhookSubscription.objects.create(name="Hệ thống cũ", url=receiver.url)  # http://127.0.0.1:…, saved without the form
+        settings.WEBHOOK_HTTP_HOSTS = []
+        summary = summary_compile(plan=filed.plan, period=parse_period_code("2018-H2"))
+        with django_capture_on_commit_callbacks(execute=True):
+            summary_issue(summary=summary, number="126", by=leader)
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.received == [] and delivery.state == DeliveryState.FAILED and "https://" in delivery.last_error

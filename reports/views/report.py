@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from core.access import private_file
 from plans import policy
 from reports import policy as reports_policy
 from tasks import policy as tasks_policy
@@ -272,6 +273,7 @@ class ReportTransitionView(View):
         return redirect("reports:report_detail", pk=report.pk)
 
 
+@private_file
 class AttachmentDownloadView(View):
     """Evidence is served only to those who may see its report, always as a download."""
 

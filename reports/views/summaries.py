@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from core import columns
+from core.access import private_file
 from plans import policy
 from plans.choices import PlanState, Role
 from plans.models import Plan
@@ -97,6 +98,7 @@ class SummaryDetailView(policy.PageRequiredMixin, DetailView):
         return context
 
 
+@private_file
 @policy.page_required(policy.OVERSIGHT)
 def summary_download(request, pk: int, kind: str):
     summary = get_object_or_404(_summaries(request.user), pk=pk)

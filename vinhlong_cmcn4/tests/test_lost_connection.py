@@ -55,3 +55,29 @@ def test_a_request_cut_after_it_wrote_is_not_run_again(rf):
     response = LostConnectionRetryMiddleware(view)(rf.post("/"))
     assert response.status_code == 500 and len(calls) == 1  # written before the cut: never run twice
     connection.close()
+
+
+def test_a_read_in_a_transaction_cut_before_anything_was_written_runs_again(rf, settings):
+    """The cut is met inside transaction.atomic(): its rollback fails and Django drops the connection, which left the
+    middleware nothing to test for a cut (the soak's one 500 after the database connections were dropped)."""
+    from django.core.handlers.exception import convert_exception_to_response
+    from django.db import transaction
+    from django.http import HttpResponse
+
+    from plans.models import Agency
+    from vinhlong_cmcn4.middleware import LostConnectionRetryMiddleware
+
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        if len(calls) == 1:
+            _terminate_own_backend_at(1)(lambda *args: None, "", None, False, None)
+        with transaction.atomic():
+            count = Agency.objects.count()
+        return HttpResponse(str(count))
+
+    connection.ensure_connection()
+    response = LostConnectionRetryMiddleware(convert_exception_to_response(view))(rf.get("/"))
+    assert response.status_code == 200 and len(calls) == 2

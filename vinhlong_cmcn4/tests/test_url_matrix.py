@@ -339,3 +339,53 @@ def test_only_coordinators_reassign_the_tasks_of_a_dissolved_agency(client, worl
     # Agency B cooperated on the task: it now leads it, in one part.
     assert TaskAssignment.objects.filter(task=world["task"], agency=agency_b, role=AssignmentRole.LEAD).exists() is (role == "coordinator")
     assert TaskAssignment.objects.filter(pk=waiting.pk).exists() is (role != "coordinator")
+
+
+def every_url(world) -> list[tuple[str, str]]:
+    """Every named URL of the URLconf with the arguments this matrix gives it (the admin's with sample ones)."""
+    urls = []
+    for name, pattern in url_names():
+        if name in RULES:
+            urls.append((name, reverse(name, kwargs=RULES[name][0](world))))
+        elif name.startswith("admin:"):
+            regex = pattern.pattern.regex
+            urls.append(
+                (name, reverse(name, kwargs=admin_kwargs(pattern)) if regex.groupindex else reverse(name, args=["1"] * regex.groups))
+            )
+    return urls
+
+
+def is_file(response) -> bool:
+    return response.status_code == 200 and (response.has_header("Content-Disposition") or response.streaming)
+
+
+def test_anonymous_requests_for_files_answer_401_and_for_pages_lead_to_the_sign_in_page(client, world):
+    """What a signed-in user downloads, an anonymous request gets 401 for (never the sign-in form as the file);
+    a page that needs signing in redirects to the sign-in page; nothing else answers the sign-in form with 200."""
+    urls = every_url(world)
+    files = set()
+    for role in ("officer_a", "leader", "sysadmin"):
+        client.force_login(world["users"][role])
+        for name, url in urls:
+            for variant in (url,) if name.startswith("admin:") else (url, f"{url}?format=xlsx"):  # a list page's Excel download
+                if is_file(client.get(variant)):
+                    files.add((name, variant))
+        client.logout()
+    assert {name for name, _ in files} >= {"reports:attachment", "reports:summary_download", "admin:plans_plan_export_annex"}
+    wrong = []
+    for name, url in sorted(files):
+        response = client.get(url, HTTP_ACCEPT="*/*")
+        if is_file(response):
+            continue  # a public file (open data, the agencies' list, an issued summary of a public plan)
+        if response.status_code != 401 or "WWW-Authenticate" not in response:
+            wrong.append((url, response.status_code, response.get("Location")))
+        elif not name.startswith("api:") and "đăng nhập" not in response.content.decode().lower():
+            wrong.append((url, "401 without a Vietnamese word of signing in", response.content[:200]))
+    in_browser = client.get(reverse("reports:attachment", kwargs=RULES["reports:attachment"][0](world)), HTTP_ACCEPT="text/html")
+    assert in_browser.status_code == 401 and reverse("login") + "?next=" in in_browser.content.decode()
+    for name, url in urls:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if response.status_code == 200 and b'name="password"' in body and name not in {"login", "admin:login"}:
+            wrong.append((url, "200 with the sign-in form"))
+    assert not wrong, wrong
