@@ -120,7 +120,14 @@ def preview(decision: ReorganisationDecision) -> Preview:
     changes = list(decision.changes.select_related("source", "target").order_by("id"))
     created = planned_agencies(decision, changes)
     errors = _check(decision, changes)
+    planned_names: dict[str, Agency] = {}
     for agency in created:
+        twin = planned_names.setdefault(search_key(agency.name), agency)
+        if twin is not agency:
+            errors.append(
+                _("The new agencies %(code)s and %(other)s would bear one name, %(name)s: give them different names or one code.")
+                % {"code": agency.code, "other": twin.code, "name": agency.name}
+            )
         namesake = Agency.objects.filter(name_key=search_key(agency.name)).first()
         if namesake is not None:
             errors.append(
