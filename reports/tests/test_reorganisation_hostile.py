@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
-from plans.models import Agency, AgencyGroup, AgencyMembership, ReorganisationChange, ReorganisationDecision
+from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership, ReorganisationChange, ReorganisationDecision
 from plans.tests.factories import AgencyFactory
 from reports.reorganisation.loading import decisions_load
 from reports.reorganisation.services import decision_apply
@@ -84,3 +85,46 @@ def test_two_new_agencies_with_one_name_under_two_codes_are_refused_by_the_previ
         decision_apply(decision=made, by=None)
     assert any("SMOI2" in m for m in caught.value.messages), caught.value.messages
     assert not Agency.objects.filter(code__startswith="SMOI").exists()
+
+
+@pytest.fixture
+def applied():
+    old = AgencyFactory(code="STTTT", name="Sở Thông tin và Truyền thông")
+    new = AgencyFactory(code="SKHCN", name="Sở Khoa học và Công nghệ")
+    made = ReorganisationDecision.objects.create(number="45/2025/NĐ-CP", effective_on=datetime.date(2099, 3, 1))
+    ReorganisationChange.objects.create(decision=made, kind="merge", source=old, target=new)
+    decision_apply(decision=made, by=None)
+    made.refresh_from_db()
+    assert made.is_applied and Agency.objects.get(code="STTTT").active_to == made.effective_on
+    return made
+
+
+def test_an_applied_decision_cannot_be_deleted_from_the_admin(applied, client, sysadmin):
+    """Deleting it would drop its lineage and leave its agencies retired with nothing to undo: undo it first."""
+    client.force_login(sysadmin)
+    url = reverse("admin:plans_reorganisationdecision_delete", args=[applied.pk])
+    assert client.get(url).status_code == 403
+    client.post(url, {"post": "yes"})
+    assert ReorganisationDecision.objects.filter(pk=applied.pk).exists()
+    assert AgencyLineage.objects.filter(change__decision=applied).exists()
+
+
+def test_a_change_of_an_applied_decision_cannot_be_deleted_or_added_from_the_admin(applied, client, sysadmin):
+    client.force_login(sysadmin)
+    change = applied.changes.get()
+    url = reverse("admin:plans_reorganisationchange_delete", args=[change.pk])
+    assert client.get(url).status_code == 403
+    client.post(url, {"post": "yes"})
+    assert ReorganisationChange.objects.filter(pk=change.pk).exists()
+    # A change is added on its decision's page (the change's own form has no decision to choose): no add page of its own.
+    response = client.get(reverse("admin:plans_reorganisationchange_add"))
+    assert response.status_code == 403
+
+
+def test_the_decisions_list_offers_no_bulk_delete_that_would_take_applied_ones(applied, client, sysadmin):
+    client.force_login(sysadmin)
+    client.post(
+        reverse("admin:plans_reorganisationdecision_changelist"),
+        {"action": "delete_selected", "_selected_action": [applied.pk], "post": "yes"},
+    )
+    assert ReorganisationDecision.objects.filter(pk=applied.pk).exists()
