@@ -118,6 +118,7 @@ def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]
 def preview(decision: ReorganisationDecision) -> Preview:
     """Every open assignment of every agency the decision touches, where it goes, the users, the reports in progress, conflicts and errors."""
     changes = list(decision.changes.select_related("source", "target").order_by("id"))
+    change: ReorganisationChange | None  # a task's change, none when it stays (a transfer) or has no destination
     created = planned_agencies(decision, changes)
     errors = _check(decision, changes)
     planned_names: dict[str, Agency] = {}
