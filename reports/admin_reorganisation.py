@@ -123,6 +123,13 @@ class ReorganisationChangeAdmin(PortalModelAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or not obj.decision.is_applied)
 
+    def has_add_permission(self, request):
+        return False  # added on its decision's page: the change's own form has no decision to choose
+
+    def has_delete_permission(self, request, obj=None):
+        # A change of an applied decision goes only with the decision's undo (its lineage and moved parts hang on it).
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.decision.is_applied)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if "tasks" in form.cleaned_data:
@@ -160,6 +167,15 @@ class ReorganisationDecisionAdmin(PortalModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or not obj.is_applied)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an applied decision would drop its lineage and leave its agencies retired, its users moved: undo it first.
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.is_applied)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # asks only whether any may be deleted: one at a time, from its page
+        return actions
 
     def _allowed(self, request) -> None:
         if not policy.may_open(request.user, policy.REORGANISE):

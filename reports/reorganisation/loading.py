@@ -25,6 +25,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ OPTIONAL = ("new_kind", "join_groups")
 YES = {"co", "yes", "x", "1", "true"}
 NO = {"khong", "no", "0", "false"}
 NOTED_KINDS = {"province-merge"}
+MAX_BYTES = 2 * 2**20  # a decision's file is a few kilobytes; the country's 2025 changes fit in 40
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 
 
 @dataclasses.dataclass
@@ -73,6 +76,45 @@ class _Registry:
 
     def find(self, text: str) -> Agency | None:
         return self.agencies.get(text.upper()) or self.by_key.get(search_key(text))
+
+
+def _text(content: bytes | str) -> str:
+    """The file's text, or a ``ValidationError`` saying in Vietnamese why it cannot be read (size, encoding)."""
+    if len(content) > MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s, more than %(limit)s: a decision's file holds only its changes.")
+            % {"size": filesizeformat(len(content)), "limit": filesizeformat(MAX_BYTES)}
+        )
+    if isinstance(content, str):
+        return content
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            _("Row %(row)d is not written in UTF-8: save the file as “CSV UTF-8 (comma delimited)” and load it again.") % {"row": line}
+        ) from error
+
+
+def _rows(reader: csv.DictReader):
+    """The rows, numbered as a spreadsheet shows them; a row the csv module cannot read is refused with its number."""
+    number = 1
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ValidationError(
+                _("Row %(row)d cannot be read as CSV (a cell longer than %(limit)d characters, or a stray quote).")
+                % {"row": reader.line_num + 1, "limit": csv.field_size_limit()}
+            ) from error
+        number += 1
+        yield number, raw
+
+
+# Lengths the registry holds (longer text would be cut or refused by the database after the first write).
+LENGTHS = {"decision": 128, "new_code": 32, "new_name": 255}
 
 
 def _error(row: int, column: str, message: str) -> str:
@@ -136,7 +178,7 @@ class _Row:
 @transaction.atomic
 def decisions_load(*, content: bytes | str) -> Loaded:
     """Record the decisions of a CSV (not yet applied: no agency is created); raises ``ValidationError`` listing every bad cell."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    text = _text(content)
     reader = csv.DictReader(io.StringIO(text))
     missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
@@ -144,12 +186,31 @@ def decisions_load(*, content: bytes | str) -> Loaded:
     registry, errors, notes = _Registry(), [], []
     decisions: dict[tuple[str, datetime.date], ReorganisationDecision] = {}
     new_agencies: dict[str, tuple[int, str, str]] = {}  # code → (row, name, kind)
+    new_names: dict[str, tuple[int, str]] = {}  # name's key → (row, code)
     planned: list[_Row] = []
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _rows(reader):
         cell = {column: clean_text(raw.get(column) or "") for column in (*COLUMNS, *OPTIONAL)}
+        too_long = [
+            _error(number, column, _("%(length)d characters, more than %(limit)d.") % {"length": len(cell[column]), "limit": limit})
+            for column, limit in LENGTHS.items()
+            if len(cell[column]) > limit
+        ]
+        if too_long:
+            errors += too_long
+            continue
         day = _date(cell["effective"])
         if day is None:
             errors.append(_error(number, "effective", _("“%(text)s” is not a date (yyyy-mm-dd).") % {"text": cell["effective"]}))
+            continue
+        if not FIRST_DAY <= day <= LAST_DAY:
+            errors.append(
+                _error(
+                    number,
+                    "effective",
+                    _("%(date)s is not between %(first)s and %(last)s.")
+                    % {"date": cell["effective"], "first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")},
+                )
+            )
             continue
         if not cell["decision"]:
             errors.append(_error(number, "decision", _("give the number of the decision.")))
@@ -218,7 +279,17 @@ def decisions_load(*, content: bytes | str) -> Loaded:
                     continue
                 chosen = kind or kind_by_name(cell["new_name"])
                 first = new_agencies.setdefault(code, (number, cell["new_name"], chosen))
-                if search_key(first[1]) != search_key(cell["new_name"]):
+                named = new_names.setdefault(search_key(cell["new_name"]), (number, code))
+                if named[1] != code:
+                    errors.append(
+                        _error(
+                            number,
+                            "new_name",
+                            _("row %(row)d names the new agency %(code)s “%(name)s”: two agencies cannot bear one name; write %(code)s.")
+                            % {"row": named[0], "code": named[1], "name": cell["new_name"]},
+                        )
+                    )
+                elif search_key(first[1]) != search_key(cell["new_name"]):
                     errors.append(
                         _error(
                             number,

@@ -118,9 +118,17 @@ def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]
 def preview(decision: ReorganisationDecision) -> Preview:
     """Every open assignment of every agency the decision touches, where it goes, the users, the reports in progress, conflicts and errors."""
     changes = list(decision.changes.select_related("source", "target").order_by("id"))
+    change: ReorganisationChange | None  # a task's change, none when it stays (a transfer) or has no destination
     created = planned_agencies(decision, changes)
     errors = _check(decision, changes)
+    planned_names: dict[str, Agency] = {}
     for agency in created:
+        twin = planned_names.setdefault(search_key(agency.name), agency)
+        if twin is not agency:
+            errors.append(
+                _("The new agencies %(code)s and %(other)s would bear one name, %(name)s: give them different names or one code.")
+                % {"code": agency.code, "other": twin.code, "name": agency.name}
+            )
         namesake = Agency.objects.filter(name_key=search_key(agency.name)).first()
         if namesake is not None:
             errors.append(
