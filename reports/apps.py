@@ -7,5 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from core.exports import export_ready
+
         from . import policy  # noqa: F401 - registers the reports' row rules with plans.policy
+        from .handoffs import export_finished
         from .services import withdrawal  # noqa: F401 - connects the guard that keeps sent reports from deletion
+
+        export_ready.connect(export_finished, dispatch_uid="reports.export_finished")

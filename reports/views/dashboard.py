@@ -164,7 +164,7 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
         filterset = DashboardTaskFilter(request.GET or None, queryset=tasks)
         rows = filterset.qs
         if wants_xlsx(request):
-            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows, filters=filterset)
+            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, rows, filters=filterset, request=request)
         page, query = page_of(request, rows, shared_count=True)  # tasks: what the shared figures follow
         context = self.get_context_data(
             filter=filterset,
