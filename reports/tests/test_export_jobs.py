@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.models import ExportJob
@@ -61,3 +62,27 @@ def test_another_persons_download_does_not_exist_for_you(client, leader, coordin
     client.force_login(coordinator)
     for name in ("core:export_job", "core:export_job_progress", "core:export_job_file"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_page_of_a_download_moves_its_bar_then_offers_the_file_without_a_reload_by_hand(browser, leader, width):
+    from django.core.cache import cache
+
+    from conftest import sign_in
+    from core.exports import progress_reporter
+
+    job = ExportJob.objects.create(
+        user=leader, address="/dieu-hanh/nhiem-vu/?format=xlsx", title="Nhiệm vụ", filename="danh-sach-nhiem-vu.xlsx", total=50000
+    )
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.RUNNING)
+    progress_reporter(job)(12000)
+    page = sign_in(browser, "leader", width=width)
+    page.goto(browser.base_url + reverse("core:export_job", args=[job.pk]))
+    page.wait_for_function("document.querySelector('#export-progress .progress-bar').style.width === '24%'")
+    assert "12000 / 50000 dòng đã ghi" in page.locator("#export-progress-count").inner_text()
+    page.screenshot(path=f"docs/export-job-running-{width}.png")
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.DONE, file="exports/danh-sach-nhiem-vu.xlsx", finished_at=timezone.now())
+    cache.clear()
+    page.get_by_role("link", name="Tải về danh-sach-nhiem-vu.xlsx").wait_for()  # the page reloaded itself
+    page.screenshot(path=f"docs/export-job-ready-{width}.png")
