@@ -6,6 +6,7 @@ The job runs the list's own view again, as its owner, with the filters of the ad
 the columns and who may see what are the page's own, not a copy of them.
 """
 
+import datetime
 import tempfile
 
 from django.conf import settings
@@ -114,3 +115,17 @@ def export_notice_text(job: ExportJob) -> str:
 
 def export_page_url(job: ExportJob) -> str:
     return reverse("core:export_job", args=[job.pk])
+
+
+EXPORTS_KEPT = datetime.timedelta(days=7)  # a written download waits this long for its owner; the daily upkeep deletes it after
+
+
+def exports_remove(*, now: datetime.datetime) -> int:
+    """Delete the downloads written more than ``EXPORTS_KEPT`` ago, rows and files (the daily upkeep)."""
+    removed = 0
+    for job in ExportJob.objects.filter(created_at__lt=now - EXPORTS_KEPT):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        removed += 1
+    return removed

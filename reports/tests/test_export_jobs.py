@@ -86,3 +86,22 @@ def test_the_page_of_a_download_moves_its_bar_then_offers_the_file_without_a_rel
     cache.clear()
     page.get_by_role("link", name="Tải về danh-sach-nhiem-vu.xlsx").wait_for()  # the page reloaded itself
     page.screenshot(path=f"docs/export-job-ready-{width}.png")
+
+
+def test_the_daily_upkeep_deletes_downloads_a_week_old_with_their_files(leader):
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from reports.upkeep import upkeep_run
+
+    old, recent = (
+        ExportJob.objects.create(user=leader, address="/", title="Nhiệm vụ", filename=f"{name}.xlsx", state=ExportJob.DONE)
+        for name in ("cu", "moi")
+    )
+    for job in (old, recent):
+        job.file.save(job.filename, ContentFile(b"PK"), save=True)
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    storage, old_name = old.file.storage, old.file.name
+    assert upkeep_run(today=timezone.localdate())["downloads_removed"] == 1
+    assert list(ExportJob.objects.all()) == [recent] and not storage.exists(old_name) and storage.exists(recent.file.name)
