@@ -86,7 +86,8 @@ def export_run(job_id: int) -> ExportJob:
     job.save(update_fields=["state"])
     try:
         request = RequestFactory().get(job.address)
-        request.user, request.session, request.export_job = job.user, _NoSession(), job
+        request.user, request.session = job.user, _NoSession()
+        request.export_job = job  # type: ignore[attr-defined]  # read by core.columns.xlsx: write here, with progress
         with translation.override(job.language), tempfile.TemporaryFile() as handle:
             match = resolve(request.path_info)
             response = match.func(request, *match.args, **match.kwargs)

@@ -154,4 +154,4 @@ def content_disposition(filename: str) -> str:
     """``attachment; filename=…`` as Django's FileResponse writes it (an ASCII name as is, any other also encoded)."""
     from django.utils.http import content_disposition_header
 
-    return content_disposition_header(True, filename)
+    return content_disposition_header(True, filename) or ""

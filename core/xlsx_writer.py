@@ -54,7 +54,7 @@ class SheetWriter:
 
     def __init__(
         self,
-        path: Path | BinaryIO,
+        path: "Path | BinaryIO | Pipe",
         title: str,
         *,
         styles: dict[str, CellStyle],
