@@ -44,6 +44,7 @@ def compile_once(database: str, profile: bool) -> dict:
         second.save(update_fields=["parent"])
     period = parse_period_code(PERIOD, deadline_day=first.report_deadline_day)
     parts: dict[str, float] = {}
+    peaks: dict[str, float] = {}  # the process's peak resident size when each part ended: where the memory goes
 
     def timed_part(name: str, label: str) -> None:
         original = getattr(service, name)
@@ -54,13 +55,21 @@ def compile_once(database: str, profile: bool) -> dict:
                 return original(*args, **kwargs)
             finally:
                 parts[label] = parts.get(label, 0) + (time.perf_counter() - started) * 1000
+                peaks[label] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
         setattr(service, name, wrapper)
 
-    for name, label in (("lead_agency_names", "lead agencies"), ("task_rows", "tasks at cut-off"), ("summary_snapshot", "snapshot")):
-        timed_part(name, label)
-    for name, label in (("summary_document", "document"), ("summary_annex_write", "annex")):
-        timed_part(name, label)
+    for name, label in (
+        ("lead_parts", "lead parts"),
+        ("lead_agency_names", "lead agencies"),
+        ("task_rows", "tasks at cut-off"),
+        ("summary_snapshot", "snapshot"),
+        ("sections_refresh", "sections"),
+        ("document_write", "document"),  # the Word document (summary_document before drafting.py)
+        ("summary_annex_write", "annex"),
+    ):
+        if hasattr(service, name):
+            timed_part(name, label)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     profiler = None
     if profile:
@@ -82,6 +91,7 @@ def compile_once(database: str, profile: bool) -> dict:
         "ms": elapsed,
         "cpu_ms": cpu,  # this process only (not the database server): steadier than the clock on a busy machine
         "parts_ms": parts,
+        "parts_peak_rss_mb": peaks,
         "queries": sum(1 for q in queries.captured_queries if not q["sql"].startswith(control)),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_before_mb": rss_before,
@@ -129,6 +139,8 @@ def main() -> None:
             "runs_ms": [round(t) for t in times],
             "python_cpu_ms": [round(run["cpu_ms"]) for run in figures],
             "peak_rss_mb": round(max(run["peak_rss_mb"] for run in figures)),
+            "rss_before_mb": round(figures[0]["rss_before_mb"]),
+            "peak_rss_mb_when_each_part_ended": figures[0].get("parts_peak_rss_mb"),
         }
         for part in figures[0]["parts_ms"]:
             entry[f"  {part}"] = {**measuring.figures([run["parts_ms"][part] for run in figures], None)}

@@ -134,6 +134,26 @@ def export_heading(title: str, filters=None, *, now: datetime.datetime | None = 
     }
 
 
-def xlsx(filename: str, title: str, columns: list[Column], objects: Iterable, *, filters=None):
-    """The Excel download of a list: the page's columns and rows, under a line naming its filters and the download's time."""
-    return xlsx_response(filename, title, headers(columns), values(columns, objects), heading=export_heading(str(title), filters))
+def xlsx(filename: str, title: str, columns: list[Column], objects: Iterable, *, filters=None, request=None):
+    """The Excel download of a list: the page's columns and rows, under a line naming its filters and the download's time.
+
+    Streamed as it is written. With ``request``, a list of more than ``core.exports.sync_limit()`` rows is written by a
+    job instead: the browser goes to its page (progress, then the link) and its owner gets a notice when it is ready.
+    """
+    from django.shortcuts import redirect
+
+    from .exports import export_job_start, export_page_url, progress_reporter, sync_limit
+
+    job = getattr(request, "export_job", None)
+    if request is not None and job is None and isinstance(objects, QuerySet):
+        total = objects.count()
+        if total > sync_limit():
+            return redirect(export_page_url(export_job_start(request, filename=filename, title=str(title), total=total)))
+    return xlsx_response(
+        filename,
+        title,
+        headers(columns),
+        values(columns, objects),
+        heading=export_heading(str(title), filters),
+        progress=progress_reporter(job) if job else None,
+    )

@@ -1,5 +1,6 @@
 """The portal's own tables: the outbox of jobs waiting for the broker."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +52,31 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.key}"
+
+
+class ExportJob(models.Model):
+    """A list's Excel download too long to write while the browser waits (``core.exports``): written by a job,
+    followed on its page, kept for its owner to download."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATES = [(QUEUED, _("Waiting")), (RUNNING, _("Being written")), (DONE, _("Ready")), (FAILED, _("Failed"))]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports", verbose_name=_("user"))
+    address = models.CharField(_("list address"), max_length=2000, help_text=_("The list's page with its filters, as asked."))
+    title = models.CharField(_("title"), max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    state = models.CharField(_("state"), max_length=10, choices=STATES, default=QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("download being prepared")
+        verbose_name_plural = _("downloads being prepared")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"

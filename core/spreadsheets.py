@@ -90,48 +90,68 @@ def cell_of(sheet, value):
     return value
 
 
-def xlsx_response(filename: str, title: str, headers: list[str], rows, *, heading: str = ""):
-    """An Excel download of a list as the page shows it: a title row (``heading``, else the title), bold headers with filters that stay in view
-    as the reader scrolls, columns sized to their content, text typed as text (never run as a formula)."""
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(value) -> tuple[object, str]:
+    """An exported value and its cell style: text as text (never a formula, ``core.xlsx_writer``), a date or a
+    moment as a date cell shown day first."""
+    if value is None or isinstance(value, bool | int | float):
+        return value, "cell"
+    if isinstance(value, datetime.datetime):
+        return value, "moment"
+    if isinstance(value, datetime.date):
+        return value, "date"
+    return str(value), "cell"
+
+
+def xlsx_chunks(title: str, headers: list[str], rows, *, heading: str = "", progress=None):
+    """The bytes of a list's Excel file, handed out while it is written: a title row (``heading``, else the title),
+    bold headers with filters that stay in view as the reader scrolls, columns sized to their first ``SIZED_BY`` rows.
+
+    Only the row being written is held (``core.xlsx_writer``): memory stays flat whatever the length, and the first
+    bytes leave before the rows are read. ``progress(rows_written)`` is called every few hundred rows (a job's bar).
+    """
     import itertools
 
-    from django.http import FileResponse
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from .xlsx_writer import CellStyle, Pipe, SheetWriter
 
-    from .uploads import xlsx_response_file
-
-    def write(output) -> None:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title[:31])
-
-        def cells(row) -> list:
-            return [cell_of(sheet, value) for value in row]
-
+    styles = {
+        "title": CellStyle(size=13, bold=True),
+        "header": CellStyle(bold=True),
+        "cell": CellStyle(),
+        "date": CellStyle(number_format=DATE_FORMAT),
+        "moment": CellStyle(number_format=MOMENT_FORMAT),
+    }
+    pipe = Pipe()
+    with SheetWriter(pipe, title[:31], styles=styles, freeze_rows=2, filter_row=2 if headers else 0) as sheet:
+        yield pipe.take()  # the zip's first header: the download starts before the first row is read
         rest = iter(rows)
         first = list(itertools.islice(rest, SIZED_BY))
-        for index, width in enumerate(column_widths(headers, first), start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A3"  # the title and the headers stay in view
-        first_line = WriteOnlyCell(sheet, value=heading or title)
-        first_line.data_type = "s"  # text, whatever it starts with
-        first_line.font = Font(bold=True, size=13)
-        sheet.append([first_line])
-        bold = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=str(header))
-            cell.data_type = "s"
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
-        written = 2
-        for row in map(cells, itertools.chain(first, rest)):
-            sheet.append(row)
-            written += 1
-        if headers:
-            sheet.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{written}"
-        workbook.save(output)
+        sheet.widths = column_widths(headers, first)
+        sheet.append([(heading or title, "title")])
+        sheet.append([(str(header), "header") for header in headers])
+        for written, row in enumerate(itertools.chain(first, rest), start=1):
+            sheet.append([_cell(value) for value in row])
+            if written % 500 == 0:
+                if progress:
+                    progress(written)
+                if chunk := pipe.take():
+                    yield chunk
+    yield pipe.take()
 
-    return FileResponse(xlsx_response_file(write), as_attachment=True, filename=filename)
+
+def xlsx_response(filename: str, title: str, headers: list[str], rows, *, heading: str = "", progress=None):
+    """An Excel download of a list as the page shows it (:func:`xlsx_chunks`), streamed: no length, built as it is sent."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(xlsx_chunks(title, headers, rows, heading=heading, progress=progress), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment; filename=…`` as Django's FileResponse writes it (an ASCII name as is, any other also encoded)."""
+    from django.utils.http import content_disposition_header
+
+    return content_disposition_header(True, filename) or ""

@@ -12,6 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -51,8 +52,22 @@ class SheetWriter:
         sheet.append([("STT", "text"), (1, "text")])
     """
 
-    def __init__(self, path: Path, title: str, *, styles: dict[str, CellStyle], widths: list[float] = (), freeze_rows: int = 0):
-        self.path, self.title, self.widths, self.freeze_rows = path, title, list(widths), freeze_rows
+    def __init__(
+        self,
+        path: "Path | BinaryIO | Pipe",
+        title: str,
+        *,
+        styles: dict[str, CellStyle],
+        widths: list[float] = (),
+        freeze_rows: int = 0,
+        filter_row: int = 0,
+    ):
+        """``path``: a file name, or a binary file to write to, even one that cannot seek (a download being sent:
+        :class:`Pipe`). ``widths`` may be set until the first row is added. ``filter_row``: the row of headers
+        that gets Excel's filter buttons (over every column of that row, down to the last row)."""
+        self.path, self.title, self.widths, self.freeze_rows, self.filter_row = path, title, list(widths), freeze_rows, filter_row
+        self.filter_columns = 0
+        self._head_written = False
         self.style_ids = {name: index + 1 for index, name in enumerate(styles)}  # 0 is the default style
         self.styles = list(styles.values())
         self.row_number = 0
@@ -64,14 +79,13 @@ class SheetWriter:
         # Level 1: the sheet's repetitive XML compresses nearly as well as at 5, in half the time.
         self.archive = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.stream = self.archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
-        self.stream.write(self._sheet_head().encode())
         return self
 
     def __exit__(self, kind, value, traceback):
         try:
             if kind is None:
                 self._flush()
-                self.stream.write(b"</sheetData></worksheet>")
+                self.stream.write(f"</sheetData>{self._autofilter()}</worksheet>".encode())
             self.stream.close()
             if kind is None:
                 self._package()
@@ -83,7 +97,12 @@ class SheetWriter:
         """Add a row of (value, style name) pairs: text, whole or decimal numbers, dates, or None.
 
         A date is written as Excel's day number (days since 30/12/1899): give it a style with a ``number_format``."""
+        if not self._head_written:
+            self._pending.append(self._sheet_head())
+            self._head_written = True
         self.row_number += 1
+        if self.row_number == self.filter_row:
+            self.filter_columns = len(cells)
         row = str(self.row_number)
         parts = [f'<row r="{row}">']
         for index, (value, style) in enumerate(cells):
@@ -101,7 +120,10 @@ class SheetWriter:
                 parts.append(f'{column}{row}{styled} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
                 parts.append(f"{column}{row}{styled}><v>{value}</v></c>")
-            elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            elif isinstance(value, datetime.datetime):  # a moment without time zone: the day number and the fraction of the day
+                fraction = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+                parts.append(f"{column}{row}{styled}><v>{(value.date() - _EXCEL_EPOCH).days + round(fraction, 8)}</v></c>")
+            elif isinstance(value, datetime.date):
                 parts.append(f"{column}{row}{styled}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
             else:
                 parts.append(
@@ -113,9 +135,18 @@ class SheetWriter:
             self._flush()
 
     def _flush(self) -> None:
+        if not self._head_written:
+            self._pending.insert(0, self._sheet_head())
+            self._head_written = True
         if self._pending:
             self.stream.write("".join(self._pending).encode())
             self._pending.clear()
+
+    def _filter_range(self) -> str:
+        return f"A{self.filter_row}:{column_letter(self.filter_columns)}{max(self.row_number, self.filter_row)}"
+
+    def _autofilter(self) -> str:
+        return f'<autoFilter ref="{self._filter_range()}"/>' if self.filter_row and self.filter_columns else ""
 
     def _sheet_head(self) -> str:
         pane = ""
@@ -172,6 +203,17 @@ class SheetWriter:
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
         )
 
+    def _filter_name(self) -> str:
+        """The name Excel gives a sheet's filtered range (it reads the filter without it, but writes it itself)."""
+        if not self._autofilter():
+            return ""
+        sheet = self.title[:31].replace("'", "''")
+        first, last = (re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", corner) for corner in self._filter_range().split(":"))
+        reference = escape(f"'{sheet}'!{first}:{last}")
+        return (
+            f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">{reference}</definedName></definedNames>'
+        )
+
     def _package(self) -> None:
         head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -190,7 +232,7 @@ class SheetWriter:
             ),
             "xl/workbook.xml": (
                 f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><sheets>'
-                f'<sheet name={quoteattr(self.title[:31])} sheetId="1" r:id="rId1"/></sheets></workbook>'
+                f'<sheet name={quoteattr(self.title[:31])} sheetId="1" r:id="rId1"/></sheets>{self._filter_name()}</workbook>'
             ),
             "xl/_rels/workbook.xml.rels": (
                 f'<Relationships xmlns="{PACKAGE}">'
@@ -201,3 +243,23 @@ class SheetWriter:
         for name, xml in parts.items():
             self.archive.writestr(name, head + xml)
         self.archive.writestr("xl/styles.xml", self._styles_xml())
+
+
+class Pipe:
+    """A binary file that cannot seek, whose written bytes are taken out as they come (:meth:`take`): a zip written
+    into it can be sent while it is written (``zipfile`` then puts each entry's sizes after its data)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data

@@ -353,6 +353,11 @@ class IndicatorsPart:
 
     # Exporting -----------------------------------------------------------------------------------------------
 
+    def exports(self, *, plan: Plan) -> bool:
+        from .selectors import indicators_of_plan
+
+        return indicators_of_plan(plan).exists()
+
     def export(self, *, plan: Plan, workbook) -> None:
         rows = list(indicator_annex_rows(plan))
         if not rows:

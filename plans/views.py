@@ -27,7 +27,7 @@ class AgencyRegistryView(policy.PageRequiredMixin, TemplateView):
         spec = registry_columns(holders_on(as_of=today))
         rows = list(filterset.qs)
         if request.GET.get("format") == "xlsx":
-            return columns.xlsx("danh-muc-co-quan.xlsx", _("Agencies"), spec, rows, filters=filterset)
+            return columns.xlsx("danh-muc-co-quan.xlsx", _("Agencies"), spec, rows, filters=filterset, request=request)
         query = request.GET.copy()
         query.pop("format", None)
         context = self.get_context_data(

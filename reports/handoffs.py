@@ -246,3 +246,11 @@ def task_owners_named(*, assignment: TaskAssignment, users: list[User], by: User
     people = _people(who_receives(users), actor_id=by.pk if by else None)
     key = f"owner:{assignment.pk}:{timezone.localdate():%Y%m%d}"
     return handoff(key=key, users=people, text=text, url=reverse("reports:task_owners", args=[task.pk]))
+
+
+def export_finished(sender, *, job, **kwargs) -> None:
+    """A download written in the background is ready (or failed): a notice to its owner, linking to its page
+    (``core.exports``; connected in ``ReportsConfig.ready``). No e-mail: the owner asked for it moments ago."""
+    from core.exports import export_notice_text, export_page_url
+
+    handoff(key=f"export-{job.pk}", users=[job.user], text=export_notice_text(job), url=export_page_url(job), email=False)

@@ -16,7 +16,8 @@ the summaries (progress at a period's cut-off):
 import datetime
 from fractions import Fraction
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q
 
 from tasks.choices import AssignmentRole
 from tasks.selectors import Holding, holdings_on
@@ -50,6 +51,12 @@ def latest_accepted(tasks: Q, *, until: datetime.date | None = None) -> dict[tup
     reports = Report.objects.filter(tasks, state=ReportState.ACCEPTED, role=AssignmentRole.LEAD)
     if until is not None:
         reports = reports.filter(period__last_day__lte=until)
+    if connection.vendor == "postgresql":
+        # Only the latest of each (task, agency) leaves the database: a tenth of the rows at ten half-years a task
+        # (the annual summary at 50,000 tasks read 500,000 reports to keep 50,000). The order is the key below.
+        reports = reports.order_by(
+            "task_id", "agency_id", F("period__last_day").desc(), F("accepted_at").desc(nulls_last=True), "-pk"
+        ).distinct("task_id", "agency_id")
     latest: dict[tuple[int, int], Latest] = {}
     for task_id, agency_id, last_day, accepted_at, pk, progress, work_state, completed_on in reports.values_list(
         "task_id", "agency_id", "period__last_day", "accepted_at", "pk", "progress", "work_state", "completed_on"

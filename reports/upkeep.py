@@ -15,6 +15,7 @@ import datetime
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from core.exports import exports_remove
 from core.once import job_runs_prune
 from plans.choices import PlanState
 from plans.models import Plan
@@ -89,4 +90,5 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
         "orphan_files_removed": orphan_files_remove(now=timezone.now()),
         "held_files_removed": held_uploads_remove(now=timezone.now()),
         "job_keys_pruned": job_runs_prune(now=timezone.now()),
+        "downloads_removed": exports_remove(now=timezone.now()),
     }

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import private_file
+from core.spreadsheets import XLSX_TYPE, content_disposition
 from core.uploads import xlsx_response_file
 from plans import policy
 from plans.models import Plan
 
 from .choices import ImportState
-from .exporting import annex_template_xlsx, plan_tasks_xlsx
+from .exporting import annex_template_xlsx, plan_tasks_xlsx_chunks
 from .forms import AnnexUploadForm
 from .importing.import_jobs import import_job_confirm, import_job_create, import_progress
 from .models import ImportJob
@@ -106,7 +107,9 @@ class AnnexAdminMixin:
     def annex_export_view(self, request, pk: int):
         plan = self._plan(request, pk, policy.VIEW)
         name = f"phu-luc-{plan.symbol.replace('/', '-')}.xlsx"
-        return FileResponse(xlsx_response_file(lambda out: plan_tasks_xlsx(plan, out)), as_attachment=True, filename=name)
+        response = StreamingHttpResponse(plan_tasks_xlsx_chunks(plan), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition(name)
+        return response
 
     @private_file
     def annex_template_view(self, request):

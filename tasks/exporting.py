@@ -5,12 +5,16 @@ rows, tasks) with status and progress added; importing it back changes nothing.
 """
 
 import datetime
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.columns import CHUNK_ROWS
+from core.xlsx_writer import CellStyle, Pipe, SheetWriter
 from plans.models import Agency, AgencyGroup, Plan
 
 from .choices import AssignmentRole
@@ -97,7 +101,7 @@ def annex_rows(plan: Plan) -> Iterator[list]:
     yield [f"({index})" for index in range(1, len(HEADERS) + 1)]
     groups = {group_id: {agency.pk for agency in agencies} for group_id, agencies in group_members(on=plan.issued_on).items()}
     section_id = object()
-    for task in plan_tasks(plan):
+    for task in plan_tasks(plan).iterator(chunk_size=CHUNK_ROWS):
         if task.section_id != section_id:
             section_id = task.section_id
             if task.section:
@@ -115,8 +119,49 @@ def annex_rows(plan: Plan) -> Iterator[list]:
         ]
 
 
+ANNEX_WIDTHS = [6, 60, 28, 32, 18, 28, 16, 22, 10]
+CHUNK_BYTES = 64 * 1024
+ANNEX_STYLES = {
+    "bold": CellStyle(font="Times New Roman", bold=True, wrap=True),
+    "plain": CellStyle(font="Times New Roman", wrap=True),
+}
+
+
+def plan_tasks_xlsx_chunks(plan: Plan) -> Iterator[bytes]:
+    """The annex layout as .xlsx bytes, handed out while written: the first before any task is read, then every
+    few hundred rows (``core.xlsx_writer``; the tasks are read ``CHUNK_ROWS`` at a time, never all held).
+
+    A plan whose annex carries other tables (its indicators…) needs several sheets: openpyxl writes them to a
+    temporary file, in constant memory too, handed out once written."""
+    if any(part.exports(plan=plan) for part in annex_parts()):
+        with tempfile.TemporaryFile() as file:
+            _plan_tasks_workbook(plan, file)
+            file.seek(0)
+            yield from iter(lambda: file.read(CHUNK_BYTES), b"")
+        return
+    pipe = Pipe()
+    with SheetWriter(pipe, "Phụ lục", styles=ANNEX_STYLES, widths=ANNEX_WIDTHS) as sheet:
+        yield pipe.take()
+        for index, row in enumerate(annex_rows(plan), start=1):
+            style = "bold" if index <= 9 or (len(row) == 2 and row[1]) else "plain"  # title rows, headers, sections
+            sheet.append([(value, style) for value in row])
+            if index % 500 == 0 and (chunk := pipe.take()):
+                yield chunk
+    yield pipe.take()
+
+
 def plan_tasks_xlsx(plan: Plan, output) -> None:
     """Write the annex layout to ``output`` (a path or a binary file) in constant memory."""
+    if isinstance(output, str | Path):
+        with open(output, "wb") as file:
+            plan_tasks_xlsx(plan, file)
+        return
+    for chunk in plan_tasks_xlsx_chunks(plan):
+        output.write(chunk)
+
+
+def _plan_tasks_workbook(plan: Plan, output) -> None:
+    """The annex with every other table it carries (a plan's indicators…), each on its sheet, written by openpyxl."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font

@@ -544,3 +544,6 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 PG_DUMP = os.environ.get("PG_DUMP", "pg_dump")
 PG_RESTORE = os.environ.get("PG_RESTORE", "pg_restore")
+
+# A list's Excel download of more rows than this is written by a job, with a progress page and a notice (core.exports).
+EXPORT_SYNC_MAX_ROWS = int(os.environ.get("EXPORT_SYNC_MAX_ROWS", "2000"))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dat-lai-mat-khau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("xac-thuc/", verification.verify_page, name="verify"),
+    path("", include("core.urls")),
     path("", include("tasks.public.urls")),
     path("", include("plans.urls")),
     path("", include("reports.urls")),

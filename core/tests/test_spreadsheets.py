@@ -35,3 +35,24 @@ def test_text_beginning_with_a_formula_sign_is_a_text_cell_shown_as_written():
     sheet = _sheet(["A", "B", "C", "D"], iter([["=1+1", "+84 270", "-Báo cáo", "@ghi chú"]]))
     assert [cell.value for cell in sheet[3]] == ["=1+1", "+84 270", "-Báo cáo", "@ghi chú"]
     assert {cell.data_type for cell in sheet[3]} == {"s"}
+
+
+def test_a_download_is_sent_while_its_rows_are_read_never_held_whole():
+    """Found by benchmarks/downloads.py (issue 29): the leadership list's Excel of 50,000 tasks was built whole
+    before its first byte (+507 MB). The first bytes now leave before most rows are even read."""
+    total, read = 20_000, []
+
+    def rows():
+        for number in range(total):
+            read.append(number)
+            yield [str(number), f"Nhiệm vụ số {number}", "Sở Y tế"]
+
+    response = xlsx_response("ds.xlsx", "Nhiệm vụ", ["STT", "Nội dung", "Cơ quan"], rows())
+    assert response.streaming and not response.has_header("Content-Length")
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"PK") and len(read) < total // 10  # the zip has begun, the rows mostly unread
+    data = first + b"".join(chunks)
+    assert len(read) == total
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == total + 2 and sheet["B20002"].value == "Nhiệm vụ số 19999"

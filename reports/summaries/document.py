@@ -21,6 +21,9 @@ Built from the snapshot and the sections' text alone, so the same pair always gi
 
 import datetime
 import io
+import re
+import zipfile
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
@@ -31,6 +34,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
@@ -44,6 +48,7 @@ FONT = "Times New Roman"
 BODY_PT = 14
 BODY_AFTER_PT = 6
 TEXT_WIDTH_MM = 165  # A4 less the margins
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _P, _R, _BR, _TAB, _T, _SPACE = (qn(tag) for tag in ("w:p", "w:r", "w:br", "w:tab", "w:t", "xml:space"))
 
 
@@ -193,11 +198,49 @@ def summary_document(summary, texts: dict[str, str]) -> bytes:
     _setup(document)
     heading_block(document, number=summary.number, suffix=settings.SUMMARY_NUMBER_SUFFIX, day=issued_on)
     _title(document, summary, data)
-    _body(document, data, texts)
+    runs: list[list[str]] = []
+    _body(document, data, texts, runs)
     _closing(document, issued_on)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _with_runs(buffer, runs)
+
+
+# The body's plain paragraphs (tens of thousands in a province's annual summary: a line per result) are not built
+# as python-docx objects: a placeholder paragraph stands for each run of them and is replaced by their XML text when
+# the file is written. The objects cost most of the document's time and ~70 MB at 50,000 tasks (benchmarks/summary.py).
+_MARK = "\u2063summary-run-{}\u2063"  # an invisible separator no typed text holds
+
+
+def _plain_xml(text: str) -> str:
+    """A body paragraph in the Normal style (justified, indented): ``_plain_text``'s elements, as text."""
+    pieces = (f'<w:t xml:space="preserve">{escape(piece)}</w:t>' if piece else "" for piece in _NOT_XML.sub("", text).split("\t"))
+    return f"<w:p><w:r>{'<w:tab/>'.join(pieces)}</w:r></w:p>"
+
+
+def _with_runs(buffer: io.BytesIO, runs: list[list[str]]) -> bytes:
+    """The saved document with each placeholder paragraph replaced by its run of plain paragraphs."""
+    if not runs:
+        return buffer.getvalue()
+    buffer.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename != "word/document.xml":
+                target.writestr(item, data)
+                continue
+            xml, position = data.decode(), 0
+            with target.open(item.filename, "w") as stream:  # written a run at a time, never joined whole
+                for index, texts in enumerate(runs):
+                    mark = xml.index(_MARK.format(index), position)
+                    start, end = xml.rindex("<w:p>", position, mark), xml.index("</w:p>", mark) + len("</w:p>")
+                    stream.write(xml[position:start].encode())
+                    for at in range(0, len(texts), 500):
+                        stream.write("".join(_plain_xml(text) for text in texts[at : at + 500]).encode())
+                    position = end
+                stream.write(xml[position:].encode())
+    return out.getvalue()
 
 
 def heading_block(document, *, number: str, suffix: str, day: datetime.date) -> None:
@@ -266,17 +309,27 @@ def body_blocks(data: dict, texts: dict[str, str]) -> list[Block]:
     return result
 
 
-def _body(document, data: dict, texts: dict[str, str]) -> None:
+def _body(document, data: dict, texts: dict[str, str], runs: list[list[str]]) -> None:
+    """The body's blocks; its plain paragraphs and dash lines gathered in ``runs`` (:func:`_with_runs`)."""
+
+    def plain(text: str) -> None:
+        if not (runs and runs[-1] and last_was_plain):
+            runs.append([])
+            _paragraph(document, _MARK.format(len(runs) - 1))
+        runs[-1].append(text)
+
+    last_was_plain = False
     for block in body_blocks(data, texts):
         if block.kind == "heading":
             _paragraph(document, block.text, bold=True, after=6)
         elif block.kind == "li":
-            _paragraph(document, f"- {block.text}")
+            plain(f"- {block.text}")
         elif block.kind == "note":
             _indicators(document, data.get("indicators") or [])  # snapshots before indicators have none
             _paragraph(document, block.text, italic=True)
         else:
-            _paragraph(document, block.text)
+            plain(block.text)
+        last_was_plain = block.kind in ("li", "p")
 
 
 def _indicators(document, rows: list[dict]) -> None:
@@ -293,7 +346,8 @@ def _indicators(document, rows: list[dict]) -> None:
     for row in rows:
         name = f"{row['code']} — {row['name']}" if row["code"] else row["name"]
         judgement = row["judgement_label"] + (f" ({row['share']:.1f} % lộ trình)".replace(".", ",") if row["share"] is not None else "")
-        cells = table.add_row().cells
+        row_element = table.add_row()._tr
+        cells = [_Cell(tc, table) for tc in row_element.tc_lst]  # ``Row.cells`` reads every cell of the table: quadratic
         for cell, text in zip(cells, (name, row["baseline"], row["latest"], row["target"], judgement), strict=True):
             _cell_lines(cell, [(text, {})])
     if any(row["illustrative"] for row in rows):

@@ -68,14 +68,10 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Su
         if not workflow.is_editable(summary.state):
             return summary
         _no_jit()
-        holdings = lead_parts(plan, period.last_day)  # who held the lead parts at the cut-off
-        leads = lead_agency_names(plan, period.last_day, holdings)
-        tasks = task_rows(plan, period.last_day, holdings)
-        summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads, tasks=tasks, holdings=holdings)
         summary.compiled_at = timezone.now()
         summary.compiled_by = by
         summary.error = ""
-        _files_write(summary, period, leads, tasks, sections_refresh(summary))
+        _compile_files(summary, plan, period)
         summary.save()
         pdf_enqueue(summary)
     return summary
@@ -89,10 +85,24 @@ def _no_jit() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-def _files_write(summary: Summary, period: Period, leads: dict[int, list[str]], tasks: list[TaskAtCutoff], texts: dict[str, str]) -> None:
+def _compile_files(summary: Summary, plan: Plan, period: Period) -> None:
+    """The snapshot, the sections' text, the annex, then the document. The rows of every task (and who led
+    them) are let go once the annex is written, before the document is built: at 50,000 tasks they and the
+    document together were most of the compilation's memory (benchmarks/summary.py)."""
+    holdings = lead_parts(plan, period.last_day)  # who held the lead parts at the cut-off
+    leads = lead_agency_names(plan, period.last_day, holdings)
+    tasks = task_rows(plan, period.last_day, holdings)
+    summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads, tasks=tasks, holdings=holdings)
+    del holdings
+    texts = sections_refresh(summary)
+    _annex_write(summary, period, leads, tasks)
+    del leads, tasks
+    document_write(summary, texts)
+
+
+def _annex_write(summary: Summary, period: Period, leads: dict[int, list[str]], tasks: list[TaskAtCutoff]) -> None:
     old = [f.name for f in (summary.annex, summary.pdf) if f]
     slug = summary.plan.symbol.replace("/", "-")
-    document_write(summary, texts)
     results: dict[int, list[str]] = {}
     for section in summary.snapshot["sections"]:
         for item in section["results"]:

@@ -54,7 +54,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
         if wants_xlsx(request):
             agency = user.agency
             title = _("Tasks of %(agency)s") % {"agency": agency.name}
-            return columns.xlsx(f"nhiem-vu-{agency.code.lower()}.xlsx", title, AGENCY_TASKS, rows, filters=filterset)
+            return columns.xlsx(f"nhiem-vu-{agency.code.lower()}.xlsx", title, AGENCY_TASKS, rows, filters=filterset, request=request)
         upcoming = sorted((d for d in due.values() if d.days_left >= 0), key=lambda d: d.period.deadline)
         context = self.get_context_data(
             filter=filterset,

@@ -170,7 +170,7 @@ class DashboardTaskListView(policy.PageRequiredMixin, TemplateView):
         rows = filterset.qs
         if wants_xlsx(request):
             named = rows.prefetch_related(named_prefetch())  # the plan's own names: columns of the export only
-            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, named, filters=filterset)
+            return columns.xlsx("danh-sach-nhiem-vu.xlsx", _("Tasks"), LEADERSHIP_TASKS, named, filters=filterset, request=request)
         page, query = page_of(request, rows, shared_count=True)  # tasks: what the shared figures follow
         context = self.get_context_data(
             filter=filterset,

@@ -28,7 +28,7 @@ class InboxView(policy.PageRequiredMixin, TemplateView):
         filterset = InboxFilter(request.GET or None, queryset=inbox(user=request.user))
         reports = filterset.qs
         if wants_xlsx(request):
-            return columns.xlsx("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), INBOX, reports, filters=filterset)
+            return columns.xlsx("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), INBOX, reports, filters=filterset, request=request)
         context = self.get_context_data(
             filter=filterset,
             columns=INBOX,

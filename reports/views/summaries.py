@@ -42,7 +42,7 @@ class SummaryListView(policy.PageRequiredMixin, TemplateView):
         filterset = SummaryFilter(request.GET or None, queryset=_summaries(request.user))
         rows = filterset.qs
         if wants_xlsx(request):
-            return columns.xlsx("bao-cao-tong-hop.xlsx", _("Summaries"), SUMMARIES, rows, filters=filterset)
+            return columns.xlsx("bao-cao-tong-hop.xlsx", _("Summaries"), SUMMARIES, rows, filters=filterset, request=request)
         page, query = page_of(request, rows)
         plans = _plans(request.user)
         plan_id = request.GET.get("plan", "")

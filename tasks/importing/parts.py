@@ -38,6 +38,9 @@ class AnnexPart(Protocol):
     def write(self, *, plan, read: PartRead, by) -> dict:
         """Create or update the plan's rows from ``read`` (inside the import's transaction); the counts to show."""
 
+    def exports(self, *, plan) -> bool:
+        """Whether the plan has rows of this part, so that its annex needs the part's sheet."""
+
     def export(self, *, plan, workbook) -> None:
         """Add the part's sheet (when the plan has rows of it) to a write-only ``workbook``."""
 

@@ -6,9 +6,11 @@ URLs are read from the URLconf, so a view added without a rule here fails this t
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
+from core.models import ExportJob
 from indicators.tests.factories import IndicatorFactory
 from plans.choices import ChangeKind
 from plans.models import ReorganisationChange, ReorganisationDecision
@@ -93,6 +95,10 @@ RULES = {
     "verify": (lambda w: {}, everyone(OK)),
     "reports:notice_read": (lambda w: {"pk": w["notice"].pk}, signed_in(NOT_ALLOWED)),
     "reports:work": (lambda w: {}, signed_in(OK)),
+    # A download written by a job is its owner's alone: for anyone else it does not exist.
+    "core:export_job": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, leader=OK)),
+    "core:export_job_progress": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, leader=OK)),
+    "core:export_job_file": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, leader=OK)),
     "reports:notice_email_set": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:stand_in_add": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:chase": (lambda w: {}, PROVINCE_ONLY),
@@ -203,6 +209,10 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
     }
     summary = summary_compile(plan=plan, period=parse_period_code("2019-H1"))
     notice = Notice.objects.create(user=officer_a, text="Nhắc báo cáo", url="/")
+    export = ExportJob.objects.create(
+        user=leader, address="/dieu-hanh/nhiem-vu/?format=xlsx", title="Nhiệm vụ", filename="ds.xlsx", state=ExportJob.DONE, total=3
+    )
+    export.file.save("ds.xlsx", ContentFile(b"PK"), save=True)
     import_job = ImportJob.objects.create(plan=plan, uploaded_by=sysadmin, original_name="phu-luc.xlsx", file="imports/x.xlsx")
     extension = Extension.objects.create(
         task=own_task,
@@ -224,6 +234,7 @@ def world(officer_a, officer_b, head_a, coordinator, leader, sysadmin, agency_a,
         "plan": plan,
         "summary": summary,
         "notice": notice,
+        "export": export,
         "task": task,
         "own_task": own_task,
         "report": report,

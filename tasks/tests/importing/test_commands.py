@@ -135,3 +135,22 @@ def test_exports_keep_formula_like_text_as_text_cells_without_an_apostrophe_and_
     assert json.loads(out)["errors"] == []
     task = Task.objects.get(number="1")
     assert (task.title, task.product, task.note) == ('=HYPERLINK("http://x","bấm")', "-Báo cáo", "@ghi chú")
+
+
+def test_the_admins_annex_download_starts_before_the_tasks_are_read(client, sysadmin):
+    """Issue 29: the admin's "Xuất Excel" built the whole annex (openpyxl, every task prefetched) before its first byte."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    plan = PlanFactory(symbol="1091/KH-UBND")
+    run("import_tasks", str(SAMPLE), "--plan", "1091/KH-UBND")
+    client.force_login(sysadmin)
+    response = client.get(reverse("admin:plans_plan_export_annex", args=[plan.pk]))
+    assert response.status_code == 200 and response.streaming and not response.has_header("Content-Length")
+    with CaptureQueriesContext(connection) as queries:
+        chunks = iter(response.streaming_content)
+        first = next(chunks)
+    assert first.startswith(b"PK") and not any("tasks_task" in q["sql"] for q in queries.captured_queries)
+    sheet = load_workbook(io.BytesIO(first + b"".join(chunks))).active
+    assert sheet["A8"].value == "STT" and sheet["A8"].font.bold and sum(1 for row in sheet.iter_rows() if row[1].value) > 7
