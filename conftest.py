@@ -164,12 +164,13 @@ def max_queries():
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Jobs run in-process in tests; the broker integration tests opt out explicitly."""
+    from core.tests.brokers import conf_set
     from vinhlong_cmcn4.celery import app
 
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    conf_set(task_always_eager=True)
     yield
-    app.conf.task_always_eager = previous
+    conf_set(task_always_eager=previous)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from .access import private_file
 from .exports import export_progress
 from .models import ExportJob
 
@@ -20,6 +21,7 @@ def export_job_progress(request, pk: int):
     return JsonResponse(export_progress(_own(request, pk)))
 
 
+@private_file
 def export_job_file(request, pk: int):
     job = _own(request, pk)
     if job.state != ExportJob.DONE or not job.file:

@@ -76,14 +76,17 @@ RULES = {
     ),
     "reports:report_detail": (lambda w: {"pk": w["report"].pk}, signed_in(OK, officer_b=MISSING)),
     "reports:report_transition": (lambda w: {"pk": w["report"].pk, "action": "submit"}, signed_in(NOT_ALLOWED)),
-    "reports:attachment": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(OK, officer_b=MISSING)),
+    "reports:attachment": (
+        lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk},
+        signed_in(OK, anonymous=UNAUTHORISED, officer_b=MISSING),
+    ),
     "reports:attachment_delete": (lambda w: {"pk": w["report"].pk, "attachment_pk": w["attachment"].pk}, signed_in(NOT_ALLOWED)),
     "reports:inbox": (lambda w: {}, signed_in(FORBIDDEN, coordinator=OK, leader=OK)),
     "reports:inbox_accept": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:summary_list": (lambda w: {}, PROVINCE_ONLY),
     "reports:summary_request": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:summary_detail": (lambda w: {"pk": w["summary"].pk}, PROVINCE_ONLY),
-    "reports:summary_download": (lambda w: {"pk": w["summary"].pk, "kind": "docx"}, PROVINCE_ONLY),
+    "reports:summary_download": (lambda w: {"pk": w["summary"].pk, "kind": "docx"}, PROVINCE_ONLY | {"anonymous": UNAUTHORISED}),
     "reports:summary_regenerate": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:summary_issue": (lambda w: {"pk": w["summary"].pk}, signed_in(NOT_ALLOWED)),
     "reports:summary_step": (lambda w: {"pk": w["summary"].pk, "action": "submit"}, signed_in(NOT_ALLOWED)),
@@ -98,7 +101,7 @@ RULES = {
     # A download written by a job is its owner's alone: for anyone else it does not exist.
     "core:export_job": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, leader=OK)),
     "core:export_job_progress": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, leader=OK)),
-    "core:export_job_file": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, leader=OK)),
+    "core:export_job_file": (lambda w: {"pk": w["export"].pk}, signed_in(MISSING, anonymous=UNAUTHORISED, leader=OK)),
     "reports:notice_email_set": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:stand_in_add": (lambda w: {}, signed_in(NOT_ALLOWED)),
     "reports:chase": (lambda w: {}, PROVINCE_ONLY),
@@ -280,7 +283,7 @@ def test_every_url_answers_each_role_as_its_rule_says(client, world, role):
             if role in ADMIN_STAFF:
                 if got == LOGIN or (isinstance(got, int) and got >= 500):
                     wrong.append((name, url, got))
-            elif got != LOGIN:
+            elif got != (UNAUTHORISED if role == "anonymous" and getattr(pattern.callback, "private_file", False) else LOGIN):
                 wrong.append((name, url, got))
             continue
         if name not in RULES:
