@@ -86,7 +86,7 @@ AGENCY_TASKS = [
     Column("due_date", _("Due date"), due_value, html=due_html, css="small text-nowrap"),
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
-    Column("period", _("Period"), lambda t: t.due.period.label, css="small"),
+    Column("period", _("Period"), lambda t: t.due.period.label, css="small col-period"),
     Column(
         "report",
         _("This period's report"),
@@ -235,6 +235,50 @@ SUMMARIES = [
     Column("compiled_at", _("Compiled at"), lambda s: _moment(s.compiled_at), css="small"),
     Column("issued_at", _("Issued at"), lambda s: _moment(s.issued_at), css="small"),
     Column("files", _("Files"), _summary_files, html=_summary_files_html, css="small text-nowrap"),
+]
+
+
+def summary_number(summary) -> str:
+    """The document's number as written on it: "15/BC-UBND"."""
+    return f"{summary.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if summary.number else ""
+
+
+def summary_signers(summary) -> str:
+    """Who signed the document of record (each signature of the signed copy), "; " between them."""
+    return "; ".join(signature.get("signer", "") for signature in summary.signatures or [] if signature.get("signer"))
+
+
+def _issued_on(summary):
+    return timezone.localdate(summary.issued_at) if summary.issued_at else None
+
+
+def _record_url(summary) -> str:
+    return settings.SITE_URL + reverse("reports:summary_record", args=[summary.pk])
+
+
+def _record_html(summary):
+    return format_html(
+        '<a href="{}">{}</a> · <a href="{}">{}</a>',
+        reverse("reports:summary_record", args=[summary.pk]),
+        _("Download (PDF)"),
+        reverse("verify"),
+        _("Check the document"),
+    )
+
+
+# The public list of the issued and signed summaries of public plans (and its downloads).
+PUBLIC_SUMMARIES = [
+    Column("number", _("Document number"), summary_number, css="text-nowrap"),
+    Column("issued_on", _("Issued on"), _issued_on, css="text-nowrap"),
+    Column(
+        "plan",
+        _("Plan"),
+        lambda s: s.plan.symbol,
+        html=lambda s: format_html('<a href="{}">{}</a>', s.plan.get_absolute_url(), s.plan.symbol),
+    ),
+    Column("period", _("Period"), lambda s: str(s.period)),
+    Column("signer", _("Signed by"), summary_signers),
+    Column("file", _("Document of record"), _record_url, html=_record_html, css="small"),
 ]
 
 

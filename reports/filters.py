@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtering import ListFilterSet
 from core.search import search_filter
+from plans import policy
 from plans.choices import PeriodKind, PlanState
 from plans.filters import AgencyChoiceFilter
 from plans.models import Agency, Plan
@@ -219,6 +220,26 @@ class ReassignFilter(ListFilterSet):
 
     def filter_task_text(self, queryset, name, value):
         return queryset.filter(task__in=search_filter(Task.objects.all(), value))
+
+
+class PublicSummaryFilter(ListFilterSet):
+    """The public list of issued summaries: the plans offered are the public ones (``policy.public``)."""
+
+    route = "reports:public_summaries"
+
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.none(), label=_("Plan"), empty_label=_("All plans"))
+    year = django_filters.NumberFilter(field_name="period__year", label=_("Year"), min_value=2000, max_value=2100)
+    kind = django_filters.ChoiceFilter(
+        field_name="period__kind", choices=PeriodKind.choices, label=_("Period kind"), empty_label=_("All kinds")
+    )
+
+    class Meta(ListFilterSet.Meta):
+        model = Summary
+        fields = ["plan", "year", "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = policy.public(Plan.objects.all()).order_by("-issued_on", "symbol")
 
 
 class SummaryFilter(ListFilterSet):

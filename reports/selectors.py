@@ -14,8 +14,8 @@ from tasks.models import PastHolding, Task, TaskAssignment
 from tasks.status import status_expression
 
 from . import workflow
-from .choices import ReportState, WorkflowAction
-from .models import Report, ReportEvent, ReportingPeriod
+from .choices import ReportState, SummaryState, WorkflowAction
+from .models import Report, ReportEvent, ReportingPeriod, Summary
 from .periods import Period, main_kind, period_due
 
 NOT_REPORTED = "none"  # the agency list's report state of a task with no report for the period due
@@ -188,3 +188,12 @@ def contributions(report: Report) -> QuerySet[Report]:
         .exclude(pk=report.pk)
         .select_related("agency")
     )
+
+
+def summaries_published(plan: Plan | None = None) -> QuerySet[Summary]:
+    """The summaries anyone may read (``policy.public``: issued, of a public plan) whose signed copy was received:
+    the documents of record the public pages list, newest first. Drafts and issued copies not yet signed never."""
+    summaries = policy.public(Summary.objects.filter(state=SummaryState.ISSUED)).exclude(signed_pdf="")
+    if plan is not None:
+        summaries = summaries.filter(plan=plan)
+    return summaries.select_related("plan", "period").order_by("-issued_at", "-pk")

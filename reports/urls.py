@@ -30,6 +30,7 @@ urlpatterns = [
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/phan/<str:key>/", views.summary_section_view, name="summary_section"),
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/xem-truoc/", views.SummaryPreviewView.as_view(), name="summary_preview"),
     path("dieu-hanh/bao-cao-tong-hop/<int:pk>/ban-ky-so/", views.summary_signed_upload, name="summary_signed_upload"),
+    path("bao-cao-tong-hop/", views.PublicSummaryListView.as_view(), name="public_summaries"),
     path("bao-cao-tong-hop/<int:pk>/van-ban.pdf", views.summary_record_download, name="summary_record"),
     path("thong-bao/<int:pk>/da-doc/", views.notice_read, name="notice_read"),
     path("nhiem-vu/<int:pk>/gia-han/", views.task_extensions, name="task_extensions"),

@@ -74,6 +74,7 @@ def demo_seed(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     if ReorganisationDecision.objects.filter(applied_at__isnull=False).exists():
         # The demo already is the province of today: seeding the 2017 assignments again would undo the decisions.
+        _people_refresh()  # but a demo seeded before gets its people's names and titles as they are today
         return _counts()
     agency_registry_load()
     groups = roles_setup()
@@ -241,6 +242,14 @@ def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None
         period=last_closed_period(kind=PeriodKind.HALF_YEAR, today=today, deadline_day=plan.report_deadline_day),
         by=users["coordinator"],
     )
+
+
+def _people_refresh() -> None:
+    """The demo accounts' names and titles as ``content.USERS`` gives them (their agency stays where the decisions moved it)."""
+    for username, full_name, job_title, _role, _agency_code in content.USERS:
+        User.objects.filter(username=username).exclude(full_name=full_name, job_title=job_title).update(
+            full_name=full_name, job_title=job_title
+        )
 
 
 def _users(groups: dict, agencies: dict) -> dict[str, User]:

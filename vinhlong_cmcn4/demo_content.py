@@ -230,15 +230,17 @@ SECTIONS = [
 ]
 
 # One demo account per role, and a second coordinator (password Demo@2017), listed in the README.
+# A title is the position only: the pages show it with the agency the account belongs to now (``User.title_line``),
+# so an account moved by a merger (Sở TT&TT into Sở KH&CN, 01/03/2025, Nghị định 45/2025) reads true.
 USERS = [
     ("quantri", "Nguyễn Văn Quản", "Quản trị hệ thống", "admin", None),
     ("lanhdao", "Trần Thị Lãnh", "Phó Chủ tịch UBND tỉnh", "leadership", "VPUBND"),
     ("daumoi", "Lê Văn Đầu", "Chuyên viên Phòng Công nghệ thông tin", "coordinator", "STTTT"),
     # Sở Tài chính coordinates 1091/KH-UBND since Sở KH&ĐT merged into it (01/03/2025): its reports need a reviewer there
     ("daumoi.stc", "Ngô Thị Tài", "Chuyên viên Phòng Tổng hợp", "coordinator", "STC"),
-    ("truongdonvi.stttt", "Phạm Minh Trưởng", "Giám đốc Sở Thông tin và Truyền thông", "head", "STTTT"),
+    ("truongdonvi.stttt", "Phạm Minh Trưởng", "Phó Giám đốc", "head", "STTTT"),
     ("chuyenvien.stttt", "Võ Thị Chuyên", "Chuyên viên", "officer", "STTTT"),
-    ("truongdonvi.skhcn", "Đỗ Văn Khoa", "Giám đốc Sở Khoa học và Công nghệ", "head", "SKHCN"),
+    ("truongdonvi.skhcn", "Đỗ Văn Khoa", "Giám đốc", "head", "SKHCN"),
     ("chuyenvien.skhcn", "Huỳnh Thị Học", "Chuyên viên", "officer", "SKHCN"),
 ]
 DEMO_PASSWORD = "Demo@2017"  # noqa: S105 - documented demo password, refused when DEBUG is off

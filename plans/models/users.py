@@ -45,6 +45,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
 
+    @property
+    def title_line(self) -> str:
+        """The person's position with the agency they work for now: "Phó Giám đốc · Sở Khoa học và Công nghệ"."""
+        agency = self.agency if self.agency_id else None
+        return " · ".join(part for part in (self.job_title, agency.name if agency is not None else "") if part)
+
 
 class StandIn(models.Model):
     """A named stand-in (ủy quyền) who receives, for dated days, what an absent person would (their tasks and notices)."""

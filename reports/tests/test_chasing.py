@@ -76,3 +76,13 @@ def test_a_coordinator_lists_only_the_plans_its_agency_coordinates(client, owed,
     client.force_login(other)
     listing = client.get(reverse("reports:chase"))
     assert listing.context["owed"] == [] and listing.context["total"] == 0  # found by walking: another plan's rows were listed
+
+
+def test_on_a_phone_the_chase_list_is_cards_like_every_list(client, owed, coordinator):
+    """The cards of narrow screens come from ``list-table`` and each cell's ``data-label`` (portal.css)."""
+    client.force_login(coordinator)
+    page = client.get(reverse("reports:chase")).content.decode()
+    table = page[page.index("<table") : page.index("</table>")]
+    assert "list-table" in table[: table.index(">")] and "select-all-narrow" in page
+    body = table[table.index("<tbody") :]
+    assert body.count('data-label="Kế hoạch"') == 2 and body.count('data-label="Báo cáo chưa gửi"') == 2

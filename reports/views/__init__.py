@@ -4,6 +4,7 @@ from .dashboard import DashboardReportListView, DashboardTaskListView, Dashboard
 from .delegation import stand_in_add, task_owners
 from .extensions import extension_decide_view, task_extensions
 from .inbox import InboxView, inbox_accept
+from .public_summaries import PublicSummaryListView
 from .reassign import ReassignQueueView, reassign
 from .report import AttachmentDeleteView, AttachmentDownloadView, ReportDetailView, ReportEditView, ReportTransitionView
 from .summaries import (
@@ -17,6 +18,7 @@ from .summary_steps import SummaryPreviewView, summary_record_download, summary_
 from .work import WorkView, notice_email_set
 
 __all__ = [
+    "PublicSummaryListView",
     "AgencyTaskListView",
     "AttachmentDeleteView",
     "AttachmentDownloadView",

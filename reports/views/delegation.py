@@ -21,7 +21,7 @@ from ..handoffs import task_owners_named
 
 
 def _colleagues(user):
-    return User.objects.filter(agency=user.agency_id, is_active=True).order_by("full_name", "username")
+    return User.objects.filter(agency=user.agency_id, is_active=True).select_related("agency").order_by("full_name", "username")
 
 
 def _assignment(request, pk: int) -> TaskAssignment:
