@@ -8,15 +8,16 @@ gunicorn + Celery worker + beat on PostgreSQL (a database of its own) and a redi
 - meanwhile, in turn: Redis is killed (SIGKILL) and restarted, Redis is frozen (SIGSTOP) and resumed,
   the worker is killed (SIGKILL, every process of it) and started again, every database
   connection is dropped (pg_terminate_backend), and slow clients attack: eight connections at a time
-  post a login form declaring 100,000 bytes and send a byte a second (each reconnects when cut off).
+  post a login form declaring 100,000 bytes and send a byte a second (each reconnects when cut off), and
+  slow headers: more connections than gunicorn has threads send their request's headers a byte a second.
 
 Then the load stops, the faults stop, and it waits for every queued job. It prints the requests, the
 errors (5xx and broken connections), the reports lost (sent and acknowledged, but not in the database
 as sent: must be 0), the jobs never run and the duplicate jobs (an e-mail sent twice: must be 0),
 the slowest request, and for each kind of fault the requests made during it, their p95 and how many
-were held over 2 s (goal: none).
+were held over 2 s (goal: none), with the URLs of those held. ``--json`` prints the figures as JSON too.
 
-    .venv/bin/python benchmarks/soak.py --minutes 10
+    .venv/bin/python benchmarks/soak.py --minutes 10 --json
 
 Ports: gunicorn 8143, redis 6391 (``--port``, ``--redis-port``); database ``--database``. The load is
 bounded: four client threads with pauses, gunicorn as shipped (``deploy/gunicorn.conf.py``: threaded
@@ -26,6 +27,8 @@ workers, ``--gunicorn-workers`` of them), one worker process of two children.
 import argparse
 import collections
 import contextlib
+import itertools
+import json
 import os
 import random
 import re
@@ -165,7 +168,7 @@ class Load:
         self.client_errors = collections.Counter()
         self.slowest = (0.0, "")
         self.durations: list[float] = []
-        self.timed: list[tuple[float, float]] = []  # (started, seconds) of every request
+        self.timed: list[tuple[float, float, str]] = []  # (started, seconds, "METHOD path → status") of every request
         self.filed: list[int] = []
 
     def call(self, session: requests.Session, method: str, path: str, **kwargs):
@@ -179,9 +182,9 @@ class Load:
         with self.lock:
             self.requests += 1
             self.durations.append(elapsed)
-            self.timed.append((started, elapsed))
+            self.timed.append((started, elapsed, f"{method} {path.split('?')[0]} → {status}"))
             if elapsed > self.slowest[0]:
-                self.slowest = (elapsed, f"{method} {path.split('?')[0]} → {status}")
+                self.slowest = (elapsed, self.timed[-1][2])
             if not isinstance(status, int) or status >= 500:
                 self.errors[f"{method} {re.sub(r'/[0-9]+/', '/<id>/', path.split('?')[0])} → {status}"] += 1
             elif status >= 400:
@@ -263,23 +266,27 @@ def report_slots() -> dict[str, list[tuple[int, str]]]:
     return slots
 
 
-def slow_client(port: int, until: float, held: list[float]) -> None:
-    """POST a login form declaring 100,000 bytes, a byte a second, again and again until ``until``; how long each was held."""
+def slow_client(port: int, until: float, held: list[float], slow_headers: bool = False) -> None:
+    """POST a login form declaring 100,000 bytes, a byte a second (its headers too if ``slow_headers``), again and
+    again until ``until``; how long each connection was held."""
+    head = (
+        b"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrftoken=abcdefghijklmnopqrstuvwxyz012345\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+    )
     while time.monotonic() < until:
         started = time.monotonic()
         try:
             connection = socket.create_connection(("127.0.0.1", port), timeout=5)
-            connection.sendall(
-                b"POST /dang-nhap/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrftoken=abcdefghijklmnopqrstuvwxyz012345\r\n"
-                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
-            )
+            if not slow_headers:
+                connection.sendall(head)
+            trickle = itertools.chain(head if slow_headers else b"", itertools.repeat(ord("a")))
             connection.settimeout(1)
             while time.monotonic() < until:
                 try:
                     connection.recv(4096)
                     break  # answered (408) or closed
                 except TimeoutError:
-                    connection.send(b"a")
+                    connection.send(bytes([next(trickle)]))
             connection.close()
         except OSError:
             pass
@@ -288,7 +295,7 @@ def slow_client(port: int, until: float, held: list[float]) -> None:
 
 def faults(stack: Stack, load: Load, stop_at: float, log: list[str], windows: list[tuple[str, float, float]]) -> None:
     """One fault every ``interval`` seconds, in turn, until ``stop_at``; ``windows`` gets (kind, start, end) of each."""
-    steps = ["redis_kill", "redis_freeze", "worker_kill", "db_drop", "slow_clients"]
+    steps = ["redis_kill", "redis_freeze", "worker_kill", "db_drop", "slow_clients", "slow_headers"]
     interval = 30
     turn = 0
     time.sleep(interval)
@@ -323,6 +330,16 @@ def faults(stack: Stack, load: Load, stop_at: float, log: list[str], windows: li
             for attacker in attackers:
                 attacker.join()
             step = f"slow_clients (8 at a time, {len(held)} connections, each held {max(held, default=0):.0f} s at most)"
+        elif step == "slow_headers":
+            held = []
+            count = stack.args.gunicorn_workers * int(os.environ.get("GUNICORN_THREADS", "8")) + 8  # more than the threads
+            until = time.monotonic() + 20
+            attackers = [threading.Thread(target=slow_client, args=(stack.args.port, until, held, True)) for _ in range(count)]
+            for attacker in attackers:
+                attacker.start()
+            for attacker in attackers:
+                attacker.join()
+            step = f"slow_headers ({count} at a time, {len(held)} connections, each held {max(held, default=0):.0f} s at most)"
         windows.append((step.split(" ")[0], began, time.monotonic()))
         log.append(f"{time.strftime('%H:%M:%S')} {step}")
         time.sleep(interval)
@@ -367,6 +384,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8143)
     parser.add_argument("--redis-port", type=int, default=6391)
     parser.add_argument("--gunicorn-workers", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument(
         "--settle-minutes",
         type=float,
@@ -410,20 +428,39 @@ def main() -> None:
             print(f"   {count:5d}  {line}")
         print(f"median {durations[len(durations) // 2] * 1000:.0f} ms, p95 {durations[int(len(durations) * 0.95)] * 1000:.0f} ms")
         print(f"slowest request: {load.slowest[0]:.1f} s  ({load.slowest[1]})")
-        print(f"requests held over 2 s: {sum(1 for _started, seconds in load.timed if seconds > 2)}")
+        print(f"requests held over 2 s: {sum(1 for _started, seconds, _label in load.timed if seconds > 2)}")
+        per_fault = {}
         for kind in dict.fromkeys(kind for kind, _start, _end in windows):
-            during = sorted(seconds for started, seconds in load.timed if any(k == kind and a <= started <= b for k, a, b in windows))
+            during = sorted(
+                (seconds, label) for started, seconds, label in load.timed if any(k == kind and a <= started <= b for k, a, b in windows)
+            )
             if during:
-                p95 = during[min(len(during) - 1, int(len(during) * 0.95))]
-                held = sum(1 for seconds in during if seconds > 2)
+                p95 = during[min(len(during) - 1, int(len(during) * 0.95))][0]
+                held = [f"{label} {seconds:.1f} s" for seconds, label in during if seconds > 2]
+                per_fault[kind] = {"requests": len(during), "p95_ms": round(p95 * 1000), "held_over_2s": len(held),
+                                   "slowest_s": round(during[-1][0], 1), "held": held}  # fmt: skip
                 print(
-                    f"   during {kind}: {len(during)} requests, p95 {p95 * 1000:.0f} ms, held over 2 s: {held}, slowest {during[-1]:.1f} s"
+                    f"   during {kind}: {len(during)} requests, p95 {p95 * 1000:.0f} ms, held over 2 s: {len(held)}, slowest {during[-1][0]:.1f} s"
                 )
+                for line in held[:5]:
+                    print(f"      held: {line}")
         print(f"reports filed and acknowledged: {len(load.filed)}  reports lost: {len(result['lost'])}")
         print(f"e-mails: {result['mails']}  duplicate jobs (e-mails sent twice): {result['duplicate_mails']}")
         print(f"jobs never run: {result['jobs_not_run']}  outbox still pending: {result['outbox_pending']}  "
               f"job keys run again after a failure or a dead worker: {result['jobs_ran_twice']}")  # fmt: skip
         print(f"logs: {work}")
+        if args.json:
+            figures = {
+                "minutes": args.minutes, "database": DB_NAME, "gunicorn_workers": args.gunicorn_workers, "faults": fault_log,
+                "requests": load.requests, "errors_5xx_or_broken": dict(load.errors), "client_errors_4xx": dict(load.client_errors),
+                "median_ms": round(durations[len(durations) // 2] * 1000), "p95_ms": round(durations[int(len(durations) * 0.95)] * 1000),
+                "slowest": f"{load.slowest[0]:.1f} s ({load.slowest[1]})",
+                "held_over_2s": sum(1 for _started, seconds, _label in load.timed if seconds > 2), "per_fault": per_fault,
+                "reports_acknowledged": len(load.filed), "reports_lost": len(result["lost"]), "mails": result["mails"],
+                "duplicate_mails": result["duplicate_mails"], "jobs_not_run": result["jobs_not_run"],
+                "outbox_pending": result["outbox_pending"], "jobs_ran_twice": result["jobs_ran_twice"],
+            }  # fmt: skip
+            print(json.dumps(figures, ensure_ascii=False, indent=1))
     finally:
         stack.stop_all()
 
