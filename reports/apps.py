@@ -11,9 +11,10 @@ class ReportsConfig(AppConfig):
         from tasks.kept import keeper_register
 
         from . import policy  # noqa: F401 - registers the reports' row rules with plans.policy
-        from .figures import SENT_KEEPER
+        from .figures import SENT_KEEPER, report_signals_connect
         from .handoffs import export_finished
         from .services import withdrawal  # noqa: F401 - connects the guard that keeps sent reports from deletion
 
         keeper_register(SENT_KEEPER)  # the sent reports' counts are kept with the lead parts they are sent on
+        report_signals_connect()  # … and move with every report that starts or stops counting as sent
         export_ready.connect(export_finished, dispatch_uid="reports.export_finished")

@@ -25,10 +25,11 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Cast
+from django.db.models.signals import post_delete, post_init, post_save
 
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
-from tasks.kept import Keeper
+from tasks.kept import Keeper, lead_parts_moved
 
 from .choices import ReportState
 from .compliance import SENT, late_reports
@@ -286,3 +287,32 @@ def sent_counts_drift() -> dict[tuple, tuple[int, int]]:
 
 
 SENT_KEEPER = Keeper(refresh=sent_counts_refresh, drift=sent_counts_drift)
+
+
+# Every save or delete of a report that starts or stops counting as sent, the workflow's steps, the admin's forms and
+# reports written already sent (fixtures, loaders) alike: the kept sent-report counts move with it, in its transaction.
+
+
+def _report_loaded(sender, *, instance: Report, **kwargs) -> None:
+    if "state" in instance.__dict__:  # never load a deferred field here
+        instance._kept_sent = instance.state in SENT  # type: ignore[attr-defined]
+
+
+def _report_saved(sender, *, instance: Report, created: bool, **kwargs) -> None:
+    sent = instance.state in SENT
+    before = False if created else getattr(instance, "_kept_sent", sent)
+    instance._kept_sent = sent  # type: ignore[attr-defined]
+    if sent != before and instance.role == AssignmentRole.LEAD:
+        lead_parts_moved([instance.agency_id])
+
+
+def _report_deleted(sender, *, instance: Report, **kwargs) -> None:
+    if instance.state in SENT and instance.role == AssignmentRole.LEAD:
+        lead_parts_moved([instance.agency_id])
+
+
+def report_signals_connect() -> None:
+    """From ``ReportsConfig.ready``."""
+    post_init.connect(_report_loaded, sender=Report, dispatch_uid="kept_sent_report_loaded")
+    post_save.connect(_report_saved, sender=Report, dispatch_uid="kept_sent_report_saved")
+    post_delete.connect(_report_deleted, sender=Report, dispatch_uid="kept_sent_report_deleted")

@@ -47,8 +47,9 @@ BODY_COUNTS = re.compile(
     r"tổng số (\d+) nhiệm vụ: (\d+) nhiệm vụ đã hoàn thành đúng hạn, (\d+) nhiệm vụ hoàn thành quá hạn, (\d+) nhiệm vụ "
     r"đang thực hiện trong hạn, (\d+) nhiệm vụ chưa hoàn thành, quá hạn và (\d+) nhiệm vụ thường xuyên; tiến độ bình quân (\d+)%"
 )
-# The public plan page's panel (templates/plans/plan_detail.html): each status's count, the overall progress bar.
-PAGE_COUNTS = re.compile(r'<span class="dot status-(\w+)"></span>[^<]*: <strong>(\d+)</strong>')
+# The public plan page's panel (templates/plans/plan_detail.html): each status's count (a link to its rows when it is
+# not 0), the overall progress bar.
+PAGE_COUNTS = re.compile(r'<span class="dot status-(\w+)"></span>[^<]*: (?:<strong>|<a [^>]*>)(\d+)</')
 PAGE_PROGRESS_FROM = 'role="progressbar"'
 PAGE_PROGRESS = re.compile(r'aria-valuenow="(\d+)"')
 BODY_ORDER = (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE, TaskStatus.IN_PROGRESS, TaskStatus.OVERDUE, TaskStatus.ONGOING)

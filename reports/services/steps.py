@@ -85,8 +85,6 @@ def report_transition(
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if (previous in SENT) != (report.state in SENT) or was_late != report.is_late:
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
-    if (previous in SENT) != (report.state in SENT) and report.role == AssignmentRole.LEAD:
-        lead_parts_moved([report.agency_id])  # the kept sent-report counts (reports.figures.sent_counts_refresh)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
         reported_values_accept(report=report, by=by, at=at)  # the accepted values become the indicators' actuals

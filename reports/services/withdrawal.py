@@ -17,7 +17,6 @@ from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import Role
 from plans.models import User
-from tasks.kept import lead_parts_moved
 from tasks.selectors import plan_and_parent
 
 from ..choices import ReportState, WorkflowAction
@@ -62,7 +61,6 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if report.is_late:  # no longer sent: no longer a late report
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
-    lead_parts_moved([report.agency_id])  # no longer sent: the kept sent-report counts (reports.figures.sent_counts_refresh)
     figures_changed(plans=plan_and_parent(report.task.plan_id), agencies=[report.agency_id])
     return report
 
