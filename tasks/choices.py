@@ -25,6 +25,13 @@ class TaskStatus(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")  # "Thường xuyên": a yearly task takes the status of this year's obligation
 
 
+# Statuses counted together, as the public home page counts "completed" (on time or late): a list's status filter
+# takes a group's code as well as a status, so a figure over several statuses opens exactly the rows it counts.
+STATUS_GROUPS = {
+    "completed": (_("Completed (on time or late)"), (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)),
+}
+
+
 class ImportState(models.TextChoices):
     """Where an annex upload stands: checked, waiting for confirmation, imported or refused."""
 

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtering import ListFilterSet
 from core.search import search_filter
+from plans import policy
 from plans.filters import AgencyChoiceFilter
 from plans.models import Plan, Section
 
-from .choices import AssignmentRole, TaskStatus
+from .choices import STATUS_GROUPS, AssignmentRole, TaskStatus
 from .selectors import tasks_of_plans_q
 
 
@@ -91,3 +92,36 @@ class PublicTaskFilter(ListFilterSet):
         self.filters["section"].extra["choices"] = [(str(s.pk), f"{s.number}. {s.title}") for s in plan.sections.all()] + [
             (str(s.pk), f"{child.symbol} — {s.number}. {s.title}") for child in plan.children.all() for s in child.sections.all()
         ]  # the tasks of the plans carrying it out are listed too (the roll-up rule)
+
+
+def _public_plans(request):
+    return policy.public(Plan.objects.order_by("-issued_on", "symbol"))
+
+
+class PublicTasksFilter(ListFilterSet):
+    """The tasks of every public plan (the public home page's figures): text without diacritics, plan, status.
+
+    The status filter takes a group of statuses too (``tasks.choices.STATUS_GROUPS``: "completed" is both
+    completed statuses), so each figure of the home page opens exactly the rows it counts. The queryset must
+    carry ``status_code``; what the public may read is the caller's (``plans.policy.public``).
+    """
+
+    route = "public:tasks"
+
+    q = django_filters.CharFilter(label=_("Search"), method=filter_text)
+    plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=_public_plans, method="filter_plan", empty_label=_("All plans"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(code, label) for code, (label, _statuses) in STATUS_GROUPS.items()] + TaskStatus.choices,
+        method="filter_status",
+        empty_label=_("All statuses"),
+    )
+
+    def filter_plan(self, queryset, name, value):
+        """A plan's tasks and those of the plans carrying it out, as the plan's page lists them (``tasks_of_plans_q``)."""
+        return queryset.filter(tasks_of_plans_q([value.pk])) if value is not None else queryset
+
+    def filter_status(self, queryset, name, value):
+        if value in STATUS_GROUPS:
+            return queryset.filter(status_code__in=STATUS_GROUPS[value][1])
+        return queryset.filter(status_code=value) if value else queryset

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
-from django.views.generic import DetailView, ListView
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
 
 from core import columns
 from core.paging import PER_PAGE, SharedCountPaginator
@@ -27,8 +28,8 @@ from core.shared_figures import figures_version
 from core.spreadsheets import neutralise
 from plans import policy
 
-from ..columns import PUBLIC_PAGE
-from ..filters import PublicTaskFilter
+from ..columns import ADMIN_TASKS, PUBLIC_PAGE
+from ..filters import PublicTaskFilter, PublicTasksFilter
 from ..models import Task
 from ..open_data import LICENCE, OPEN_DATA, dictionary, licence_note, open_data_rows, plan_updated_at
 from ..selectors import named_prefetch, task_list, task_search, tasks_of_plans_q
@@ -50,6 +51,12 @@ class HomeView(ListView):
         context["plans"] = with_public_figures(context["plans"])
         context["counts"] = public_status_counts()
         context["task_total"] = sum(context["counts"].values())
+        # Each figure opens the rows it counts: the public list of tasks with the same status (or group of statuses).
+        context["links"] = {
+            "tasks": PublicTasksFilter.url(),
+            "completed": PublicTasksFilter.url(status="completed"),
+            "overdue": PublicTasksFilter.url(status="overdue"),
+        }
         return context
 
 
@@ -97,6 +104,44 @@ def plan_tasks_filtered(request, plan) -> PublicTaskFilter:
     data = request.GET.copy()
     data.pop("page", None)
     return PublicTaskFilter(data or None, queryset=tasks, plan=plan)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TaskListView(TemplateView):
+    """The tasks of every public plan, the rows behind the home page's figures: filters, pages, Excel and CSV."""
+
+    template_name = "plans/public_tasks.html"
+
+    def get(self, request, *args, **kwargs):
+        data = request.GET.copy()
+        for name in ("page", "format"):
+            data.pop(name, None)
+        filterset = PublicTasksFilter(data or None, queryset=task_list(tasks=policy.public(Task.objects.all())))
+        title = _("Tasks of the published plans")
+        fmt = request.GET.get("format")
+        if fmt == "xlsx":
+            tasks = filterset.qs.prefetch_related(named_prefetch())
+            return columns.xlsx("nhiem-vu-cong-khai.xlsx", title, ADMIN_TASKS, tasks, filters=filterset, request=request)
+        if fmt == "csv":
+            return _csv_response(
+                "nhiem-vu-cong-khai", [column.key for column in OPEN_DATA], open_data_rows(filterset.qs.prefetch_related(named_prefetch()))
+            )
+        paginator = SharedCountPaginator(filterset.qs, PER_PAGE)
+        if not filterset.is_bound:
+            paginator.count = sum(public_status_counts().values())  # the home page's figure: no second count
+        page = paginator.get_page(request.GET.get("page"))
+        query = data.urlencode()
+        searched = filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""
+        context = self.get_context_data(
+            filter=filterset,
+            query=query,
+            page=page,
+            columns=PUBLIC_PAGE,
+            rows=columns.shared_rows("public-tasks", PUBLIC_PAGE, page, query=searched),
+            found=paginator.count,
+            title=title,
+        )
+        return self.render_to_response(context)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -56,6 +56,8 @@ RULES = {
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "khong-hop-le"}, everyone(OK)),
     "password_reset_complete": (lambda w: {}, everyone(OK)),
     "public:plans": (lambda w: {}, everyone(OK)),
+    "public:tasks": (lambda w: {}, everyone(OK)),
+    "reports:public_summaries": (lambda w: {}, everyone(OK)),
     "public:open_data": (lambda w: {"pk": w["plan"].pk, "fmt": "csv"}, everyone(OK)),
     "public:open_data_dictionary_page": (lambda w: {}, everyone(OK)),
     "public:open_data_dictionary": (lambda w: {"fmt": "json"}, everyone(OK)),
