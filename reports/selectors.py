@@ -196,4 +196,5 @@ def summaries_published(plan: Plan | None = None) -> QuerySet[Summary]:
     summaries = policy.public(Summary.objects.filter(state=SummaryState.ISSUED)).exclude(signed_pdf="")
     if plan is not None:
         summaries = summaries.filter(plan=plan)
-    return summaries.select_related("plan", "period").order_by("-issued_at", "-pk")
+    # Never the frozen snapshot, the largest column of the table (megabytes for a big plan): lists show none of it.
+    return summaries.select_related("plan", "period").defer("snapshot").order_by("-issued_at", "-pk")

@@ -107,8 +107,8 @@ def test_task_lists_run_a_fixed_number_of_queries(client, leader, size, django_a
         assert client.get(reverse("reports:dashboard_tasks"), {"plan": plan.pk, "status": "overdue"}).status_code == 200
     # The plan page, first read of the day (nothing cached): session, user, groups, the plan, its directives, sections
     # and sub-plans, the published plans' progress, the plan's last change and status counts, the public plans' ids,
-    # page rows, assignments, session save.
-    with django_assert_max_num_queries(18):
+    # page rows, assignments, its issued summaries (reports.selectors.summaries_published), session save.
+    with django_assert_max_num_queries(19):
         assert client.get(plan.get_absolute_url()).status_code == 200
 
 
