@@ -66,7 +66,8 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Su
     """
     row = reporting_period_get_or_create(period=period)
     with translation.override("vi"), transaction.atomic():
-        summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
+        # The previous snapshot is replaced, never read: at 50,000 tasks loading it held ~9 MB of JSON and its objects.
+        summary, _created = Summary.objects.select_for_update().defer("snapshot").get_or_create(plan=plan, period=row)
         if not workflow.is_editable(summary.state):
             return summary
         _no_jit()

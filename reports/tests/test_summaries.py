@@ -63,6 +63,10 @@ def test_the_snapshot_is_stored_whole_and_never_sent_as_one_query_parameter(file
         assert not [
             query["sql"][:200] for query in queries.captured_queries if "snapshot" in query["sql"] and "Thiếu kinh phí" in query["sql"]
         ]
+    with CaptureQueriesContext(connection) as queries:  # compiled again: the previous snapshot is replaced, never loaded
+        again = summary_compile(plan=filed.plan, period=H2_2018)
+    assert not [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT") and '"snapshot"' in query["sql"]]
+    assert Summary.objects.get(pk=again.pk).snapshot == stored
 
 
 def test_a_completion_after_the_cut_off_does_not_count_in_that_periods_summary(filed):
