@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -18,6 +19,7 @@ from .. import policy as reports_policy
 from .. import summary_workflow as workflow
 from ..choices import ReportState, SummaryState
 from ..models import Report, Summary
+from ..models.summaries import SnapshotEncoder
 from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
 from .annex import annex_tempfile, summary_annex_write
@@ -64,7 +66,8 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Su
     """
     row = reporting_period_get_or_create(period=period)
     with translation.override("vi"), transaction.atomic():
-        summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
+        # The previous snapshot is replaced, never read: at 50,000 tasks loading it held ~9 MB of JSON and its objects.
+        summary, _created = Summary.objects.select_for_update().defer("snapshot").get_or_create(plan=plan, period=row)
         if not workflow.is_editable(summary.state):
             return summary
         _no_jit()
@@ -72,7 +75,10 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Su
         summary.compiled_by = by
         summary.error = ""
         _compile_files(summary, plan, period)
-        summary.save()
+        if _snapshot_stream(summary):
+            summary.save(update_fields=[f.name for f in Summary._meta.concrete_fields if not f.primary_key and f.name != "snapshot"])
+        else:
+            summary.save()
         pdf_enqueue(summary)
     return summary
 
@@ -83,6 +89,72 @@ def _no_jit() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+
+
+def _json_pieces(value, encoder: SnapshotEncoder, depth: int = 4) -> Iterator[str]:
+    """``value`` as JSON text in pieces of at most a few hundred items: dicts and short lists of the top ``depth``
+    levels item by item, long lists in batches, each batch by the C encoder (the same text as one ``encoder.encode(value)``)."""
+    comma, colon = encoder.item_separator, encoder.key_separator
+    if depth and isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        yield "{"
+        for place, (key, item) in enumerate(value.items()):
+            yield (comma if place else "") + encoder.encode(key) + colon
+            yield from _json_pieces(item, encoder, depth - 1)
+        yield "}"
+    elif depth and isinstance(value, list | tuple):
+        yield "["
+        if len(value) <= 100:
+            for place, item in enumerate(value):
+                if place:
+                    yield comma
+                yield from _json_pieces(item, encoder, depth - 1)
+        else:
+            for start in range(0, len(value), 500):
+                yield (comma if start else "") + encoder.encode(list(value[start : start + 500]))[1:-1]
+        yield "]"
+    else:
+        yield encoder.encode(value)
+
+
+class _CsvReader:
+    """A file for ``COPY … FROM STDIN (FORMAT csv)``: one row of one quoted field made of ``pieces``, a piece per read."""
+
+    def __init__(self, pieces: Iterator[str]):
+        self._text = self._quoted(pieces)
+
+    @staticmethod
+    def _quoted(pieces: Iterator[str]) -> Iterator[str]:
+        yield '"'
+        for piece in pieces:
+            yield piece.replace('"', '""')
+        yield '"\n'
+
+    def read(self, size: int = -1) -> str:
+        return next(self._text, "")
+
+
+def _snapshot_stream(summary: Summary) -> bool:
+    """Write ``summary.snapshot`` to its row streamed (PostgreSQL ``COPY``), never as one string: at 50,000 tasks
+    the snapshot is ~9 MB of JSON, and sending it as a query parameter held five copies of it at once
+    (benchmarks/summary.py). False where the database cannot: ``save()`` then writes it as before."""
+    if connection.vendor != "postgresql" or summary.pk is None:
+        return False
+    quote = connection.ops.quote_name
+    table, column = quote(Summary._meta.db_table), quote(Summary._meta.get_field("snapshot").column)  # the model's names, no input
+    with connection.cursor() as cursor:
+        if not hasattr(cursor.cursor, "copy_expert"):  # psycopg2's; another driver takes the ordinary way
+            return False
+        cursor.execute("CREATE TEMPORARY TABLE summary_snapshot_upload (snapshot jsonb) ON COMMIT DROP")
+        cursor.cursor.copy_expert(
+            "COPY summary_snapshot_upload (snapshot) FROM STDIN WITH (FORMAT csv)",
+            _CsvReader(_json_pieces(summary.snapshot, SnapshotEncoder())),
+        )
+        cursor.execute(  # one round trip; the table is dropped now, so a second compilation in this transaction can make it again
+            f"UPDATE {table} SET {column} = upload.snapshot FROM summary_snapshot_upload upload WHERE {table}.id = %s; "  # noqa: S608
+            "DROP TABLE summary_snapshot_upload",
+            [summary.pk],
+        )
+    return True
 
 
 def _compile_files(summary: Summary, plan: Plan, period: Period) -> None:
