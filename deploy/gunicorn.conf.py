@@ -8,7 +8,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 # the worker's main loop receives them (vinhlong_cmcn4.gunicorn_worker, gthread otherwise) and closes a connection
 # whose headers have not ended after REQUEST_HEADER_SECONDS (10 s); a request whose body trickles in holds one
 # thread of many until the portal cuts it off for falling below REQUEST_BODY_MIN_BYTES_PER_SECOND
-# (vinhlong_cmcn4.body_deadline). With sync workers, four clients sending a byte a second held the whole site until
+# (vinhlong_cmcn4.body_deadline). A worker whose threads all have a request accepts no connection until one is
+# free, leaving it to the other workers. With sync workers, four clients sending a byte a second held the whole site until
 # the worker timeout; with plain gthread, 32 clients sending their headers a byte at a time held every thread.
 # Each thread may hold a database connection (CONN_MAX_AGE): workers x threads must stay below PostgreSQL's
 # max_connections with the Celery worker's.

@@ -8,6 +8,11 @@ no cost, receives the headers itself, as nginx would (``client_header_timeout``)
 thread once the blank line ending its headers has arrived, and is closed if that has not happened within
 ``REQUEST_HEADER_SECONDS`` (10 s) of its opening or of its previous answer. The body is the portal's
 business (``vinhlong_cmcn4.body_deadline``). Used by ``deploy/gunicorn.conf.py`` (``worker_class``).
+
+A worker whose threads all have a request stops accepting until one of them is free: gthread accepted while it
+had fewer than ``worker_connections`` (1000) connections, and queued them behind the busy threads while the other
+workers, sharing the listening socket, were idle (issue 31's soak: 8 slow bodies, ordinary requests ~9.5 s late).
+Only requests handed to threads count; connections whose headers the main loop is still receiving do not.
 """
 
 import errno
@@ -27,7 +32,27 @@ def headers_complete(received: bytes) -> bool:
 
 
 class HeadersFirstWorker(ThreadWorker):
-    """``gthread`` whose threads only ever read requests whose headers are all in."""
+    """``gthread`` whose threads only ever read requests whose headers are all in, accepting only while one is free."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nr_busy = 0  # connections handed to the thread pool and not yet back: requests running or queued
+
+    def set_accept_enabled(self, enabled):
+        """gthread's loop turns accepting on whenever it has fewer than worker_connections: not while no thread is free."""
+        super().set_accept_enabled(enabled and self.nr_busy < self.cfg.threads)
+
+    def enqueue_req(self, conn):
+        # Always called on the main loop (accept, readable sockets, finish_request), as is finish_request: no lock.
+        self.nr_busy += 1
+        if self.nr_busy >= self.cfg.threads:
+            self.set_accept_enabled(False)  # the kernel keeps new connections for a worker with a free thread
+        super().enqueue_req(conn)
+
+    def finish_request(self, conn, fs):
+        """A thread is free again: the main loop's next turn accepts again (run() calls set_accept_enabled)."""
+        self.nr_busy -= 1
+        super().finish_request(conn, fs)
 
     def accept(self, listener):
         if self.cfg.is_ssl:  # the bytes would be TLS records: gunicorn's own path
