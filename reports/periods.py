@@ -264,12 +264,13 @@ class ReportableFrom:
         """May a period ending on ``last_day`` be reported, the bound being ``day``?"""
         return day is None or day <= last_day
 
-    def q(self, last_day: Combinable | datetime.date) -> Q:
-        """:meth:`allows` on a row, ``last_day`` a date or an expression (the period's last day as an annotation)."""
+    def q(self, last_day: Combinable | datetime.date, prefix: str = "") -> Q:
+        """:meth:`allows` on a row (its task through ``prefix``), ``last_day`` a date or an expression (the period's
+        last day as an annotation)."""
         allowed, unset = Q(pk__in=[]), Q()
         for column in self.columns:
-            allowed |= unset & Q(**{f"{column}__lte": last_day})
-            unset &= Q(**{f"{column}__isnull": True})
+            allowed |= unset & Q(**{f"{prefix}{column}__lte": last_day})
+            unset &= Q(**{f"{prefix}{column}__isnull": True})
         return allowed | unset
 
     def day_of(self, row: object) -> datetime.date | None:
