@@ -39,7 +39,7 @@ from tasks.status import status_expression, year_window
 
 from .choices import ReportState
 from .models import Report, ReportingPeriod, SentLeadCount
-from .periods import main_kind, period_containing
+from .periods import STARTED, main_kind, period_containing
 
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 
@@ -73,7 +73,7 @@ def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = 
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
-        started = Q(**{f"{task}start_date__lte": end}) | Q(**{f"{task}start_date__isnull": True, f"{task}plan__starts_on__lte": end})
+        started = STARTED.q(end, prefix=task)  # the bound reports.periods.unreportable_reason checks
         # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended,
         # unless the agency had joined the group again by then.
         rejoined = AgencyMembership.objects.filter(
