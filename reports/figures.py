@@ -29,7 +29,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
-from tasks.kept import Keeper, lead_parts_moved
+from tasks.kept import Keeper, agencies_lock, lead_parts_batching, lead_parts_moved
 
 from .choices import ReportState
 from .compliance import SENT, late_reports
@@ -256,25 +256,43 @@ SENT_COLUMNS = {
 }
 
 
-def _sent_counted(agencies: list[int] | None):
+def _sent_counted(agencies: list[int] | None, *, period_id: int | None = None):
     """Lead reports sent, each with its agency's lead part on the task (one per task and agency), grouped."""
     reports = Report.objects.filter(
         state__in=SENT, role=AssignmentRole.LEAD, task__assignments__agency_id=F("agency_id"), task__assignments__role=AssignmentRole.LEAD
     )
     if agencies is not None:
         reports = reports.filter(agency_id__in=agencies)
+    if period_id is not None:
+        reports = reports.filter(period_id=period_id)
     return reports.order_by().values(*SENT_COLUMNS.values()).annotate(n=Count("id"))
 
 
-def sent_counts_refresh(agencies: list[int] | None) -> None:
-    """Count these agencies' kept sent reports again (every agency's: None); called by ``tasks.kept.lead_parts_refresh``,
-    inside its transaction and under its lock."""
+def sent_counts_refresh(agencies: list[int] | None, *, period_id: int | None = None) -> None:
+    """Count these agencies' kept sent reports again (every agency's: None; only one period's: ``period_id``); called
+    by ``tasks.kept.lead_parts_refresh`` and :func:`sent_counts_moved`, inside their transaction and under its lock."""
     kept = SentLeadCount.objects.all() if agencies is None else SentLeadCount.objects.filter(agency_id__in=agencies)
-    kept.delete()
+    (kept if period_id is None else kept.filter(period_id=period_id)).delete()
     SentLeadCount.objects.bulk_create(
-        [SentLeadCount(**{name: row[path] for name, path in SENT_COLUMNS.items()}, reports=row["n"]) for row in _sent_counted(agencies)],
+        [
+            SentLeadCount(**{name: row[path] for name, path in SENT_COLUMNS.items()}, reports=row["n"])
+            for row in _sent_counted(agencies, period_id=period_id)
+        ],
         batch_size=2000,
     )
+
+
+def sent_counts_moved(*, agency_id: int, period_id: int) -> None:
+    """A lead report of this agency and period started or stopped counting as sent (a deadline day's every step): that
+    period's kept rows of the agency are counted again, in the writing transaction under the agency's lock; its lead
+    parts did not move. Within a batch of writes (``tasks.kept.lead_parts_batch``), the agency's rows, all of them,
+    at the batch's end."""
+    if lead_parts_batching():
+        lead_parts_moved([agency_id])
+        return
+    with transaction.atomic():
+        agencies_lock([agency_id])
+        sent_counts_refresh([agency_id], period_id=period_id)
 
 
 def sent_counts_drift() -> dict[tuple, tuple[int, int]]:
@@ -303,12 +321,12 @@ def _report_saved(sender, *, instance: Report, created: bool, **kwargs) -> None:
     before = False if created else getattr(instance, "_kept_sent", sent)
     instance._kept_sent = sent  # type: ignore[attr-defined]
     if sent != before and instance.role == AssignmentRole.LEAD:
-        lead_parts_moved([instance.agency_id])
+        sent_counts_moved(agency_id=instance.agency_id, period_id=instance.period_id)
 
 
 def _report_deleted(sender, *, instance: Report, **kwargs) -> None:
     if instance.state in SENT and instance.role == AssignmentRole.LEAD:
-        lead_parts_moved([instance.agency_id])
+        sent_counts_moved(agency_id=instance.agency_id, period_id=instance.period_id)
 
 
 def report_signals_connect() -> None:

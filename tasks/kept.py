@@ -71,17 +71,24 @@ def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
     if ids == []:
         return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if ids is None:
-                    cursor.execute("LOCK TABLE tasks_leadpartcount IN EXCLUSIVE MODE")
-                else:
-                    cursor.execute("SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id", [ids])
+        agencies_lock(ids)
         kept = LeadPartCount.objects.all() if ids is None else LeadPartCount.objects.filter(agency_id__in=ids)
         kept.delete()
         LeadPartCount.objects.bulk_create(_rows(ids), batch_size=2000)
         for keeper in _keepers:
             keeper.refresh(ids)
+
+
+def agencies_lock(ids: list[int] | None) -> None:
+    """Inside a transaction: these agencies' kept rows (every agency's: None) are this transaction's until it ends
+    (PostgreSQL; SQLite writes one at a time). Every writer of an agency's kept rows takes it first."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute("LOCK TABLE tasks_leadpartcount IN EXCLUSIVE MODE")
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id", [sorted(set(ids))])
 
 
 class Keeper(NamedTuple):
@@ -191,6 +198,11 @@ def task_counts_moved(keys: Iterable[tuple] | None) -> None:
         task_counts_refresh(keys=keys)
     else:
         pending.update([EVERY] if keys is None else keys)
+
+
+def lead_parts_batching() -> bool:
+    """Is a batch of writes being written (:func:`lead_parts_batch`)? Its agencies are counted again at its end."""
+    return getattr(_batch, "agencies", None) is not None
 
 
 def lead_parts_moved(agencies: Iterable[int] | None) -> None:

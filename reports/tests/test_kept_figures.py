@@ -142,3 +142,28 @@ def test_a_day_off_at_the_year_s_end_rejudges_a_yearly_task_on_the_same_day(worl
     assert (before["done_on_time"], before["in_progress"], after["done_on_time"], after["in_progress"]) == (1, 0, 0, 1)
     assert dashboard(today=day).plans[0].counts["in_progress"] >= 1
     assert_kept_figures_true(days=(day,))
+
+
+def test_a_report_sent_recounts_its_period_s_sent_rows_only(world, agency_a):
+    """On a deadline day every step sends a report: it moves the kept sent rows of its agency and period, not the
+    agency's lead parts nor its other periods' rows (their rows stay as they were, ids and all)."""
+    from reports.models import SentLeadCount
+    from reports.tests.factories import ReportFactory, ReportingPeriodFactory
+
+    earlier, due = ReportingPeriodFactory(year=2025, number=2), ReportingPeriodFactory(year=2026, number=1)
+    ReportFactory(task=world.task, agency=agency_a, period=earlier, role=AssignmentRole.LEAD, state="submitted")
+    parts = set(LeadPartCount.objects.values_list("pk", flat=True))
+    kept_earlier = set(SentLeadCount.objects.filter(period=earlier).values_list("pk", "reports"))
+    report = ReportFactory(task=world.task, agency=agency_a, period=due, role=AssignmentRole.LEAD, state="draft")
+    assert not SentLeadCount.objects.filter(period=due).exists()
+    report.state = "submitted"
+    report.save()
+    assert SentLeadCount.objects.get(period=due).reports == 1
+    assert set(LeadPartCount.objects.values_list("pk", flat=True)) == parts
+    assert [n for _pk, n in kept_earlier] == [1]
+    assert set(SentLeadCount.objects.filter(period=earlier).values_list("pk", "reports")) == kept_earlier
+    assert_kept_figures_true(days=DAYS)
+    report.state = "returned"  # sent back for a fix: no longer counts as sent
+    report.save()
+    assert not SentLeadCount.objects.filter(period=due).exists()
+    assert_kept_figures_true(days=DAYS)
