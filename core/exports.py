@@ -17,7 +17,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.test import RequestFactory
 from django.urls import resolve, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import ExportJob
@@ -36,10 +36,22 @@ def _progress_key(job_id: int) -> str:
     return f"export-job:{job_id}:progress"
 
 
+def rows_label(rows: int) -> str:
+    """A count of rows as the page's language writes it (Vietnamese: 50.000), for the page, its script and the notice."""
+    return formats.number_format(rows, force_grouping=True)
+
+
 def export_progress(job: ExportJob) -> dict:
-    """Where a job is: its state, rows written, rows in all."""
+    """Where a job is: its state, rows written, rows in all (and both as the page writes them)."""
     done = job.total if job.state == ExportJob.DONE else (cache.get(_progress_key(job.pk)) or 0)
-    return {"state": job.state, "running": job.state in (ExportJob.QUEUED, ExportJob.RUNNING), "done": done, "total": job.total}
+    return {
+        "state": job.state,
+        "running": job.state in (ExportJob.QUEUED, ExportJob.RUNNING),
+        "done": done,
+        "total": job.total,
+        "done_label": rows_label(done),
+        "total_label": rows_label(job.total),
+    }
 
 
 def progress_reporter(job: ExportJob):
@@ -110,7 +122,7 @@ def export_run(job_id: int) -> ExportJob:
 
 def export_notice_text(job: ExportJob) -> str:
     if job.state == ExportJob.DONE:
-        return _("Your download “%(name)s” (%(rows)s rows) is ready.") % {"name": job.filename, "rows": job.total}
+        return _("Your download “%(name)s” (%(rows)s rows) is ready.") % {"name": job.filename, "rows": rows_label(job.total)}
     return _("Your download “%(name)s” could not be written; ask again, or narrow the list with its filters.") % {"name": job.filename}
 
 
