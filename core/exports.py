@@ -8,6 +8,7 @@ the columns and who may see what are the page's own, not a copy of them.
 
 import datetime
 import tempfile
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -128,6 +129,13 @@ def export_notice_text(job: ExportJob) -> str:
 
 def export_page_url(job: ExportJob) -> str:
     return reverse("core:export_job", args=[job.pk])
+
+
+def export_list_url(job: ExportJob) -> str:
+    """The list the download was asked from, with its filters: the job's address without ``format``."""
+    path, _, query = job.address.partition("?")
+    kept = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key != "format"]
+    return f"{path}?{urlencode(kept)}" if kept else path
 
 
 EXPORTS_KEPT = datetime.timedelta(days=7)  # a written download waits this long for its owner; the daily upkeep deletes it after

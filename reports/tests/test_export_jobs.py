@@ -129,3 +129,13 @@ def test_the_page_of_a_download_groups_its_row_counts_as_vietnamese_write_them(c
     assert progress["done"] == 12000 and progress["done_label"] == "12.000" and progress["total_label"] == "50.000"
     job.state = ExportJob.DONE
     assert "(50.000 dòng)" in export_notice_text(job)
+
+
+def test_the_page_of_a_download_leads_back_to_its_list_with_its_filters(client, leader):
+    # Walk: the download's page had no way back to the list it was asked from.
+    job = ExportJob.objects.create(
+        user=leader, address="/dieu-hanh/nhiem-vu/?plan=3&status=overdue&format=xlsx", title="Nhiệm vụ", filename="nhiem-vu.xlsx", total=5
+    )
+    client.force_login(leader)
+    page = client.get(reverse("core:export_job", args=[job.pk])).content.decode()
+    assert 'href="/dieu-hanh/nhiem-vu/?plan=3&amp;status=overdue">Quay lại danh sách' in page
