@@ -64,7 +64,7 @@ beat: install
 	$(BIN)/celery -A vinhlong_cmcn4 beat --loglevel=INFO
 
 messages: install-dev
-	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete --no-location
+	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 clean:

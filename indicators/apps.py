@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # What the shared figures read of this app (the dashboard's indicators panel): a write computes them afresh.
-READ_BY_FIGURES = ("Indicator", "IndicatorTarget", "IndicatorValue")
+READ_BY_FIGURES = ("Indicator", "IndicatorTarget", "IndicatorValue", "IndicatorHandover")
 
 
 class IndicatorsConfig(AppConfig):

@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
 
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from core.shared_figures import figures_cached, query_digest
 from plans.models import Agency, Plan
 from plans.selectors import holders_on
 
@@ -310,6 +313,39 @@ def dashboard_panel(*, today: datetime.date, url: str, holders: dict[int, Agency
         "total": len(rows),
         "all_url": url,
     }
+
+
+def dashboard_panel_shared(*, today: datetime.date, url: str, holders: dict[int, Agency] | None = None) -> dict:
+    """:func:`dashboard_panel` from the shared cache (``core.shared_figures``), computed again only after a change of
+    everything: the writes that move a judgement (indicators, their targets and values, the values an accepted report
+    brings, agencies and their lineage, reorganisations) name no plan, so a report sent on a plan, which moves the
+    dashboard's other figures, leaves the panel as it was (500 indicators judged: most of a dashboard's recompute).
+    ``holders``: today's ``holders_on``, when the caller has it."""
+    return figures_cached(
+        "indicators-panel",
+        (today.isoformat(), get_language(), url),
+        lambda: dashboard_panel(today=today, url=url, holders=holders),
+        plans=(),
+        agencies=(),
+    )
+
+
+def panel_shared(indicators: QuerySet[Indicator], *, today: datetime.date, shown: int) -> dict:
+    """A plan page's indicators panel: ``indicators`` (as the reader may see them) judged on ``today``, all of them
+    when there are at most ``shown``, else the first ``shown`` at risk first; with how many there are. Shared by every
+    reader who asks the same question (the same SQL: the same scope) until a change of everything, as
+    :func:`dashboard_panel_shared` is."""
+
+    def compute() -> dict:
+        rows = indicator_rows(indicators, today=today, one_read=True)
+        chosen = rows if len(rows) <= shown else sort_at_risk_first(rows)[:shown]
+        return {"rows": chosen, "total": len(rows), "illustrative": any(row.is_illustrative for row in chosen)}
+
+    try:
+        digest = query_digest(indicators, shown)
+    except EmptyResultSet:  # a scope that sees nothing
+        return {"rows": [], "total": 0, "illustrative": False}
+    return figures_cached("indicators-plan-panel", (digest, today.isoformat(), get_language()), compute, plans=(), agencies=())
 
 
 def reported_by_q(agency_id: int, *, day: datetime.date) -> Q:

@@ -24,21 +24,22 @@ The one place for this rule; the dashboard, the reminders and the summaries call
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 
+from core.compiled import compiled_values
 from plans.models import AgencyMembership, Plan
 from plans.workdays import WorkCalendar
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.models import LeadPartCount, PastHolding, TaskAssignment
 from tasks.selectors import held_on_q
-from tasks.status import status_expression
+from tasks.status import status_expression, year_window
 
 from .choices import ReportState
 from .models import Report, ReportingPeriod, SentLeadCount
-from .periods import main_kind, period_containing
+from .periods import STARTED, main_kind, period_containing
 
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 
@@ -72,7 +73,7 @@ def obligation(periods: Mapping[int, Window], prefix: str = "", *, past: bool = 
     condition = Q(pk__in=[])
     for plan_id, period in periods.items():
         end = period.last_day
-        started = Q(**{f"{task}start_date__lte": end}) | Q(**{f"{task}start_date__isnull": True, f"{task}plan__starts_on__lte": end})
+        started = STARTED.q(end, prefix=task)  # the bound reports.periods.unreportable_reason checks
         # Uncorrelated (computed once, not per assignment): the few assignments whose group membership had ended,
         # unless the agency had joined the group again by then.
         rejoined = AgencyMembership.objects.filter(
@@ -313,15 +314,31 @@ def status_counts_by_agency(assignments: QuerySet[Any], *, count: Any = None) ->
 
     ``count``: how a row counts (by default one assignment; ``Sum("parts")`` on the kept counts).
     """
-    counts: dict[int, AgencyCounts] = {}
     owes = "owes" in assignments.query.annotations
     fields = ["agency_id", "status_code", "owes"] if owes else ["agency_id", "status_code"]
-    for group in assignments.order_by().values(*fields).annotate(n=count if count is not None else Count("id")):
+    return _agency_counts(assignments.order_by().values(*fields).annotate(n=count if count is not None else Count("id")))
+
+
+def _agency_counts(groups: Iterable[dict]) -> dict[int, AgencyCounts]:
+    """:func:`status_counts_by_agency` of grouped rows (``agency_id``, ``status_code``, ``n``, and ``owes`` if known)."""
+    counts: dict[int, AgencyCounts] = {}
+    for group in groups:
         row = counts.setdefault(group["agency_id"], AgencyCounts())
         row[group["status_code"]] += group["n"]
-        if owes and group["owes"] and group["status_code"] in UNFINISHED:
+        if group.get("owes") and group["status_code"] in UNFINISHED:
             row.owing += group["n"]
     return counts
+
+
+class Span(NamedTuple):
+    """A period's data window as :func:`obligation` reads it, hashable (a key of ``core.compiled``)."""
+
+    first_day: datetime.date
+    last_day: datetime.date
+
+
+def _spans(periods: Mapping[int, Window]) -> tuple[tuple[int, Span], ...]:
+    return tuple(sorted((plan_id, Span(period.first_day, period.last_day)) for plan_id, period in periods.items()))
 
 
 def lead_counts_by_agency(
@@ -330,16 +347,22 @@ def lead_counts_by_agency(
     """Per agency, its lead parts on these plans' tasks by status as of ``as_of``, and ``owing`` for each plan's period in
     ``starts``: :func:`status_counts_by_agency` of :func:`lead_assignments`, read from the kept counts
     (``tasks.models.LeadPartCount``, a few rows per agency and plan) with the same rules; equal to
-    :func:`lead_counts_by_agency_recounted` on any day (``reports.tests.helpers.assert_kept_figures_true``)."""
+    :func:`lead_counts_by_agency_recounted` on any day (``reports.tests.helpers.assert_kept_figures_true``).
+    Its SQL is made once per input (``core.compiled``)."""
+    spans = _spans(periods_of(starts))
+    return _agency_counts(compiled_values(_lead_counts_kept, tuple(sorted(plan_ids)), as_of, year_window(as_of), spans))
+
+
+def _lead_counts_kept(plan_ids: tuple[int, ...], as_of: datetime.date, window: tuple, spans: tuple) -> QuerySet:
     rows = LeadPartCount.objects.filter(plan_id__in=plan_ids).annotate(
         owes=Case(
-            When(obligation(periods_of(starts), model=LeadPartCount, task=""), then=Value(True)),
+            When(obligation(dict(spans), model=LeadPartCount, task=""), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
-        status_code=status_expression(as_of),
+        status_code=status_expression(as_of, window=window),
     )
-    return status_counts_by_agency(rows, count=Sum("parts"))
+    return rows.order_by().values("agency_id", "status_code", "owes").annotate(n=Sum("parts"))
 
 
 def lead_counts_by_agency_recounted(
@@ -351,23 +374,27 @@ def lead_counts_by_agency_recounted(
 
 def sent_owed_by_agency_kept(period_of_plan: dict[int, ReportingPeriod | None], *, as_of: datetime.date) -> dict[int, int]:
     """:func:`sent_owed_by_agency` read from the kept counts of sent lead reports (``reports.models.SentLeadCount``, a few
-    rows per agency, plan and period) with the same rules; equal to it on any day (``assert_kept_figures_true``)."""
+    rows per agency, plan and period) with the same rules; equal to it on any day (``assert_kept_figures_true``).
+    Its SQL is made once per input (``core.compiled``)."""
     rows = {plan_id: row for plan_id, row in period_of_plan.items() if row is not None}
     if not rows:
         return {}
+    due = tuple(sorted((plan_id, row.pk, Span(row.first_day, row.last_day)) for plan_id, row in rows.items()))
+    sent: Counter = Counter()
+    for group in compiled_values(_sent_kept, due, as_of, year_window(as_of)):
+        if group["status_code"] in UNFINISHED:
+            sent[group["agency_id"]] += group["n"]
+    return dict(sent)
+
+
+def _sent_kept(due: tuple, as_of: datetime.date, window: tuple) -> QuerySet:
     due_rows = Q(pk__in=[])
-    for plan_id, row in rows.items():
-        due_rows |= Q(period_id=row.pk, plan_id=plan_id)
+    for plan_id, period_id, _span in due:
+        due_rows |= Q(period_id=period_id, plan_id=plan_id)
     kept = (
         SentLeadCount.objects.filter(due_rows)
-        .filter(obligation(rows, model=SentLeadCount, task=""))
-        .annotate(status_code=status_expression(as_of))
+        .filter(obligation({plan_id: span for plan_id, _period_id, span in due}, model=SentLeadCount, task=""))
+        .annotate(status_code=status_expression(as_of, window=window))
         .order_by()
     )
-    sent: Counter = Counter()
-    for agency_id, status_code, n in (
-        kept.values("agency_id", "status_code").annotate(n=Sum("reports")).values_list("agency_id", "status_code", "n")
-    ):
-        if status_code in UNFINISHED:
-            sent[agency_id] += n
-    return dict(sent)
+    return kept.values("agency_id", "status_code").annotate(n=Sum("reports"))

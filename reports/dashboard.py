@@ -9,20 +9,21 @@ Rules shown on the page:
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Aggregate, Count, Q, Sum
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.compiled import compiled_values
 from core.shared_figures import figures_cached
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
 from tasks.models import Task, TaskCount
 from tasks.selectors import plan_families
-from tasks.status import status_expression
+from tasks.status import status_expression, year_window
 
 from . import compliance
 from .figures import stored_figures
@@ -132,17 +133,22 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
 def task_groups(members: set[int], today: datetime.date, cutoffs: list) -> list[dict]:
     """The tasks of these plans by plan, section and status as of ``today``: ``n``, ``progress_sum`` and, per trend
     period, ``overdue_<index>`` (one-off tasks overdue at its cut-off), from the kept task counts (``tasks.kept``:
-    a few rows per section); equal to :func:`task_groups_recounted` on any day (``assert_kept_figures_true``)."""
-    rows = TaskCount.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
+    a few rows per section); equal to :func:`task_groups_recounted` on any day (``assert_kept_figures_true``).
+    Its SQL is made once per input (``core.compiled``)."""
+    return compiled_values(_task_groups_kept, tuple(sorted(members)), today, year_window(today), tuple(p.last_day for p in cutoffs))
+
+
+def _task_groups_kept(members: tuple[int, ...], today: datetime.date, window: tuple, cutoff_days: tuple) -> QuerySet:
+    rows = TaskCount.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today, window=window))
     groups = rows.order_by().values("plan_id", "section_id", "status_code")
-    return list(groups.annotate(n=Sum("tasks"), progress_sum=Sum("progress_sum"), **_overdue_at_cutoffs(cutoffs, kept=True)))
+    return groups.annotate(n=Sum("tasks"), progress_sum=Sum("progress_sum"), **_overdue_at_cutoffs(cutoff_days, kept=True))
 
 
 def task_groups_recounted(members: set[int], today: datetime.date, cutoffs: list) -> list[dict]:
     """:func:`task_groups` counted from every task: the reference the kept counts must equal."""
     tasks = Task.objects.filter(plan_id__in=members).annotate(status_code=status_expression(today))
     groups = tasks.order_by().values("plan_id", "section_id", "status_code")
-    return list(groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs(cutoffs)))
+    return list(groups.annotate(n=Count("id"), progress_sum=Sum("progress"), **_overdue_at_cutoffs([p.last_day for p in cutoffs])))
 
 
 def most_behind_first(row: dict) -> tuple:
@@ -189,15 +195,15 @@ def _trend_periods(plans: list[Plan], today: datetime.date) -> list:
     return [p for p in periods_between(kind, start, today) if p.last_day <= today][-12:]
 
 
-def _overdue_at_cutoffs(periods: list, *, kept: bool = False) -> dict[str, Aggregate]:
-    """Aggregates on ``Task`` (``kept``: on ``TaskCount``): how many one-off tasks were overdue at each period's cut-off (``overdue_<index>``)."""
+def _overdue_at_cutoffs(cutoff_days: Sequence[datetime.date], *, kept: bool = False) -> dict[str, Aggregate]:
+    """Aggregates on ``Task`` (``kept``: on ``TaskCount``): how many one-off tasks were overdue at each trend period's
+    cut-off, its last day (``overdue_<index>``)."""
     return {
         f"overdue_{index}": (Sum if kept else Count)(
             "tasks" if kept else "id",
-            filter=Q(recurrence=Recurrence.NONE, due_date__lt=period.last_day)
-            & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.last_day)),
+            filter=Q(recurrence=Recurrence.NONE, due_date__lt=last_day) & (Q(completed_on__isnull=True) | Q(completed_on__gt=last_day)),
         )
-        for index, period in enumerate(periods)
+        for index, last_day in enumerate(cutoff_days)
     }
 
 

@@ -19,8 +19,13 @@ from ``plans.workdays`` (the calendar is passed in, or read through ``current_ca
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
 
+from django.db.models import Q
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
 
 from plans.choices import PeriodKind
@@ -241,6 +246,78 @@ def recent_periods(
 KIND_ORDER: list[str] = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF_YEAR, PeriodKind.NINE_MONTHS, PeriodKind.YEAR]
 
 
+@dataclass(frozen=True)
+class ReportableFrom:
+    """A day the period reported on must not end before (the task's start, the day a successor received its part).
+
+    The one statement of the bound, read both ways: :meth:`allows` for one task in Python
+    (:func:`unreportable_reason`) and :meth:`q` for rows in SQL (``reports.selectors.reportable_in_due_period_q``).
+    ``columns``: where a row of tasks holds the day, the first one set counting (the task's start, else its plan's);
+    no day set sets no bound. ``refusal``: the message when the bound is not met.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    refusal: Callable[..., str]
+
+    def allows(self, last_day: datetime.date, day: datetime.date | None) -> bool:
+        """May a period ending on ``last_day`` be reported, the bound being ``day``?"""
+        return day is None or day <= last_day
+
+    def q(self, last_day: Combinable | datetime.date, prefix: str = "") -> Q:
+        """:meth:`allows` on a row (its task through ``prefix``), ``last_day`` a date or an expression (the period's
+        last day as an annotation)."""
+        allowed, unset = Q(pk__in=[]), Q()
+        for column in self.columns:
+            allowed |= unset & Q(**{f"{prefix}{column}__lte": last_day})
+            unset &= Q(**{f"{prefix}{column}__isnull": True})
+        return allowed | unset
+
+    def day_of(self, row: object) -> datetime.date | None:
+        """The bound of one object with the ``columns`` (``plan__starts_on`` read as ``row.plan.starts_on``)."""
+        for column in self.columns:
+            value: object = row
+            for name in column.split("__"):
+                value = getattr(value, name)
+            if value is not None:
+                return value  # type: ignore[return-value]
+        return None
+
+
+def _starts_later(period: "Period", day: datetime.date, **context: object) -> str:
+    return _("The task starts on %(start)s, after the period %(period)s ended.") % {
+        "start": day.strftime("%d/%m/%Y"),
+        "period": period.label,
+    }
+
+
+def _held_later(period: "Period", day: datetime.date, **context: object) -> str:
+    first = period_containing(day, period.kind, deadline_day=context["deadline_day"])  # type: ignore[arg-type]
+    return _(
+        "%(agency)s inherited this task from %(predecessor)s on %(date)s: it reports from the period %(first)s on; "
+        "the period %(period)s was reported by %(predecessor)s."
+    ) % {
+        "agency": context["holder"],
+        "predecessor": context["predecessor"],
+        "date": day.strftime("%d/%m/%Y"),
+        "first": first.label,
+        "period": period.label,
+    }
+
+
+# The task had started by the period's last day; an agency that inherited its part (a reorganisation) had it by then:
+# reports are sent after the cut-off, so the period straddling the change is the successor's, earlier ones the predecessor's.
+STARTED = ReportableFrom("starts_on", ("start_date", "plan__starts_on"), _starts_later)
+HELD = ReportableFrom("held_from", ("held_from",), _held_later)
+REPORTABLE_FROM = (STARTED, HELD)
+
+
+def reportable_from_q(last_day: Combinable | datetime.date) -> Q:
+    """Every bound of :data:`REPORTABLE_FROM` on a row of tasks annotated ``held_from`` (the SQL of those checks of
+    :func:`unreportable_reason`)."""
+    return reduce(and_, (bound.q(last_day) for bound in REPORTABLE_FROM))
+
+
 def unreportable_reason(
     period: Period,
     *,
@@ -256,12 +333,11 @@ def unreportable_reason(
     """Why a task cannot be reported for ``period`` (a message for the user), or None when it can.
 
     A task is reported for the kinds of period its plan uses, up to the period due now (never a
-    future one), not for a period that ended before the task started, and not for a period that
-    starts after a one-off task was completed (``completed_on``: its completion stands; a later
-    "completed" report would move it). An agency that inherited
-    the task on ``held_from`` (a reorganisation) reports from the period that contains that day on:
-    reports are sent after the cut-off, so the period straddling the change is the successor's
-    (``reports.compliance.obligation``, the same rule in SQL); earlier ones were the predecessor's.
+    future one), not for a period that ended before the task started (``starts_on``: :data:`STARTED`),
+    and not for a period that starts after a one-off task was completed (``completed_on``: its completion
+    stands; a later "completed" report would move it). An agency that inherited the task on ``held_from``
+    (a reorganisation) reports from the period that contains that day on (:data:`HELD`;
+    ``reports.compliance.obligation``, the same rule for what is owed); earlier ones were the predecessor's.
     """
     if period.kind not in (kinds or [main_kind(kinds)]):
         return _("This plan is not reported by this kind of period (%(period)s).") % {"period": period.label}
@@ -269,23 +345,11 @@ def unreportable_reason(
         return _("The period %(period)s has not come yet: reports are filed for the period due now or earlier ones.") % {
             "period": period.label
         }
-    if starts_on and period.last_day < starts_on:
-        return _("The task starts on %(start)s, after the period %(period)s ended.") % {
-            "start": starts_on.strftime("%d/%m/%Y"),
-            "period": period.label,
-        }
-    if held_from and period.last_day < held_from:
-        first = period_containing(held_from, period.kind, deadline_day=deadline_day)
-        return _(
-            "%(agency)s inherited this task from %(predecessor)s on %(date)s: it reports from the period %(first)s on; "
-            "the period %(period)s was reported by %(predecessor)s."
-        ) % {
-            "agency": holder,
-            "predecessor": predecessor,
-            "date": held_from.strftime("%d/%m/%Y"),
-            "first": first.label,
-            "period": period.label,
-        }
+    days = {STARTED.name: starts_on, HELD.name: held_from}
+    for bound in REPORTABLE_FROM:
+        day = days[bound.name]
+        if not bound.allows(period.last_day, day):
+            return bound.refusal(period, day, deadline_day=deadline_day, holder=holder, predecessor=predecessor)
     if completed_on and period.first_day > completed_on:
         return _("The task was completed on %(date)s: it is not reported for the period %(period)s or later ones.") % {
             "date": completed_on.strftime("%d/%m/%Y"),

@@ -16,7 +16,7 @@ from tasks.status import status_expression
 from . import workflow
 from .choices import ReportState, SummaryState, WorkflowAction
 from .models import Report, ReportEvent, ReportingPeriod, Summary
-from .periods import Period, main_kind, period_due
+from .periods import Period, main_kind, period_due, reportable_from_q
 
 NOT_REPORTED = "none"  # the agency list's report state of a task with no report for the period due
 
@@ -99,15 +99,10 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
 
 
 def reportable_in_due_period_q() -> Q:
-    """On ``agency_tasks``' rows: the task may be reported for the period due (the SQL twin of
-    ``reports.periods.unreportable_reason`` for that period: the task had started by its last day, and an
-    agency that inherited its part had it by then; the period due is always of the plan's kinds and never future)."""
-    started = (
-        Q(start_date__lte=F("due_last_day"))
-        | Q(start_date__isnull=True, plan__starts_on__lte=F("due_last_day"))
-        | Q(start_date__isnull=True, plan__starts_on__isnull=True)
-    )
-    return started & (Q(held_from__isnull=True) | Q(held_from__lte=F("due_last_day")))
+    """On ``agency_tasks``' rows: the task may be reported for the period due (``reports.periods.reportable_from_q``,
+    the bounds ``unreportable_reason`` checks, on the period's last day; the period due is always of the plan's kinds
+    and never future)."""
+    return reportable_from_q(F("due_last_day"))
 
 
 def pending_approval(*, user: User) -> QuerySet[Report]:

@@ -74,14 +74,26 @@ def derive_status(
     return TaskStatus.IN_PROGRESS
 
 
-def status_expression(today: datetime.date, prefix: str = "", completed: str | None = None, calendar: WorkCalendar | None = None) -> Case:
+def year_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The calendar's part in :func:`status_expression` on ``today``: the yearly obligation's window (``tasks.yearly``)."""
+    return current_year_window(today, current_calendar())
+
+
+def status_expression(
+    today: datetime.date,
+    prefix: str = "",
+    completed: str | None = None,
+    calendar: WorkCalendar | None = None,
+    *,
+    window: tuple[datetime.date, datetime.date] | None = None,
+) -> Case:
     """The rule of :func:`derive_status` as a database expression (annotate with it).
 
     ``completed`` names another completion date to judge by, e.g. an annotation that keeps
-    only completions on or before a period's cut-off (the status as it stood then).
+    only completions on or before a period's cut-off (the status as it stood then). ``window``: the
+    calendar's part given (:func:`year_window`), so that nothing else is read (``core.compiled``).
     """
-    calendar = calendar or current_calendar()
-    after, year_due = current_year_window(today, calendar)
+    after, year_due = window or current_year_window(today, calendar or current_calendar())
     recurrence = f"{prefix}recurrence"
     due = F_(f"{prefix}effective_due_date")
     completed = completed or f"{prefix}completed_on"

@@ -54,3 +54,22 @@ def test_the_leadership_list_names_each_section_with_its_plan(db):
     assert f'<option value="{first.pk}">28/KH-UBND — 1. Tuyên truyền</option>' in str(
         DashboardTaskFilter({}, queryset=Task.objects.none()).form["section"]
     )
+
+
+def test_a_list_s_address_is_made_once_and_follows_the_script_prefix():
+    """``ListFilterSet.url`` keeps the addresses it made (a dashboard links 2,000 numbers), keyed by what reverse
+    reads: the same filters under another script prefix (the portal behind /cong/) give that prefix's address."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from reports.filters import DashboardTaskFilter
+
+    first = DashboardTaskFilter.url(plan=7, status="overdue", section=None)
+    assert first == DashboardTaskFilter.url(plan=7, status="overdue") and first.endswith("?plan=7&status=overdue")
+    before = get_script_prefix()
+    set_script_prefix("/cong/")
+    try:
+        assert DashboardTaskFilter.url(plan=7, status="overdue") == "/cong/" + first.lstrip("/")
+    finally:
+        set_script_prefix(before)
+    assert DashboardTaskFilter.url(plan=7, status="overdue") == first
+    assert DashboardTaskFilter.url(plan=7, status=["overdue", "in_progress"]).endswith("status=%5B%27overdue%27%2C+%27in_progress%27%5D")

@@ -8,7 +8,7 @@ from plans import policy
 from ..formatting import figure_text
 from ..open_data import dictionary
 from ..rules import RULE_TEXT
-from ..selectors import indicator_rows, indicators_of_plan, sort_at_risk_first
+from ..selectors import indicators_of_plan, panel_shared
 
 register = template.Library()
 PANEL_ROWS = 12
@@ -32,10 +32,9 @@ def plan_indicators_panel(context, plan):
     """The plan page's indicators (the same rows as the plan's indicators page)."""
     request = context.get("request")
     user = getattr(request, "user", policy.ANONYMOUS)
-    rows = indicator_rows(policy.restrict(indicators_of_plan(plan), user), today=timezone.localdate(), one_read=True)
     # A plan with many indicators shows the first ones here, at risk first; its indicators page lists them all.
-    shown = rows if len(rows) <= PANEL_ROWS else sort_at_risk_first(rows)[:PANEL_ROWS]
-    return {"plan": plan, "rows": shown, "total": len(rows), "rule": RULE_TEXT, "illustrative": any(row.is_illustrative for row in shown)}
+    panel = panel_shared(policy.restrict(indicators_of_plan(plan), user), today=timezone.localdate(), shown=PANEL_ROWS)
+    return {"plan": plan, "rule": RULE_TEXT, **panel}
 
 
 @register.inclusion_tag("indicators/_open_data_dictionary.html")

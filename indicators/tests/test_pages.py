@@ -155,3 +155,43 @@ def test_the_api_answers_an_id_beyond_the_databases_range_with_400_naming_the_fi
     response = client.get("/api/v1/indicators/", {"agency": "-5276155451216407560192", "plan": "99999999999999999999999"})
     assert response.status_code == 400, response.content
     assert "agency" in str(response.json()) and "plan" in str(response.json())
+
+
+def test_the_panels_are_judged_again_after_an_indicator_changes_not_after_a_plan_s_report(
+    client, plan_with_indicators, leader, django_capture_on_commit_callbacks
+):
+    """The dashboard's and the plan page's indicators panels are shared until a change of everything (which every
+    write moving a judgement makes); a change of one plan's figures (a report sent) recomputes the dashboard, not them."""
+    from unittest import mock
+
+    from django.db import connection
+
+    from core.shared_figures import figures_changed
+    from indicators import selectors
+
+    client.force_login(leader)
+    behind = plan_with_indicators.own_indicators.get(code="CT-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("reports:dashboard"))  # the day's first visit stores the trend points: a change of everything
+    connection.run_on_commit.clear()  # the writes so far, as if committed before (the test's transaction never commits)
+    with (
+        mock.patch.object(selectors, "dashboard_panel", wraps=selectors.dashboard_panel) as dashboard_judged,
+        mock.patch.object(selectors, "indicator_rows", wraps=selectors.indicator_rows) as plan_judged,
+    ):
+        for _ in range(2):
+            assert client.get(reverse("reports:dashboard")).status_code == 200
+            assert "CT-01" in client.get(plan_with_indicators.get_absolute_url()).content.decode()
+        assert (dashboard_judged.call_count, plan_judged.call_count) == (0, 1)  # the dashboard's was judged on the first visit
+        with django_capture_on_commit_callbacks(execute=True):
+            figures_changed(plans=[plan_with_indicators.pk], agencies=[behind.agency_id])  # as a report's step names them
+        connection.run_on_commit.clear()
+        client.get(reverse("reports:dashboard"))
+        client.get(plan_with_indicators.get_absolute_url())
+        assert (dashboard_judged.call_count, plan_judged.call_count) == (0, 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            indicator_value_record(indicator=behind, measured_on=datetime.date(2026, 6, 30), year=2026, value=D(97))
+        dashboard = client.get(reverse("reports:dashboard")).content.decode()
+        page = client.get(plan_with_indicators.get_absolute_url()).content.decode()
+        assert (dashboard_judged.call_count, plan_judged.call_count) == (1, 2)
+    assert "97 %" in page
+    assert 'judgement=at_risk"><span class="badge text-bg-warning fs-6">0</span>' in dashboard  # CT-01 no longer at risk

@@ -133,6 +133,11 @@ class ReorganisationChange(models.Model):
         return self.target.name if self.target is not None else self.new_name
 
     @property
+    def successor_key(self) -> int | str:
+        """The successor's id, or the new agency's code while it is not yet created (empty for a dissolution)."""
+        return self.target_id or self.new_code
+
+    @property
     def creates_successor(self) -> bool:
         """The successor is a new agency, not yet in the registry: applying the decision creates it."""
         return not self.target_id and bool(self.new_code)

@@ -8,39 +8,63 @@ to one agency; its handover (``IndicatorHandover``) keeps the days before for th
 An indicator whose tasks go several ways, or none, stays with its agency (the coordinator can change it).
 """
 
+import dataclasses
 import datetime
+from collections.abc import Iterable
 
 from indicators.models import Indicator, IndicatorHandover
-from plans.choices import ChangeKind
-from plans.models import ReorganisationDecision
+from plans.models import ReorganisationChange, ReorganisationDecision
 from tasks.models import TaskDestination
 
-HANDED_BY_TASKS = (ChangeKind.SPLIT, ChangeKind.FUNCTIONS)
+
+@dataclasses.dataclass(frozen=True)
+class Handover:
+    """An indicator that goes with the change taking its tasks: to ``change.target`` (in a preview, perhaps an agency
+    applying will create)."""
+
+    indicator: Indicator
+    change: ReorganisationChange
 
 
-def indicators_hand_over(*, decision: ReorganisationDecision, day: datetime.date) -> list[IndicatorHandover]:
-    """Hand on the indicators of the agencies split or losing functions to where their tasks go (call inside apply)."""
-    changes = [change for change in decision.changes.all() if change.kind in HANDED_BY_TASKS and change.target_id]
+def indicators_to_hand_over(changes: Iterable[ReorganisationChange]) -> list[Handover]:
+    """Which indicators of the agencies split or losing functions go where, by the tasks these ``changes`` take
+    (``TaskDestination``), without writing: the preview lists them and :func:`indicators_hand_over` records them.
+
+    A change's successor may be a new agency not yet created: changes are told apart by ``successor_key``.
+    """
+    changes = [change for change in changes if change.chooses_tasks and change.successor_key]
     if not changes:
         return []
-    by_task: dict[tuple[int, int], set] = {}  # (source agency, task) -> the changes taking it
-    for destination in TaskDestination.objects.filter(change__in=changes).select_related("change"):
-        by_task.setdefault((destination.change.source_id, destination.task_id), set()).add(destination.change)
+    by_pk = {change.pk: change for change in changes}
+    by_task: dict[tuple[int, int], list[ReorganisationChange]] = {}  # (source agency, task) -> the changes taking it
+    for change_id, task_id in TaskDestination.objects.filter(change_id__in=list(by_pk)).values_list("change_id", "task_id"):
+        by_task.setdefault((by_pk[change_id].source_id, task_id), []).append(by_pk[change_id])
     sources = {change.source_id for change in changes}
     handed = []
-    for indicator in Indicator.objects.filter(agency_id__in=sources).prefetch_related("tasks").order_by("pk"):
-        going = set().union(*(by_task.get((indicator.agency_id, task.pk), set()) for task in indicator.tasks.all()))
-        if len({change.target_id for change in going}) != 1:
+    for indicator in (
+        Indicator.objects.filter(agency_id__in=sources).select_related("agency", "plan").prefetch_related("tasks").order_by("pk")
+    ):
+        going = [change for task in indicator.tasks.all() for change in by_task.get((indicator.agency_id, task.pk), [])]
+        if len({change.successor_key for change in going}) != 1:
             continue  # no task of it moves, or they go several ways: it stays
-        change = next(iter(going))
-        handed.append(
+        handed.append(Handover(indicator=indicator, change=going[0]))
+    return handed
+
+
+def indicators_hand_over(*, handovers: list[Handover], day: datetime.date) -> list[IndicatorHandover]:
+    """Record ``handovers`` (:func:`indicators_to_hand_over`, as the preview listed them) from ``day`` (call inside apply,
+    once the changes' new agencies exist)."""
+    recorded = []
+    for handover in handovers:
+        indicator, change = handover.indicator, handover.change
+        recorded.append(
             IndicatorHandover(
                 indicator=indicator, from_agency_id=indicator.agency_id, to_agency_id=change.target_id, effective_on=day, change=change
             )
         )
         indicator.agency_id = change.target_id
         indicator.save(update_fields=["agency"])
-    return IndicatorHandover.objects.bulk_create(handed)
+    return IndicatorHandover.objects.bulk_create(recorded)
 
 
 def indicators_hand_back(*, decision: ReorganisationDecision) -> None:

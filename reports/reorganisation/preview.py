@@ -27,6 +27,8 @@ from reports.models import Report
 from tasks.models import TaskAssignment, TaskDestination
 from tasks.selectors import open_work_q
 
+from .indicators import Handover, indicators_to_hand_over
+
 MAIN_KINDS = (ChangeKind.MERGE, ChangeKind.RENAME)
 # Reports the agency has not sent yet: they stay its own (history), readable by the successor.
 IN_PROGRESS = (ReportState.DRAFT, ReportState.PENDING, ReportState.RETURNED)
@@ -54,6 +56,7 @@ class Preview:
     created: list[Agency] = dataclasses.field(default_factory=list)  # new agencies applying creates ("sẽ tạo"), not yet saved
     unchosen: list[ReorganisationChange] = dataclasses.field(default_factory=list)  # a split or transfer with no task chosen
     warnings: list[str] = dataclasses.field(default_factory=list)
+    indicators: list[Handover] = dataclasses.field(default_factory=list)  # what applying hands on (.indicators)
 
     @property
     def conflicts(self) -> list[Move]:
@@ -116,7 +119,8 @@ def _check(decision: ReorganisationDecision, changes: list[ReorganisationChange]
 
 
 def preview(decision: ReorganisationDecision) -> Preview:
-    """Every open assignment of every agency the decision touches, where it goes, the users, the reports in progress, conflicts and errors."""
+    """Every open assignment of every agency the decision touches, where it goes, the indicators that go with their
+    tasks, the users, the reports in progress, conflicts and errors."""
     changes = list(decision.changes.select_related("source", "target").order_by("id"))
     change: ReorganisationChange | None  # a task's change, none when it stays (a transfer) or has no destination
     created = planned_agencies(decision, changes)
@@ -176,7 +180,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
                 )
             conflict = None
             if change is not None:
-                key = (assignment.task_id, _successor_key(change))
+                key = (assignment.task_id, change.successor_key)
                 # Already the destination's, or sent there by an earlier change of this decision (two agencies merging).
                 conflict = by_pk.get(held.get(key)) or incoming.get(key)
                 incoming.setdefault(key, assignment)
@@ -209,6 +213,7 @@ def preview(decision: ReorganisationDecision) -> Preview:
         created=created,
         unchosen=unchosen,
         warnings=warnings,
+        indicators=indicators_to_hand_over(changes),
     )
 
 
@@ -224,11 +229,6 @@ def _unchosen_warning(change: ReorganisationChange, source_changes: list[Reorgan
         "No task is chosen to go with “%(change)s”: applied as it is, no task goes to %(target)s and %(fate)s. "
         "Choose its tasks, or confirm that none goes."
     ) % {"change": f"{change.source.name} → {change.successor_name}", "target": change.successor_name, "fate": fate}
-
-
-def _successor_key(change: ReorganisationChange) -> int | str:
-    """The successor's id, or the new agency's code while it is not yet created."""
-    return change.target_id or change.new_code
 
 
 def planned_agencies(decision: ReorganisationDecision, changes: list[ReorganisationChange]) -> list[Agency]:

@@ -67,7 +67,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_ch
     for move in plan.moves:
         if move.change is not None and move.change.target is not None:
             _part_move(move.assignment, to=move.change.target, change=move.change, conflict=move.conflict, day=day, log=log)
-    indicators_hand_over(decision=decision, day=day)  # as their tasks go (reports.reorganisation.indicators)
+    indicators_hand_over(handovers=plan.indicators, day=day)  # as their tasks go, as the preview listed them
     for agency in plan.retired:
         agency.active_to = day
         agency.save(update_fields=["active_to"])

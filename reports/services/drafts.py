@@ -21,7 +21,7 @@ from .. import workflow
 from ..attachments import evidence_label, sent_name
 from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
-from ..periods import Period, unreportable_reason
+from ..periods import STARTED, Period, unreportable_reason
 from .content import CONTENT_FIELDS, report_content_check
 from .indicators import report_indicators, reported_values_check, reported_values_save
 from .steps import report_transition
@@ -57,7 +57,7 @@ def period_refusal(*, task: Task, period: Period, held: TaskAssignment | None, t
     return unreportable_reason(
         period,
         kinds=plan.reporting_kinds,
-        starts_on=task.start_date or plan.starts_on,
+        starts_on=STARTED.day_of(task),
         today=today or timezone.localdate(),
         deadline_day=plan.report_deadline_day,
         held_from=held.inherited_on if held else None,

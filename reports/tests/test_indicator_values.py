@@ -6,14 +6,20 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from indicators.models import IndicatorValue
+from indicators.selectors import indicator_row
+from indicators.services import indicator_value_record
 from indicators.tests.factories import IndicatorFactory, TargetFactory
 from plans.models import AgencyLineage
 from reports.models import Report, ReportedValue
 from reports.periods import parse_period_code
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from reports.services.indicators import report_indicators
+from reports.services.withdrawal import report_withdraw
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 from .conftest import report_data
 
@@ -27,6 +33,42 @@ def indicator(world, agency_a):
     indicator.tasks.add(world.task)
     TargetFactory(indicator=indicator, year=2030, value=D(100))
     return indicator
+
+
+@pytest.fixture
+def period(world):
+    """The stored row of the period due on the world's plan."""
+    return reporting_period_get_or_create(period=parse_period_code(world.period_code))
+
+
+@pytest.fixture
+def file(world, indicator, agency_a, officer_a, period):
+    """Save agency A's report on the world's task with a value of the indicator: ``file(D(55), "note")``; the task,
+    the period, the version and the agency and author (``agency``, ``by``) may be given."""
+
+    def save(value, note="", *, task=None, period=period, version=None, agency=agency_a, by=officer_a):
+        return report_save(
+            task=task or world.task,
+            agency=agency,
+            period=period,
+            by=by,
+            data=DATA,
+            version=version,
+            indicator_values={indicator.pk: (value, note)},
+        )
+
+    return save
+
+
+@pytest.fixture
+def accept(head_a, coordinator):
+    """The head submits a report and the coordinator accepts it."""
+
+    def submit_and_accept(report):
+        report = report_transition(report=report, action="submit", by=head_a, notify=False)
+        return report_transition(report=report, action="accept", by=coordinator, notify=False)
+
+    return submit_and_accept
 
 
 def edit_url(world):
@@ -67,66 +109,33 @@ def test_a_value_its_kind_forbids_is_refused_on_its_field_and_nothing_is_saved(c
     assert not Report.objects.exists() and not ReportedValue.objects.exists()
 
 
-def test_a_returned_report_is_corrected_and_the_accepted_value_is_the_corrected_one(
-    world, indicator, agency_a, officer_a, head_a, coordinator
-):
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
-    report = report_save(
-        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(60), "")}
-    )
-    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+def test_a_returned_report_is_corrected_and_the_accepted_value_is_the_corrected_one(file, accept, head_a, coordinator):
+    report = report_transition(report=file(D(60)), action="submit", by=head_a, notify=False)
     with pytest.raises(ValidationError):
         report_transition(report=report, action="return", by=coordinator, notify=False)  # a reason is needed
     report = report_transition(report=report, action="return", by=coordinator, comment="Số liệu chưa khớp hệ thống", notify=False)
-    report = report_save(
-        task=world.task,
-        agency=agency_a,
-        period=period,
-        by=officer_a,
-        data=DATA,
-        version=report.version,
-        indicator_values={indicator.pk: (D(65), "đã rà soát")},
-    )
-    report = report_transition(report=report, action="submit", by=head_a, notify=False)
-    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    accept(file(D(65), "đã rà soát", version=report.version))
     assert IndicatorValue.objects.get().value == 65
     row = ReportedValue.objects.get()
     assert [record.value for record in row.history.order_by("history_date")] == [60, 65, 65]  # the change kept, then the link to the actual
 
 
-def test_a_published_value_for_the_same_day_is_superseded_not_overwritten(world, indicator, agency_a, officer_a, head_a, coordinator):
-    from indicators.services import indicator_value_record
-
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+def test_a_published_value_for_the_same_day_is_superseded_not_overwritten(indicator, period, file, accept):
     published = indicator_value_record(indicator=indicator, measured_on=period.last_day, year=period.year, value=D(50), source="Niên giám")
-    report = report_save(
-        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(55), "")}
-    )
-    report_transition(report=report, action="submit", by=head_a, notify=False)
-    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    accept(file(D(55)))
     published.refresh_from_db()
     assert published.superseded_at is not None
     current = IndicatorValue.objects.get(superseded_at__isnull=True)
     assert current.value == 55 and "Sở Thông tin và Truyền thông" in current.correction_reason
 
 
-def test_an_indicator_not_carried_by_the_report_is_refused(world, indicator, agency_b, officer_b):
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+def test_an_indicator_not_carried_by_the_report_is_refused(world, file, agency_b, officer_b):
     with pytest.raises(ValidationError):
-        report_save(
-            task=world.other_task,
-            agency=agency_b,
-            period=period,
-            by=officer_b,
-            data=DATA,
-            version=None,
-            indicator_values={indicator.pk: (D(5), "")},
-        )
+        file(D(5), task=world.other_task, agency=agency_b, by=officer_b)
     assert not Report.objects.exists()
 
 
-def test_after_a_merger_the_successor_reports_the_indicator(world, indicator, agency_a, agency_b):
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+def test_after_a_merger_the_successor_reports_the_indicator(world, indicator, period, agency_a, agency_b):
     assert report_indicators(task_id=world.task.pk, agency_id=agency_a.pk, period=period) == [indicator]
     AgencyLineage.objects.create(
         predecessor=agency_a, successor=agency_b, effective_on=period.first_day - datetime.timedelta(days=1), main=True
@@ -135,35 +144,9 @@ def test_after_a_merger_the_successor_reports_the_indicator(world, indicator, ag
     assert report_indicators(task_id=world.task.pk, agency_id=agency_b.pk, period=period) == [indicator]
 
 
-def _accepted_with_value(world, indicator, agency_a, officer_a, head_a, coordinator, value=D(55), note="theo hệ thống"):
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
-    report = report_save(
-        task=world.task,
-        agency=agency_a,
-        period=period,
-        by=officer_a,
-        data=DATA,
-        version=None,
-        indicator_values={indicator.pk: (value, note)},
-    )
-    report_transition(report=report, action="submit", by=head_a, notify=False)
-    return report_transition(report=report, action="accept", by=coordinator, notify=False)
-
-
-def test_the_reports_api_carries_the_reported_indicator_values_with_their_state(world, indicator, agency_a, officer_a, head_a, coordinator):
-    from rest_framework.test import APIClient
-
+def test_the_reports_api_carries_the_reported_indicator_values_with_their_state(world, indicator, file, accept, officer_a):
     api = APIClient()
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
-    report = report_save(
-        task=world.task,
-        agency=agency_a,
-        period=period,
-        by=officer_a,
-        data=DATA,
-        version=None,
-        indicator_values={indicator.pk: (D("72.5"), "Một cửa")},
-    )
+    report = file(D("72.5"), "Một cửa")
     api.force_authenticate(officer_a)
     row = api.get(f"/api/v1/reports/{report.pk}/").json()
     assert row["indicator_values"] == [
@@ -178,50 +161,27 @@ def test_the_reports_api_carries_the_reported_indicator_values_with_their_state(
             "state": "reported",
         }
     ]
-    report_transition(report=report, action="submit", by=head_a, notify=False)
-    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    accept(report)
     listed = api.get("/api/v1/reports/").json()["results"]
     assert [value["state"] for value in listed[0]["indicator_values"]] == ["counted"]
 
 
-def test_the_reports_list_reads_the_values_in_a_fixed_number_of_statements(
-    world, indicator, agency_a, agency_b, officer_a, head_a, coordinator, django_assert_max_num_queries
-):
-    from rest_framework.test import APIClient
-
+def test_the_reports_list_reads_the_values_in_a_fixed_number_of_statements(world, file, coordinator, django_assert_max_num_queries):
     api = APIClient()
     api.force_authenticate(coordinator)
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
-    report_save(
-        task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(1), "")}
-    )
+    file(D(1))
     api.get("/api/v1/reports/")  # warm (sessions, content types)
     with django_assert_max_num_queries(12) as one:
         api.get("/api/v1/reports/")
     for year in (2019, 2020, 2021):
-        other = reporting_period_get_or_create(period=parse_period_code(f"{year}{world.period_code[4:]}"))
-        report_save(
-            task=world.task,
-            agency=agency_a,
-            period=other,
-            by=officer_a,
-            data=DATA,
-            version=None,
-            indicator_values={indicator.pk: (D(year - 2000), "")},
-        )
+        file(D(year - 2000), period=reporting_period_get_or_create(period=parse_period_code(f"{year}{world.period_code[4:]}")))
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(api.get("/api/v1/reports/").json()["results"]) == 4
 
 
-def test_withdrawing_an_accepted_report_withdraws_its_values_and_keeps_their_history(
-    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
-):
-    from indicators.services import indicator_value_record
-    from reports.services.withdrawal import report_withdraw
-
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+def test_withdrawing_an_accepted_report_withdraws_its_values_and_keeps_their_history(indicator, period, file, accept, sysadmin):
     published = indicator_value_record(indicator=indicator, measured_on=period.last_day, year=period.year, value=D(50), source="Niên giám")
-    report = _accepted_with_value(world, indicator, agency_a, officer_a, head_a, coordinator)
+    report = accept(file(D(55), "theo hệ thống"))
     assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 55
     report_withdraw(report=report, by=sysadmin, reason="Báo cáo nhầm kỳ")
     row = ReportedValue.objects.get()
@@ -234,39 +194,21 @@ def test_withdrawing_an_accepted_report_withdraws_its_values_and_keeps_their_his
     assert IndicatorValue.objects.count() == 3
 
 
-def test_withdrawing_the_only_value_leaves_the_indicator_without_an_actual(
-    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
-):
-    from indicators.selectors import indicator_row
-    from reports.services.withdrawal import report_withdraw
-
-    report = _accepted_with_value(world, indicator, agency_a, officer_a, head_a, coordinator)
+def test_withdrawing_the_only_value_leaves_the_indicator_without_an_actual(indicator, file, accept, sysadmin):
+    report = accept(file(D(55), "theo hệ thống"))
     report_withdraw(report=report, by=sysadmin, reason="Số liệu sai")
     assert not IndicatorValue.objects.filter(superseded_at__isnull=True).exists()
     assert IndicatorValue.objects.count() == 1
     assert indicator_row(indicator, today=datetime.date(2030, 1, 1)).latest is None
 
 
-def test_withdrawing_one_of_two_reports_that_gave_the_same_figure_keeps_it_counted(
-    world, indicator, agency_a, officer_a, head_a, coordinator, sysadmin
-):
-    from reports.services.withdrawal import report_withdraw
-    from tasks.choices import AssignmentRole
-    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
-
+def test_withdrawing_one_of_two_reports_that_gave_the_same_figure_keeps_it_counted(world, indicator, agency_a, file, accept, sysadmin):
     second_task = TaskFactory(
         plan=world.plan, section=world.task.section, number="9", start_date=world.task.start_date, due_date=world.task.due_date
     )
     TaskAssignmentFactory(task=second_task, agency=agency_a, role=AssignmentRole.LEAD)
     indicator.tasks.add(second_task)
-    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
-    reports = []
-    for task in (world.task, second_task):
-        report = report_save(
-            task=task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values={indicator.pk: (D(55), "")}
-        )
-        report_transition(report=report, action="submit", by=head_a, notify=False)
-        reports.append(report_transition(report=report, action="accept", by=coordinator, notify=False))
+    reports = [accept(file(D(55), task=task)) for task in (world.task, second_task)]
     assert IndicatorValue.objects.filter(superseded_at__isnull=True).count() == 1  # one figure, accepted twice
     report_withdraw(report=reports[0], by=sysadmin, reason="Trùng báo cáo")
     assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 55  # the other report still gives it

@@ -20,7 +20,7 @@ from reports.dashboard import dashboard
 from reports.periods import parse_period_code
 from reports.tests.helpers import assert_kept_figures_true
 from reports.upkeep import upkeep_run
-from tasks.choices import AssignmentRole
+from tasks.choices import AssignmentRole, Recurrence
 from tasks.kept import lead_parts_batch, lead_parts_drift
 from tasks.models import LeadPartCount, Task, TaskAssignment
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
@@ -125,3 +125,20 @@ def test_rows_written_behind_the_services_back_are_found_and_rebuilt(world, agen
     call_command("kept_figures", "--check", stdout=io.StringIO())
     call_command("kept_figures", stdout=io.StringIO())
     assert LeadPartCount.objects.get(agency=agency_a).start_date == D(2024, 5, 2)
+
+
+def test_a_day_off_at_the_year_s_end_rejudges_a_yearly_task_on_the_same_day(world, agency_a):
+    """The yearly window is part of the kept statements' input (``core.compiled``): a new day off re-judges at once."""
+    task = world.task
+    task.recurrence, task.due_date, task.completed_on = Recurrence.YEARLY, None, D(2027, 1, 2)
+    task.save()
+    plan_ids, starts, day = [world.plan.pk], {world.plan.pk: parse_period_code("2026-H2")}, D(2027, 1, 4)
+    before = lead_counts_by_agency(plan_ids, as_of=day, starts=starts)[agency_a.pk]
+    # 31/12/2026 off: last year's due date moves past New Year and the weekend to 04/01/2027, so a completion on
+    # 02/01/2027 was last year's work and this year's is still to do.
+    CalendarDay.objects.create(day=D(2026, 12, 31), kind="day_off", name="Nghỉ bù")
+    calendar_edit_done()
+    after = lead_counts_by_agency(plan_ids, as_of=day, starts=starts)[agency_a.pk]
+    assert (before["done_on_time"], before["in_progress"], after["done_on_time"], after["in_progress"]) == (1, 0, 0, 1)
+    assert dashboard(today=day).plans[0].counts["in_progress"] >= 1
+    assert_kept_figures_true(days=(day,))

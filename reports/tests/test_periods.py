@@ -1,9 +1,18 @@
 import datetime
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plans.choices import PeriodKind
+from plans.tests.factories import PlanFactory
+from reports import periods
 from reports.periods import parse_period_code, period_containing, period_of, periods_between, sending_deadline
+from reports.selectors import agency_tasks, reportable_in_due_period_q
+from reports.services import inherited_part, period_refusal
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 D = datetime.date
 
@@ -138,3 +147,63 @@ def test_a_plans_closed_periods_are_listed_newest_first_and_longest_first_at_the
     assert (
         closed_periods(["year"], datetime.date(2017, 8, 23), datetime.date(2018, 12, 14))[0].code == "2017-Y"
     )  # not closed on its cut-off day
+
+
+# Whether a task may be reported for the period due: one declaration (reports.periods.REPORTABLE_FROM), read in
+# Python by unreportable_reason (through reports.services.period_refusal) and in SQL by the agency list's
+# "chưa báo cáo" filter (reports.selectors.reportable_in_due_period_q). These tests pin the two readings together.
+
+DAY = st.dates(D(2023, 1, 1), D(2027, 12, 31))
+KINDS = st.lists(st.sampled_from(["month", "quarter", "half_year", "nine_months", "year"]), min_size=1, max_size=3, unique=True)
+
+
+def _reportable_both_ways(user, today) -> tuple[set[int], set[int]]:
+    """The user's agency's tasks the period due may be reported for: by the Python rule, and by the SQL filter."""
+    tasks, due = agency_tasks(user=user, today=today)
+    by_python = {
+        task.pk
+        for task in tasks
+        if period_refusal(task=task, period=due[task.plan_id].period, held=inherited_part(task=task, agency=user.agency), today=today)
+        is None
+    }
+    by_sql = set(tasks.filter(reportable_in_due_period_q()).values_list("pk", flat=True))
+    return by_python, by_sql
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(today=DAY, kinds=KINDS, deadline_day=st.integers(16, 28), data=st.data())
+def test_the_agency_lists_reportable_filter_agrees_with_the_python_rule(officer_a, agency_b, today, kinds, deadline_day, data):
+    # Starts and handovers anywhere, and often within days of the period due's last day, where the two could part.
+    last_day = periods.period_due(today, periods.main_kind(kinds), deadline_day=deadline_day).last_day
+    day = st.one_of(DAY, st.integers(-3, 3).map(lambda n: last_day + datetime.timedelta(days=n)))
+    rows = data.draw(st.lists(st.tuples(day, st.one_of(st.none(), day)), min_size=1, max_size=6), label="(start, inherited on)")
+    with transaction.atomic():
+        plan = PlanFactory(reporting_kinds=kinds, report_deadline_day=deadline_day, starts_on=D(2022, 6, 1))
+        for number, (start, inherited_on) in enumerate(rows, 1):
+            task = TaskFactory(plan=plan, number=str(number), start_date=start, due_date=start + datetime.timedelta(days=400))
+            TaskAssignmentFactory(
+                task=task,
+                agency=officer_a.agency,
+                role=AssignmentRole.LEAD,
+                inherited_on=inherited_on,
+                inherited_from=agency_b if inherited_on else None,
+            )
+        by_python, by_sql = _reportable_both_ways(officer_a, today)
+        assert by_python == by_sql
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_bound_dropped_from_the_declaration_leaves_both_readings(monkeypatch, officer_a, agency_b):
+    # A successor that received its part after the period due ended: neither reading lets it report that period...
+    plan = PlanFactory(reporting_kinds=["half_year"], starts_on=D(2022, 6, 1))
+    today = D(2026, 6, 16)  # before the sending deadline the period due is 2026-H1, ended 14/06/2026
+    task = TaskFactory(plan=plan, number="1", start_date=D(2023, 1, 1), due_date=D(2027, 12, 31))
+    TaskAssignmentFactory(
+        task=task, agency=officer_a.agency, role=AssignmentRole.LEAD, inherited_on=D(2026, 6, 15), inherited_from=agency_b
+    )
+    assert _reportable_both_ways(officer_a, today) == (set(), set())
+    # ...and a rule declared without that bound changes the Python check and the SQL filter alike.
+    monkeypatch.setattr(periods, "REPORTABLE_FROM", (periods.STARTED,))
+    assert _reportable_both_ways(officer_a, today) == ({task.pk}, {task.pk})

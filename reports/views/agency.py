@@ -16,8 +16,8 @@ from ..choices import ReportState
 from ..columns import AGENCY_TASKS
 from ..filters import AgencyTaskFilter
 from ..models import Notice
-from ..periods import unreportable_reason
 from ..selectors import NOT_REPORTED, agency_tasks, pending_approval, returned_reports
+from ..services import period_refusal
 from ..templatetags.lineage_tags import inherited_note
 from .listing import query_of, wants_xlsx
 
@@ -83,19 +83,9 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
 
 
 def _not_reportable(task, agency_id: int, today) -> str | None:
-    """Why the task cannot be reported for its plan's period due (``reports.periods.unreportable_reason``), or None."""
-    plan, period = task.plan, task.due.period
+    """Why the task cannot be reported for its plan's period due (``reports.services.period_refusal``), or None."""
     held = next((a for a in task.assignments.all() if a.agency_id == agency_id and a.inherited_on), None)  # prefetched
-    return unreportable_reason(
-        period,
-        kinds=plan.reporting_kinds,
-        starts_on=task.start_date or plan.starts_on,
-        today=today,
-        deadline_day=plan.report_deadline_day,
-        held_from=held.inherited_on if held else None,
-        holder=held.agency.name if held else "",
-        predecessor=held.inherited_from.name if held and held.inherited_from else "",
-    )
+    return period_refusal(task=task, period=task.due.period, held=held, today=today)
 
 
 def _filtered(request, **params) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from core import columns
-from indicators.selectors import dashboard_panel
+from indicators.selectors import dashboard_panel_shared
 from plans import policy
 from plans.workdays import current_calendar
 from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
@@ -135,7 +135,7 @@ def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
         "totals_urls": totals_urls,
         "predecessors": predecessors,
         "predecessors_param": PREDECESSORS_PARAM,
-        "indicators": dashboard_panel(today=today, url=reverse("indicators:list"), holders=holders),
+        "indicators": dashboard_panel_shared(today=today, url=reverse("indicators:list"), holders=holders),
     }
 
 

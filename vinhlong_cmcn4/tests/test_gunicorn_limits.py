@@ -1,42 +1,21 @@
 """A real gunicorn refuses a huge body early and keeps answering /healthz meanwhile (bodies sent are bounded)."""
 
-import os
 import socket
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-PORT = 8141
-ROOT = Path(settings.BASE_DIR)
+from .live_gunicorn import free_port, gunicorn_running, healthz_seconds
+
+PORT = free_port()
 CHUNK = b"x" * (64 * 1024)
 
 
 @pytest.fixture(scope="module")
 def gunicorn(tmp_path_factory):
-    database = tmp_path_factory.mktemp("gunicorn") / "db.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "1", "REQUEST_MAX_BYTES": str(8 * 1024 * 1024)}
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "vinhlong_cmcn4.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2", "--timeout", "30"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
+    sync_workers = ("-w", "2", "--timeout", "30")
+    with gunicorn_running(PORT, tmp_path_factory.mktemp("gunicorn"), args=sync_workers, REQUEST_MAX_BYTES=str(8 * 1024 * 1024)) as process:
+        yield process
 
 
 def _status(connection: socket.socket) -> int:
@@ -71,15 +50,6 @@ def _send_body(headers: bytes, body_bytes: int, chunked: bool = False) -> tuple[
         connection.close()
 
 
-def _healthz() -> int:
-    connection = socket.create_connection(("127.0.0.1", PORT), timeout=10)
-    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    try:
-        return _status(connection)
-    finally:
-        connection.close()
-
-
 def test_a_body_declared_at_one_gibibyte_is_refused_before_it_is_sent(gunicorn):
     headers = (
         b"POST /api/v1/auth/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
@@ -105,7 +75,7 @@ def test_healthz_answers_while_two_huge_bodies_are_being_sent(gunicorn):
     for sender in senders:
         sender.start()
     try:
-        assert [_healthz() for _ in range(3)] == [200, 200, 200]
+        assert [healthz_seconds(PORT)[0] for _ in range(3)] == [200, 200, 200]
     finally:
         for sender in senders:
             sender.join(timeout=30)

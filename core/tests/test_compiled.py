@@ -1,0 +1,90 @@
+"""``core.compiled``: a queryset's SQL made once per input, its rows read afresh on every call, as Django reads them."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core import compiled
+from core.compiled import compiled_values
+from core.models import ExportJob
+from plans.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def jobs_in(state: str):
+    return ExportJob.objects.filter(state=state).order_by("pk").values("pk", "title", "created_at", "total")
+
+
+def states_of(states: tuple[str, ...]):
+    return (
+        ExportJob.objects.filter(state__in=states)
+        .order_by()
+        .values("state")
+        .union(ExportJob.objects.filter(pk__in=[]).order_by().values("state"), all=True)
+    )
+
+
+def _job(state: str, title: str, total: int = 0) -> ExportJob:
+    user = UserFactory(username=f"u{ExportJob.objects.count()}")
+    return ExportJob.objects.create(user=user, address="/dieu-hanh/nhiem-vu/", title=title, filename="x.xlsx", state=state, total=total)
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    compiled.compiled_forget()
+    yield
+    compiled.compiled_forget()
+
+
+def test_the_rows_are_django_s_own_with_its_converters():
+    _job("queued", "Danh sách nhiệm vụ", total=50_000)
+    _job("done", "Danh sách báo cáo")
+    rows = compiled_values(jobs_in, "queued")
+    assert rows == list(jobs_in("queued"))
+    assert isinstance(rows[0]["created_at"], datetime.datetime)  # SQLite gives text: Django's converter made it a datetime
+    assert timezone.is_aware(rows[0]["created_at"]) and rows[0]["total"] == 50_000
+
+
+def test_the_sql_is_made_once_per_input_and_the_data_read_each_time():
+    _job("queued", "Một")
+    with mock.patch.object(compiled, "_compile", wraps=compiled._compile) as made:
+        assert [row["title"] for row in compiled_values(jobs_in, "queued")] == ["Một"]
+        _job("queued", "Hai")  # a change after the SQL was made
+        with CaptureQueriesContext(connection) as statements:
+            assert [row["title"] for row in compiled_values(jobs_in, "queued")] == ["Một", "Hai"]
+        assert len(statements) == 1
+        assert compiled_values(jobs_in, "done") == []  # another input: its own SQL
+    assert made.call_count == 2
+
+
+def test_a_union_and_a_condition_that_matches_nothing():
+    _job("queued", "Một")
+    _job("done", "Hai")
+    assert sorted(row["state"] for row in compiled_values(states_of, ("queued", "done"))) == ["done", "queued"]
+    with CaptureQueriesContext(connection) as statements:
+        assert compiled_values(states_of, ()) == []  # state IN () matches nothing: no statement, as Django does
+    assert len(statements) == 0
+
+
+def test_a_function_whose_captured_state_the_key_cannot_see_is_refused():
+    state = "queued"
+    with pytest.raises(ValueError, match="module-level"):
+        compiled_values(lambda: jobs_in(state))
+
+    def nested(state):
+        return jobs_in(state)
+
+    with pytest.raises(ValueError, match="module-level"):
+        compiled_values(nested, "queued")
+
+
+def test_only_the_latest_statements_are_kept(monkeypatch):
+    monkeypatch.setattr(compiled, "LIMIT", 2)
+    for state in ("queued", "running", "done"):
+        compiled_values(jobs_in, state)
+    assert [key[-1] for key in compiled._kept] == [("running",), ("done",)]
