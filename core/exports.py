@@ -8,6 +8,7 @@ the columns and who may see what are the page's own, not a copy of them.
 
 import datetime
 import tempfile
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.test import RequestFactory
 from django.urls import resolve, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import ExportJob
@@ -36,10 +37,22 @@ def _progress_key(job_id: int) -> str:
     return f"export-job:{job_id}:progress"
 
 
+def rows_label(rows: int) -> str:
+    """A count of rows as the page's language writes it (Vietnamese: 50.000), for the page, its script and the notice."""
+    return formats.number_format(rows, force_grouping=True)
+
+
 def export_progress(job: ExportJob) -> dict:
-    """Where a job is: its state, rows written, rows in all."""
+    """Where a job is: its state, rows written, rows in all (and both as the page writes them)."""
     done = job.total if job.state == ExportJob.DONE else (cache.get(_progress_key(job.pk)) or 0)
-    return {"state": job.state, "running": job.state in (ExportJob.QUEUED, ExportJob.RUNNING), "done": done, "total": job.total}
+    return {
+        "state": job.state,
+        "running": job.state in (ExportJob.QUEUED, ExportJob.RUNNING),
+        "done": done,
+        "total": job.total,
+        "done_label": rows_label(done),
+        "total_label": rows_label(job.total),
+    }
 
 
 def progress_reporter(job: ExportJob):
@@ -110,12 +123,19 @@ def export_run(job_id: int) -> ExportJob:
 
 def export_notice_text(job: ExportJob) -> str:
     if job.state == ExportJob.DONE:
-        return _("Your download “%(name)s” (%(rows)s rows) is ready.") % {"name": job.filename, "rows": job.total}
+        return _("Your download “%(name)s” (%(rows)s rows) is ready.") % {"name": job.filename, "rows": rows_label(job.total)}
     return _("Your download “%(name)s” could not be written; ask again, or narrow the list with its filters.") % {"name": job.filename}
 
 
 def export_page_url(job: ExportJob) -> str:
     return reverse("core:export_job", args=[job.pk])
+
+
+def export_list_url(job: ExportJob) -> str:
+    """The list the download was asked from, with its filters: the job's address without ``format``."""
+    path, _, query = job.address.partition("?")
+    kept = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True) if key != "format"]
+    return f"{path}?{urlencode(kept)}" if kept else path
 
 
 EXPORTS_KEPT = datetime.timedelta(days=7)  # a written download waits this long for its owner; the daily upkeep deletes it after

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from .access import private_file
-from .exports import export_progress
+from .exports import export_list_url, export_progress
 from .models import ExportJob
 
 
@@ -14,7 +14,7 @@ def _own(request, pk: int) -> ExportJob:
 
 def export_job_page(request, pk: int):
     job = _own(request, pk)
-    return render(request, "core/export_job.html", {"job": job, "progress": export_progress(job)})
+    return render(request, "core/export_job.html", {"job": job, "progress": export_progress(job), "back": export_list_url(job)})
 
 
 def export_job_progress(request, pk: int):

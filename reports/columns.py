@@ -182,7 +182,7 @@ INBOX = [
     Column("progress", _("Progress (%)"), lambda r: r.progress, html=lambda r: progress_html(r.progress), css="col-progress"),
     Column("submitted_at", _("Submitted at"), lambda r: _moment(r.submitted_at), css="small text-nowrap"),
     Column("deadline", _("Deadline for sending"), lambda r: _deadline(r).deadline, html=_deadline_html, css="small text-nowrap"),
-    Column("late", _("Sent"), _timeliness, html=_late_html, css="small col-late"),
+    Column("late", _("Sent on time or late"), _timeliness, html=_late_html, css="small col-late"),
 ]
 
 

@@ -151,7 +151,10 @@ class InboxFilter(ListFilterSet):
         label=_("Period"), queryset=ReportingPeriod.objects.order_by("-last_day", "kind"), empty_label=_("All periods")
     )
     late = django_filters.ChoiceFilter(
-        label=_("Sent"), choices=[("1", _("Late")), ("0", _("On time"))], method="filter_late", empty_label=_("On time or late")
+        label=_("Sent on time or late"),
+        choices=[("1", _("Late")), ("0", _("On time"))],
+        method="filter_late",
+        empty_label=_("On time or late"),
     )
 
     def filter_task_text(self, queryset, name, value):
@@ -173,7 +176,10 @@ class DashboardReportFilter(ListFilterSet):
     )
     agency = AgencyChoiceFilter(label=_("Agency"), empty_label=_("All agencies"), method="filter_agency")
     late = django_filters.ChoiceFilter(
-        label=_("Sent"), choices=[("1", _("Late")), ("0", _("On time"))], method="filter_late", empty_label=_("On time or late")
+        label=_("Sent on time or late"),
+        choices=[("1", _("Late")), ("0", _("On time"))],
+        method="filter_late",
+        empty_label=_("On time or late"),
     )
     in_force = django_filters.ChoiceFilter(
         label=_("Plan state"), choices=[(IN_FORCE, _("In force"))], method="filter_in_force", empty_label=_("All plans")

@@ -64,6 +64,11 @@ class DecisionRecord:
     memberships_ended: int
     memberships_joined: list[AgencyMembership]
 
+    @property
+    def waiting_tasks(self) -> int:
+        """How many tasks the waiting parts belong to (a task led by seven districts waits as seven parts)."""
+        return len({assignment.task_id for assignment in self.waiting})
+
 
 def decision_record(decision: ReorganisationDecision) -> DecisionRecord:
     """The parts, users and group memberships an applied decision moved (a few queries, whatever its size)."""

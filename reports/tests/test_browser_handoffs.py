@@ -40,3 +40,24 @@ def test_an_extension_goes_from_head_to_coordinator_to_decision_through_the_noti
     decided.get_by_role("button", name="Mở và đánh dấu đã đọc").click()
     assert head.get_by_text("Gia hạn đến 30/06/2031").first.is_visible()
     shot(head, "04-head-told")
+
+
+def test_on_a_phone_a_notice_reads_across_the_screen_with_its_button_below(browser, world, head_a):
+    # Walk at 390 px: the head's landing page squeezed each notice into a column of three words beside its button.
+    from reports.models import Notice
+
+    Notice.objects.create(
+        user=head_a,
+        key="walk-1",
+        url="/don-vi/nhiem-vu/",
+        text="Đề nghị gia hạn nhiệm vụ 15 (125/KH-SKHCN) đã được chấp thuận: hạn mới là 30/04/2027.",
+    )
+    phone = sign_in(browser, "head_a", width=390)
+    notice = phone.locator(".notices .alert").first
+    text, button = notice.get_by_text("đã được chấp thuận").bounding_box(), notice.get_by_role("button").bounding_box()
+    assert text["width"] >= 300 and button["y"] >= text["y"] + text["height"], (text, button)
+    laptop = sign_in(browser, "head_a")
+    notice = laptop.locator(".notices .alert").first
+    text, button = notice.get_by_text("đã được chấp thuận").bounding_box(), notice.get_by_role("button").bounding_box()
+    assert button["x"] > text["x"] + text["width"] - 1  # beside it where there is room
+    phone.screenshot(path=ARTIFACTS / "notice-phone.png")

@@ -62,3 +62,23 @@ def test_the_browsers_own_checks_and_file_chooser_speak_vietnamese(browser, worl
     assert chooser.get_by_text("Chọn các tệp…").is_visible() and chooser.get_by_text("Chưa chọn tệp nào.").is_visible()
     officer.set_input_files("#id_attachments", files=[{"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n"}])
     assert chooser.get_by_text("bien-ban.pdf").is_visible()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_public_finds_the_issued_summaries_in_the_menu_and_the_laptop_menu_stays_on_one_line(browser, world, officer_a, width):
+    # Walk: the public list of issued summaries (/bao-cao-tong-hop/) had no link anywhere.
+    for who in (None, "officer_a"):
+        page = sign_in(browser, who, width=width) if who else browser.new_page(viewport={"width": width, "height": 768}, locale="vi-VN")
+        page.goto(browser.base_url + "/ke-hoach/")
+        if width == 390:
+            page.get_by_role("button", name="Danh mục").click()
+            page.wait_for_function("() => document.querySelector('#portal-menu').classList.contains('show')")
+        page.get_by_role("link", name="Báo cáo tổng hợp đã ban hành").click()
+        page.wait_for_url("**/bao-cao-tong-hop/")
+        assert page.get_by_role("heading", level=1, name="Báo cáo tổng hợp đã ban hành").is_visible()
+        tops = page.evaluate(
+            "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].filter(a => a.offsetParent).map(a => Math.round(a.getBoundingClientRect().top))"
+        )
+        assert width == 390 or len(set(tops)) == 1, tops
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        page.screenshot(path=ARTIFACTS / f"public-summaries-menu-{who or 'public'}-{width}.png")

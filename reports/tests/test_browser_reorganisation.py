@@ -84,3 +84,23 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
     public.get_by_role("button", name="Lọc").click()
     assert public.get_by_text("Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)").is_visible()
     shot(public, "08-registry")
+
+
+def test_on_a_phone_each_task_to_reassign_is_a_card_whose_agency_list_reads_whole(browser, world, coordinator):
+    # Walk at 390 px: the queue stayed a four-column table; its "Giao cho" list was 60 px wide, a chosen agency unreadable.
+    from plans.tests.factories import AgencyFactory
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    district = AgencyFactory(name="Ủy ban nhân dân huyện Long Hồ", active_to=datetime.date(2025, 7, 1))
+    task = TaskFactory(plan=world.plan, number="5", title="Đẩy mạnh việc ứng dụng công nghệ thông tin vào các hoạt động của đời sống")
+    TaskAssignmentFactory(task=task, agency=district, role=AssignmentRole.LEAD)
+    phone = sign_in(browser, "coordinator", width=390)
+    phone.goto(browser.base_url + "/dau-moi/giao-lai/")
+    row = phone.locator("tr", has_text="Ủy ban nhân dân huyện Long Hồ")
+    chooser = row.locator("select")
+    chooser.select_option(index=1)
+    assert chooser.bounding_box()["width"] >= 300, chooser.bounding_box()
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert row.locator("input[type=checkbox]").is_visible() and phone.get_by_label("Chọn tất cả").first.is_visible()
+    phone.screenshot(path=ARTIFACTS / "reassign-queue-phone.png", full_page=True)

@@ -29,8 +29,8 @@ def owed(world, coordinator, head_a, head_b):
 def test_the_dashboards_missing_count_links_to_the_list_that_counts_the_same(client, owed, leader):
     client.force_login(leader)
     page = client.get(reverse("reports:dashboard")).content.decode()
-    assert f'href="{reverse("reports:chase")}"' in page
-    listing = client.get(reverse("reports:chase"))
+    assert f'href="{reverse("reports:chase")}?toan-tinh=1"' in page
+    listing = client.get(reverse("reports:chase"), {"toan-tinh": 1})
     assert listing.context["total"] == dashboard().totals["missing"] == 2
     assert 'name="owed"' not in listing.content.decode()  # leadership reads; the plan's coordinator chases
 
@@ -86,3 +86,19 @@ def test_on_a_phone_the_chase_list_is_cards_like_every_list(client, owed, coordi
     assert "list-table" in table[: table.index(">")] and "select-all-narrow" in page
     body = table[table.index("<tbody") :]
     assert body.count('data-label="Kế hoạch"') == 2 and body.count('data-label="Báo cáo chưa gửi"') == 2
+
+
+def test_the_coordinators_dashboard_count_opens_a_list_that_counts_the_same_and_its_queue_is_a_click_away(client, owed, roles, coordinator):
+    # Walk: daumoi's dashboard said "29 báo cáo kỳ này chưa gửi" and its link opened a list of 6 (its plans only).
+    import re
+
+    other = UserFactory(username="daumoi.khac3", agency=AgencyFactory())
+    other.groups.set([roles["coordinator"]])
+    client.force_login(other)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    link = re.search(r'<a class="text-decoration-none" href="([^"]*)"><div class="fs-3 fw-bold text-warning-emphasis">', page)[1]
+    listing = client.get(link.replace("&amp;", "&"))
+    assert listing.context["total"] == dashboard().totals["missing"] == 2
+    assert 'name="owed"' not in listing.content.decode()  # another plan's lines are read, not chased
+    queue = client.get(reverse("reports:chase"))
+    assert queue.context["total"] == 0 and f'href="{link}"' in queue.content.decode()  # its own queue says where the rest is

@@ -36,6 +36,8 @@ def test_a_long_list_is_written_by_a_job_followed_on_its_page_and_announced_by_a
         "running": False,
         "done": 8,
         "total": 8,
+        "done_label": "8",
+        "total_label": "8",
     }
     notice = Notice.objects.get(user=leader)
     assert notice.key == f"export-{job.pk}" and notice.url == asked["Location"] and job.filename in notice.text
@@ -84,7 +86,7 @@ def test_the_page_of_a_download_moves_its_bar_then_offers_the_file_without_a_rel
 
     # The page's Content-Security-Policy forbids evaluated scripts: wait through the locator, not wait_for_function.
     expect(page.locator("#export-progress .progress-bar")).to_have_attribute("style", re.compile(r"width:\s*24%"))
-    assert "12000 / 50000 dòng đã ghi" in page.locator("#export-progress-count").inner_text()
+    assert "12.000 / 50.000 dòng đã ghi" in page.locator("#export-progress-count").inner_text()
     page.screenshot(path=f"docs/export-job-running-{width}.png")
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.DONE, file="exports/danh-sach-nhiem-vu.xlsx", finished_at=timezone.now())
     cache.clear()
@@ -109,3 +111,31 @@ def test_the_daily_upkeep_deletes_downloads_a_week_old_with_their_files(leader):
     storage, old_name = old.file.storage, old.file.name
     assert upkeep_run(today=timezone.localdate())["downloads_removed"] == 1
     assert list(ExportJob.objects.all()) == [recent] and not storage.exists(old_name) and storage.exists(recent.file.name)
+
+
+def test_the_page_of_a_download_groups_its_row_counts_as_vietnamese_write_them(client, leader):
+    # Walk: the page read "50000 rows, asked at …" and "12000 / 50000 rows written"; people write 50.000.
+    from core.exports import export_notice_text, progress_reporter
+
+    job = ExportJob.objects.create(
+        user=leader, address="/dieu-hanh/nhiem-vu/?format=xlsx", title="Nhiệm vụ", filename="nhiem-vu.xlsx", total=50000
+    )
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.RUNNING)
+    progress_reporter(job)(12000)
+    client.force_login(leader)
+    page = client.get(reverse("core:export_job", args=[job.pk])).content.decode()
+    assert "50.000 dòng" in page and "12.000 / 50.000 dòng đã ghi" in page and "50000" not in page
+    progress = client.get(reverse("core:export_job_progress", args=[job.pk])).json()
+    assert progress["done"] == 12000 and progress["done_label"] == "12.000" and progress["total_label"] == "50.000"
+    job.state = ExportJob.DONE
+    assert "(50.000 dòng)" in export_notice_text(job)
+
+
+def test_the_page_of_a_download_leads_back_to_its_list_with_its_filters(client, leader):
+    # Walk: the download's page had no way back to the list it was asked from.
+    job = ExportJob.objects.create(
+        user=leader, address="/dieu-hanh/nhiem-vu/?plan=3&status=overdue&format=xlsx", title="Nhiệm vụ", filename="nhiem-vu.xlsx", total=5
+    )
+    client.force_login(leader)
+    page = client.get(reverse("core:export_job", args=[job.pk])).content.decode()
+    assert 'href="/dieu-hanh/nhiem-vu/?plan=3&amp;status=overdue">Quay lại danh sách' in page

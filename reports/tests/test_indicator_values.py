@@ -212,3 +212,20 @@ def test_withdrawing_one_of_two_reports_that_gave_the_same_figure_keeps_it_count
     assert IndicatorValue.objects.filter(superseded_at__isnull=True).count() == 1  # one figure, accepted twice
     report_withdraw(report=reports[0], by=sysadmin, reason="Trùng báo cáo")
     assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 55  # the other report still gives it
+
+
+def test_the_report_page_reads_each_value_as_the_indicators_own_pages_do(client, world, indicator, agency_a, officer_a, leader):
+    # Walk: the report page read "87,50 %" for 87,5, and would read "1,00" for a yes and "12,00" for a rank.
+    from indicators.rules import provinces_in
+
+    done = IndicatorFactory(plan=world.plan, code="CT-02", agency=agency_a, kind="yes_no", unit="", name="Có cổng dữ liệu mở")
+    rank = IndicatorFactory(plan=world.plan, code="DTI", agency=agency_a, kind="rank", unit="", name="Xếp hạng DTI")
+    for other in (done, rank):
+        other.tasks.add(world.task)
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    values = {indicator.pk: (D("87.5"), ""), done.pk: (D(1), ""), rank.pk: (D(12), "")}
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None, indicator_values=values)
+    client.force_login(officer_a)
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "87,5 %" in page and "87,50" not in page
+    assert ">Có<" in page and f"12/{provinces_in(period.year)}" in page and "12,00" not in page

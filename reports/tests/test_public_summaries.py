@@ -61,3 +61,18 @@ def test_the_public_list_of_summaries_filters_exports_and_hides_what_is_not_publ
     signed.plan.save(update_fields=["is_published"])
     assert "15/BC-UBND" not in client.get(url).content.decode()
     assert "15/BC-UBND" not in b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+
+
+def _menu(html: str) -> str:
+    return html[html.index('id="portal-menu"') : html.index("</nav>")]
+
+
+def test_the_menu_leads_the_public_and_agency_staff_to_the_issued_summaries(client, officer_a, leader):
+    # Walk: /bao-cao-tong-hop/ was linked from nowhere; only someone who knew its address could find it.
+    url = reverse("reports:public_summaries")
+    assert f'href="{url}"' in _menu(client.get(reverse("home")).content.decode())
+    client.force_login(officer_a)
+    assert f'href="{url}"' in _menu(client.get(reverse("public:plans")).content.decode())
+    client.force_login(leader)  # leadership reads them, issued or not, under its own "Báo cáo tổng hợp"
+    menu = _menu(client.get(reverse("public:plans")).content.decode())
+    assert f'href="{url}"' not in menu and f'href="{reverse("reports:summary_list")}"' in menu

@@ -329,4 +329,20 @@ def test_an_applied_dissolutions_page_lists_the_tasks_waiting_in_the_coordinator
     client.force_login(sysadmin)
     page = client.get(reverse("admin:plans_reorganisationdecision_preview", args=[made.pk])).content.decode()
     assert "Kết quả áp dụng" in page and "Đã chuyển 0 phần việc" in page
-    assert "1 nhiệm vụ chờ cơ quan đầu mối giao lại" in page and "28/KH-UBND — 7." in page
+    assert "1 phần việc chủ trì của 1 nhiệm vụ chờ cơ quan đầu mối giao lại" in page and "28/KH-UBND — 7." in page
+
+
+def test_an_applied_dissolutions_page_counts_the_parts_and_the_tasks_waiting_apart(plan, client, sysadmin):
+    # Walk: the demo's district decision read "13 nhiệm vụ chờ cơ quan đầu mối giao lại" over 13 parts of 2 tasks.
+    from django.urls import reverse
+
+    districts = [AgencyFactory(name=f"Ủy ban nhân dân huyện {name}") for name in ("Long Hồ", "Mang Thít", "Tam Bình")]
+    for number in (7, 8):
+        task = task_of(plan, districts[0], number=number)
+        for district in districts[1:]:
+            TaskAssignmentFactory(task=task, agency=district, role=AssignmentRole.LEAD)
+    made = decision(*((ChangeKind.DISSOLVE, district, None) for district in districts), effective_on=D(2025, 7, 1))
+    decision_apply(decision=made, by=None)
+    client.force_login(sysadmin)
+    page = client.get(reverse("admin:plans_reorganisationdecision_preview", args=[made.pk])).content.decode()
+    assert "6 phần việc chủ trì của 2 nhiệm vụ chờ cơ quan đầu mối giao lại" in page

@@ -97,3 +97,19 @@ def test_the_coordinator_reads_how_many_parts_and_how_many_tasks_wait_to_be_reas
     item = next(i for i in worklist.work_items(coordinator) if i.kind == worklist.REASSIGN)
     assert item.count == 3
     assert item.why.startswith("3 phần việc chủ trì của 1 nhiệm vụ"), item.why
+
+
+def test_no_list_has_two_columns_under_the_same_vietnamese_heading():
+    # Walk: the coordinator's inbox read "Thời hạn gửi" over the deadline and again over "Đúng hạn / Trễ hạn".
+    from django.utils import translation
+
+    from plans import columns as plan_columns
+    from reports import columns as report_columns
+    from tasks import columns as task_columns
+
+    with translation.override("vi"):
+        for module in (report_columns, task_columns, plan_columns):
+            for name, spec in vars(module).items():
+                if isinstance(spec, list) and spec and all(hasattr(column, "header") for column in spec):
+                    headings = [str(column.header) for column in spec]
+                    assert len(set(headings)) == len(headings), (module.__name__, name, headings)

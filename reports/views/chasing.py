@@ -31,9 +31,21 @@ def chase(request):
         keys = request.GET.getlist("owed")
         return _letter([o for o in owed if o.may_chase and o.key in keys]) or redirect("reports:chase")
     if request.method != "POST":
-        if policy.role_of(request.user) == Role.COORDINATOR:
-            owed = [line for line in owed if line.may_chase]  # a coordinator's list: the plans it coordinates, as its queue
-        context = {"owed": owed, "total": sum(len(o.tasks) for o in owed), "may_chase": any(o.may_chase for o in owed)}
+        # A coordinator's list is its queue, the plans it coordinates; the dashboard's count is the province's, so its
+        # link asks for the whole list (``WHOLE``), where only the coordinator's own lines can be chosen.
+        coordinator = policy.role_of(request.user) == Role.COORDINATOR
+        mine = [line for line in owed if line.may_chase]
+        whole = not coordinator or bool(request.GET.get(WHOLE))
+        shown = owed if whole else mine
+        context = {
+            "owed": shown,
+            "total": sum(len(o.tasks) for o in shown),
+            "may_chase": any(o.may_chase for o in shown),
+            "coordinator": coordinator,
+            "whole": whole,
+            "whole_total": sum(len(o.tasks) for o in owed),
+            "mine_total": sum(len(o.tasks) for o in mine),
+        }
         return TemplateResponse(request, "reports/chase.html", context)
     chosen = [o for o in owed if o.key in request.POST.getlist("owed")]
     if any(not o.may_chase for o in chosen):
@@ -67,6 +79,7 @@ def chase(request):
 
 
 LETTER = "van-ban"
+WHOLE = "toan-tinh"  # the whole province's list, as the dashboard counts it
 
 
 def _letter(chosen) -> HttpResponse | None:

@@ -18,7 +18,7 @@
           var share = Math.min(100, Math.round((100 * data.done) / data.total));
           bar.style.width = share + "%";
           holder.setAttribute("aria-valuenow", String(share));
-          count.textContent = data.done + " / " + data.total + " " + box.dataset.written;
+          count.textContent = data.done_label + " / " + data.total_label + " " + box.dataset.written;  // grouped by the server (50.000)
         }
         window.setTimeout(poll, 1000);
       })
