@@ -251,6 +251,12 @@ def _task_saving(sender, *, instance: Task, update_fields=None, **kwargs) -> Non
     instance._kept_before = before  # type: ignore[attr-defined]
 
 
+def plan_left(task: Task) -> int | None:
+    """In a task's ``post_save``: the plan it left in this save (a form gave it another), None when it stayed."""
+    before = getattr(task, "_kept_before", None)
+    return before[0] if before and before[0] != task.plan_id else None
+
+
 def _task_saved(sender, *, instance: Task, created: bool, update_fields=None, **kwargs) -> None:
     if created or update_fields is None or TASK_COUNT_FIELDS & set(update_fields):
         before = getattr(instance, "_kept_before", None)
