@@ -92,3 +92,29 @@ def test_withdrawing_one_agencys_report_while_another_agencys_is_accepted_on_the
     assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
     assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
     assert_kept_figures_true()
+
+
+def test_many_steps_at_once_on_the_same_plan_and_agencies_lose_no_count(world, officer_a, head_a, officer_b, head_b, coordinator):
+    """Agencies A and B both lead four tasks: A sends its reports while B's are accepted, all at once."""
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    drafts, sent = [], []
+    for n in range(4):
+        task = TaskFactory(plan=world.plan, number=str(10 + n), start_date=datetime.date(2017, 1, 1), due_date=datetime.date(2030, 12, 31))
+        for agency in (officer_a.agency, officer_b.agency):
+            TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.LEAD)
+        drafts.append(report_save(task=task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None))
+        report = report_save(task=task, agency=officer_b.agency, period=row, by=officer_b, data=data, version=None)
+        sent.append(report_transition(report=report, action="submit", by=head_b, notify=False))
+    errors = _run(
+        *[lambda r=r: report_transition(report=r, action="submit", by=head_a, notify=False) for r in drafts],
+        *[lambda r=r: report_transition(report=r, action="accept", by=coordinator, notify=False) for r in sent],
+    )
+    assert errors == []
+    assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 4
+    assert Report.objects.filter(state=ReportState.ACCEPTED).count() == 4
+    assert_kept_figures_true()
