@@ -142,3 +142,22 @@ def test_a_day_off_at_the_year_s_end_rejudges_a_yearly_task_on_the_same_day(worl
     assert (before["done_on_time"], before["in_progress"], after["done_on_time"], after["in_progress"]) == (1, 0, 0, 1)
     assert dashboard(today=day).plans[0].counts["in_progress"] >= 1
     assert_kept_figures_true(days=(day,))
+
+
+def test_a_task_saved_by_a_process_still_on_the_calendar_before_an_edit_is_judged_again_by_the_upkeep(world, agency_a):
+    """Each process reads the table of announced days once a minute (``plans.workdays``): a task another process saved
+    in that minute keeps a due date judged by the old calendar, until the daily upkeep judges every date again."""
+    from plans.workdays import calendar_changed, calendar_use, current_calendar
+
+    before = current_calendar()
+    CalendarDay.objects.create(day=D(2026, 11, 26), kind="day_off", name="Nghỉ bù")
+    calendar_edit_done()
+    calendar_use(before)  # the other process: its calendar was read before the edit
+    task = world.task
+    task.due_date = D(2026, 11, 26)  # a Thursday, now a day off
+    task.save()
+    calendar_changed()  # a minute later it reads the table again
+    assert Task.objects.get(pk=task.pk).effective_due_date == D(2026, 11, 26)
+    upkeep_run(today=D(2026, 11, 22))
+    assert Task.objects.get(pk=task.pk).effective_due_date == D(2026, 11, 27)
+    assert_kept_figures_true(days=(D(2026, 11, 26), D(2026, 11, 27), D(2026, 11, 30)))
