@@ -137,15 +137,16 @@ def export_heading(title: str, filters=None, *, now: datetime.datetime | None = 
 def xlsx(filename: str, title: str, columns: list[Column], objects: Iterable, *, filters=None, request=None):
     """The Excel download of a list: the page's columns and rows, under a line naming its filters and the download's time.
 
-    Streamed as it is written. With ``request``, a list of more than ``core.exports.sync_limit()`` rows is written by a
-    job instead: the browser goes to its page (progress, then the link) and its owner gets a notice when it is ready.
+    Streamed as it is written. With ``request`` of a signed-in user, a list of more than ``core.exports.sync_limit()`` rows
+    is written by a job instead: the browser goes to its page (progress, then the link) and its owner gets a notice when it
+    is ready. The public (a page open without signing in) has no account to own a job or come back to it: streamed.
     """
     from django.shortcuts import redirect
 
     from .exports import export_job_start, export_page_url, progress_reporter, sync_limit
 
     job = getattr(request, "export_job", None)
-    if request is not None and job is None and isinstance(objects, QuerySet):
+    if request is not None and job is None and request.user.is_authenticated and isinstance(objects, QuerySet):
         total = objects.count()
         if total > sync_limit():
             return redirect(export_page_url(export_job_start(request, filename=filename, title=str(title), total=total)))

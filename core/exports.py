@@ -67,7 +67,7 @@ def export_job_start(request, *, filename: str, title: str, total: int) -> Expor
     with transaction.atomic():
         job = ExportJob.objects.create(
             user=request.user,
-            address=request.get_full_path()[:2000],
+            address=request.get_full_path(),
             title=str(title)[:255],
             filename=filename[:255],
             language=translation.get_language() or settings.LANGUAGE_CODE,

@@ -62,7 +62,8 @@ class ExportJob(models.Model):
     STATES = [(QUEUED, _("Waiting")), (RUNNING, _("Being written")), (DONE, _("Ready")), (FAILED, _("Failed"))]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports", verbose_name=_("user"))
-    address = models.CharField(_("list address"), max_length=2000, help_text=_("The list's page with its filters, as asked."))
+    # Whole, however long its filters: an address cut short is another list (or none), so the job would write other rows.
+    address = models.TextField(_("list address"), help_text=_("The list's page with its filters, as asked."))
     title = models.CharField(_("title"), max_length=255)
     filename = models.CharField(_("file name"), max_length=255)
     language = models.CharField(_("language"), max_length=10, default="vi")

@@ -13,9 +13,10 @@ everything, changed; a figure that names nothing (a list's count) after any chan
 back changes nothing. Writes that send no signal (``update()`` outside the services, SQL by hand)
 are caught by ``FIGURES_CACHE_SECONDS``, the longest a cached figure is kept.
 
-One computation per figure at a time: the first reader to miss takes a lock (``cache.add``) and
-computes; meanwhile the others are served the value computed before the change (never older than
-the change before it), and once the new value is stored every reader gets it. A request that made
+One computation per figure and generation at a time: the first reader to miss takes a lock (``cache.add``)
+and computes; meanwhile the others are served the value computed before the change, and once the new
+value is stored every reader gets it. A computation of an earlier generation still under way holds no
+reader of the new one: the first of them computes it (a reader never waits behind a figure already stale). A request that made
 the change itself, or that finds no earlier value, waits for the new value (or computes it when the
 one computing died).
 
@@ -236,7 +237,7 @@ def figures_cached(
     if key in found:
         return found[key]
     latest = found.get(f"{figure}:latest")
-    lock = f"{figure}:computing"
+    lock = f"{figure}:computing:{generation}"  # a computation of an earlier generation never holds back this one
     try:
         mine = cache.add(lock, generation, timeout=LOCK_SECONDS)
     except Exception:  # noqa: BLE001

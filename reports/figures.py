@@ -11,16 +11,18 @@ data loaded in bulk outside the workflow is counted too.
 Late-report counts: per plan and agency, the reports sent late (``compliance.late_reports``, the
 rule). A workflow step recounts its own (plan, agency) (``late_count_refresh``); a plan's counts
 not stored yet are computed when first read and kept, marked by the plan's row without an agency
-(``late_counts``); the upkeep rebuilds them (``late_counts_rebuild``).
+(``late_counts``); the upkeep rebuilds them (``late_counts_rebuild``). A task given another plan (the admin's form)
+takes its reports' points and counts with it, in its transaction (``_task_saved``).
 
 Sent lead reports: per agency, plan and period, the lead reports sent on parts it holds, grouped by the columns
 the rules read (``SentLeadCount``): kept with the lead parts (``tasks.kept``, which calls
 ``sent_counts_refresh`` for the agencies it counts again) and by every workflow step that sends a report or
-takes one back (``tasks.kept.lead_parts_moved``).
+takes one back (``tasks.kept.agency_rows_moved``).
 """
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
@@ -29,7 +31,8 @@ from django.db.models.signals import post_delete, post_init, post_save
 
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
-from tasks.kept import Keeper, agencies_lock, lead_parts_batching, lead_parts_moved
+from tasks.kept import Keeper, agency_rows_moved, plan_left
+from tasks.models import Task
 
 from .choices import ReportState
 from .compliance import SENT, late_reports
@@ -284,15 +287,9 @@ def sent_counts_refresh(agencies: list[int] | None, *, period_id: int | None = N
 
 def sent_counts_moved(*, agency_id: int, period_id: int) -> None:
     """A lead report of this agency and period started or stopped counting as sent (a deadline day's every step): that
-    period's kept rows of the agency are counted again, in the writing transaction under the agency's lock; its lead
-    parts did not move. Within a batch of writes (``tasks.kept.lead_parts_batch``), the agency's rows, all of them,
-    at the batch's end."""
-    if lead_parts_batching():
-        lead_parts_moved([agency_id])
-        return
-    with transaction.atomic():
-        agencies_lock([agency_id])
-        sent_counts_refresh([agency_id], period_id=period_id)
+    period's kept rows of the agency are counted again, in the writing transaction under the agency's lock (within a
+    batch of writes, at its end: ``tasks.kept.agency_rows_moved``); its lead parts did not move."""
+    agency_rows_moved(agency_id, ("sent", period_id), partial(sent_counts_refresh, [agency_id], period_id=period_id))
 
 
 def sent_counts_drift() -> dict[tuple, tuple[int, int]]:
@@ -329,8 +326,25 @@ def _report_deleted(sender, *, instance: Report, **kwargs) -> None:
         sent_counts_moved(agency_id=instance.agency_id, period_id=instance.period_id)
 
 
+def _task_saved(sender, *, instance: Task, created: bool, **kwargs) -> None:
+    """A task given another plan (the admin's form) takes its reports' trend points and late-report counts with it: both
+    plans' are counted again, in its transaction."""
+    left = None if created else plan_left(instance)
+    if left is None:
+        return
+    accepted = Report.objects.filter(task=instance, state=ReportState.ACCEPTED, role=AssignmentRole.LEAD)
+    periods = set(accepted.values_list("period_id", flat=True))
+    agencies = set(late_reports(Q(task=instance)).values_list("agency_id", flat=True))
+    for plan_id in sorted({left, instance.plan_id}):
+        for period_id in sorted(periods):
+            trend_point_refresh(plan_id=plan_id, period_id=period_id)
+        for agency_id in sorted(agencies):
+            late_count_refresh(plan_id=plan_id, agency_id=agency_id)
+
+
 def report_signals_connect() -> None:
     """From ``ReportsConfig.ready``."""
+    post_save.connect(_task_saved, sender=Task, dispatch_uid="stored_figures_task_moved")
     post_init.connect(_report_loaded, sender=Report, dispatch_uid="kept_sent_report_loaded")
     post_save.connect(_report_saved, sender=Report, dispatch_uid="kept_sent_report_saved")
     post_delete.connect(_report_deleted, sender=Report, dispatch_uid="kept_sent_report_deleted")

@@ -4,7 +4,9 @@ tell the truth at midnight whatever was written outside the workflow during the 
 Statuses are never stored (they are derived from today's date on every read); what is stored,
 and refreshed here: each task's progress and completion date, the dashboard's trend points and
 late-report counts (a change clears the cached dashboard, ``core.shared_figures``), each
-task's place in the lists (tasks.ordering), and the rows of the periods now due. Parts of open work still held by an agency that has ceased into a main
+task's place in the lists (tasks.ordering), each task's working-day due date (a process reads the
+table of announced days once a minute, so a task it saved just after an edit was judged by the
+calendar before it), and the rows of the periods now due. Parts of open work still held by an agency that has ceased into a main
 successor are handed on to it first (``reorganisation.services.leftover_parts_hand_on``). Old read notices are cleared,
 and files left on disk without a row (evidence of a deleted draft, the document of a compilation killed
 before its commit) removed.
@@ -20,7 +22,7 @@ from core.once import job_runs_prune
 from plans.choices import PlanState
 from plans.models import Plan
 from tasks.kept import lead_parts_rebuild
-from tasks.services import tasks_order_refresh
+from tasks.services import task_due_dates_refresh, tasks_order_refresh
 
 from .attachments import HELD, HELD_FOR
 from .figures import late_counts_rebuild, trend_points_rebuild
@@ -81,6 +83,7 @@ def upkeep_run(*, today: datetime.date) -> dict[str, int]:
     return {
         # Before the progress: parts a decision left with an agency that has ceased go to its successor first.
         "parts_handed_on": leftover_parts_hand_on(today=today),
+        "due_dates": task_due_dates_refresh(),  # before the figures that read them
         "tasks": tasks_progress_refresh(plan_ids=[plan.pk for plan in plans]),
         "trend_points": trend_points_rebuild(),
         "late_report_counts": late_counts_rebuild(),

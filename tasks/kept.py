@@ -181,13 +181,36 @@ def lead_parts_batch() -> Iterator[set[int]]:
         return
     pending: set[int] = set()
     keys: set = set()
-    _batch.agencies, _batch.keys = pending, keys
+    narrow: dict[tuple, Callable[[], None]] = {}
+    _batch.agencies, _batch.keys, _batch.narrow = pending, keys, narrow
     try:
         yield pending
     finally:
-        _batch.agencies = _batch.keys = None
+        _batch.agencies = _batch.keys = _batch.narrow = None
     task_counts_refresh(keys=None if EVERY in keys else keys)  # plans before agencies, as every writer locks them
-    lead_parts_refresh(agencies=None if EVERY in pending else pending)
+    whole = None if EVERY in pending else pending
+    if whole is None:
+        lead_parts_refresh(agencies=None)  # every row: the narrow counts with them
+        return
+    left = {key: refresh for key, refresh in narrow.items() if key[0] not in whole}
+    with transaction.atomic():
+        agencies_lock(sorted(whole | {key[0] for key in left}))  # one lock, in order, for all of them
+        lead_parts_refresh(agencies=whole)
+        for refresh in left.values():
+            refresh()
+
+
+def agency_rows_moved(agency_id: int, key: tuple, refresh: Callable[[], None]) -> None:
+    """Some of an agency's rows of a keeper (``key`` names which, e.g. one period's) moved while its lead parts did not:
+    ``refresh`` counts them again now, under the agency's lock, or at the end of the batch being written, after the
+    plans' and with the batch's agencies locked in one go (unless the batch counts the agency's rows whole)."""
+    narrow = getattr(_batch, "narrow", None)
+    if narrow is not None:
+        narrow[(agency_id, *key)] = refresh
+        return
+    with transaction.atomic():
+        agencies_lock([agency_id])
+        refresh()
 
 
 def task_counts_moved(keys: Iterable[tuple] | None) -> None:
@@ -198,11 +221,6 @@ def task_counts_moved(keys: Iterable[tuple] | None) -> None:
         task_counts_refresh(keys=keys)
     else:
         pending.update([EVERY] if keys is None else keys)
-
-
-def lead_parts_batching() -> bool:
-    """Is a batch of writes being written (:func:`lead_parts_batch`)? Its agencies are counted again at its end."""
-    return getattr(_batch, "agencies", None) is not None
 
 
 def lead_parts_moved(agencies: Iterable[int] | None) -> None:
@@ -261,6 +279,12 @@ def _task_saving(sender, *, instance: Task, update_fields=None, **kwargs) -> Non
     if instance.pk and (update_fields is None or {"plan", "plan_id", "section", "section_id"} & set(update_fields)):
         before = Task.objects.filter(pk=instance.pk).values_list("plan_id", "section_id").first()
     instance._kept_before = before  # type: ignore[attr-defined]
+
+
+def plan_left(task: Task) -> int | None:
+    """In a task's ``post_save``: the plan it left in this save (a form gave it another), None when it stayed."""
+    before = getattr(task, "_kept_before", None)
+    return before[0] if before and before[0] != task.plan_id else None
 
 
 def _task_saved(sender, *, instance: Task, created: bool, update_fields=None, **kwargs) -> None:

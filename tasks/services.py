@@ -12,7 +12,7 @@ from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 
 from .choices import AssignmentRole
-from .kept import lead_agencies_of, lead_parts_moved, task_counts_moved
+from .kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved
 from .models import PastHolding, Task, TaskAssignment
 from .ordering import order_key_expression
 from .selectors import plan_with_parent
@@ -207,6 +207,7 @@ def part_folded(*, part: TaskAssignment, into: TaskAssignment, day: datetime.dat
 
 
 @transaction.atomic
+@lead_parts_batch()  # the agencies' kept counts once at the end, in order: two edits at once never wait on each other's
 def task_assignments_set(
     *, task: Task, leads: Iterable[Agency | AgencyGroup], cooperating: Iterable[Agency | AgencyGroup] = ()
 ) -> list[TaskAssignment]:

@@ -229,6 +229,29 @@ def test_the_request_that_made_the_change_waits_for_the_new_value(django_capture
     computing.join(10)
 
 
+def test_a_change_committed_while_a_figure_is_computed_is_not_hidden_behind_that_computation(django_capture_on_commit_callbacks):
+    """The computation under way counts the data of the change before: a reader after the next change gets neither its
+    value nor the one from before both, but the figure computed afresh (one recompute after the last change)."""
+    figures_cached("board", (), lambda: "first", plans=[7])
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[7], agencies=[])
+    shared_figures._request.changed = False  # this reader did not make the changes
+    started, release, results = threading.Event(), threading.Event(), []
+    computing = _slow_computation("board", "second", started, release, results, 7)
+    computing.start()
+    assert started.wait(10)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[7], agencies=[])  # committed while "second" is computed
+    shared_figures._request.changed = False
+    try:
+        assert figures_cached("board", (), lambda: "third", plans=[7]) == "third"
+    finally:
+        release.set()
+        computing.join(10)
+    assert results == ["second"]
+    assert figures_cached("board", (), lambda: "again", plans=[7]) == "third"
+
+
 def test_a_computation_that_failed_lets_the_next_reader_compute():
     def broken():
         raise RuntimeError("database gone")
@@ -249,12 +272,13 @@ def test_a_reader_waiting_for_a_figure_another_computes_computes_it_itself_when_
     from core.redis_breaker import RedisGivenUp
 
     figure = f"{shared_figures.PREFIX}:frozen:1"
-    cache.add(f"{figure}:computing", "another process", timeout=60)  # another process computes it, none computed before
+    lock = f"{figure}:computing:{shared_figures.figures_version()}"
+    cache.add(lock, "another process", timeout=60)  # another process computes it, none computed before
     real_get_many, calls = LocMemCache.get_many, []
 
     def get_many(self, keys, *args, **kwargs):
         calls.append(keys)
-        if f"{figure}:computing" in keys:  # Redis froze once the reader began to wait for the lock to go
+        if lock in keys:  # Redis froze once the reader began to wait for the lock to go
             raise RedisGivenUp("Redis did not answer a moment ago")
         return real_get_many(self, keys, *args, **kwargs)
 
@@ -262,3 +286,4 @@ def test_a_reader_waiting_for_a_figure_another_computes_computes_it_itself_when_
     started = time.monotonic()
     assert figures_cached("frozen", (1,), lambda: 42) == 42
     assert time.monotonic() - started < 1
+    assert any(lock in keys for keys in calls)  # it did wait for the other's lock

@@ -16,7 +16,7 @@ from plans.models import User
 from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
-from tasks.kept import lead_agencies_of, lead_parts_moved, task_counts_moved
+from tasks.kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved
 from tasks.models import Task
 from tasks.selectors import plan_with_parent
 
@@ -44,6 +44,7 @@ def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts once at the end, plans before agencies, as every writer takes their locks
 def report_transition(
     *, report: Report, action: str, by: User, comment: str = "", at: datetime.datetime | None = None, notify: bool = True
 ) -> Report:

@@ -17,6 +17,7 @@ from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import Role
 from plans.models import User
+from tasks.kept import lead_parts_batch
 from tasks.selectors import plan_and_parent
 
 from ..choices import ReportState, WorkflowAction
@@ -34,6 +35,7 @@ class ReportKept(ValidationError):
 
 
 @transaction.atomic
+@lead_parts_batch()  # the kept counts once at the end, plans before agencies, as every writer takes their locks
 def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     """Withdraw a submitted or accepted report (administrators only), with the reason in its history."""
     if policy.role_of(by) != Role.ADMIN:

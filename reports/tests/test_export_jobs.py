@@ -139,3 +139,31 @@ def test_the_page_of_a_download_leads_back_to_its_list_with_its_filters(client, 
     client.force_login(leader)
     page = client.get(reverse("core:export_job", args=[job.pk])).content.decode()
     assert 'href="/dieu-hanh/nhiem-vu/?plan=3&amp;status=overdue">Quay lại danh sách' in page
+
+
+def test_a_job_writes_the_rows_of_the_whole_address_asked_however_long_its_filters(
+    client, leader, settings, django_capture_on_commit_callbacks
+):
+    """A search typed at length (Vietnamese letters take up to nine characters each in an address) comes before the
+    plan chosen: the job writes the rows the page showed, not those of an address cut short."""
+    from urllib.parse import urlencode
+
+    from plans.tests.factories import PlanFactory
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    settings.EXPORT_SYNC_MAX_ROWS = 3
+    chosen, other = PlanFactory(symbol="28/KH-UBND"), PlanFactory(symbol="125/KH-SKHCN")
+    for plan in (chosen, other):
+        for n in range(4):
+            TaskAssignmentFactory(task=TaskFactory(plan=plan, number=str(n + 1), title="Triển khai chuyển đổi số tỉnh Vĩnh Long"))
+    client.force_login(leader)
+    url = reverse("reports:dashboard_tasks")
+    params = {"q": " ".join(["chuyển đổi số"] * 60), "plan": chosen.pk, "format": "xlsx"}
+    assert len(f"{url}?{urlencode(params)}") > 2000
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url, params)
+    job = ExportJob.objects.get()
+    assert job.total == 4 and job.state == ExportJob.DONE
+    download = client.get(reverse("core:export_job_file", args=[job.pk]))
+    rows = list(load_workbook(BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+    assert len(rows) == 2 + 4

@@ -52,3 +52,30 @@ def test_the_upkeep_rebuild_counts_reports_written_outside_the_workflow(world, a
     point = TrendPoint.objects.get(plan=world.plan, period=period)
     assert (point.reports, point.progress_sum) == (1, 90)
     assert trend_points_rebuild() == 0  # nothing left to change
+
+
+def test_a_task_moved_to_another_plan_takes_its_reports_trend_and_late_counts_with_it(
+    world, agency_a, officer_a, head_a, coordinator, django_capture_on_commit_callbacks
+):
+    """The admin's form may give a task another plan: the stored trend points and late-report counts of both plans
+    follow its reports at once, as the kept counts do (``tasks.kept``), not at the next upkeep."""
+    from django.utils import timezone
+
+    from plans.tests.factories import PlanFactory
+    from reports.figures import late_counts_rebuild
+
+    other = PlanFactory(symbol="125/KH-SKHCN", starts_on=datetime.date(2017, 8, 23), reporting_kinds=["half_year", "year"])
+    period = reporting_period_get_or_create(period=period_of(PeriodKind.HALF_YEAR, 2025, 2))
+    late = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))  # weeks after the period's sending deadline
+    report = report_accept(
+        task=world.task, agency=agency_a, period=period, progress=40, officer=officer_a, head=head_a, coordinator=coordinator, at=late
+    )
+    assert Report.objects.get(pk=report.pk).is_late
+    before = dashboard(today=TODAY)  # stores both plans' late counts and trend points
+    assert {row["agency_id"]: row["late_reports"] for row in before.agencies}[agency_a.pk] == 1
+    task = world.task
+    task.plan, task.section = other, None
+    with django_capture_on_commit_callbacks(execute=True):
+        task.save()
+    assert trend_points_rebuild() == 0
+    assert late_counts_rebuild() == 0

@@ -167,3 +167,48 @@ def test_a_report_sent_recounts_its_period_s_sent_rows_only(world, agency_a):
     report.save()
     assert not SentLeadCount.objects.filter(period=due).exists()
     assert_kept_figures_true(days=DAYS)
+
+
+def test_a_task_saved_by_a_process_still_on_the_calendar_before_an_edit_is_judged_again_by_the_upkeep(world, agency_a):
+    """Each process reads the table of announced days once a minute (``plans.workdays``): a task another process saved
+    in that minute keeps a due date judged by the old calendar, until the daily upkeep judges every date again."""
+    from plans.workdays import calendar_changed, calendar_use, current_calendar
+
+    before = current_calendar()
+    CalendarDay.objects.create(day=D(2026, 11, 26), kind="day_off", name="Nghỉ bù")
+    calendar_edit_done()
+    calendar_use(before)  # the other process: its calendar was read before the edit
+    task = world.task
+    task.due_date = D(2026, 11, 26)  # a Thursday, now a day off
+    task.save()
+    calendar_changed()  # a minute later it reads the table again
+    assert Task.objects.get(pk=task.pk).effective_due_date == D(2026, 11, 26)
+    upkeep_run(today=D(2026, 11, 22))
+    assert Task.objects.get(pk=task.pk).effective_due_date == D(2026, 11, 27)
+    assert_kept_figures_true(days=(D(2026, 11, 26), D(2026, 11, 27), D(2026, 11, 30)))
+
+
+def test_a_head_s_sending_in_the_workflow_recounts_the_period_s_sent_rows_only(world, agency_a, officer_a, head_a):
+    """The workflow's steps write in a batch (plans before agencies, ``lead_parts_batch``): the sending still counts one
+    period's sent rows of the agency again, not its lead parts."""
+    from reports.choices import WorkflowAction
+    from reports.models import SentLeadCount
+    from reports.services.drafts import report_save
+    from reports.services.steps import report_transition
+    from reports.tests.factories import ReportingPeriodFactory
+
+    period = ReportingPeriodFactory(kind="half_year", year=2026, number=1)
+    report = report_save(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data={"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"},
+        version=None,
+    )
+    report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer_a, notify=False)
+    parts = set(LeadPartCount.objects.values_list("pk", flat=True))
+    report_transition(report=report, action=WorkflowAction.SUBMIT, by=head_a, notify=False)
+    assert SentLeadCount.objects.get(agency=agency_a, period=period).reports == 1
+    assert set(LeadPartCount.objects.values_list("pk", flat=True)) == parts
+    assert_kept_figures_true(days=DAYS)

@@ -144,3 +144,13 @@ def test_the_public_list_fits_a_laptop_and_a_phone_and_the_home_figures_lead_to_
         page.goto(browser.base_url + reverse("public:tasks"))
         page.screenshot(path=ARTIFACTS / f"public-tasks-{width}.png", full_page=width > 400)  # a phone: its first screen
         page.close()
+
+
+def test_an_anonymous_visitor_downloads_a_long_public_list_at_once_not_as_a_job(client, public_plans, settings):
+    """A job belongs to a signed-in user who comes back for it; the public has no account, so its download is streamed."""
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    response = client.get(reverse("public:tasks"), {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row > 2

@@ -1,0 +1,120 @@
+"""Two writers at once on PostgreSQL keep the kept counts true and never deadlock on their locks (``tasks.kept``:
+plans' locks before agencies', every writer in the same order)."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connections
+
+from reports.choices import ReportState
+from reports.models import Report
+from reports.periods import period_due
+from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.services.withdrawal import report_withdraw
+from reports.tests.helpers import assert_kept_figures_true, report_accept
+from tasks.choices import AssignmentRole
+from tasks.models import TaskAssignment
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+WAIT = 10  # seconds a step waits for the other thread before the test gives up
+
+
+def _run(*steps):
+    """Run each step in its own thread and connection; return the errors they raised."""
+    errors: list[BaseException] = []
+
+    def run(step):
+        try:
+            step()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(step,), name=f"writer-{n}") for n, step in enumerate(steps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
+    return errors
+
+
+def test_withdrawing_one_agencys_report_while_another_agencys_is_accepted_on_the_same_task_does_not_deadlock(
+    world, officer_a, head_a, officer_b, head_b, coordinator, sysadmin, monkeypatch
+):
+    """Both agencies lead the task: the withdrawal saves the report first (its agency's counts), the acceptance
+    saves the task first (its plan's counts, then both agencies')."""
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    part = TaskAssignment.objects.get(task=world.task, agency=officer_b.agency)
+    part.role = AssignmentRole.LEAD
+    part.save(update_fields=["role"])
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    accepted = report_accept(task=world.task, agency=officer_a.agency, period=row, officer=officer_a, head=head_a, coordinator=coordinator)
+    sent = report_save(
+        task=world.task,
+        agency=officer_b.agency,
+        period=row,
+        by=officer_b,
+        data={"progress": 60, "work_state": "in_progress", "results": "Đã làm"},
+        version=None,
+    )
+    report_transition(report=sent, action="submit", by=head_b, notify=False)
+
+    # The withdrawal holds its agency's lock when the acceptance has taken the plan's: then each wants the other's.
+    plan_taken, withdrawal_saved = threading.Event(), threading.Event()
+    import tasks.kept
+    from reports.services import withdrawal
+
+    refresh, values_withdraw = tasks.kept.task_counts_refresh, withdrawal.reported_values_withdraw
+
+    def task_counts_refresh(**kwargs):
+        if threading.current_thread().name == "writer-1":
+            withdrawal_saved.wait(WAIT)
+        refresh(**kwargs)
+        if threading.current_thread().name == "writer-1":
+            plan_taken.set()
+
+    def reported_values_withdraw(**kwargs):
+        withdrawal_saved.set()
+        plan_taken.wait(WAIT)
+        values_withdraw(**kwargs)
+
+    monkeypatch.setattr(tasks.kept, "task_counts_refresh", task_counts_refresh)
+    monkeypatch.setattr(withdrawal, "reported_values_withdraw", reported_values_withdraw)
+    errors = _run(
+        lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
+        lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
+    )
+    assert errors == []
+    assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
+    assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
+    assert_kept_figures_true()
+
+
+def test_many_steps_at_once_on_the_same_plan_and_agencies_lose_no_count(world, officer_a, head_a, officer_b, head_b, coordinator):
+    """Agencies A and B both lead four tasks: A sends its reports while B's are accepted, all at once."""
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    drafts, sent = [], []
+    for n in range(4):
+        task = TaskFactory(plan=world.plan, number=str(10 + n), start_date=datetime.date(2017, 1, 1), due_date=datetime.date(2030, 12, 31))
+        for agency in (officer_a.agency, officer_b.agency):
+            TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.LEAD)
+        drafts.append(report_save(task=task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None))
+        report = report_save(task=task, agency=officer_b.agency, period=row, by=officer_b, data=data, version=None)
+        sent.append(report_transition(report=report, action="submit", by=head_b, notify=False))
+    errors = _run(
+        *[lambda r=r: report_transition(report=r, action="submit", by=head_a, notify=False) for r in drafts],
+        *[lambda r=r: report_transition(report=r, action="accept", by=coordinator, notify=False) for r in sent],
+    )
+    assert errors == []
+    assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 4
+    assert Report.objects.filter(state=ReportState.ACCEPTED).count() == 4
+    assert_kept_figures_true()
