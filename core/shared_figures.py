@@ -40,6 +40,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from .release import release
+
 logger = logging.getLogger(__name__)
 PREFIX = "vinhlong_cmcn4:figures"
 GENERATION_KEY = f"{PREFIX}:generation"  # everything ("all")
@@ -212,6 +214,12 @@ def figures_version(*, plans: Iterable[int] | None = None, agencies: Iterable[in
     return hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies))).encode()).hexdigest()[:32]
 
 
+def figure_key(name: str, parts: tuple) -> str:
+    """Where a figure is kept, before its version: its name and parts, and the code's (``core.release``), so a
+    deployment computes and renders it afresh."""
+    return f"{PREFIX}:{name}:{release()}:" + ":".join(str(part) for part in parts)
+
+
 def figures_cached(
     name: str,
     parts: tuple,
@@ -227,7 +235,7 @@ def figures_cached(
     While another process computes it after a change, the value computed before is returned (see the module).
     """
     try:
-        figure = f"{PREFIX}:{name}:" + ":".join(str(part) for part in parts)
+        figure = figure_key(name, parts)
         generation = figures_version(plans=plans, agencies=agencies)
         key = f"{figure}:{generation}"
         found = cache.get_many([key, f"{figure}:latest"])

@@ -271,7 +271,7 @@ def test_a_reader_waiting_for_a_figure_another_computes_computes_it_itself_when_
 
     from core.redis_breaker import RedisGivenUp
 
-    figure = f"{shared_figures.PREFIX}:frozen:1"
+    figure = shared_figures.figure_key("frozen", (1,))
     lock = f"{figure}:computing:{shared_figures.figures_version()}"
     cache.add(lock, "another process", timeout=60)  # another process computes it, none computed before
     real_get_many, calls = LocMemCache.get_many, []
@@ -287,3 +287,18 @@ def test_a_reader_waiting_for_a_figure_another_computes_computes_it_itself_when_
     assert figures_cached("frozen", (1,), lambda: 42) == 42
     assert time.monotonic() - started < 1
     assert any(lock in keys for keys in calls)  # it did wait for the other's lock
+
+
+def test_a_figure_kept_by_the_code_before_a_deployment_is_computed_again_by_the_new_code(monkeypatch):
+    """The dashboard's body is kept until the next change of figures: a deployment (other templates, other code) must
+    not serve the page the old code rendered (walk: a fixed link stayed hidden until the next report was sent)."""
+    from core import release, shared_figures
+    from core.shared_figures import figures_cached
+
+    assert figures_cached("page", ("vi",), lambda: "rendered by the old code") == "rendered by the old code"
+    assert figures_cached("page", ("vi",), lambda: "not computed") == "rendered by the old code"
+    monkeypatch.setattr(shared_figures, "release", lambda: "after-the-deployment")
+    assert figures_cached("page", ("vi",), lambda: "rendered by the new code") == "rendered by the new code"
+    release.release.cache_clear()
+    first = release.release()
+    assert len(first) == 12 and release.release() == first  # read once per process
