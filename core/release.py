@@ -17,13 +17,16 @@ SKIPPED = {"node_modules", "staticfiles", "media", "docs", "benchmarks", "__pyca
 
 @functools.cache
 def release() -> str:
-    """A short name for the project's files as they are on disk (their paths, sizes and modification times)."""
+    """A short name for the project's files as they are (their paths and contents): the same on every node that runs
+    the same code, whenever it was copied there."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
     for folder, folders, files in os.walk(root):
         folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in SKIPPED)  # .venv, .git
         for name in sorted(files):
             if name.endswith(KINDS):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{os.path.relpath(os.path.join(folder, name), root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                path = os.path.join(folder, name)
+                digest.update(f"{os.path.relpath(path, root)}\n".encode())
+                with open(path, "rb") as file:
+                    digest.update(hashlib.sha256(file.read()).digest())
     return digest.hexdigest()[:12]
