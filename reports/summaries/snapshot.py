@@ -18,6 +18,7 @@ Rules:
 import datetime
 import decimal
 from collections.abc import Iterable, Iterator, Mapping
+from fractions import Fraction
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
@@ -73,9 +74,13 @@ def progress_at_cutoff(
     holdings = holdings if holdings is not None else lead_parts(plan, as_of)
     figures = tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings)
     progress = {}
+    as_decimal: dict[Fraction, decimal.Decimal] = {}  # tasks share a few hundred values: one division and one object each
     with decimal.localcontext(prec=60):
         for task_id, (exact, _completed) in figures.items():
-            progress[task_id] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
+            value = as_decimal.get(exact)
+            if value is None:
+                value = as_decimal[exact] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
+            progress[task_id] = value
     return progress, completions_at_cutoff(holdings, {task_id: day for task_id, (_exact, day) in figures.items()})
 
 
@@ -118,22 +123,32 @@ def task_rows(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None =
             "completed_by_cutoff",
         )
     )
+    # Values many tasks repeat (a section's number, "Thường xuyên", a status, a due date) are held once, not once a
+    # task: at 50,000 tasks the rows are held through the whole compilation (benchmarks/summary.py).
+    numbers, timeframes, statuses, days = _one_of_each(), _one_of_each(), _one_of_each(), _one_of_each()
+    hundred, zero = decimal.Decimal(100), decimal.Decimal(0)
     return [
         TaskAtCutoff(
             pk,
             section_id,
-            section_number,
+            numbers(section_number, section_number),
             number,
             title,
-            timeframe,
-            due,
+            timeframes(timeframe, timeframe),
+            days(due, due),
             extended is not None,
-            status,
-            decimal.Decimal(100) if completed else progress.get(pk, decimal.Decimal(0)),
-            completed,
+            statuses(status, status),
+            hundred if completed else progress.get(pk, zero),
+            days(completed, completed),
         )
         for pk, section_id, section_number, number, title, timeframe, due, extended, status, completed in rows.iterator(chunk_size=5000)
     ]
+
+
+def _one_of_each():
+    """``shared(value, value)``: the first value equal to ``value`` seen by this function (one column's values only:
+    ``True == 1``)."""
+    return {}.setdefault
 
 
 def _figures_of(rows: Iterable[TaskAtCutoff]) -> dict:
@@ -157,7 +172,21 @@ def reporting_period_of(plan: Plan, period: Period) -> Period:
     return period_containing(period.last_day, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day)
 
 
-def feeding_reports(plan: Plan, period: Period) -> Iterator[dict]:
+class FedReport(NamedTuple):
+    """An accepted report a summary quotes (a row of :func:`feeding_reports`)."""
+
+    task_id: int
+    task_number: str
+    section_id: int | None
+    agency_id: int
+    agency_name: str
+    role: str
+    results: str
+    difficulties: str
+    proposals: str
+
+
+def feeding_reports(plan: Plan, period: Period) -> Iterator[FedReport]:
     """The accepted reports a summary is built from: the latest per task and agency, in task order."""
     kind = main_kind(plan.reporting_kinds)
     rows = (
@@ -169,25 +198,42 @@ def feeding_reports(plan: Plan, period: Period) -> Iterator[dict]:
             period__last_day__lte=period.last_day,
         )
         .order_by("task__position", "task_id", "role", "agency__name", "agency_id", "-period__last_day")
-        .values(
+        .values_list(
             "task_id",
             "task__number",
             "task__section_id",
             "agency_id",
             "agency__name",
             "role",
-            "progress",
             "results",
             "difficulties",
             "proposals",
         )
     )
-    seen: set[tuple[int, int]] = set()
-    for row in rows.iterator(chunk_size=2000):
-        key = (row["task_id"], row["agency_id"])
-        if key not in seen:
-            seen.add(key)
-            yield row
+    # A task's reports come together (the order starts with the task), so the agencies already quoted are those of
+    # the current task only; the names and roles every report repeats are held once (the snapshot keeps them all).
+    names, roles, numbers = _one_of_each(), _one_of_each(), _one_of_each()
+    task, quoted = None, set()
+    for task_id, number, section_id, agency_id, name, role, results, difficulties, proposals in rows.iterator(chunk_size=2000):
+        if task_id != task:
+            task, quoted = task_id, set()
+        if agency_id not in quoted:
+            quoted.add(agency_id)
+            yield FedReport(
+                task_id,
+                numbers(number, number),
+                section_id,
+                agency_id,
+                names(name, name),
+                roles(role, role),
+                results,
+                difficulties,
+                proposals,
+            )
+
+
+def _quote(report: FedReport, text: str) -> dict:
+    return {"agency": report.agency_name, "task": report.task_number, "task_id": report.task_id, "role": report.role, "text": text}
 
 
 def _pct(value) -> int | None:
@@ -290,13 +336,12 @@ def summary_snapshot(
     difficulties, proposals, accepted = [], [], 0
     for report in feeding_reports(plan, period):
         accepted += 1
-        entry = {"agency": report["agency__name"], "task": report["task__number"], "task_id": report["task_id"], "role": report["role"]}
-        if report["results"].strip():
-            results.setdefault(report["task__section_id"], []).append({**entry, "text": report["results"].strip()})
-        if report["difficulties"].strip():
-            difficulties.append({**entry, "text": report["difficulties"].strip()})
-        if report["proposals"].strip():
-            proposals.append({**entry, "text": report["proposals"].strip()})
+        if text := report.results.strip():
+            results.setdefault(report.section_id, []).append(_quote(report, text))
+        if text := report.difficulties.strip():
+            difficulties.append(_quote(report, text))
+        if text := report.proposals.strip():
+            proposals.append(_quote(report, text))
     for section in sections:
         section["results"] = results.get(section["id"], [])
     # Kết quả thực hiện các chỉ tiêu: at the cut-off, as known when compiled; frozen with the rest (only a plan
@@ -345,4 +390,12 @@ def lead_agency_names(plan: Plan, as_of: datetime.date, holdings: list[Holding] 
     leads: dict[int, list[tuple[int, str]]] = {}
     for holding in holdings:
         leads.setdefault(holding.task_id, []).append(rank[holding.agency_id])
-    return {task_id: [name for _place, name in sorted(held)] for task_id, held in leads.items()}
+    # Tasks with the same lead agencies share one list (read, never changed): most agencies lead thousands of tasks.
+    shared: dict[tuple, list[str]] = {}
+    names = {}
+    for task_id, held in leads.items():
+        key = tuple(sorted(held))
+        if key not in shared:
+            shared[key] = [name for _place, name in key]
+        names[task_id] = shared[key]
+    return names
