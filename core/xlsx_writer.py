@@ -72,8 +72,7 @@ class SheetWriter:
         self.styles = list(styles.values())
         self.row_number = 0
         self._pending: list[str] = []
-        self._letters = [column_letter(index) for index in range(1, 101)]
-        self._openings: dict[tuple[int, str], tuple[str, str]] = {}
+        self._openings: dict[str, list[tuple[str, str]]] = {}  # style → each column's opening (:meth:`_opening`)
 
     def __enter__(self):
         # Level 1: the sheet's repetitive XML compresses nearly as well as at 5, in half the time.
@@ -105,34 +104,50 @@ class SheetWriter:
             self.filter_columns = len(cells)
         row = str(self.row_number)
         parts = [f'<row r="{row}">']
+        add = parts.append
+        openings = self._openings
         for index, (value, style) in enumerate(cells):
-            opening = self._openings.get((index, style))
-            if opening is None:
-                opening = self._openings[(index, style)] = (f'<c r="{self._letters[index]}', f'" s="{self.style_ids[style]}"')
-            column, styled = opening
-            if value is None or value == "":
-                parts.append(f"{column}{row}{styled}/>")
-            elif value.__class__ is str:
+            # Each cell's opening is "<c r=" + its column + the row + its style: the column's and the style's parts
+            # are made once per column and style (hundreds of thousands of cells in a summary's annex).
+            try:
+                column, styled = openings[style][index]
+            except (KeyError, IndexError):
+                column, styled = self._opening(index, style)
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    add(f"{column}{row}{styled}/>")
+                    continue
                 if _NEEDS_CARE.search(value):
                     value = escape(_NOT_XML.sub("", value))
-                parts.append(f'{column}{row}{styled} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                add(f'{column}{row}{styled} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+            elif kind is int or kind is float:
+                add(f"{column}{row}{styled}><v>{value}</v></c>")
+            elif value is None:
+                add(f"{column}{row}{styled}/>")
             elif isinstance(value, bool):
-                parts.append(f'{column}{row}{styled} t="b"><v>{int(value)}</v></c>')
+                add(f'{column}{row}{styled} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
-                parts.append(f"{column}{row}{styled}><v>{value}</v></c>")
+                add(f"{column}{row}{styled}><v>{value}</v></c>")
             elif isinstance(value, datetime.datetime):  # a moment without time zone: the day number and the fraction of the day
                 fraction = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-                parts.append(f"{column}{row}{styled}><v>{(value.date() - _EXCEL_EPOCH).days + round(fraction, 8)}</v></c>")
+                add(f"{column}{row}{styled}><v>{(value.date() - _EXCEL_EPOCH).days + round(fraction, 8)}</v></c>")
             elif isinstance(value, datetime.date):
-                parts.append(f"{column}{row}{styled}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
+                add(f"{column}{row}{styled}><v>{(value - _EXCEL_EPOCH).days}</v></c>")
+            elif value == "":  # a str subclass, empty
+                add(f"{column}{row}{styled}/>")
             else:
-                parts.append(
-                    f'{column}{row}{styled} t="inlineStr"><is><t xml:space="preserve">{escape(_NOT_XML.sub("", str(value)))}</t></is></c>'
-                )
-        parts.append("</row>")
+                add(f'{column}{row}{styled} t="inlineStr"><is><t xml:space="preserve">{escape(_NOT_XML.sub("", str(value)))}</t></is></c>')
+        add("</row>")
         self._pending.append("".join(parts))
         if len(self._pending) >= _FLUSH_ROWS:
             self._flush()
+
+    def _opening(self, index: int, style: str) -> tuple[str, str]:
+        by_column = self._openings.setdefault(style, [])
+        while len(by_column) <= index:
+            by_column.append((f'<c r="{column_letter(len(by_column) + 1)}', f'" s="{self.style_ids[style]}"'))
+        return by_column[index]
 
     def _flush(self) -> None:
         if not self._head_written:

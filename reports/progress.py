@@ -58,10 +58,11 @@ def latest_accepted(tasks: Q, *, until: datetime.date | None = None) -> dict[tup
             "task_id", "agency_id", F("period__last_day").desc(), F("accepted_at").desc(nulls_last=True), "-pk"
         ).distinct("task_id", "agency_id")
     latest: dict[tuple[int, int], Latest] = {}
+    never = datetime.datetime.min.replace(tzinfo=datetime.UTC)  # not accepted at a known moment: before any that was
     for task_id, agency_id, last_day, accepted_at, pk, progress, work_state, completed_on in reports.values_list(
         "task_id", "agency_id", "period__last_day", "accepted_at", "pk", "progress", "work_state", "completed_on"
     ).iterator(chunk_size=5000):
-        key = (last_day, accepted_at or datetime.datetime.min.replace(tzinfo=datetime.UTC), pk)
+        key = (last_day, accepted_at or never, pk)
         kept = latest.get((task_id, agency_id))
         if kept is None or kept[0] < key:
             latest[task_id, agency_id] = (key, progress, work_state, completed_on)
@@ -71,6 +72,8 @@ def latest_accepted(tasks: Q, *, until: datetime.date | None = None) -> dict[tup
 def part_report(holding: Holding, latest: dict[tuple[int, int], Latest]) -> Latest | None:
     """The report a lead part counts with: the latest of its holder's and its predecessors' for the part
     (for the same period, the holder's own, then the one accepted last)."""
+    if not holding.predecessors:  # most parts: the holder's own latest, the only candidate
+        return latest.get((holding.task_id, holding.agency_id))
     found = [
         (report[0][0], agency == holding.agency_id, report[0][1:], report)
         for agency in (holding.agency_id, *holding.predecessors)

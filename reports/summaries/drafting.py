@@ -67,7 +67,7 @@ def _sections_store(summary: Summary, rows: dict[str, SummarySection], texts: di
     table = quote(SummarySection._meta.db_table)  # the model's names, no input
     summary_id, key, text = (quote(SummarySection._meta.get_field(name).column) for name in ("summary", "key", "text"))
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE summary_section_upload (key text, text text) ON COMMIT DROP")
+        streaming.upload_table(cursor, "summary_section_upload", {"key": "text", "text": "text"})
         streaming.copy_in(cursor, "summary_section_upload", ["key", "text"], texts.items())
         cursor.execute(  # the table is dropped now, so a second compilation in this transaction can make it again
             f"INSERT INTO {table} ({summary_id}, {key}, {text}) SELECT %s, upload.key, upload.text FROM summary_section_upload upload "  # noqa: S608

@@ -12,6 +12,7 @@ from the accepted reports with the agency that wrote them.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from tasks.choices import TaskStatus
@@ -22,6 +23,10 @@ MAX_CHARS = 50_000  # a section; a whole báo cáo is rarely a tenth of it
 _ITEM = re.compile(r"^\s*[-+•–]\s*")
 # Control characters other than the line break and the tab; they break Word documents and mean nothing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What ``str.rstrip()`` takes off the end of each line (``\s`` is the same set as ``str.isspace``), each run of
+# spaces tried once from its start.
+_TRAILING = re.compile(r"(?<![^\S\n])[^\S\n]++$", re.MULTILINE)
+_LINE = re.compile(r".+")  # a line that is not empty
 
 
 class Block(NamedTuple):
@@ -33,20 +38,25 @@ def clean(text: str) -> str:
     """The text as stored: NFC, line breaks unified, control characters and trailing spaces gone."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    # Each line without its trailing spaces; a text that has none is not copied (a summary's results run to megabytes).
+    return _TRAILING.sub("", text).strip("\n")
 
 
 def blocks(text: str) -> list[Block]:
     """The paragraphs and list items of a section's text, in order; empty lines separate nothing."""
-    result = []
-    for line in clean(text).split("\n"):
+    return list(iter_blocks(text))
+
+
+def iter_blocks(text: str) -> Iterator[Block]:
+    """:func:`blocks` one at a time, for a text of tens of thousands of lines (a summary's results)."""
+    for match in _LINE.finditer(clean(text)):
+        line = match.group()
         if not line.strip():
             continue
-        if _ITEM.match(line):
-            result.append(Block("li", _ITEM.sub("", line, count=1).strip()))
+        if item := _ITEM.match(line):
+            yield Block("li", line[item.end() :].strip())
         else:
-            result.append(Block("p", line.strip()))
-    return result
+            yield Block("p", line.strip())
 
 
 def grouped(items: list[Block]) -> list[tuple[str, str | list[str]]]:

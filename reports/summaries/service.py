@@ -100,7 +100,7 @@ def _snapshot_stream(summary: Summary) -> bool:
     quote = connection.ops.quote_name
     table, column = quote(Summary._meta.db_table), quote(Summary._meta.get_field("snapshot").column)  # the model's names, no input
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE summary_snapshot_upload (snapshot jsonb) ON COMMIT DROP")
+        streaming.upload_table(cursor, "summary_snapshot_upload", {"snapshot": "jsonb"})
         streaming.copy_in(cursor, "summary_snapshot_upload", ["snapshot"], [(streaming.json_pieces(summary.snapshot, SnapshotEncoder()),)])
         cursor.execute(  # one round trip; the table is dropped now, so a second compilation in this transaction can make it again
             f"UPDATE {table} SET {column} = upload.snapshot FROM summary_snapshot_upload upload WHERE {table}.id = %s; "  # noqa: S608
