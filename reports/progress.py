@@ -40,7 +40,8 @@ def progress_from_latest(leads: list, latest: dict) -> tuple[int, datetime.date 
 
 def progress_exact(leads: list, latest: dict) -> tuple[Fraction, datetime.date | None]:
     """:func:`progress_from_latest` before rounding: the mean over the lead parts (none reported: 0)."""
-    progress = Fraction(sum(latest[a][0] if a in latest else 0 for a in leads), len(leads)) if leads else Fraction(0)
+    total = sum(latest[a][0] if a in latest else 0 for a in leads)
+    progress = (Fraction(total, len(leads)) if len(leads) > 1 else Fraction(total)) if leads else Fraction(0)
     done = bool(leads) and all(a in latest and latest[a][1] == WorkState.COMPLETED for a in leads)
     completions = [day for a in leads if (day := latest[a][2]) is not None] if done else []
     return progress, (max(completions) if completions else None)

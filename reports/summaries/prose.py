@@ -23,9 +23,6 @@ MAX_CHARS = 50_000  # a section; a whole báo cáo is rarely a tenth of it
 _ITEM = re.compile(r"^\s*[-+•–]\s*")
 # Control characters other than the line break and the tab; they break Word documents and mean nothing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# What ``str.rstrip()`` takes off the end of each line (``\s`` is the same set as ``str.isspace``), each run of
-# spaces tried once from its start.
-_TRAILING = re.compile(r"(?<![^\S\n])[^\S\n]++$", re.MULTILINE)
 _LINE = re.compile(r".+")  # a line that is not empty
 
 
@@ -36,10 +33,13 @@ class Block(NamedTuple):
 
 def clean(text: str) -> str:
     """The text as stored: NFC, line breaks unified, control characters and trailing spaces gone."""
+    return "\n".join(line.rstrip() for line in _plain(text).split("\n")).strip("\n")
+
+
+def _plain(text: str) -> str:
+    """NFC, line breaks unified, control characters gone (the same text, not a copy, when it has none)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    # Each line without its trailing spaces; a text that has none is not copied (a summary's results run to megabytes).
-    return _TRAILING.sub("", text).strip("\n")
+    return _CONTROL.sub("", text)
 
 
 def blocks(text: str) -> list[Block]:
@@ -48,8 +48,9 @@ def blocks(text: str) -> list[Block]:
 
 
 def iter_blocks(text: str) -> Iterator[Block]:
-    """:func:`blocks` one at a time, for a text of tens of thousands of lines (a summary's results)."""
-    for match in _LINE.finditer(clean(text)):
+    """:func:`blocks` one at a time, for a text of tens of thousands of lines (a summary's results): the lines of
+    the :func:`clean` text, read from the text itself (each is stripped, so the trailing spaces it drops do not count)."""
+    for match in _LINE.finditer(_plain(text)):
         line = match.group()
         if not line.strip():
             continue

@@ -18,7 +18,6 @@ Rules:
 import datetime
 import decimal
 from collections.abc import Iterable, Iterator, Mapping
-from fractions import Fraction
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
@@ -74,12 +73,13 @@ def progress_at_cutoff(
     holdings = holdings if holdings is not None else lead_parts(plan, as_of)
     figures = tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings)
     progress = {}
-    as_decimal: dict[Fraction, decimal.Decimal] = {}  # tasks share a few hundred values: one division and one object each
+    as_decimal: dict[tuple[int, int], decimal.Decimal] = {}  # tasks share a few hundred values: one division and one object each
     with decimal.localcontext(prec=60):
         for task_id, (exact, _completed) in figures.items():
-            value = as_decimal.get(exact)
+            key = (exact.numerator, exact.denominator)
+            value = as_decimal.get(key)
             if value is None:
-                value = as_decimal[exact] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
+                value = as_decimal[key] = decimal.Decimal(key[0]) / decimal.Decimal(key[1])
             progress[task_id] = value
     return progress, completions_at_cutoff(holdings, {task_id: day for task_id, (_exact, day) in figures.items()})
 
