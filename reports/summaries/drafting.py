@@ -65,7 +65,8 @@ def _sections_store(summary: Summary, rows: dict[str, SummarySection], texts: di
         return
     quote = connection.ops.quote_name
     table = quote(SummarySection._meta.db_table)  # the model's names, no input
-    summary_id, key, text = (quote(SummarySection._meta.get_field(name).column) for name in ("summary", "key", "text"))
+    columns = {field.name: quote(field.column) for field in SummarySection._meta.concrete_fields}
+    summary_id, key, text = columns["summary"], columns["key"], columns["text"]
     with connection.cursor() as cursor:
         streaming.upload_table(cursor, "summary_section_upload", {"key": "text", "text": "text"})
         streaming.copy_in(cursor, "summary_section_upload", ["key", "text"], texts.items())
