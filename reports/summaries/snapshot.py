@@ -20,6 +20,7 @@ import decimal
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -202,7 +203,8 @@ class FedReport(NamedTuple):
 
 
 def feeding_reports(plan: Plan, period: Period) -> Iterator[FedReport]:
-    """The accepted reports a summary is built from: the latest per task and agency, in task order."""
+    """The accepted reports a summary is built from: the latest per task and agency, in task order (then by role and
+    agency name)."""
     kind = main_kind(plan.reporting_kinds)
     rows = (
         Report.objects.filter(
@@ -212,29 +214,33 @@ def feeding_reports(plan: Plan, period: Period) -> Iterator[FedReport]:
             period__last_day__gte=period.first_day,
             period__last_day__lte=period.last_day,
         )
-        .order_by("task__position", "task_id", "role", "agency__name", "agency_id", "-period__last_day")
+        .order_by("task__position", "task_id", "agency_id", "role", "-period__last_day")
         .values_list(
-            "task_id",
-            "task__number",
-            "task__section_id",
-            "agency_id",
-            "agency__name",
-            "role",
-            "results",
-            "difficulties",
-            "proposals",
+            "task_id", "task__number", "task__section_id", "agency_id", "agency__name", "role", "results", "difficulties", "proposals"
         )
     )
-    # A task's reports come together (the order starts with the task), so the agencies already quoted are those of
-    # the current task only; the names and roles every report repeats are held once (the snapshot keeps them all).
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("task__position", "task_id", "agency_id")  # only the report kept leaves the database: half of them
+    # The database's order of names, equal names level (the order the quotes always had: role, agency name, agency).
+    place, previous = -1, None
+    rank = {}
+    for pk, name in Agency.objects.order_by("name").values_list("pk", "name"):
+        place, previous = place + (name != previous), name
+        rank[pk] = place
+    # A task's reports come together (the order starts with the task): the first of each agency is its latest, with
+    # those of the roles that sort first; the task's quotes are then put in order. Names and roles are held once.
     names, roles, numbers = _one_of_each(), _one_of_each(), _one_of_each()
-    task, quoted = None, set()
+
+    def in_order(report: FedReport) -> tuple:
+        return report.role, rank[report.agency_id], report.agency_id
+
+    task, quoted = None, {}
     for task_id, number, section_id, agency_id, name, role, results, difficulties, proposals in rows.iterator(chunk_size=2000):
         if task_id != task:
-            task, quoted = task_id, set()
+            yield from sorted(quoted.values(), key=in_order)
+            task, quoted = task_id, {}
         if agency_id not in quoted:
-            quoted.add(agency_id)
-            yield FedReport(
+            quoted[agency_id] = FedReport(
                 task_id,
                 numbers(number, number),
                 section_id,
@@ -245,6 +251,7 @@ def feeding_reports(plan: Plan, period: Period) -> Iterator[FedReport]:
                 difficulties,
                 proposals,
             )
+    yield from sorted(quoted.values(), key=in_order)
 
 
 def _quote(report: FedReport, text: str) -> dict:
