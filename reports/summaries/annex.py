@@ -63,20 +63,23 @@ def summary_annex_write(*, summary, leads: dict[int, list[str]], path: Path, tas
         sheet.append([(plan_line, "subtitle")])
         sheet.append([(annex_note(summary.number, as_of), "note")])
         sheet.append([(title, "header") for title, _width in COLUMNS])
+        dated = ("number", "text", "text", "text", "text", "text", "date", "text", "number", "text")
+        undated = (*dated[:6], "text", *dated[7:])
         for count, task in enumerate(rows, start=1):
-            sheet.append(
+            sheet.append_values(
                 [
-                    (count, "number"),
-                    (task.section_number or "", "text"),
-                    (task.number, "text"),
-                    (task.title, "text"),
-                    ("; ".join(leads.get(task.id, [])), "text"),
-                    (task.timeframe, "text"),
-                    (task.due_date, "date") if task.due_date else (ongoing, "text"),
-                    (labels[task.status, task.extended], "text"),
-                    (round(float(task.progress)), "number"),
-                    (results(task), "text"),
-                ]
+                    count,
+                    task.section_number or "",
+                    task.number,
+                    task.title,
+                    "; ".join(leads.get(task.id, [])),
+                    task.timeframe,
+                    task.due_date or ongoing,
+                    labels[task.status, task.extended],
+                    round(float(task.progress)),
+                    results(task),
+                ],
+                dated if task.due_date else undated,
             )
     return count
 
