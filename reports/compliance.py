@@ -156,7 +156,16 @@ def completed_by(as_of: datetime.date, completions: Mapping[int, datetime.date |
     )
 
 
-def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case:
+def _period_of_plan(period_of_plan: dict[int, int | None]) -> Case | Value:
+    """Each row's period due (0: none), by its task's plan; the rows are those of the plans in ``period_of_plan`` (:func:`owed`).
+
+    Plans that share one period (a plan and its child plans, reporting by the same calendar) get it as a constant:
+    PostgreSQL then finds the reports sent for it by index, where an expression per row had it probe the reports
+    assignment by assignment (at 50,000 tasks, a third of the time).
+    """
+    periods = set(period_of_plan.values())
+    if len(periods) == 1:
+        return Value(periods.pop() or 0, output_field=IntegerField())
     return Case(
         *[When(task__plan_id=plan_id, then=Value(period_id or 0)) for plan_id, period_id in period_of_plan.items()],
         default=Value(0),

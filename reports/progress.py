@@ -40,7 +40,8 @@ def progress_from_latest(leads: list, latest: dict) -> tuple[int, datetime.date 
 
 def progress_exact(leads: list, latest: dict) -> tuple[Fraction, datetime.date | None]:
     """:func:`progress_from_latest` before rounding: the mean over the lead parts (none reported: 0)."""
-    progress = Fraction(sum(latest[a][0] if a in latest else 0 for a in leads), len(leads)) if leads else Fraction(0)
+    total = sum(latest[a][0] if a in latest else 0 for a in leads)
+    progress = (Fraction(total, len(leads)) if len(leads) > 1 else Fraction(total)) if leads else Fraction(0)
     done = bool(leads) and all(a in latest and latest[a][1] == WorkState.COMPLETED for a in leads)
     completions = [day for a in leads if (day := latest[a][2]) is not None] if done else []
     return progress, (max(completions) if completions else None)
@@ -58,10 +59,11 @@ def latest_accepted(tasks: Q, *, until: datetime.date | None = None) -> dict[tup
             "task_id", "agency_id", F("period__last_day").desc(), F("accepted_at").desc(nulls_last=True), "-pk"
         ).distinct("task_id", "agency_id")
     latest: dict[tuple[int, int], Latest] = {}
+    never = datetime.datetime.min.replace(tzinfo=datetime.UTC)  # not accepted at a known moment: before any that was
     for task_id, agency_id, last_day, accepted_at, pk, progress, work_state, completed_on in reports.values_list(
         "task_id", "agency_id", "period__last_day", "accepted_at", "pk", "progress", "work_state", "completed_on"
     ).iterator(chunk_size=5000):
-        key = (last_day, accepted_at or datetime.datetime.min.replace(tzinfo=datetime.UTC), pk)
+        key = (last_day, accepted_at or never, pk)
         kept = latest.get((task_id, agency_id))
         if kept is None or kept[0] < key:
             latest[task_id, agency_id] = (key, progress, work_state, completed_on)
@@ -71,6 +73,8 @@ def latest_accepted(tasks: Q, *, until: datetime.date | None = None) -> dict[tup
 def part_report(holding: Holding, latest: dict[tuple[int, int], Latest]) -> Latest | None:
     """The report a lead part counts with: the latest of its holder's and its predecessors' for the part
     (for the same period, the holder's own, then the one accepted last)."""
+    if not holding.predecessors:  # most parts: the holder's own latest, the only candidate
+        return latest.get((holding.task_id, holding.agency_id))
     found = [
         (report[0][0], agency == holding.agency_id, report[0][1:], report)
         for agency in (holding.agency_id, *holding.predecessors)

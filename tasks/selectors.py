@@ -308,10 +308,18 @@ def holdings_on(*, on: datetime.date, tasks: Q | None = None, role: str | None =
             if part_id in parts:
                 before.setdefault(part_id, []).append((held_to, agency))
     holdings = []
+    # A plan's tens of thousands of parts repeat a few hundred agencies and a role or two: each value is held once.
+    agency_values: dict[int, int] = {}
+    role_values: dict[str, str] = {}
+    agencies, roles = agency_values.setdefault, role_values.setdefault
     for part_id, task_id, agency, part_role, group_id, held_from, past_id in rows:
-        earlier = before.get(part_id, [])
-        if past_id is not None:
-            earlier = [item for item in earlier if held_from is not None and item[0] <= held_from]
-        predecessors = tuple(dict.fromkeys(a for _day, a in earlier if a != agency))
-        holdings.append(Holding(task_id, part_id, agency, part_role, group_id, held_from, past_id, predecessors))
+        earlier = before.get(part_id)
+        predecessors: tuple[int, ...] = ()
+        if earlier:
+            if past_id is not None:
+                earlier = [item for item in earlier if held_from is not None and item[0] <= held_from]
+            predecessors = tuple(dict.fromkeys(a for _day, a in earlier if a != agency))
+        holdings.append(
+            Holding(task_id, part_id, agencies(agency, agency), roles(part_role, part_role), group_id, held_from, past_id, predecessors)
+        )
     return holdings

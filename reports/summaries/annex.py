@@ -6,6 +6,7 @@ import datetime
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -42,11 +43,9 @@ STYLES = {
 }
 
 
-def summary_annex_write(
-    *, summary, results: dict[int, str], leads: dict[int, list[str]], path: Path, tasks: list[TaskAtCutoff] | None = None
-) -> int:
-    """Write the annex of ``summary`` to ``path``; ``results`` maps a task id to its reports' text,
-    ``leads`` to its lead agencies' names; ``tasks`` are the rows the snapshot was made from
+def summary_annex_write(*, summary, leads: dict[int, list[str]], path: Path, tasks: Iterable[TaskAtCutoff] | None = None) -> int:
+    """Write the annex of ``summary`` to ``path``: each task with its reports' results quoted in the snapshot,
+    ``leads`` maps a task id to its lead agencies' names; ``tasks`` are the rows the snapshot was made from
     (``snapshot.task_rows``; read again when not given).
 
     Returns the number of task rows. Statuses and progress are those of the snapshot (at the cut-off).
@@ -56,6 +55,7 @@ def summary_annex_write(
     ongoing = _("None (ongoing)")
     labels = {(status, extended): status_label(status, extended=extended) for status in TaskStatus.values for extended in (False, True)}
     rows = tasks if tasks is not None else task_rows(summary.plan, as_of)
+    results = _results_of(data["sections"])
     count = 0
     with SheetWriter(path, "Phụ lục", styles=STYLES, widths=[width for _title, width in COLUMNS], freeze_rows=4) as sheet:
         sheet.append([("PHỤ LỤC", "title")])
@@ -63,22 +63,51 @@ def summary_annex_write(
         sheet.append([(plan_line, "subtitle")])
         sheet.append([(annex_note(summary.number, as_of), "note")])
         sheet.append([(title, "header") for title, _width in COLUMNS])
+        dated = ("number", "text", "text", "text", "text", "text", "date", "text", "number", "text")
+        undated = (*dated[:6], "text", *dated[7:])
         for count, task in enumerate(rows, start=1):
-            sheet.append(
+            sheet.append_values(
                 [
-                    (count, "number"),
-                    (task.section_number or "", "text"),
-                    (task.number, "text"),
-                    (task.title, "text"),
-                    ("; ".join(leads.get(task.id, [])), "text"),
-                    (task.timeframe, "text"),
-                    (task.due_date, "date") if task.due_date else (ongoing, "text"),
-                    (labels[task.status, task.extended], "text"),
-                    (round(float(task.progress)), "number"),
-                    (results.get(task.id, ""), "text"),
-                ]
+                    count,
+                    task.section_number or "",
+                    task.number,
+                    task.title,
+                    "; ".join(leads.get(task.id, [])),
+                    task.timeframe,
+                    task.due_date or ongoing,
+                    labels[task.status, task.extended],
+                    round(float(task.progress)),
+                    results(task),
+                ],
+                dated if task.due_date else undated,
             )
     return count
+
+
+def _results_of(sections: list[dict]) -> Callable[[TaskAtCutoff], str]:
+    """A task's results as its annex row gives them, one line "agency: text" per report the snapshot quotes.
+
+    A task's quotes stand together in its section's list (the snapshot takes the reports in task order): where each
+    task's first one is, not its text, is all that is kept while the annex is written (at 50,000 tasks the texts
+    joined beforehand held ~10 MB).
+    """
+    quotes = {section["id"]: section["results"] for section in sections}
+    first: dict[int, int] = {}
+    for items in quotes.values():
+        for index, item in enumerate(items):
+            first.setdefault(item["task_id"], index)
+
+    def results(task: TaskAtCutoff) -> str:
+        index = first.get(task.id)
+        if index is None:
+            return ""
+        items, lines = quotes[task.section_id], []
+        while index < len(items) and items[index]["task_id"] == task.id:
+            lines.append(f"{items[index]['agency']}: {items[index]['text']}")
+            index += 1
+        return "\n".join(lines)
+
+    return results
 
 
 def annex_note(number: str, as_of: datetime.date) -> str:

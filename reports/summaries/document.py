@@ -19,10 +19,12 @@ Phụ lục I of the decree, part by part:
 Built from the snapshot and the sections' text alone, so the same pair always gives the same document.
 """
 
+import copy
 import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -42,7 +44,7 @@ from plans.selectors import recipients_on
 
 from ..choices import SummarySectionKey
 from .official import date_line, number_line, roman, short_date
-from .prose import Block, blocks
+from .prose import Block, iter_blocks
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -212,10 +214,17 @@ def summary_document(summary, texts: dict[str, str]) -> bytes:
 _MARK = "\u2063summary-run-{}\u2063"  # an invisible separator no typed text holds
 
 
-def _plain_xml(text: str) -> str:
-    """A body paragraph in the Normal style (justified, indented): ``_plain_text``'s elements, as text."""
-    pieces = (f'<w:t xml:space="preserve">{escape(piece)}</w:t>' if piece else "" for piece in _NOT_XML.sub("", text).split("\t"))
-    return f"<w:p><w:r>{'<w:tab/>'.join(pieces)}</w:r></w:p>"
+def _plain_xml(texts: list[str]) -> str:
+    """Body paragraphs in the Normal style (justified, indented), one a text (a line: no line break in it):
+    ``_plain_text``'s elements, as text. Made for all ``texts`` at once, each step one pass over them joined."""
+    if not texts:
+        return ""
+    xml = escape(_NOT_XML.sub("", "\n".join(texts))).replace("\t", _TAB_XML).replace("\n", _NEXT_XML)
+    return f"{_OPEN_XML}{xml}{_CLOSE_XML}".replace(_EMPTY_XML, "")  # a tab at either end of a piece: no empty text element
+
+
+_OPEN_XML, _CLOSE_XML = '<w:p><w:r><w:t xml:space="preserve">', "</w:t></w:r></w:p>"
+_TAB_XML, _NEXT_XML, _EMPTY_XML = '</w:t><w:tab/><w:t xml:space="preserve">', _CLOSE_XML + _OPEN_XML, '<w:t xml:space="preserve"></w:t>'
 
 
 def _with_runs(buffer: io.BytesIO, runs: list[list[str]]) -> bytes:
@@ -237,7 +246,7 @@ def _with_runs(buffer: io.BytesIO, runs: list[list[str]]) -> bytes:
                     start, end = xml.rindex("<w:p>", position, mark), xml.index("</w:p>", mark) + len("</w:p>")
                     stream.write(xml[position:start].encode())
                     for at in range(0, len(texts), 500):
-                        stream.write("".join(_plain_xml(text) for text in texts[at : at + 500]).encode())
+                        stream.write(_plain_xml(texts[at : at + 500]).encode())
                     position = end
                 stream.write(xml[position:].encode())
     return out.getvalue()
@@ -292,21 +301,24 @@ def body_blocks(data: dict, texts: dict[str, str]) -> list[Block]:
     """The body of the document, part by part: the opening paragraph, then the five sections people write
     (``texts``, by ``SummarySectionKey``), then the pointer to the annex. The .docx and the page's
     preview are both made from these blocks, so they say the same."""
+    return list(_body_blocks(data, texts))
+
+
+def _body_blocks(data: dict, texts: dict[str, str]) -> Iterator[Block]:
+    """:func:`body_blocks` one at a time: the document is written as they come (a province's results run to
+    tens of thousands of lines)."""
     period = data["period"]
     first, last = datetime.date.fromisoformat(period["first_day"]), datetime.date.fromisoformat(period["last_day"])
-    result = [
-        Block(
-            "p",
-            f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {short_date(first)} đến ngày {short_date(last)}), "
-            f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
-            f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
-        )
-    ]
+    yield Block(
+        "p",
+        f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {short_date(first)} đến ngày {short_date(last)}), "
+        f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
+        f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
+    )
     for index, key in enumerate(SummarySectionKey, start=1):
-        result.append(Block("heading", f"{roman(index)}. {key.label.upper()}"))
-        result += blocks(texts.get(key.value, ""))
-    result.append(Block("note", "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này."))
-    return result
+        yield Block("heading", f"{roman(index)}. {key.label.upper()}")
+        yield from iter_blocks(texts.get(key.value, ""))
+    yield Block("note", "Kết quả thực hiện từng nhiệm vụ tại Phụ lục kèm theo báo cáo này.")
 
 
 def _body(document, data: dict, texts: dict[str, str], runs: list[list[str]]) -> None:
@@ -319,7 +331,7 @@ def _body(document, data: dict, texts: dict[str, str], runs: list[list[str]]) ->
         runs[-1].append(text)
 
     last_was_plain = False
-    for block in body_blocks(data, texts):
+    for block in _body_blocks(data, texts):
         if block.kind == "heading":
             _paragraph(document, block.text, bold=True, after=6)
         elif block.kind == "li":
@@ -343,13 +355,23 @@ def _indicators(document, rows: list[dict]) -> None:
         table.rows[0].cells, ("Chỉ tiêu", "Giá trị cơ sở", "Kết quả đến kỳ báo cáo", "Mục tiêu", "Đánh giá"), strict=True
     ):
         _cell_lines(cell, [(title, {"bold": True})])
+    # Every row is a copy of one made once, with its texts put in: python-docx's cell and paragraph properties,
+    # set cell by cell, took most of the document's time for a province's few hundred indicators.
+    template = table.add_row()._tr
+    for tc in template.tc_lst:
+        _cell_lines(_Cell(tc, table), [("-", {})])
+    template.getparent().remove(template)
     for row in rows:
         name = f"{row['code']} — {row['name']}" if row["code"] else row["name"]
         judgement = row["judgement_label"] + (f" ({row['share']:.1f} % lộ trình)".replace(".", ",") if row["share"] is not None else "")
-        row_element = table.add_row()._tr
-        cells = [_Cell(tc, table) for tc in row_element.tc_lst]  # ``Row.cells`` reads every cell of the table: quadratic
-        for cell, text in zip(cells, (name, row["baseline"], row["latest"], row["target"], judgement), strict=True):
-            _cell_lines(cell, [(text, {})])
+        row_element = copy.deepcopy(template)
+        for tc, text in zip(row_element.tc_lst, (name, row["baseline"], row["latest"], row["target"], judgement), strict=True):
+            (run,) = tc.iterchildren(_P).__next__().iterchildren(_R)
+            if text:
+                run.text = text  # as ``add_run(text)`` writes it
+            else:
+                run.getparent().remove(run)  # an empty cell has no run (``_paragraph``)
+        table._tbl.append(row_element)
     if any(row["illustrative"] for row in rows):
         _paragraph(document, "Ghi chú: số liệu minh họa, không phải số liệu thống kê đã công bố.", italic=True)
     _paragraph(document, "")

@@ -12,6 +12,7 @@ from the accepted reports with the agency that wrote them.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from tasks.choices import TaskStatus
@@ -22,6 +23,7 @@ MAX_CHARS = 50_000  # a section; a whole báo cáo is rarely a tenth of it
 _ITEM = re.compile(r"^\s*[-+•–]\s*")
 # Control characters other than the line break and the tab; they break Word documents and mean nothing.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE = re.compile(r".+")  # a line that is not empty
 
 
 class Block(NamedTuple):
@@ -31,22 +33,31 @@ class Block(NamedTuple):
 
 def clean(text: str) -> str:
     """The text as stored: NFC, line breaks unified, control characters and trailing spaces gone."""
+    return "\n".join(line.rstrip() for line in _plain(text).split("\n")).strip("\n")
+
+
+def _plain(text: str) -> str:
+    """NFC, line breaks unified, control characters gone (the same text, not a copy, when it has none)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    return _CONTROL.sub("", text)
 
 
 def blocks(text: str) -> list[Block]:
     """The paragraphs and list items of a section's text, in order; empty lines separate nothing."""
-    result = []
-    for line in clean(text).split("\n"):
+    return list(iter_blocks(text))
+
+
+def iter_blocks(text: str) -> Iterator[Block]:
+    """:func:`blocks` one at a time, for a text of tens of thousands of lines (a summary's results): the lines of
+    the :func:`clean` text, read from the text itself (each is stripped, so the trailing spaces it drops do not count)."""
+    for match in _LINE.finditer(_plain(text)):
+        line = match.group()
         if not line.strip():
             continue
-        if _ITEM.match(line):
-            result.append(Block("li", _ITEM.sub("", line, count=1).strip()))
+        if item := _ITEM.match(line):
+            yield Block("li", line[item.end() :].strip())
         else:
-            result.append(Block("p", line.strip()))
-    return result
+            yield Block("p", line.strip())
 
 
 def grouped(items: list[Block]) -> list[tuple[str, str | list[str]]]:

@@ -2,7 +2,6 @@
 
 import datetime
 import logging
-from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -22,6 +21,7 @@ from ..models import Report, Summary
 from ..models.summaries import SnapshotEncoder
 from ..periods import Period, parse_period_code, period_containing, period_of
 from ..services import reporting_period_get_or_create
+from . import streaming
 from .annex import annex_tempfile, summary_annex_write
 from .drafting import document_write, pdf_enqueue, sections_refresh
 from .drafting import summary_issue as summary_issue  # issued from here before drafting.py existed
@@ -91,64 +91,17 @@ def _no_jit() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-def _json_pieces(value, encoder: SnapshotEncoder, depth: int = 4) -> Iterator[str]:
-    """``value`` as JSON text in pieces of at most a few hundred items: dicts and short lists of the top ``depth``
-    levels item by item, long lists in batches, each batch by the C encoder (the same text as one ``encoder.encode(value)``)."""
-    comma, colon = encoder.item_separator, encoder.key_separator
-    if depth and isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        yield "{"
-        for place, (key, item) in enumerate(value.items()):
-            yield (comma if place else "") + encoder.encode(key) + colon
-            yield from _json_pieces(item, encoder, depth - 1)
-        yield "}"
-    elif depth and isinstance(value, list | tuple):
-        yield "["
-        if len(value) <= 100:
-            for place, item in enumerate(value):
-                if place:
-                    yield comma
-                yield from _json_pieces(item, encoder, depth - 1)
-        else:
-            for start in range(0, len(value), 500):
-                yield (comma if start else "") + encoder.encode(list(value[start : start + 500]))[1:-1]
-        yield "]"
-    else:
-        yield encoder.encode(value)
-
-
-class _CsvReader:
-    """A file for ``COPY … FROM STDIN (FORMAT csv)``: one row of one quoted field made of ``pieces``, a piece per read."""
-
-    def __init__(self, pieces: Iterator[str]):
-        self._text = self._quoted(pieces)
-
-    @staticmethod
-    def _quoted(pieces: Iterator[str]) -> Iterator[str]:
-        yield '"'
-        for piece in pieces:
-            yield piece.replace('"', '""')
-        yield '"\n'
-
-    def read(self, size: int = -1) -> str:
-        return next(self._text, "")
-
-
 def _snapshot_stream(summary: Summary) -> bool:
-    """Write ``summary.snapshot`` to its row streamed (PostgreSQL ``COPY``), never as one string: at 50,000 tasks
+    """Write ``summary.snapshot`` to its row streamed (``streaming.py``), never as one string: at 50,000 tasks
     the snapshot is ~9 MB of JSON, and sending it as a query parameter held five copies of it at once
     (benchmarks/summary.py). False where the database cannot: ``save()`` then writes it as before."""
-    if connection.vendor != "postgresql" or summary.pk is None:
+    if summary.pk is None or not streaming.copy_possible():
         return False
     quote = connection.ops.quote_name
     table, column = quote(Summary._meta.db_table), quote(Summary._meta.get_field("snapshot").column)  # the model's names, no input
     with connection.cursor() as cursor:
-        if not hasattr(cursor.cursor, "copy_expert"):  # psycopg2's; another driver takes the ordinary way
-            return False
-        cursor.execute("CREATE TEMPORARY TABLE summary_snapshot_upload (snapshot jsonb) ON COMMIT DROP")
-        cursor.cursor.copy_expert(
-            "COPY summary_snapshot_upload (snapshot) FROM STDIN WITH (FORMAT csv)",
-            _CsvReader(_json_pieces(summary.snapshot, SnapshotEncoder())),
-        )
+        streaming.upload_table(cursor, "summary_snapshot_upload", {"snapshot": "jsonb"})
+        streaming.copy_in(cursor, "summary_snapshot_upload", ["snapshot"], [(streaming.json_pieces(summary.snapshot, SnapshotEncoder()),)])
         cursor.execute(  # one round trip; the table is dropped now, so a second compilation in this transaction can make it again
             f"UPDATE {table} SET {column} = upload.snapshot FROM summary_snapshot_upload upload WHERE {table}.id = %s; "  # noqa: S608
             "DROP TABLE summary_snapshot_upload",
@@ -158,30 +111,26 @@ def _snapshot_stream(summary: Summary) -> bool:
 
 
 def _compile_files(summary: Summary, plan: Plan, period: Period) -> None:
-    """The snapshot, the sections' text, the annex, then the document. The rows of every task (and who led
-    them) are let go once the annex is written, before the document is built: at 50,000 tasks they and the
-    document together were most of the compilation's memory (benchmarks/summary.py)."""
+    """The snapshot, the annex, the sections' text, then the document. The rows of every task (and who led
+    them) are let go once the annex is written, before the sections' text and the document are written: at
+    50,000 tasks they and either of those together were most of the compilation's memory (benchmarks/summary.py)."""
     holdings = lead_parts(plan, period.last_day)  # who held the lead parts at the cut-off
     leads = lead_agency_names(plan, period.last_day, holdings)
     tasks = task_rows(plan, period.last_day, holdings)
     summary.snapshot = summary_snapshot(plan=plan, period=period, leads=leads, tasks=tasks, holdings=holdings)
     del holdings
-    texts = sections_refresh(summary)
     _annex_write(summary, period, leads, tasks)
     del leads, tasks
+    texts = sections_refresh(summary)
     document_write(summary, texts)
 
 
 def _annex_write(summary: Summary, period: Period, leads: dict[int, list[str]], tasks: list[TaskAtCutoff]) -> None:
     old = [f.name for f in (summary.annex, summary.pdf) if f]
     slug = summary.plan.symbol.replace("/", "-")
-    results: dict[int, list[str]] = {}
-    for section in summary.snapshot["sections"]:
-        for item in section["results"]:
-            results.setdefault(item["task_id"], []).append(f"{item['agency']}: {item['text']}")
     path = annex_tempfile()
     try:
-        summary_annex_write(summary=summary, results={k: "\n".join(v) for k, v in results.items()}, leads=leads, path=path, tasks=tasks)
+        summary_annex_write(summary=summary, leads=leads, path=path, tasks=tasks)
         with path.open("rb") as handle:
             summary.annex.save(f"phu-luc-{slug}-{period.code}.xlsx", File(handle), save=False)
     finally:

@@ -20,13 +20,14 @@ import decimal
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from indicators.selectors import summary_table
 from plans.models import Agency, Plan, Section
 from tasks.choices import AssignmentRole, TaskStatus
-from tasks.models import Task
+from tasks.models import PastHolding, Task
 from tasks.selectors import Holding, holdings_on, plan_family_ids, tasks_of_plans_q
 from tasks.status import status_expression
 
@@ -67,15 +68,34 @@ def lead_parts(plan: Plan, as_of: datetime.date) -> list[Holding]:
 def progress_at_cutoff(
     plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None
 ) -> tuple[dict[int, decimal.Decimal], dict[int, datetime.date | None]]:
-    """Each task's progress at the cut-off, exactly: ``reports.progress`` with the lead parts held on ``as_of``
-    and the reports of periods ending by then (a task completed by then is at 100 %, set by the caller);
-    and :func:`completions_at_cutoff`."""
+    """Each unfinished task's progress at the cut-off, exactly: ``reports.progress`` with the lead parts held on
+    ``as_of`` and the reports of periods ending by then; and :func:`completions_at_cutoff`.
+
+    A task completed by then is at 100 % (set by the caller): its reports are not read, unless its lead parts changed
+    hands after the cut-off (its completion then is computed from them, not the stored one). At 50,000 tasks the
+    finished ones were two fifths of the reports sorted and read (benchmarks/summary.py).
+    """
     holdings = holdings if holdings is not None else lead_parts(plan, as_of)
-    figures = tasks_progress(plan_tree(plan, "task__"), on=as_of, until=as_of, holdings=holdings)
+    changed = {holding.task_id for holding in holdings if holding.past_id is not None}
+    finished = set(Task.objects.filter(plan_tree(plan), completed_on__lte=as_of).values_list("pk", flat=True)) - changed
+    # The reports of the other tasks: unfinished, or with a lead part that ever changed hands (a few more than ``changed``,
+    # told apart above; a condition without their ids, which run to thousands in a year of mergers).
+    unfinished = ~Q(task__completed_on__lte=as_of) | Q(task_id__in=PastHolding.objects.filter(role=AssignmentRole.LEAD).values("task_id"))
+    figures = tasks_progress(
+        plan_tree(plan, "task__") & unfinished,
+        on=as_of,
+        until=as_of,
+        holdings=[holding for holding in holdings if holding.task_id not in finished],
+    )
     progress = {}
+    as_decimal: dict[tuple[int, int], decimal.Decimal] = {}  # tasks share a few hundred values: one division and one object each
     with decimal.localcontext(prec=60):
         for task_id, (exact, _completed) in figures.items():
-            progress[task_id] = decimal.Decimal(exact.numerator) / decimal.Decimal(exact.denominator)
+            key = (exact.numerator, exact.denominator)
+            value = as_decimal.get(key)
+            if value is None:
+                value = as_decimal[key] = decimal.Decimal(key[0]) / decimal.Decimal(key[1])
+            progress[task_id] = value
     return progress, completions_at_cutoff(holdings, {task_id: day for task_id, (_exact, day) in figures.items()})
 
 
@@ -118,22 +138,32 @@ def task_rows(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None =
             "completed_by_cutoff",
         )
     )
+    # Values many tasks repeat (a section's number, "Thường xuyên", a status, a due date) are held once, not once a
+    # task: at 50,000 tasks the rows are held through the whole compilation (benchmarks/summary.py).
+    numbers, timeframes, statuses, days = _one_of_each(), _one_of_each(), _one_of_each(), _one_of_each()
+    hundred, zero = decimal.Decimal(100), decimal.Decimal(0)
     return [
         TaskAtCutoff(
             pk,
             section_id,
-            section_number,
+            numbers(section_number, section_number),
             number,
             title,
-            timeframe,
-            due,
+            timeframes(timeframe, timeframe),
+            days(due, due),
             extended is not None,
-            status,
-            decimal.Decimal(100) if completed else progress.get(pk, decimal.Decimal(0)),
-            completed,
+            statuses(status, status),
+            hundred if completed else progress.get(pk, zero),
+            days(completed, completed),
         )
         for pk, section_id, section_number, number, title, timeframe, due, extended, status, completed in rows.iterator(chunk_size=5000)
     ]
+
+
+def _one_of_each():
+    """``shared(value, value)``: the first value equal to ``value`` seen by this function (one column's values only:
+    ``True == 1``)."""
+    return {}.setdefault
 
 
 def _figures_of(rows: Iterable[TaskAtCutoff]) -> dict:
@@ -147,7 +177,8 @@ def _figures_of(rows: Iterable[TaskAtCutoff]) -> dict:
         for row in rows:
             tasks += 1
             counts[row.status] += 1
-            total += decimal.Decimal(row.progress)
+            progress = row.progress
+            total += progress if progress.__class__ is decimal.Decimal else decimal.Decimal(progress)
         mean = float(total / tasks) if tasks else None
     return {"tasks": tasks, "progress": mean, **counts}
 
@@ -157,8 +188,23 @@ def reporting_period_of(plan: Plan, period: Period) -> Period:
     return period_containing(period.last_day, main_kind(plan.reporting_kinds), deadline_day=plan.report_deadline_day)
 
 
-def feeding_reports(plan: Plan, period: Period) -> Iterator[dict]:
-    """The accepted reports a summary is built from: the latest per task and agency, in task order."""
+class FedReport(NamedTuple):
+    """An accepted report a summary quotes (a row of :func:`feeding_reports`)."""
+
+    task_id: int
+    task_number: str
+    section_id: int | None
+    agency_id: int
+    agency_name: str
+    role: str
+    results: str
+    difficulties: str
+    proposals: str
+
+
+def feeding_reports(plan: Plan, period: Period) -> Iterator[FedReport]:
+    """The accepted reports a summary is built from: the latest per task and agency, in task order (then by role and
+    agency name)."""
     kind = main_kind(plan.reporting_kinds)
     rows = (
         Report.objects.filter(
@@ -168,26 +214,48 @@ def feeding_reports(plan: Plan, period: Period) -> Iterator[dict]:
             period__last_day__gte=period.first_day,
             period__last_day__lte=period.last_day,
         )
-        .order_by("task__position", "task_id", "role", "agency__name", "agency_id", "-period__last_day")
-        .values(
-            "task_id",
-            "task__number",
-            "task__section_id",
-            "agency_id",
-            "agency__name",
-            "role",
-            "progress",
-            "results",
-            "difficulties",
-            "proposals",
+        .order_by("task__position", "task_id", "agency_id", "role", "-period__last_day")
+        .values_list(
+            "task_id", "task__number", "task__section_id", "agency_id", "agency__name", "role", "results", "difficulties", "proposals"
         )
     )
-    seen: set[tuple[int, int]] = set()
-    for row in rows.iterator(chunk_size=2000):
-        key = (row["task_id"], row["agency_id"])
-        if key not in seen:
-            seen.add(key)
-            yield row
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("task__position", "task_id", "agency_id")  # only the report kept leaves the database: half of them
+    # The database's order of names, equal names level (the order the quotes always had: role, agency name, agency).
+    place, previous = -1, None
+    rank = {}
+    for pk, name in Agency.objects.order_by("name").values_list("pk", "name"):
+        place, previous = place + (name != previous), name
+        rank[pk] = place
+    # A task's reports come together (the order starts with the task): the first of each agency is its latest, with
+    # those of the roles that sort first; the task's quotes are then put in order. Names and roles are held once.
+    names, roles, numbers = _one_of_each(), _one_of_each(), _one_of_each()
+
+    def in_order(report: FedReport) -> tuple:
+        return report.role, rank[report.agency_id], report.agency_id
+
+    task, quoted = None, {}
+    for task_id, number, section_id, agency_id, name, role, results, difficulties, proposals in rows.iterator(chunk_size=2000):
+        if task_id != task:
+            yield from sorted(quoted.values(), key=in_order)
+            task, quoted = task_id, {}
+        if agency_id not in quoted:
+            quoted[agency_id] = FedReport(
+                task_id,
+                numbers(number, number),
+                section_id,
+                agency_id,
+                names(name, name),
+                roles(role, role),
+                results,
+                difficulties,
+                proposals,
+            )
+    yield from sorted(quoted.values(), key=in_order)
+
+
+def _quote(report: FedReport, text: str) -> dict:
+    return {"agency": report.agency_name, "task": report.task_number, "task_id": report.task_id, "role": report.role, "text": text}
 
 
 def _pct(value) -> int | None:
@@ -290,13 +358,12 @@ def summary_snapshot(
     difficulties, proposals, accepted = [], [], 0
     for report in feeding_reports(plan, period):
         accepted += 1
-        entry = {"agency": report["agency__name"], "task": report["task__number"], "task_id": report["task_id"], "role": report["role"]}
-        if report["results"].strip():
-            results.setdefault(report["task__section_id"], []).append({**entry, "text": report["results"].strip()})
-        if report["difficulties"].strip():
-            difficulties.append({**entry, "text": report["difficulties"].strip()})
-        if report["proposals"].strip():
-            proposals.append({**entry, "text": report["proposals"].strip()})
+        if text := report.results.strip():
+            results.setdefault(report.section_id, []).append(_quote(report, text))
+        if text := report.difficulties.strip():
+            difficulties.append(_quote(report, text))
+        if text := report.proposals.strip():
+            proposals.append(_quote(report, text))
     for section in sections:
         section["results"] = results.get(section["id"], [])
     # Kết quả thực hiện các chỉ tiêu: at the cut-off, as known when compiled; frozen with the rest (only a plan
@@ -345,4 +412,12 @@ def lead_agency_names(plan: Plan, as_of: datetime.date, holdings: list[Holding] 
     leads: dict[int, list[tuple[int, str]]] = {}
     for holding in holdings:
         leads.setdefault(holding.task_id, []).append(rank[holding.agency_id])
-    return {task_id: [name for _place, name in sorted(held)] for task_id, held in leads.items()}
+    # Tasks with the same lead agencies share one list (read, never changed): most agencies lead thousands of tasks.
+    shared: dict[tuple, list[str]] = {}
+    names = {}
+    for task_id, held in leads.items():
+        key = tuple(sorted(held))
+        if key not in shared:
+            shared[key] = [name for _place, name in key]
+        names[task_id] = shared[key]
+    return names

@@ -180,11 +180,13 @@ def test_compiling_a_summary_runs_a_fixed_number_of_queries(roles, size, max_que
 
     plan, _agencies = build(size)
     # Whatever the plan's size: aggregates in the database, the annex streamed. Among them, the lead parts as held at
-    # the cut-off (three), the missing reports of parts handed on since (one), the registry's recipients (two) and
-    # the draft's written sections, read and pre-filled (four), the plan's indicators at the cut-off (one); PostgreSQL
-    # counts one more than SQLite (27), at both sizes, and two more to stream the snapshot (a temporary table it is copied
-    # into, then the row's update from it).
-    with max_queries(30 if connection.vendor == "postgresql" else 27):
+    # the cut-off (three), the tasks finished by then (one: their reports are not read), the order of agency names (one:
+    # each agency's latest report is chosen in the database), the missing reports of parts handed on since (one), the
+    # registry's recipients (two) and the draft's written sections, read and pre-filled (four), the plan's indicators at
+    # the cut-off (one). PostgreSQL (31) counts one more than SQLite (29), at both sizes, and streams the snapshot and the
+    # sections' text (each: whether the server has lz4, a temporary table copied into, then one statement from it; the
+    # copies themselves are not counted here) instead of inserting the sections one by one.
+    with max_queries(31 if connection.vendor == "postgresql" else 29):
         summary = summary_compile(plan=plan, period=parse_period_code("2025-Y"))
     assert summary.snapshot["totals"]["tasks"] == size
 
@@ -199,3 +201,32 @@ def test_result_lines_keep_their_line_breaks_and_tabs_and_stay_before_the_page_s
     paragraph = _paragraph(document, text)
     assert paragraph.text == "- Sở A (nhiệm vụ 1): dòng một\ndòng hai\tcột  "
     assert document.paragraphs[-1].text == paragraph.text and document.element.body[-1].tag.endswith("sectPr")
+
+
+def test_a_tasks_quotes_come_by_role_then_agency_name_each_agency_with_its_latest_report(roles):
+    """The reports quoted are each agency's latest of the year, a task's quotes ordered by role, then by the
+    agency's name as the database orders names (not by the order the agencies were registered)."""
+    from plans.tests.factories import AgencyFactory, PlanFactory
+    from reports.choices import ReportState
+    from reports.services import reporting_period_get_or_create
+    from reports.tests.factories import ReportFactory
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    zeta, alpha, mid = (AgencyFactory(code=code, name=name) for code, name in (("SZ", "Sở Z"), ("SA", "Sở A"), ("SM", "Sở M")))
+    plan = PlanFactory(starts_on=D(2017, 8, 23), reporting_kinds=["half_year"])
+    task = TaskFactory(plan=plan, number="1", position=1, start_date=D(2018, 1, 1), due_date=D(2018, 12, 31))
+    for agency, role in ((zeta, AssignmentRole.LEAD), (alpha, AssignmentRole.LEAD), (mid, AssignmentRole.COOPERATING)):
+        TaskAssignmentFactory(task=task, agency=agency, role=role)
+    h1, h2 = (reporting_period_get_or_create(period=parse_period_code(code)) for code in ("2018-H1", "2018-H2"))
+    for agency, period, role, text in (
+        (zeta, h1, AssignmentRole.LEAD, "Z đầu năm"),
+        (zeta, h2, AssignmentRole.LEAD, "Z cuối năm"),
+        (alpha, h2, AssignmentRole.LEAD, "A cuối năm"),
+        (mid, h1, AssignmentRole.COOPERATING, "M phối hợp"),
+    ):
+        ReportFactory(task=task, agency=agency, period=period, role=role, state=ReportState.ACCEPTED, results=text)
+    snapshot = summary_compile(plan=plan, period=parse_period_code("2018-Y")).snapshot
+    quotes = [(item["agency"], item["role"], item["text"]) for section in snapshot["sections"] for item in section["results"]]
+    assert quotes == [("Sở M", "cooperating", "M phối hợp"), ("Sở A", "lead", "A cuối năm"), ("Sở Z", "lead", "Z cuối năm")]
+    assert snapshot["reports"]["accepted"] == 3

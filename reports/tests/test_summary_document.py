@@ -108,3 +108,50 @@ def test_without_libreoffice_the_summary_page_says_how_to_enable_the_pdf(client,
     client.force_login(leader)
     page = client.get(summary.get_absolute_url()).content.decode()
     assert "libreoffice-writer-nogui" in page and "SUMMARY_PDF_SOFFICE" in page
+
+
+def test_the_bodys_plain_lines_written_as_text_are_the_paragraphs_python_docx_elements_make():
+    """The body's result lines are written as XML text a run at a time (``_plain_xml``): the same paragraphs as the
+    elements ``_plain_text`` builds one by one, tabs, markup and empty lines included."""
+    from lxml import etree
+
+    from reports.summaries.document import _plain_text, _plain_xml
+
+    texts = ["", "Sở A: xong", "\tthụt đầu", "cuối\t", "a\t\tb", "x & <y> > z", "  hai khoảng  ", "ệ\tế"]
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    written = etree.fromstring(f'<w:body xmlns:w="{namespace}">{_plain_xml(texts)}</w:body>')
+    built = etree.Element(qn("w:body"), nsmap={"w": namespace})
+    for text in texts:
+        _plain_text(etree.SubElement(built, qn("w:p")), text)
+    assert [etree.tostring(p, method="c14n") for p in written] == [etree.tostring(p, method="c14n") for p in built]
+
+
+def test_the_indicator_rows_are_the_cells_python_docx_writes_one_by_one():
+    """Each indicator row is a copy of one row made once (``_indicators``): the same XML as the cells made one by one."""
+    import copy
+
+    from docx.table import _Cell
+    from lxml import etree
+
+    from reports.summaries.document import _cell_lines, _indicators
+
+    rows = [
+        {"code": "CT-01", "name": "Tỷ lệ hồ sơ trực tuyến", "baseline": "5 % (2017)", "latest": "12 % (14/12/2018)"},
+        {"code": "", "name": "Số xã có\tđiểm\nphục vụ", "baseline": "", "latest": "—"},  # no code, an empty cell, a tab and a line break
+    ]
+    rows = [{**row, "target": "30 % (31/12/2020)", "judgement_label": "Đạt", "share": 40.0, "illustrative": False} for row in rows]
+    made = Document()
+    _indicators(made, copy.deepcopy(rows))
+    expected = Document()
+    table = expected.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, title in zip(
+        table.rows[0].cells, ("Chỉ tiêu", "Giá trị cơ sở", "Kết quả đến kỳ báo cáo", "Mục tiêu", "Đánh giá"), strict=True
+    ):
+        _cell_lines(cell, [(title, {"bold": True})])
+    for row in rows:
+        name = f"{row['code']} — {row['name']}" if row["code"] else row["name"]
+        cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
+        for cell, text in zip(cells, (name, row["baseline"], row["latest"], row["target"], "Đạt (40,0 % lộ trình)"), strict=True):
+            _cell_lines(cell, [(text, {})])
+    assert etree.tostring(made.tables[0]._tbl, method="c14n") == etree.tostring(table._tbl, method="c14n")
