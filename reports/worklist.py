@@ -140,9 +140,9 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
         owed = owed.filter(owned_by(user, today) | ~Q(pk__in=TaskOwner.objects.filter(running_on(today)).values("assignment_id")))
     counts: dict[int, list[int]] = {}
     for plan_id, is_carried in owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried"):
-        n = counts.setdefault(plan_id, [0, 0])
-        n[0] += 1
-        n[1] += 0 if is_carried else 1
+        tally = counts.setdefault(plan_id, [0, 0])  # owed, of which nobody carries
+        tally[0] += 1
+        tally[1] += 0 if is_carried else 1
     items = []
     for plan_id, (n, unassigned) in sorted(counts.items(), key=lambda pair: due[pair[0]].period.deadline):
         period = due[plan_id].period
