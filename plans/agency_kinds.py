@@ -11,6 +11,19 @@ _DEPARTMENT = re.compile(r"^so\b")
 _COMMUNE = re.compile(r"^(ubnd|uy ban nhan dan) (xa|phuong|thi tran|dac khu)\b")
 
 
+# The kinds whose agencies lead plan tasks (DOMAIN.md, "Agencies"): the province's sở, ban, ngành and its office
+# (the group "Các sở, ban, ngành tỉnh"), the district People's Committees until 01/07/2025 and the commune and ward
+# People's Committees ("UBND các huyện, thị xã, thành phố", "UBND các xã, phường"). Mass organisations, associations
+# and other bodies cooperate; a lead part left by a dissolved agency is given to one of these kinds.
+LEADING_KINDS = (
+    AgencyKind.DEPARTMENT,
+    AgencyKind.PROVINCIAL_BODY,
+    AgencyKind.OFFICE,
+    AgencyKind.DISTRICT,
+    AgencyKind.COMMUNE,
+)
+
+
 def kind_by_name(name: str) -> AgencyKind:
     """ "Sở …" → sở; "UBND xã …" / "UBND phường …" (or "Ủy ban nhân dân …") → xã; any other name → ban, ngành."""
     key = search_key(name).strip()

@@ -9,10 +9,12 @@ obligation as a ``Reminder`` of kind ``chased`` (once per obligation and day).
 
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
@@ -52,8 +54,11 @@ class Owed:
         return f"{self.plan.pk}-{self.agency.pk}"
 
 
-def owed_reports(*, today: datetime.date | None = None, plan_ids: list[int] | None = None) -> list[Owed]:
-    """Every (plan, agency) owing reports of the period due, agencies in name order (a few queries)."""
+def owed_reports(
+    *, today: datetime.date | None = None, plan_ids: list[int] | None = None, narrow: Callable[[QuerySet], QuerySet] | None = None
+) -> list[Owed]:
+    """Every (plan, agency) owing reports of the period due, agencies in name order (a few queries); ``narrow``: the
+    list's filters over the owed rows (``filters.ChaseFilter.narrow``)."""
     today = today or timezone.localdate()
     plans = Plan.objects.filter(state=PlanState.IN_FORCE)
     if plan_ids is not None:
@@ -64,6 +69,8 @@ def owed_reports(*, today: datetime.date | None = None, plan_ids: list[int] | No
     rows = compliance.missing({pk: d.row.pk if d.row else None for pk, d in due.items()}, as_of=today).select_related(
         "task", "task__plan", "agency"
     )
+    if narrow is not None:
+        rows = narrow(rows)
     found: dict[tuple[int, int], Owed] = {}
     for assignment in rows.order_by("agency__name", "task__plan__symbol", "task__position"):
         plan = assignment.task.plan

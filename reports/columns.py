@@ -194,6 +194,17 @@ REASSIGN = [
     Column("title", _("Task"), lambda a: a.task.title, css="col-title"),
 ]
 
+# The chase list (``chasing.Owed`` lines): the page's table and its Excel export.
+CHASE = [
+    Column("agency", _("Agency"), lambda o: o.agency.name),
+    Column("plan", _("Plan"), lambda o: o.plan.symbol),
+    Column("period", _("Period"), lambda o: o.period.label),
+    Column("deadline", _("Deadline"), lambda o: o.period.deadline),
+    Column("owed", _("Reports owed"), lambda o: len(o.tasks)),
+    Column("tasks", _("Tasks"), lambda o: "; ".join(t.number for t in o.tasks)),
+    Column("steps", _("Steps taken"), lambda o: "; ".join(f"{s.get_kind_display()} {s.sent_at:%d/%m/%Y}" for s in o.steps)),
+]
+
 
 def _total(key):
     return lambda s: s.snapshot.get("totals", {}).get(key)

@@ -228,6 +228,38 @@ class ReassignFilter(ListFilterSet):
         return queryset.filter(task__in=search_filter(Task.objects.all(), value))
 
 
+class ChaseFilter(ListFilterSet):
+    """The chase list (``/dau-moi/don-doc/``): its rows are ``compliance.missing``'s (lead assignments owing the period
+    due), narrowed here before ``chasing.owed_reports`` groups them by plan and agency."""
+
+    route = "reports:chase"
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"),
+        field_name="task__plan",
+        queryset=Plan.objects.filter(state=PlanState.IN_FORCE).order_by("-issued_on"),
+        empty_label=_("All plans"),
+    )
+    agency = AgencyChoiceFilter(label=_("Agency"), empty_label=_("All agencies"))
+
+    def filter_text(self, queryset, name, value):
+        """The task's text, the agency's names or the plan's, without accents as everywhere (``core.search``)."""
+        found = (
+            Q(task__in=search_filter(Task.objects.all(), value, ranked=False))
+            | Q(agency__in=search_filter(Agency.objects.all(), value, ranked=False))
+            | Q(task__plan__in=search_filter(Plan.objects.all(), value, ranked=False))
+        )
+        return queryset.filter(found)
+
+    def narrow(self, rows):
+        """``rows`` with the filters chosen (a wrong value is named under its field and filters nothing out)."""
+        if not self.is_bound:
+            return rows
+        self.form.is_valid()
+        return self.filter_queryset(rows)
+
+
 class PublicSummaryFilter(ListFilterSet):
     """The public list of issued summaries: the plans offered are the public ones (``policy.public``)."""
 

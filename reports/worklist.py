@@ -12,10 +12,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plans import policy
 from plans.choices import PlanState
@@ -54,6 +55,7 @@ class WorkItem:
     since: datetime.datetime | datetime.date
     url: str
     count: int = 1
+    due: datetime.date | None = None  # a report owed: its sending deadline, shown instead of "since"
 
     @property
     def since_day(self) -> datetime.date:
@@ -101,32 +103,60 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
     return items
 
 
+def days_left(deadline: datetime.date, today: datetime.date) -> str:
+    """How long is left before a sending deadline, as the list says it."""
+    left = (deadline - today).days
+    if left <= 0:
+        return _("the deadline is today")
+    return ngettext("%(n)d day left", "%(n)d days left", left) % {"n": left}
+
+
+def to_assign(n: int) -> str:
+    """The head's part of an item: the parts nobody in the agency was put in charge of."""
+    return ngettext("%(n)d of them has no officer in charge: assign it.", "%(n)d of them have no officer in charge: assign them.", n) % {
+        "n": n
+    }
+
+
 def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
-    """The agency's reports owed for each plan's period whose cut-off has passed and that are not sent yet."""
+    """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
+
+    From the day the period becomes the one being filed, not once its cut-off has passed: who owes a report
+    learns it with the days left. Who owes what is ``compliance.missing``; an officer sees the parts they
+    carry (or stand in for) and those nobody carries, the head every part, told how many wait to be assigned.
+    """
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
-    closed = {pk: d for pk, d in due_periods(plans, today).items() if d.period.last_day < today}
-    if not closed:
+    due = due_periods(plans, today)
+    if not due:
         return []
-    owed = compliance.missing({pk: d.row.pk if d.row else None for pk, d in closed.items()}, as_of=today).filter(agency=user.agency_id)
-    if not tasks_policy.oversees_agency_work(user):
-        # An officer: the parts they carry (or stand in for), and those nobody in the agency was put in charge of.
-        carried = TaskOwner.objects.filter(running_on(today)).values("assignment_id")
-        owed = owed.filter(owned_by(user, today) | ~Q(pk__in=carried))
-    counts: dict[int, int] = {}
-    for plan_id in owed.values_list("task__plan_id", flat=True):
-        counts[plan_id] = counts.get(plan_id, 0) + 1
+    owed = compliance.missing(
+        {pk: d.row.pk if d.row else None for pk, d in due.items()},
+        as_of=today,
+        starts={pk: d.row or d.period for pk, d in due.items()},
+    ).filter(agency=user.agency_id)
+    carried = Exists(TaskOwner.objects.filter(running_on(today), assignment=OuterRef("pk")))
+    head = tasks_policy.oversees_agency_work(user)
+    if not head:
+        owed = owed.filter(owned_by(user, today) | ~Q(pk__in=TaskOwner.objects.filter(running_on(today)).values("assignment_id")))
+    counts: dict[int, list[int]] = {}
+    for plan_id, is_carried in owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried"):
+        tally = counts.setdefault(plan_id, [0, 0])  # owed, of which nobody carries
+        tally[0] += 1
+        tally[1] += 0 if is_carried else 1
     items = []
-    for plan_id, n in sorted(counts.items(), key=lambda pair: closed[pair[0]].period.deadline):
-        due = closed[plan_id]
+    for plan_id, (n, unassigned) in sorted(counts.items(), key=lambda pair: due[pair[0]].period.deadline):
+        period = due[plan_id].period
+        why = _("%(n)d tasks of %(plan)s still need their report for %(period)s; the deadline is %(deadline)s (%(left)s).") % {
+            "n": n,
+            "plan": due[plan_id].plan.symbol,
+            "period": period.label,
+            "deadline": f"{period.deadline:%d/%m/%Y}",
+            "left": days_left(period.deadline, today),
+        }
+        if head and unassigned:
+            why = f"{why} {to_assign(unassigned)}"
         items.append(
-            WorkItem(
-                TO_FILE,
-                _("%(n)d tasks of %(plan)s still need their report for %(period)s; the deadline is %(deadline)s.")
-                % {"n": n, "plan": due.plan.symbol, "period": due.period.label, "deadline": f"{due.period.deadline:%d/%m/%Y}"},
-                due.period.last_day + datetime.timedelta(days=1),
-                AgencyTaskFilter.url(plan=plan_id, report_state=NOT_SENT),
-                n,
-            )
+            WorkItem(TO_FILE, why, period.deadline, AgencyTaskFilter.url(plan=plan_id, report_state=NOT_SENT), n, due=period.deadline)
         )
     return items
 

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from plans import policy
+from plans.agency_kinds import LEADING_KINDS
 from plans.models import Agency, AgencyLineage, AgencyMembership, ReorganisationDecision, UserMove
 from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment
@@ -30,6 +31,12 @@ def waiting_for_reassignment(*, today: datetime.date | None = None, user=None) -
         .select_related("task", "task__plan", "agency")
         .order_by("agency__name", "task__plan__symbol", "task__position")
     )
+
+
+def reassign_targets(*, today: datetime.date | None = None) -> QuerySet[Agency]:
+    """The agencies a lead part waiting for reassignment may be given to: those existing ``today`` of a kind that
+    leads plan tasks (``plans.agency_kinds.LEADING_KINDS``). The page offers these; the service accepts only these."""
+    return Agency.objects.active_on(today).filter(kind__in=LEADING_KINDS).order_by("name")
 
 
 def predecessor_ids(agency_id: int | None, *, main_only: bool = False) -> list[int]:

@@ -34,6 +34,7 @@ from ..models import SentLeadCount
 from ..services.steps import tasks_progress_refresh
 from .indicators import indicators_hand_back, indicators_hand_over
 from .preview import MAIN_KINDS, Preview, preview
+from .selectors import reassign_targets
 
 
 @transaction.atomic
@@ -357,6 +358,13 @@ def assignments_reassign(
     today = today or timezone.localdate()
     if not agency.is_active_on(today):
         raise ValidationError({"agency": _("%(agency)s no longer exists: choose a current agency.") % {"agency": agency.name}})
+    if not reassign_targets(today=today).filter(pk=agency.pk).exists():
+        raise ValidationError(
+            {
+                "agency": _("%(agency)s does not lead plan tasks: choose a department, a provincial body or a People's Committee.")
+                % {"agency": agency.name}
+            }
+        )
     ids = [a.pk for a in assignments]
     if by is not None and TaskAssignment.objects.filter(pk__in=ids).exclude(policy.coordinated(by, "task__plan__")).exists():
         raise PermissionDenied(_("You may reassign only the tasks of the plans your agency coordinates."))

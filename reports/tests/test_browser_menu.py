@@ -82,3 +82,22 @@ def test_the_public_finds_the_issued_summaries_in_the_menu_and_the_laptop_menu_s
         assert width == 390 or len(set(tops)) == 1, tops
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         page.screenshot(path=ARTIFACTS / f"public-summaries-menu-{who or 'public'}-{width}.png")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_agency_lists_search_box_shows_its_whole_hint(browser, world, officer_a, width):
+    # Walk at 1366 px: the placeholder read "Tìm nhiệm vụ, gõ có dấu hoặc không c…", cut off by its box.
+    page = sign_in(browser, "officer_a", width=width)
+    page.goto(browser.base_url + "/don-vi/nhiem-vu/")
+    if width == 390:
+        page.get_by_role("button", name="Bộ lọc").click()
+        page.wait_for_function("() => document.querySelector('#list-filters').classList.contains('show')")
+    needed, room = page.evaluate(
+        """() => {
+          const box = document.querySelector('#list-filters input[name=q]'), style = getComputedStyle(box);
+          const pen = document.createElement('canvas').getContext('2d');
+          pen.font = style.font;
+          return [pen.measureText(box.placeholder).width, box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+        }"""
+    )
+    assert needed <= room, (needed, room)

@@ -71,6 +71,7 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
     assert coord.get_by_text("Xây dựng chính quyền số cấp huyện").is_visible()
     shot(coord, "06-queue")
     coord.locator("tr", has_text="Xây dựng chính quyền số cấp huyện").locator("select").select_option(label="Sở Nội vụ")
+    coord.locator("#confirm-reassign").check()
     coord.get_by_role("button", name="Giao lại").click()
     assert coord.get_by_text("Đã giao lại 1 nhiệm vụ").is_visible()
     shot(coord, "07-reassigned")

@@ -102,3 +102,31 @@ def test_the_coordinators_dashboard_count_opens_a_list_that_counts_the_same_and_
     assert 'name="owed"' not in listing.content.decode()  # another plan's lines are read, not chased
     queue = client.get(reverse("reports:chase"))
     assert queue.context["total"] == 0 and f'href="{link}"' in queue.content.decode()  # its own queue says where the rest is
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def test_the_chase_list_filters_by_plan_agency_and_text_without_accents_and_exports_what_it_shows(
+    client, owed, coordinator, agency_a, agency_b
+):
+    """Walk finding: the chase list was the one list with no filter and no Excel export."""
+    client.force_login(coordinator)
+    url = reverse("reports:chase")
+    assert len(client.get(url).context["owed"]) == 2
+    by_agency = client.get(url, {"agency": agency_b.pk})
+    assert [line.agency for line in by_agency.context["owed"]] == [agency_b]
+    unaccented = client.get(url, {"q": "khoa hoc va cong nghe"})  # the agency's name typed without accents
+    assert [line.agency for line in unaccented.context["owed"]] == [agency_b]
+    by_task = client.get(url, {"q": "tuyen truyen"})  # task 1's title, led by A
+    assert [line.agency for line in by_task.context["owed"]] == [agency_a]
+    assert client.get(url, {"plan": owed.plan.pk}).context["total"] == 2
+    assert 'id="export-link"' in by_agency.content.decode()
+    rows = _xlsx_rows(client.get(url, {"agency": agency_b.pk, "format": "xlsx"}))
+    assert agency_b.name in rows[0][0]  # the heading names the filter
+    body = [row for row in rows[2:] if any(row)]
+    assert len(body) == 1 and body[0][0] == agency_b.name and owed.plan.symbol in body[0]

@@ -103,3 +103,27 @@ def test_a_stand_in_covers_an_absence_not_a_lifetime(world, officer_a):
     colleague = UserFactory(agency=officer_a.agency)
     with pytest.raises(ValidationError, match="tối đa một năm"):
         stand_in_set(user=officer_a, stand_in=colleague, starts_on=D(1900, 1, 1), ends_on=D(9999, 12, 31), by=officer_a)
+
+
+def test_the_reports_of_the_period_being_filed_reach_who_owes_them_before_its_cut_off(world, part, head_a, officer_a, colleague):
+    """Walk finding: on 06/12/2026 the half-year due 21/12 was owed (the agency page said "chưa báo cáo") but nobody's
+    "Việc cần xử lý" listed it before its cut-off (14/12); it appeared only once the window had closed."""
+    day = D(2026, 12, 6)
+    period = period_due(day, "half_year", deadline_day=world.plan.report_deadline_day)
+    assert period.last_day > day  # the window is still open: the period being filed now
+    task_owners_set(assignment=part, users=[officer_a], by=head_a, day=D(2026, 1, 1))
+    (item,) = [i for i in worklist.work_items(officer_a, today=day) if i.kind == worklist.TO_FILE]
+    assert item.count == 1
+    assert f"{period.deadline:%d/%m/%Y}" in item.why
+    assert worklist.days_left(period.deadline, day) in item.why
+    assert not [i for i in worklist.work_items(colleague, today=day) if i.kind == worklist.TO_FILE]  # someone else's
+    assert sum(i.count for i in worklist.work_items(head_a, today=day) if i.kind == worklist.TO_FILE) == 1
+
+
+def test_a_part_nobody_carries_reaches_the_head_who_must_assign_it(world, part, head_a, officer_a):
+    (item,) = [i for i in worklist.work_items(head_a, today=D(2026, 12, 6)) if i.kind == worklist.TO_FILE]
+    assert item.count == 1
+    assert worklist.to_assign(1) in item.why
+    task_owners_set(assignment=part, users=[officer_a], by=head_a, day=D(2026, 1, 1))
+    (item,) = [i for i in worklist.work_items(head_a, today=D(2026, 12, 6)) if i.kind == worklist.TO_FILE]
+    assert worklist.to_assign(1) not in item.why

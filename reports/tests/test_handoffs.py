@@ -66,7 +66,8 @@ def test_a_coordinator_sees_and_reassigns_only_the_tasks_of_the_plans_its_agency
     assert "28/KH-UBND · 9" in page and "1091/KH-UBND · 5" not in page
     theirs_row = TaskAssignment.objects.get(task=theirs)
     response = client.post(
-        reverse("reports:reassign"), {"assignment": [theirs_row.pk], "agency": commune.pk, f"to_{theirs_row.pk}": commune.pk}
+        reverse("reports:reassign"),
+        {"assignment": [theirs_row.pk], "agency": commune.pk, f"to_{theirs_row.pk}": commune.pk, "confirm": "1"},
     )
     assert response.status_code == 302
     assert TaskAssignment.objects.get(task=theirs).agency.code == "HLH"  # another coordinator's plan: untouched

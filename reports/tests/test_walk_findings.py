@@ -113,3 +113,53 @@ def test_no_list_has_two_columns_under_the_same_vietnamese_heading():
                 if isinstance(spec, list) and spec and all(hasattr(column, "header") for column in spec):
                     headings = [str(column.header) for column in spec]
                     assert len(set(headings)) == len(headings), (module.__name__, name, headings)
+
+
+@pytest.fixture
+def orphaned(world, coordinator):
+    """A task led by a district dissolved on 01/07/2025 with no successor: it waits in the coordinator's queue."""
+    from plans.tests.factories import AgencyFactory
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    district = AgencyFactory(code="HLH", name="Ủy ban nhân dân huyện Long Hồ", kind="huyen", active_to=datetime.date(2025, 7, 1))
+    return TaskAssignmentFactory(task=world.task, agency=district, role=AssignmentRole.LEAD)
+
+
+def test_the_reassignment_offers_only_agencies_that_can_lead_the_work_today(client, orphaned, coordinator):
+    """Walk: the list offered every agency of the registry, mass organisations and associations among them; and the
+    server took any agency's number it was sent."""
+    from django.core.exceptions import ValidationError
+
+    from plans.tests.factories import AgencyFactory
+    from reports.reorganisation.services import assignments_reassign
+    from tasks.models import TaskAssignment
+
+    union = AgencyFactory(code="TDTN", name="Tỉnh Đoàn Vĩnh Long", kind="doan_the")
+    gone = AgencyFactory(code="SLD", name="Sở Lao động - Thương binh và Xã hội", active_to=datetime.date(2025, 3, 1))
+    commune = AgencyFactory(code="XLH", name="Ủy ban nhân dân xã Long Hồ", kind="xa")
+    client.force_login(coordinator)
+    page = client.get(reverse("reports:reassign_queue")).content.decode()
+    offered = page.split('name="agency" id="id_bulk_agency"')[1].split("</select>")[0]  # the list of agencies to give to
+    assert commune.name in offered
+    assert union.name not in offered
+    assert gone.name not in offered
+    from reports.reorganisation.selectors import reassign_targets  # the one rule the page and the service ask
+
+    assert union not in reassign_targets() and gone not in reassign_targets() and commune in reassign_targets()
+    with pytest.raises(ValidationError):
+        assignments_reassign(assignments=[orphaned], agency=union)
+    client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": union.pk, "confirm": "1"})
+    assert TaskAssignment.objects.get(pk=orphaned.pk).agency.code == "HLH"  # refused: nothing moved
+
+
+def test_reassigning_asks_for_a_ticked_confirmation_checked_by_the_server(client, orphaned, coordinator, agency_b):
+    from tasks.models import TaskAssignment
+
+    client.force_login(coordinator)
+    assert 'name="confirm"' in client.get(reverse("reports:reassign_queue")).content.decode()
+    step = client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk}, follow=True)
+    assert TaskAssignment.objects.filter(pk=orphaned.pk, agency__code="HLH").exists()  # not moved without the tick
+    assert [m.level_tag for m in step.context["messages"]] == ["error"]
+    client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk, "confirm": "1"})
+    assert TaskAssignment.objects.filter(task=orphaned.task, agency=agency_b, role=AssignmentRole.LEAD).exists()

@@ -11,10 +11,15 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core import columns
 from plans import policy
 from plans.choices import Role
+from tasks.models import TaskAssignment
 
 from ..chasing import chase_letter, chase_record, owed_reports
+from ..columns import CHASE
+from ..filters import ChaseFilter
+from .listing import query_of, wants_xlsx
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -23,7 +28,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def chase(request):
     """The reports owed for the period due, by plan and agency (the dashboard's "reports missing"); the plan's
     coordinator chases the lines chosen: a letter (.docx) and/or e-mails, recorded on each obligation."""
-    owed = owed_reports()
+    listing = request.method != "POST" and not request.GET.get(LETTER)
+    filterset = ChaseFilter(request.GET or None, queryset=TaskAssignment.objects.none())
+    owed = owed_reports(narrow=filterset.narrow if listing else None)  # the letter and the step: the lines chosen, unfiltered
     for line in owed:
         line.may_chase = policy.coordinates(request.user, line.plan)
     if request.method != "POST" and request.GET.get(LETTER):
@@ -37,7 +44,11 @@ def chase(request):
         mine = [line for line in owed if line.may_chase]
         whole = not coordinator or bool(request.GET.get(WHOLE))
         shown = owed if whole else mine
+        if wants_xlsx(request):
+            return columns.xlsx("bao-cao-can-don-doc.xlsx", _("Reports owed"), CHASE, shown, filters=filterset)
         context = {
+            "filter": filterset,
+            "query": query_of(request),
             "owed": shown,
             "total": sum(len(o.tasks) for o in shown),
             "may_chase": any(o.may_chase for o in shown),

@@ -14,7 +14,7 @@ from plans.models import Agency
 
 from ..columns import REASSIGN
 from ..filters import ReassignFilter
-from ..reorganisation.selectors import waiting_for_reassignment
+from ..reorganisation.selectors import reassign_targets, waiting_for_reassignment
 from ..reorganisation.services import assignments_reassign
 from .listing import query_of, wants_xlsx
 
@@ -28,7 +28,7 @@ class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
         waiting = filterset.qs
         if wants_xlsx(request):
             return columns.xlsx("nhiem-vu-can-giao-lai.xlsx", _("Tasks to reassign"), REASSIGN, waiting, filters=filterset)
-        agencies = list(Agency.objects.active_on().only("pk", "name", "kind").order_by("name"))
+        agencies = list(reassign_targets().only("pk", "name", "kind"))
         communes = [agency for agency in agencies if agency.kind == AgencyKind.COMMUNE]
         context = self.get_context_data(
             filter=filterset,
@@ -47,6 +47,10 @@ class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
 @policy.page_required(policy.REASSIGN)
 def reassign(request):
     """Per agency chosen, move the assignments sent to it (a row's own choice, else the choice for the selected rows)."""
+    if not request.POST.get("confirm"):
+        # A reassignment hands work to another agency at once: asked once more, in the page itself (as a recall is).
+        messages.error(request, _("Tick the confirmation box to reassign the tasks."))
+        return redirect("reports:reassign_queue")
     waiting = {a.pk: a for a in waiting_for_reassignment(user=request.user)}  # another coordinator's rows are never moved
     bulk = request.POST.get("agency", "")
     chosen: dict[str, list] = {}
@@ -60,7 +64,7 @@ def reassign(request):
         return redirect("reports:reassign_queue")
     moved = 0
     for agency_pk, assignments in chosen.items():
-        agency = Agency.objects.filter(pk=agency_pk).first()
+        agency = Agency.objects.filter(pk=agency_pk).first()  # one outside reassign_targets is refused by the service
         if agency is None:
             continue
         try:

@@ -350,7 +350,7 @@ def test_only_coordinators_reassign_the_tasks_of_a_dissolved_agency(client, worl
     waiting = TaskAssignmentFactory(task=world["task"], agency=district, role=AssignmentRole.LEAD)
     if role != "anonymous":
         client.force_login(world["users"][role])
-    response = client.post(reverse("reports:reassign"), {"assignment": [waiting.pk], "agency": agency_b.pk})
+    response = client.post(reverse("reports:reassign"), {"assignment": [waiting.pk], "agency": agency_b.pk, "confirm": "1"})
     assert outcome_of(response) == expected
     # Agency B cooperated on the task: it now leads it, in one part.
     assert TaskAssignment.objects.filter(task=world["task"], agency=agency_b, role=AssignmentRole.LEAD).exists() is (role == "coordinator")
