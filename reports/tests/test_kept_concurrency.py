@@ -118,3 +118,65 @@ def test_many_steps_at_once_on_the_same_plan_and_agencies_lose_no_count(world, o
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 4
     assert Report.objects.filter(state=ReportState.ACCEPTED).count() == 4
     assert_kept_figures_true()
+
+
+def test_withdrawing_last_periods_report_while_this_periods_is_accepted_on_the_same_task_and_indicator_does_not_deadlock(
+    world, officer_a, head_a, coordinator, sysadmin, monkeypatch
+):
+    """Agency A's reports of two periods on one task carry the same indicator: the acceptance saves the task's progress
+    then records the value (the indicator's lock); the withdrawal withdraws the value first, then saves the progress."""
+    from decimal import Decimal
+
+    from indicators.tests.factories import IndicatorFactory
+    from reports.periods import parse_period_code
+    from reports.services import steps, withdrawal
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    indicator = IndicatorFactory(plan=world.plan, code="CT-01", agency=officer_a.agency)
+    indicator.tasks.add(world.task)
+    due = parse_period_code(world.period_code)
+    earlier = reporting_period_get_or_create(period=period_due(due.first_day - datetime.timedelta(days=1), "half_year"))
+    current = reporting_period_get_or_create(period=due)
+    values = {indicator.pk: (Decimal(40), "")}
+    data = {"progress": 40, "work_state": "in_progress", "results": "Đã làm"}
+    accepted = report_save(
+        task=world.task, agency=officer_a.agency, period=earlier, by=officer_a, data=data, version=None, indicator_values=values
+    )
+    report_transition(report=accepted, action="submit", by=head_a, notify=False)
+    accepted = report_transition(report=accepted, action="accept", by=coordinator, notify=False)
+    data = {**data, "progress": 80}
+    sent = report_save(
+        task=world.task,
+        agency=officer_a.agency,
+        period=current,
+        by=officer_a,
+        data=data,
+        version=None,
+        indicator_values={indicator.pk: (Decimal(80), "")},
+    )
+    sent = report_transition(report=sent, action="submit", by=head_a, notify=False)
+
+    task_saved, value_withdrawn = threading.Event(), threading.Event()
+    values_accept, progress_refresh = steps.reported_values_accept, withdrawal.task_progress_refresh
+
+    def reported_values_accept(**kwargs):
+        task_saved.set()
+        value_withdrawn.wait(WAIT)
+        return values_accept(**kwargs)
+
+    def task_progress_refresh(**kwargs):
+        value_withdrawn.set()
+        task_saved.wait(WAIT)
+        return progress_refresh(**kwargs)
+
+    monkeypatch.setattr(steps, "reported_values_accept", reported_values_accept)
+    monkeypatch.setattr(withdrawal, "task_progress_refresh", task_progress_refresh)
+    errors = _run(
+        lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
+        lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
+    )
+    assert errors == []
+    assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
+    assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
+    assert_kept_figures_true()
