@@ -49,7 +49,7 @@ def report_locked(report: Report, *related: str) -> Report:
     different orders (an acceptance records its values after the progress, a withdrawal withdraws them before):
     taking the task first makes two writes on one task's reports take turns from the start instead of each holding a
     row the other needs (a deadlock on PostgreSQL)."""
-    list(Task.objects.select_for_update().filter(pk=report.task_id).values_list("pk", flat=True))
+    list(Task.objects.select_for_update(no_key=True).filter(pk=report.task_id).values_list("pk", flat=True))
     return Report.objects.select_for_update(of=("self",)).select_related(*related).get(pk=report.pk)
 
 

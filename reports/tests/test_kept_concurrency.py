@@ -180,3 +180,68 @@ def test_withdrawing_last_periods_report_while_this_periods_is_accepted_on_the_s
     assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
     assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
     assert_kept_figures_true()
+
+
+def test_a_task_added_in_the_admin_with_its_leads_while_a_report_is_accepted_does_not_deadlock(
+    client, world, agency_b, officer_a, head_a, coordinator, sysadmin, monkeypatch
+):
+    """The admin adds a task led by B, then A (the inline rows' order); meanwhile a report is accepted on another
+    plan's task led by A and B, whose step counts both agencies again at its end, in order (A, then B)."""
+    import time
+
+    from plans.tests.factories import PlanFactory, SectionFactory
+    from tasks import kept
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    a, b = sorted([officer_a.agency, agency_b], key=lambda agency: agency.pk)
+    other_plan = PlanFactory(
+        symbol="29/KH-UBND", starts_on=datetime.date(2017, 8, 23), reporting_kinds=["half_year"], coordinator=coordinator.agency
+    )
+    task = TaskFactory(plan=other_plan, number="1", start_date=datetime.date(2017, 1, 1), due_date=datetime.date(2030, 12, 31))
+    for agency in (a, b):
+        TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.LEAD)
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    report = report_save(
+        task=task,
+        agency=officer_a.agency,
+        period=row,
+        by=officer_a,
+        data={"progress": 60, "work_state": "in_progress", "results": "Đã làm"},
+        version=None,
+    )
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    section = SectionFactory(plan=world.plan, number="9")
+    form = {
+        "plan": world.plan.pk, "section": section.pk, "number": "9", "position": "9", "title": "Số hoá hồ sơ", "product": "",
+        "note": "", "timeframe": "2018 - 2030", "assignments-TOTAL_FORMS": "2", "assignments-INITIAL_FORMS": "0",
+        "assignments-0-agency": b.pk, "assignments-0-role": AssignmentRole.LEAD, "assignments-0-via_group": "",
+        "assignments-1-agency": a.pk, "assignments-1-role": AssignmentRole.LEAD, "assignments-1-via_group": "",
+    }  # fmt: skip
+    client.force_login(sysadmin)
+
+    # The admin holds B's lock when the step starts taking A's and B's: then each wants the other's.
+    admin_has_b, step_locking = threading.Event(), threading.Event()
+    lock = kept.agencies_lock
+
+    def agencies_lock(ids):
+        me = threading.current_thread().name
+        if me == "writer-0" and ids and list(ids) == [a.pk]:
+            step_locking.wait(WAIT)
+            time.sleep(0.5)  # the step has taken A's lock and waits for B's
+        if me == "writer-1" and ids and set(ids) >= {a.pk, b.pk}:
+            admin_has_b.wait(WAIT)
+            step_locking.set()
+        lock(ids)
+        if me == "writer-0" and ids and list(ids) == [b.pk]:
+            admin_has_b.set()
+
+    monkeypatch.setattr(kept, "agencies_lock", agencies_lock)
+    responses = []
+    errors = _run(
+        lambda: responses.append(client.post("/admin/tasks/task/add/", form)),
+        lambda: report_transition(report=report, action="accept", by=coordinator, notify=False),
+    )
+    assert errors == [] and [r.status_code for r in responses] == [302], (str(errors), responses)
+    assert Report.objects.get(pk=report.pk).state == ReportState.ACCEPTED
+    assert world.plan.tasks.get(number="9").assignments.count() == 2
+    assert_kept_figures_true()
