@@ -8,9 +8,11 @@ is kept per input and executed with Django's own converters (a date read from SQ
 
 ``build`` must be a module-level function whose SQL depends on nothing but its arguments: it may not read the
 database, the clock or a process cache (pass what it needs, e.g. the year's window instead of reading the calendar).
-:func:`compiled_values` refuses lambdas and nested functions, whose captured variables the key could not see.
+:func:`compiled_values` refuses lambdas, nested functions and bound methods, whose captured variables or object the key
+could not see.
 """
 
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -30,8 +32,9 @@ _kept: OrderedDict[tuple, tuple[SQLCompiler, str, tuple, list[str]] | None] = Or
 def compiled_values(build: Callable[..., QuerySet], *inputs: Hashable) -> list[dict[str, Any]]:
     """``list(build(*inputs))`` of a ``values()`` queryset (a ``union`` of them included), its SQL made once per
     ``inputs`` and database, then only executed. Each call reads the data afresh."""
-    if "<" in build.__qualname__:  # "<lambda>", "f.<locals>.g": state the key cannot see
-        raise ValueError(f"compiled_values needs a module-level function, not {build.__qualname__}")
+    # "<lambda>", "f.<locals>.g", a bound method (its object), a partial (its arguments): state the key cannot see
+    if not inspect.isfunction(build) or "<" in build.__qualname__:
+        raise ValueError(f"compiled_values needs a module-level function, not {build!r}")
     key = (build.__module__, build.__qualname__, connections[DEFAULT_DB_ALIAS].vendor, inputs)
     with _lock:
         kept = _kept.get(key, False)

@@ -120,9 +120,10 @@ class ListFilterForm(forms.Form):
 def _address(route: str, args: tuple, items: tuple, prefix: str, urlconf: str | None, root_urlconf: str) -> str:
     """A list's address with these filters, made once (a dashboard links 2,000 numbers to a few lists, the same
     addresses each time it is computed again); keyed by what ``reverse`` reads besides the route and arguments, so a
-    test's other URLconf or a script prefix gets its own."""
-    query = urlencode(items)
-    return reverse(route, args=args) + (f"?{query}" if query else "")
+    test's other URLconf or a script prefix gets its own. Each value comes with its type: 1, True and 1.0 are one key
+    to a cache and three texts in an address."""
+    query = urlencode([(name, value) for name, _kind, value in items])
+    return reverse(route, args=[value for _kind, value in args]) + (f"?{query}" if query else "")
 
 
 class ListFilterSet(django_filters.FilterSet):
@@ -143,11 +144,12 @@ class ListFilterSet(django_filters.FilterSet):
         unknown = set(params) - set(cls.base_filters)
         if unknown:
             raise ValueError(f"{cls.__name__} has no filter {', '.join(sorted(unknown))}")
-        items = tuple((name, value) for name, value in params.items() if value not in (None, ""))
+        items = tuple((name, type(value), value) for name, value in params.items() if value not in (None, ""))
+        typed = tuple((type(value), value) for value in args)
         try:
-            return _address(cls.route, args, items, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+            return _address(cls.route, typed, items, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
         except TypeError:  # a value that cannot be a key (a list of choices): made afresh
-            return _address.__wrapped__(cls.route, args, items, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+            return _address.__wrapped__(cls.route, typed, items, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
 
     def described(self) -> list[str]:
         """The filters in use as a reader names them: "Kế hoạch: 28/KH-UBND", "Hạn từ ngày: 01/01/2026"."""

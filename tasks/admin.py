@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +15,32 @@ from plans.models import Plan, Section
 
 from .admin_import import AnnexAdminMixin
 from .forms import InlineTaskForm, TaskForm
+from .kept import lead_parts_batch
 from .models import ImportJob, Task, TaskAssignment
 from .resources import TaskResource
 from .services import tasks_order_refresh
 from .status import status_label
+
+
+class KeptCountsOnce:
+    """An admin page that writes tasks or their assignments (a task and its inline leads, a plan and its inline tasks):
+    their kept counts are counted again once, at the end of its transaction, plans' locks before agencies' and those in
+    order, as the services write them (``tasks.kept.lead_parts_batch``). Row by row, a page adding a task led by B then
+    A held B's lock while a report's step on a task led by both held A's and wanted B's (a deadlock on PostgreSQL)."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(self.model)), lead_parts_batch():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with transaction.atomic(using=router.db_for_write(self.model)), lead_parts_batch():
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        if request.method != "POST":  # a list read writes nothing
+            return super().changelist_view(request, *args, **kwargs)
+        with transaction.atomic(using=router.db_for_write(self.model)), lead_parts_batch():
+            return super().changelist_view(request, *args, **kwargs)
 
 
 class TaskAssignmentInline(admin.TabularInline):
@@ -43,7 +66,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(AnnexAdminMixin, BasePlanAdmin):
+class PlanAdmin(KeptCountsOnce, AnnexAdminMixin, BasePlanAdmin):
     """The plan page of the admin, with its sections and tasks inline and its Excel annex."""
 
     inlines = [*BasePlanAdmin.inlines, TaskInline]
@@ -76,7 +99,7 @@ class SectionAdmin(BaseSectionAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(ExportActionMixin, PortalModelAdmin, SimpleHistoryAdmin):
+class TaskAdmin(KeptCountsOnce, ExportActionMixin, PortalModelAdmin, SimpleHistoryAdmin):
     form = TaskForm
     resource_classes = [TaskResource]
     list_display = ["number", "short_title", "plan", "section", "timeframe", "due_date", "status_display", "progress"]

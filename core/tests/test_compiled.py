@@ -88,3 +88,20 @@ def test_only_the_latest_statements_are_kept(monkeypatch):
     for state in ("queued", "running", "done"):
         compiled_values(jobs_in, state)
     assert [key[-1] for key in compiled._kept] == [("running",), ("done",)]
+
+
+class _Jobs:
+    def __init__(self, state: str):
+        self.state = state
+
+    def of(self):
+        return jobs_in(self.state)
+
+
+def test_a_bound_method_whose_object_the_key_cannot_see_is_refused():
+    """``_Jobs("done").of`` and ``_Jobs("queued").of`` have one name: the second would be served the first's SQL."""
+    _job("queued", "Một")
+    with pytest.raises(ValueError, match="module-level"):
+        compiled_values(_Jobs("done").of)
+    with pytest.raises(ValueError, match="module-level"):
+        assert compiled_values(_Jobs("queued").of) == [], "the first object's SQL served for the second's"

@@ -73,3 +73,13 @@ def test_a_list_s_address_is_made_once_and_follows_the_script_prefix():
         set_script_prefix(before)
     assert DashboardTaskFilter.url(plan=7, status="overdue") == first
     assert DashboardTaskFilter.url(plan=7, status=["overdue", "in_progress"]).endswith("status=%5B%27overdue%27%2C+%27in_progress%27%5D")
+
+
+def test_equal_values_of_other_types_give_their_own_address():
+    """A value's text is its address's: 1, True and 1.0 are equal keys to a cache, not the same filter."""
+    from reports.filters import DashboardReportFilter
+
+    assert DashboardReportFilter.url(late=1).endswith("?late=1")
+    assert DashboardReportFilter.url(late=True).endswith("?late=True")
+    assert DashboardReportFilter.url(agency=3).endswith("?agency=3")
+    assert DashboardReportFilter.url(agency=3.0).endswith("?agency=3.0")

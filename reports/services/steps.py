@@ -43,6 +43,16 @@ def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
     return row
 
 
+def report_locked(report: Report, *related: str) -> Report:
+    """Inside a write of a sent report (its workflow step, its withdrawal): its task's row, then its own, locked in that
+    order by every such writer. Both write the task (its progress) and the indicators the report's values move, in
+    different orders (an acceptance records its values after the progress, a withdrawal withdraws them before):
+    taking the task first makes two writes on one task's reports take turns from the start instead of each holding a
+    row the other needs (a deadlock on PostgreSQL)."""
+    list(Task.objects.select_for_update(no_key=True).filter(pk=report.task_id).values_list("pk", flat=True))
+    return Report.objects.select_for_update(of=("self",)).select_related(*related).get(pk=report.pk)
+
+
 @transaction.atomic
 @lead_parts_batch()  # the kept counts once at the end, plans before agencies, as every writer takes their locks
 def report_transition(
@@ -50,9 +60,9 @@ def report_transition(
 ) -> Report:
     """Move a report one step along its workflow and record who, when and why.
 
-    The report row is locked, so two clicks cannot take the same step twice.
+    The report row is locked (:func:`report_locked`), so two clicks cannot take the same step twice.
     """
-    report = Report.objects.select_for_update(of=("self",)).select_related("task__plan__parent", "period").get(pk=report.pk)
+    report = report_locked(report, "task__plan__parent", "period")
     step = workflow.transition_for(action)
     if action not in reports_policy.report_actions(by, report):
         if not policy.can(by, policy.VIEW, report) or report.state in step.sources:

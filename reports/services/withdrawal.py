@@ -24,7 +24,7 @@ from ..choices import ReportState, WorkflowAction
 from ..figures import late_count_refresh, trend_point_refresh
 from ..models import Report, ReportEvent
 from .indicators import reported_values_withdraw
-from .steps import task_progress_refresh
+from .steps import report_locked, task_progress_refresh
 
 # Reports that left the agency: they are withdrawn, never deleted.
 KEPT_STATES = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.WITHDRAWN})
@@ -43,7 +43,7 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for withdrawing the report.")})
-    report = Report.objects.select_for_update(of=("self",)).select_related("task", "agency", "period").get(pk=report.pk)
+    report = report_locked(report, "task", "agency", "period")
     if report.state not in {ReportState.SUBMITTED, ReportState.ACCEPTED}:
         raise ValidationError(
             _("Only a submitted or accepted report can be withdrawn; this one is “%(state)s”.") % {"state": report.get_state_display()}

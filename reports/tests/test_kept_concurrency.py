@@ -118,3 +118,130 @@ def test_many_steps_at_once_on_the_same_plan_and_agencies_lose_no_count(world, o
     assert Report.objects.filter(state=ReportState.SUBMITTED).count() == 4
     assert Report.objects.filter(state=ReportState.ACCEPTED).count() == 4
     assert_kept_figures_true()
+
+
+def test_withdrawing_last_periods_report_while_this_periods_is_accepted_on_the_same_task_and_indicator_does_not_deadlock(
+    world, officer_a, head_a, coordinator, sysadmin, monkeypatch
+):
+    """Agency A's reports of two periods on one task carry the same indicator: the acceptance saves the task's progress
+    then records the value (the indicator's lock); the withdrawal withdraws the value first, then saves the progress."""
+    from decimal import Decimal
+
+    from indicators.tests.factories import IndicatorFactory
+    from reports.periods import parse_period_code
+    from reports.services import steps, withdrawal
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    indicator = IndicatorFactory(plan=world.plan, code="CT-01", agency=officer_a.agency)
+    indicator.tasks.add(world.task)
+    due = parse_period_code(world.period_code)
+    earlier = reporting_period_get_or_create(period=period_due(due.first_day - datetime.timedelta(days=1), "half_year"))
+    current = reporting_period_get_or_create(period=due)
+    values = {indicator.pk: (Decimal(40), "")}
+    data = {"progress": 40, "work_state": "in_progress", "results": "Đã làm"}
+    accepted = report_save(
+        task=world.task, agency=officer_a.agency, period=earlier, by=officer_a, data=data, version=None, indicator_values=values
+    )
+    report_transition(report=accepted, action="submit", by=head_a, notify=False)
+    accepted = report_transition(report=accepted, action="accept", by=coordinator, notify=False)
+    data = {**data, "progress": 80}
+    sent = report_save(
+        task=world.task,
+        agency=officer_a.agency,
+        period=current,
+        by=officer_a,
+        data=data,
+        version=None,
+        indicator_values={indicator.pk: (Decimal(80), "")},
+    )
+    sent = report_transition(report=sent, action="submit", by=head_a, notify=False)
+
+    task_saved, value_withdrawn = threading.Event(), threading.Event()
+    values_accept, progress_refresh = steps.reported_values_accept, withdrawal.task_progress_refresh
+
+    def reported_values_accept(**kwargs):
+        task_saved.set()
+        value_withdrawn.wait(WAIT)
+        return values_accept(**kwargs)
+
+    def task_progress_refresh(**kwargs):
+        value_withdrawn.set()
+        task_saved.wait(WAIT)
+        return progress_refresh(**kwargs)
+
+    monkeypatch.setattr(steps, "reported_values_accept", reported_values_accept)
+    monkeypatch.setattr(withdrawal, "task_progress_refresh", task_progress_refresh)
+    errors = _run(
+        lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
+        lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
+    )
+    assert errors == []
+    assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
+    assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
+    assert_kept_figures_true()
+
+
+def test_a_task_added_in_the_admin_with_its_leads_while_a_report_is_accepted_does_not_deadlock(
+    client, world, agency_b, officer_a, head_a, coordinator, sysadmin, monkeypatch
+):
+    """The admin adds a task led by B, then A (the inline rows' order); meanwhile a report is accepted on another
+    plan's task led by A and B, whose step counts both agencies again at its end, in order (A, then B)."""
+    import time
+
+    from plans.tests.factories import PlanFactory, SectionFactory
+    from tasks import kept
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    a, b = sorted([officer_a.agency, agency_b], key=lambda agency: agency.pk)
+    other_plan = PlanFactory(
+        symbol="29/KH-UBND", starts_on=datetime.date(2017, 8, 23), reporting_kinds=["half_year"], coordinator=coordinator.agency
+    )
+    task = TaskFactory(plan=other_plan, number="1", start_date=datetime.date(2017, 1, 1), due_date=datetime.date(2030, 12, 31))
+    for agency in (a, b):
+        TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.LEAD)
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    report = report_save(
+        task=task,
+        agency=officer_a.agency,
+        period=row,
+        by=officer_a,
+        data={"progress": 60, "work_state": "in_progress", "results": "Đã làm"},
+        version=None,
+    )
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    section = SectionFactory(plan=world.plan, number="9")
+    form = {
+        "plan": world.plan.pk, "section": section.pk, "number": "9", "position": "9", "title": "Số hoá hồ sơ", "product": "",
+        "note": "", "timeframe": "2018 - 2030", "assignments-TOTAL_FORMS": "2", "assignments-INITIAL_FORMS": "0",
+        "assignments-0-agency": b.pk, "assignments-0-role": AssignmentRole.LEAD, "assignments-0-via_group": "",
+        "assignments-1-agency": a.pk, "assignments-1-role": AssignmentRole.LEAD, "assignments-1-via_group": "",
+    }  # fmt: skip
+    client.force_login(sysadmin)
+
+    # The admin holds B's lock when the step starts taking A's and B's: then each wants the other's.
+    admin_has_b, step_locking = threading.Event(), threading.Event()
+    lock = kept.agencies_lock
+
+    def agencies_lock(ids):
+        me = threading.current_thread().name
+        if me == "writer-0" and ids and list(ids) == [a.pk]:
+            step_locking.wait(WAIT)
+            time.sleep(0.5)  # the step has taken A's lock and waits for B's
+        if me == "writer-1" and ids and set(ids) >= {a.pk, b.pk}:
+            admin_has_b.wait(WAIT)
+            step_locking.set()
+        lock(ids)
+        if me == "writer-0" and ids and list(ids) == [b.pk]:
+            admin_has_b.set()
+
+    monkeypatch.setattr(kept, "agencies_lock", agencies_lock)
+    responses = []
+    errors = _run(
+        lambda: responses.append(client.post("/admin/tasks/task/add/", form)),
+        lambda: report_transition(report=report, action="accept", by=coordinator, notify=False),
+    )
+    assert errors == [] and [r.status_code for r in responses] == [302], (str(errors), responses)
+    assert Report.objects.get(pk=report.pk).state == ReportState.ACCEPTED
+    assert world.plan.tasks.get(number="9").assignments.count() == 2
+    assert_kept_figures_true()
