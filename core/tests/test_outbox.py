@@ -60,3 +60,54 @@ def test_the_admin_lists_waiting_jobs_and_sends_them_again(admin_client_for, ref
 def admin_client_for(client, sysadmin):
     client.force_login(sysadmin)
     return client
+
+
+@pytest.fixture
+def memory_broker():
+    previous = broker_use("memory://", eager=False)
+    yield
+    broker_use(previous[0], eager=previous[1])
+
+
+def test_a_thread_keeps_its_connection_to_the_broker(memory_broker):
+    """A new connection costs some twenty round trips to Redis (hundreds of ms when the cores are busy on a deadline
+    day): each thread keeps one, and a broker changed since gets a new one."""
+    from unittest import mock
+
+    from core import outbox
+
+    used = []
+
+    def publish(message, connection):
+        used.append(connection)
+        return real(message, connection)
+
+    real = outbox._publish
+    with mock.patch.object(outbox, "_publish", publish):
+        for _ in range(2):
+            assert outbox_publish(ids=[OutboxMessage.objects.create(job=upkeep_job.name).pk]) == 1
+        broker_use("memory://localhost/1", eager=False)
+        assert outbox_publish(ids=[OutboxMessage.objects.create(job=upkeep_job.name).pk]) == 1
+    assert used[0] is used[1] and used[2] is not used[1]
+
+
+def test_a_kept_connection_closed_under_it_is_replaced_and_the_job_still_leaves(memory_broker):
+    from unittest import mock
+
+    from core import outbox
+
+    assert outbox_publish(ids=[OutboxMessage.objects.create(job=upkeep_job.name).pk]) == 1  # a connection kept
+    real, calls = outbox._publish, []
+
+    def publish(message, connection):
+        calls.append(connection)
+        if len(calls) == 1:
+            raise ConnectionResetError("Redis restarted since")
+        return real(message, connection)
+
+    message = OutboxMessage.objects.create(job=upkeep_job.name)
+    with mock.patch.object(outbox, "_publish", publish):
+        assert outbox_publish(ids=[message.pk]) == 1
+    assert len(calls) == 2 and calls[0] is not calls[1]
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 1
