@@ -26,7 +26,8 @@ JULY = D(2025, 7, 1)
 def districts():
     """Group HUYEN with two district committees, dissolved on 01/07/2025 by a decision applied."""
     group = AgencyGroup.objects.create(code="HUYEN", name="UBND các huyện, thị xã, thành phố")
-    members = [AgencyFactory(code=f"H{n}", kind="district") for n in (1, 2)]
+    # Named, so the order by name is theirs whatever the factory's sequence has reached ("số 99" sorts after "số 100").
+    members = [AgencyFactory(code=f"H{n}", name=f"Ủy ban nhân dân huyện thử nghiệm {n}", kind="district") for n in (1, 2)]
     for agency in members:
         AgencyMembership.objects.create(group=group, agency=agency)
     decision = ReorganisationDecision.objects.create(number="Nghị quyết 202/2025/QH15", effective_on=JULY)
