@@ -198,16 +198,24 @@ def _slow_computation(name, value, started, release, results, plan):
     return threading.Thread(target=lambda: results.append(figures_cached(name, (), compute, plans=[plan])))
 
 
-def test_while_one_process_computes_a_figure_the_others_read_the_value_from_before_the_change(django_capture_on_commit_callbacks):
-    counted, compute = counter()
-    assert figures_cached("board", (), lambda: compute("before"), plans=[3]) == "before"
-    with django_capture_on_commit_callbacks(execute=True):
-        figures_changed(plans=[3], agencies=[])
-    shared_figures._request.changed = False  # this reader did not make the change
+def _computing_after_a_change(plan, before, after, capture, *, by_this_reader=False):
+    """``before`` computed and kept for ``plan``, a change of the plan committed, and another thread computing ``after``
+    (started, held until ``release`` is set): (release, results, the thread)."""
+    figures_cached("board", (), lambda: before, plans=[plan])
+    with capture(execute=True):
+        figures_changed(plans=[plan], agencies=[])
+    if not by_this_reader:
+        shared_figures._request.changed = False  # this reader did not make the change
     started, release, results = threading.Event(), threading.Event(), []
-    computing = _slow_computation("board", "after", started, release, results, 3)
+    computing = _slow_computation("board", after, started, release, results, plan)
     computing.start()
     assert started.wait(10)
+    return release, results, computing
+
+
+def test_while_one_process_computes_a_figure_the_others_read_the_value_from_before_the_change(django_capture_on_commit_callbacks):
+    counted, compute = counter()
+    release, results, computing = _computing_after_a_change(3, compute("before"), "after", django_capture_on_commit_callbacks)
     assert figures_cached("board", (), lambda: compute("again"), plans=[3]) == "before"  # not a second computation
     release.set()
     computing.join(10)
@@ -217,13 +225,7 @@ def test_while_one_process_computes_a_figure_the_others_read_the_value_from_befo
 
 
 def test_the_request_that_made_the_change_waits_for_the_new_value(django_capture_on_commit_callbacks):
-    figures_cached("board", (), lambda: "before", plans=[4])
-    with django_capture_on_commit_callbacks(execute=True):
-        figures_changed(plans=[4], agencies=[])  # this thread made the change
-    started, release, results = threading.Event(), threading.Event(), []
-    computing = _slow_computation("board", "after", started, release, results, 4)
-    computing.start()
-    assert started.wait(10)
+    release, _results, computing = _computing_after_a_change(4, "before", "after", django_capture_on_commit_callbacks, by_this_reader=True)
     threading.Timer(0.2, release.set).start()
     assert figures_cached("board", (), lambda: "computed twice", plans=[4]) == "after"
     computing.join(10)
@@ -232,14 +234,7 @@ def test_the_request_that_made_the_change_waits_for_the_new_value(django_capture
 def test_a_change_committed_while_a_figure_is_computed_is_not_hidden_behind_that_computation(django_capture_on_commit_callbacks):
     """The computation under way counts the data of the change before: a reader after the next change gets neither its
     value nor the one from before both, but the figure computed afresh (one recompute after the last change)."""
-    figures_cached("board", (), lambda: "first", plans=[7])
-    with django_capture_on_commit_callbacks(execute=True):
-        figures_changed(plans=[7], agencies=[])
-    shared_figures._request.changed = False  # this reader did not make the changes
-    started, release, results = threading.Event(), threading.Event(), []
-    computing = _slow_computation("board", "second", started, release, results, 7)
-    computing.start()
-    assert started.wait(10)
+    release, results, computing = _computing_after_a_change(7, "first", "second", django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed(plans=[7], agencies=[])  # committed while "second" is computed
     shared_figures._request.changed = False

@@ -84,14 +84,7 @@ def test_withdrawing_one_agencys_report_while_another_agencys_is_accepted_on_the
 
     monkeypatch.setattr(tasks.kept, "task_counts_refresh", task_counts_refresh)
     monkeypatch.setattr(withdrawal, "reported_values_withdraw", reported_values_withdraw)
-    errors = _run(
-        lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
-        lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
-    )
-    assert errors == []
-    assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
-    assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
-    assert_kept_figures_true()
+    _withdraw_while_accepting(accepted, sent, sysadmin=sysadmin, coordinator=coordinator)
 
 
 def test_many_steps_at_once_on_the_same_plan_and_agencies_lose_no_count(world, officer_a, head_a, officer_b, head_b, coordinator):
@@ -172,14 +165,7 @@ def test_withdrawing_last_periods_report_while_this_periods_is_accepted_on_the_s
 
     monkeypatch.setattr(steps, "reported_values_accept", reported_values_accept)
     monkeypatch.setattr(withdrawal, "task_progress_refresh", task_progress_refresh)
-    errors = _run(
-        lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
-        lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
-    )
-    assert errors == []
-    assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
-    assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
-    assert_kept_figures_true()
+    _withdraw_while_accepting(accepted, sent, sysadmin=sysadmin, coordinator=coordinator)
 
 
 def test_a_task_added_in_the_admin_with_its_leads_while_a_report_is_accepted_does_not_deadlock(
@@ -244,4 +230,17 @@ def test_a_task_added_in_the_admin_with_its_leads_while_a_report_is_accepted_doe
     assert errors == [] and [r.status_code for r in responses] == [302], (str(errors), responses)
     assert Report.objects.get(pk=report.pk).state == ReportState.ACCEPTED
     assert world.plan.tasks.get(number="9").assignments.count() == 2
+    assert_kept_figures_true()
+
+
+def _withdraw_while_accepting(accepted, sent, *, sysadmin, coordinator) -> None:
+    """An administrator withdraws ``accepted`` while the coordinator accepts ``sent``, at once: neither deadlocks, both
+    land, and the kept counts equal the recount."""
+    errors = _run(
+        lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
+        lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
+    )
+    assert errors == []
+    assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
+    assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
     assert_kept_figures_true()
