@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.outbox import job_enqueue
 from core.shared_figures import figures_changed
 from plans import policy
@@ -49,8 +50,8 @@ def report_locked(report: Report, *related: str) -> Report:
     different orders (an acceptance records its values after the progress, a withdrawal withdraws them before):
     taking the task first makes two writes on one task's reports take turns from the start instead of each holding a
     row the other needs (a deadlock on PostgreSQL)."""
-    list(Task.objects.select_for_update(no_key=True).filter(pk=report.task_id).values_list("pk", flat=True))
-    return Report.objects.select_for_update(of=("self",)).select_related(*related).get(pk=report.pk)
+    list(locked(Task.objects.filter(pk=report.task_id), no_key=True).values_list("pk", flat=True))
+    return locked(Report.objects).select_related(*related).get(pk=report.pk)
 
 
 @transaction.atomic
