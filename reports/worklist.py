@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +29,8 @@ from tasks.models import Extension, TaskOwner
 
 from . import compliance
 from .choices import SummaryAction, SummaryState
-from .filters import NOT_SENT, AgencyTaskFilter
-from .models import Summary
+from .filters import NOT_SENT, AgencyTaskFilter, InboxFilter
+from .models import Report, ReportingPeriod, Summary
 from .reorganisation.selectors import waiting_for_reassignment
 from .selectors import due_periods, inbox, pending_approval, returned_reports, sender_name
 
@@ -161,24 +161,49 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
     return items
 
 
+def _reports_to_review(user: User) -> list[WorkItem]:
+    """The inbox (``selectors.inbox``) by plan and period: on a deadline day hundreds of reports wait, and the menu of
+    every page the coordinator opens counts them; one line per plan and period, linking to the inbox filtered to
+    them (a report alone links to itself)."""
+    groups = list(
+        inbox(user=user)
+        .order_by()
+        .values("task__plan_id", "task__plan__symbol", "period_id")
+        .annotate(n=Count("id"), since=Min("submitted_at"), first=Min("id"))
+    )
+    periods = ReportingPeriod.objects.in_bulk({group["period_id"] for group in groups})
+    alone = {
+        report.pk: report
+        for report in Report.objects.filter(pk__in=[group["first"] for group in groups if group["n"] == 1]).select_related(
+            "agency", "task__plan", "period"
+        )
+    }
+    items = []
+    for group in groups:
+        report = alone.get(group["first"]) if group["n"] == 1 else None
+        if report is not None:
+            why = _("%(agency)s sent its report on task %(task)s (%(plan)s), %(period)s: accept it or return it.") % {
+                "agency": report.agency.short_name,
+                "task": report.task.number,
+                "plan": report.task.plan.symbol,
+                "period": report.period,
+            }
+            url = reverse("reports:report_detail", args=[report.pk])
+        else:
+            why = ngettext(
+                "%(n)d report of %(plan)s, %(period)s, waits for you to accept it or return it.",
+                "%(n)d reports of %(plan)s, %(period)s, wait for you to accept or return them.",
+                group["n"],
+            ) % {"n": group["n"], "plan": group["task__plan__symbol"], "period": periods[group["period_id"]]}
+            url = InboxFilter.url(plan=group["task__plan_id"], period=group["period_id"])
+        items.append(WorkItem(TO_REVIEW, why, group["since"], url, group["n"]))
+    return items
+
+
 def _review_work(user: User) -> list[WorkItem]:
     items = []
     if policy.may_open(user, policy.REVIEW):
-        for report in inbox(user=user):
-            items.append(
-                WorkItem(
-                    TO_REVIEW,
-                    _("%(agency)s sent its report on task %(task)s (%(plan)s), %(period)s: accept it or return it.")
-                    % {
-                        "agency": report.agency.short_name,
-                        "task": report.task.number,
-                        "plan": report.task.plan.symbol,
-                        "period": report.period,
-                    },
-                    report.submitted_at or report.updated_at,
-                    reverse("reports:report_detail", args=[report.pk]),
-                )
-            )
+        items += _reports_to_review(user)
     if policy.may_open(user, policy.EXTENSIONS):
         waiting = Extension.objects.filter(state=ExtensionState.PENDING).select_related("task__plan", "agency")
         for extension in tasks_policy.decidable_extensions(waiting, user).order_by("requested_at"):

@@ -46,21 +46,20 @@ def test_writers_of_two_reports_of_one_plan_and_period_do_not_wait_for_each_othe
     def second():  # meanwhile agency B saves its report again and its head sends it: neither may wait
         try:
             holding.wait(20)
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '3s'")
-                    report_locked(theirs)
-                    report_save(
-                        task=world.other_task,
-                        agency=agency_b,
-                        period=period,
-                        by=officer_b,
-                        data={"progress": 60, "work_state": "in_progress", "results": "Đã triển khai thêm"},
-                        version=theirs.version,
-                    )
-                    # the rows every writer of the period and the plan shares are free
-                    cursor.execute("SELECT 1 FROM reports_reportingperiod WHERE id = %s FOR UPDATE NOWAIT", [period.pk])
-                    cursor.execute("SELECT 1 FROM plans_plan WHERE id = %s FOR UPDATE NOWAIT", [world.plan.pk])
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '3s'")
+                report_locked(theirs)
+                report_save(
+                    task=world.other_task,
+                    agency=agency_b,
+                    period=period,
+                    by=officer_b,
+                    data={"progress": 60, "work_state": "in_progress", "results": "Đã triển khai thêm"},
+                    version=theirs.version,
+                )
+                # the rows every writer of the period and the plan shares are free
+                cursor.execute("SELECT 1 FROM reports_reportingperiod WHERE id = %s FOR UPDATE NOWAIT", [period.pk])
+                cursor.execute("SELECT 1 FROM plans_plan WHERE id = %s FOR UPDATE NOWAIT", [world.plan.pk])
         except BaseException as error:  # noqa: BLE001 - reported by the test
             errors.append(error)
         finally:
