@@ -172,3 +172,21 @@ def test_a_report_the_head_sent_back_waits_in_the_officers_list_not_the_heads(co
     report_transition(report=report, action="send_back", by=head_a, comment="Bổ sung minh chứng")
     assert worklist.RETURNED in kinds(officer_a)
     assert worklist.RETURNED not in kinds(head_a)  # found by walking: the head was asked to fix what he sent back
+
+
+def test_a_returned_report_counts_once_and_each_count_is_the_length_of_the_list(coordinated, agency_a, officer_a, head_a, coordinator):
+    """Before: a report the coordinator returned for the period being filed was counted twice in the menu, once as
+    returned for a fix and once among "n tasks still need their report" (``compliance.missing`` counts it as not sent)."""
+    period = reporting_period_get_or_create(period=parse_period_code(coordinated.period_code))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    report = report_transition(report=report, action="submit", by=head_a)
+    report = report_transition(report=report, action="return", by=coordinator, comment="Bổ sung số liệu")
+    extension_request(task=coordinated.task, by=head_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    for user, expected in ((officer_a, [worklist.RETURNED]), (head_a, [worklist.RETURNED]), (coordinator, [worklist.EXTENSION])):
+        items = worklist.work_items(user)
+        assert kinds(user) == expected, user.username
+        assert worklist.work_count(items) == len(items) == 1, user.username
+    report_transition(report=report, action="send_for_approval", by=officer_a)  # fixed, back to the head
+    items = worklist.work_items(head_a)
+    assert kinds(head_a) == [worklist.TO_APPROVE] and worklist.work_count(items) == len(items) == 1
