@@ -64,10 +64,12 @@ class WorkItem:
 
 def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
     items = []
+    listed: set[tuple[int, int]] = set()  # (task, period) of the reports already items: not counted again as owed
     returned: list[Any] = list(returned_reports(user=user))  # annotated with the last return's author, time, comment
     for report in returned:
         if not reports_policy.report_actions(user, report):
             continue  # the head sent it back to the officer: it waits for the officer, not for the head
+        listed.add((report.task_id, report.period_id))
         items.append(
             WorkItem(
                 RETURNED,
@@ -84,6 +86,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
             )
         )
     for report in pending_approval(user=user):
+        listed.add((report.task_id, report.period_id))
         items.append(
             WorkItem(
                 TO_APPROVE,
@@ -99,7 +102,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
             )
         )
     if reports_policy.may_write_report(user, user.agency_id):
-        items.extend(_reports_to_file(user, today))
+        items.extend(_reports_to_file(user, today, listed))
     return items
 
 
@@ -118,12 +121,14 @@ def to_assign(n: int) -> str:
     }
 
 
-def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
+def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, int]]) -> list[WorkItem]:
     """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
 
     From the day the period becomes the one being filed, not once its cut-off has passed: who owes a report
     learns it with the days left. Who owes what is ``compliance.missing``; an officer sees the parts they
     carry (or stand in for) and those nobody carries, the head every part, told how many wait to be assigned.
+    A report owed that is already an item of the list (``listed``: returned for a fix, waiting for approval) is
+    not counted again: ``compliance.missing`` holds it (not sent), but the menu counts each report once.
     """
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
     due = due_periods(plans, today)
@@ -139,7 +144,10 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
     if not head:
         owed = owed.filter(owned_by(user, today) | ~Q(pk__in=TaskOwner.objects.filter(running_on(today)).values("assignment_id")))
     counts: dict[int, list[int]] = {}
-    for plan_id, is_carried in owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried"):
+    rows = owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried", "task_id", "owed_period_id")
+    for plan_id, is_carried, task_id, period_id in rows:
+        if (task_id, period_id) in listed:
+            continue
         tally = counts.setdefault(plan_id, [0, 0])  # owed, of which nobody carries
         tally[0] += 1
         tally[1] += 0 if is_carried else 1

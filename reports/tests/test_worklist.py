@@ -206,3 +206,21 @@ def test_reports_waiting_for_review_are_one_line_per_plan_and_period_counted_in_
         report_transition(report=report, action="submit", by=head_a, notify=False)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert worklist.work_count(worklist.work_items(coordinator)) == len(sent) + len(tasks) - 1
+
+
+def test_a_returned_report_counts_once_and_each_count_is_the_length_of_the_list(coordinated, agency_a, officer_a, head_a, coordinator):
+    """Before: a report the coordinator returned for the period being filed was counted twice in the menu, once as
+    returned for a fix and once among "n tasks still need their report" (``compliance.missing`` counts it as not sent)."""
+    period = reporting_period_get_or_create(period=parse_period_code(coordinated.period_code))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    report = report_transition(report=report, action="submit", by=head_a)
+    report = report_transition(report=report, action="return", by=coordinator, comment="Bổ sung số liệu")
+    extension_request(task=coordinated.task, by=head_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    for user, expected in ((officer_a, [worklist.RETURNED]), (head_a, [worklist.RETURNED]), (coordinator, [worklist.EXTENSION])):
+        items = worklist.work_items(user)
+        assert kinds(user) == expected, user.username
+        assert worklist.work_count(items) == len(items) == 1, user.username
+    report_transition(report=report, action="send_for_approval", by=officer_a)  # fixed, back to the head
+    items = worklist.work_items(head_a)
+    assert kinds(head_a) == [worklist.TO_APPROVE] and worklist.work_count(items) == len(items) == 1
