@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from .shared_figures import figures_cached, followed, query_digest
+from .shared_figures import figures_cached, followed, query_digest, reads_reports
 from .spreadsheets import xlsx_response
 
 
@@ -115,7 +115,9 @@ def shared_rows(name: str, columns: list[Column], page: Page, query: str = "") -
         key = (name, get_language(), query_digest(objects, query))
     except EmptyResultSet:
         return []
-    return figures_cached("rows", key, lambda: [replace(row, obj=None) for row in html_rows(columns, objects, query)])
+    return figures_cached(
+        "rows", key, lambda: [replace(row, obj=None) for row in html_rows(columns, objects, query)], reads_reports=reads_reports(objects)
+    )
 
 
 def export_heading(title: str, filters=None, *, now: datetime.datetime | None = None) -> str:

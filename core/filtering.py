@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .columns import escaped
-from .shared_figures import figures_cached, followed, query_digest
+from .shared_figures import figures_cached, followed, query_digest, reads_reports
 
 
 class OptionsWrittenInPython:
@@ -73,7 +73,12 @@ class SharedChoices(ModelChoiceIterator):
             key = (get_language(), type(field).__qualname__, field.to_field_name, query_digest(self.queryset))
         except EmptyResultSet:
             return []
-        return figures_cached("choices", key, lambda: [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in self.queryset])
+        return figures_cached(
+            "choices",
+            key,
+            lambda: [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in self.queryset],
+            reads_reports=reads_reports(self.queryset),
+        )
 
     def __iter__(self):
         if self.field.empty_label is not None:

@@ -45,18 +45,25 @@ from .release import release
 logger = logging.getLogger(__name__)
 PREFIX = "vinhlong_cmcn4:figures"
 GENERATION_KEY = f"{PREFIX}:generation"  # everything ("all")
-ANY_KEY = f"{PREFIX}:generation:any"
+ANY_KEY = f"{PREFIX}:generation:any"  # any_key()
 LOCK_SECONDS = 60  # a computation that takes longer (or whose process died) lets another reader compute
 WAIT_STEP_SECONDS = 0.05
 T = TypeVar("T")
 
 
-def plan_key(plan_id: int) -> str:
-    return f"{PREFIX}:generation:plan:{plan_id}"
+REPORTS = "reports"  # the generations moved by a change of reports alone (a report's step that touches no task)
 
 
-def agency_key(agency_id: int) -> str:
-    return f"{PREFIX}:generation:agency:{agency_id}"
+def plan_key(plan_id: int, kind: str = "") -> str:
+    return f"{PREFIX}:generation:{kind}plan:{plan_id}"
+
+
+def agency_key(agency_id: int, kind: str = "") -> str:
+    return f"{PREFIX}:generation:{kind}agency:{agency_id}"
+
+
+def any_key(kind: str = "") -> str:
+    return f"{PREFIX}:generation:{kind}any"
 
 
 # A request reads each generation once, however many figures it shows (each read is a round trip to the cache).
@@ -96,21 +103,31 @@ def _generations(keys: list[str]) -> list[str]:
 
 class _Bump:
     """The change of generations a transaction makes once it commits: the plans' and agencies' (and ``any``),
-    or everything's when a change in it named nothing."""
+    or everything's when a change in it named nothing; a change of reports alone moves their report generations
+    (:data:`REPORTS`), which only the figures that read reports follow."""
 
-    def __init__(self, plans: set[int] | None, agencies: set[int] | None):
+    def __init__(self, plans: set[int] | None, agencies: set[int] | None, *, reports_only: bool = False):
         self.everything = plans is None and agencies is None
-        self.plans, self.agencies = set(plans or ()), set(agencies or ())
+        named = (set(plans or ()), set(agencies or ()))
+        empty: tuple[set[int], set[int]] = (set(), set())
+        self.plans, self.agencies = empty if reports_only else named
+        self.report_plans, self.report_agencies = named if reports_only else (set(), set())
 
     def merge(self, other: "_Bump") -> None:
         self.everything |= other.everything
         self.plans |= other.plans
         self.agencies |= other.agencies
+        self.report_plans |= other.report_plans
+        self.report_agencies |= other.report_agencies
 
     def keys(self) -> list[str]:
         if self.everything:
             return [GENERATION_KEY]
-        return [ANY_KEY, *map(plan_key, sorted(self.plans)), *map(agency_key, sorted(self.agencies))]
+        keys = []
+        for kind, plans, agencies in (("", self.plans, self.agencies), (REPORTS, self.report_plans, self.report_agencies)):
+            if plans or agencies:
+                keys += [any_key(kind), *(plan_key(p, kind) for p in sorted(plans)), *(agency_key(a, kind) for a in sorted(agencies))]
+        return keys
 
     def __call__(self) -> None:
         _request.generations = {}  # a request that changed the figures reads them afresh too
@@ -121,9 +138,15 @@ class _Bump:
             logger.warning("cache unreachable: cached figures are not invalidated", exc_info=True)
 
 
-def figures_changed(*, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None, using: str | None = None) -> None:
+def figures_changed(
+    *, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None, using: str | None = None, reports_only: bool = False
+) -> None:
     """Once the current transaction commits (at once outside one), cached figures of ``plans`` and ``agencies``
     (every cached figure when neither is given) are computed afresh.
+
+    ``reports_only``: the change wrote reports and what is kept of them, and no task, plan, agency or assignment
+    (a report sent, returned, recalled: not accepted, whose progress moves the task); the figures that read no
+    report (a plan's public figures, a list of tasks without a report filter) are kept.
 
     A change names its plan and the plan that plan carries out (whose figures take its tasks); a figure of a
     plan's family names that plan. One change of
@@ -135,7 +158,7 @@ def figures_changed(*, plans: Iterable[int] | None = None, agencies: Iterable[in
     callbacks, as tuples of savepoint ids, callback and robustness; ``test_shared_figures`` pins what
     is relied on here.)
     """
-    bump = _Bump(None if plans is None else set(plans), None if agencies is None else set(agencies))
+    bump = _Bump(None if plans is None else set(plans), None if agencies is None else set(agencies), reports_only=reports_only)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         transaction.on_commit(bump, using=using)  # at once
@@ -202,16 +225,23 @@ def read_by_figures(app_config, model_names: Iterable[str], scopes: dict[str, Ca
         post_delete.connect(saved_or_deleted, sender=model, dispatch_uid=f"figures_{model._meta.label}_deleted")
 
 
-def _scope_keys(plans: Iterable[int] | None, agencies: Iterable[int] | None) -> list[str]:
+def _scope_keys(plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool = True) -> list[str]:
+    kinds = ("", REPORTS) if reads_reports else ("",)
     if plans is None and agencies is None:
-        return [GENERATION_KEY, ANY_KEY]
-    return [GENERATION_KEY, *map(plan_key, sorted(set(plans or ()))), *map(agency_key, sorted(set(agencies or ())))]
+        return [GENERATION_KEY, *map(any_key, kinds)]
+    plans, agencies = sorted(set(plans or ())), sorted(set(agencies or ()))
+    return [
+        GENERATION_KEY,
+        *(plan_key(p, kind) for kind in kinds for p in plans),
+        *(agency_key(a, kind) for kind in kinds for a in agencies),
+    ]
 
 
-def figures_version(*, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None) -> str:
+def figures_version(*, plans: Iterable[int] | None = None, agencies: Iterable[int] | None = None, reads_reports: bool = True) -> str:
     """A name for the state of the figures of ``plans`` or ``agencies`` (of everything when neither is given): it
-    changes when a change they depend on commits (:func:`figures_changed`). Raises when the cache is unreachable."""
-    return hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies))).encode()).hexdigest()[:32]
+    changes when a change they depend on commits (:func:`figures_changed`; a change of reports alone only when
+    ``reads_reports``). Raises when the cache is unreachable."""
+    return hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies, reads_reports))).encode()).hexdigest()[:32]
 
 
 def figure_key(name: str, parts: tuple) -> str:
@@ -227,16 +257,18 @@ def figures_cached(
     *,
     plans: Iterable[int] | None = None,
     agencies: Iterable[int] | None = None,
+    reads_reports: bool = True,
 ) -> T:
     """``compute()``'s result, from the cache when the same figure (``name``, ``parts``) was computed since the last change
     it depends on: of ``plans`` or ``agencies`` when given (a family's figure names its plan: a change of a plan
-    carrying it out names it too), of anything otherwise.
+    carrying it out names it too), of anything otherwise; a change of reports alone only when ``reads_reports``
+    (a figure that reads no report names it: ``reads_reports=False``).
 
     While another process computes it after a change, the value computed before is returned (see the module).
     """
     try:
         figure = figure_key(name, parts)
-        generation = figures_version(plans=plans, agencies=agencies)
+        generation = figures_version(plans=plans, agencies=agencies, reads_reports=reads_reports)
         key = f"{figure}:{generation}"
         found = cache.get_many([key, f"{figure}:latest"])
     except Exception:  # noqa: BLE001 - the page is computed without the cache
@@ -292,6 +324,13 @@ def _wait_for(key: str, lock: str) -> Any:
     return None
 
 
+def reads_reports(queryset: QuerySet) -> bool:
+    """Does ``queryset`` read a table of the reports app (its SQL names one: ``reports_…``)? A change of reports alone
+    (``figures_changed(reports_only=True)``) writes no other table, so a count or a page of rows that reads none is kept."""
+    sql, _params = queryset.query.sql_with_params()
+    return '"reports_' in sql
+
+
 def query_digest(queryset: QuerySet, *extra) -> str:
     """A name for the exact question ``queryset`` asks (its SQL and parameters: user scope, filters, date), and ``extra``."""
     sql, params = queryset.query.sql_with_params()
@@ -307,4 +346,4 @@ def cached_count(queryset: QuerySet) -> int:
         digest = query_digest(queryset)
     except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): counted without a query
         return queryset.count()
-    return figures_cached("count", (digest,), queryset.count)
+    return figures_cached("count", (digest,), queryset.count, reads_reports=reads_reports(queryset))

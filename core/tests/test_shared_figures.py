@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from core import shared_figures
@@ -297,3 +297,55 @@ def test_a_figure_kept_by_the_code_before_a_deployment_is_computed_again_by_the_
     release.release.cache_clear()
     first = release.release()
     assert len(first) == 12 and release.release() == first  # read once per process
+
+
+def test_a_change_of_reports_alone_keeps_the_figures_that_read_no_report(django_capture_on_commit_callbacks):
+    """A report sent moves the figures that read reports (of its plan and agency, and the lists that read a reports
+    table), never those that read tasks alone; a change of tasks, or of everything, moves both; merged in one
+    transaction, a change of both kinds moves both."""
+    from reports.models import Report
+    from tasks.models import Task
+
+    computed: list[str] = []
+
+    def read_all():
+        for name, kwargs in [
+            ("plan tasks", {"plans": [1], "reads_reports": False}),
+            ("plan reports", {"plans": [1]}),
+            ("other plan reports", {"plans": [2]}),
+            ("agency reports", {"agencies": [7]}),
+            ("any tasks", {"reads_reports": False}),
+            ("any reports", {}),
+        ]:
+            figures_cached(name, (), lambda name=name: computed.append(name) or name, **kwargs)
+
+    read_all()
+    computed.clear()
+    connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[1], agencies=[7], reports_only=True)
+    read_all()
+    assert computed == ["plan reports", "agency reports", "any reports"]
+    computed.clear()
+    connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[1], agencies=[7])
+    read_all()
+    assert computed == ["plan tasks", "plan reports", "agency reports", "any tasks", "any reports"]
+    computed.clear()
+    connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        figures_changed(plans=[2], reports_only=True)
+        figures_changed(plans=[1])
+    read_all()
+    assert computed == ["plan tasks", "plan reports", "other plan reports", "any tasks", "any reports"]
+    computed.clear()
+    connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed()
+    read_all()
+    assert len(computed) == 6
+    assert shared_figures.reads_reports(Task.objects.filter(reports__state="submitted")) and not shared_figures.reads_reports(
+        Task.objects.filter(plan_id=1)
+    )
+    assert shared_figures.reads_reports(Report.objects.all())

@@ -103,7 +103,9 @@ def report_transition(
     if step.target == ReportState.ACCEPTED and report.indicator_values.exists():
         figures_changed()  # a province-wide index is read on every plan that names it
     elif figures_moved(previous=previous, current=report.state, was_late=was_late, is_late=report.is_late):
-        figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id])
+        # sent, returned, recalled: reports alone (an acceptance moves its task's progress: everything reading the plan)
+        reports_only = ReportState.ACCEPTED not in (previous, step.target)
+        figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id], reports_only=reports_only)
     return report
 
 

@@ -304,8 +304,10 @@ def test_a_redis_outage_does_not_break_the_dashboard_or_the_workflow(
 
 
 def test_a_report_sent_on_one_plan_leaves_the_figures_of_another_plan_cached_and_moves_the_plan_it_carries_out(
-    monkeypatch, agency_a, officer_a, head_a, plan_with_child, django_capture_on_commit_callbacks
+    monkeypatch, agency_a, officer_a, head_a, coordinator, plan_with_child, django_capture_on_commit_callbacks
 ):
+    """The public figures read tasks, not reports: a report sent moves none of them; accepted, its task's progress
+    moves its plan's and the plan it carries out, never another plan's."""
     from tasks.public import selectors as public
 
     parent, child = plan_with_child
@@ -323,6 +325,17 @@ def test_a_report_sent_on_one_plan_leaves_the_figures_of_another_plan_cached_and
         report = report_save(task=child.tasks.get(number="2"), agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
         report_transition(report=report, action="submit", by=head_a, notify=False)
     before = len(computed)
+    for plan in (parent, child, other):
+        public.plan_public_figures(plan.pk, today=TODAY)
+    assert len(computed) == before  # sent: no task moved
+    child.coordinator = coordinator.agency
+    child.save()
+    connection.run_on_commit.clear()  # as if committed before
+    for plan in (parent, child, other):
+        public.plan_public_figures(plan.pk, today=TODAY)
+    before = len(computed)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transition(report=report, action="accept", by=coordinator, notify=False)
     for plan in (parent, child, other):
         public.plan_public_figures(plan.pk, today=TODAY)
     assert len(computed) - before == 2  # the child's and its parent's, not the other plan's

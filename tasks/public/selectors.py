@@ -30,7 +30,7 @@ def _public_plans_progress() -> dict[int, tuple]:
     def compute() -> dict[int, tuple]:
         return family_figures_kept(policy.public(Plan.objects.all()))
 
-    return figures_cached("public-plans", (), compute)
+    return figures_cached("public-plans", (), compute, reads_reports=False)
 
 
 def with_public_figures(plans) -> list[Plan]:
@@ -49,6 +49,7 @@ def public_status_counts(today: datetime.date | None = None) -> dict[str, int]:
         "public-counts",
         (today.isoformat(),),
         lambda: status_counts_kept(TaskCount.objects.filter(plan__in=policy.public(Plan.objects.all())), today=today),
+        reads_reports=False,
     )
 
 
@@ -97,5 +98,5 @@ def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dic
 
     progress, task_count = _public_plans_progress().get(plan_id, (None, 0))
     # Computed afresh only when a change moved the plan or a plan carrying it out (which names it too).
-    kept = figures_cached("public-plan", (plan_id, today.isoformat()), compute, plans=[plan_id])
+    kept = figures_cached("public-plan", (plan_id, today.isoformat()), compute, plans=[plan_id], reads_reports=False)
     return {"overall_progress": progress, "task_count": task_count, **kept}
