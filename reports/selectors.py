@@ -7,13 +7,14 @@ from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef,
 from django.utils import timezone
 
 from plans import policy
+from plans.choices import PlanState
 from plans.models import Plan, User
 from reports import policy as reports_policy
 from tasks.delegation import owned_by
 from tasks.models import PastHolding, Task, TaskAssignment
 from tasks.status import status_expression
 
-from . import workflow
+from . import compliance, workflow
 from .choices import ReportState, SummaryState, WorkflowAction
 from .models import Report, ReportEvent, ReportingPeriod, Summary
 from .periods import Period, main_kind, period_due, reportable_from_q
@@ -96,6 +97,20 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
         .order_by("plan__issued_on", "plan_id", "section__position", "position", "id")
     )
     return tasks, due
+
+
+def owed_not_sent(agency_id: int, due: dict[int, "DuePeriod"], today: datetime.date) -> QuerySet[TaskAssignment]:
+    """The agency's lead parts owing the report of their plan's period due (``due``, from :func:`due_periods`) and
+    not sent yet (``compliance.missing``), from the day the period is being filed; plans in force only.
+
+    What "Việc cần xử lý" counts and what the agency list's "Phải báo cáo, chưa gửi" (``filters.NOT_SENT``) shows.
+    """
+    due = {pk: d for pk, d in due.items() if d.plan.state == PlanState.IN_FORCE}
+    return compliance.missing(
+        {pk: d.row.pk if d.row else None for pk, d in due.items()},
+        as_of=today,
+        starts={pk: d.row or d.period for pk, d in due.items()},
+    ).filter(agency=agency_id)
 
 
 def reportable_in_due_period_q() -> Q:

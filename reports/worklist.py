@@ -5,7 +5,7 @@ landing page. Each item says why it is there, since when, and links to where it 
 list when the work is done (the selectors it reads no longer return it). Nothing here decides who may do
 what: the reports to approve are ``selectors.pending_approval``, to review ``selectors.inbox``
 (``reports_policy.reviewable``), the extensions ``policy.decidable_extensions``, the tasks to reassign
-``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``compliance.missing``.
+``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``selectors.owed_not_sent``.
 """
 
 import datetime
@@ -27,12 +27,11 @@ from tasks.choices import ExtensionState
 from tasks.delegation import owned_by, running_on
 from tasks.models import Extension, TaskOwner
 
-from . import compliance
 from .choices import SummaryAction, SummaryState
 from .filters import NOT_SENT, AgencyTaskFilter
 from .models import Summary
 from .reorganisation.selectors import waiting_for_reassignment
-from .selectors import due_periods, inbox, pending_approval, returned_reports, sender_name
+from .selectors import due_periods, inbox, owed_not_sent, pending_approval, returned_reports, sender_name
 
 # Kinds of work, in the order the list shows them.
 RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
@@ -122,18 +121,15 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
     """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
 
     From the day the period becomes the one being filed, not once its cut-off has passed: who owes a report
-    learns it with the days left. Who owes what is ``compliance.missing``; an officer sees the parts they
-    carry (or stand in for) and those nobody carries, the head every part, told how many wait to be assigned.
+    learns it with the days left. Who owes what is ``selectors.owed_not_sent`` (the list it links to filters by it); an
+    officer sees the parts they carry (or stand in for) and those nobody carries, the head every part, told how many wait
+    to be assigned.
     """
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
     due = due_periods(plans, today)
     if not due:
         return []
-    owed = compliance.missing(
-        {pk: d.row.pk if d.row else None for pk, d in due.items()},
-        as_of=today,
-        starts={pk: d.row or d.period for pk, d in due.items()},
-    ).filter(agency=user.agency_id)
+    owed = owed_not_sent(user.agency_id, due, today)
     carried = Exists(TaskOwner.objects.filter(running_on(today), assignment=OuterRef("pk")))
     head = tasks_policy.oversees_agency_work(user)
     if not head:

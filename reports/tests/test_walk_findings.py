@@ -163,3 +163,14 @@ def test_reassigning_asks_for_a_ticked_confirmation_checked_by_the_server(client
     assert [m.level_tag for m in step.context["messages"]] == ["error"]
     client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk, "confirm": "1"})
     assert TaskAssignment.objects.filter(task=orphaned.task, agency=agency_b, role=AssignmentRole.LEAD).exists()
+
+
+def test_the_work_lists_owed_reports_open_exactly_the_tasks_it_counts(client, world, later_task, officer_a):
+    """Walk finding (hwalk3): "4 nhiệm vụ của 125/KH-SKHCN chưa gửi báo cáo" opened a list of 6 under "Phải báo cáo,
+    chưa gửi", two of them "Chưa đến kỳ báo cáo": the list had its own copy of the rule, without the period's bounds."""
+    (item,) = [i for i in worklist.work_items(officer_a) if i.kind == worklist.TO_FILE]
+    client.force_login(officer_a)
+    listed = client.get(item.url)
+    assert [row.pk for row in listed.context["filter"].qs] == [world.task.pk]
+    assert item.count == 1
+    assert later_task.title not in listed.content.decode()

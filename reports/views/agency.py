@@ -38,7 +38,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
         user = request.user
         tasks, due = agency_tasks(user=user)
         plans = Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on")
-        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans)
+        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans, agency_id=user.agency_id, due=due)
         rows = list(filterset.qs)
         today = timezone.localdate()
         for task in rows:
