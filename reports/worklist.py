@@ -34,7 +34,7 @@ from .reorganisation.selectors import waiting_for_reassignment
 from .selectors import due_periods, inbox, owed_not_sent, pending_approval, returned_reports, sender_name
 
 # Kinds of work, in the order the list shows them.
-RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
+RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY, SIGNED_COPY = (
     "returned",
     "approve",
     "file",
@@ -42,6 +42,7 @@ RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
     "extension",
     "reassign",
     "summary",
+    "signed_copy",
 )
 
 
@@ -223,19 +224,19 @@ def _coordination_work(user: User) -> list[WorkItem]:
                 )
             )
     if reports_policy.awaits_summaries(user):
-        # Sent for signature ("Trình ký"): waiting for leadership since it was sent.
+        # Sent for signature ("Trình ký"): waiting for leadership since it was sent. Issued, its copy signed with the
+        # USB token not received yet: waiting for it since the issue (the public list shows signed copies only).
         sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
-        to_sign = Summary.objects.filter(state=SummaryState.SUBMITTED).annotate(sent_at=sent).select_related("plan", "period")
-        for summary in policy.restrict(to_sign, user).order_by("sent_at"):
-            items.append(
-                WorkItem(
-                    SUMMARY,
-                    _("The summary of %(plan)s, %(period)s, waits for your signature.")
-                    % {"plan": summary.plan.symbol, "period": summary.period},
-                    summary.sent_at or summary.compiled_at,
-                    summary.get_absolute_url(),
-                )
-            )
+        waiting = Summary.objects.filter(Q(state=SummaryState.SUBMITTED) | Q(state=SummaryState.ISSUED, signed_pdf=""))
+        waiting = waiting.annotate(sent_at=sent).select_related("plan", "period").defer("snapshot")
+        for summary in policy.restrict(waiting, user).order_by("pk"):  # one statement for both kinds
+            names = {"plan": summary.plan.symbol, "period": summary.period}
+            if summary.state == SummaryState.SUBMITTED:
+                why = _("The summary of %(plan)s, %(period)s, waits for your signature.") % names
+                items.append(WorkItem(SUMMARY, why, summary.sent_at or summary.compiled_at, summary.get_absolute_url()))
+            elif SummaryAction.SIGN in reports_policy.summary_actions(user, summary):
+                why = _("The summary of %(plan)s, %(period)s, was issued: upload its PDF signed with the USB token (ký số) to publish it.")
+                items.append(WorkItem(SIGNED_COPY, why % names, summary.issued_at or summary.compiled_at, summary.get_absolute_url()))
     return items
 
 
@@ -249,7 +250,7 @@ def work_items(user: User, *, today: datetime.date | None = None) -> list[WorkIt
         items += _agency_work(user, today)
     items += _review_work(user)
     items += _coordination_work(user)
-    order = [RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY]
+    order = [RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY, SIGNED_COPY]
     return sorted(items, key=lambda item: (order.index(item.kind), item.since_day))
 
 
