@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from .locking import locked
+
 logger = logging.getLogger(__name__)
 # ``JobRun`` is imported inside the functions: the Celery app names ``OnceTask`` as its task class and may load this
 # module while Django's apps are still loading (a worker starting), before a model can be imported.
@@ -58,15 +60,13 @@ def _claim(*, key: str, job: str, now: datetime.datetime | None) -> tuple[str, f
 
     try:
         with transaction.atomic():
-            row, created = JobRun.objects.select_for_update().get_or_create(
-                key=key, defaults={"job": job, "claimed_at": now, "attempts": 1}
-            )
+            row, created = locked(JobRun.objects).get_or_create(key=key, defaults={"job": job, "claimed_at": now, "attempts": 1})
     except IntegrityError:  # two deliveries created it at the same instant: the other one runs
         return BUSY, lease.total_seconds()
     if created:
         return RUN, 0
     with transaction.atomic():
-        row = JobRun.objects.select_for_update().get(pk=row.pk)
+        row = locked(JobRun.objects).get(pk=row.pk)
         if row.done_at:
             return DONE, 0
         if row.claimed_at and row.claimed_at > now - lease:

@@ -23,6 +23,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from .locking import locked
 from .models import JobRun, OutboxMessage
 from .redis_breaker import breaker
 
@@ -52,7 +53,7 @@ def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
         return 0  # Redis did not answer a moment ago: the rows wait for the next drain, nobody waits on Redis
     sent = 0
     with transaction.atomic():
-        pending = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_waiting())
+        pending = locked(OutboxMessage.objects, skip_locked=True).filter(_waiting())
         if ids is not None:
             pending = pending.filter(pk__in=ids)
         for message in pending.order_by("id")[:limit]:

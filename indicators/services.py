@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
+
 from .models import Indicator, IndicatorValue
 from .rules import value_problem
 
@@ -68,7 +70,7 @@ def indicator_value_record(
     Correcting a value needs a reason (the history says why the figure moved). Recording the very
     same value and source again changes nothing.
     """
-    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()  # one writer per indicator at a time
+    locked(Indicator.objects).filter(pk=indicator.pk).first()  # one writer per indicator at a time
     current = indicator_value_refusal(
         indicator=indicator, measured_on=measured_on, year=year, value=value, source=source, correction_reason=correction_reason
     )
@@ -105,7 +107,7 @@ def indicator_value_withdraw(*, value: IndicatorValue, reason: str, by=None, at:
 
     A value already superseded (corrected since) is left as it is. Returns the value that now counts for that day.
     """
-    Indicator.objects.select_for_update().filter(pk=value.indicator_id).first()  # one writer per indicator at a time
+    locked(Indicator.objects).filter(pk=value.indicator_id).first()  # one writer per indicator at a time
     value = IndicatorValue.objects.get(pk=value.pk)
     if value.superseded_at is not None:
         return IndicatorValue.objects.filter(

@@ -44,6 +44,22 @@ from .periods import STARTED, main_kind, period_containing
 SENT = (ReportState.SUBMITTED, ReportState.ACCEPTED)
 
 
+def sending_moved(*, previous: str, current: str, was_late: bool, is_late: bool) -> bool:
+    """Whether a report's step moved it in or out of the sent reports, or between on time and late: what the late-report
+    counts and the reports missing read."""
+    return (previous in SENT) != (current in SENT) or was_late != is_late
+
+
+def figures_moved(*, previous: str, current: str, was_late: bool, is_late: bool) -> bool:
+    """Whether a report's step moves a figure anyone but its agency reads: sent or not (the reports missing, the lists of
+    what is owed), on time or late, accepted or not (a task's progress, the trend, the indicators). A step between
+    unsent states (a draft sent to the head for approval, sent back to the officer) moves none, like a draft saved."""
+    return sending_moved(previous=previous, current=current, was_late=was_late, is_late=is_late) or ReportState.ACCEPTED in (
+        previous,
+        current,
+    )
+
+
 class Window(Protocol):
     """A reporting period's data window: a :class:`~reports.periods.Period` or a stored ``ReportingPeriod``."""
 

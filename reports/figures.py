@@ -29,6 +29,7 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_init, post_save
 
+from core.locking import locked
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
 from tasks.kept import Keeper, agency_rows_moved, plan_left
@@ -158,7 +159,7 @@ def trend_points_rebuild() -> int:
     The rows are locked first, so an acceptance either finished before the recount (and is
     counted) or waits for it (and then recounts its own point).
     """
-    points = list(TrendPoint.objects.select_for_update())
+    points = list(locked(TrendPoint.objects.all()))
     sums = _sums(plan_ids={p.plan_id for p in points}, period_ids={p.period_id for p in points}) if points else {}
     changed = []
     for point in points:
@@ -186,7 +187,7 @@ def late_count_refresh(*, plan_id: int, agency_id: int) -> None:
 
     The row is locked before counting, so two steps at once on the same (plan, agency) count one after the other.
     """
-    row, _created = LateReportCount.objects.select_for_update().get_or_create(plan_id=plan_id, agency_id=agency_id)
+    row, _created = locked(LateReportCount.objects).get_or_create(plan_id=plan_id, agency_id=agency_id)
     n = late_sums(plan_ids=[plan_id], agency_ids=[agency_id]).get((plan_id, agency_id), 0)
     if row.reports != n:
         row.reports = n
@@ -223,7 +224,7 @@ def late_counts(*, plan_ids: list[int], rows: list[tuple[int, int | None, int]] 
 @transaction.atomic
 def late_counts_rebuild() -> int:
     """Recount the late-report counts of every plan that has any stored, from the reports; returns how many rows changed."""
-    rows = list(LateReportCount.objects.select_for_update())
+    rows = list(locked(LateReportCount.objects.all()))
     plan_ids = {row.plan_id for row in rows}
     sums = late_sums(plan_ids=plan_ids) if plan_ids else {}
     changed = []

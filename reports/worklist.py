@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +28,8 @@ from tasks.delegation import owned_by, running_on
 from tasks.models import Extension, TaskOwner
 
 from .choices import SummaryAction, SummaryState
-from .filters import NOT_SENT, AgencyTaskFilter
-from .models import Summary
+from .filters import NOT_SENT, AgencyTaskFilter, InboxFilter
+from .models import Report, ReportingPeriod, Summary
 from .reorganisation.selectors import waiting_for_reassignment
 from .selectors import due_periods, inbox, owed_not_sent, pending_approval, returned_reports, sender_name
 
@@ -64,10 +64,12 @@ class WorkItem:
 
 def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
     items = []
+    listed: set[tuple[int, int]] = set()  # (task, period) of the reports already items: not counted again as owed
     returned: list[Any] = list(returned_reports(user=user))  # annotated with the last return's author, time, comment
     for report in returned:
         if not reports_policy.report_actions(user, report):
             continue  # the head sent it back to the officer: it waits for the officer, not for the head
+        listed.add((report.task_id, report.period_id))
         items.append(
             WorkItem(
                 RETURNED,
@@ -84,6 +86,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
             )
         )
     for report in pending_approval(user=user):
+        listed.add((report.task_id, report.period_id))
         items.append(
             WorkItem(
                 TO_APPROVE,
@@ -99,7 +102,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
             )
         )
     if reports_policy.may_write_report(user, user.agency_id):
-        items.extend(_reports_to_file(user, today))
+        items.extend(_reports_to_file(user, today, listed))
     return items
 
 
@@ -118,13 +121,14 @@ def to_assign(n: int) -> str:
     }
 
 
-def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
+def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, int]]) -> list[WorkItem]:
     """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
 
     From the day the period becomes the one being filed, not once its cut-off has passed: who owes a report
     learns it with the days left. Who owes what is ``selectors.owed_not_sent`` (the list it links to filters by it); an
     officer sees the parts they carry (or stand in for) and those nobody carries, the head every part, told how many wait
-    to be assigned.
+    to be assigned. A report owed that is already an item of the list (``listed``: returned for a fix, waiting for
+    approval) is not counted again: ``owed_not_sent`` holds it (not sent), but the menu counts each report once.
     """
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
     due = due_periods(plans, today)
@@ -136,7 +140,10 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
     if not head:
         owed = owed.filter(owned_by(user, today) | ~Q(pk__in=TaskOwner.objects.filter(running_on(today)).values("assignment_id")))
     counts: dict[int, list[int]] = {}
-    for plan_id, is_carried in owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried"):
+    rows = owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried", "task_id", "owed_period_id")
+    for plan_id, is_carried, task_id, period_id in rows:
+        if (task_id, period_id) in listed:
+            continue
         tally = counts.setdefault(plan_id, [0, 0])  # owed, of which nobody carries
         tally[0] += 1
         tally[1] += 0 if is_carried else 1
@@ -158,24 +165,49 @@ def _reports_to_file(user: User, today: datetime.date) -> list[WorkItem]:
     return items
 
 
+def _reports_to_review(user: User) -> list[WorkItem]:
+    """The inbox (``selectors.inbox``) by plan and period: on a deadline day hundreds of reports wait, and the menu of
+    every page the coordinator opens counts them; one line per plan and period, linking to the inbox filtered to
+    them (a report alone links to itself)."""
+    groups = list(
+        inbox(user=user)
+        .order_by()
+        .values("task__plan_id", "task__plan__symbol", "period_id")
+        .annotate(n=Count("id"), since=Min("submitted_at"), first=Min("id"))
+    )
+    periods = ReportingPeriod.objects.in_bulk({group["period_id"] for group in groups})
+    alone = {
+        report.pk: report
+        for report in Report.objects.filter(pk__in=[group["first"] for group in groups if group["n"] == 1]).select_related(
+            "agency", "task__plan", "period"
+        )
+    }
+    items = []
+    for group in groups:
+        report = alone.get(group["first"]) if group["n"] == 1 else None
+        if report is not None:
+            why = _("%(agency)s sent its report on task %(task)s (%(plan)s), %(period)s: accept it or return it.") % {
+                "agency": report.agency.short_name,
+                "task": report.task.number,
+                "plan": report.task.plan.symbol,
+                "period": report.period,
+            }
+            url = reverse("reports:report_detail", args=[report.pk])
+        else:
+            why = ngettext(
+                "%(n)d report of %(plan)s, %(period)s, waits for you to accept it or return it.",
+                "%(n)d reports of %(plan)s, %(period)s, wait for you to accept or return them.",
+                group["n"],
+            ) % {"n": group["n"], "plan": group["task__plan__symbol"], "period": periods[group["period_id"]]}
+            url = InboxFilter.url(plan=group["task__plan_id"], period=group["period_id"])
+        items.append(WorkItem(TO_REVIEW, why, group["since"], url, group["n"]))
+    return items
+
+
 def _review_work(user: User) -> list[WorkItem]:
     items = []
     if policy.may_open(user, policy.REVIEW):
-        for report in inbox(user=user):
-            items.append(
-                WorkItem(
-                    TO_REVIEW,
-                    _("%(agency)s sent its report on task %(task)s (%(plan)s), %(period)s: accept it or return it.")
-                    % {
-                        "agency": report.agency.short_name,
-                        "task": report.task.number,
-                        "plan": report.task.plan.symbol,
-                        "period": report.period,
-                    },
-                    report.submitted_at or report.updated_at,
-                    reverse("reports:report_detail", args=[report.pk]),
-                )
-            )
+        items += _reports_to_review(user)
     if policy.may_open(user, policy.EXTENSIONS):
         waiting = Extension.objects.filter(state=ExtensionState.PENDING).select_related("task__plan", "agency")
         for extension in tasks_policy.decidable_extensions(waiting, user).order_by("requested_at"):

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from plans.models import StandIn, User
 
 from . import policy
@@ -70,7 +71,7 @@ def task_owners_set(*, assignment: TaskAssignment, users: list[User], by: User, 
         raise ValidationError(
             {"users": _("Only active officers of the agency can be put in charge: %(names)s.") % {"names": ", ".join(refused)}}
         )
-    TaskAssignment.objects.select_for_update().get(pk=assignment.pk)  # two heads assigning at once: one after the other
+    locked(TaskAssignment.objects).get(pk=assignment.pk)  # two heads assigning at once: one after the other
     current = {o.user_id: o for o in TaskOwner.objects.filter(running_on(day), assignment=assignment)}
     wanted = {u.pk for u in users}
     for user_id, owner in current.items():

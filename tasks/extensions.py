@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.shared_figures import figures_changed
 from core.text import clean_text
 from plans.models import User
@@ -54,7 +55,7 @@ def extension_request(*, task: Task, by: User, requested_due: datetime.date, rea
     """Ask for more time on ``task``; refused after the due date, without a reason, or while a request waits."""
     if not tasks_policy.may_request_extension(by, task):
         raise PermissionDenied(_("Only the head of a lead agency asks for more time on a task."))
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = locked(Task.objects).get(pk=task.pk)
     at = at or timezone.now()
     refusal = extension_refusal(task, timezone.localtime(at).date())
     if refusal is not None:
@@ -92,7 +93,7 @@ def extension_decide(
     at: datetime.datetime | None = None,
 ) -> Extension:
     """Approve (the date asked for, or a shorter one) or refuse (with a comment) a waiting request."""
-    extension = Extension.objects.select_for_update(of=("self",)).select_related("task__plan__parent").get(pk=extension.pk)
+    extension = locked(Extension.objects).select_related("task__plan__parent").get(pk=extension.pk)
     if not tasks_policy.may_decide_extension(by, extension):
         raise PermissionDenied(_("You may not decide on this request."))
     if extension.state != ExtensionState.PENDING:

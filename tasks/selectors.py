@@ -3,7 +3,7 @@
 import datetime
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,8 +11,8 @@ from core.search import phrase_q, search_filter, search_rank
 from plans.models import Plan
 
 from .choices import AssignmentRole, Recurrence, TaskStatus
-from .models import PastHolding, Task, TaskAssignment
-from .status import status_expression
+from .models import PastHolding, Task, TaskAssignment, TaskCount
+from .status import status_expression, year_window
 
 
 def task_list(
@@ -71,6 +71,43 @@ def status_counts(tasks: QuerySet[Task], *, today: datetime.date | None = None) 
     counts = {status.value: 0 for status in TaskStatus}
     counts.update({row["status_code"]: row["n"] for row in rows})
     return counts
+
+
+def status_counts_kept(counts: QuerySet[TaskCount], *, today: datetime.date | None = None) -> dict[str, int]:
+    """:func:`status_counts` of the tasks these kept task counts count (``tasks.kept``: a few rows per section instead
+    of every task; equal by ``assert_kept_figures_true``), in one query."""
+    today = today or timezone.localdate()
+    rows = counts.annotate(status_code=status_expression(today, window=year_window(today))).order_by().values("status_code")
+    tallies = {status.value: 0 for status in TaskStatus}
+    tallies.update({row["status_code"]: row["n"] for row in rows.annotate(n=Sum("tasks"))})
+    return tallies
+
+
+def family_figures_kept(plans: QuerySet[Plan]) -> dict[int, tuple[float | None, int]]:
+    """Each of these plans' overall progress and number of tasks by the roll-up rule (:func:`tasks_of_plans_q`: its
+    tasks and those of the plans carrying it out, each once), from the kept task counts, in one query:
+    ``{plan id: (progress, tasks)}``, a plan without tasks left out. The figures of :func:`plan_progress_subquery`
+    and :func:`plan_task_count_subquery`, read off every task."""
+    chosen = plans.order_by().values("pk")
+    rows = (
+        TaskCount.objects.filter(tasks_of_plans_q(chosen))
+        .order_by()
+        .values("plan_id", "plan__parent_id")
+        .annotate(
+            own=Exists(chosen.filter(pk=OuterRef("plan_id"))),
+            carried=Exists(chosen.filter(pk=OuterRef("plan__parent_id"))),
+            n=Sum("tasks"),
+            total=Sum("progress_sum"),
+        )
+    )
+    sums: dict[int, list[int]] = {}
+    for row in rows:
+        for plan_id, counts in ((row["plan_id"], row["own"]), (row["plan__parent_id"], row["carried"])):
+            if counts:
+                tally = sums.setdefault(plan_id, [0, 0])
+                tally[0] += row["n"]
+                tally[1] += row["total"]
+    return {plan_id: (total / n if n else None, n) for plan_id, (n, total) in sums.items()}
 
 
 def plan_families(plan_ids, plans) -> dict[int, set[int]]:

@@ -2,8 +2,10 @@
 no header that stays in view, no filters), and inert (formula injection)."""
 
 import io
+import zipfile
 
 import openpyxl
+import pytest
 
 from core.spreadsheets import WIDEST, xlsx_response
 
@@ -56,3 +58,23 @@ def test_a_download_is_sent_while_its_rows_are_read_never_held_whole():
     assert len(read) == total
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet.max_row == total + 2 and sheet["B20002"].value == "Nhiệm vụ số 19999"
+
+
+def test_a_download_cut_by_a_database_error_raises_and_never_ends_as_a_whole_workbook():
+    """The rows' query fails after the first rows were sent: the error reaches the WSGI server (which closes the
+    connection without the last chunk and logs it), and no end of the zip is handed out after it, so what the client
+    holds is no workbook (the writer closes its archive on the error, but nothing it writes then is sent)."""
+    from django.db import OperationalError
+
+    def rows():
+        for number in range(20_000):
+            yield [str(number), f"Nhiệm vụ số {number}", "Sở Y tế"]
+        raise OperationalError("server closed the connection unexpectedly")
+
+    chunks = iter(xlsx_response("ds.xlsx", "Nhiệm vụ", ["STT", "Nội dung", "Cơ quan"], rows()).streaming_content)
+    sent = []
+    with pytest.raises(OperationalError):
+        sent.extend(chunks)
+    assert len(sent) >= 3 and len(b"".join(sent)) > 64 * 1024  # the zip's first header, then rows, before the error
+    with pytest.raises(zipfile.BadZipFile):
+        openpyxl.load_workbook(io.BytesIO(b"".join(sent)))

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import ChangeKind
@@ -45,7 +46,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_ch
     Applying an applied decision changes nothing. Raises ``ValidationError`` (and writes nothing) on bad input,
     and when a split or a transfer of functions has no task chosen, unless ``none_chosen_confirmed``.
     """
-    decision = ReorganisationDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = locked(ReorganisationDecision.objects).get(pk=decision.pk)
     plan = preview(decision)
     if decision.is_applied:
         return plan
@@ -115,7 +116,7 @@ def destinations_set(*, change: ReorganisationChange, tasks: list[Task]) -> None
     Refused, in Vietnamese: a decision already applied, a change that takes every task, a task its agency
     has no part in, a task another change of the same agency already takes.
     """
-    decision = ReorganisationDecision.objects.select_for_update().get(pk=change.decision_id)
+    decision = locked(ReorganisationDecision.objects).get(pk=change.decision_id)
     if decision.is_applied:
         raise ValidationError(
             _("The decision %(decision)s is already applied: its changes can no longer be edited.") % {"decision": decision}
@@ -281,7 +282,7 @@ def successor_joins(change: ReorganisationChange) -> bool:
 @lead_parts_batch()  # the kept counts of the agencies whose parts move, once at the end
 def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | None = None) -> ReorganisationDecision:
     """Undo an applied decision, which is possible until its effective date has passed."""
-    decision = ReorganisationDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = locked(ReorganisationDecision.objects).get(pk=decision.pk)
     today = today or timezone.localdate()
     if not decision.is_applied:
         return decision
@@ -371,7 +372,7 @@ def assignments_reassign(
         raise PermissionDenied(_("You may reassign only the tasks of the plans your agency coordinates."))
     moved = 0
     handed = []
-    for assignment in TaskAssignment.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("agency", "task__plan"):
+    for assignment in locked(TaskAssignment.objects).filter(pk__in=ids).select_related("agency", "task__plan"):
         if assignment.agency_id == agency.pk:
             continue
         existing = TaskAssignment.objects.filter(task_id=assignment.task_id, agency=agency).first()

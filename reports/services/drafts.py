@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.conflicts import Conflict
+from core.locking import locked
 from core.text import clean_text
 from core.uploads import content_digest, detect_type
 from plans.models import Agency, User
@@ -115,7 +116,7 @@ def report_save(
     assignment = TaskAssignment.objects.filter(task=task, agency=agency).first()
     if assignment is None:
         raise PermissionDenied(_("%(agency)s is not assigned to this task.") % {"agency": agency})
-    report = Report.objects.select_for_update().filter(task=task, agency=agency, period=period).first()
+    report = locked(Report.objects).filter(task=task, agency=agency, period=period).first()
     if report is None:
         report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **data)
         report.full_clean()
@@ -125,7 +126,7 @@ def report_save(
                 if at is not None:
                     Report.objects.filter(pk=report.pk).update(created_at=at)
         except IntegrityError:  # the same form sent twice at once: the other request created it
-            report = Report.objects.select_for_update().get(task=task, agency=agency, period=period)
+            report = locked(Report.objects).get(task=task, agency=agency, period=period)
             if not _same_content(report, data):
                 raise ReportConflict(report) from None
         else:

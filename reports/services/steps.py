@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.outbox import job_enqueue
 from core.shared_figures import figures_changed
 from plans import policy
@@ -22,7 +23,7 @@ from tasks.selectors import plan_with_parent
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction
-from ..compliance import SENT, sent_late
+from ..compliance import figures_moved, sending_moved, sent_late
 from ..figures import late_count_refresh, trend_point_refresh
 from ..handoffs import report_handoff
 from ..models import Report, ReportEvent, ReportingPeriod
@@ -49,8 +50,8 @@ def report_locked(report: Report, *related: str) -> Report:
     different orders (an acceptance records its values after the progress, a withdrawal withdraws them before):
     taking the task first makes two writes on one task's reports take turns from the start instead of each holding a
     row the other needs (a deadlock on PostgreSQL)."""
-    list(Task.objects.select_for_update(no_key=True).filter(pk=report.task_id).values_list("pk", flat=True))
-    return Report.objects.select_for_update(of=("self",)).select_related(*related).get(pk=report.pk)
+    list(locked(Task.objects.filter(pk=report.task_id), no_key=True).values_list("pk", flat=True))
+    return locked(Report.objects).select_related(*related).get(pk=report.pk)
 
 
 @transaction.atomic
@@ -94,14 +95,14 @@ def report_transition(
         job_enqueue("reports.jobs.report_event_notify_job", event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
-    if (previous in SENT) != (report.state in SENT) or was_late != report.is_late:
+    if sending_moved(previous=previous, current=report.state, was_late=was_late, is_late=report.is_late):
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
         reported_values_accept(report=report, by=by, at=at)  # the accepted values become the indicators' actuals
     if step.target == ReportState.ACCEPTED and report.indicator_values.exists():
         figures_changed()  # a province-wide index is read on every plan that names it
-    else:
+    elif figures_moved(previous=previous, current=report.state, was_late=was_late, is_late=report.is_late):
         figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id])
     return report
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.locking import locked
 from core.outbox import job_enqueue
 
 from ..choices import DeliveryState
@@ -91,7 +92,7 @@ def webhook_attempt(*, delivery_id: int) -> int | None:
     """Send one delivery once; the seconds to wait before the next attempt, or None when there is nothing more to do
     (delivered, failed for good after ``WEBHOOK_MAX_ATTEMPTS``, or gone)."""
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().select_related("subscription").filter(pk=delivery_id).first()
+        delivery = locked(WebhookDelivery.objects).select_related("subscription").filter(pk=delivery_id).first()
         if delivery is None or delivery.state != DeliveryState.PENDING:
             return None
     if refusal := webhook_url_refusal(delivery.subscription.url):  # saved before the rule, or past the admin's form
@@ -138,7 +139,7 @@ def deliveries_send_again(*, deliveries) -> int:
     """Queue again deliveries that failed for good (or wait): each gets ``WEBHOOK_MAX_ATTEMPTS`` new attempts."""
     count = 0
     with transaction.atomic():
-        for delivery in deliveries.select_for_update().exclude(state=DeliveryState.DELIVERED):
+        for delivery in locked(deliveries).exclude(state=DeliveryState.DELIVERED):
             delivery.state, delivery.attempts = DeliveryState.PENDING, 0
             delivery.save(update_fields=["state", "attempts"])
             job_enqueue("reports.jobs.webhook_deliver_job", delivery.pk)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.outbox import job_enqueue
 from plans.models import User
 
@@ -100,12 +101,12 @@ def step_check(summary: Summary, by: User, action: str) -> Summary:
 
     Someone who may never take this step is refused (403); someone who may, but not in this state, is told why.
     """
-    locked = Summary.objects.select_for_update().select_related("plan", "period").get(pk=summary.pk)
-    if action in reports_policy.summary_actions(by, locked):
-        return locked
-    if not any(action in reports_policy.summary_actions(by, Summary(state=state, plan=locked.plan)) for state in SummaryState.values):
+    current = locked(Summary.objects).select_related("plan", "period").get(pk=summary.pk)
+    if action in reports_policy.summary_actions(by, current):
+        return current
+    if not any(action in reports_policy.summary_actions(by, Summary(state=state, plan=current.plan)) for state in SummaryState.values):
         raise PermissionDenied(_("You may not change summaries."))
-    raise ValidationError(_("This step is not possible now: the summary is %(state)s.") % {"state": locked.get_state_display().lower()})
+    raise ValidationError(_("This step is not possible now: the summary is %(state)s.") % {"state": current.get_state_display().lower()})
 
 
 @transaction.atomic
@@ -117,7 +118,7 @@ def summary_section_write(*, summary: Summary, key: str, text: str, by: User) ->
     if len(text) > MAX_CHARS:
         raise ValidationError({"text": _("The section is too long: at most %(max)d characters.") % {"max": MAX_CHARS}})
     summary = step_check(summary, by, workflow.EDIT)
-    row, _created = SummarySection.objects.select_for_update().get_or_create(summary=summary, key=key)
+    row, _created = locked(SummarySection.objects).get_or_create(summary=summary, key=key)
     now = timezone.now()
     changed = row.text != text or not row.is_written
     row.text, row.edited_by, row.edited_at = text, by, now

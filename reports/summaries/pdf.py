@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from core.locking import locked
+
 from ..choices import WebhookEvent
 from ..models import Summary
 from .delivery import deliveries_create
@@ -61,7 +63,7 @@ def summary_pdf_render(*, summary_id: int) -> bool:
     with summary.document.open("rb") as handle:
         content = docx_to_pdf(handle.read())
     with transaction.atomic():
-        summary = Summary.objects.select_for_update().get(pk=summary_id)
+        summary = locked(Summary.objects).get(pk=summary_id)
         if summary.document.name != name or (summary.is_frozen and summary.pdf):
             return False  # an issued summary's PDF is made once: it is what gets signed
         old = summary.pdf.name if summary.pdf else ""

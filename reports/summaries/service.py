@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.outbox import job_enqueue
 from plans import policy
 from plans.choices import PeriodKind, PlanState
@@ -67,7 +68,7 @@ def summary_compile(*, plan: Plan, period: Period, by: User | None = None) -> Su
     row = reporting_period_get_or_create(period=period)
     with translation.override("vi"), transaction.atomic():
         # The previous snapshot is replaced, never read: at 50,000 tasks loading it held ~9 MB of JSON and its objects.
-        summary, _created = Summary.objects.select_for_update().defer("snapshot").get_or_create(plan=plan, period=row)
+        summary, _created = locked(Summary.objects).defer("snapshot").get_or_create(plan=plan, period=row)
         if not workflow.is_editable(summary.state):
             return summary
         _no_jit()
@@ -150,7 +151,7 @@ def summary_request(*, plan: Plan, period: Period, by: User) -> Summary:
         raise PermissionDenied(_("You may not compile summaries."))
     row = reporting_period_get_or_create(period=period)
     with transaction.atomic():
-        summary, _created = Summary.objects.select_for_update().get_or_create(plan=plan, period=row)
+        summary, _created = locked(Summary.objects).get_or_create(plan=plan, period=row)
         if summary.is_frozen:
             raise ValidationError(_("This summary was issued: it can no longer change."))
         if not workflow.is_editable(summary.state):

@@ -1,6 +1,9 @@
 """Reports made the way agencies make them: through the services, step by step."""
 
 import datetime
+import threading
+
+from django.db import connections
 
 from reports.services import report_save, report_transition
 
@@ -49,3 +52,24 @@ def assert_kept_figures_true(*, days=None) -> None:
 
 def _groups(rows: list[dict]) -> dict:
     return {(row["plan_id"], row["section_id"], row["status_code"]): {k: v or 0 for k, v in row.items()} for row in rows}
+
+
+def run_at_once(*steps) -> list[BaseException]:
+    """Run each step in its own thread (named ``writer-<n>``) and database connection; return the errors they raised."""
+    errors: list[BaseException] = []
+
+    def run(step):
+        try:
+            step()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(step,), name=f"writer-{n}") for n, step in enumerate(steps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
+    return errors

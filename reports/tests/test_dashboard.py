@@ -192,3 +192,28 @@ def test_every_count_of_the_agency_and_section_tables_opens_a_list_of_exactly_th
     assert [re.sub(r"<[^>]+>", "", cell) for cell in late_cells] == ["2", "1"] or sorted(
         re.sub(r"<[^>]+>", "", cell) for cell in late_cells
     ) == ["1", "2"]
+
+
+def test_an_agency_row_is_rendered_again_only_when_its_values_move_and_reads_as_a_render_from_nothing(
+    client, leader, django_capture_on_commit_callbacks
+):
+    """The agency table's rows are kept rendered per process by their values (``agency_row_html``): after a change
+    that moves one agency's figures the page renders that row again, and the page is the one rendered from nothing."""
+    from reports.views import dashboard as views
+
+    plan, agencies = build(12, agencies=4)
+    client.force_login(leader)
+    views._row_rendered.cache_clear()
+    client.get(reverse("reports:dashboard"))
+    assert views._row_rendered.cache_info().misses == 4
+    task = plan.tasks.filter(assignments__agency=agencies[1], completed_on__isnull=True).order_by("position").first()
+    task.completed_on = D(2018, 6, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        task.save()  # agency 1 has one task more completed: its row moves, the others' do not
+    before = views._row_rendered.cache_info().misses
+    kept = client.get(reverse("reports:dashboard")).context["body"]
+    assert views._row_rendered.cache_info().misses - before == 1
+    views._row_rendered.cache_clear()
+    cache.clear()
+    assert client.get(reverse("reports:dashboard")).context["body"] == kept
+    assert views._row_rendered.cache_info().misses == 4

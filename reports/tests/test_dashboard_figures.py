@@ -313,8 +313,8 @@ def test_a_report_sent_on_one_plan_leaves_the_figures_of_another_plan_cached_and
     TaskAssignmentFactory(task=TaskFactory(plan=other), agency=agency_a, role=AssignmentRole.LEAD)
     connection.run_on_commit.clear()  # the fixtures' writes, as if committed before (the test's transaction never commits)
     computed = []
-    counts = public.status_counts
-    monkeypatch.setattr(public, "status_counts", lambda tasks, **kw: computed.append(tasks.model) or counts(tasks, **kw))
+    counts = public.status_counts_kept
+    monkeypatch.setattr(public, "status_counts_kept", lambda rows, **kw: computed.append(rows.model) or counts(rows, **kw))
     for plan in (parent, child, other):
         public.plan_public_figures(plan.pk, today=TODAY)
     assert len(computed) == 3
@@ -326,3 +326,41 @@ def test_a_report_sent_on_one_plan_leaves_the_figures_of_another_plan_cached_and
     for plan in (parent, child, other):
         public.plan_public_figures(plan.pk, today=TODAY)
     assert len(computed) - before == 2  # the child's and its parent's, not the other plan's
+
+
+def test_only_a_report_step_that_moves_a_figure_clears_the_cached_figures(
+    monkeypatch, world, agency_a, officer_a, head_a, coordinator, django_capture_on_commit_callbacks
+):
+    """On a deadline day every officer sends each report to the head before the head sends it on: a step between
+    unsent states (to the head and back) moves no figure anyone reads, so it keeps the figures every leader reads; a
+    step in or out of the sent reports, or to or from accepted, clears its plan's and agency's (``compliance.figures_moved``)."""
+    from reports.services import steps
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    cleared = []
+    monkeypatch.setattr(steps, "figures_changed", lambda **kwargs: cleared.append(kwargs))
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    moved = []
+    for action, by in [
+        ("send_for_approval", officer_a),
+        ("send_back", head_a),
+        ("send_for_approval", officer_a),
+        ("submit", head_a),
+        ("return", coordinator),
+        ("submit", head_a),
+        ("accept", coordinator),
+    ]:
+        before = len(cleared)
+        report = report_transition(report=report, action=action, by=by, comment="Bổ sung", notify=False)
+        moved.append((action, len(cleared) - before))
+    assert moved == [
+        ("send_for_approval", 0),
+        ("send_back", 0),
+        ("send_for_approval", 0),
+        ("submit", 1),
+        ("return", 1),
+        ("submit", 1),
+        ("accept", 1),
+    ]

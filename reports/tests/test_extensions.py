@@ -1,12 +1,18 @@
 """Extensions (gia hạn): asked before the due date by a lead agency's head; approved, shortened or refused."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from plans.tests.factories import UserFactory
+from reports.tests.helpers import run_at_once
+from tasks import extensions
 from tasks.choices import ExtensionState, TaskStatus
 from tasks.extensions import extension_decide, extension_request
+from tasks.models import Extension
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -189,3 +195,61 @@ def test_the_dates_of_a_request_and_of_a_decision_are_asked_day_first_as_every_d
     client.force_login(coordinator)
     decision = client.get(url).context["decision_form"]
     assert decision["approved_due"].field.widget.attrs["placeholder"] == "dd/mm/yyyy"
+
+
+@pytest.fixture
+def second_coordinator(roles, coordinator):
+    user = UserFactory(username="daumoi.2", agency=coordinator.agency)
+    user.groups.set([roles["coordinator"]])
+    return user
+
+
+def decided_row(extension: Extension) -> tuple:
+    extension.refresh_from_db()
+    extension.task.refresh_from_db()
+    return extension.state, extension.approved_due, extension.decided_by_id, extension.comment, extension.task.extended_due_date
+
+
+def test_a_second_decision_on_a_decided_request_is_refused_and_writes_nothing(task, head_a, coordinator, second_coordinator):
+    """Two coordinators opened the same waiting request: the second, whose page still says "waiting", is told it was
+    decided (in Vietnamese) and neither the request, the task's date nor the task's history changes."""
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    stale = Extension.objects.get(pk=asked.pk)  # as the second coordinator's page read it: waiting
+    extension_decide(extension=asked, by=coordinator, approve=True, approved_due=D(2019, 3, 31), comment="Đồng ý 3 tháng")
+    before, history = decided_row(asked), task.history.count()
+    for approve, comment in ((True, ""), (False, "Không đồng ý")):
+        with pytest.raises(ValidationError, match="Đề nghị này đã được quyết định"):
+            extension_decide(extension=stale, by=second_coordinator, approve=approve, comment=comment)
+    assert decided_row(asked) == before == (ExtensionState.APPROVED, D(2019, 3, 31), coordinator.pk, "Đồng ý 3 tháng", D(2019, 3, 31))
+    assert task.history.count() == history
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_deciding_at_once_on_postgresql_decide_once(task, head_a, coordinator, second_coordinator, monkeypatch):
+    """The first decision holds the request's row until it commits; the second waits on the lock, then reads the
+    request decided and is refused. Without the lock both read "waiting" and both decisions were written."""
+    asked = extension_request(task=task, by=head_a, requested_due=D(2019, 6, 30), reason="Chờ kinh phí", at=at(D(2018, 12, 1)))
+    history = task.history.count()
+    holding = threading.Event()
+    figures_changed = extensions.figures_changed
+
+    def slow_figures_changed(**kwargs):  # the approval's last step inside its transaction: hold the lock a moment
+        holding.set()
+        time.sleep(1)  # long enough for the other decision to read the row (or wait on its lock)
+        figures_changed(**kwargs)
+
+    monkeypatch.setattr(extensions, "figures_changed", slow_figures_changed)
+
+    def approve():
+        extension_decide(extension=asked, by=coordinator, approve=True, approved_due=D(2019, 3, 31), comment="Đồng ý 3 tháng")
+
+    def refuse():
+        assert holding.wait(10), "the approval never reached its last step"
+        extension_decide(extension=asked, by=second_coordinator, approve=False, comment="Không đồng ý")
+
+    errors = run_at_once(approve, refuse)
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+    assert "Đề nghị này đã được quyết định" in errors[0].messages[0]
+    assert decided_row(asked) == (ExtensionState.APPROVED, D(2019, 3, 31), coordinator.pk, "Đồng ý 3 tháng", D(2019, 3, 31))
+    assert task.history.count() == history + 1

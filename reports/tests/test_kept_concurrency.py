@@ -5,40 +5,18 @@ import datetime
 import threading
 
 import pytest
-from django.db import connections
 
 from reports.choices import ReportState
 from reports.models import Report
 from reports.periods import period_due
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from reports.services.withdrawal import report_withdraw
-from reports.tests.helpers import assert_kept_figures_true, report_accept
+from reports.tests.helpers import assert_kept_figures_true, report_accept, run_at_once
 from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 WAIT = 10  # seconds a step waits for the other thread before the test gives up
-
-
-def _run(*steps):
-    """Run each step in its own thread and connection; return the errors they raised."""
-    errors: list[BaseException] = []
-
-    def run(step):
-        try:
-            step()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(step,), name=f"writer-{n}") for n, step in enumerate(steps)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
-    return errors
 
 
 def test_withdrawing_one_agencys_report_while_another_agencys_is_accepted_on_the_same_task_does_not_deadlock(
@@ -103,7 +81,7 @@ def test_many_steps_at_once_on_the_same_plan_and_agencies_lose_no_count(world, o
         drafts.append(report_save(task=task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None))
         report = report_save(task=task, agency=officer_b.agency, period=row, by=officer_b, data=data, version=None)
         sent.append(report_transition(report=report, action="submit", by=head_b, notify=False))
-    errors = _run(
+    errors = run_at_once(
         *[lambda r=r: report_transition(report=r, action="submit", by=head_a, notify=False) for r in drafts],
         *[lambda r=r: report_transition(report=r, action="accept", by=coordinator, notify=False) for r in sent],
     )
@@ -223,7 +201,7 @@ def test_a_task_added_in_the_admin_with_its_leads_while_a_report_is_accepted_doe
 
     monkeypatch.setattr(kept, "agencies_lock", agencies_lock)
     responses = []
-    errors = _run(
+    errors = run_at_once(
         lambda: responses.append(client.post("/admin/tasks/task/add/", form)),
         lambda: report_transition(report=report, action="accept", by=coordinator, notify=False),
     )
@@ -236,7 +214,7 @@ def test_a_task_added_in_the_admin_with_its_leads_while_a_report_is_accepted_doe
 def _withdraw_while_accepting(accepted, sent, *, sysadmin, coordinator) -> None:
     """An administrator withdraws ``accepted`` while the coordinator accepts ``sent``, at once: neither deadlocks, both
     land, and the kept counts equal the recount."""
-    errors = _run(
+    errors = run_at_once(
         lambda: report_withdraw(report=accepted, by=sysadmin, reason="Nhập nhầm"),
         lambda: report_transition(report=sent, action="accept", by=coordinator, notify=False),
     )

@@ -172,3 +172,55 @@ def test_a_report_the_head_sent_back_waits_in_the_officers_list_not_the_heads(co
     report_transition(report=report, action="send_back", by=head_a, comment="Bổ sung minh chứng")
     assert worklist.RETURNED in kinds(officer_a)
     assert worklist.RETURNED not in kinds(head_a)  # found by walking: the head was asked to fix what he sent back
+
+
+def test_reports_waiting_for_review_are_one_line_per_plan_and_period_counted_in_a_fixed_number_of_queries(
+    coordinated, agency_a, officer_a, head_a, coordinator, django_assert_max_num_queries
+):
+    """On a deadline day hundreds of reports wait for the coordinator, and the menu of every page counts them: the
+    list groups them by plan and period (a link to the inbox filtered to them), and counting does not read them."""
+    plan, sent, tasks = coordinated.plan, [], [coordinated.task]
+    for number in range(10, 14):
+        tasks.append(
+            TaskFactory(plan=plan, section=coordinated.task.section, number=str(number), start_date=D(2017, 1, 1), due_date=D(2030, 12, 31))
+        )
+        TaskAssignmentFactory(task=tasks[-1], agency=agency_a, role=AssignmentRole.LEAD)
+    periods = [reporting_period_get_or_create(period=parse_period_code(code)) for code in ("2018-H1", "2018-H2")]
+    for period, task in [(periods[1], task) for task in tasks] + [(periods[0], tasks[0])]:
+        report = report_save(task=task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+        sent.append(report_transition(report=report, action="submit", by=head_a, notify=False))
+    items = [item for item in worklist.work_items(coordinator) if item.kind == worklist.TO_REVIEW]
+    assert {(item.count, item.url) for item in items} == {
+        (1, reverse("reports:report_detail", args=[sent[-1].pk])),  # the first half-year's report, alone
+        (len(tasks), f"{reverse('reports:inbox')}?plan={plan.pk}&period={periods[1].pk}"),
+    }
+    grouped = next(item for item in items if item.count == len(tasks))
+    assert grouped.url == f"{reverse('reports:inbox')}?plan={plan.pk}&period={periods[1].pk}"
+    assert f"{len(tasks)} báo cáo" in grouped.why and plan.symbol in grouped.why
+    assert worklist.work_count(worklist.work_items(coordinator)) == len(sent)
+
+    with django_assert_max_num_queries(30) as few:
+        worklist.work_items(coordinator)
+    for task in tasks[1:]:  # more reports waiting: not one query more
+        report = report_save(task=task, agency=agency_a, period=periods[0], by=officer_a, data=DATA, version=None)
+        report_transition(report=report, action="submit", by=head_a, notify=False)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert worklist.work_count(worklist.work_items(coordinator)) == len(sent) + len(tasks) - 1
+
+
+def test_a_returned_report_counts_once_and_each_count_is_the_length_of_the_list(coordinated, agency_a, officer_a, head_a, coordinator):
+    """Before: a report the coordinator returned for the period being filed was counted twice in the menu, once as
+    returned for a fix and once among "n tasks still need their report" (``compliance.missing`` counts it as not sent)."""
+    period = reporting_period_get_or_create(period=parse_period_code(coordinated.period_code))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    report = report_transition(report=report, action="submit", by=head_a)
+    report = report_transition(report=report, action="return", by=coordinator, comment="Bổ sung số liệu")
+    extension_request(task=coordinated.task, by=head_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    for user, expected in ((officer_a, [worklist.RETURNED]), (head_a, [worklist.RETURNED]), (coordinator, [worklist.EXTENSION])):
+        items = worklist.work_items(user)
+        assert kinds(user) == expected, user.username
+        assert worklist.work_count(items) == len(items) == 1, user.username
+    report_transition(report=report, action="send_for_approval", by=officer_a)  # fixed, back to the head
+    items = worklist.work_items(head_a)
+    assert kinds(head_a) == [worklist.TO_APPROVE] and worklist.work_count(items) == len(items) == 1

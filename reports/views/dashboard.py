@@ -1,8 +1,10 @@
 """Leadership pages: the dashboard, the task lists behind every number, a task's page."""
 
+from functools import lru_cache
+
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -41,6 +43,23 @@ STATUS_COLOURS = {
 tasks_url = DashboardTaskFilter.url
 
 
+@lru_cache(maxsize=4096)
+def _agency_urls(agency_id: int, predecessors: bool, prefix: str, urlconf) -> dict:
+    """The lists behind an agency's row: the same for every render of the dashboard (per process, by agency, way
+    of showing predecessors, script prefix and URLconf), and made for 300 agencies each time the body is."""
+    lead = {"agency": agency_id, "role": AssignmentRole.LEAD, "in_force": IN_FORCE, PREDECESSORS_PARAM: "1" if predecessors else None}
+    return {
+        "url": tasks_url(**lead),
+        "overdue_url": tasks_url(**lead, status=TaskStatus.OVERDUE),
+        "missing_url": tasks_url(**lead, report=NOT_SENT),
+        "on_time_url": tasks_url(**lead, status=TaskStatus.DONE_ON_TIME),
+        "late_url": tasks_url(**lead, status=TaskStatus.DONE_LATE),
+        "late_reports_url": DashboardReportFilter.url(
+            agency=agency_id, late="1", in_force=IN_FORCE, tien_than="1" if predecessors else None
+        ),
+    }
+
+
 def drill_down(board, *, predecessors: bool = False) -> dict:
     """The list behind every number of the dashboard (the dashboard counts plans in force only; a plan's
     counts, and the totals, take the tasks of the plans carrying it out too: ``tasks_of_plans_q``).
@@ -54,21 +73,34 @@ def drill_down(board, *, predecessors: bool = False) -> dict:
             row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
             row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
     for row in board.agencies:
-        lead = {
-            "agency": row["agency"].pk,
-            "role": AssignmentRole.LEAD,
-            "in_force": IN_FORCE,
-            PREDECESSORS_PARAM: "1" if predecessors else None,
-        }
-        row["url"] = tasks_url(**lead)
-        row["overdue_url"] = tasks_url(**lead, status=TaskStatus.OVERDUE)
-        row["missing_url"] = tasks_url(**lead, report=NOT_SENT)
-        row["on_time_url"] = tasks_url(**lead, status=TaskStatus.DONE_ON_TIME)
-        row["late_url"] = tasks_url(**lead, status=TaskStatus.DONE_LATE)
-        row["late_reports_url"] = DashboardReportFilter.url(
-            agency=row["agency"].pk, late="1", in_force=IN_FORCE, tien_than="1" if predecessors else None
-        )
+        row.update(_agency_urls(row["agency"].pk, predecessors, get_script_prefix(), get_urlconf()))
     return {"all": tasks_url(in_force=IN_FORCE_FAMILY), "overdue": tasks_url(in_force=IN_FORCE_FAMILY, status=TaskStatus.OVERDUE)}
+
+
+AGENCY_ROW_FIELDS = (
+    *("led", "on_time", "late", "overdue", "missing", "late_reports", "on_time_rate"),
+    *("url", "on_time_url", "late_url", "overdue_url", "missing_url", "late_reports_url"),
+)
+
+
+def agency_row_html(row: dict) -> str:
+    """One row of the agency table. A report sent moves one agency's figures, and the body is rendered again: the
+    same values render the same row, so the other rows (300 at 10× the province, most of a render) are taken as
+    they were; kept per process, by the row's values and the language."""
+    agency, now = row["agency"], row.get("now")
+    values = (
+        ("name", agency.name),
+        ("now", now.name if now else None),
+        ("active_to", agency.active_to),
+        ("predecessors", tuple(predecessor.short_name for predecessor in row.get("predecessors") or ())),
+        *((name, row[name]) for name in AGENCY_ROW_FIELDS),
+    )
+    return _row_rendered(get_language(), values)
+
+
+@lru_cache(maxsize=8192)
+def _row_rendered(language: str, values: tuple) -> str:
+    return render_to_string("reports/_dashboard_agency_row.html", {"row": dict(values)})
 
 
 def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
@@ -84,6 +116,8 @@ def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
     else:
         board.agencies = fold_into_successors(board.agencies, as_of=today, successors=holders)
     totals_urls = drill_down(board, predecessors=predecessors)
+    for row in board.agencies:
+        row["html"] = agency_row_html(row)
     statuses = list(TaskStatus)
     charts = {
         "plans": {

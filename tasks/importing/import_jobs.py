@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from core.locking import locked
 from core.outbox import job_enqueue
 from plans.models import Plan, User
 
@@ -111,7 +112,7 @@ def import_job_preview(*, job: ImportJob) -> ImportJob:
 def import_job_confirm(*, job: ImportJob, by: User) -> ImportJob:
     """Start the import of a previewed job (once: a second click finds it already importing)."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        job = locked(ImportJob.objects).get(pk=job.pk)
         if job.state != ImportState.PREVIEWED:
             raise ValidationError(_("This file is not waiting for confirmation (state: %(state)s).") % {"state": job.get_state_display()})
         job.state, job.state_since = ImportState.IMPORTING, timezone.now()

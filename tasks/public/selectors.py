@@ -9,8 +9,8 @@ from core.shared_figures import figures_cached
 from plans import policy
 from plans.models import Directive, Plan, Section
 
-from ..models import Task
-from ..selectors import plan_progress_subquery, plan_task_count_subquery, status_counts, tasks_of_plans_q
+from ..models import Task, TaskCount
+from ..selectors import family_figures_kept, status_counts_kept, tasks_of_plans_q
 
 
 def plan_list_public() -> QuerySet[Plan]:
@@ -24,12 +24,11 @@ def plan_list_public() -> QuerySet[Plan]:
 
 
 def _public_plans_progress() -> dict[int, tuple]:
-    """Every published plan's overall progress and task count (the roll-up rule's subqueries), in one query,
+    """Every published plan's overall progress and task count (the roll-up rule, from the kept task counts),
     kept in the shared cache until the figures change: ``{plan id: (progress, tasks)}``."""
 
     def compute() -> dict[int, tuple]:
-        rows = policy.public(Plan.objects.all()).annotate(overall_progress=plan_progress_subquery(), task_count=plan_task_count_subquery())
-        return {pk: (progress, tasks) for pk, progress, tasks in rows.values_list("pk", "overall_progress", "task_count")}
+        return family_figures_kept(policy.public(Plan.objects.all()))
 
     return figures_cached("public-plans", (), compute)
 
@@ -46,7 +45,11 @@ def with_public_figures(plans) -> list[Plan]:
 def public_status_counts(today: datetime.date | None = None) -> dict[str, int]:
     """How many tasks of the published plans are in each status (the home page's figures), from the shared cache."""
     today = today or timezone.localdate()
-    return figures_cached("public-counts", (today.isoformat(),), lambda: status_counts(policy.public(Task.objects.all()), today=today))
+    return figures_cached(
+        "public-counts",
+        (today.isoformat(),),
+        lambda: status_counts_kept(TaskCount.objects.filter(plan__in=policy.public(Plan.objects.all())), today=today),
+    )
 
 
 def plan_public_detail(pk: int) -> Plan:
@@ -76,7 +79,7 @@ def plan_public_detail(pk: int) -> Plan:
 
 def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dict:
     """A plan's figures as its public page shows them, with the plans carrying it out (the roll-up rule):
-    mean progress and number of tasks (:func:`_public_plans_progress`, as on the home page), when a task
+    mean progress and number of tasks (:func:`_public_plans_progress`, as on the home page; both from the kept task counts), when a task
     last changed, and how many tasks are in each status.
 
     Read by every visitor, the same for all: kept in the shared cache until a change of figures
@@ -86,9 +89,10 @@ def plan_public_figures(plan_id: int, today: datetime.date | None = None) -> dic
 
     def compute() -> dict:
         tasks = Task.objects.filter(tasks_of_plans_q([plan_id]))
+        counts = TaskCount.objects.filter(tasks_of_plans_q([plan_id]), plan__in=policy.public(Plan.objects.all()))
         return {
             "tasks_updated_at": tasks.aggregate(latest=Max("updated_at"))["latest"],
-            "status_counts": status_counts(policy.public(tasks), today=today),
+            "status_counts": status_counts_kept(counts, today=today),
         }
 
     progress, task_count = _public_plans_progress().get(plan_id, (None, 0))

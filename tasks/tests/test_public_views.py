@@ -222,3 +222,44 @@ def test_each_status_count_of_the_public_plan_page_opens_the_list_of_exactly_tho
     assert {status for status, _n in links} == {"done_on_time", "done_late", "in_progress", "overdue", "ongoing"}
     for status, n in links:
         assert client.get(plan.get_absolute_url(), {"status": status}).context["found"] == int(n), status
+
+
+def _refuse_queries(execute, sql, params, many, context):
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection unexpectedly")  # as psycopg says when PostgreSQL goes away
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize("filtered", [False, True], ids=["whole-plan-kept", "filtered"])
+def test_open_data_cut_by_a_database_error_mid_stream_raises_and_keeps_no_file(client, monkeypatch, fmt, filtered):
+    """A query that fails after the first rows were sent must reach the WSGI server (gunicorn then closes the connection
+    without the last chunk and logs it: vinhlong_cmcn4/tests/test_streamed_failure.py), never end the file as if whole;
+    and the whole plan's file kept for the next readers (``_kept_file``) is not written from a cut stream."""
+    from django.core.files.storage import default_storage
+    from django.db import OperationalError
+
+    from core import columns
+    from tasks.public import views
+
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(views, "STREAM_ROWS", 2)
+    plan = PlanFactory(symbol="28/KH-UBND")
+    for n in range(6):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan, number=str(n + 1), position=n, title=f"Nhiệm vụ {n + 1}"))
+    connection.run_on_commit.clear()
+    response = client.get(reverse("public:open_data", args=[plan.pk, fmt]), {"q": "nhiem vu"} if filtered else {})
+    assert response.streaming and response.status_code == 200
+    chunks = iter(response.streaming_content)
+    sent = [next(chunks), next(chunks)]  # the head, then the first two rows
+    assert "Nhiệm vụ 2" in b"".join(sent).decode("utf-8-sig")
+    with connection.execute_wrapper(_refuse_queries), pytest.raises(OperationalError):
+        sent.extend(chunks)  # the next chunk of tasks is read: the database is gone
+    body = b"".join(sent).decode("utf-8-sig")
+    assert "Nhiệm vụ 3" not in body
+    if fmt == "json":
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(body)  # no closing "]}" was added to a cut list
+    response.close()
+    folder = f"du-lieu-mo/{plan.pk}"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []

@@ -90,6 +90,22 @@ def test_a_changed_file_updates_matched_tasks_and_lists_but_keeps_the_missing_on
     assert plan.tasks.filter(number="2").exists()
 
 
+def test_a_reimport_that_renames_a_task_refreshes_the_cached_count_of_a_searched_list(plan, django_capture_on_commit_callbacks):
+    """The import writes the accent-free search text with ``bulk_update``, which sends no signal: the writer's own
+    ``figures_changed()`` is what makes a list's shared count (``cached_count``, keyed on the search's SQL) count again."""
+    from core.search import search_filter
+    from core.shared_figures import cached_count
+
+    with django_capture_on_commit_callbacks(execute=True):
+        annex_import(plan=plan, upload=build([["1", "Tuyên truyền", "Sở TT&TT", "", "Năm 2018", ""]]))
+    searched = search_filter(Task.objects.filter(plan=plan), "sau rong")
+    assert cached_count(searched) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = annex_import(plan=plan, upload=build([["1", "Tuyên truyền sâu rộng", "Sở TT&TT", "", "Năm 2018", ""]]))
+    assert outcome.summary.updated == 1  # written by bulk_update, not by save()
+    assert cached_count(search_filter(Task.objects.filter(plan=plan), "sau rong")) == 1
+
+
 def test_imported_tasks_are_judged_on_working_days_and_leave_one_history_row_each(plan, sysadmin):
     from django.utils.translation import gettext as _
 
