@@ -61,6 +61,10 @@ def _report_html(task):
         action = format_html('<a class="small" href="{}">{}</a>', reverse("reports:report_detail", args=[task.report_id]), _("View"))
     else:
         action = ""
+    if getattr(task, "assign_url", ""):  # set by the view for the head: nobody in the agency carries this part
+        action = format_html(
+            '{}<div class="mt-1"><a class="small" href="{}">{}</a></div>', action, task.assign_url, _("Nobody in charge: assign")
+        )
     return format_html('{}<div class="mt-1">{}</div>', badge, action)
 
 

@@ -25,7 +25,7 @@ from . import compliance
 from .choices import ReportState, SummaryState
 from .models import ReportingPeriod, Summary
 from .reorganisation.selectors import predecessor_ids
-from .selectors import NOT_REPORTED, due_periods, reportable_in_due_period_q
+from .selectors import NOT_REPORTED, due_periods, owed_not_sent, reportable_in_due_period_q
 
 NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
 IN_FORCE = "1"
@@ -117,9 +117,10 @@ class AgencyTaskFilter(ListFilterSet):
         label=_("In charge"), choices=[("1", _("My tasks"))], method="filter_mine", empty_label=_("Whole agency")
     )
 
-    def __init__(self, *args, plans=None, **kwargs):
+    def __init__(self, *args, plans=None, agency_id=None, due=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
+        self.agency_id, self.due = agency_id, due or {}  # the list's agency and its plans' periods due (``agency_tasks``)
         self.form.fields["q"].widget.attrs.update(type="search", placeholder=_("Search tasks, with or without diacritics"))
 
     def filter_mine(self, queryset, name, value):
@@ -131,9 +132,8 @@ class AgencyTaskFilter(ListFilterSet):
             return queryset.filter(reportable_in_due_period_q(), report_state__isnull=True).exclude(
                 status_code__in=(TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
             )
-        if value == NOT_SENT:
-            not_sent = Q(report_state__isnull=True) | ~Q(report_state__in=compliance.SENT)
-            return queryset.filter(not_sent, my_role=AssignmentRole.LEAD, status_code__in=compliance.UNFINISHED)
+        if value == NOT_SENT:  # as "Việc cần xử lý" and the reminders count it: the period's bounds included
+            return queryset.filter(pk__in=owed_not_sent(self.agency_id, self.due, timezone.localdate()).values("task_id"))
         return queryset.filter(report_state=value)
 
 

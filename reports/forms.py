@@ -10,6 +10,15 @@ from .services.indicators import field_name
 from .summaries.service import summary_period
 
 
+class DayFirstDateInput(forms.DateInput):
+    """A date typed and shown day first, as the portal writes every date (dd/mm/yyyy), with the digits keyboard on a phone.
+
+    DateInput, not TextInput: a saved date is shown day first (a TextInput showed it as 2026-12-01)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})}, format="%d/%m/%Y")
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates can render fields plainly."""
 
@@ -58,7 +67,7 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
         label=_("Completed on"),
         required=False,
         # DateInput, not TextInput: a saved date is shown day first (a TextInput showed it as 2026-12-01)
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=DayFirstDateInput(),
     )
     attachments = MultipleFileField(
         label=_("Attach evidence"), required=False, help_text=_("PDF, Word, Excel or images; several files at once.")

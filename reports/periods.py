@@ -178,6 +178,15 @@ def period_containing(day: datetime.date, kind: str, *, deadline_day: int = DEFA
     return period_of(PeriodKind.YEAR, year, 1, deadline_day=deadline_day)
 
 
+def first_period_from(day: datetime.date, kind: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
+    """The first period of ``kind`` whose data window ends on or after ``day``: the one containing it, or for a
+    nine-month period and a day between 15/9 and 14/12 (in no window), next year's."""
+    try:
+        return period_containing(day, kind, deadline_day=deadline_day)
+    except ValueError:
+        return period_of(kind, day.year + 1, 1, deadline_day=deadline_day)
+
+
 def parse_period_code(code: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
     """Read a period code (2018-M03, 2018-Q4, 2018-H1, 2018-9M, 2018-Y); ``ValueError`` if unreadable."""
     match = _CODE.match(code.strip())
@@ -292,7 +301,7 @@ def _starts_later(period: "Period", day: datetime.date, **context: object) -> st
 
 
 def _held_later(period: "Period", day: datetime.date, **context: object) -> str:
-    first = period_containing(day, period.kind, deadline_day=context["deadline_day"])  # type: ignore[arg-type]
+    first = first_period_from(day, period.kind, deadline_day=context["deadline_day"])  # type: ignore[arg-type]
     return _(
         "%(agency)s inherited this task from %(predecessor)s on %(date)s: it reports from the period %(first)s on; "
         "the period %(period)s was reported by %(predecessor)s."

@@ -7,13 +7,14 @@ from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef,
 from django.utils import timezone
 
 from plans import policy
+from plans.choices import PlanState
 from plans.models import Plan, User
 from reports import policy as reports_policy
-from tasks.delegation import owned_by
-from tasks.models import PastHolding, Task, TaskAssignment
+from tasks.delegation import owned_by, running_on
+from tasks.models import PastHolding, Task, TaskAssignment, TaskOwner
 from tasks.status import status_expression
 
-from . import workflow
+from . import compliance, workflow
 from .choices import ReportState, SummaryState, WorkflowAction
 from .models import Report, ReportEvent, ReportingPeriod, Summary
 from .periods import Period, main_kind, period_due, reportable_from_q
@@ -58,7 +59,7 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
     """The tasks of the user's agency with status, role, and the state of this period's report.
 
     Annotations: ``status_code``, ``my_role``, ``report_state`` (``"none"`` when not yet
-    reported), ``report_id``, ``held_from`` (the day the agency inherited its part, if it did) and
+    reported), ``report_id``, ``carried`` (someone in the agency is in charge of its part today), ``held_from`` (the day the agency inherited its part, if it did) and
     ``due_last_day`` (the last day of the plan's period due). Returns the queryset and the due period of each plan.
     """
     today = today or timezone.localdate()
@@ -85,6 +86,8 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
             held_from=Subquery(TaskAssignment.objects.filter(task=OuterRef("pk"), agency=user.agency_id).values("inherited_on")[:1]),
             # "Việc của tôi": the user carries the agency's part, or stands in for who does (tasks.delegation)
             mine=Exists(TaskAssignment.objects.filter(owned_by(user, today), task=OuterRef("pk"), agency=user.agency_id)),
+            # someone in the agency carries its part today (else the head is asked to assign it: worklist.to_assign)
+            carried=Exists(TaskOwner.objects.filter(running_on(today), assignment__task=OuterRef("pk"), assignment__agency=user.agency_id)),
         )
         .select_related("plan", "section")
         .prefetch_related(
@@ -96,6 +99,20 @@ def agency_tasks(*, user: User, today: datetime.date | None = None) -> tuple[Que
         .order_by("plan__issued_on", "plan_id", "section__position", "position", "id")
     )
     return tasks, due
+
+
+def owed_not_sent(agency_id: int, due: dict[int, "DuePeriod"], today: datetime.date) -> QuerySet[TaskAssignment]:
+    """The agency's lead parts owing the report of their plan's period due (``due``, from :func:`due_periods`) and
+    not sent yet (``compliance.missing``), from the day the period is being filed; plans in force only.
+
+    What "Việc cần xử lý" counts and what the agency list's "Phải báo cáo, chưa gửi" (``filters.NOT_SENT``) shows.
+    """
+    due = {pk: d for pk, d in due.items() if d.plan.state == PlanState.IN_FORCE}
+    return compliance.missing(
+        {pk: d.row.pk if d.row else None for pk, d in due.items()},
+        as_of=today,
+        starts={pk: d.row or d.period for pk, d in due.items()},
+    ).filter(agency=agency_id)
 
 
 def reportable_in_due_period_q() -> Q:

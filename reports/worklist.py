@@ -5,7 +5,7 @@ landing page. Each item says why it is there, since when, and links to where it 
 list when the work is done (the selectors it reads no longer return it). Nothing here decides who may do
 what: the reports to approve are ``selectors.pending_approval``, to review ``selectors.inbox``
 (``reports_policy.reviewable``), the extensions ``policy.decidable_extensions``, the tasks to reassign
-``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``compliance.missing``.
+``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``selectors.owed_not_sent``.
 """
 
 import datetime
@@ -27,15 +27,14 @@ from tasks.choices import ExtensionState
 from tasks.delegation import owned_by, running_on
 from tasks.models import Extension, TaskOwner
 
-from . import compliance
 from .choices import SummaryAction, SummaryState
 from .filters import NOT_SENT, AgencyTaskFilter, InboxFilter
 from .models import Report, ReportingPeriod, Summary
 from .reorganisation.selectors import waiting_for_reassignment
-from .selectors import due_periods, inbox, pending_approval, returned_reports, sender_name
+from .selectors import due_periods, inbox, owed_not_sent, pending_approval, returned_reports, sender_name
 
 # Kinds of work, in the order the list shows them.
-RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
+RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY, SIGNED_COPY = (
     "returned",
     "approve",
     "file",
@@ -43,6 +42,7 @@ RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY = (
     "extension",
     "reassign",
     "summary",
+    "signed_copy",
 )
 
 
@@ -125,20 +125,16 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
 
     From the day the period becomes the one being filed, not once its cut-off has passed: who owes a report
-    learns it with the days left. Who owes what is ``compliance.missing``; an officer sees the parts they
-    carry (or stand in for) and those nobody carries, the head every part, told how many wait to be assigned.
-    A report owed that is already an item of the list (``listed``: returned for a fix, waiting for approval) is
-    not counted again: ``compliance.missing`` holds it (not sent), but the menu counts each report once.
+    learns it with the days left. Who owes what is ``selectors.owed_not_sent`` (the list it links to filters by it); an
+    officer sees the parts they carry (or stand in for) and those nobody carries, the head every part, told how many wait
+    to be assigned. A report owed that is already an item of the list (``listed``: returned for a fix, waiting for
+    approval) is not counted again: ``owed_not_sent`` holds it (not sent), but the menu counts each report once.
     """
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
     due = due_periods(plans, today)
     if not due:
         return []
-    owed = compliance.missing(
-        {pk: d.row.pk if d.row else None for pk, d in due.items()},
-        as_of=today,
-        starts={pk: d.row or d.period for pk, d in due.items()},
-    ).filter(agency=user.agency_id)
+    owed = owed_not_sent(user.agency_id, due, today)
     carried = Exists(TaskOwner.objects.filter(running_on(today), assignment=OuterRef("pk")))
     head = tasks_policy.oversees_agency_work(user)
     if not head:
@@ -260,19 +256,19 @@ def _coordination_work(user: User) -> list[WorkItem]:
                 )
             )
     if reports_policy.awaits_summaries(user):
-        # Sent for signature ("Trình ký"): waiting for leadership since it was sent.
+        # Sent for signature ("Trình ký"): waiting for leadership since it was sent. Issued, its copy signed with the
+        # USB token not received yet: waiting for it since the issue (the public list shows signed copies only).
         sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
-        to_sign = Summary.objects.filter(state=SummaryState.SUBMITTED).annotate(sent_at=sent).select_related("plan", "period")
-        for summary in policy.restrict(to_sign, user).order_by("sent_at"):
-            items.append(
-                WorkItem(
-                    SUMMARY,
-                    _("The summary of %(plan)s, %(period)s, waits for your signature.")
-                    % {"plan": summary.plan.symbol, "period": summary.period},
-                    summary.sent_at or summary.compiled_at,
-                    summary.get_absolute_url(),
-                )
-            )
+        waiting = Summary.objects.filter(Q(state=SummaryState.SUBMITTED) | Q(state=SummaryState.ISSUED, signed_pdf=""))
+        waiting = waiting.annotate(sent_at=sent).select_related("plan", "period").defer("snapshot")
+        for summary in policy.restrict(waiting, user).order_by("pk"):  # one statement for both kinds
+            names = {"plan": summary.plan.symbol, "period": summary.period}
+            if summary.state == SummaryState.SUBMITTED:
+                why = _("The summary of %(plan)s, %(period)s, waits for your signature.") % names
+                items.append(WorkItem(SUMMARY, why, summary.sent_at or summary.compiled_at, summary.get_absolute_url()))
+            elif SummaryAction.SIGN in reports_policy.summary_actions(user, summary):
+                why = _("The summary of %(plan)s, %(period)s, was issued: upload its PDF signed with the USB token (ký số) to publish it.")
+                items.append(WorkItem(SIGNED_COPY, why % names, summary.issued_at or summary.compiled_at, summary.get_absolute_url()))
     return items
 
 
@@ -286,7 +282,7 @@ def work_items(user: User, *, today: datetime.date | None = None) -> list[WorkIt
         items += _agency_work(user, today)
     items += _review_work(user)
     items += _coordination_work(user)
-    order = [RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY]
+    order = [RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY, SIGNED_COPY]
     return sorted(items, key=lambda item: (order.index(item.kind), item.since_day))
 
 

@@ -352,7 +352,8 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
 def assignments_reassign(
     *, assignments: list[TaskAssignment], agency: Agency, today: datetime.date | None = None, by: User | None = None
 ) -> int:
-    """Give the tasks a dissolution left waiting to a current agency, which owes reports from the next period on.
+    """Give the tasks a dissolution left waiting to a current agency, which owes reports from the period containing
+    ``today`` on, this one included (``reports.periods.HELD``: ``inherited_on`` is ``today``).
 
     ``by``: the coordinator who reassigns; only tasks of the plans it coordinates (``policy.coordinated``), else nothing moves.
     """

@@ -101,3 +101,20 @@ def test_the_agency_lists_search_box_shows_its_whole_hint(browser, world, office
         }"""
     )
     assert needed <= room, (needed, room)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_public_plan_lists_search_box_shows_its_whole_hint(browser, world, width):
+    # Walk (hwalk3) at 390 px: "Tìm kế hoạch, nhiệm vụ — gõ có dấu hoặc không dấu" read "…gõ có dấu hoặc", cut off by its box.
+    page = browser.new_page(viewport={"width": width, "height": 768}, locale="vi-VN")
+    page.goto(browser.base_url + "/ke-hoach/")
+    needed, room = page.evaluate(
+        """() => {
+          const box = document.querySelector('main input[name=q], input[name=q]'), style = getComputedStyle(box);
+          const pen = document.createElement('canvas').getContext('2d');
+          pen.font = style.font;
+          return [pen.measureText(box.placeholder).width, box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+        }"""
+    )
+    assert needed <= room, (needed, room)
+    page.screenshot(path=ARTIFACTS / f"public-plans-search-{width}.png")

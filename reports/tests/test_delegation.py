@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.tests.factories import UserFactory
 from reports import worklist
@@ -127,3 +128,18 @@ def test_a_part_nobody_carries_reaches_the_head_who_must_assign_it(world, part, 
     task_owners_set(assignment=part, users=[officer_a], by=head_a, day=D(2026, 1, 1))
     (item,) = [i for i in worklist.work_items(head_a, today=D(2026, 12, 6)) if i.kind == worklist.TO_FILE]
     assert worklist.to_assign(1) not in item.why
+
+
+def test_the_head_told_to_assign_finds_each_part_nobody_carries_with_its_way_to_assign_it(client, world, part, head_a, officer_a):
+    """Walk finding (hwalk3): "4 nhiệm vụ trong số này chưa giao cho chuyên viên nào: hãy phân công" opened the list of owed
+    reports, where no row said who carries it nor led to "Người phụ trách" (only through a report form's own link)."""
+    day = timezone.localdate()
+    (item,) = [i for i in worklist.work_items(head_a, today=day) if i.kind == worklist.TO_FILE]
+    assert worklist.to_assign(1) in item.why
+    assign = reverse("reports:task_owners", args=[world.task.pk])
+    client.force_login(head_a)
+    assert assign in client.get(item.url).content.decode()
+    task_owners_set(assignment=part, users=[officer_a], by=head_a, day=day)
+    assert assign not in client.get(item.url).content.decode()  # carried now: nothing left to assign
+    client.force_login(officer_a)
+    assert assign not in client.get(item.url).content.decode()  # the head's step, not the officer's

@@ -180,6 +180,23 @@ def test_only_the_layout_lists_the_messages_of_a_page():
     assert listing == ["base.html"]
 
 
+def test_the_dates_of_a_request_and_of_a_decision_are_asked_day_first_as_every_date_of_the_portal(client, world, head_a, coordinator):
+    """Walk finding (hwalk3): "Hạn gia hạn đề nghị" and "Hạn được chấp thuận" were empty boxes, the only date fields of the
+    portal without "dd/mm/yyyy" (a phone offered the letters keyboard too); a refused request keeps the date as typed."""
+    from django.urls import reverse
+
+    client.force_login(head_a)
+    url = reverse("reports:task_extensions", args=[world.task.pk])
+    form = client.get(url).context["form"]
+    assert form["requested_due"].field.widget.attrs["placeholder"] == "dd/mm/yyyy"
+    refused = client.post(url, {"requested_due": "30/06/2031", "reason": ""}).content.decode()
+    assert 'value="30/06/2031"' in refused
+    extension_request(task=world.task, by=head_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    client.force_login(coordinator)
+    decision = client.get(url).context["decision_form"]
+    assert decision["approved_due"].field.widget.attrs["placeholder"] == "dd/mm/yyyy"
+
+
 @pytest.fixture
 def second_coordinator(roles, coordinator):
     user = UserFactory(username="daumoi.2", agency=coordinator.agency)

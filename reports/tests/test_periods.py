@@ -207,3 +207,19 @@ def test_a_bound_dropped_from_the_declaration_leaves_both_readings(monkeypatch, 
     # ...and a rule declared without that bound changes the Python check and the SQL filter alike.
     monkeypatch.setattr(periods, "REPORTABLE_FROM", (periods.STARTED,))
     assert _reportable_both_ways(officer_a, today) == ({task.pk}, {task.pk})
+
+
+def test_a_part_inherited_between_two_nine_month_windows_is_reported_from_the_next_one():
+    """Found by the agreement test below (hypothesis, full run of hwalk3): a nine-month plan's part inherited between
+    15/09 and 14/12, in no nine-month window, made the refusal's message raise ValueError (the agency list and the
+    report form answered 500) instead of naming the first period the successor reports."""
+    reason = periods.unreportable_reason(
+        period_of(PeriodKind.NINE_MONTHS, 2023, 1),
+        kinds=[PeriodKind.NINE_MONTHS],
+        starts_on=D(2023, 1, 1),
+        today=D(2024, 12, 1),
+        held_from=D(2023, 9, 15),
+        holder="Sở KH&CN",
+        predecessor="Sở TT&TT",
+    )
+    assert period_of(PeriodKind.NINE_MONTHS, 2024, 1).label in reason and "15/09/2023" in reason

@@ -275,3 +275,17 @@ def test_the_document_check_page_is_linked_from_the_public_pages_and_from_an_iss
     client.force_login(leader)
     html = client.get(issued_summary.get_absolute_url()).content.decode()
     assert f'href="{check}"' in html[: html.index("<footer")]  # on the summary itself, not only in the footer
+
+
+def test_an_issued_summary_waits_in_leaderships_work_list_for_its_signed_copy_until_received(
+    issued_summary, trusted, ca, signer, leader, coordinator, officer_a
+):
+    """Walk finding (hwalk3): the demo's 2018 summary was issued and "Báo cáo tổng hợp đã ban hành" stayed empty (the
+    public list shows signed copies only), yet nobody's "Việc cần xử lý" asked for the signed PDF."""
+    from reports import worklist
+
+    (item,) = [item for item in worklist.work_items(leader) if item.kind == worklist.SIGNED_COPY]
+    assert item.url == issued_summary.get_absolute_url() and "ký số" in item.why
+    assert worklist.SIGNED_COPY not in [item.kind for item in worklist.work_items(officer_a)]  # not an officer's step
+    summary_signed_receive(summary=issued_summary, content=sign(issued_summary.pdf.open("rb").read(), signer, ca), by=coordinator)
+    assert worklist.SIGNED_COPY not in [item.kind for item in worklist.work_items(leader)]

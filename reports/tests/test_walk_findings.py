@@ -163,3 +163,30 @@ def test_reassigning_asks_for_a_ticked_confirmation_checked_by_the_server(client
     assert [m.level_tag for m in step.context["messages"]] == ["error"]
     client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk, "confirm": "1"})
     assert TaskAssignment.objects.filter(task=orphaned.task, agency=agency_b, role=AssignmentRole.LEAD).exists()
+
+
+def test_the_work_lists_owed_reports_open_exactly_the_tasks_it_counts(client, world, later_task, officer_a):
+    """Walk finding (hwalk3): "4 nhiệm vụ của 125/KH-SKHCN chưa gửi báo cáo" opened a list of 6 under "Phải báo cáo,
+    chưa gửi", two of them "Chưa đến kỳ báo cáo": the list had its own copy of the rule, without the period's bounds."""
+    (item,) = [i for i in worklist.work_items(officer_a) if i.kind == worklist.TO_FILE]
+    client.force_login(officer_a)
+    listed = client.get(item.url)
+    assert [row.pk for row in listed.context["filter"].qs] == [world.task.pk]
+    assert item.count == 1
+    assert later_task.title not in listed.content.decode()
+
+
+def test_the_reassignment_promises_the_period_the_rule_makes_the_agency_report_for(client, world, orphaned, coordinator, agency_b):
+    """Walk finding (hwalk3): the queue and its confirmation said the chosen agency reports "từ kỳ bắt đầu tiếp theo"; the
+    rule (reports.periods.HELD: from the period containing the day it received the part) made it owe this period's report
+    at once, and the chase list named it the same minute."""
+    from reports.selectors import due_periods, owed_not_sent
+
+    client.force_login(coordinator)
+    page = client.get(reverse("reports:reassign_queue")).content.decode()
+    client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk, "confirm": "1"})
+    today = timezone.localdate()
+    owed = owed_not_sent(agency_b.pk, due_periods([world.plan], today), today)
+    assert world.task.pk in owed.values_list("task_id", flat=True)  # this period's report is owed by the agency chosen
+    assert "kỳ bắt đầu tiếp theo" not in page and "từ kỳ tiếp theo" not in page
+    assert page.count("kể cả báo cáo kỳ này") == 2  # the page's words and the confirmation ticked

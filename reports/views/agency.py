@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from django.views.generic import TemplateView
 from core import columns
 from plans import policy
 from plans.models import Plan
+from tasks import policy as tasks_policy
 from tasks.choices import TaskStatus
 
 from ..choices import ReportState
@@ -38,9 +40,10 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
         user = request.user
         tasks, due = agency_tasks(user=user)
         plans = Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on")
-        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans)
+        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans, agency_id=user.agency_id, due=due)
         rows = list(filterset.qs)
         today = timezone.localdate()
+        head = tasks_policy.oversees_agency_work(user)  # the one who puts officers in charge of the agency's parts
         for task in rows:
             task.due = due[task.plan_id]
             task.completed = task.status_code in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
@@ -49,6 +52,8 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             task.needs_report = (
                 not task.completed and not task.not_due and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
             )
+            # a part nobody carries, under "hãy phân công" in the head's work list: the way to assign it from its row
+            task.assign_url = reverse("reports:task_owners", args=[task.pk]) if head and not task.carried and not task.completed else ""
             # "kế thừa từ Sở TT&TT (từ 01/03/2025)" and the predecessor's reports, under a task the agency inherited
             task.inherited_html = render_to_string("reports/_inherited.html", inherited_note({"request": request}, task))
         if wants_xlsx(request):

@@ -17,6 +17,7 @@ from tasks import policy as tasks_policy
 from tasks.delegation import running_on, stand_in_set, task_owners_set
 from tasks.models import Task, TaskAssignment, TaskOwner
 
+from ..forms import DayFirstDateInput
 from ..handoffs import task_owners_named
 
 
@@ -73,8 +74,8 @@ class StandInForm(forms.Form):
     stand_in = forms.ModelChoiceField(
         label=_("Stand-in"), queryset=User.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
     )
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}))
+    starts_on = forms.DateField(label=_("From"), widget=DayFirstDateInput(attrs={"class": "form-control"}))
+    ends_on = forms.DateField(label=_("Until"), widget=DayFirstDateInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

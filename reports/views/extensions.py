@@ -17,11 +17,12 @@ from tasks.columns import yearly_due
 from tasks.extensions import extension_decide, extension_refusal, extension_request
 from tasks.models import Extension, Task
 
+from ..forms import DayFirstDateInput
 from ..handoffs import extension_asked, extension_decided
 
 
 class ExtensionRequestForm(forms.Form):
-    requested_due = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"class": "form-control"}))
+    requested_due = forms.DateField(label=_("New due date"), widget=DayFirstDateInput(attrs={"class": "form-control"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
 
 
@@ -30,7 +31,7 @@ class ExtensionDecisionForm(forms.Form):
         label=_("Date approved"),
         required=False,
         help_text=_("Empty: the date asked for."),
-        widget=forms.DateInput(attrs={"class": "form-control"}),
+        widget=DayFirstDateInput(attrs={"class": "form-control"}),
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
 
