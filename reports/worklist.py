@@ -128,7 +128,8 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     learns it with the days left. Who owes what is ``selectors.owed_not_sent`` (the list it links to filters by it); an
     officer sees the parts they carry (or stand in for) and those nobody carries, the head every part, told how many wait
     to be assigned. A report owed that is already an item of the list (``listed``: returned for a fix, waiting for
-    approval) is not counted again: ``owed_not_sent`` holds it (not sent), but the menu counts each report once.
+    approval) is not counted again: ``owed_not_sent`` holds it (not sent), and the item says so (its number is the rows
+    of the list it opens), but the menu counts each report once.
     """
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
     due = due_periods(plans, today)
@@ -142,16 +143,18 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     counts: dict[int, list[int]] = {}
     rows = owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried", "task_id", "owed_period_id")
     for plan_id, is_carried, task_id, period_id in rows:
-        if (task_id, period_id) in listed:
-            continue
-        tally = counts.setdefault(plan_id, [0, 0])  # owed, of which nobody carries
+        tally = counts.setdefault(plan_id, [0, 0, 0])  # owed, of which nobody carries, of which not listed already
         tally[0] += 1
         tally[1] += 0 if is_carried else 1
+        tally[2] += 0 if (task_id, period_id) in listed else 1
     items = []
-    for plan_id, (n, unassigned) in sorted(counts.items(), key=lambda pair: due[pair[0]].period.deadline):
+    for plan_id, (owed_n, unassigned, n) in sorted(counts.items(), key=lambda pair: due[pair[0]].period.deadline):
+        if not n:
+            continue  # every one of them is an item above (returned, waiting for approval)
         period = due[plan_id].period
+        # the number the list it opens shows (a returned report included); the menu counts the others only
         why = _("%(n)d tasks of %(plan)s still need their report for %(period)s; the deadline is %(deadline)s (%(left)s).") % {
-            "n": n,
+            "n": owed_n,
             "plan": due[plan_id].plan.symbol,
             "period": period.label,
             "deadline": f"{period.deadline:%d/%m/%Y}",

@@ -190,3 +190,26 @@ def test_the_reassignment_promises_the_period_the_rule_makes_the_agency_report_f
     assert world.task.pk in owed.values_list("task_id", flat=True)  # this period's report is owed by the agency chosen
     assert "kỳ bắt đầu tiếp theo" not in page and "từ kỳ tiếp theo" not in page
     assert page.count("kể cả báo cáo kỳ này") == 2  # the page's words and the confirmation ticked
+
+
+def test_a_returned_report_is_counted_once_in_the_menu_and_among_the_rows_of_the_list_the_owed_item_opens(
+    client, world, agency_a, officer_a, head_a, coordinator
+):
+    """Walk finding (hwalk3): with a report of the period returned, the head read "3 nhiệm vụ … chưa gửi báo cáo" and the
+    list it opened showed 4 (the returned one is owed, not sent). The item says what its list shows; the menu counts
+    the returned report once, as its own item."""
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    for number in ("7", "8"):
+        task = TaskFactory(plan=world.plan, number=number, start_date=world.task.start_date, due_date=world.task.due_date)
+        TaskAssignmentFactory(task=task, agency=agency_a, role=AssignmentRole.LEAD)
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    report_transition(report=report, action="return", by=coordinator, comment="Bổ sung", notify=False)
+    items = worklist.work_items(head_a)
+    (owed,) = [item for item in items if item.kind == worklist.TO_FILE]
+    client.force_login(head_a)
+    rows = client.get(owed.url).context["filter"].qs.count()
+    assert rows == 3 and owed.why.startswith(f"{rows} ")  # the returned report's task among them
+    assert owed.count == 2 and worklist.work_count(items) == 3  # the returned one counted as its own item only
