@@ -310,12 +310,12 @@ def test_a_change_of_reports_alone_keeps_the_figures_that_read_no_report(django_
 
     def read_all():
         for name, kwargs in [
-            ("plan tasks", {"plans": [1], "reads_reports": False}),
-            ("plan reports", {"plans": [1]}),
-            ("other plan reports", {"plans": [2]}),
-            ("agency reports", {"agencies": [7]}),
-            ("any tasks", {"reads_reports": False}),
-            ("any reports", {}),
+            ("plan-tasks", {"plans": [1], "reads_reports": False}),
+            ("plan-reports", {"plans": [1]}),
+            ("other-plan-reports", {"plans": [2]}),
+            ("agency-reports", {"agencies": [7]}),
+            ("any-tasks", {"reads_reports": False}),
+            ("any-reports", {}),
         ]:
             figures_cached(name, (), lambda name=name: computed.append(name) or name, **kwargs)
 
@@ -325,20 +325,20 @@ def test_a_change_of_reports_alone_keeps_the_figures_that_read_no_report(django_
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed(plans=[1], agencies=[7], reports_only=True)
     read_all()
-    assert computed == ["plan reports", "agency reports", "any reports"]
+    assert computed == ["plan-reports", "agency-reports", "any-reports"]
     computed.clear()
     connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed(plans=[1], agencies=[7])
     read_all()
-    assert computed == ["plan tasks", "plan reports", "agency reports", "any tasks", "any reports"]
+    assert computed == ["plan-tasks", "plan-reports", "agency-reports", "any-tasks", "any-reports"]
     computed.clear()
     connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         figures_changed(plans=[2], reports_only=True)
         figures_changed(plans=[1])
     read_all()
-    assert computed == ["plan tasks", "plan reports", "other plan reports", "any tasks", "any reports"]
+    assert computed == ["plan-tasks", "plan-reports", "other-plan-reports", "any-tasks", "any-reports"]
     computed.clear()
     connection.run_on_commit.clear()  # the changes before, as committed (the test's transaction never commits)
     with django_capture_on_commit_callbacks(execute=True):
