@@ -6,9 +6,9 @@ slowly). The shape stays the same: two plans in force with 50 sections, each tas
 agency with another cooperating, ten half-yearly reports per task up to the period being
 filed now (2026-H2).
 
-The data is built in a database named ``<prefix>_scale_<N>`` (``BENCH_DB_PREFIX``, default
-``bench``) with COPY, and kept: a later run copies it (``CREATE DATABASE … TEMPLATE``, a file
-copy) instead of building it again, as long as its fingerprint (this file and the scale) is the
+The data is built in a database named ``<prefix>_scale_<N>`` (``BENCH_TEMPLATE_PREFIX``, by default
+``BENCH_DB_PREFIX``, default ``bench``; each run's working copy is named after ``BENCH_DB_PREFIX``) with
+COPY, and kept: a later run copies it (``CREATE DATABASE … TEMPLATE``, a file copy) instead of building it again, as long as its fingerprint (this file and the scale) is the
 same (``DATA_VERSION`` and the scale) and the code knows every migration it has (newer migrations are applied to it first).
 
     .venv/bin/python benchmarks/dataset.py --scale 10          # build or bring up to date, then keep
@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BASE = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
+# The kept templates may be another's (several people measuring on one machine copy the same templates under their own prefix).
+TEMPLATE_PREFIX = os.environ.get("BENCH_TEMPLATE_PREFIX", PREFIX)
 SECRET_KEY = "benchmark-only-secret-key-" + "k" * 40  # noqa: S105
 PLAN_SYMBOL = "1/KH-UBND"
 LEADER = "bench.leader"
@@ -43,7 +45,7 @@ def sizes(scale: int) -> tuple[int, int, int]:
 
 
 def template_name(scale: int) -> str:
-    return f"{PREFIX}_scale_{scale}"
+    return f"{TEMPLATE_PREFIX}_scale_{scale}"
 
 
 def fingerprint(scale: int) -> str:

@@ -6,7 +6,8 @@ the whole list found and ranked), a phrase one task holds ("thứ 4321", typed w
 and a word nothing holds:
   public search     /ke-hoach/?q=…            anyone: published plans and their first 50 tasks found
   leadership list   /dieu-hanh/nhiem-vu/?q=…  a leader: a page of the tasks found, with their count
-  registry          /co-quan/?q=…             the agencies (name, code, abbreviations)
+  registry          /co-quan/?q=…             the agencies (name, code, abbreviations): the first page (50) of those found,
+                                              with their count, as a reader meets it ("every agency": all 300 at 10×)
 
     .venv/bin/python benchmarks/search.py --scale 1,10 [--repeat 30] [--rounds 3] [--json]
 

@@ -1,6 +1,8 @@
 """The public agency registry: dates, predecessors and successors, filters without diacritics, the Excel export."""
 
 import datetime
+import html
+import re
 from io import BytesIO
 
 import pytest
@@ -24,6 +26,10 @@ def merged():
     syt = AgencyFactory(code="SYT", name="Sở Y tế")
     AgencyLineage.objects.create(predecessor=stttt, successor=skhcn, effective_on=D(2025, 3, 1), main=True)
     return stttt, skhcn, syt
+
+
+def _links(response) -> list[str]:
+    return [html.unescape(link) for link in re.findall(r'href="(\?[^"]*)"', response.content.decode())]
 
 
 def _names(response):
@@ -76,8 +82,8 @@ def test_the_registry_export_writes_its_dates_as_dates_shown_day_first_like_ever
 def test_the_registry_runs_a_fixed_number_of_queries(client, merged, max_queries):
     for n in range(20):
         AgencyFactory(code=f"X{n}", active_to=timezone.localdate() if n % 2 else None)
-    # no session: agencies, their predecessors' and successors' links and agencies, today's holders
-    with max_queries(6):
+    # no session: today's holders, the agencies counted, a page of them, their predecessors' and successors' links and agencies
+    with max_queries(7):
         assert client.get(reverse("registry:agencies")).status_code == 200
 
 
@@ -87,3 +93,26 @@ def test_a_wrong_filter_value_is_named_in_vietnamese_and_filters_nothing_out(cli
     text = page.content.decode()
     assert "Hãy chọn một lựa chọn hợp lệ" in text  # under the field that holds the wrong value
     assert set(_names(page)) == {"STTTT", "SKHCN", "SYT"}
+
+
+def test_the_registry_shows_fifty_agencies_a_page_its_links_keep_the_filters_and_its_export_has_every_row(client, merged):
+    """300 agencies at once were most of the page's time: a page at a time, as every list; the Excel file still has all."""
+    for n in range(55):
+        AgencyFactory(code=f"PTN{n:02}", name=f"Phòng thử nghiệm số {n:02}")
+    for n in range(3):  # found by the text, left out by "exists today"
+        AgencyFactory(code=f"CU{n}", name=f"Phòng thử nghiệm cũ {n}", active_to=D(2025, 1, 1))
+    first = client.get(AgencyRegistryFilter.url(q="phong thu nghiem", state=CURRENT))
+    assert len(_names(first)) == 50 and first.context["total"] == 55
+    (following,) = [link for link in _links(first) if "page=" in link]  # "Trang sau"
+    assert following == "?q=phong+thu+nghiem&state=hien-tai&page=2"
+    second = client.get("/co-quan/" + following)
+    assert len(_names(second)) == 5 and not set(_names(first)) & set(_names(second))
+    assert set(_names(first)) | set(_names(second)) == {f"PTN{n:02}" for n in range(55)}
+
+    # The export link of the second page drops the page, not the filters: every row the filters choose.
+    (export,) = [link for link in _links(second) if "format=xlsx" in link]
+    assert "page=" not in export and "state=hien-tai" in export
+    response = client.get("/co-quan/" + export)
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))).active
+    _title, _header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert sorted(row[0] for row in rows) == [f"PTN{n:02}" for n in range(55)]

@@ -166,6 +166,60 @@ def test_open_data_is_sent_as_the_tasks_are_read_a_chunk_at_a_time(client, monke
     assert json.loads(client.get(reverse("public:open_data", args=[empty.pk, "json"])).getvalue())["tasks"] == []
 
 
+def test_open_data_json_is_what_json_dumps_writes_of_the_whole_document_whatever_the_chunks(client, monkeypatch):
+    """Streamed a few rows at a time, read a chunk of tasks at a time: the same bytes as the whole document written at once."""
+    import datetime
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from core import columns
+    from tasks.public import views
+
+    plan = PlanFactory(symbol="28/KH-UBND")
+    for n in range(7):
+        task = TaskFactory(
+            plan=plan, number=f"II.{n}", position=n, title=f"Chuyển đổi số “{n}”\n<b>", due_date=datetime.date(2026, 1, n + 1)
+        )
+        TaskAssignmentFactory(task=task)
+    bodies = set()
+    for chunk_rows, stream_rows in ((2, 3), (500, 500), (2000, 500)):
+        monkeypatch.setattr(columns, "CHUNK_ROWS", chunk_rows)
+        monkeypatch.setattr(views, "STREAM_ROWS", stream_rows)
+        body = client.get(reverse("public:open_data", args=[plan.pk, "json"]), {"status": ""}).getvalue()  # filtered: built each time
+        document = json.loads(body)
+        assert len(document["tasks"]) == 7
+        whole = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+        assert body == whole
+        bodies.add(re.sub(rb'"generated_at": "[^"]*"', b"", body))
+    assert len(bodies) == 1
+
+
+def test_a_download_lets_each_task_go_of_its_prefetched_agencies_once_its_row_is_written(monkeypatch):
+    """Django's iterator holds a chunk of tasks until the next is read; their relations weighed more than the tasks."""
+    from core import columns
+    from tasks.models import Task
+    from tasks.selectors import task_list
+
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 2)
+    plan = PlanFactory()
+    for n in range(5):
+        TaskAssignmentFactory(task=TaskFactory(plan=plan, number=str(n + 1), position=n))
+    written = []
+    spec = [
+        columns.Column("number", "STT", lambda task: written.append(task) or task.number),
+        columns.Column("lead", "Chủ trì", lambda task: [a.agency.code for a in task.assignments.all()]),
+    ]
+    rows = columns.values(spec, task_list(tasks=Task.objects.filter(plan=plan)))
+    first, second = next(rows), next(rows)
+    assert first[1] and second[1]  # the agencies were there while the row was written
+    assert all("_prefetched_objects_cache" not in vars(task) for task in written)
+    assert [row[0] for row in [first, second, *rows]] == ["1", "2", "3", "4", "5"]
+    # Objects handed over in a list are the caller's: left as they are.
+    kept = list(task_list(tasks=Task.objects.filter(plan=plan)))
+    list(columns.values(spec, kept))
+    assert all("assignments" in task._prefetched_objects_cache for task in kept)
+
+
 def test_a_plans_whole_open_data_is_built_once_per_change_and_then_served_as_a_file(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
