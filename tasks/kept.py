@@ -81,13 +81,19 @@ def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
 
 def agencies_lock(ids: list[int] | None) -> None:
     """Inside a transaction: these agencies' kept rows (every agency's: None) are this transaction's until it ends
-    (PostgreSQL; SQLite writes one at a time). Every writer of an agency's kept rows takes it first."""
-    if connection.vendor != "postgresql":
+    (PostgreSQL; SQLite writes one at a time). Every writer of an agency's kept rows takes it first.
+
+    Every agency's is the lead parts' table locked against writers; some agencies' take the same table's writers' lock
+    before their own, so they wait for a recount of every agency to commit, and it for them. A keeper's recount of one
+    agency's rows touches no lead part (``agency_rows_moved``): without it, it deleted only the rows it could see while
+    the whole recount's went in beside its own (counted twice)."""
+    if connection.vendor != "postgresql" or ids == []:
         return
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute("LOCK TABLE tasks_leadpartcount IN EXCLUSIVE MODE")
         else:
+            cursor.execute("LOCK TABLE tasks_leadpartcount IN ROW EXCLUSIVE MODE")
             cursor.execute("SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id", [sorted(set(ids))])
 
 

@@ -222,3 +222,49 @@ def _withdraw_while_accepting(accepted, sent, *, sysadmin, coordinator) -> None:
     assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
     assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
     assert_kept_figures_true()
+
+
+def test_a_report_sent_while_every_agencys_counts_are_counted_again_is_counted_once(world, officer_a, head_a, monkeypatch):
+    """Every agency's kept rows are counted again (an edit of the calendar re-judges every task's due date; the daily
+    upkeep after a drift) while agency A sends a report of a period it has sent one for already: A's narrow recount of
+    that period deleted only the rows it could see, and the whole recount's rows, committed meanwhile, stayed beside
+    its own (the report sent before counted twice)."""
+    import time
+
+    from reports.services import report_save
+    from tasks.kept import lead_parts_refresh
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    earlier = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    report_transition(report=earlier, action="submit", by=head_a, notify=False)
+    task = TaskFactory(plan=world.plan, number="3", start_date=datetime.date(2017, 1, 1), due_date=datetime.date(2030, 12, 31))
+    TaskAssignmentFactory(task=task, agency=officer_a.agency, role=AssignmentRole.LEAD)
+    draft = report_save(task=task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    assert_kept_figures_true()
+
+    counted = threading.Event()
+    import reports.figures
+
+    refresh = reports.figures.sent_counts_refresh
+
+    def sent_counts_refresh(agencies, *, period_id=None):
+        if threading.current_thread().name == "writer-1" and period_id is not None:
+            counted.wait(WAIT)  # the whole recount has written its rows and not committed yet
+        refresh(agencies, period_id=period_id)
+
+    monkeypatch.setattr(reports.figures, "sent_counts_refresh", sent_counts_refresh)
+
+    def everything_counted_again():
+        from django.db import transaction
+
+        with transaction.atomic():
+            lead_parts_refresh()
+            counted.set()
+            time.sleep(1)  # the step's recount starts meanwhile
+
+    errors = _run(everything_counted_again, lambda: report_transition(report=draft, action="submit", by=head_a, notify=False))
+    assert errors == []
+    assert Report.objects.filter(agency=officer_a.agency, period=row, state=ReportState.SUBMITTED).count() == 2
+    assert_kept_figures_true()
