@@ -305,9 +305,22 @@ def _task_deleted(sender, *, instance: Task, **kwargs) -> None:
     task_counts_moved([(instance.plan_id, instance.section_id)])
 
 
+def task_parts_lock(task_id: int) -> None:
+    """Inside a transaction: a write of this task's parts takes the task's row first (FOR NO KEY UPDATE, as a report's
+    step does: ``reports.services.steps.report_locked``), so it and a write of the task's columns take turns.
+
+    Each counts again the agencies it sees: a step completing the task counts the leads committed before it, and a
+    lead given meanwhile, committed first, had counted its part with the task as it was before the step (not completed);
+    neither counted the new lead's part with the task completed (PostgreSQL)."""
+    if connection.in_atomic_block:
+        list(Task.objects.select_for_update(no_key=True).filter(pk=task_id).values_list("pk", flat=True))
+
+
 def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:
     """The agency a part had before this save (a form may move it to another): its rows move too."""
     before = None
+    if instance.pk is None or update_fields is None or ASSIGNMENT_FIELDS & set(update_fields):
+        task_parts_lock(instance.task_id)
     if instance.pk and (update_fields is None or ASSIGNMENT_FIELDS & set(update_fields)):
         before = TaskAssignment.objects.filter(pk=instance.pk).values_list("agency_id", flat=True).first()
     instance._kept_before = before  # type: ignore[attr-defined]
@@ -321,6 +334,7 @@ def _assignment_saved(sender, *, instance: TaskAssignment, created: bool, update
 
 def _assignment_deleted(sender, *, instance: TaskAssignment, **kwargs) -> None:
     if instance.role == AssignmentRole.LEAD:
+        task_parts_lock(instance.task_id)
         lead_parts_moved([instance.agency_id])
 
 

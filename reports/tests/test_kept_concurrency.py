@@ -268,3 +268,41 @@ def test_a_report_sent_while_every_agencys_counts_are_counted_again_is_counted_o
     assert errors == []
     assert Report.objects.filter(agency=officer_a.agency, period=row, state=ReportState.SUBMITTED).count() == 2
     assert_kept_figures_true()
+
+
+def test_a_lead_given_to_a_task_while_its_report_completes_it_is_counted_with_the_task_completed(
+    world, agency_a, agency_b, officer_a, head_a, coordinator, monkeypatch
+):
+    """The coordinator accepts A's report that completes the task (its completion date) while B is made a lead of it:
+    the step counts again the agencies leading the task as it sees them (A), B's recount read the task as it was (not
+    completed) and committed first; B's kept part stayed unfinished on the dashboard against a completed task."""
+    from tasks.services import task_assignments_set
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 100, "work_state": "completed", "completed_on": row.last_day, "results": "Đã hoàn thành"}
+    report = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    assert_kept_figures_true()
+
+    import tasks.kept
+
+    lead_made = threading.Event()
+    lock = tasks.kept.agencies_lock
+
+    def agencies_lock(ids):
+        if threading.current_thread().name == "writer-0":
+            lead_made.wait(3)  # the other writer commits first (or waits for this one: then it never sets this)
+        lock(ids)
+
+    monkeypatch.setattr(tasks.kept, "agencies_lock", agencies_lock)
+
+    def lead_made_for_b():
+        task_assignments_set(task=world.task, leads=[agency_a, agency_b])
+        lead_made.set()
+
+    errors = _run(lambda: report_transition(report=report, action="accept", by=coordinator, notify=False), lead_made_for_b)
+    assert errors == []
+    assert world.task.assignments.filter(role=AssignmentRole.LEAD).count() == 2
+    assert_kept_figures_true()
