@@ -264,7 +264,7 @@ def test_a_report_sent_while_every_agencys_counts_are_counted_again_is_counted_o
             counted.set()
             time.sleep(1)  # the step's recount starts meanwhile
 
-    errors = _run(everything_counted_again, lambda: report_transition(report=draft, action="submit", by=head_a, notify=False))
+    errors = run_at_once(everything_counted_again, lambda: report_transition(report=draft, action="submit", by=head_a, notify=False))
     assert errors == []
     assert Report.objects.filter(agency=officer_a.agency, period=row, state=ReportState.SUBMITTED).count() == 2
     assert_kept_figures_true()
@@ -302,7 +302,53 @@ def test_a_lead_given_to_a_task_while_its_report_completes_it_is_counted_with_th
         task_assignments_set(task=world.task, leads=[agency_a, agency_b])
         lead_made.set()
 
-    errors = _run(lambda: report_transition(report=report, action="accept", by=coordinator, notify=False), lead_made_for_b)
+    errors = run_at_once(lambda: report_transition(report=report, action="accept", by=coordinator, notify=False), lead_made_for_b)
     assert errors == []
     assert world.task.assignments.filter(role=AssignmentRole.LEAD).count() == 2
+    assert_kept_figures_true()
+
+
+def test_an_officer_saving_and_sending_a_draft_while_the_head_submits_it_does_not_deadlock(world, officer_a, head_a, monkeypatch):
+    """The officer's save-and-send locked the report's row, then (its step) the task's; the head's step on the same
+    draft ("Approve and submit" a draft) locks the task's row, then the report's: each held what the other wanted
+    (PostgreSQL aborted one of them) instead of one waiting for the other."""
+    import time
+
+    from reports.services import drafts, steps
+
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    draft = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    version = Report.objects.get(pk=draft.pk).version  # the version the officer's form was opened at
+
+    saved, task_taken = threading.Event(), threading.Event()
+    content_check, row_locked = drafts.report_content_check, steps.task_row_locked
+
+    def report_content_check(**kwargs):
+        content_check(**kwargs)
+        if threading.current_thread().name == "writer-0":
+            saved.set()  # the officer's save holds what it locked; its step comes next
+            task_taken.wait(3)  # the head's step has the task (or waits for this save: then it never says so)
+            time.sleep(0.5)
+
+    def task_row_locked(task_id):
+        row_locked(task_id)
+        if threading.current_thread().name == "writer-1":
+            task_taken.set()
+
+    def submit():
+        saved.wait(WAIT)
+        report_transition(report=draft, action="submit", by=head_a, notify=False)
+
+    monkeypatch.setattr(drafts, "report_content_check", report_content_check)
+    monkeypatch.setattr(steps, "task_row_locked", task_row_locked)
+    errors = run_at_once(
+        lambda: report_save(
+            task=world.task, agency=officer_a.agency, period=row, by=officer_a, data={**data, "progress": 60}, version=version,
+            send=True,
+        ),
+        submit,
+    )  # fmt: skip
+    assert errors == []
+    assert Report.objects.get(pk=draft.pk).state == ReportState.SUBMITTED
     assert_kept_figures_true()
