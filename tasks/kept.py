@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from core.locking import locked
 from core.shared_figures import figures_changed
 
 from .choices import AssignmentRole
@@ -313,7 +314,7 @@ def task_parts_lock(task_id: int) -> None:
     lead given meanwhile, committed first, had counted its part with the task as it was before the step (not completed);
     neither counted the new lead's part with the task completed (PostgreSQL)."""
     if connection.in_atomic_block:
-        list(Task.objects.select_for_update(no_key=True).filter(pk=task_id).values_list("pk", flat=True))
+        list(locked(Task.objects.filter(pk=task_id), no_key=True).values_list("pk", flat=True))
 
 
 def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:
