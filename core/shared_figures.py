@@ -293,7 +293,7 @@ def figures_cached(
         value = compute()
         try:
             kept = {key: value}
-            if _current(generation, plans=plans, agencies=agencies):
+            if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports):
                 # The value served meanwhile never goes back: one of an earlier generation, whose computation ended
                 # after a later one's (kept already), is kept under its own generation only.
                 kept[f"{figure}:latest"] = (generation, value)
@@ -306,9 +306,10 @@ def figures_cached(
     return value
 
 
-def _current(generation: str, *, plans: Iterable[int] | None, agencies: Iterable[int] | None) -> bool:
-    """Is ``generation`` still the figures' version now (read afresh, not as this request first read it)?"""
-    keys = _scope_keys(plans, agencies)
+def _current(generation: str, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool) -> bool:
+    """Is ``generation`` still the figures' version now (:func:`figures_version`, read afresh, not as this request
+    first read it)?"""
+    keys = _scope_keys(plans, agencies, reads_reports)
     found = cache.get_many(keys)
     return len(found) == len(keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
 
