@@ -117,7 +117,7 @@ def _publish_kept(message: OutboxMessage, *, eager: bool) -> None:
             _publisher.connection = None
             with contextlib.suppress(Exception):
                 kept.release()
-            if isinstance(error, TimeoutError) or "timeout" in type(error).__name__.lower():
+            if _timed_out(error):
                 raise  # Redis hangs: a new connection would wait as long again
             # else: closed under us (Redis restarted since), tried again below on a new connection
     connection = app.connection_for_write(connect_timeout=settings.REDIS_SOCKET_TIMEOUT, transport_options=_publish_options())
@@ -128,6 +128,17 @@ def _publish_kept(message: OutboxMessage, *, eager: bool) -> None:
             connection.release()
         raise
     _publisher.connection, _publisher.broker = connection, broker
+
+
+def _timed_out(error: BaseException | None) -> bool:
+    """Did the broker stop answering (a socket's timeout), however kombu passed it on (an ``OperationalError`` whose
+    cause is redis-py's ``TimeoutError``, itself raised from the socket's)?"""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, TimeoutError) or "timeout" in type(error).__name__.lower():
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def _publish(message: OutboxMessage, connection) -> None:

@@ -266,6 +266,7 @@ def figures_cached(
 
     While another process computes it after a change, the value computed before is returned (see the module).
     """
+    plans, agencies = (None if plans is None else list(plans)), (None if agencies is None else list(agencies))  # read twice
     try:
         figure = figure_key(name, parts)
         generation = figures_version(plans=plans, agencies=agencies, reads_reports=reads_reports)
@@ -291,13 +292,26 @@ def figures_cached(
     try:
         value = compute()
         try:
-            cache.set_many({key: value, f"{figure}:latest": (generation, value)}, timeout=settings.FIGURES_CACHE_SECONDS)
+            kept = {key: value}
+            if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports):
+                # The value served meanwhile never goes back: one of an earlier generation, whose computation ended
+                # after a later one's (kept already), is kept under its own generation only.
+                kept[f"{figure}:latest"] = (generation, value)
+            cache.set_many(kept, timeout=settings.FIGURES_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("cache unreachable: figures not kept", exc_info=True)
     finally:
         if mine:
             _release(lock)
     return value
+
+
+def _current(generation: str, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool) -> bool:
+    """Is ``generation`` still the figures' version now (:func:`figures_version`, read afresh, not as this request
+    first read it)?"""
+    keys = _scope_keys(plans, agencies, reads_reports)
+    found = cache.get_many(keys)
+    return len(found) == len(keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
 
 
 def _release(lock: str) -> None:

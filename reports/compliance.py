@@ -276,7 +276,9 @@ def sent_owed_by_agency(period_of_plan: dict[int, ReportingPeriod | None], *, as
         obligation(rows)
     )
     reports = (
-        Report.objects.filter(due_rows, period_id__in={row.pk for row in rows.values()}, state__in=SENT, role=AssignmentRole.LEAD)
+        # Any report the agency sent on the lead part, as :func:`owed` reads it (one report per task, agency and period:
+        # one sent as a cooperator before the agency was made a lead is its report of the period).
+        Report.objects.filter(due_rows, period_id__in={row.pk for row in rows.values()}, state__in=SENT)
         .filter(Exists(owing))
         .annotate(status_code=status_expression(as_of, prefix="task__"))
         .order_by()

@@ -261,9 +261,11 @@ SENT_COLUMNS = {
 
 
 def _sent_counted(agencies: list[int] | None, *, period_id: int | None = None):
-    """Lead reports sent, each with its agency's lead part on the task (one per task and agency), grouped."""
+    """Reports sent on lead parts, each with its agency's lead part on the task (one per task and agency), grouped. The
+    part decides, not the role the report was written in: an agency made a lead after sending its report as a
+    cooperator has sent its one report of the period (``compliance.missing``, the chase list, the reminders)."""
     reports = Report.objects.filter(
-        state__in=SENT, role=AssignmentRole.LEAD, task__assignments__agency_id=F("agency_id"), task__assignments__role=AssignmentRole.LEAD
+        state__in=SENT, task__assignments__agency_id=F("agency_id"), task__assignments__role=AssignmentRole.LEAD
     )
     if agencies is not None:
         reports = reports.filter(agency_id__in=agencies)
@@ -318,12 +320,12 @@ def _report_saved(sender, *, instance: Report, created: bool, **kwargs) -> None:
     sent = instance.state in SENT
     before = False if created else getattr(instance, "_kept_sent", sent)
     instance._kept_sent = sent  # type: ignore[attr-defined]
-    if sent != before and instance.role == AssignmentRole.LEAD:
+    if sent != before:
         sent_counts_moved(agency_id=instance.agency_id, period_id=instance.period_id)
 
 
 def _report_deleted(sender, *, instance: Report, **kwargs) -> None:
-    if instance.state in SENT and instance.role == AssignmentRole.LEAD:
+    if instance.state in SENT:
         sent_counts_moved(agency_id=instance.agency_id, period_id=instance.period_id)
 
 

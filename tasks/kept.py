@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from core.locking import locked
 from core.shared_figures import figures_changed
 
 from .choices import AssignmentRole
@@ -81,13 +82,19 @@ def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
 
 def agencies_lock(ids: list[int] | None) -> None:
     """Inside a transaction: these agencies' kept rows (every agency's: None) are this transaction's until it ends
-    (PostgreSQL; SQLite writes one at a time). Every writer of an agency's kept rows takes it first."""
-    if connection.vendor != "postgresql":
+    (PostgreSQL; SQLite writes one at a time). Every writer of an agency's kept rows takes it first.
+
+    Every agency's is the lead parts' table locked against writers; some agencies' take the same table's writers' lock
+    before their own, so they wait for a recount of every agency to commit, and it for them. A keeper's recount of one
+    agency's rows touches no lead part (``agency_rows_moved``): without it, it deleted only the rows it could see while
+    the whole recount's went in beside its own (counted twice)."""
+    if connection.vendor != "postgresql" or ids == []:
         return
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute("LOCK TABLE tasks_leadpartcount IN EXCLUSIVE MODE")
         else:
+            cursor.execute("LOCK TABLE tasks_leadpartcount IN ROW EXCLUSIVE MODE")
             cursor.execute("SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id", [sorted(set(ids))])
 
 
@@ -299,9 +306,22 @@ def _task_deleted(sender, *, instance: Task, **kwargs) -> None:
     task_counts_moved([(instance.plan_id, instance.section_id)])
 
 
+def task_parts_lock(task_id: int) -> None:
+    """Inside a transaction: a write of this task's parts takes the task's row first (FOR NO KEY UPDATE, as a report's
+    step does: ``reports.services.steps.report_locked``), so it and a write of the task's columns take turns.
+
+    Each counts again the agencies it sees: a step completing the task counts the leads committed before it, and a
+    lead given meanwhile, committed first, had counted its part with the task as it was before the step (not completed);
+    neither counted the new lead's part with the task completed (PostgreSQL)."""
+    if connection.in_atomic_block:
+        list(locked(Task.objects.filter(pk=task_id), no_key=True).values_list("pk", flat=True))
+
+
 def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:
     """The agency a part had before this save (a form may move it to another): its rows move too."""
     before = None
+    if instance.pk is None or update_fields is None or ASSIGNMENT_FIELDS & set(update_fields):
+        task_parts_lock(instance.task_id)
     if instance.pk and (update_fields is None or ASSIGNMENT_FIELDS & set(update_fields)):
         before = TaskAssignment.objects.filter(pk=instance.pk).values_list("agency_id", flat=True).first()
     instance._kept_before = before  # type: ignore[attr-defined]
@@ -315,6 +335,7 @@ def _assignment_saved(sender, *, instance: TaskAssignment, created: bool, update
 
 def _assignment_deleted(sender, *, instance: TaskAssignment, **kwargs) -> None:
     if instance.role == AssignmentRole.LEAD:
+        task_parts_lock(instance.task_id)
         lead_parts_moved([instance.agency_id])
 
 

@@ -111,3 +111,77 @@ def test_a_kept_connection_closed_under_it_is_replaced_and_the_job_still_leaves(
     assert len(calls) == 2 and calls[0] is not calls[1]
     message.refresh_from_db()
     assert message.sent_at is not None and message.attempts == 1
+
+
+class _FreezingProxy:
+    """A TCP proxy to the test's Redis that can freeze: it then keeps every connection open and answers nothing (a
+    Redis stuck on a full disk or a paused VM), new ones included."""
+
+    def __init__(self, target: tuple[str, int]):
+        import socket
+        import threading
+
+        self.target, self.frozen = target, threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.sockets: list = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _address = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source, sink):
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if not self.frozen.is_set():
+                sink.sendall(data)
+
+    def close(self):
+        self.server.close()
+        for sock in self.sockets:
+            sock.close()
+
+
+@pytest.mark.redis
+def test_a_kept_connection_to_a_broker_that_hangs_costs_one_timeout_not_two(settings):
+    """The request path waits REDIS_SOCKET_TIMEOUT for a broker that stopped answering, once: kombu gives the socket's
+    timeout as an OperationalError, which the kept connection took for a connection closed under it (Redis restarted)
+    and tried again on a new one, waiting as long again."""
+    import os
+    from urllib.parse import urlsplit
+
+    from core.redis_breaker import breaker
+
+    redis = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    proxy = _FreezingProxy((redis.hostname or "127.0.0.1", redis.port or 6379))
+    previous = broker_use(f"redis://127.0.0.1:{proxy.port}{redis.path or '/0'}", eager=False)
+    try:
+        assert outbox_publish(ids=[OutboxMessage.objects.create(job=upkeep_job.name).pk]) == 1  # a connection kept
+        proxy.frozen.set()
+        message = OutboxMessage.objects.create(job=upkeep_job.name)
+        started = time.monotonic()
+        assert outbox_publish(ids=[message.pk]) == 0
+        waited = time.monotonic() - started
+    finally:
+        broker_use(previous[0], eager=previous[1])
+        proxy.close()
+        breaker.reset()
+    message.refresh_from_db()
+    assert message.sent_at is None and message.attempts == 1
+    assert waited < 1.8 * settings.REDIS_SOCKET_TIMEOUT, waited

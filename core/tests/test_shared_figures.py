@@ -247,6 +247,43 @@ def test_a_change_committed_while_a_figure_is_computed_is_not_hidden_behind_that
     assert figures_cached("board", (), lambda: "again", plans=[7]) == "third"
 
 
+def test_a_computation_that_ends_after_a_newer_one_does_not_become_the_value_served_meanwhile(django_capture_on_commit_callbacks):
+    """ "second" (the data after the first change) ends after "third" (after the next change) was computed and kept: while
+    a figure is computed again after a third change, the readers are served "third", never "second" (a figure going back
+    past a change whose value was ready, for as long as another recompute takes)."""
+    release, results, computing = _computing_after_a_change(8, "first", "second", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[8], agencies=[])
+    shared_figures._request.changed = False
+    try:
+        assert figures_cached("board", (), lambda: "third", plans=[8]) == "third"
+    finally:
+        release.set()
+        computing.join(10)
+    assert results == ["second"]
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[8], agencies=[])
+    shared_figures._request.changed = False
+    figure = shared_figures.figure_key("board", ())
+    generation = shared_figures.figures_version(plans=[8])
+    assert shared_figures.cache.add(f"{figure}:computing:{generation}", generation)  # another process computes "fourth"
+    assert figures_cached("board", (), lambda: "fourth", plans=[8]) == "third"
+
+
+def test_a_figure_that_reads_no_report_is_served_its_value_from_before_the_change_meanwhile(django_capture_on_commit_callbacks):
+    """As every figure: the value kept while it is computed again is its own, read under its own generations."""
+    figures_cached("no-reports", (), lambda: "before", plans=[11], reads_reports=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[11], agencies=[])
+    shared_figures._request.changed = False
+    figure = shared_figures.figure_key("no-reports", ())
+    generation = shared_figures.figures_version(plans=[11], reads_reports=False)
+    assert shared_figures.cache.add(f"{figure}:computing:{generation}", generation)  # another process computes it
+    started = time.monotonic()
+    assert figures_cached("no-reports", (), lambda: "after", plans=[11], reads_reports=False) == "before"
+    assert time.monotonic() - started < 1
+
+
 def test_a_computation_that_failed_lets_the_next_reader_compute():
     def broken():
         raise RuntimeError("database gone")

@@ -25,7 +25,7 @@ from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import STARTED, Period, unreportable_reason
 from .content import CONTENT_FIELDS, report_content_check
 from .indicators import report_indicators, reported_values_check, reported_values_save
-from .steps import report_transition
+from .steps import report_transition, task_row_locked
 
 
 class ReportConflict(Conflict):
@@ -116,6 +116,10 @@ def report_save(
     assignment = TaskAssignment.objects.filter(task=task, agency=agency).first()
     if assignment is None:
         raise PermissionDenied(_("%(agency)s is not assigned to this task.") % {"agency": agency})
+    # The task's row, then the report's, as every writer of a task's reports (steps.task_row_locked): a save-and-send
+    # holding the report's row and then wanting the task's (its step) met the head's step on the same draft holding the
+    # task's and wanting the report's (a deadlock on PostgreSQL).
+    task_row_locked(task.pk)
     report = locked(Report.objects).filter(task=task, agency=agency, period=period).first()
     if report is None:
         report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **data)

@@ -50,8 +50,15 @@ def report_locked(report: Report, *related: str) -> Report:
     different orders (an acceptance records its values after the progress, a withdrawal withdraws them before):
     taking the task first makes two writes on one task's reports take turns from the start instead of each holding a
     row the other needs (a deadlock on PostgreSQL)."""
-    list(locked(Task.objects.filter(pk=report.task_id), no_key=True).values_list("pk", flat=True))
+    task_row_locked(report.task_id)
     return locked(Report.objects).select_related(*related).get(pk=report.pk)
+
+
+def task_row_locked(task_id: int) -> None:
+    """The first lock of every write of a task's reports (:func:`report_locked`, a draft's save): the task's row, FOR NO
+    KEY UPDATE (other transactions' foreign keys to it are still checked). A report's row is locked after it, alone
+    (``of=("self",)``: a report's default order joins its period and task, whose rows a bare FOR UPDATE locks too)."""
+    list(locked(Task.objects.filter(pk=task_id), no_key=True).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -158,3 +158,25 @@ def test_the_summarys_progress_agrees_with_the_stored_one(province, roles, coord
     completed = set(plan.tasks.filter(completed_on__isnull=False).values_list("pk", flat=True))
     assert {pk: p for pk, p in in_sql.items() if pk not in completed} == {pk: p for pk, p in in_python.items() if pk not in completed}
     assert all(in_sql[pk] == 100 for pk in completed)
+
+
+def test_a_report_sent_as_cooperator_by_an_agency_made_a_lead_since_counts_as_sent_everywhere(world, agency_a, agency_b, officer_b, head_b):
+    """B cooperated on the task and sent its report for the period; then B was made a lead too. The chase list and the
+    reminders (``compliance.missing``) count the report sent; the dashboard counted only reports sent as lead, so it
+    said B still owed one it can never send (one report per task, agency and period)."""
+    from django.utils import timezone
+
+    from reports.periods import parse_period_code
+    from reports.tests.helpers import assert_kept_figures_true
+    from tasks.services import task_assignments_set
+
+    today = timezone.localdate()
+    row = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã phối hợp"}
+    report = report_save(task=world.task, agency=agency_b, period=row, by=officer_b, data=data, version=None)
+    report_transition(report=report, action="submit", by=head_b, notify=False)
+    task_assignments_set(task=world.task, leads=[agency_a, agency_b])
+    missing = compliance.missing_by_agency({world.plan.pk: row.pk}, as_of=today)
+    board = {r["agency_id"]: r["missing"] for r in dashboard(today=today).agencies}
+    assert {a: n for a, n in board.items() if n} == missing
+    assert_kept_figures_true()

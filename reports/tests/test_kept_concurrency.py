@@ -222,3 +222,133 @@ def _withdraw_while_accepting(accepted, sent, *, sysadmin, coordinator) -> None:
     assert Report.objects.get(pk=accepted.pk).state == ReportState.WITHDRAWN
     assert Report.objects.get(pk=sent.pk).state == ReportState.ACCEPTED
     assert_kept_figures_true()
+
+
+def test_a_report_sent_while_every_agencys_counts_are_counted_again_is_counted_once(world, officer_a, head_a, monkeypatch):
+    """Every agency's kept rows are counted again (an edit of the calendar re-judges every task's due date; the daily
+    upkeep after a drift) while agency A sends a report of a period it has sent one for already: A's narrow recount of
+    that period deleted only the rows it could see, and the whole recount's rows, committed meanwhile, stayed beside
+    its own (the report sent before counted twice)."""
+    import time
+
+    from reports.services import report_save
+    from tasks.kept import lead_parts_refresh
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    earlier = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    report_transition(report=earlier, action="submit", by=head_a, notify=False)
+    task = TaskFactory(plan=world.plan, number="3", start_date=datetime.date(2017, 1, 1), due_date=datetime.date(2030, 12, 31))
+    TaskAssignmentFactory(task=task, agency=officer_a.agency, role=AssignmentRole.LEAD)
+    draft = report_save(task=task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    assert_kept_figures_true()
+
+    counted = threading.Event()
+    import reports.figures
+
+    refresh = reports.figures.sent_counts_refresh
+
+    def sent_counts_refresh(agencies, *, period_id=None):
+        if threading.current_thread().name == "writer-1" and period_id is not None:
+            counted.wait(WAIT)  # the whole recount has written its rows and not committed yet
+        refresh(agencies, period_id=period_id)
+
+    monkeypatch.setattr(reports.figures, "sent_counts_refresh", sent_counts_refresh)
+
+    def everything_counted_again():
+        from django.db import transaction
+
+        with transaction.atomic():
+            lead_parts_refresh()
+            counted.set()
+            time.sleep(1)  # the step's recount starts meanwhile
+
+    errors = run_at_once(everything_counted_again, lambda: report_transition(report=draft, action="submit", by=head_a, notify=False))
+    assert errors == []
+    assert Report.objects.filter(agency=officer_a.agency, period=row, state=ReportState.SUBMITTED).count() == 2
+    assert_kept_figures_true()
+
+
+def test_a_lead_given_to_a_task_while_its_report_completes_it_is_counted_with_the_task_completed(
+    world, agency_a, agency_b, officer_a, head_a, coordinator, monkeypatch
+):
+    """The coordinator accepts A's report that completes the task (its completion date) while B is made a lead of it:
+    the step counts again the agencies leading the task as it sees them (A), B's recount read the task as it was (not
+    completed) and committed first; B's kept part stayed unfinished on the dashboard against a completed task."""
+    from tasks.services import task_assignments_set
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 100, "work_state": "completed", "completed_on": row.last_day, "results": "Đã hoàn thành"}
+    report = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    assert_kept_figures_true()
+
+    import tasks.kept
+
+    lead_made = threading.Event()
+    lock = tasks.kept.agencies_lock
+
+    def agencies_lock(ids):
+        if threading.current_thread().name == "writer-0":
+            lead_made.wait(3)  # the other writer commits first (or waits for this one: then it never sets this)
+        lock(ids)
+
+    monkeypatch.setattr(tasks.kept, "agencies_lock", agencies_lock)
+
+    def lead_made_for_b():
+        task_assignments_set(task=world.task, leads=[agency_a, agency_b])
+        lead_made.set()
+
+    errors = run_at_once(lambda: report_transition(report=report, action="accept", by=coordinator, notify=False), lead_made_for_b)
+    assert errors == []
+    assert world.task.assignments.filter(role=AssignmentRole.LEAD).count() == 2
+    assert_kept_figures_true()
+
+
+def test_an_officer_saving_and_sending_a_draft_while_the_head_submits_it_does_not_deadlock(world, officer_a, head_a, monkeypatch):
+    """The officer's save-and-send locked the report's row, then (its step) the task's; the head's step on the same
+    draft ("Approve and submit" a draft) locks the task's row, then the report's: each held what the other wanted
+    (PostgreSQL aborted one of them) instead of one waiting for the other."""
+    import time
+
+    from reports.services import drafts, steps
+
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    draft = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    version = Report.objects.get(pk=draft.pk).version  # the version the officer's form was opened at
+
+    saved, task_taken = threading.Event(), threading.Event()
+    content_check, row_locked = drafts.report_content_check, steps.task_row_locked
+
+    def report_content_check(**kwargs):
+        content_check(**kwargs)
+        if threading.current_thread().name == "writer-0":
+            saved.set()  # the officer's save holds what it locked; its step comes next
+            task_taken.wait(3)  # the head's step has the task (or waits for this save: then it never says so)
+            time.sleep(0.5)
+
+    def task_row_locked(task_id):
+        row_locked(task_id)
+        if threading.current_thread().name == "writer-1":
+            task_taken.set()
+
+    def submit():
+        saved.wait(WAIT)
+        report_transition(report=draft, action="submit", by=head_a, notify=False)
+
+    monkeypatch.setattr(drafts, "report_content_check", report_content_check)
+    monkeypatch.setattr(steps, "task_row_locked", task_row_locked)
+    errors = run_at_once(
+        lambda: report_save(
+            task=world.task, agency=officer_a.agency, period=row, by=officer_a, data={**data, "progress": 60}, version=version,
+            send=True,
+        ),
+        submit,
+    )  # fmt: skip
+    assert errors == []
+    assert Report.objects.get(pk=draft.pk).state == ReportState.SUBMITTED
+    assert_kept_figures_true()
