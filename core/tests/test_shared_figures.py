@@ -386,3 +386,11 @@ def test_a_change_of_reports_alone_keeps_the_figures_that_read_no_report(django_
         Task.objects.filter(plan_id=1)
     )
     assert shared_figures.reads_reports(Report.objects.all())
+
+
+def test_the_code_is_named_when_the_process_starts_not_when_a_figure_is_first_kept():
+    """A process that named its code only when it first kept a figure, after a deployment replaced the files under it,
+    would have stored the old code's pages under the new code's name (hatk3)."""
+    from core.release import release
+
+    assert release.cache_info().currsize == 1  # named by CoreConfig.ready, before any figure
