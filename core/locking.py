@@ -9,10 +9,10 @@ project is taken here, of the queryset's own table only (``of=("self",)``), in t
 two writers of several rows take them in one order.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Manager, QuerySet
 
 
-def locked(queryset: QuerySet, *, no_key: bool = False, skip_locked: bool = False) -> QuerySet:
+def locked(queryset: QuerySet | Manager, *, no_key: bool = False, skip_locked: bool = False) -> QuerySet:
     """``queryset``'s own rows, locked until the transaction ends (PostgreSQL; SQLite writes one at a time).
 
     ``no_key``: FOR NO KEY UPDATE, which leaves the row's key free for rows referring to it (a report inserted for

@@ -131,6 +131,8 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     approval) is not counted again: ``owed_not_sent`` holds it (not sent), and the item says so (its number is the rows
     of the list it opens), but the menu counts each report once.
     """
+    if user.agency_id is None:
+        return []
     plans = Plan.objects.filter(state=PlanState.IN_FORCE, tasks__assignments__agency=user.agency_id).distinct()
     due = due_periods(plans, today)
     if not due:
@@ -262,9 +264,9 @@ def _coordination_work(user: User) -> list[WorkItem]:
         # Sent for signature ("Trình ký"): waiting for leadership since it was sent. Issued, its copy signed with the
         # USB token not received yet: waiting for it since the issue (the public list shows signed copies only).
         sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
-        waiting = Summary.objects.filter(Q(state=SummaryState.SUBMITTED) | Q(state=SummaryState.ISSUED, signed_pdf=""))
-        waiting = waiting.annotate(sent_at=sent).select_related("plan", "period").defer("snapshot")
-        for summary in policy.restrict(waiting, user).order_by("pk"):  # one statement for both kinds
+        summaries = Summary.objects.filter(Q(state=SummaryState.SUBMITTED) | Q(state=SummaryState.ISSUED, signed_pdf=""))
+        summaries = summaries.annotate(sent_at=sent).select_related("plan", "period").defer("snapshot")
+        for summary in policy.restrict(summaries, user).order_by("pk"):  # one statement for both kinds
             names = {"plan": summary.plan.symbol, "period": summary.period}
             if summary.state == SummaryState.SUBMITTED:
                 why = _("The summary of %(plan)s, %(period)s, waits for your signature.") % names
