@@ -13,6 +13,19 @@ def _menu_links(page) -> list[str]:
     )
 
 
+def _hint_and_room(page, selector: str) -> tuple[float, float]:
+    """The width a search box's hint needs, in its own font, and the room its box gives it."""
+    return page.evaluate(
+        """(selector) => {
+          const box = document.querySelector(selector), style = getComputedStyle(box);
+          const pen = document.createElement('canvas').getContext('2d');
+          pen.font = style.font;
+          return [pen.measureText(box.placeholder).width, box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+        }""",
+        selector,
+    )
+
+
 def test_on_a_phone_the_menu_and_the_filters_fold_away_until_opened(browser, world, coordinator):
     # Walk at 390 px: a coordinator's first screen was all menu and filters, and "Đăng xuất" wrapped.
     page = sign_in(browser, "coordinator", width=390)
@@ -92,14 +105,7 @@ def test_the_agency_lists_search_box_shows_its_whole_hint(browser, world, office
     if width == 390:
         page.get_by_role("button", name="Bộ lọc").click()
         page.wait_for_function("() => document.querySelector('#list-filters').classList.contains('show')")
-    needed, room = page.evaluate(
-        """() => {
-          const box = document.querySelector('#list-filters input[name=q]'), style = getComputedStyle(box);
-          const pen = document.createElement('canvas').getContext('2d');
-          pen.font = style.font;
-          return [pen.measureText(box.placeholder).width, box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
-        }"""
-    )
+    needed, room = _hint_and_room(page, "#list-filters input[name=q]")
     assert needed <= room, (needed, room)
 
 
@@ -108,13 +114,6 @@ def test_the_public_plan_lists_search_box_shows_its_whole_hint(browser, world, w
     # Walk (hwalk3) at 390 px: "Tìm kế hoạch, nhiệm vụ — gõ có dấu hoặc không dấu" read "…gõ có dấu hoặc", cut off by its box.
     page = browser.new_page(viewport={"width": width, "height": 768}, locale="vi-VN")
     page.goto(browser.base_url + "/ke-hoach/")
-    needed, room = page.evaluate(
-        """() => {
-          const box = document.querySelector('main input[name=q], input[name=q]'), style = getComputedStyle(box);
-          const pen = document.createElement('canvas').getContext('2d');
-          pen.font = style.font;
-          return [pen.measureText(box.placeholder).width, box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
-        }"""
-    )
+    needed, room = _hint_and_room(page, "main input[name=q], input[name=q]")
     assert needed <= room, (needed, room)
     page.screenshot(path=ARTIFACTS / f"public-plans-search-{width}.png")
