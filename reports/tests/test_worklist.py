@@ -196,7 +196,7 @@ def test_reports_waiting_for_review_are_one_line_per_plan_and_period_counted_in_
     }
     grouped = next(item for item in items if item.count == len(tasks))
     assert grouped.url == f"{reverse('reports:inbox')}?plan={plan.pk}&period={periods[1].pk}"
-    assert f"{len(tasks)} báo cáo" in grouped.why and plan.symbol in grouped.why
+    assert f"{len(tasks)} báo cáo" in grouped.why and plan.symbol in grouped.why and "đang chờ bạn" in grouped.why  # whoever reviews them
     assert worklist.work_count(worklist.work_items(coordinator)) == len(sent)
 
     with django_assert_max_num_queries(30) as few:
