@@ -19,7 +19,7 @@ from celery import Task
 from celery import current_app as app  # the project's Celery app (vinhlong_cmcn4.celery), set as current
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -38,8 +38,32 @@ def job_enqueue(job: Task | str, *args, **kwargs) -> OutboxMessage:
     """
     name = job if isinstance(job, str) else job.name
     message = OutboxMessage.objects.create(job=name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_publish(ids=[message.pk]))
+    transaction.on_commit(lambda: _publish_new(message))
     return message
+
+
+def _publish_new(message: OutboxMessage) -> None:
+    """Publish a message just committed: claimed by one conditional update (only one claimer finds it unsent), then sent;
+    a failure gives it back to the drain. One statement where a drain takes a transaction, a lock and two more: every
+    workflow step enqueues a job. A process that dies between the claim and the sending leaves a row that looks sent and
+    whose job never ran: the drain sends it again after ``OUTBOX_REDELIVER_SECONDS``, as any message lost on the way."""
+    if app.conf.task_always_eager:
+        outbox_publish(ids=[message.pk])  # the job runs here, in the drain's transaction (its failure is kept on the row)
+        return
+    if breaker.is_open():
+        return
+    claimed = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+    if not claimed:
+        return  # a drain sent it meanwhile
+    try:
+        _publish_kept(message, eager=False)
+    except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the next drain
+        breaker.failed(error)
+        last_error = f"{type(error).__name__}: {error}"[:2000]
+        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None, last_error=last_error)
+        logger.warning("outbox: could not publish %s (%s); it waits for the next drain", message, last_error)
 
 
 def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:

@@ -103,8 +103,17 @@ def _with_role(role: str) -> Q:
 
 def reviewers(report) -> list[User]:
     """The people who review ``report`` (accept or return it): ``policy.reviews`` asked of each coordinator and leader."""
-    candidates = User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True).distinct()
+    candidates = _province_deciders()
     return [user for user in candidates if reports_policy.reviews(user, report)]
+
+
+def _province_deciders():
+    """The active coordinators and leaders, their groups read at once (``policy.role_of`` asks each one's)."""
+    return (
+        User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True)
+        .distinct()
+        .prefetch_related("groups")
+    )
 
 
 def _last_actors(report, actions: list[str]) -> list[int]:
@@ -157,8 +166,7 @@ def report_handoff(event: ReportEvent) -> list[Notice]:
 
 def extension_deciders(extension: Extension) -> list[User]:
     """Who decides ``extension``: ``tasks_policy.may_decide_extension`` asked of each coordinator and leader."""
-    candidates = User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True).distinct()
-    return [user for user in candidates if tasks_policy.may_decide_extension(user, extension)]
+    return [user for user in _province_deciders() if tasks_policy.may_decide_extension(user, extension)]
 
 
 def extension_asked(extension: Extension) -> list[Notice]:

@@ -185,3 +185,35 @@ def test_a_kept_connection_to_a_broker_that_hangs_costs_one_timeout_not_two(sett
     message.refresh_from_db()
     assert message.sent_at is None and message.attempts == 1
     assert waited < 1.8 * settings.REDIS_SOCKET_TIMEOUT, waited
+
+
+def test_a_job_committed_leaves_in_one_statement_and_a_refused_one_waits_for_the_drain(memory_broker, django_capture_on_commit_callbacks):
+    """Every workflow step queues a job: after its commit the message is claimed by one conditional update and sent (no
+    transaction, lock and second update as a drain takes); a broker that refuses gives it back to the drain, error kept."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import outbox
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        sent = job_enqueue(upkeep_job)
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    sent.refresh_from_db()
+    assert sent.sent_at is not None and sent.attempts == 1
+    assert len(queries) == 1 and queries[0]["sql"].startswith("UPDATE"), [q["sql"] for q in queries]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        refused = job_enqueue(upkeep_job)
+    with mock.patch.object(outbox, "_publish", side_effect=ConnectionRefusedError("Redis refused")):
+        for callback in callbacks:
+            callback()
+    refused.refresh_from_db()
+    assert refused.sent_at is None and refused.attempts == 1 and "Redis refused" in refused.last_error
+    outbox.breaker.reset()
+    assert outbox_publish() == 1  # the drain sends it
+    refused.refresh_from_db()
+    assert refused.sent_at is not None and refused.attempts == 2

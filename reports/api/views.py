@@ -60,6 +60,10 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action in ("update", "partial_update", "step"):
+            # A write reads the report again, locked, in its service, and answers with the row it wrote: here only what
+            # the service is handed (the task and its plan, the agency, the period), not the values shown.
+            return policy.restrict(Report.objects.select_related("task__plan", "agency", "period"), self.request.user)
         values = ReportedValue.objects.select_related("indicator", "actual").order_by("indicator__position", "indicator_id")
         return policy.restrict(
             Report.objects.select_related("agency", "period").prefetch_related(Prefetch("indicator_values", queryset=values)),

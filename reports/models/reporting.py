@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -67,7 +68,11 @@ class Report(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period"))
     role = models.CharField(_("reported as"), max_length=16, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
     state = models.CharField(_("state"), max_length=16, choices=ReportState.choices, default=ReportState.DRAFT)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The range is checked in Python too (a message on the field, no query): a draft's save validates without the
+    # check constraints' queries (report_save), the constraint below stays the database's guard.
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100, _("Progress is between 0 and 100%."))]
+    )
     work_state = models.CharField(_("state of the work"), max_length=16, choices=WorkState.choices, default=WorkState.IN_PROGRESS)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     results = models.TextField(_("results achieved"), blank=True)

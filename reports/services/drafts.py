@@ -78,6 +78,10 @@ def report_period_check(*, task: Task, period: Period, agency: Agency | None = N
         raise ValidationError({"period": reason})
 
 
+# A stored report's own key and its authors: rows that exist, unchanged by a save of its draft.
+KEYS = ("task", "agency", "period", "created_by")
+
+
 def _same_content(report: Report, data: dict) -> bool:
     return all(getattr(report, name) == data.get(name) for name in CONTENT_FIELDS)
 
@@ -121,6 +125,8 @@ def report_save(
     # task's and wanting the report's (a deadlock on PostgreSQL).
     task_row_locked(task.pk)
     report = locked(Report.objects).filter(task=task, agency=agency, period=period).first()
+    if report is not None:
+        report.task, report.agency, report.period = task, agency, period  # the rows in hand, not read again
     if report is None:
         report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **data)
         report.full_clean()
@@ -145,7 +151,9 @@ def report_save(
             raise ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
         for name, value in data.items():
             setattr(report, name, value)
-        report.full_clean()
+        # Its task, agency and period are the rows locked and in hand (no query to find they exist, none for a key
+        # that did not change): its content's fields and rules (Report.clean) are what a draft's save can break.
+        report.full_clean(exclude=KEYS, validate_unique=False, validate_constraints=False)
         report.version += 1
         report.save()
     if indicator_values and workflow.is_editable(report.state):

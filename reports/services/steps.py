@@ -70,7 +70,7 @@ def report_transition(
 
     The report row is locked (:func:`report_locked`), so two clicks cannot take the same step twice.
     """
-    report = report_locked(report, "task__plan__parent", "period")
+    report = report_locked(report, "task__plan__parent", "period", "agency")
     step = workflow.transition_for(action)
     if action not in reports_policy.report_actions(by, report):
         if not policy.can(by, policy.VIEW, report) or report.state in step.sources:
