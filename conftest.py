@@ -68,6 +68,13 @@ def _summary_pdf_only_where_asked(request, settings):
     settings.SUMMARY_PDF_SOFFICE = (shutil.which("soffice") or "") if request.node.get_closest_marker("soffice") else ""
 
 
+@pytest.fixture(autouse=True)
+def _figures_never_behind(settings):
+    """A figure is computed on its reader's time (``FIGURES_BEHIND_SECONDS`` 0): a test reads what it just changed. The
+    dashboard served behind while changes come in quick succession has its own tests (``test_figures_behind``)."""
+    settings.FIGURES_BEHIND_SECONDS = 0
+
+
 @pytest.fixture
 def roles(db):
     from plans.services import roles_setup

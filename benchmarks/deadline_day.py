@@ -17,7 +17,8 @@ the workers by ``benchmarks/deadline_gunicorn.py``).
 
     .venv/bin/python benchmarks/deadline_day.py --scale 1,10 [--seconds 60] [--rounds 2] [--json]
 
-Data: benchmarks/dataset.py (kept template per scale, a working copy per run). Port: BENCH_PORT (8765).
+Data: benchmarks/dataset.py (kept template per scale, a working copy per run). Port: BENCH_PORT (8765). Another
+gunicorn configuration that builds on ``deadline_gunicorn.py`` (a profiler's): BENCH_GUNICORN_CONF.
 """
 
 import argparse
@@ -125,7 +126,12 @@ def server(database: str, workers: int) -> subprocess.Popen:
         "API_ANON_RATE": "100000/min",
     }
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "vinhlong_cmcn4.wsgi", "-c", str(Path(__file__).with_name("deadline_gunicorn.py"))],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "vinhlong_cmcn4.wsgi",
+            "-c",
+            os.environ.get("BENCH_GUNICORN_CONF") or str(Path(__file__).with_name("deadline_gunicorn.py")),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -15,7 +15,11 @@ are caught by ``FIGURES_CACHE_SECONDS``, the longest a cached figure is kept.
 
 One computation per figure and generation at a time: the first reader to miss takes a lock (``cache.add``)
 and computes; meanwhile the others are served the value computed before the change, and once the new
-value is stored every reader gets it. A computation of an earlier generation still under way holds no
+value is stored every reader gets it. A figure read by many and costly to compute (the dashboard's page,
+``behind=True``) is not computed on its reader's time while changes come in quick succession: when the value
+before the change was computed less than ``FIGURES_BEHIND_SECONDS`` ago, the first reader is served it too and
+computes the new one once its response has gone (``request_finished``), so no reader waits for it; on a quiet
+day (an older value) the reader computes it as any figure's. A computation of an earlier generation still under way holds no
 reader of the new one: the first of them computes it (a reader never waits behind a figure already stale). A request that made
 the change itself, or that finds no earlier value, waits for the new value (or computes it when the
 one computing died).
@@ -36,9 +40,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
 
 from .release import release
 
@@ -71,11 +76,30 @@ _request = Local()
 
 
 def _request_started(**kwargs) -> None:
-    _request.open, _request.generations, _request.changed = True, {}, False
+    _request.open, _request.generations, _request.changed, _request.after = True, {}, False, []
 
 
 def _request_finished(**kwargs) -> None:
-    _request.open, _request.generations, _request.changed = False, {}, False
+    after = getattr(_request, "after", None) or []
+    _request.open, _request.generations, _request.changed, _request.after = False, {}, False, []
+    for work in after:
+        work()
+    if after:
+        close_old_connections()  # as after any request: the computation may have opened one past its age
+
+
+def _after_response(work: Callable[[], None]) -> None:
+    """Run ``work`` once the current response has gone (its reader does not wait), in this request's language."""
+    language = translation.get_language()
+
+    def run() -> None:
+        try:
+            with translation.override(language):
+                work()
+        except Exception:  # noqa: BLE001 - the response has gone; the next reader computes the figure
+            logger.exception("figure computed after the response failed")
+
+    _request.after.append(run)
 
 
 request_started.connect(_request_started, dispatch_uid="figures_request_started")
@@ -258,6 +282,7 @@ def figures_cached(
     plans: Iterable[int] | None = None,
     agencies: Iterable[int] | None = None,
     reads_reports: bool = True,
+    behind: bool = False,
 ) -> T:
     """``compute()``'s result, from the cache when the same figure (``name``, ``parts``) was computed since the last change
     it depends on: of ``plans`` or ``agencies`` when given (a family's figure names its plan: a change of a plan
@@ -265,6 +290,8 @@ def figures_cached(
     (a figure that reads no report names it: ``reads_reports=False``).
 
     While another process computes it after a change, the value computed before is returned (see the module).
+    ``behind``: while changes come in quick succession, the reader who finds it out of date is served the value
+    before the change too and computes the new one after its response (see the module).
     """
     plans, agencies = (None if plans is None else list(plans)), (None if agencies is None else list(agencies))  # read twice
     try:
@@ -283,25 +310,48 @@ def figures_cached(
         mine = cache.add(lock, generation, timeout=LOCK_SECONDS)
     except Exception:  # noqa: BLE001
         mine = True
+    served_before = latest is not None and not getattr(_request, "changed", False)
     if not mine:
-        if latest is not None and not getattr(_request, "changed", False):
+        if served_before:
             return latest[1]  # one computation at a time: the value from before the change meanwhile
         value = _wait_for(key, lock)
         if value is not None:
             return value
+    elif behind and served_before and getattr(_request, "open", False) and _recent(latest):
+        _after_response(lambda: _computed_and_kept(figure, generation, compute, lock, plans, agencies, reads_reports))
+        return latest[1]
+    return _computed_and_kept(figure, generation, compute, lock if mine else None, plans, agencies, reads_reports)
+
+
+def _recent(latest: tuple) -> bool:
+    """Was this value computed less than ``FIGURES_BEHIND_SECONDS`` ago (changes are coming in quick succession)?"""
+    return len(latest) > 2 and time.time() - latest[2] < settings.FIGURES_BEHIND_SECONDS
+
+
+def _computed_and_kept(
+    figure: str,
+    generation: str,
+    compute: Callable[[], T],
+    lock: str | None,
+    plans: list[int] | None,
+    agencies: list[int] | None,
+    reads_reports: bool,
+) -> T:
+    """``compute()``, kept under ``generation`` (and as the latest value while it is still the figures' version); the lock
+    taken to compute it (``lock``) released."""
     try:
         value = compute()
         try:
-            kept = {key: value}
+            kept: dict[str, Any] = {f"{figure}:{generation}": value}
             if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports):
                 # The value served meanwhile never goes back: one of an earlier generation, whose computation ended
                 # after a later one's (kept already), is kept under its own generation only.
-                kept[f"{figure}:latest"] = (generation, value)
+                kept[f"{figure}:latest"] = (generation, value, time.time())
             cache.set_many(kept, timeout=settings.FIGURES_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("cache unreachable: figures not kept", exc_info=True)
     finally:
-        if mine:
+        if lock is not None:
             _release(lock)
     return value
 

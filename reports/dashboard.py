@@ -52,13 +52,16 @@ def dashboard(*, today: datetime.date | None = None) -> Dashboard:
     return dashboard_shown(lambda board: board, today=today)
 
 
-def dashboard_shown(show: Callable[[Dashboard], T], *, today: datetime.date | None = None, name: str = "dashboard") -> T:
-    """``show(dashboard)`` (e.g. the page's HTML, the same for every leader), cached as :func:`dashboard` is under ``name``."""
+def dashboard_shown(
+    show: Callable[[Dashboard], T], *, today: datetime.date | None = None, name: str = "dashboard", behind: bool = False
+) -> T:
+    """``show(dashboard)`` (e.g. the page's HTML, the same for every leader), cached as :func:`dashboard` is under ``name``;
+    ``behind``: computed after the response while changes come in quick succession (``core.shared_figures``)."""
     today = today or timezone.localdate()
     plans, families = plans_in_force()
     key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
     # Computed afresh only when a change moved one of these plans (a change in a plan carrying one out names it too).
-    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)), plans=list(families))
+    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)), plans=list(families), behind=behind)
 
 
 def plans_in_force() -> tuple[list[Plan], dict[int, set[int]]]:

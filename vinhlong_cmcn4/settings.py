@@ -319,6 +319,10 @@ RESEND_GRACE_WORKING_DAYS = int(os.environ.get("RESEND_GRACE_WORKING_DAYS", "3")
 # The longest the dashboard's figures stay cached (core.shared_figures): workflow steps
 # clear them at once; this bounds how long an edit made outside the services (the admin) goes unseen.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
+# A costly figure read by many (the dashboard's page) whose value before a change was computed less than this many
+# seconds ago is served as it was to the reader who finds it out of date, who computes the new one after the
+# response (core.shared_figures): on a deadline day no leader waits for the dashboard's computation. 0: never.
+FIGURES_BEHIND_SECONDS = float(os.environ.get("FIGURES_BEHIND_SECONDS", "5"))
 
 # E-mail: console in development.
 EMAIL_BACKEND = os.environ.get(

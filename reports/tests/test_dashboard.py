@@ -217,3 +217,24 @@ def test_an_agency_row_is_rendered_again_only_when_its_values_move_and_reads_as_
     cache.clear()
     assert client.get(reverse("reports:dashboard")).context["body"] == kept
     assert views._row_rendered.cache_info().misses == 4
+
+
+def test_while_changes_come_in_quick_succession_the_leader_is_served_the_page_before_and_the_next_one_reads_it_afresh(
+    client, leader, settings, django_capture_on_commit_callbacks
+):
+    """On a deadline day a report is sent every few hundred milliseconds: the leader who finds the dashboard out of date
+    gets the page from before the change at once and computes the new one after the response (``FIGURES_BEHIND_SECONDS``);
+    the next leader reads the new page, the one rendered from nothing."""
+    settings.FIGURES_BEHIND_SECONDS = 5
+    plan, agencies = build(12, agencies=4)
+    client.force_login(leader)
+    before = client.get(reverse("reports:dashboard")).context["body"]
+    task = plan.tasks.filter(assignments__agency=agencies[1], completed_on__isnull=True).order_by("position").first()
+    task.completed_on = D(2018, 6, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        task.save()
+    assert client.get(reverse("reports:dashboard")).context["body"] == before  # computed after this response
+    after = client.get(reverse("reports:dashboard")).context["body"]
+    assert after != before
+    cache.clear()
+    assert client.get(reverse("reports:dashboard")).context["body"] == after
