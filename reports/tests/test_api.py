@@ -240,3 +240,23 @@ def test_a_deadline_days_steps_through_the_api_read_only_what_they_need(api, wor
     assert len(groups) <= 2, groups  # the acting user's role twice (officer, head); the reviewers' in their own query
     # 11, 17 and 27 on SQLite (the job of the notices run in the step, as without a broker); 28, 19 and 29 before
     assert len(saving) <= 12 and len(submitting) <= 20 and len(approving) <= 30, [len(saving), len(submitting), len(approving)]
+
+
+def test_the_filters_of_an_endpoint_are_built_once_and_still_filter(api, world, officer_a):
+    """django-filter builds an endpoint's filter set from its ``filterset_fields`` on every request (a workflow step's
+    included): the project's backend builds it once per endpoint and model, and it filters as before."""
+    from unittest import mock
+
+    from django_filters.rest_framework import DjangoFilterBackend
+
+    from core.api import FilterBackend
+
+    FilterBackend._built.clear()
+    api.force_authenticate(officer_a)
+    with mock.patch.object(
+        DjangoFilterBackend, "get_filterset_class", autospec=True, side_effect=DjangoFilterBackend.get_filterset_class
+    ) as built:
+        for state in ("draft", "accepted", "draft"):
+            assert api.get("/api/v1/reports/", {"state": state}).status_code == 200
+    assert built.call_count == 1
+    assert api.get("/api/v1/reports/", {"state": "nonsense"}).status_code == 400  # still checked against the choices
