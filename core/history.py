@@ -11,11 +11,21 @@ from simple_history.models import HistoricalRecords
 SAVE_STAMPS = frozenset({"updated_at"})
 
 
+CHANGED = "_history_changed"
+
+
+def changed_for_certain(instance) -> None:
+    """The next save of ``instance`` changes a tracked field (a workflow step moves its state, a draft's save its
+    version): its history row is written without reading the latest one to compare (a query on every step)."""
+    instance.__dict__[CHANGED] = True
+
+
 class ChangeHistory(HistoricalRecords):
     """``HistoricalRecords`` that skips a save whose tracked fields all equal the latest history row."""
 
     def post_save(self, instance, created, using=None, **kwargs):
-        if not created and not kwargs.get("raw", False) and not self._changed(instance):
+        certain = instance.__dict__.pop(CHANGED, False)
+        if not created and not kwargs.get("raw", False) and not certain and not self._changed(instance):
             return
         super().post_save(instance, created, using=using, **kwargs)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.conflicts import Conflict
+from core.history import changed_for_certain
 from core.locking import locked
 from core.text import clean_text
 from core.uploads import content_digest, detect_type
@@ -155,6 +156,7 @@ def report_save(
         # that did not change): its content's fields and rules (Report.clean) are what a draft's save can break.
         report.full_clean(exclude=KEYS, validate_unique=False, validate_constraints=False)
         report.version += 1
+        changed_for_certain(report)  # its version moves
         report.save()
     if indicator_values and workflow.is_editable(report.state):
         reported_values_save(report=report, values=indicator_values)

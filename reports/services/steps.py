@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import changed_for_certain
 from core.locking import locked
 from core.outbox import job_enqueue
 from core.shared_figures import figures_changed
@@ -93,6 +94,7 @@ def report_transition(
         report.first_submitted_at = report.first_submitted_at or at
     if step.target == ReportState.ACCEPTED:
         report.accepted_at = at
+    changed_for_certain(report)  # its state and version move
     report.save()
     event = ReportEvent.objects.create(
         report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
