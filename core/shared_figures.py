@@ -323,6 +323,12 @@ def figures_cached(
     return _computed_and_kept(figure, generation, compute, lock if mine else None, plans, agencies, reads_reports)
 
 
+def _newest(figure: str, started: float) -> bool:
+    """Did the computation begun at ``started`` begin after the one of the value served meanwhile (or is there none)?"""
+    served = cache.get(f"{figure}:latest")
+    return served is None or len(served) < 4 or served[3] < started
+
+
 def _recent(latest: tuple) -> bool:
     """Was this value computed less than ``FIGURES_BEHIND_SECONDS`` ago (changes are coming in quick succession)?"""
     return len(latest) > 2 and time.time() - latest[2] < settings.FIGURES_BEHIND_SECONDS
@@ -340,13 +346,16 @@ def _computed_and_kept(
     """``compute()``, kept under ``generation`` (and as the latest value while it is still the figures' version); the lock
     taken to compute it (``lock``) released."""
     try:
+        started = time.time()
         value = compute()
         try:
             kept: dict[str, Any] = {f"{figure}:{generation}": value}
-            if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports):
+            if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports) or _newest(figure, started):
                 # The value served meanwhile never goes back: one of an earlier generation, whose computation ended
-                # after a later one's (kept already), is kept under its own generation only.
-                kept[f"{figure}:latest"] = (generation, value, time.time())
+                # after a later one's (kept already), is kept under its own generation only. One overtaken by a change
+                # while it was computed, but begun after the value served, replaces it (it counts more recent data):
+                # changes that come faster than the figure is computed never leave the readers with the first value.
+                kept[f"{figure}:latest"] = (generation, value, time.time(), started)
             cache.set_many(kept, timeout=settings.FIGURES_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("cache unreachable: figures not kept", exc_info=True)

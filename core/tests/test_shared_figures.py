@@ -270,6 +270,25 @@ def test_a_computation_that_ends_after_a_newer_one_does_not_become_the_value_ser
     assert figures_cached("board", (), lambda: "fourth", plans=[8]) == "third"
 
 
+def test_a_computation_overtaken_by_a_change_still_becomes_the_value_served_when_it_is_the_newest(
+    django_capture_on_commit_callbacks,
+):
+    """On a deadline day a report is sent every hundred milliseconds, more often than the dashboard is computed: a
+    computation that ends after the next change must still replace the older value served meanwhile (it counts more
+    recent data), or the readers kept being served the value from before the first change for as long as changes came."""
+    release, results, computing = _computing_after_a_change(12, "first", "second", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[12], agencies=[])  # committed while "second" is computed
+    shared_figures._request.changed = False
+    release.set()
+    computing.join(10)
+    assert results == ["second"]
+    figure = shared_figures.figure_key("board", ())
+    generation = shared_figures.figures_version(plans=[12])
+    assert shared_figures.cache.add(f"{figure}:computing:{generation}", generation)  # another process computes "third"
+    assert figures_cached("board", (), lambda: "third", plans=[12]) == "second"  # the newest value, not "first"
+
+
 def test_a_figure_that_reads_no_report_is_served_its_value_from_before_the_change_meanwhile(django_capture_on_commit_callbacks):
     """As every figure: the value kept while it is computed again is its own, read under its own generations."""
     figures_cached("no-reports", (), lambda: "before", plans=[11], reads_reports=False)
