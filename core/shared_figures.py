@@ -15,7 +15,9 @@ are caught by ``FIGURES_CACHE_SECONDS``, the longest a cached figure is kept.
 
 One computation per figure and generation at a time: the first reader to miss takes a lock (``cache.add``)
 and computes; meanwhile the others are served the value computed before the change, and once the new
-value is stored every reader gets it. A figure read by many and costly to compute (the dashboard's page,
+value is stored every reader gets it; a value overtaken by the next change while it was computed still replaces
+the one served meanwhile when its computation began after that one's (changes faster than a computation never leave
+the readers with the value from before the first of them). A figure read by many and costly to compute (the dashboard's page,
 ``behind=True``) is not computed on its reader's time while changes come in quick succession: when the value
 before the change was computed less than ``FIGURES_BEHIND_SECONDS`` ago, the first reader is served it too and
 computes the new one once its response has gone (``request_finished``), so no reader waits for it; on a quiet
