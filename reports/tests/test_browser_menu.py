@@ -117,3 +117,17 @@ def test_the_public_plan_lists_search_box_shows_its_whole_hint(browser, world, w
     needed, room = _hint_and_room(page, "main input[name=q], input[name=q]")
     assert needed <= room, (needed, room)
     page.screenshot(path=ARTIFACTS / f"public-plans-search-{width}.png")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_excel_export_of_a_list_is_in_view_without_unfolding_the_filters(browser, world, coordinator, width):
+    # Walk at 390 px: "Xuất Excel (đúng như đang hiển thị)" sat inside the folded filters: a phone user could not see it.
+    page = sign_in(browser, "coordinator", width=width)
+    page.goto(browser.base_url + "/dau-moi/hop-thu/")
+    assert page.locator("#list-filters").is_visible() == (width > 390)  # folded on a phone, open on a laptop
+    export = page.locator("#export-link")
+    assert export.is_visible() and export.inner_text() == "Xuất Excel (đúng như đang hiển thị)"
+    box = export.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] < 768  # on the first screen, not cut off
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    page.screenshot(path=ARTIFACTS / f"list-export-{width}.png")
