@@ -6,7 +6,7 @@ Links from e-mails, notices and the dashboard are built with ``<Filter>.url(...)
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +17,9 @@ from plans.choices import PeriodKind, PlanState
 from plans.filters import AgencyChoiceFilter
 from plans.models import Agency, Plan
 from tasks.choices import AssignmentRole, TaskStatus
+from tasks.delegation import answered_by
 from tasks.filters import TaskFilter, filter_text
-from tasks.models import Task
+from tasks.models import Task, TaskAssignment
 from tasks.selectors import tasks_of_plans_q
 
 from . import compliance
@@ -27,6 +28,7 @@ from .models import ReportingPeriod, Summary
 from .reorganisation.selectors import predecessor_ids
 from .selectors import NOT_REPORTED, due_periods, owed_not_sent, reportable_in_due_period_q
 
+ANSWERED = "2"  # "mine" on the agency list: the parts the officer carries and those nobody carries (``delegation.answered_by``)
 NOT_SENT = "missing"  # owed and not sent: the reminders' and the dashboard's "missing" (``reports.compliance``)
 IN_FORCE = "1"
 IN_FORCE_FAMILY = "family"  # the plans in force and the plans carrying them out: the dashboard's totals
@@ -114,16 +116,23 @@ class AgencyTaskFilter(ListFilterSet):
         empty_label=_("All"),
     )
     mine = django_filters.ChoiceFilter(
-        label=_("In charge"), choices=[("1", _("My tasks"))], method="filter_mine", empty_label=_("Whole agency")
+        label=_("In charge"),
+        choices=[("1", _("My tasks")), (ANSWERED, _("Mine and those nobody is in charge of"))],
+        method="filter_mine",
+        empty_label=_("Whole agency"),
     )
 
-    def __init__(self, *args, plans=None, agency_id=None, due=None, **kwargs):
+    def __init__(self, *args, plans=None, agency_id=None, due=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
         self.agency_id, self.due = agency_id, due or {}  # the list's agency and its plans' periods due (``agency_tasks``)
+        self.user = user  # whose "mine" it is
         self.form.fields["q"].widget.attrs.update(type="search", placeholder=_("Search tasks, with or without diacritics"))
 
     def filter_mine(self, queryset, name, value):
+        if value == ANSWERED and self.user is not None:  # as an officer's "Việc cần xử lý" counts the reports theirs to file
+            answered = TaskAssignment.objects.filter(answered_by(self.user), task=OuterRef("pk"), agency=self.agency_id)
+            return queryset.filter(Exists(answered))
         return queryset.filter(mine=True) if value == "1" else queryset
 
     def filter_report_state(self, queryset, name, value):

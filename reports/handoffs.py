@@ -223,8 +223,19 @@ def summary_submitted(summary: Summary, by: User | None) -> list[Notice]:
     """Tell leadership a summary waits for its signature ("Trình ký")."""
     text = _("The summary of %(plan)s, %(period)s, waits for your signature.") % {"plan": summary.plan.symbol, "period": summary.period}
     users = User.objects.filter(_with_role(Role.LEADERSHIP), is_active=True)
-    key = f"summary-submitted:{summary.pk}:{summary.events.count()}"  # sent again after a return: told again
+    key = f"{_waiting_key(summary)}{summary.events.count()}"  # sent again after a return: told again
     return handoff(key=key, users=_people(users, actor_id=by.pk if by else None), text=text, url=summary.get_absolute_url())
+
+
+def summary_no_longer_waiting(summary: Summary) -> int:
+    """The summary was returned or issued: the notices that it waited for a signature leave everyone's unread notices
+    (one leader acted; the others' "chờ ký" named work that no longer waits), kept as read in their history."""
+    return Notice.objects.filter(key__startswith=_waiting_key(summary), read_at__isnull=True).update(read_at=timezone.now())
+
+
+def _waiting_key(summary: Summary) -> str:
+    """The start of the key of every notice that ``summary`` waits for a signature (one per sending)."""
+    return f"summary-submitted:{summary.pk}:"
 
 
 def summary_issued(summary: Summary, by: User | None) -> list[Notice]:

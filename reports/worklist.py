@@ -24,11 +24,11 @@ from plans.models import Plan, User
 from reports import policy as reports_policy
 from tasks import policy as tasks_policy
 from tasks.choices import ExtensionState
-from tasks.delegation import owned_by, running_on
+from tasks.delegation import answered_by, running_on
 from tasks.models import Extension, TaskOwner
 
 from .choices import SummaryAction, SummaryState
-from .filters import NOT_SENT, AgencyTaskFilter, InboxFilter
+from .filters import ANSWERED, NOT_SENT, AgencyTaskFilter, InboxFilter
 from .models import Report, ReportingPeriod, Summary
 from .reorganisation.selectors import waiting_for_reassignment
 from .selectors import due_periods, inbox, owed_not_sent, pending_approval, returned_reports, sender_name
@@ -141,7 +141,7 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     carried = Exists(TaskOwner.objects.filter(running_on(today), assignment=OuterRef("pk")))
     head = tasks_policy.oversees_agency_work(user)
     if not head:
-        owed = owed.filter(owned_by(user, today) | ~Q(pk__in=TaskOwner.objects.filter(running_on(today)).values("assignment_id")))
+        owed = owed.filter(answered_by(user, today))
     counts: dict[int, list[int]] = {}
     rows = owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried", "task_id", "owed_period_id")
     for plan_id, is_carried, task_id, period_id in rows:
@@ -164,9 +164,9 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
         }
         if head and unassigned:
             why = f"{why} {to_assign(unassigned)}"
-        items.append(
-            WorkItem(TO_FILE, why, period.deadline, AgencyTaskFilter.url(plan=plan_id, report_state=NOT_SENT), n, due=period.deadline)
-        )
+        # the list of exactly these reports: the whole agency's for the head, the officer's own and nobody's for an officer
+        url = AgencyTaskFilter.url(plan=plan_id, report_state=NOT_SENT, mine=None if head else ANSWERED)
+        items.append(WorkItem(TO_FILE, why, period.deadline, url, n, due=period.deadline))
     return items
 
 

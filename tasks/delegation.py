@@ -41,6 +41,15 @@ def owned_by(user: User, day: datetime.date | None = None, prefix: str = "") -> 
     return Q(**{f"{prefix}pk__in": owners.values("assignment_id")})
 
 
+def answered_by(user: User, day: datetime.date | None = None, prefix: str = "") -> Q:
+    """Assignments (through ``prefix``) an officer answers for on ``day``: those they carry (:func:`owned_by`) and those
+    nobody carries (until the head assigns them, every officer of the agency may file them). What an officer's
+    "Việc cần xử lý" counts as theirs to file and the agency list's "Của tôi và chưa giao ai" shows."""
+    day = day or timezone.localdate()
+    carried = TaskOwner.objects.filter(running_on(day)).values("assignment_id")
+    return owned_by(user, day, prefix) | ~Q(**{f"{prefix}pk__in": carried})
+
+
 def owners_on(assignments: list[int], day: datetime.date | None = None) -> dict[int, list[TaskOwner]]:
     """Each assignment's people in charge on ``day`` (one query)."""
     day = day or timezone.localdate()

@@ -313,8 +313,25 @@ def task_parts_lock(task_id: int) -> None:
     Each counts again the agencies it sees: a step completing the task counts the leads committed before it, and a
     lead given meanwhile, committed first, had counted its part with the task as it was before the step (not completed);
     neither counted the new lead's part with the task completed (PostgreSQL)."""
-    if connection.in_atomic_block:
-        list(locked(Task.objects.filter(pk=task_id), no_key=True).values_list("pk", flat=True))
+    tasks_parts_lock([task_id])
+
+
+def tasks_parts_lock(task_ids: Iterable[int]) -> None:
+    """Inside a transaction: the rows of every task a writer of several tasks is about to write (its parts, its
+    columns), locked at once in the order of their ids, before it writes any of them (FOR NO KEY UPDATE).
+
+    A reorganisation applied or undone, a reassignment, an import: two of them over the same tasks, each taking a task
+    as it came to it, held one the other waited for (a deadlock on PostgreSQL); and a part written before its task was
+    locked went past the lock a report's writer takes (``reports.services.steps.report_locked``: its task, then its
+    report). Locking a task again later in the transaction (each part's save does) waits for nobody."""
+    ids = sorted(set(task_ids))
+    if not connection.in_atomic_block:
+        return
+    for start in range(0, len(ids), LOCK_BATCH):  # batches in order keep the order (an import locks thousands)
+        list(locked(Task.objects.filter(pk__in=ids[start : start + LOCK_BATCH]), no_key=True).values_list("pk", flat=True))
+
+
+LOCK_BATCH = 5000
 
 
 def _assignment_saving(sender, *, instance: TaskAssignment, update_fields=None, **kwargs) -> None:

@@ -12,7 +12,7 @@ from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 
 from .choices import AssignmentRole
-from .kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved
+from .kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved, task_parts_lock
 from .models import PastHolding, Task, TaskAssignment
 from .ordering import order_key_expression
 from .selectors import plan_with_parent
@@ -213,6 +213,7 @@ def task_assignments_set(
 ) -> list[TaskAssignment]:
     """Replace a task's assignments with these leads and cooperators (groups expanded to their members on the plan's date)."""
     expanded = assignments_expand(leads=leads, cooperating=cooperating, on=task.plan.issued_on)
+    task_parts_lock(task.pk)  # the task first, before its parts are deleted or written (as every writer of its parts)
     existing = {a.agency_id: a for a in TaskAssignment.objects.filter(task=task)}
     TaskAssignment.objects.filter(task=task).exclude(agency_id__in=expanded).delete()
     result = []

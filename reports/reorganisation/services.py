@@ -25,7 +25,7 @@ from plans.models import (
     User,
     UserMove,
 )
-from tasks.kept import lead_parts_batch, lead_parts_moved
+from tasks.kept import lead_parts_batch, lead_parts_moved, tasks_parts_lock
 from tasks.models import LeadPartCount, PastHolding, Task, TaskAssignment, TaskDestination
 from tasks.selectors import open_work_q
 from tasks.services import lead_or, part_folded, part_handed_on
@@ -55,6 +55,7 @@ def decision_apply(*, decision: ReorganisationDecision, by: User | None, none_ch
     if plan.unchosen and not none_chosen_confirmed:
         raise ValidationError([*plan.warnings, _("Nothing was applied: confirm that these changes take no task, or choose their tasks.")])
     day = decision.effective_on
+    tasks_parts_lock(move.assignment.task_id for move in plan.moves if move.change is not None)  # before any write
     log: dict[str, list] = {"removed": [], "roles": [], "moved": [], "created": []}
     if plan.created:
         # The new agencies come into being now, existing from the effective date; the plan is read again with their ids.
@@ -224,6 +225,7 @@ def leftover_parts_hand_on(*, today: datetime.date | None = None) -> int:
         if not leftovers:
             break
         task_ids = sorted({part.task_id for part in leftovers})
+        tasks_parts_lock(task_ids)
         decisions: dict[int, ReorganisationDecision] = {}
         for part in leftovers:
             link = links[part.agency_id]
@@ -293,8 +295,11 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         )
     changes = decision.changes.all()
     before = {row["assignment"]: row for row in decision.undo_log.get("moved", [])}
+    roles = decision.undo_log.get("roles", [])
     undone = set(TaskAssignment.objects.filter(inherited_via__in=changes).values_list("task_id", flat=True))
     undone.update(row["task"] for row in decision.undo_log.get("removed", []))
+    undone.update(TaskAssignment.objects.filter(pk__in=[row["assignment"] for row in roles]).values_list("task_id", flat=True))
+    tasks_parts_lock(undone)  # every task it gives back, before any write, as every writer of tasks' parts
     for assignment in TaskAssignment.objects.filter(inherited_via__in=changes):
         row = before.get(assignment.pk)
         if row is None:  # applied before the log kept the earlier inheritance
@@ -308,7 +313,7 @@ def decision_undo(*, decision: ReorganisationDecision, today: datetime.date | No
         assignment.save(update_fields=["agency", "inherited_from", "inherited_on", "inherited_via"])
     for row in decision.undo_log.get("coordinator", []):
         Plan.objects.filter(pk=row["plan"]).update(coordinator_id=row["agency"])
-    for row in decision.undo_log.get("roles", []):
+    for row in roles:
         TaskAssignment.objects.filter(pk=row["assignment"]).update(
             role=row["role"], inherited_from=None, inherited_on=_date(row.get("inherited_on"))
         )
@@ -370,6 +375,8 @@ def assignments_reassign(
     ids = [a.pk for a in assignments]
     if by is not None and TaskAssignment.objects.filter(pk__in=ids).exclude(policy.coordinated(by, "task__plan__")).exists():
         raise PermissionDenied(_("You may reassign only the tasks of the plans your agency coordinates."))
+    # The tasks first, in order, then their parts: as every writer of tasks' parts and of reports (their task first).
+    tasks_parts_lock(TaskAssignment.objects.filter(pk__in=ids).values_list("task_id", flat=True))
     moved = 0
     handed = []
     for assignment in locked(TaskAssignment.objects).filter(pk__in=ids).select_related("agency", "task__plan"):

@@ -18,7 +18,7 @@ from plans.models import User
 from plans.workdays import current_calendar
 from reports import policy as reports_policy
 from tasks.choices import AssignmentRole
-from tasks.kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved
+from tasks.kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved, tasks_parts_lock
 from tasks.models import Task
 from tasks.selectors import plan_with_parent
 
@@ -154,6 +154,7 @@ def tasks_progress_refresh(*, plan_ids: list[int] | None = None, task_ids: list[
         if (task.progress, task.completed_on) != (round(exact), completed_on):
             task.progress, task.completed_on = round(exact), completed_on
             changed.append(task)
+    tasks_parts_lock(task.pk for task in changed)  # in order, as every writer of several tasks (the daily upkeep's thousands)
     Task.objects.bulk_update(changed, ["progress", "completed_on"], batch_size=1000)
     task_counts_moved({(task.plan_id, task.section_id) for task in changed})
     lead_parts_moved(lead_agencies_of([task.pk for task in changed]))

@@ -22,7 +22,7 @@ from plans.models import User
 from .. import policy as reports_policy
 from .. import summary_workflow as workflow
 from ..choices import SummaryAction, SummarySectionKey, SummaryState, WebhookEvent
-from ..handoffs import summary_issued, summary_submitted
+from ..handoffs import summary_issued, summary_no_longer_waiting, summary_submitted
 from ..models import Summary, SummaryEvent, SummarySection
 from . import streaming
 from .annex import annex_number_write
@@ -155,6 +155,7 @@ def summary_return(*, summary: Summary, by: User, comment: str) -> Summary:
     summary.state = SummaryState.DRAFT
     summary.save(update_fields=["state"])
     SummaryEvent.objects.create(summary=summary, action=SummaryAction.RETURN, comment=comment, by=by, at=timezone.now())
+    summary_no_longer_waiting(summary)
     return summary
 
 
@@ -188,6 +189,7 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     try:
         with transaction.atomic():
             issued = _issue(summary, number, by)
+            summary_no_longer_waiting(issued)
             summary_issued(issued, by)  # those who must know are told, once
             return issued
     except IntegrityError:  # issued at the same moment by someone else

@@ -143,3 +143,24 @@ def test_the_head_told_to_assign_finds_each_part_nobody_carries_with_its_way_to_
     assert assign not in client.get(item.url).content.decode()  # carried now: nothing left to assign
     client.force_login(officer_a)
     assert assign not in client.get(item.url).content.decode()  # the head's step, not the officer's
+
+
+def test_an_officers_item_of_owed_reports_opens_a_list_of_exactly_the_reports_it_counts(client, world, part, head_a, officer_a, colleague):
+    """Before: the officer's "n tasks still need their report" opened the whole agency's owed list, the reports a colleague
+    carries included: the item said 2 and the list showed 3."""
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    def task_of_a(number):
+        task = TaskFactory(plan=world.plan, section=world.task.section, number=number, start_date=D(2017, 1, 1), due_date=D(2030, 12, 31))
+        return TaskAssignmentFactory(task=task, agency=part.agency, role=AssignmentRole.LEAD)
+
+    day = timezone.localdate()
+    task_owners_set(assignment=part, users=[officer_a], by=head_a, day=day)  # the officer's
+    task_owners_set(assignment=task_of_a("3"), users=[colleague], by=head_a, day=day)  # a colleague's
+    task_of_a("4")  # nobody's: the officer's to file too
+    for user, expected in ((officer_a, 2), (colleague, 2), (head_a, 3)):
+        (item,) = [i for i in worklist.work_items(user, today=day) if i.kind == worklist.TO_FILE]
+        assert item.count == expected and str(expected) in item.why, user.username
+        client.force_login(user)
+        assert client.get(item.url).context["total"] == expected, user.username

@@ -73,3 +73,81 @@ def test_writers_of_two_reports_of_one_plan_and_period_do_not_wait_for_each_othe
         thread.join(40)
     assert errors == []
     assert Report.objects.get(pk=theirs.pk).progress == 60
+
+
+def test_a_decision_applied_while_a_report_of_its_task_is_written_waits_before_writing_any_part(world, agency_a, officer_a):
+    """The task's row is the first lock of both: a decision's apply met a report's writer on one of its tasks after it
+    had already moved the part of another (in the order of the tasks' places in the plan, not of their ids), holding
+    that part while it waited: two such writers over the same tasks in different orders deadlocked. Now it locks every
+    task it moves at once, in the order of their ids, and waits there having written nothing."""
+    import datetime
+
+    from plans.choices import ChangeKind
+    from plans.models import ReorganisationChange, ReorganisationDecision
+    from plans.tests.factories import AgencyFactory
+    from reports.reorganisation.services import decision_apply
+    from tasks.choices import AssignmentRole
+    from tasks.models import TaskAssignment
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    period = reporting_period_get_or_create(period=parse_period_code("2025-H2"))
+    mine = _draft(world, world.task, agency_a, officer_a, period)
+    type(world.task).objects.filter(pk=world.task.pk).update(position=5)
+    first_in_plan = TaskFactory(  # a later id, placed first in the plan
+        plan=world.plan, section=world.task.section, number="0", position=0, start_date=world.task.start_date, due_date=world.task.due_date
+    )
+    TaskAssignmentFactory(task=first_in_plan, agency=agency_a, role=AssignmentRole.LEAD)
+    merger = ReorganisationDecision.objects.create(number="45/2099/NĐ-CP", effective_on=datetime.date(2099, 3, 1))
+    ReorganisationChange.objects.create(decision=merger, kind=ChangeKind.MERGE, source=agency_a, target=AgencyFactory())
+    holding, done = threading.Event(), threading.Event()
+    applier: dict = {}
+
+    def report_writer():  # a head's step on agency A's report of world.task, its transaction still open
+        try:
+            with transaction.atomic():
+                report_locked(mine)
+                holding.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    def decision_applier():
+        try:
+            holding.wait(30)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                applier["pid"] = cursor.fetchone()[0]
+            decision_apply(decision=merger, by=None)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            applier["error"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=report_writer), threading.Thread(target=decision_applier)]
+    for thread in threads:
+        thread.start()
+    try:
+        with connection.cursor() as cursor:
+            for _attempt in range(200):  # until the applier waits for a lock
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [applier.get("pid", 0)])
+                row = cursor.fetchone()
+                if row and row[0] == "Lock":
+                    break
+                threading.Event().wait(0.05)
+            else:
+                pytest.fail("the decision's apply never waited for the report's writer")
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.pid = %s AND c.relname = %s AND l.mode = 'RowExclusiveLock'",
+                [applier["pid"], TaskAssignment._meta.db_table],
+            )
+            parts_written = cursor.fetchone()[0]
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(40)
+    assert parts_written == 0  # waiting at its first task, nothing written yet
+    assert "error" not in applier, applier.get("error")
+    assert set(
+        TaskAssignment.objects.filter(task__in=[world.task, first_in_plan], role=AssignmentRole.LEAD).values_list("agency_id", flat=True)
+    ) == {merger.changes.get().target_id}

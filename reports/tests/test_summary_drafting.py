@@ -214,3 +214,31 @@ def test_a_coordinator_of_another_agency_reads_a_plans_summary_but_takes_no_step
     assert client.post(url, {"text": "Viết hộ"}).status_code == 403
     summary.refresh_from_db()
     assert summary.state == SummaryState.DRAFT and not summary.events.exists()
+
+
+def test_a_notice_that_a_summary_waits_for_signature_leaves_the_unread_once_it_is_returned_or_issued(
+    client, roles, filed, coordinator, leader
+):
+    """Before: "Báo cáo tổng hợp … đang chờ ký." stayed unread on every leader's page after one of them had returned or
+    issued the summary: a notice of work that no longer waited. It is kept, read, in the person's history."""
+    from conftest import _user
+    from reports.models import Notice
+
+    other_leader = _user(roles, "leader2", "leadership")
+
+    def unread(user):
+        return list(
+            Notice.objects.filter(user=user, read_at__isnull=True, key__startswith="summary-submitted:").values_list("text", flat=True)
+        )
+
+    summary = summary_submit(summary=summary_compile(plan=filed.plan, period=H2_2018), by=coordinator)
+    assert len(unread(leader)) == len(unread(other_leader)) == 1
+    summary = summary_return(summary=summary, by=leader, comment="Bổ sung kết quả cấp xã.")
+    assert unread(leader) == unread(other_leader) == []
+    summary = summary_submit(summary=summary, by=coordinator)  # sent again: told again
+    assert len(unread(other_leader)) == 1
+    summary_issue(summary=summary, number="125", by=leader)
+    assert unread(leader) == unread(other_leader) == []
+    assert Notice.objects.filter(user=other_leader, key__startswith="summary-submitted:").count() == 2  # history kept
+    client.force_login(other_leader)
+    assert not [n for n in client.get(reverse("reports:work")).context["unread"] if "chờ ký" in n.text]

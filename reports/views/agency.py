@@ -40,7 +40,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
         user = request.user
         tasks, due = agency_tasks(user=user)
         plans = Plan.objects.filter(pk__in=due.keys()).order_by("-issued_on")
-        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans, agency_id=user.agency_id, due=due)
+        filterset = AgencyTaskFilter(request.GET or None, queryset=tasks, plans=plans, agency_id=user.agency_id, due=due, user=user)
         rows = list(filterset.qs)
         today = timezone.localdate()
         head = tasks_policy.oversees_agency_work(user)  # the one who puts officers in charge of the agency's parts

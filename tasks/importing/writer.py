@@ -15,7 +15,7 @@ from plans.models import Agency, AgencyLineage, Plan, Section
 from plans.selectors import holding_links
 from plans.workdays import current_calendar
 
-from ..kept import WHOLE_PLAN, lead_parts_batch, task_counts_moved
+from ..kept import WHOLE_PLAN, lead_parts_batch, task_counts_moved, tasks_parts_lock
 from ..models import PastHolding, Task, TaskAssignment
 from ..ordering import order_key
 from ..services import Carried, assignments_carry, assignments_expand, carried_part, carried_past_holdings, group_members
@@ -136,6 +136,8 @@ def annex_write(
             progress(done, total)
 
     now = timezone.now()
+    # The tasks it rewrites, locked first in order (``tasks_parts_lock``): as every other writer of tasks' parts.
+    tasks_parts_lock(task.pk for task in to_update)
     with lead_parts_batch() as kept_agencies:  # the kept counts of the agencies whose lead parts these writes move, once
         task_counts_moved([(plan.pk, WHOLE_PLAN)])  # and the plan's task counts, once at the end
         _insert(to_create, now)
