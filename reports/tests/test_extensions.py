@@ -255,7 +255,7 @@ def test_two_coordinators_deciding_at_once_on_postgresql_decide_once(task, head_
     assert task.history.count() == history + 1
 
 
-def test_who_finds_no_form_to_ask_for_more_time_is_told_who_asks(client, world, officer_a, head_b):
+def test_who_finds_no_form_to_ask_for_more_time_is_told_who_asks(client, world, officer_a, head_b, leader):
     """Walk: the officer's report form links to 'Đề nghị gia hạn'; the page showed no form and no word why.
 
     The officer of the lead agency is sent to its head; the head of a cooperating agency learns that the lead
@@ -272,3 +272,5 @@ def test_who_finds_no_form_to_ask_for_more_time_is_told_who_asks(client, world, 
     assert "extension-refusal" in page and "cơ quan chủ trì" in page
     with pytest.raises(PermissionDenied, match="lãnh đạo"):
         extension_request(task=world.task, by=officer_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    client.force_login(leader)  # leadership decides: it is not told it cannot ask
+    assert "extension-refusal" not in client.get(url).content.decode()

@@ -53,7 +53,12 @@ def _render(request, task: Task, form=None, decision_form=None, status=200):
         "pending": pending,
         "may_request": asks and pending is None and refusal is None,
         # Why no form: the rule's own words (an overdue task, a completed one…; the head asks, not the officer).
-        "no_request_because": " ".join(refusal.messages) if refusal is not None else barred,
+        # Told to the agencies' people; the coordinator and leadership, who decide, are not told they cannot ask.
+        "no_request_because": " ".join(refusal.messages)
+        if refusal is not None
+        else barred
+        if policy.role_of(request.user) in policy.AGENCY_ROLES
+        else "",
         "may_decide": pending is not None and tasks_policy.may_decide_extension(request.user, pending),
         "form": form or ExtensionRequestForm(),
         "decision_form": decision_form or ExtensionDecisionForm(),
