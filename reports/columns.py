@@ -249,7 +249,7 @@ SUMMARIES = [
     ),
     Column("period", _("Period"), lambda s: str(s.period)),
     Column("state", _("State"), lambda s: s.get_state_display(), html=_summary_state_html),
-    Column("number", _("Document number"), lambda s: f"{s.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if s.number else ""),
+    Column("number", _("Document number"), lambda s: s.document_number),
     Column("tasks", _("Tasks"), _total("tasks"), css="text-end"),
     Column("overdue", _("Overdue"), _total(TaskStatus.OVERDUE.value), css="text-end"),
     Column("progress", _("Mean progress (%)"), _total("progress"), css="text-end"),
@@ -261,7 +261,7 @@ SUMMARIES = [
 
 def summary_number(summary) -> str:
     """The document's number as written on it: "15/BC-UBND"."""
-    return f"{summary.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if summary.number else ""
+    return summary.document_number
 
 
 def summary_signers(summary) -> str:
