@@ -68,6 +68,10 @@ def _report_html(task):
     return format_html('{}<div class="mt-1">{}</div>', badge, action)
 
 
+# The date an approved extension granted: its own column in the Excel downloads (the open data has one too);
+# the pages write it under the due date (``due_html``).
+EXTENDED_DUE = Column("extended_due_date", _("Extended to"), lambda t: t.extended_due_date, css="small text-nowrap")
+
 AGENCY_TASKS = [
     Column(
         "plan",
@@ -88,6 +92,7 @@ AGENCY_TASKS = [
     Column("role", _("Role"), lambda t: str(AssignmentRole(t.my_role).label), css="small"),
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column("due_date", _("Due date"), due_value, html=due_html, css="small text-nowrap"),
+    EXTENDED_DUE,
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     Column("period", _("Period"), lambda t: t.due.period.label, css="small col-period"),
@@ -130,6 +135,7 @@ LEADERSHIP_TASKS = [
     Column("timeframe", _("Timeframe"), lambda t: t.timeframe, css="small"),
     Column("start_date", _("Start date"), lambda t: t.start_date, css="small text-nowrap"),
     Column("due_date", _("Due date"), due_value, html=due_html, css="small text-nowrap"),
+    EXTENDED_DUE,
     Column("status", _("Status"), status_label, html=status_html, css="col-status"),
     Column("progress", _("Progress (%)"), lambda t: t.progress, html=lambda t: progress_html(t.progress), css="col-progress"),
     *AS_PLANNED_TEXT,
@@ -243,7 +249,7 @@ SUMMARIES = [
     ),
     Column("period", _("Period"), lambda s: str(s.period)),
     Column("state", _("State"), lambda s: s.get_state_display(), html=_summary_state_html),
-    Column("number", _("Document number"), lambda s: f"{s.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if s.number else ""),
+    Column("number", _("Document number"), lambda s: s.document_number),
     Column("tasks", _("Tasks"), _total("tasks"), css="text-end"),
     Column("overdue", _("Overdue"), _total(TaskStatus.OVERDUE.value), css="text-end"),
     Column("progress", _("Mean progress (%)"), _total("progress"), css="text-end"),
@@ -255,7 +261,7 @@ SUMMARIES = [
 
 def summary_number(summary) -> str:
     """The document's number as written on it: "15/BC-UBND"."""
-    return f"{summary.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if summary.number else ""
+    return summary.document_number
 
 
 def summary_signers(summary) -> str:
@@ -299,4 +305,6 @@ PUBLIC_SUMMARIES = [
 
 # The leadership list's page: the timeframe is written under the task, so status and progress fit 1366 px;
 # the Excel export keeps every column of LEADERSHIP_TASKS.
-LEADERSHIP_PAGE = [column for column in LEADERSHIP_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS)]
+LEADERSHIP_PAGE = [column for column in LEADERSHIP_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS, EXTENDED_DUE.key)]
+# The agency's list page: the extension is written under the due date; the Excel export keeps its column.
+AGENCY_PAGE = [column for column in AGENCY_TASKS if column is not EXTENDED_DUE]

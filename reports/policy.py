@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from plans.choices import Role
 from plans.policy import (
@@ -118,6 +119,15 @@ def _reviews(user, role: str | None, report) -> bool:
             return settings.SELF_REVIEW_BY == Role.COORDINATOR
         return coordinator is None or coordinator == user.agency_id
     return role == Role.LEADERSHIP and own and settings.SELF_REVIEW_BY == Role.LEADERSHIP
+
+
+def reviewer_words(report) -> str:
+    """Who reviews ``report``, in words for its agency ("lãnh đạo UBND tỉnh" for the coordinating agency's own
+    report when ``settings.SELF_REVIEW_BY`` says leadership, else "cơ quan đầu mối"): :func:`_reviews`'s rule."""
+    coordinator = coordinator_of(report.task.plan)
+    if coordinator is not None and report.agency_id == coordinator and settings.SELF_REVIEW_BY == Role.LEADERSHIP:
+        return str(_("the leadership of the provincial People's Committee"))
+    return str(_("the coordinating agency"))
 
 
 def reviews(user, report) -> bool:

@@ -92,15 +92,16 @@ def sending_action(actions: list[str]) -> str | None:
 
 
 # What the page says once "send" has taken its step: where the report went, never "sent" while it waits for the head.
+# ``reviewer``: who reviews it, in words (reports.policy.reviewer_words: the coordinating agency, or leadership).
 SENT_MESSAGES: dict[str, str | Promise] = {
-    ReportState.PENDING: _("Saved and put to the head of the agency for approval: it goes to the coordinating agency once approved."),
-    ReportState.SUBMITTED: _("Saved and sent to the coordinating agency."),
+    ReportState.PENDING: _("Saved and put to the head of the agency for approval: it goes to %(reviewer)s once approved."),
+    ReportState.SUBMITTED: _("Saved and sent to %(reviewer)s."),
 }
 
 
-def sent_message(state: str) -> str | Promise:
+def sent_message(state: str, reviewer: str) -> str:
     """The message after "send" took a report from a draft into ``state`` (one of ``SENDING_TARGETS``)."""
-    return SENT_MESSAGES[state]
+    return SENT_MESSAGES[state] % {"reviewer": reviewer}
 
 
 def is_editable(state: str) -> bool:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Recurrence(models.TextChoices):
@@ -49,3 +50,17 @@ class ExtensionState(models.TextChoices):
     PENDING = "pending", _("Awaiting a decision")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+
+
+class OpenDataType(models.TextChoices):
+    """The type of an open-data field (the tasks' and the indicators' files, ``FIELDS`` of each ``open_data``): the
+    code the files and the dictionary's JSON and CSV give, for a program; the label the dictionary page shows."""
+
+    TEXT = "text", pgettext_lazy("open-data type", "Text")
+    DATE = "date", pgettext_lazy("open-data type", "Date")
+    CODE = "code", pgettext_lazy("open-data type", "Code")
+    INTEGER = "integer", pgettext_lazy("open-data type", "Whole number")
+    NUMBER = "number", pgettext_lazy("open-data type", "Number")
+    BOOLEAN = "boolean", pgettext_lazy("open-data type", "True/false")
+    CODES = "list of codes", pgettext_lazy("open-data type", "List of codes")
+    TEXTS = "list of text", pgettext_lazy("open-data type", "List of texts")

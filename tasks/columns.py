@@ -82,6 +82,13 @@ def due_html(task: Task):
         return format_html('{}<br><span class="small text-body-secondary text-wrap">{}{}</span>', day(this_year), _("yearly"), moved)
     moved = task.due_date_moved
     if moved is None:
+        if task.extended_due_date:  # the date granted, or "(đã gia hạn)" beside the status names no date
+            return format_html(
+                '{}<br><span class="small text-body-secondary text-wrap">{} {}</span>',
+                day(task.due_date),
+                _("Extended to"),
+                day(task.extended_due_date),
+            )
         return day(task.due_date)
     if task.extended_due_date:  # the extended date moved, not the plan's: say so, or it reads as if the plan's date moved
         return format_html(

@@ -53,8 +53,9 @@ def may_be_extended(task: Task, today: datetime.date | None = None) -> bool:
 @transaction.atomic
 def extension_request(*, task: Task, by: User, requested_due: datetime.date, reason: str, at: datetime.datetime | None = None) -> Extension:
     """Ask for more time on ``task``; refused after the due date, without a reason, or while a request waits."""
-    if not tasks_policy.may_request_extension(by, task):
-        raise PermissionDenied(_("Only the head of a lead agency asks for more time on a task."))
+    barred = tasks_policy.extension_request_refusal(by, task)
+    if barred:
+        raise PermissionDenied(barred)
     task = locked(Task.objects).get(pk=task.pk)
     at = at or timezone.now()
     refusal = extension_refusal(task, timezone.localtime(at).date())

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from plans.choices import Role
 from plans.policy import (
@@ -54,9 +55,27 @@ rules_register(
 
 def may_request_extension(user, task) -> bool:
     """May ``user`` ask for more time on ``task``? The head of one of its lead agencies."""
-    if role_of(user) != Role.HEAD or user.agency_id is None:
-        return False
-    return task.assignments.filter(agency=user.agency_id, role=AssignmentRole.LEAD).exists()
+    return not extension_request_refusal(user, task)
+
+
+def extension_request_refusal(user, task) -> str:
+    """Why ``user`` may not ask for more time on ``task``, in words ('' when they may): the head of a lead agency asks.
+
+    The officer of a lead agency is sent to its head, a cooperating agency to the lead agency (the page that
+    links to the request says so instead of showing nothing, and the service refuses with the same words).
+    """
+    role = role_of(user)
+    roles = dict(task.assignments.filter(agency=user.agency_id).values_list("role", "agency__name")) if user.agency_id else {}
+    if AssignmentRole.LEAD in roles:
+        if role == Role.HEAD:
+            return ""
+        if role in AGENCY_ROLES:
+            return _("The head of %(agency)s asks for more time on this task: tell them if it needs more time.") % {
+                "agency": roles[AssignmentRole.LEAD]
+            }
+    elif roles and role in AGENCY_ROLES:
+        return _("The lead agency asks for more time on this task; %(agency)s cooperates on it.") % {"agency": next(iter(roles.values()))}
+    return _("Only the head of a lead agency asks for more time on a task.")
 
 
 def may_decide_extension(user, extension) -> bool:

@@ -114,6 +114,11 @@ class Summary(models.Model):
         return self.state == SummaryState.ISSUED
 
     @property
+    def document_number(self) -> str:
+        """The number as the document writes it, "15/BC-UBND" (empty before it is issued)."""
+        return f"{self.number}/{settings.SUMMARY_NUMBER_SUFFIX}" if self.number else ""
+
+    @property
     def is_signed(self) -> bool:
         return bool(self.signed_pdf)
 

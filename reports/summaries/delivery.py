@@ -52,7 +52,7 @@ def summary_payload(summary: Summary) -> dict:
         "plan": summary.plan.symbol,
         "period": summary.period.as_period().code,
         "period_label": summary.snapshot.get("period", {}).get("label", ""),
-        "number": f"{summary.number}/{settings.SUMMARY_NUMBER_SUFFIX}",
+        "number": summary.document_number,
         "issuer": summary.issuer,
         "issued_at": summary.issued_at.isoformat() if summary.issued_at else None,
         "pdf_sha256": summary.pdf_sha256,

@@ -129,8 +129,19 @@ def prefill(data: dict) -> dict[str, str]:
     next_tasks = ["Các cơ quan, đơn vị tiếp tục triển khai các nhiệm vụ được giao theo Kế hoạch, trong đó tập trung:"]
     if data["overdue"]:
         for item in data["overdue"]:
-            lead = "; ".join(item["lead"]) or "cơ quan chủ trì"
-            next_tasks.append(f"- {lead}: khẩn trương hoàn thành nhiệm vụ {item['number']}. {' '.join(item['title'].split())}")
+            # an agency that had ceased by the cut-off is not urged: its part is to be given to an agency of today
+            # (snapshots compiled before "lead_ceased" was kept read as they always did)
+            ceased = item.get("lead_ceased", [])
+            title = " ".join(item["title"].split())
+            if ceased:
+                next_tasks.append(
+                    f"- Giao lại phần việc chủ trì của {'; '.join(ceased)} (đã thôi hoạt động) cho cơ quan hiện có để khẩn trương "
+                    f"hoàn thành nhiệm vụ {item['number']}. {title}"
+                )
+            active = [name for name in item["lead"] if name not in ceased]
+            if active or not ceased:
+                lead = "; ".join(active) or "cơ quan chủ trì"
+                next_tasks.append(f"- {lead}: khẩn trương hoàn thành nhiệm vụ {item['number']}. {title}")
     if data["missing"]:
         next_tasks.append(
             f"- Các cơ quan, đơn vị chưa báo cáo gửi báo cáo kỳ {data['reporting_period']['label'].lower()} về cơ quan đầu mối."

@@ -334,13 +334,14 @@ def summary_snapshot(
     for item in late:
         if item["agency_id"] in agency_rows:
             agency_rows[item["agency_id"]]["late_reports"] += 1
-    names = Agency.objects.only("code", "name").in_bulk(list(agency_rows))
+    names = Agency.objects.only("code", "name", "active_to").in_bulk(list(agency_rows))
     agencies = sorted(
         ({"code": names[agency_id].code, "name": names[agency_id].name, **row} for agency_id, row in agency_rows.items()),
         key=lambda r: (-r[TaskStatus.OVERDUE], -r["missing"], r["name"]),
     )
 
     lead_names = leads if leads is not None else lead_agency_names(plan, as_of, holdings)
+    ceased = ceased_leads(holdings, names, as_of)
     overdue = [
         {
             "number": row.number,
@@ -348,6 +349,9 @@ def summary_snapshot(
             "timeframe": row.timeframe,
             "due_date": row.due_date.isoformat() if row.due_date else None,
             "lead": lead_names.get(row.id, []),
+            # those of them that had ceased by the cut-off (their part waits to be given on): not urged to finish it;
+            # only when there are some, so that the snapshots of other plans read as they always did
+            **({"lead_ceased": ceased[row.id]} if row.id in ceased else {}),
             "extended": row.extended,  # judged against an approved extension: "(đã gia hạn)"
         }
         for row in rows
@@ -402,6 +406,17 @@ def summary_snapshot(
 
 def _figures(row: dict, statuses: list[str]) -> dict:
     return {"tasks": row["tasks"], "progress": _pct(row["progress"]), **{status: row[status] for status in statuses}}
+
+
+def ceased_leads(holdings: list[Holding], agencies: Mapping[int, Agency], as_of: datetime.date) -> dict[int, list[str]]:
+    """Each task's lead parts held at the cut-off by an agency that had ceased by then (a district committee after
+    01/07/2025 whose part no agency took on), by name; ``agencies`` holds the holders (with ``active_to``)."""
+    names: dict[int, set[str]] = {}
+    for holding in holdings:
+        agency = agencies.get(holding.agency_id)
+        if agency is not None and agency.active_to is not None and agency.active_to <= as_of:
+            names.setdefault(holding.task_id, set()).add(agency.name)
+    return {task_id: sorted(held) for task_id, held in names.items()}
 
 
 def lead_agency_names(plan: Plan, as_of: datetime.date, holdings: list[Holding] | None = None) -> dict[int, list[str]]:

@@ -253,3 +253,24 @@ def test_two_coordinators_deciding_at_once_on_postgresql_decide_once(task, head_
     assert "Đề nghị này đã được quyết định" in errors[0].messages[0]
     assert decided_row(asked) == (ExtensionState.APPROVED, D(2019, 3, 31), coordinator.pk, "Đồng ý 3 tháng", D(2019, 3, 31))
     assert task.history.count() == history + 1
+
+
+def test_who_finds_no_form_to_ask_for_more_time_is_told_who_asks(client, world, officer_a, head_b, leader):
+    """Walk: the officer's report form links to 'Đề nghị gia hạn'; the page showed no form and no word why.
+
+    The officer of the lead agency is sent to its head; the head of a cooperating agency learns that the lead
+    agency asks. The words are the rule's own (tasks.policy.extension_request_refusal), as the service's refusal.
+    """
+    from django.urls import reverse
+
+    url = reverse("reports:task_extensions", args=[world.task.pk])
+    client.force_login(officer_a)
+    page = client.get(url).content.decode()
+    assert "extension-refusal" in page and "lãnh đạo" in page and world.task.assignments.get(role="lead").agency.name in page
+    client.force_login(head_b)
+    page = client.get(url).content.decode()
+    assert "extension-refusal" in page and "cơ quan chủ trì" in page
+    with pytest.raises(PermissionDenied, match="lãnh đạo"):
+        extension_request(task=world.task, by=officer_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
+    client.force_login(leader)  # leadership decides: it is not told it cannot ask
+    assert "extension-refusal" not in client.get(url).content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.tests.tables import assert_export_is_what_the_page_shows, page_table
 from plans.tests.factories import PlanFactory
 from reports.choices import ReportState
-from reports.columns import LEADERSHIP_TASKS
+from reports.columns import AGENCY_TASKS, LEADERSHIP_TASKS
 from reports.models import Summary
 from reports.periods import parse_period_code
 from reports.services import reporting_period_get_or_create
@@ -26,9 +26,17 @@ BAD_CHOICE = "Hãy chọn một lựa chọn hợp lệ"
     [{}, {"q": "chuyen doi so"}, {"report_state": "none"}, {"report_state": "missing"}, {"role": "cooperating"}, {"status": "in_progress"}],
 )
 def test_the_agency_list_exports_the_rows_and_columns_it_shows(client, world, officer_b, params):
+    world.task.extended_due_date = datetime.date(2031, 6, 30)
+    world.task.save()
     client.force_login(officer_b)
+    # The date an extension granted is written under the due date on the page, its own column in Excel.
     assert_export_is_what_the_page_shows(
-        client, reverse("reports:agency_tasks"), params, keys=("number", "title", "role", "status", "period")
+        client,
+        reverse("reports:agency_tasks"),
+        params,
+        keys=("number", "title", "role", "status", "period", "due_date"),
+        folded={"extended_due_date": "due_date"},
+        spec=AGENCY_TASKS,
     )
 
 
@@ -42,16 +50,17 @@ def test_the_agency_list_filters_by_role_and_report(client, world, officer_b):
 @pytest.mark.parametrize("params", [{}, {"status": "overdue"}, {"q": "khoa hoc"}, {"section": "null"}, {"report": "missing"}])
 def test_the_leadership_list_exports_the_rows_and_columns_it_shows(client, world, leader, params):
     world.task.product = "Báo cáo kết quả triển khai"
+    world.task.extended_due_date = datetime.date(2031, 6, 30)
     world.task.save()
     client.force_login(leader)
-    # The product and timeframe are written under the task on the page (status and progress fit 1366 px), their own
-    # columns in Excel.
+    # The product and timeframe are written under the task on the page (status and progress fit 1366 px), the date
+    # an extension granted under the due date; their own columns in Excel.
     assert_export_is_what_the_page_shows(
         client,
         reverse("reports:dashboard_tasks"),
         params,
         keys=("plan", "number", "title", "status", "due_date"),
-        folded={"product": "title", "timeframe": "title"},
+        folded={"product": "title", "timeframe": "title", "extended_due_date": "due_date"},
         spec=LEADERSHIP_TASKS,
         beyond=AS_PLANNED_KEYS,  # the agencies as the plan named them: the task's page writes them
     )

@@ -114,3 +114,22 @@ def test_the_dashboard_stays_within_its_query_budget_with_lineage_in_place(clien
     cache.clear()
     with max_queries(15):  # 12 with the session's reads (reports.tests.test_dashboard), and the menu's 3
         assert client.get(reverse("reports:dashboard")).status_code == 200
+
+
+def test_the_summary_does_not_urge_a_ceased_agency_to_finish_its_overdue_task(province):
+    """Walk: the issued summary 16/BC-UBND (6 tháng đầu năm 2026) read "- Ủy ban nhân dân huyện Long Hồ; …: khẩn trương
+    hoàn thành nhiệm vụ 5", seven district committees ended on 01/07/2025. A part still held at the cut-off by an
+    agency that had ceased is named as work to give to an agency of today, not as that agency's to finish."""
+    from reports.summaries.prose import prefill
+
+    plan, row, agencies = province
+    district = agencies["HUYEN1"]
+    task = plan.tasks.get(number="4")  # led by the district dissolved on 01/07/2025, its part never given on
+    task.due_date = D(2026, 3, 31)
+    task.save()
+    snapshot = summary_snapshot(plan=plan, period=row.as_period(plan.report_deadline_day))
+    overdue = next(item for item in snapshot["overdue"] if item["number"] == "4")
+    assert overdue["lead"] == [district.name] and overdue["lead_ceased"] == [district.name]
+    next_tasks = prefill(snapshot)["next_tasks"]
+    assert f"{district.name}: khẩn trương" not in next_tasks
+    assert f"Giao lại phần việc chủ trì của {district.name} (đã thôi hoạt động) cho cơ quan hiện có" in next_tasks

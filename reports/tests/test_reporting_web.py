@@ -240,7 +240,7 @@ def test_after_sending_the_page_says_where_the_report_went_not_sent_while_it_wai
     client.force_login(officer_a)
     page = client.post(edit_url(world), report_data(send="1"), follow=True).content.decode()
     assert Report.objects.get().state == ReportState.PENDING
-    assert "Đã lưu và trình lãnh đạo đơn vị duyệt: báo cáo được gửi cơ quan đầu mối sau khi lãnh đạo duyệt." in page
+    assert "Đã lưu và trình lãnh đạo đơn vị duyệt: báo cáo được gửi cơ quan đầu mối sau khi lãnh đạo đơn vị duyệt." in page
     assert "Đã lưu và gửi" not in page
     Report.objects.all().delete()
     client.force_login(head_a)
@@ -267,3 +267,28 @@ def test_the_change_history_says_so_when_there_is_nothing_to_show(client, world,
     report.save(update_fields=["version"])  # a record that changed nothing people read is not listed either
     page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "Lịch sử thay đổi" in page and "Chưa có thay đổi." in page
+
+
+def test_the_coordinating_agencys_own_report_is_said_to_go_to_leadership(client, world, agency_a, officer_a, head_a, settings):
+    """Walk: Sở KH&CN coordinates 125/KH-SKHCN, so its own reports go to leadership (SELF_REVIEW_BY); its officer was
+    told the report would go "cơ quan đầu mối" (its own agency) and its head, approving, read "Đã thực hiện: Duyệt và gửi."."""
+    settings.SELF_REVIEW_BY = "leadership"
+    world.plan.coordinator = agency_a
+    world.plan.save()
+    client.force_login(officer_a)
+    page = client.post(edit_url(world), report_data(send="1"), follow=True).content.decode()
+    assert "báo cáo được gửi lãnh đạo UBND tỉnh sau khi lãnh đạo đơn vị duyệt" in page
+    report = Report.objects.get()
+    client.force_login(head_a)
+    page = client.post(reverse("reports:report_transition", args=[report.pk, "submit"]), follow=True).content.decode()
+    assert "Đã duyệt và gửi lãnh đạo UBND tỉnh." in page
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    for self_review_by, words in (("leadership", "lãnh đạo UBND tỉnh"), ("coordinator", "cơ quan đầu mối")):
+        settings.SELF_REVIEW_BY = self_review_by  # "coordinator": a coordinator of another agency reviews it
+        task = TaskFactory(plan=world.plan, section=world.task.section, start_date=world.task.start_date, due_date=world.task.due_date)
+        TaskAssignmentFactory(task=task, agency=agency_a, role=AssignmentRole.LEAD)
+        url = reverse("reports:report_edit", args=[task.pk, world.period_code])
+        page = client.post(url, report_data(send="1"), follow=True).content.decode()
+        assert f"Đã lưu và gửi {words}." in page, self_review_by

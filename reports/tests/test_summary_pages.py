@@ -57,6 +57,10 @@ def test_issuing_freezes_the_summary_and_compiling_again_is_refused(client, coor
     assert "Hãy nhập số văn bản do văn thư cấp" in page
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "125"}, follow=True).content.decode()
     assert "Đã ban hành báo cáo số 125" in page
+    # Walk: the badge read "Đã ban hành · 125" beside the list's "Nhiệm vụ" column: the document's number as written on it
+    for url in (summary.get_absolute_url(), reverse("reports:summary_list")):
+        page = client.get(url).content.decode()
+        assert "Đã ban hành · 125/BC-UBND</span>" in page and "Đã ban hành · 125</span>" not in page, url
     summary.refresh_from_db()
     assert summary.state == SummaryState.ISSUED and summary.issued_by == leader
     page = client.post(reverse("reports:summary_regenerate", args=[summary.pk]), follow=True).content.decode()

@@ -15,7 +15,7 @@ from tasks import policy as tasks_policy
 from tasks.choices import TaskStatus
 
 from ..choices import ReportState
-from ..columns import AGENCY_TASKS
+from ..columns import AGENCY_PAGE, AGENCY_TASKS
 from ..filters import AgencyTaskFilter
 from ..models import Notice
 from ..selectors import NOT_REPORTED, agency_tasks, pending_approval, returned_reports
@@ -63,8 +63,8 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
         upcoming = sorted((d for d in due.values() if d.days_left >= 0), key=lambda d: d.period.deadline)
         context = self.get_context_data(
             filter=filterset,
-            columns=AGENCY_TASKS,
-            rows=columns.html_rows(AGENCY_TASKS, rows),
+            columns=AGENCY_PAGE,
+            rows=columns.html_rows(AGENCY_PAGE, rows),
             query=query_of(request),
             total=len(rows),
             overdue=sum(1 for t in rows if t.status_code == TaskStatus.OVERDUE),

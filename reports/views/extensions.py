@@ -43,7 +43,8 @@ def _task(request, pk: int) -> Task:
 def _render(request, task: Task, form=None, decision_form=None, status=200):
     extensions = list(task.extensions.select_related("requested_by", "decided_by", "agency"))
     pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
-    asks = tasks_policy.may_request_extension(request.user, task)
+    barred = tasks_policy.extension_request_refusal(request.user, task)  # who asks: the head of a lead agency
+    asks = not barred
     refusal = extension_refusal(task, timezone.localdate()) if asks else None
     context = {
         "task": task,
@@ -51,8 +52,13 @@ def _render(request, task: Task, form=None, decision_form=None, status=200):
         "extensions": extensions,
         "pending": pending,
         "may_request": asks and pending is None and refusal is None,
-        # Why the head of a lead agency finds no form: the rule's own words (an overdue task, a completed one…).
-        "no_request_because": " ".join(refusal.messages) if refusal is not None else "",
+        # Why no form: the rule's own words (an overdue task, a completed one…; the head asks, not the officer).
+        # Told to the agencies' people; the coordinator and leadership, who decide, are not told they cannot ask.
+        "no_request_because": " ".join(refusal.messages)
+        if refusal is not None
+        else barred
+        if policy.role_of(request.user) in policy.AGENCY_ROLES
+        else "",
         "may_decide": pending is not None and tasks_policy.may_decide_extension(request.user, pending),
         "form": form or ExtensionRequestForm(),
         "decision_form": decision_form or ExtensionDecisionForm(),

@@ -177,7 +177,12 @@ class ReportEditView(policy.PageRequiredMixin, View):
             form.add_error(None, str(error))
             return self._refused(request, **refused)
         uploads_release(held_files)
-        messages.success(request, workflow.sent_message(report.state) if "send" in request.POST else _("The draft was saved."))
+        messages.success(
+            request,
+            workflow.sent_message(report.state, reports_policy.reviewer_words(report))
+            if "send" in request.POST
+            else _("The draft was saved."),
+        )
         return redirect("reports:report_detail", pk=report.pk)
 
 
@@ -266,7 +271,10 @@ class ReportTransitionView(View):
         except PermissionDenied:
             raise
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": WorkflowAction(action).label})
+            if action == WorkflowAction.SUBMIT:  # the head's approval: where the report went
+                messages.success(request, _("Approved and sent to %(reviewer)s.") % {"reviewer": reports_policy.reviewer_words(report)})
+            else:
+                messages.success(request, _("Done: %(action)s.") % {"action": WorkflowAction(action).label})
         next_url = request.POST.get("next", "")
         if next_url.startswith("/") and not next_url.startswith("//"):
             return redirect(next_url)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from core.search import mark_matches, snippet
 from core.text import match_strength
 from tasks.as_planned import agencies_as_planned
+from tasks.choices import OpenDataType
 from tasks.selectors import cooperating_agencies, lead_agencies
 from tasks.status import status_label
 
@@ -37,6 +38,12 @@ def progress_bar(value) -> str:
         percent,
         percent,
     )
+
+
+@register.simple_tag
+def open_data_type(code: str) -> str:
+    """An open-data field's type in words, its code beside (the code is what the files and a program read)."""
+    return format_html('{} <code class="small text-muted">{}</code>', OpenDataType(code).label, code)
 
 
 @register.filter

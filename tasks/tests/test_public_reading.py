@@ -71,3 +71,20 @@ def test_the_data_dictionary_explains_every_field_of_the_files(client):
     assert rows[0] == ["name", "type", "description"] and [row[0] for row in rows[1:]] == fields
     page = client.get(reverse("public:open_data_dictionary_page")).getvalue().decode()
     assert all(f"<code>{name}</code>" in page for name in fields) and "từ điển dữ liệu" in page
+
+
+def test_the_data_dictionary_page_names_each_type_in_vietnamese(client):
+    """Walk: the page's "Kiểu" column read "text", "list of codes", "boolean" on a Vietnamese page (the files keep
+    the codes a program reads; the page says them in words, the code beside)."""
+    page = client.get(reverse("public:open_data_dictionary_page")).getvalue().decode()
+    for english in ("<td>text</td>", "<td>list of codes</td>", "<td>list of text</td>", "<td>boolean</td>", "<td>date</td>"):
+        assert english not in page, english
+    assert "Danh sách mã" in page and "Đúng/sai" in page and "Ngày" in page
+
+
+def test_every_open_data_type_is_one_of_the_vocabulary():
+    from indicators.open_data import FIELDS as INDICATOR_FIELDS
+    from tasks.choices import OpenDataType
+    from tasks.open_data import FIELDS
+
+    assert {kind for kind, _meaning in [*FIELDS.values(), *INDICATOR_FIELDS.values()]} <= set(OpenDataType.values)
