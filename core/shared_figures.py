@@ -40,7 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
@@ -85,7 +85,16 @@ def _request_finished(**kwargs) -> None:
     for work in after:
         work()
     if after:
-        close_old_connections()  # as after any request: the computation may have opened one past its age
+        _close_old_connections()
+
+
+def _close_old_connections() -> None:
+    """Django's ``close_old_connections`` (its receiver ran before this work): the computation may have opened a connection
+    past its age. A connection still inside a transaction is not the request's (a test's, kept by Django's test client,
+    which disconnects that receiver): closing it would break its next query."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def _after_response(work: Callable[[], None]) -> None:

@@ -152,3 +152,28 @@ def test_the_computation_after_the_response_speaks_the_readers_language(behind, 
 
     request(reader)
     assert languages[-1] == "en"
+
+
+def test_the_computation_after_the_response_leaves_a_connection_inside_a_transaction_open(
+    behind, django_capture_on_commit_callbacks, monkeypatch
+):
+    """After its work the request's end closes the connections past their age, as Django's own receiver does; a connection
+    still in a transaction (a test's, which Django's test client keeps by disconnecting that receiver) is not closed under
+    it: on PostgreSQL the next query failed (``connection already closed``)."""
+    from django.db import close_old_connections, connection
+
+    closed = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+    computed = []
+    compute = counted(computed)
+    for signal in (request_started, request_finished):  # as Django's test client sends them
+        signal.disconnect(close_old_connections)
+    try:
+        request(lambda: read(38, compute("before")))
+        changed(django_capture_on_commit_callbacks, 38)
+        assert request(lambda: read(38, compute("after"))) == "before"
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    assert computed == ["before", "after"]
+    assert closed == []
