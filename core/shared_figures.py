@@ -348,14 +348,13 @@ def _computed_and_kept(
 ) -> T:
     """``compute()``, kept under ``generation`` (and as the latest value while it is still the figures' version); the lock
     taken to compute it (``lock``) released."""
+    started = time.time()
     try:
         value = compute()
         try:
             kept: dict[str, Any] = {f"{figure}:{generation}": value}
-            if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports):
-                # The value served meanwhile never goes back: one of an earlier generation, whose computation ended
-                # after a later one's (kept already), is kept under its own generation only.
-                kept[f"{figure}:latest"] = (generation, value, time.time())
+            if _newest(figure, generation, started, plans=plans, agencies=agencies, reads_reports=reads_reports):
+                kept[f"{figure}:latest"] = (generation, value, time.time(), started)
             cache.set_many(kept, timeout=settings.FIGURES_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("cache unreachable: figures not kept", exc_info=True)
@@ -365,12 +364,20 @@ def _computed_and_kept(
     return value
 
 
-def _current(generation: str, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool) -> bool:
-    """Is ``generation`` still the figures' version now (:func:`figures_version`, read afresh, not as this request
-    first read it)?"""
+def _newest(
+    figure: str, generation: str, started: float, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool
+) -> bool:
+    """Is the value computed from ``started`` for ``generation`` the one to serve from now on (``latest``)? When its
+    generation is still the figures' version (read afresh, not as this request first read it), or when the value kept
+    as the latest was computed from earlier (older rows read): while changes come in quick succession most computations
+    end after the next change, and a value they overtook is still newer than the one served. The value served never goes
+    back: one whose computation started before a later one's that ended first is kept under its own generation only."""
     keys = _scope_keys(plans, agencies, reads_reports)
-    found = cache.get_many(keys)
-    return len(found) == len(keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
+    found = cache.get_many([*keys, f"{figure}:latest"])
+    latest = found.get(f"{figure}:latest")
+    if latest is None or len(latest) < 4 or latest[3] <= started:
+        return True
+    return all(key in found for key in keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
 
 
 def _release(lock: str) -> None:
