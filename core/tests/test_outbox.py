@@ -257,3 +257,30 @@ def test_a_job_committed_does_not_wait_for_a_drain_that_holds_its_row(memory_bro
     assert waited < 2, waited
     message.refresh_from_db()
     assert message.sent_at is None  # the drain's to send (this one only held it)
+
+
+def test_a_job_claimed_whose_process_died_before_sending_it_is_sent_again_by_the_drain(
+    memory_broker, settings, django_capture_on_commit_callbacks
+):
+    """The claim leaves a row that looks sent: a process that dies before sending it (a worker killed) leaves it to the
+    drain's rule for jobs lost on the way (its key ``outbox-<row>`` not done ``OUTBOX_REDELIVER_SECONDS`` later)."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from core import outbox
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        message = job_enqueue(upkeep_job)
+    with mock.patch.object(outbox, "_publish", side_effect=SystemExit), pytest.raises(SystemExit):
+        for callback in callbacks:
+            callback()
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 1
+    assert outbox_publish() == 0  # not lost yet: it may be on its way
+    gone = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS + 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=gone)
+    assert outbox_publish() == 1
+    message.refresh_from_db()
+    assert message.attempts == 2
