@@ -377,7 +377,9 @@ def _newest(
     latest = found.get(f"{figure}:latest")
     if latest is None or len(latest) < 4 or latest[3] <= started:
         return True
-    return all(key in found for key in keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
+    return (
+        all(key in found for key in keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
+    )
 
 
 def _release(lock: str) -> None:

@@ -109,7 +109,7 @@ def test_a_drafts_save_refuses_what_the_database_would_with_a_message_on_the_fie
 
 
 def test_progress_over_100_reads_its_message_from_the_field_and_from_the_constraint(world, officer_a, agency_a):
-    """"100%" in a validator's or a constraint's message is formatted with their parameters: written "100%." it raised
+    """A "100%" in a validator's or a constraint's message is formatted with their parameters: written "100%." it raised
     ValueError (incomplete format) where the message was read: a 500 instead of the message."""
     from django.utils import translation
 
@@ -121,5 +121,7 @@ def test_progress_over_100_reads_its_message_from_the_field_and_from_the_constra
             report.validate_constraints()  # the check constraint's message
         assert refused.value.messages == ["Tiến độ phải từ 0 đến 100%."]
         with pytest.raises(ValidationError) as refused:
-            report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data={**DATA, "progress": 101}, version=report.version)
+            report_save(
+                task=world.task, agency=agency_a, period=period, by=officer_a, data={**DATA, "progress": 101}, version=report.version
+            )
         assert refused.value.message_dict == {"progress": ["Tiến độ phải từ 0 đến 100%."]}

@@ -231,7 +231,9 @@ def test_the_report_page_reads_each_value_as_the_indicators_own_pages_do(client,
     assert ">Có<" in page and f"12/{provinces_in(period.year)}" in page and "12,00" not in page
 
 
-def test_a_write_through_the_api_answers_with_the_report_as_read_after_it(world, indicator, file, officer_a, head_a, coordinator, officer_b):
+def test_a_write_through_the_api_answers_with_the_report_as_read_after_it(
+    world, indicator, file, officer_a, head_a, coordinator, officer_b
+):
     """A save or a step answers with the row its service wrote (not the one the view read): the same report, indicator
     values, period and agency included, as reading it again gives; another agency's report is not found."""
     api = APIClient()
