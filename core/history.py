@@ -5,6 +5,7 @@ seed, a form saved twice). django-simple-history records every save; this record
 when a tracked field differs from the latest history row (timestamps of the save itself aside).
 """
 
+from django.db.models.signals import pre_save
 from simple_history.models import HistoricalRecords
 
 # Fields a save sets by itself: they change on every save, so they say nothing about a change.
@@ -12,19 +13,29 @@ SAVE_STAMPS = frozenset({"updated_at"})
 
 
 CHANGED = "_history_changed"
+SAVING = "_history_changed_saving"  # the mark taken by the save under way (pre_save), read once it is done (post_save)
 
 
 def changed_for_certain(instance) -> None:
     """The next save of ``instance`` changes a tracked field (a workflow step moves its state, a draft's save its
-    version): its history row is written without reading the latest one to compare (a query on every step)."""
+    version): its history row is written without reading the latest one to compare (a query on every step). The mark is
+    taken by the next save attempt: one that fails (the database refused it) leaves none for a later save."""
     instance.__dict__[CHANGED] = True
 
 
 class ChangeHistory(HistoricalRecords):
     """``HistoricalRecords`` that skips a save whose tracked fields all equal the latest history row."""
 
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls or (self.inherit and issubclass(sender, self.cls)):  # as the post_save it connects
+            pre_save.connect(self.pre_save, sender=sender, weak=False)
+
+    def pre_save(self, instance, **kwargs):
+        instance.__dict__[SAVING] = instance.__dict__.pop(CHANGED, False)
+
     def post_save(self, instance, created, using=None, **kwargs):
-        certain = instance.__dict__.pop(CHANGED, False)
+        certain = instance.__dict__.pop(SAVING, False)
         if not created and not kwargs.get("raw", False) and not certain and not self._changed(instance):
             return
         super().post_save(instance, created, using=using, **kwargs)

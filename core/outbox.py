@@ -52,11 +52,14 @@ def _publish_new(message: OutboxMessage) -> None:
         return
     if breaker.is_open():
         return
-    claimed = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-    )
+    # A row a drain holds is left to it (SKIP LOCKED, as the drain skips the rows another holds): the request that
+    # committed it never waits for a drain's batch (up to the broker's timeout when Redis hangs). One statement still,
+    # in a transaction of its own (a lock is taken in one).
+    unsent = locked(OutboxMessage.objects, skip_locked=True).filter(pk=message.pk, sent_at__isnull=True).values("pk")
+    with transaction.atomic(savepoint=False):
+        claimed = OutboxMessage.objects.filter(pk__in=unsent).update(sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
     if not claimed:
-        return  # a drain sent it meanwhile
+        return  # a drain sent it meanwhile, or holds it to send it
     try:
         _publish_kept(message, eager=False)
     except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the next drain

@@ -42,7 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
@@ -87,7 +87,16 @@ def _request_finished(**kwargs) -> None:
     for work in after:
         work()
     if after:
-        close_old_connections()  # as after any request: the computation may have opened one past its age
+        _close_old_connections()
+
+
+def _close_old_connections() -> None:
+    """Django's ``close_old_connections`` (its receiver ran before this work): the computation may have opened a connection
+    past its age. A connection still inside a transaction is not the request's (a test's, kept by Django's test client,
+    which disconnects that receiver): closing it would break its next query."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def _after_response(work: Callable[[], None]) -> None:
@@ -325,12 +334,6 @@ def figures_cached(
     return _computed_and_kept(figure, generation, compute, lock if mine else None, plans, agencies, reads_reports)
 
 
-def _newest(figure: str, started: float) -> bool:
-    """Did the computation begun at ``started`` begin after the one of the value served meanwhile (or is there none)?"""
-    served = cache.get(f"{figure}:latest")
-    return served is None or len(served) < 4 or served[3] < started
-
-
 def _recent(latest: tuple) -> bool:
     """Was this value computed less than ``FIGURES_BEHIND_SECONDS`` ago (changes are coming in quick succession)?"""
     return len(latest) > 2 and time.time() - latest[2] < settings.FIGURES_BEHIND_SECONDS
@@ -347,16 +350,12 @@ def _computed_and_kept(
 ) -> T:
     """``compute()``, kept under ``generation`` (and as the latest value while it is still the figures' version); the lock
     taken to compute it (``lock``) released."""
+    started = time.time()
     try:
-        started = time.time()
         value = compute()
         try:
             kept: dict[str, Any] = {f"{figure}:{generation}": value}
-            if _current(generation, plans=plans, agencies=agencies, reads_reports=reads_reports) or _newest(figure, started):
-                # The value served meanwhile never goes back: one of an earlier generation, whose computation ended
-                # after a later one's (kept already), is kept under its own generation only. One overtaken by a change
-                # while it was computed, but begun after the value served, replaces it (it counts more recent data):
-                # changes that come faster than the figure is computed never leave the readers with the first value.
+            if _newest(figure, generation, started, plans=plans, agencies=agencies, reads_reports=reads_reports):
                 kept[f"{figure}:latest"] = (generation, value, time.time(), started)
             cache.set_many(kept, timeout=settings.FIGURES_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
@@ -367,12 +366,22 @@ def _computed_and_kept(
     return value
 
 
-def _current(generation: str, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool) -> bool:
-    """Is ``generation`` still the figures' version now (:func:`figures_version`, read afresh, not as this request
-    first read it)?"""
+def _newest(
+    figure: str, generation: str, started: float, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool
+) -> bool:
+    """Is the value computed from ``started`` for ``generation`` the one to serve from now on (``latest``)? When its
+    generation is still the figures' version (read afresh, not as this request first read it), or when the value kept
+    as the latest was computed from earlier (older rows read): while changes come in quick succession most computations
+    end after the next change, and a value they overtook is still newer than the one served. The value served never goes
+    back: one whose computation started before a later one's that ended first is kept under its own generation only."""
     keys = _scope_keys(plans, agencies, reads_reports)
-    found = cache.get_many(keys)
-    return len(found) == len(keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
+    found = cache.get_many([*keys, f"{figure}:latest"])
+    latest = found.get(f"{figure}:latest")
+    if latest is None or len(latest) < 4 or latest[3] <= started:
+        return True
+    return (
+        all(key in found for key in keys) and hashlib.sha256(":".join(found[key] for key in keys).encode()).hexdigest()[:32] == generation
+    )
 
 
 def _release(lock: str) -> None:

@@ -83,7 +83,7 @@ class Task(SearchableModel):
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100),
                 name="task_progress_0_100",
-                violation_error_message=_("Progress is between 0 and 100%."),
+                violation_error_message=_("Progress is between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(recurrence=Recurrence.NONE) | Q(due_date__isnull=True),

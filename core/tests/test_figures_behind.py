@@ -152,3 +152,65 @@ def test_the_computation_after_the_response_speaks_the_readers_language(behind, 
 
     request(reader)
     assert languages[-1] == "en"
+
+
+def test_the_computation_after_the_response_leaves_a_connection_inside_a_transaction_open(
+    behind, django_capture_on_commit_callbacks, monkeypatch
+):
+    """After its work the request's end closes the connections past their age, as Django's own receiver does; a connection
+    still in a transaction (a test's, which Django's test client keeps by disconnecting that receiver) is not closed under
+    it: on PostgreSQL the next query failed (``connection already closed``)."""
+    from django.db import close_old_connections, connection
+
+    closed = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+    computed = []
+    compute = counted(computed)
+    for signal in (request_started, request_finished):  # as Django's test client sends them
+        signal.disconnect(close_old_connections)
+    try:
+        request(lambda: read(38, compute("before")))
+        changed(django_capture_on_commit_callbacks, 38)
+        assert request(lambda: read(38, compute("after"))) == "before"
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    assert computed == ["before", "after"]
+    assert closed == []
+
+
+def test_a_value_whose_computation_a_later_change_overtook_is_served_once_ready(behind, django_capture_on_commit_callbacks):
+    """While changes come in quick succession a computation often ends after the next change: its value, newer than the one
+    served, is served from then on (it was kept under its own generation only, and every reader went on being served the
+    value from before, for as long as changes kept overtaking the computations: up to ``FIGURES_CACHE_SECONDS``)."""
+    computed = []
+    compute = counted(computed)
+    request(lambda: read(39, compute("before")))
+    changed(django_capture_on_commit_callbacks, 39)
+
+    def overtaken():
+        changed(django_capture_on_commit_callbacks, 39)  # another report sent while this value is computed
+        return "after"
+
+    assert request(lambda: read(39, overtaken)) == "before"
+    assert request(lambda: read(39, compute("again"))) == "after"  # out of date again: served the newest ready, computes
+    assert request(lambda: read(39, compute("more"))) == "again"
+
+
+def test_a_computation_started_before_another_that_ended_first_does_not_replace_its_value(behind, django_capture_on_commit_callbacks):
+    """The value served never goes back: a computation started earlier (older rows read) that ends after a later one's
+    is not served in its place."""
+    computed = []
+    compute = counted(computed)
+    request(lambda: read(40, compute("before")))
+    changed(django_capture_on_commit_callbacks, 40)
+
+    def slow():  # started first; meanwhile a change and a newer computation that ends first
+        changed(django_capture_on_commit_callbacks, 40)
+        assert request(lambda: read(40, compute("newer"), behind=False)) == "newer"
+        return "older"
+
+    shared_figures._request.generations = {}
+    assert request(lambda: read(40, slow)) == "before"
+    changed(django_capture_on_commit_callbacks, 40)
+    assert request(lambda: read(40, compute("latest"))) == "newer"

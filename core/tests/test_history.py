@@ -20,3 +20,30 @@ def test_a_save_that_changes_something_is_recorded_with_its_change():
     task.save()
     latest, first = task.history.order_by("-history_id")[:2]
     assert [change.field for change in latest.diff_against(first).changes] == ["title"]
+
+
+def test_a_save_marked_changed_that_failed_does_not_mark_a_later_save_that_changes_nothing():
+    """``changed_for_certain`` speaks of the next save: one that failed (the database refused it) leaves no mark, so the
+    same row saved back as it was writes no history row."""
+    from django.db import IntegrityError, transaction
+
+    from core.history import changed_for_certain
+
+    task = TaskFactory(title="Tuyên truyền")
+    task.title = None
+    changed_for_certain(task)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        task.save()
+    task.title = "Tuyên truyền"
+    task.save()
+    assert task.history.count() == 1
+
+
+def test_a_save_marked_changed_is_recorded_even_when_the_mark_came_before_its_change():
+    from core.history import changed_for_certain
+
+    task = TaskFactory(title="Tuyên truyền")
+    changed_for_certain(task)
+    task.title = "Tuyên truyền về chuyển đổi số"
+    task.save()
+    assert task.history.count() == 2

@@ -217,3 +217,70 @@ def test_a_job_committed_leaves_in_one_statement_and_a_refused_one_waits_for_the
     assert outbox_publish() == 1  # the drain sends it
     refused.refresh_from_db()
     assert refused.sent_at is not None and refused.attempts == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_job_committed_does_not_wait_for_a_drain_that_holds_its_row(memory_broker):
+    """A drain that locked the message (its batch still being sent: up to the broker's timeout when Redis hangs) is left
+    to send it: the request that committed it does not queue behind the drain's transaction (its claim waited for the
+    row lock; the drain the claim replaced skipped locked rows)."""
+    import threading
+
+    from django.db import connections
+
+    from core import outbox
+    from core.locking import locked
+
+    message = OutboxMessage.objects.create(job=upkeep_job.name)
+    holding, release = threading.Event(), threading.Event()
+
+    def drain():
+        try:
+            with transaction.atomic():
+                list(locked(OutboxMessage.objects, skip_locked=True).filter(pk=message.pk))
+                holding.set()
+                release.wait(4)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=drain)
+    thread.start()
+    assert holding.wait(10)
+    started = time.monotonic()
+    try:
+        outbox._publish_new(message)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join()
+    assert waited < 2, waited
+    message.refresh_from_db()
+    assert message.sent_at is None  # the drain's to send (this one only held it)
+
+
+def test_a_job_claimed_whose_process_died_before_sending_it_is_sent_again_by_the_drain(
+    memory_broker, settings, django_capture_on_commit_callbacks
+):
+    """The claim leaves a row that looks sent: a process that dies before sending it (a worker killed) leaves it to the
+    drain's rule for jobs lost on the way (its key ``outbox-<row>`` not done ``OUTBOX_REDELIVER_SECONDS`` later)."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from core import outbox
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        message = job_enqueue(upkeep_job)
+    with mock.patch.object(outbox, "_publish", side_effect=SystemExit), pytest.raises(SystemExit):
+        for callback in callbacks:
+            callback()
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 1
+    assert outbox_publish() == 0  # not lost yet: it may be on its way
+    gone = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS + 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=gone)
+    assert outbox_publish() == 1
+    message.refresh_from_db()
+    assert message.attempts == 2

@@ -71,7 +71,7 @@ class Report(models.Model):
     # The range is checked in Python too (a message on the field, no query): a draft's save validates without the
     # check constraints' queries (report_save), the constraint below stays the database's guard.
     progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), default=0, validators=[MaxValueValidator(100, _("Progress is between 0 and 100%."))]
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100, _("Progress is between 0 and 100%%."))]
     )
     work_state = models.CharField(_("state of the work"), max_length=16, choices=WorkState.choices, default=WorkState.IN_PROGRESS)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
@@ -103,7 +103,7 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100),
                 name="report_progress_0_100",
-                violation_error_message=_("Progress is between 0 and 100%."),
+                violation_error_message=_("Progress is between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=(Q(work_state=WorkState.COMPLETED) & Q(completed_on__isnull=False) & Q(progress=100))

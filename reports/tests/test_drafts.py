@@ -84,3 +84,44 @@ def test_a_completed_task_is_not_reported_for_later_periods(client, world, offic
     client.force_login(officer_a)
     page = client.get(reverse("reports:report_edit", args=[world.task.pk, world.period_code]), follow=True)
     assert "đã hoàn thành ngày 20/06/2018" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"progress": 101}, "progress"),
+        ({"progress": -1}, "progress"),
+        ({"progress": None}, "progress"),
+        ({"work_state": "completed", "progress": 100}, "completed_on"),
+        ({"work_state": "completed", "completed_on": "2018-06-01", "progress": 90}, "progress"),
+        ({"completed_on": "2018-06-01"}, "completed_on"),
+        ({"work_state": None}, "work_state"),
+    ],
+)
+def test_a_drafts_save_refuses_what_the_database_would_with_a_message_on_the_field(world, officer_a, agency_a, change, field):
+    """A draft's save checks its fields without the check constraints' queries: every content the constraints refuse
+    is refused before the database, on its field (an IntegrityError is a 500)."""
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    with pytest.raises(ValidationError) as refused:
+        report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data={**DATA, **change}, version=report.version)
+    assert field in refused.value.message_dict
+
+
+def test_progress_over_100_reads_its_message_from_the_field_and_from_the_constraint(world, officer_a, agency_a):
+    """A "100%" in a validator's or a constraint's message is formatted with their parameters: written "100%." it raised
+    ValueError (incomplete format) where the message was read: a 500 instead of the message."""
+    from django.utils import translation
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report.progress = 101
+    with translation.override("vi"):
+        with pytest.raises(ValidationError) as refused:
+            report.validate_constraints()  # the check constraint's message
+        assert refused.value.messages == ["Tiến độ phải từ 0 đến 100%."]
+        with pytest.raises(ValidationError) as refused:
+            report_save(
+                task=world.task, agency=agency_a, period=period, by=officer_a, data={**DATA, "progress": 101}, version=report.version
+            )
+        assert refused.value.message_dict == {"progress": ["Tiến độ phải từ 0 đến 100%."]}

@@ -229,3 +229,29 @@ def test_the_report_page_reads_each_value_as_the_indicators_own_pages_do(client,
     page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
     assert "87,5 %" in page and "87,50" not in page
     assert ">Có<" in page and f"12/{provinces_in(period.year)}" in page and "12,00" not in page
+
+
+def test_a_write_through_the_api_answers_with_the_report_as_read_after_it(
+    world, indicator, file, officer_a, head_a, coordinator, officer_b
+):
+    """A save or a step answers with the row its service wrote (not the one the view read): the same report, indicator
+    values, period and agency included, as reading it again gives; another agency's report is not found."""
+    api = APIClient()
+    report = file(D("72.5"), "Một cửa")
+    url = f"/api/v1/reports/{report.pk}/"
+    api.force_authenticate(officer_a)
+    saved = api.patch(url, {"progress": 55, "version": report.version}, format="json")
+    assert saved.status_code == 200, saved.json()
+    assert saved.json() == api.get(url).json()
+    assert saved.json()["indicator_values"][0]["value"] == 72.5 and saved.json()["agency"] == report.agency.code
+    sent = api.post(url + "submit/")
+    assert sent.status_code == 200 and sent.json() == api.get(url).json()
+    api.force_authenticate(head_a)
+    approved = api.post(url + "approve/")
+    assert approved.status_code == 200 and approved.json() == api.get(url).json()
+    api.force_authenticate(coordinator)
+    accepted = api.post(url + "accept/")
+    assert accepted.json() == api.get(url).json()
+    assert [value["state"] for value in accepted.json()["indicator_values"]] == ["counted"]
+    api.force_authenticate(officer_b)
+    assert api.patch(url, {"progress": 60, "version": 1}, format="json").status_code == 404
