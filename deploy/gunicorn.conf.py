@@ -1,7 +1,6 @@
 """gunicorn settings for the portal (deploy/systemd/cmcn4-web.service and the web container)."""
 
 import os
-import sys
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
@@ -16,10 +15,6 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 # max_connections with the Celery worker's.
 worker_class = "vinhlong_cmcn4.gunicorn_worker.HeadersFirstWorker"  # gthread, headers received by the main loop
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# A thread back from the database waits for the interpreter lock until the thread holding it is made to let go: 5 ms by
-# default, on every query of a request while another of the worker's threads computes (a report's step runs some twenty).
-# Workers fork from this process and keep its interval.
-sys.setswitchinterval(float(os.environ.get("PYTHON_SWITCH_INTERVAL_MS", "1")) / 1000)
 timeout = 120  # a worker whose main loop stops answering (not a long request: summaries are built while the user waits)
 graceful_timeout = 30
 # X-Forwarded-Proto is believed from the same peers as X-Forwarded-For: the proxies in TRUSTED_PROXIES.
