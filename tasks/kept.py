@@ -71,7 +71,7 @@ def lead_parts_refresh(*, agencies: Iterable[int] | None = None) -> None:
     ids = None if agencies is None else sorted(set(agencies))
     if ids == []:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         agencies_lock(ids)
         kept = LeadPartCount.objects.all() if ids is None else LeadPartCount.objects.filter(agency_id__in=ids)
         kept.delete()
@@ -141,7 +141,7 @@ def task_counts_refresh(*, keys: Iterable[tuple] | None = None) -> None:
     wanted = None if keys is None else set(keys)
     if wanted == set():
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 if wanted is None:
@@ -200,7 +200,9 @@ def lead_parts_batch() -> Iterator[set[int]]:
         lead_parts_refresh(agencies=None)  # every row: the narrow counts with them
         return
     left = {key: refresh for key, refresh in narrow.items() if key[0] not in whole}
-    with transaction.atomic():
+    if not whole and not left:
+        return  # a step that moved no agency's rows (most of a deadline day's: saved, sent for approval)
+    with transaction.atomic(savepoint=False):
         agencies_lock(sorted(whole | {key[0] for key in left}))  # one lock, in order, for all of them
         lead_parts_refresh(agencies=whole)
         for refresh in left.values():
@@ -215,7 +217,7 @@ def agency_rows_moved(agency_id: int, key: tuple, refresh: Callable[[], None]) -
     if narrow is not None:
         narrow[(agency_id, *key)] = refresh
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         agencies_lock([agency_id])
         refresh()
 

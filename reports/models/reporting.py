@@ -121,6 +121,9 @@ class Report(models.Model):
             # The dashboard reads the reports sent for the periods due: by period, role and state, with
             # agency and task in the index (reports.compliance.sent_owed_by_agency).
             models.Index(fields=["period", "role", "state"], include=["agency", "task", "id"], name="report_period_sent_idx"),
+            # Each step that sends a report or takes it back counts its agency's reports of the period again
+            # (reports.figures.sent_counts_refresh): one agency's few hundred, not the period's tens of thousands.
+            models.Index(fields=["agency", "period", "state"], name="report_agency_period_idx"),
         ]
 
     def __str__(self) -> str:
