@@ -221,6 +221,29 @@ def test_a_job_committed_leaves_in_one_statement_and_a_refused_one_waits_for_the
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_a_job_committed_is_claimed_in_one_round_trip_without_a_transaction_of_its_own(memory_broker):
+    """After the step's commit (autocommit again) the claim is one statement, its own transaction on PostgreSQL: no
+    BEGIN and COMMIT around it (two more round trips on every workflow step of a deadline day)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import outbox
+
+    message = OutboxMessage.objects.create(job=upkeep_job.name)
+    with CaptureQueriesContext(connection) as queries:
+        outbox._publish_new(message)
+    assert [q["sql"].split()[0] for q in queries] == ["UPDATE"], [q["sql"] for q in queries]
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 1
+    with CaptureQueriesContext(connection) as queries:
+        outbox._publish_new(message)  # claimed already (a drain sent it): nothing to send
+    assert len(queries) == 1
+    message.refresh_from_db()
+    assert message.attempts == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_a_job_committed_does_not_wait_for_a_drain_that_holds_its_row(memory_broker):
     """A drain that locked the message (its batch still being sent: up to the broker's timeout when Redis hangs) is left
     to send it: the request that committed it does not queue behind the drain's transaction (its claim waited for the
