@@ -50,6 +50,12 @@ def sending_moved(*, previous: str, current: str, was_late: bool, is_late: bool)
     return (previous in SENT) != (current in SENT) or was_late != is_late
 
 
+def late_count_moved(*, previous: str, current: str, was_late: bool, is_late: bool) -> bool:
+    """Whether a report's step moved it in or out of the late reports counted (sent, and late): a report sent on time, a
+    deadline day's every one, moves none (``reports.figures.late_count_refresh``)."""
+    return (previous in SENT and was_late) != (current in SENT and is_late)
+
+
 def figures_moved(*, previous: str, current: str, was_late: bool, is_late: bool) -> bool:
     """Whether a report's step moves a figure anyone but its agency reads: sent or not (the reports missing, the lists of
     what is owed), on time or late, accepted or not (a task's progress, the trend, the indicators). A step between

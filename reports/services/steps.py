@@ -24,7 +24,7 @@ from tasks.selectors import plan_with_parent
 
 from .. import workflow
 from ..choices import ReportState, WorkflowAction
-from ..compliance import figures_moved, sending_moved, sent_late
+from ..compliance import figures_moved, late_count_moved, sent_late
 from ..figures import late_count_refresh, trend_point_refresh
 from ..handoffs import report_handoff
 from ..models import Report, ReportEvent, ReportingPeriod
@@ -104,7 +104,7 @@ def report_transition(
         job_enqueue("reports.jobs.report_event_notify_job", event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
-    if sending_moved(previous=previous, current=report.state, was_late=was_late, is_late=report.is_late):
+    if late_count_moved(previous=previous, current=report.state, was_late=was_late, is_late=report.is_late):
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)

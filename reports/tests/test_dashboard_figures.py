@@ -377,3 +377,19 @@ def test_only_a_report_step_that_moves_a_figure_clears_the_cached_figures(
         ("submit", 1),
         ("accept", 1),
     ]
+
+
+def test_a_report_sent_on_time_leaves_the_late_report_counts_alone(world, agency_b, officer_b, head_b, django_capture_on_commit_callbacks):
+    """A deadline day's every sending is on time: it moves no late-report count, so it neither locks nor recounts one
+    (three statements fewer on each); a late one still does (the parametrised test above)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_save(task=world.other_task, agency=agency_b, period=period, by=officer_b, data=DATA, version=None)
+        with CaptureQueriesContext(connection) as queries:
+            report = report_transition(report=report, action="submit", by=head_b, notify=False)
+    assert report.state == "submitted" and not report.is_late
+    assert not [q["sql"] for q in queries if "reports_latereportcount" in q["sql"]]
+    assert_figures_true()
