@@ -7,7 +7,7 @@ an extension asked for or decided, tasks reassigned, a summary issued. Who recei
 
 Done: once the work a notice named is done by one of those told (a report accepted, returned or recalled, an
 extension decided, a summary returned or issued), the notice leaves everyone's unread, kept as read in their history
-(``_no_longer_waiting``): the others' pages no longer name work that no longer waits.
+(``_no_longer_waiting``): the others' pages, and their digest, no longer name work that no longer waits.
 
 Once: a notice is unique per person and event (``Notice.key``), so an event handled twice notifies
 once; its e-mail is a job queued through the outbox (run once by its key, ``core.once``),
@@ -77,10 +77,13 @@ def handoff_email_send(*, key: str) -> int:
 
 
 def notices_digest_send(*, now: datetime.datetime | None = None) -> int:
-    """One e-mail per person who chose the daily digest, listing their notices not e-mailed yet; returns how many went."""
+    """One e-mail per person who chose the daily digest, listing their notices not e-mailed yet and still unread (read on
+    the portal, or their work done by someone else: ``_no_longer_waiting``); returns how many went."""
     now = now or timezone.now()
     pending = (
-        Notice.objects.filter(emailed_at__isnull=True, created_at__lte=now, user__notice_email=NoticeEmail.DIGEST, user__is_active=True)
+        Notice.objects.filter(
+            emailed_at__isnull=True, read_at__isnull=True, created_at__lte=now, user__notice_email=NoticeEmail.DIGEST, user__is_active=True
+        )
         .exclude(user__email="")
         .select_related("user")
         .order_by("user_id", "created_at")
@@ -101,7 +104,7 @@ def notices_digest_send(*, now: datetime.datetime | None = None) -> int:
 
 def _no_longer_waiting(notices: Q) -> int:
     """The notices ``notices`` named work that one of those told has done: they leave everyone's unread notices (the
-    others' pages), kept as read in their history."""
+    others' pages, the digest), kept as read in their history."""
     return Notice.objects.filter(notices, read_at__isnull=True).update(read_at=timezone.now())
 
 

@@ -287,3 +287,24 @@ def test_an_extensions_asked_notice_leaves_every_deciders_unread_once_one_has_de
     client.force_login(other)
     page = client.get(reverse("reports:work"))
     assert worklist.work_count(page.context["items"]) == 0 and not [n for n in page.context["unread"] if n.key == key]
+
+
+def test_the_daily_digest_leaves_out_notices_read_or_whose_work_was_handled_before_it_is_sent(
+    coordinated, agency_a, officer_a, head_a, coordinator, coordinating_agency, roles
+):
+    """Before: the digest listed every notice not e-mailed yet, read or not: a coordinator who chose the digest was told
+    in the evening of a report "waiting for review" that another coordinator had accepted in the morning."""
+    other = policy_user(roles, "daumoi.2", "coordinator", coordinating_agency)
+    other.email, other.notice_email = "daumoi2@vinhlong.gov.vn", NoticeEmail.DIGEST
+    other.save()
+    handoff(key="test:read", users=[other], text="Đã đọc trên cổng", url="/")
+    Notice.objects.filter(key="test:read").update(read_at=timezone.now())
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="submit", by=head_a)
+    report_transition(report=report, action="accept", by=coordinator)
+    mail.outbox.clear()
+    assert notices_digest_send() == 0 and mail.outbox == []
+    handoff(key="test:unread", users=[other], text="Việc còn chờ", url="/")
+    assert notices_digest_send() == 1
+    assert "Việc còn chờ" in mail.outbox[0].body and "Đã đọc trên cổng" not in mail.outbox[0].body
