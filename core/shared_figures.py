@@ -18,14 +18,14 @@ and computes; meanwhile the others are served the value computed before the chan
 value is stored every reader gets it; a value overtaken by the next change while it was computed still replaces
 the one served meanwhile when its computation began after that one's (changes faster than a computation never leave
 the readers with the value from before the first of them). The value served meanwhile is kept as the figure's
-*latest*, ``(generation, value, finished, started)``: its generation, and when its computation ended and began. A figure read by many and costly to compute (the dashboard's page,
-``behind=True``) is not computed on its reader's time while changes come in quick succession: when the value
-before the change was computed less than ``FIGURES_BEHIND_SECONDS`` ago, the first reader is served it too and
-computes the new one once its response has gone (``request_finished``), so no reader waits for it; on a quiet
-day (an older value) the reader computes it as any figure's. A computation of an earlier generation still under way holds no
-reader of the new one: the first of them computes it (a reader never waits behind a figure already stale). A request that made
-the change itself, or that finds no earlier value, waits for the new value (or computes it when the
-one computing died).
+*latest*, ``(generation, value, finished, started)``: its generation, and when its computation ended and began.
+A figure read by many and costly to compute (the dashboard's page, ``behind=True``) is not computed on its
+reader's time while changes come in quick succession: when the value before the change was computed less than
+``FIGURES_BEHIND_SECONDS`` ago, the first reader is served it too and computes the new one once its response has
+gone (``request_finished``), so no reader waits for it; on a quiet day (an older value) the reader computes it as
+any figure's. A computation of an earlier generation still under way holds no reader of the new one: the first of
+them computes it (a reader never waits behind a figure already stale). A request that made the change itself, or
+that finds no earlier value, waits for the new value (or computes it when the one computing died).
 
 The cache is Redis in production (the database table ``portal_cache`` without it). A cache that
 is down never breaks a page: the figure is computed as if nothing was cached.
