@@ -17,14 +17,15 @@ One computation per figure and generation at a time: the first reader to miss ta
 and computes; meanwhile the others are served the value computed before the change, and once the new
 value is stored every reader gets it; a value overtaken by the next change while it was computed still replaces
 the one served meanwhile when its computation began after that one's (changes faster than a computation never leave
-the readers with the value from before the first of them). A figure read by many and costly to compute (the dashboard's page,
-``behind=True``) is not computed on its reader's time while changes come in quick succession: when the value
-before the change was computed less than ``FIGURES_BEHIND_SECONDS`` ago, the first reader is served it too and
-computes the new one once its response has gone (``request_finished``), so no reader waits for it; on a quiet
-day (an older value) the reader computes it as any figure's. A computation of an earlier generation still under way holds no
-reader of the new one: the first of them computes it (a reader never waits behind a figure already stale). A request that made
-the change itself, or that finds no earlier value, waits for the new value (or computes it when the
-one computing died).
+the readers with the value from before the first of them). The value served meanwhile is kept as the figure's
+*latest*, ``(generation, value, finished, started)``: its generation, and when its computation ended and began.
+A figure read by many and costly to compute (the dashboard's page, ``behind=True``) is not computed on its
+reader's time while changes come in quick succession: when the value before the change was computed less than
+``FIGURES_BEHIND_SECONDS`` ago, the first reader is served it too and computes the new one once its response has
+gone (``request_finished``), so no reader waits for it; on a quiet day (an older value) the reader computes it as
+any figure's. A computation of an earlier generation still under way holds no reader of the new one: the first of
+them computes it (a reader never waits behind a figure already stale). A request that made the change itself, or
+that finds no earlier value, waits for the new value (or computes it when the one computing died).
 
 The cache is Redis in production (the database table ``portal_cache`` without it). A cache that
 is down never breaks a page: the figure is computed as if nothing was cached.
@@ -300,7 +301,8 @@ def figures_cached(
     carrying it out names it too), of anything otherwise; a change of reports alone only when ``reads_reports``
     (a figure that reads no report names it: ``reads_reports=False``).
 
-    While another process computes it after a change, the value computed before is returned (see the module).
+    While another process computes it after a change, the latest value kept (computed before) is returned, except to
+    the request that made the change, which waits for the new one (see the module).
     ``behind``: while changes come in quick succession, the reader who finds it out of date is served the value
     before the change too and computes the new one after its response (see the module).
     """
@@ -335,7 +337,8 @@ def figures_cached(
 
 
 def _recent(latest: tuple) -> bool:
-    """Was this value computed less than ``FIGURES_BEHIND_SECONDS`` ago (changes are coming in quick succession)?"""
+    """Did the computation of this latest value ``(generation, value, finished, started)`` end less than
+    ``FIGURES_BEHIND_SECONDS`` ago (changes are coming in quick succession)? No for one kept without the time."""
     return len(latest) > 2 and time.time() - latest[2] < settings.FIGURES_BEHIND_SECONDS
 
 
@@ -348,8 +351,14 @@ def _computed_and_kept(
     agencies: list[int] | None,
     reads_reports: bool,
 ) -> T:
-    """``compute()``, kept under ``generation`` (and as the latest value while it is still the figures' version); the lock
-    taken to compute it (``lock``) released."""
+    """``compute()``, kept under ``generation``; the lock taken to compute it (``lock``; None: computed without one, the
+    lock another's or the cache unreachable) released, even when ``compute`` raised.
+
+    Also kept as the figure's latest value, ``(generation, value, finished, started)`` (``time.time()`` when its
+    computation ended and began), the one served while the next is computed, when :func:`_newest` says it is: its
+    generation is still the figures' version, or the latest kept began earlier than this one. Run on its reader's
+    time, or after the response by the reader served the latest meanwhile (``figures_cached(behind=True)``); the
+    cache unreachable, the value is returned without being kept."""
     started = time.time()
     try:
         value = compute()
@@ -369,11 +378,13 @@ def _computed_and_kept(
 def _newest(
     figure: str, generation: str, started: float, *, plans: Iterable[int] | None, agencies: Iterable[int] | None, reads_reports: bool
 ) -> bool:
-    """Is the value computed from ``started`` for ``generation`` the one to serve from now on (``latest``)? When its
-    generation is still the figures' version (read afresh, not as this request first read it), or when the value kept
-    as the latest was computed from earlier (older rows read): while changes come in quick succession most computations
-    end after the next change, and a value they overtook is still newer than the one served. The value served never goes
-    back: one whose computation started before a later one's that ended first is kept under its own generation only."""
+    """Is the value whose computation began at ``started`` for ``generation`` the one to serve from now on (``latest``)?
+
+    Yes when no latest is kept (or one kept before it said when it began), or the latest kept began at or before
+    ``started`` (it read older rows): while changes come in quick succession most computations end after the next
+    change, and a value they overtook is still newer than the one served. Otherwise (a computation that began later
+    ended first) only when ``generation`` is still the figures' version, read afresh (not as this request first read
+    it): the value served never goes back to an older generation's."""
     keys = _scope_keys(plans, agencies, reads_reports)
     found = cache.get_many([*keys, f"{figure}:latest"])
     latest = found.get(f"{figure}:latest")

@@ -5,6 +5,10 @@ a report sent for approval, submitted, sent back, returned, recalled or accepted
 an extension asked for or decided, tasks reassigned, a summary issued. Who receives it is asked of
 ``policy`` (who reviews a report, who decides an extension), never decided here again.
 
+Done: once the work a notice named is done by one of those told (a report accepted, returned or recalled, an
+extension decided, a summary returned or issued), the notice leaves everyone's unread, kept as read in their history
+(``_no_longer_waiting``): the others' pages, and their digest, no longer name work that no longer waits.
+
 Once: a notice is unique per person and event (``Notice.key``), so an event handled twice notifies
 once; its e-mail is a job queued through the outbox (run once by its key, ``core.once``),
 sent to those who want it at once; those who chose the daily digest get it in
@@ -18,7 +22,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +38,7 @@ from tasks.models import Extension, TaskAssignment
 
 from . import policy as reports_policy
 from .choices import WorkflowAction
-from .models import Notice, ReportEvent, Summary
+from .models import Notice, Report, ReportEvent, Summary
 
 
 def _people(users: Iterable[User], actor_id: int | None = None) -> list[User]:
@@ -72,10 +77,13 @@ def handoff_email_send(*, key: str) -> int:
 
 
 def notices_digest_send(*, now: datetime.datetime | None = None) -> int:
-    """One e-mail per person who chose the daily digest, listing their notices not e-mailed yet; returns how many went."""
+    """One e-mail per person who chose the daily digest, listing their notices not e-mailed yet and still unread (read on
+    the portal, or their work done by someone else: ``_no_longer_waiting``); returns how many went."""
     now = now or timezone.now()
     pending = (
-        Notice.objects.filter(emailed_at__isnull=True, created_at__lte=now, user__notice_email=NoticeEmail.DIGEST, user__is_active=True)
+        Notice.objects.filter(
+            emailed_at__isnull=True, read_at__isnull=True, created_at__lte=now, user__notice_email=NoticeEmail.DIGEST, user__is_active=True
+        )
         .exclude(user__email="")
         .select_related("user")
         .order_by("user_id", "created_at")
@@ -92,6 +100,12 @@ def notices_digest_send(*, now: datetime.datetime | None = None) -> int:
         sent = send_mass_mail(messages, fail_silently=False) if messages else 0
         Notice.objects.filter(pk__in=[n.pk for notices in by_user.values() for n in notices]).update(emailed_at=now)
     return sent
+
+
+def _no_longer_waiting(notices: Q) -> int:
+    """The notices ``notices`` named work that one of those told has done: they leave everyone's unread notices (the
+    others' pages, the digest), kept as read in their history."""
+    return Notice.objects.filter(notices, read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- Who must act after each event -----------------------------------------------------------------
@@ -149,6 +163,14 @@ def report_recipients(event: ReportEvent) -> list[User]:
     return _people(people, actor_id=event.actor_id)
 
 
+_REPORT_EVENT = "report-event:"  # the key of a workflow step's notices: this and the step's id (report_event_key)
+
+
+def report_event_key(event_id: int) -> str:
+    """The key of the notices of one workflow step."""
+    return f"{_REPORT_EVENT}{event_id}"
+
+
 def report_handoff(event: ReportEvent) -> list[Notice]:
     """The notices of a workflow step (its e-mail is sent by ``report_event_notify_job`` with its own template)."""
     report = event.report
@@ -161,7 +183,20 @@ def report_handoff(event: ReportEvent) -> list[Notice]:
         "actor": event.actor.display_name if event.actor else "—",
     }
     url = reverse("reports:report_detail", args=[report.pk])
-    return handoff(key=f"report-event:{event.pk}", users=report_recipients(event), text=text, url=url, email=False)
+    return handoff(key=report_event_key(event.pk), users=report_recipients(event), text=text, url=url, email=False)
+
+
+def report_no_longer_waiting(report: Report, *, left: str) -> int:
+    """``report`` left the state ``left``: the notices of the steps that had put it there leave everyone's unread.
+
+    A step's notices name the work that waits in the state it leads to (sent for approval: the heads'; submitted: the
+    reviewers'; sent back or returned: the revision); once one of those told has acted, the report has left that state
+    and the others' notices named work that no longer waits. Called by every write that moves a report's state (a
+    workflow step, a withdrawal), in its transaction."""
+    steps = ReportEvent.objects.filter(report=report, to_state=left).annotate(
+        notice_key=Concat(Value(_REPORT_EVENT), Cast("pk", output_field=CharField()), output_field=CharField())
+    )
+    return _no_longer_waiting(Q(key__in=steps.values("notice_key")))
 
 
 def extension_deciders(extension: Extension) -> list[User]:
@@ -181,11 +216,17 @@ def extension_asked(extension: Extension) -> list[Notice]:
     }
     url = reverse("reports:task_extensions", args=[task.pk])
     users = _people(extension_deciders(extension), actor_id=extension.requested_by_id)
-    return handoff(key=f"extension-asked:{extension.pk}", users=users, text=text, url=url)
+    return handoff(key=_asked_key(extension), users=users, text=text, url=url)
+
+
+def _asked_key(extension: Extension) -> str:
+    return f"extension-asked:{extension.pk}"
 
 
 def extension_decided(extension: Extension) -> list[Notice]:
-    """Tell the one who asked, and the agency's heads, what was decided."""
+    """Tell the one who asked, and the agency's heads, what was decided; the deciders' notices that it was asked leave
+    everyone's unread (one decided it: it waits for no one)."""
+    _no_longer_waiting(Q(key=_asked_key(extension)))
     task = extension.task
     if extension.approved_due:
         text = _("More time on task %(task)s (%(plan)s) was approved: the new due date is %(due)s.") % {

@@ -9,7 +9,7 @@ from django.utils import timezone
 from plans.choices import NoticeEmail
 from plans.models import User
 
-from .handoffs import report_recipients
+from .handoffs import report_event_key, report_recipients
 from .models import Notice, ReportEvent
 
 
@@ -30,5 +30,5 @@ def report_event_notify(event_id: int, base_url: str | None = None) -> int:
     body = render_to_string("emails/report_event.txt", context)
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]) for person in people]
     sent = send_mass_mail(messages, fail_silently=False)
-    Notice.objects.filter(key=f"report-event:{event_id}", user__in=people).update(emailed_at=timezone.now())
+    Notice.objects.filter(key=report_event_key(event_id), user__in=people).update(emailed_at=timezone.now())
     return sent

@@ -289,6 +289,18 @@ def test_a_computation_overtaken_by_a_change_still_becomes_the_value_served_when
     assert figures_cached("board", (), lambda: "third", plans=[12]) == "second"  # the newest value, not "first"
 
 
+def test_the_latest_value_is_kept_as_its_generation_value_and_when_its_computation_ended_and_began(settings):
+    """What ``_computed_and_kept``, ``_newest`` and ``_recent`` say they read and write: ``(generation, value, finished,
+    started)`` (their docstrings had said less than the code does: docs-only change, this pins the layout they name)."""
+    before = time.time()
+    assert figures_cached("board", (), lambda: "first", plans=[14]) == "first"
+    generation, value, finished, started = shared_figures.cache.get(f"{shared_figures.figure_key('board', ())}:latest")
+    assert (generation, value) == (shared_figures.figures_version(plans=[14]), "first")
+    assert before <= started <= finished <= time.time()
+    settings.FIGURES_BEHIND_SECONDS = 5
+    assert shared_figures._recent((generation, value, finished, started)) and not shared_figures._recent((generation, value))
+
+
 def test_a_figure_that_reads_no_report_is_served_its_value_from_before_the_change_meanwhile(django_capture_on_commit_callbacks):
     """As every figure: the value kept while it is computed again is its own, read under its own generations."""
     figures_cached("no-reports", (), lambda: "before", plans=[11], reads_reports=False)

@@ -83,7 +83,11 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notice_user_unread_idx"),
+            # the unread notices of one event, read by everyone once its work is done (reports.handoffs._no_longer_waiting)
+            models.Index(fields=["key"], condition=models.Q(read_at__isnull=True), name="notice_unread_key_idx"),
+        ]
         constraints = [models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="notice_once_per_event")]
 
     def __str__(self) -> str:

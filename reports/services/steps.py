@@ -26,7 +26,7 @@ from .. import workflow
 from ..choices import ReportState, WorkflowAction
 from ..compliance import figures_moved, late_count_moved, sent_late
 from ..figures import late_count_refresh, trend_point_refresh
-from ..handoffs import report_handoff
+from ..handoffs import report_handoff, report_no_longer_waiting
 from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
 from ..progress import tasks_progress
@@ -99,6 +99,7 @@ def report_transition(
     event = ReportEvent.objects.create(
         report=report, action=action, from_state=previous, to_state=report.state, actor=by, at=at, comment=comment.strip()
     )
+    report_no_longer_waiting(report, left=previous)  # the work the earlier steps' notices named is done
     if notify:
         report_handoff(event)  # the notices of those who must act now, in this transaction
         job_enqueue("reports.jobs.report_event_notify_job", event.pk)  # in this transaction: a broker outage loses nothing

@@ -22,6 +22,7 @@ from tasks.selectors import plan_and_parent
 
 from ..choices import ReportState, WorkflowAction
 from ..figures import late_count_refresh, trend_point_refresh
+from ..handoffs import report_no_longer_waiting
 from ..models import Report, ReportEvent
 from .indicators import reported_values_withdraw
 from .steps import report_locked, task_progress_refresh
@@ -49,6 +50,7 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
             _("Only a submitted or accepted report can be withdrawn; this one is “%(state)s”.") % {"state": report.get_state_display()}
         )
     was_accepted = report.state == ReportState.ACCEPTED
+    report_no_longer_waiting(report, left=report.state)  # a submitted report waits for no reviewer any more
     ReportEvent.objects.create(
         report=report, action=WorkflowAction.WITHDRAW, from_state=report.state, to_state=ReportState.WITHDRAWN, actor=by,
         at=timezone.now(), comment=reason,

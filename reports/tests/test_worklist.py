@@ -16,6 +16,7 @@ from reports.handoffs import handoff, handoff_email_send, notices_digest_send
 from reports.models import Notice
 from reports.periods import parse_period_code
 from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.services.withdrawal import report_withdraw
 from tasks import policy as tasks_policy
 from tasks.choices import AssignmentRole, ExtensionState
 from tasks.extensions import extension_decide, extension_request
@@ -224,3 +225,86 @@ def test_a_returned_report_counts_once_and_each_count_is_the_length_of_the_list(
     report_transition(report=report, action="send_for_approval", by=officer_a)  # fixed, back to the head
     items = worklist.work_items(head_a)
     assert kinds(head_a) == [worklist.TO_APPROVE] and worklist.work_count(items) == len(items) == 1
+
+
+def _unread(user, key_start: str) -> list[str]:
+    return list(Notice.objects.filter(user=user, read_at__isnull=True, key__startswith=key_start).values_list("text", flat=True))
+
+
+@pytest.mark.parametrize("action", ["accept", "return", "recall", "withdraw"])
+def test_a_reports_submitted_notice_leaves_every_reviewers_unread_once_one_has_handled_it(
+    client, coordinated, agency_a, officer_a, head_a, coordinator, coordinating_agency, sysadmin, roles, action
+):
+    """Before: "Duyệt và gửi: báo cáo của …" stayed unread on the other coordinator's landing page and work page after
+    one coordinator had accepted or returned the report (or the head recalled it, an administrator withdrew it): a
+    notice of work that no longer waited. Both read it in their history."""
+    other = policy_user(roles, "daumoi.2", "coordinator", coordinating_agency)
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="submit", by=head_a)
+    submitted = f"report-event:{report.events.get(action='submit').pk}"
+    assert len(_unread(coordinator, submitted)) == len(_unread(other, submitted)) == 1
+    client.force_login(other)
+    assert worklist.work_count(worklist.work_items(other)) == 1
+    if action == "withdraw":
+        report_withdraw(report=report, by=sysadmin, reason="Gửi nhầm kỳ")
+    else:
+        report_transition(report=report, action=action, by=head_a if action == "recall" else coordinator, comment="Bổ sung số liệu")
+    assert _unread(coordinator, submitted) == _unread(other, submitted) == []
+    assert Notice.objects.filter(user=other, key=submitted, read_at__isnull=False).count() == 1  # kept, read, in the history
+    page = client.get(reverse("reports:work"))
+    assert worklist.work_count(page.context["items"]) == 0 and 'aria-label="1 việc' not in page.content.decode()
+    assert not [n for n in page.context["unread"] if n.key == submitted]
+
+
+def test_a_report_sent_for_approval_leaves_every_heads_unread_once_one_head_has_acted(coordinated, agency_a, officer_a, head_a, roles):
+    other_head = policy_user(roles, "truongdonvi.2", "head", agency_a)
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    sent = f"report-event:{report.events.get(action='send_for_approval').pk}"
+    assert len(_unread(other_head, sent)) == 1
+    report_transition(report=report, action="submit", by=head_a)
+    assert _unread(other_head, sent) == []
+
+
+def test_an_extensions_asked_notice_leaves_every_deciders_unread_once_one_has_decided(
+    client, coordinated, head_a, coordinator, coordinating_agency, roles
+):
+    """Before: "… xin gia hạn nhiệm vụ …" stayed unread for the other coordinator after one had decided the request."""
+    other = policy_user(roles, "daumoi.2", "coordinator", coordinating_agency)
+    client.force_login(head_a)
+    url = reverse("reports:task_extensions", args=[coordinated.task.pk])
+    assert client.post(url, {"requested_due": "30/06/2031", "reason": "Chờ kinh phí"}).status_code == 302
+    asked = Extension.objects.get()
+    key = f"extension-asked:{asked.pk}"
+    assert len(_unread(coordinator, key)) == len(_unread(other, key)) == 1
+    client.force_login(coordinator)
+    decide = reverse("reports:extension_decide", kwargs={"pk": asked.pk, "decision": "refuse"})
+    assert client.post(decide, {"comment": "Không đủ căn cứ"}).status_code == 302
+    assert Extension.objects.get().state == ExtensionState.REFUSED
+    assert _unread(coordinator, key) == _unread(other, key) == []
+    client.force_login(other)
+    page = client.get(reverse("reports:work"))
+    assert worklist.work_count(page.context["items"]) == 0 and not [n for n in page.context["unread"] if n.key == key]
+
+
+def test_the_daily_digest_leaves_out_notices_read_or_whose_work_was_handled_before_it_is_sent(
+    coordinated, agency_a, officer_a, head_a, coordinator, coordinating_agency, roles
+):
+    """Before: the digest listed every notice not e-mailed yet, read or not: a coordinator who chose the digest was told
+    in the evening of a report "waiting for review" that another coordinator had accepted in the morning."""
+    other = policy_user(roles, "daumoi.2", "coordinator", coordinating_agency)
+    other.email, other.notice_email = "daumoi2@vinhlong.gov.vn", NoticeEmail.DIGEST
+    other.save()
+    handoff(key="test:read", users=[other], text="Đã đọc trên cổng", url="/")
+    Notice.objects.filter(key="test:read").update(read_at=timezone.now())
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="submit", by=head_a)
+    report_transition(report=report, action="accept", by=coordinator)
+    mail.outbox.clear()
+    assert notices_digest_send() == 0 and mail.outbox == []
+    handoff(key="test:unread", users=[other], text="Việc còn chờ", url="/")
+    assert notices_digest_send() == 1
+    assert "Việc còn chờ" in mail.outbox[0].body and "Đã đọc trên cổng" not in mail.outbox[0].body
