@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0021_progress_validated'),
+        ('reports', '0022_agency_period_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
