@@ -275,3 +275,17 @@ def test_a_null_character_in_a_reports_text_is_refused_in_vietnamese(api, world,
     assert bad.status_code == 400
     assert error_of(bad)["fields"]["results"] == ["Không được chứa ký tự rỗng (NUL)."]
     assert Report.objects.get(pk=created["id"]).results == ""
+
+
+@pytest.mark.parametrize("code", ["2026-H9", "2026-M13", "nửa năm"])
+def test_a_period_code_the_api_cannot_read_is_refused_in_vietnamese(api, world, officer_a, code):
+    """The code's parser's own words were answered on the field ('unreadable period code …', 'month period number must
+    be 1..12, not 13'), not the Vietnamese a summary's period is refused with."""
+    api.force_authenticate(officer_a)
+    body = {"task": world.task.pk, "period": code, "progress": 40, "work_state": "in_progress"}
+    refused = api.post("/api/v1/reports/", body)
+    assert refused.status_code == 400
+    assert error_of(refused)["fields"]["period"] == [
+        f"“{code}” không phải là kỳ báo cáo: hãy ghi, ví dụ, 2018-M03, 2018-Q4, 2018-H1, 2018-9M hoặc 2018-Y."
+    ]
+    assert not Report.objects.exists()
