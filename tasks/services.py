@@ -227,16 +227,26 @@ def task_assignments_set(
     return result
 
 
+@transaction.atomic
 def tasks_order_refresh(*, plan_ids: Iterable[int] | None = None, section_ids: Iterable[int] | None = None) -> int:
     """Store again the list order (``tasks.ordering``) of the tasks of these plans or sections, after
-    their sections moved; every task when neither is given. Returns how many tasks changed place."""
+    their sections moved; every task when neither is given. Returns how many tasks changed place.
+
+    The tasks that move are locked first, in the order of their ids (``tasks_parts_lock``), as every writer of several
+    tasks: one UPDATE took them in the order it found them (a deadlock with a decision applied meanwhile)."""
     tasks = Task.objects.all()
     if plan_ids is not None:
         tasks = tasks.filter(plan_id__in=list(plan_ids))
     if section_ids is not None:
         tasks = tasks.filter(section_id__in=list(section_ids))
     expression = order_key_expression()
-    return tasks.exclude(order_key=expression).update(order_key=expression)
+    moved = list(tasks.exclude(order_key=expression).values_list("pk", flat=True))
+    tasks_parts_lock(moved)
+    changed = 0
+    for start in range(0, len(moved), LOCK_BATCH):
+        batch = tasks.filter(pk__in=moved[start : start + LOCK_BATCH])
+        changed += batch.exclude(order_key=expression).update(order_key=expression)
+    return changed
 
 
 @transaction.atomic

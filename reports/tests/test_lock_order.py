@@ -151,3 +151,15 @@ def test_judging_due_dates_again_locks_the_tasks_it_writes_first_in_order(world)
         assert task_due_dates_refresh() == 3
     first_locked, wrong = tasks_first_in_order(trail)
     assert first_locked == world["tasks"] and wrong == []
+
+
+def test_placing_tasks_again_after_their_sections_moved_locks_them_first_in_order(world):
+    """A section moved in the admin (or the daily upkeep) stores its tasks' place in the lists again: one UPDATE took
+    them in the order it found them, not in the order every writer of several tasks takes."""
+    from tasks.services import tasks_order_refresh
+
+    Task.objects.filter(pk__in=world["tasks"]).update(order_key=0)
+    with lock_trail() as trail:
+        assert tasks_order_refresh() == 3
+    first_locked, wrong = tasks_first_in_order(trail)
+    assert first_locked == world["tasks"] and wrong == []
