@@ -115,6 +115,18 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    def _update_errors(self, errors):
+        """The report's rules (``Report.clean``) say nothing more of a field the form could not read: they read it as
+        missing ('31/02/2018' was also told to give the completion date, a progress of 150 that a completed task is at
+        100%); the person corrects what they typed first."""
+        if hasattr(errors, "error_dict"):
+            unread = set(self._errors or ())
+            kept = {field: messages for field, messages in errors.error_dict.items() if field not in unread}
+            if not kept:
+                return
+            errors = forms.ValidationError(kept)
+        super()._update_errors(errors)
+
     def indicator_bound_fields(self):
         return [(indicator, self[field_name(indicator)], self[f"{field_name(indicator)}_note"]) for indicator in self.indicators]
 

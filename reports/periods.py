@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
@@ -203,6 +204,17 @@ def parse_period_code(code: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) ->
     if annual:
         return period_of(PeriodKind.YEAR, year, deadline_day=deadline_day)
     return period_of(PeriodKind.NINE_MONTHS, year, deadline_day=deadline_day)
+
+
+def period_read(code: str, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> Period:
+    """:func:`parse_period_code` for a code a person sent (a summary's form, the API): one not a period is refused with a
+    Vietnamese message on the field ``period``, whatever the parser found wrong."""
+    try:
+        return parse_period_code(code, deadline_day=deadline_day)
+    except ValueError:
+        raise ValidationError(
+            {"period": _("“%(code)s” is not a period: write e.g. 2018-M03, 2018-Q4, 2018-H1, 2018-9M or 2018-Y.") % {"code": code}}
+        ) from None
 
 
 def periods_between(kind: str, start: datetime.date, end: datetime.date, *, deadline_day: int = DEFAULT_DEADLINE_DAY) -> list[Period]:

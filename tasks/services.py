@@ -12,7 +12,7 @@ from plans.models import Agency, AgencyGroup, AgencyLineage, AgencyMembership
 from plans.workdays import WorkCalendar, current_calendar
 
 from .choices import AssignmentRole
-from .kept import lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved, task_parts_lock
+from .kept import LOCK_BATCH, lead_agencies_of, lead_parts_batch, lead_parts_moved, task_counts_moved, task_parts_lock, tasks_parts_lock
 from .models import PastHolding, Task, TaskAssignment
 from .ordering import order_key_expression
 from .selectors import plan_with_parent
@@ -227,16 +227,26 @@ def task_assignments_set(
     return result
 
 
+@transaction.atomic
 def tasks_order_refresh(*, plan_ids: Iterable[int] | None = None, section_ids: Iterable[int] | None = None) -> int:
     """Store again the list order (``tasks.ordering``) of the tasks of these plans or sections, after
-    their sections moved; every task when neither is given. Returns how many tasks changed place."""
+    their sections moved; every task when neither is given. Returns how many tasks changed place.
+
+    The tasks that move are locked first, in the order of their ids (``tasks_parts_lock``), as every writer of several
+    tasks: one UPDATE took them in the order it found them (a deadlock with a decision applied meanwhile)."""
     tasks = Task.objects.all()
     if plan_ids is not None:
         tasks = tasks.filter(plan_id__in=list(plan_ids))
     if section_ids is not None:
         tasks = tasks.filter(section_id__in=list(section_ids))
     expression = order_key_expression()
-    return tasks.exclude(order_key=expression).update(order_key=expression)
+    moved = list(tasks.exclude(order_key=expression).values_list("pk", flat=True))
+    tasks_parts_lock(moved)
+    changed = 0
+    for start in range(0, len(moved), LOCK_BATCH):
+        batch = tasks.filter(pk__in=moved[start : start + LOCK_BATCH])
+        changed += batch.exclude(order_key=expression).update(order_key=expression)
+    return changed
 
 
 @transaction.atomic
@@ -250,14 +260,27 @@ def task_due_dates_refresh(*, tasks: QuerySet[Task] | None = None, calendar: Wor
     calendar = calendar or current_calendar()
     tasks_given = tasks is not None
     tasks = tasks if tasks is not None else Task.objects.all()
-    changed = tasks.filter(due_date=None, extended_due_date=None).exclude(effective_due_date=None).update(effective_due_date=None)
     judged: set[datetime.date] = set()
     for column, others in (("extended_due_date", Q()), ("due_date", Q(extended_due_date=None))):
         judged.update(day for day in tasks.filter(others).exclude(**{column: None}).values_list(column, flat=True).distinct() if day)
+    # Each judged date's tasks whose stored date is not its working day (undated ones under None), read first; then every one
+    # of them locked at once in the order of their ids, as every writer of several tasks (tasks_parts_lock), before any is
+    # written: an UPDATE per date locked them in the order of their dates, and a decision applied meanwhile, holding the
+    # smaller id, waited for a task this refresh held while it waited for that one (a deadlock on PostgreSQL).
+    undated = Q(due_date=None, extended_due_date=None)
+    writes: list[tuple[Q, datetime.date | None, list[int]]] = [
+        (undated, None, list(tasks.filter(undated).exclude(effective_due_date=None).values_list("pk", flat=True)))
+    ]
     for day in sorted(judged):
         on_day = Q(extended_due_date=day) | Q(extended_due_date=None, due_date=day)
         moved = working_due_date(day, None, calendar)
-        changed += tasks.filter(on_day).exclude(effective_due_date=moved).update(effective_due_date=moved)
+        writes.append((on_day, moved, list(tasks.filter(on_day).exclude(effective_due_date=moved).values_list("pk", flat=True))))
+    tasks_parts_lock(pk for _rows, _moved, ids in writes for pk in ids)
+    changed = 0
+    for rows, moved, ids in writes:
+        for start in range(0, len(ids), LOCK_BATCH):  # the rows locked, still on that date (a writer may have moved it meanwhile)
+            batch = tasks.filter(rows, pk__in=ids[start : start + LOCK_BATCH]).exclude(effective_due_date=moved)
+            changed += batch.update(effective_due_date=moved)
     if changed:
         task_counts_moved(set(tasks.values_list("plan_id", "section_id")) if tasks_given else None)
         lead_parts_moved(lead_agencies_of(tasks.values_list("pk", flat=True)) if tasks_given else None)

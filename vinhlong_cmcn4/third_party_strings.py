@@ -358,6 +358,12 @@ DJANGO_AUTH = [
         "numbers, and @/./+/-/_ characters."
     ),
 ]
+DJANGO_FORMS = [
+    # Messages on bad input that Django's Vietnamese leaves untranslated: a form's or the API's field said them in English.
+    gettext_noop("Null characters are not allowed."),  # a NUL in any text (a copy from a PDF)
+    gettext_noop("“%(pk)s” is not a valid value."),  # a list of rows chosen by id with one not a number
+    gettext_noop("ManagementForm data is missing or has been tampered with"),  # a form of several rows sent cut short
+]
 
 # django-axes (login throttling) ships no Vietnamese.
 AXES = [

@@ -15,7 +15,7 @@ from tasks.models import Task
 
 from ..choices import WorkflowAction
 from ..models import Report, ReportedValue, Summary
-from ..periods import parse_period_code
+from ..periods import period_read
 from ..services import report_save, report_transition, reporting_period_get_or_create
 from .serializers import (
     ReportCreateSerializer,
@@ -81,10 +81,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         task = get_object_or_404(policy.restrict(Task.objects.all(), request.user), pk=fields.pop("task"))
-        try:
-            period = parse_period_code(fields.pop("period"))
-        except ValueError as error:
-            raise ValidationError({"period": [str(error)]}) from None
+        period = period_read(fields.pop("period"), deadline_day=task.plan.report_deadline_day)
         if request.user.agency is None:
             raise ValidationError(_("This account belongs to no agency, so it cannot write reports."))
         report = report_save(

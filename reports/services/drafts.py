@@ -25,7 +25,7 @@ from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import STARTED, Period, unreportable_reason
 from .content import CONTENT_FIELDS, report_content_check
-from .indicators import report_indicators, reported_values_check, reported_values_save
+from .indicators import report_indicators, reported_values_check, reported_values_same, reported_values_save
 from .steps import report_transition, task_row_locked
 
 
@@ -83,8 +83,11 @@ def report_period_check(*, task: Task, period: Period, agency: Agency | None = N
 KEYS = ("task", "agency", "period", "created_by")
 
 
-def _same_content(report: Report, data: dict) -> bool:
-    return all(getattr(report, name) == data.get(name) for name in CONTENT_FIELDS)
+def _same_content(report: Report, data: dict, indicator_values: dict | None) -> bool:
+    """Does the form say what is stored (its text and its indicators' values)? Then a stale version is the same save
+    sent twice; otherwise someone saved meanwhile (a value alone differing too: it would be written over theirs)."""
+    same_text = all(getattr(report, name) == data.get(name) for name in CONTENT_FIELDS)
+    return same_text and (not indicator_values or reported_values_same(report=report, values=indicator_values))
 
 
 @transaction.atomic
@@ -138,14 +141,14 @@ def report_save(
                     Report.objects.filter(pk=report.pk).update(created_at=at)
         except IntegrityError:  # the same form sent twice at once: the other request created it
             report = locked(Report.objects).get(task=task, agency=agency, period=period)
-            if not _same_content(report, data):
+            if not _same_content(report, data, indicator_values):
                 raise ReportConflict(report) from None
         else:
             ReportEvent.objects.create(
                 report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=at or timezone.now()
             )
     elif version != report.version:
-        if not _same_content(report, data):
+        if not _same_content(report, data, indicator_values):
             raise ReportConflict(report)
     else:
         if not workflow.is_editable(report.state):

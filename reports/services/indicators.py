@@ -51,6 +51,15 @@ def reported_values_check(
         raise ValidationError(errors)
 
 
+def reported_values_same(*, report: Report, values: dict[int, tuple[Decimal | None, str]]) -> bool:
+    """Does ``report`` keep these values already, as :func:`reported_values_save` would keep them (a blank value: none)?"""
+    kept = {row.indicator_id: (row.value, row.note) for row in report.indicator_values.all()}
+    return all(
+        kept.get(indicator_id) == (None if value is None else (value, clean_text(note or "", keep_lines=True)))
+        for indicator_id, (value, note) in values.items()
+    )
+
+
 def reported_values_save(*, report: Report, values: dict[int, tuple[Decimal | None, str]]) -> None:
     """Keep the draft's values as given (a blank value takes the indicator out of the report); checked first."""
     indicators = report_indicators(task_id=report.task_id, agency_id=report.agency_id, period=report.period)

@@ -20,7 +20,7 @@ from .. import summary_workflow as workflow
 from ..choices import ReportState, SummaryState
 from ..models import Report, Summary
 from ..models.summaries import SnapshotEncoder
-from ..periods import Period, parse_period_code, period_containing, period_of
+from ..periods import Period, parse_period_code, period_containing, period_of, period_read
 from ..services import reporting_period_get_or_create
 from . import streaming
 from .annex import annex_tempfile, summary_annex_write
@@ -33,12 +33,7 @@ logger = logging.getLogger(__name__)
 
 def summary_period(*, plan: Plan, code: str) -> Period:
     """Read a period code for a plan's summary, with a Vietnamese message naming what is wrong."""
-    try:
-        period = parse_period_code(code, deadline_day=plan.report_deadline_day)
-    except ValueError:
-        raise ValidationError(
-            {"period": _("“%(code)s” is not a period: write e.g. 2018-M03, 2018-Q4, 2018-H1, 2018-9M or 2018-Y.") % {"code": code}}
-        ) from None
+    period = period_read(code, deadline_day=plan.report_deadline_day)
     if period.kind not in (plan.reporting_kinds or []):
         kinds = ", ".join(str(PeriodKind(kind).label).lower() for kind in plan.reporting_kinds or [])
         raise ValidationError(

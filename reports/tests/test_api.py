@@ -262,3 +262,30 @@ def test_the_filters_of_an_endpoint_are_built_once_and_still_filter(api, world, 
             assert api.get("/api/v1/reports/", {"state": state}).status_code == 200
     assert built.call_count == 1
     assert api.get("/api/v1/reports/", {"state": "nonsense"}).status_code == 400  # still checked against the choices
+
+
+def test_a_null_character_in_a_reports_text_is_refused_in_vietnamese(api, world, officer_a):
+    """A NUL pasted into the results (a copy from a PDF): Django's own message, which its Vietnamese catalogue leaves
+    untranslated, was answered in English on the field ('Null characters are not allowed.')."""
+    api.force_authenticate(officer_a)
+    created = api.post(
+        "/api/v1/reports/", {"task": world.task.pk, "period": world.period_code, "progress": 40, "work_state": "in_progress"}
+    ).json()
+    bad = api.patch(f"/api/v1/reports/{created['id']}/", {"version": created["version"], "results": "Đã làm\x00"}, format="json")
+    assert bad.status_code == 400
+    assert error_of(bad)["fields"]["results"] == ["Không được chứa ký tự rỗng (NUL)."]
+    assert Report.objects.get(pk=created["id"]).results == ""
+
+
+@pytest.mark.parametrize("code", ["2026-H9", "2026-M13", "nửa năm"])
+def test_a_period_code_the_api_cannot_read_is_refused_in_vietnamese(api, world, officer_a, code):
+    """The code's parser's own words were answered on the field ('unreadable period code …', 'month period number must
+    be 1..12, not 13'), not the Vietnamese a summary's period is refused with."""
+    api.force_authenticate(officer_a)
+    body = {"task": world.task.pk, "period": code, "progress": 40, "work_state": "in_progress"}
+    refused = api.post("/api/v1/reports/", body)
+    assert refused.status_code == 400
+    assert error_of(refused)["fields"]["period"] == [
+        f"“{code}” không phải là kỳ báo cáo: hãy ghi, ví dụ, 2018-M03, 2018-Q4, 2018-H1, 2018-9M hoặc 2018-Y."
+    ]
+    assert not Report.objects.exists()

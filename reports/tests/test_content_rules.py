@@ -75,3 +75,24 @@ def test_the_admin_cannot_change_a_reports_content(client, world, officer_a, age
     )
     report.refresh_from_db()
     assert (report.progress, report.work_state) == (10, "in_progress")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "said"),
+    [
+        ({"work_state": "completed", "progress": "100", "completed_on": "31/02/2018"}, "completed_on", ["Nhập một ngày hợp lệ."]),
+        (
+            {"work_state": "completed", "progress": "150", "completed_on": "01/06/2018"},
+            "progress",
+            ["Tiến độ phải là số nguyên từ 0 đến 100."],
+        ),
+    ],
+)
+def test_a_field_the_form_cannot_read_is_told_so_and_nothing_else(client, world, officer_a, data, field, said):
+    """A completion date that is no date ('31/02/2018') was also told to give the date ('Nhập ngày hoàn thành nhiệm vụ.'),
+    a progress out of range that a completed task is at 100%: the model's rules read the field as missing."""
+    client.force_login(officer_a)
+    page = client.post(reverse("reports:report_edit", args=[world.task.pk, "2018-H2"]), report_data(**data))
+    assert page.status_code == 200
+    assert page.context["form"].errors[field] == said
+    assert not Report.objects.exists()

@@ -255,3 +255,17 @@ def test_a_write_through_the_api_answers_with_the_report_as_read_after_it(
     assert [value["state"] for value in accepted.json()["indicator_values"]] == ["counted"]
     api.force_authenticate(officer_b)
     assert api.patch(url, {"progress": 60, "version": 1}, format="json").status_code == 404
+
+
+def test_a_stale_form_with_the_same_text_and_another_value_is_a_conflict_not_a_lost_update(world, file, indicator, period):
+    """Two officers open the draft at one version; the first saves a value of the indicator; the second's form, its text
+    unchanged but another value, was taken for a double-click of the first (the same text) and wrote its value over the
+    first's without a word."""
+    from reports.services import ReportConflict
+
+    opened = file(D(10)).version
+    file(D(20), version=opened)
+    with pytest.raises(ReportConflict):
+        file(D(30), version=opened)
+    assert list(ReportedValue.objects.filter(report__period=period).values_list("value", flat=True)) == [D(20)]
+    file(D(20), version=opened)  # the first's form sent twice: the same save, no conflict

@@ -352,3 +352,47 @@ def test_an_officer_saving_and_sending_a_draft_while_the_head_submits_it_does_no
     assert errors == []
     assert Report.objects.get(pk=draft.pk).state == ReportState.SUBMITTED
     assert_kept_figures_true()
+
+
+def test_due_dates_judged_again_while_a_writer_of_several_tasks_locks_them_does_not_deadlock(world, monkeypatch):
+    """The daily upkeep (or a calendar's edit) judges every task's due date again: it wrote them one judged date at a
+    time, each UPDATE locking its tasks in the order of their dates, while a writer of several tasks (a decision applied,
+    a reassignment: ``tasks.kept.tasks_parts_lock``) locks them in the order of their ids. The task with the smaller id
+    due later: each held one the other waited for (PostgreSQL aborted one of them) instead of one waiting for the other."""
+    import time
+
+    from django.db import transaction
+
+    import tasks.services
+    from tasks.kept import tasks_parts_lock
+    from tasks.models import Task
+
+    first, second = sorted([world.task, world.other_task], key=lambda task: task.pk)
+    Task.objects.filter(pk=first.pk).update(due_date=datetime.date(2030, 12, 31))
+    Task.objects.filter(pk=second.pk).update(due_date=datetime.date(2029, 12, 31))  # the larger id judged first
+    Task.objects.filter(pk__in=[first.pk, second.pk]).update(effective_due_date=None)  # both to be written again
+    judging, writer_waiting = threading.Event(), threading.Event()
+    working_due_date, calls = tasks.services.working_due_date, []
+
+    def working_due_date_watched(day, *args):
+        if threading.current_thread().name == "writer-0":
+            calls.append(day)
+            if len(calls) == 2:  # the earlier date's tasks written (and locked): the other writer comes now
+                judging.set()
+                writer_waiting.wait(WAIT)
+                time.sleep(0.5)  # it has locked the first task and waits for the second (or waits for the first)
+        return working_due_date(day, *args)
+
+    def several_tasks_written():
+        judging.wait(WAIT)
+        with transaction.atomic():
+            writer_waiting.set()
+            tasks_parts_lock([first.pk, second.pk])
+
+    monkeypatch.setattr(tasks.services, "working_due_date", working_due_date_watched)
+    errors = run_at_once(lambda: tasks.services.task_due_dates_refresh(), several_tasks_written)
+    assert errors == [], [repr(error) for error in errors]
+    assert dict(Task.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "effective_due_date")) == {
+        first.pk: datetime.date(2030, 12, 31),
+        second.pk: datetime.date(2029, 12, 31),
+    }

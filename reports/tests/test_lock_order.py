@@ -138,3 +138,28 @@ def test_importing_an_annex_again_locks_the_tasks_it_rewrites_first_in_order():
     assert outcome.summary.updated == 7
     first_locked, wrong = tasks_first_in_order(trail)
     assert first_locked == sorted(Task.objects.filter(plan=plan).values_list("pk", flat=True)) and wrong == []
+
+
+def test_judging_due_dates_again_locks_the_tasks_it_writes_first_in_order(world):
+    """The daily upkeep's (or a calendar edit's) due dates: written one judged date at a time, each UPDATE took its tasks
+    in the order of their dates (the smaller id due later here), not in the order every writer of several tasks takes."""
+    from tasks.services import task_due_dates_refresh
+
+    for days, task_id in enumerate(world["tasks"]):
+        Task.objects.filter(pk=task_id).update(due_date=D(2030, 12, 31) - datetime.timedelta(days=days), effective_due_date=None)
+    with lock_trail() as trail:
+        assert task_due_dates_refresh() == 3
+    first_locked, wrong = tasks_first_in_order(trail)
+    assert first_locked == world["tasks"] and wrong == []
+
+
+def test_placing_tasks_again_after_their_sections_moved_locks_them_first_in_order(world):
+    """A section moved in the admin (or the daily upkeep) stores its tasks' place in the lists again: one UPDATE took
+    them in the order it found them, not in the order every writer of several tasks takes."""
+    from tasks.services import tasks_order_refresh
+
+    Task.objects.filter(pk__in=world["tasks"]).update(order_key=0)
+    with lock_trail() as trail:
+        assert tasks_order_refresh() == 3
+    first_locked, wrong = tasks_first_in_order(trail)
+    assert first_locked == world["tasks"] and wrong == []
