@@ -1,0 +1,57 @@
+"""The web worker's garbage collector (vinhlong_cmcn4.collector): what survives a full collection is frozen."""
+
+import gc
+import weakref
+
+import pytest
+
+from vinhlong_cmcn4 import collector
+
+
+@pytest.fixture
+def tuned():
+    collector.collector_tune()
+    yield
+    gc.callbacks.remove(collector._frozen_after_full_collection)
+    gc.unfreeze()
+
+
+class Node:
+    def __init__(self):
+        self.other = self
+
+
+def test_what_survives_a_full_collection_is_frozen_and_garbage_before_it_is_still_collected(tuned):
+    kept = [Node() for _ in range(100)]  # a process cache filled by requests: alive, in cycles
+    dropped = Node()
+    gone = weakref.ref(dropped)
+    del dropped  # a cycle left behind by a request
+    frozen_before = gc.get_freeze_count()
+    gc.collect()
+    assert gone() is None  # collected, not frozen
+    assert gc.get_freeze_count() >= frozen_before + len(kept)  # the survivors: out of the next full collection's way
+    assert collector._frozen_after_full_collection in gc.callbacks
+    collector.collector_tune()  # the WSGI module imported again: one callback still
+    assert gc.callbacks.count(collector._frozen_after_full_collection) == 1
+
+
+def test_a_frozen_object_nothing_refers_to_is_still_freed(tuned):
+    kept = [Node()]
+    gc.collect()
+    gone = weakref.ref(kept[0])
+    kept[0].other = None  # its cycle broken: reference counting frees it, frozen or not
+    kept.clear()
+    assert gone() is None
+
+
+def test_the_wsgi_application_tunes_the_collector():
+    import importlib
+
+    import vinhlong_cmcn4.wsgi
+
+    importlib.reload(vinhlong_cmcn4.wsgi)
+    try:
+        assert collector._frozen_after_full_collection in gc.callbacks
+    finally:
+        gc.callbacks.remove(collector._frozen_after_full_collection)
+        gc.unfreeze()
