@@ -1,0 +1,25 @@
+"""What the walk of stop 37 (hwalk5) found, each checked here as a user would meet it."""
+
+import pytest
+from django.urls import reverse
+
+from tasks.choices import AssignmentRole
+from tasks.tests.factories import TaskAssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_reassignment_message_names_the_agency_the_work_went_to(client, world, coordinator, agency_b):
+    """Walk: "1 nhiệm vụ đã được giao lại." said nothing of where the work went."""
+    import datetime
+
+    from plans.tests.factories import AgencyFactory
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    district = AgencyFactory(code="HLH", name="Ủy ban nhân dân huyện Long Hồ", kind="huyen", active_to=datetime.date(2025, 7, 1))
+    orphaned = TaskAssignmentFactory(task=world.task, agency=district, role=AssignmentRole.LEAD)
+    client.force_login(coordinator)
+    step = client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk, "confirm": "1"}, follow=True)
+    (message,) = [str(m) for m in step.context["messages"]]
+    assert message == f"Đã giao lại 1 nhiệm vụ cho {agency_b.name}.", message
