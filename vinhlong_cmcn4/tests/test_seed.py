@@ -182,3 +182,15 @@ def test_the_demo_tells_each_reports_story_in_time_order_and_has_work_due_in_the
     assert coming.count() >= 3
     assert any(may_be_extended(task) for task in coming)
     assert Report.objects.filter(task__in=coming).exists()  # one has been under way since the plan began
+
+
+def test_the_demos_work_after_the_provinces_merger_is_reported_from_its_own_start_not_from_2017(settings):
+    # Walk (hwalk5): the LGSP task "của tỉnh sau hợp nhất" (the province of 01/07/2025) showed reports since 2017:
+    # "Trước ngày …" starts with the plan, and the demo gave that start to work that only began with the merger.
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    lgsp = Task.objects.get(title__contains="LGSP")
+    assert lgsp.start_date >= datetime.date(2025, 7, 1)
+    reports = Report.objects.filter(task=lgsp).select_related("period")
+    assert reports.exists()  # under way: reported since it began, up to the period due now
+    assert all(report.period.last_day >= lgsp.start_date for report in reports)
