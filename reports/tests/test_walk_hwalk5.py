@@ -23,3 +23,18 @@ def test_the_reassignment_message_names_the_agency_the_work_went_to(client, worl
     step = client.post(reverse("reports:reassign"), {"assignment": [orphaned.pk], "agency": agency_b.pk, "confirm": "1"}, follow=True)
     (message,) = [str(m) for m in step.context["messages"]]
     assert message == f"Đã giao lại 1 nhiệm vụ cho {agency_b.name}.", message
+
+
+def test_the_agency_lists_count_of_reports_owed_is_the_work_lists_and_opens_exactly_those(client, world, agency_b, head_b):
+    """Walk: the officer's list read "10 chưa báo cáo" beside "Việc cần xử lý 8": the count took in the tasks the agency
+    only cooperates on (it owes no report on them), the work list did not. One selector (``owed_not_sent``) for both."""
+    from reports import worklist
+
+    client.force_login(head_b)  # B leads ``world.other_task`` and cooperates on ``world.task``: neither reported yet
+    page = client.get(reverse("reports:agency_tasks"))
+    owed = sum(item.count for item in worklist.work_items(head_b) if item.kind == worklist.TO_FILE)
+    assert owed == 1
+    assert page.context["owed"] == owed
+    listed = client.get(reverse("reports:agency_tasks") + page.context["owed_url"])
+    assert [row.pk for row in listed.context["filter"].qs] == [world.other_task.pk]
+    assert "phải báo cáo, chưa gửi" in page.content.decode()
