@@ -153,7 +153,8 @@ def live_tasks(today: datetime.date) -> list[tuple]:
 
     Dated from ``today``: one task due at the end of the next quarter (under way since the province's merger, so it
     has reports), one due at the end of the next half-year, and one due in two months. None starts before
-    :data:`PROVINCE_MERGED` (``_department_tasks``).
+    :data:`PROVINCE_MERGED` (``_department_tasks``), so each is led by an agency of that day (Sở KH&CN, which took
+    over Sở TT&TT's work on 01/03/2025), not by one that had ceased.
     """
     quarter = (today.month - 1) // 3 + 1  # this quarter; the next one ends on the last day of its third month
     year, last_month = (today.year + 1, 3) if quarter == 4 else (today.year, quarter * 3 + 3)
@@ -164,12 +165,12 @@ def live_tasks(today: datetime.date) -> list[tuple]:
     return [
         (
             "Hoàn thiện nền tảng tích hợp, chia sẻ dữ liệu (LGSP) của tỉnh sau hợp nhất, kết nối với cơ sở dữ liệu của các xã, phường mới.",
-            ["STTTT"],
+            ["SKHCN"],
             ["SNV"],
             f"Trước ngày {quarter_end.day}/{quarter_end.month}/{quarter_end.year}",
         ),
-        ("Đánh giá mức độ chuyển đổi số cấp xã (DTI cấp xã) năm " + str(today.year) + ".", ["STTTT"], [], half),
-        ("Cập nhật danh mục dịch vụ công trực tuyến toàn trình sau sắp xếp đơn vị hành chính.", ["STTTT"], ["SNV"], in_two_months),
+        ("Đánh giá mức độ chuyển đổi số cấp xã (DTI cấp xã) năm " + str(today.year) + ".", ["SKHCN"], [], half),
+        ("Cập nhật danh mục dịch vụ công trực tuyến toàn trình sau sắp xếp đơn vị hành chính.", ["SKHCN"], ["SNV"], in_two_months),
     ]
 
 

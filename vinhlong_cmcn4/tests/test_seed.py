@@ -194,3 +194,5 @@ def test_the_demos_work_after_the_provinces_merger_is_reported_from_its_own_star
     reports = Report.objects.filter(task=lgsp).select_related("period")
     assert reports.exists()  # under way: reported since it began, up to the period due now
     assert all(report.period.last_day >= lgsp.start_date for report in reports)
+    # and it is led by an agency of its day, not "Sở Thông tin và Truyền thông (nay là …)", ceased on 01/03/2025
+    assert all(a.agency.active_to is None and a.inherited_from_id is None for a in lgsp.assignments.select_related("agency"))
