@@ -38,3 +38,16 @@ def test_the_agency_lists_count_of_reports_owed_is_the_work_lists_and_opens_exac
     listed = client.get(reverse("reports:agency_tasks") + page.context["owed_url"])
     assert [row.pk for row in listed.context["filter"].qs] == [world.other_task.pk]
     assert "phải báo cáo, chưa gửi" in page.content.decode()
+
+
+def test_an_empty_list_says_no_filter_matched_only_when_one_was_set(client, world, coordinator):
+    """Walk: the public "Báo cáo tổng hợp đã ban hành", opened from the menu, read "Không có báo cáo tổng hợp đã ban hành
+    nào phù hợp bộ lọc." though nobody had set a filter; the coordinator's inbox, filtered, read "no report waits"."""
+    page = client.get(reverse("reports:public_summaries")).content.decode()
+    assert "bộ lọc" not in page.split("empty-state", 1)[1][:300]
+    assert "Chưa có báo cáo tổng hợp nào" in page
+    filtered = client.get(reverse("reports:public_summaries"), {"year": 2018}).content.decode()
+    assert "phù hợp bộ lọc" in filtered.split("empty-state", 1)[1][:300]
+    client.force_login(coordinator)
+    inbox = client.get(reverse("reports:inbox"), {"plan": world.plan.pk}).content.decode()
+    assert "phù hợp bộ lọc" in inbox.split("empty-state", 1)[1][:300]
