@@ -36,6 +36,7 @@ from tasks.timeframes import parse_timeframe
 from . import demo_content as content
 from . import demo_indicators
 from . import demo_reorganisation as reorganisation
+from .demo_signing import demo_summary_sign
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
@@ -237,13 +238,15 @@ def _announced_days() -> None:
 
 
 def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
-    """The 2018 annual summary, issued; the summary of the half-year just closed, as a draft."""
+    """The 2018 annual summary, issued and signed (``demo_signing``: the public list and the document check show it);
+    the summary of the half-year just closed, as a draft."""
 
     annual = period_of(PeriodKind.YEAR, 2018, deadline_day=plan.report_deadline_day)
     summary = summary_compile(plan=plan, period=annual, by=users["coordinator"])
     if not summary.is_frozen:
         summary = summary_submit(summary=summary, by=users["coordinator"])  # trình ký, then issued by leadership
-        summary_issue(summary=summary, number="15", by=users["leadership"])
+        summary = summary_issue(summary=summary, number="15", by=users["leadership"])
+    demo_summary_sign(summary=summary, by=users["leadership"])
     summary_compile(
         plan=plan,
         period=last_closed_period(kind=PeriodKind.HALF_YEAR, today=today, deadline_day=plan.report_deadline_day),
