@@ -51,3 +51,18 @@ def test_an_empty_list_says_no_filter_matched_only_when_one_was_set(client, worl
     client.force_login(coordinator)
     inbox = client.get(reverse("reports:inbox"), {"plan": world.plan.pk}).content.decode()
     assert "phù hợp bộ lọc" in inbox.split("empty-state", 1)[1][:300]
+
+
+def test_who_issued_a_signers_certificate_reads_in_vietnamese_not_as_organization_and_common_name():
+    """Walk: the summary page's "Chứng thư do" read "Organization: …, Common Name: …" (the library's English labels)."""
+    import datetime
+
+    from reports.summaries.signing import verify_signed_copy
+    from reports.tests.signing_ca import NOW, authority, blank_pdf, person, sign
+
+    ca = authority()
+    issued = blank_pdf()
+    [signature] = verify_signed_copy(
+        content=sign(issued, person(ca), ca), issued=issued, roots=[ca.asn1], issued_at=NOW - datetime.timedelta(hours=1)
+    )
+    assert signature.issuer == "Test Root CA — Ban Cơ yếu (thử) (Ban Cơ yếu Chính phủ (thử))"
