@@ -1,10 +1,12 @@
 """How an indicator's figure reads, on pages, in summaries and exports alike: "12/63" for a rank of 2023 (the
-provinces of its year), "Có"/"Không", "85,5 %", "86 điểm"."""
+provinces of its year), "Có"/"Không", "85,5%" (``core.formatting.percent_text``), "86 điểm"."""
 
 from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+
+from core.formatting import percent_text
 
 from .choices import IndicatorKind
 from .rules import provinces_in
@@ -20,5 +22,5 @@ def figure_text(*, kind: str, unit: str, value: Decimal | None, year: int | None
     if kind == IndicatorKind.RANK and year:
         return f"{number}/{provinces_in(year)}"
     if kind == IndicatorKind.PERCENTAGE:
-        return f"{number} %"
+        return percent_text(value, max(0, -int(exponent)))
     return f"{number} {unit}".strip()

@@ -96,7 +96,14 @@ class IndicatorRow:
 
     @property
     def is_illustrative(self) -> bool:
-        """The indicator's figures, or one of the values shown, are illustrative (the page says so)."""
+        """The figures the row shows are illustrative (the pages and summaries tag it): the indicator's own (baseline,
+        targets) or its latest value. An example left in the history does not tag a published latest figure: each
+        value of the list carries its own mark."""
+        return self.indicator.is_illustrative or bool(self.latest is not None and self.latest.is_illustrative)
+
+    @property
+    def has_illustrative_figures(self) -> bool:
+        """Any figure of the indicator read is illustrative, its history included (the API's flag)."""
         return self.indicator.is_illustrative or any(value.is_illustrative for value in self.values)
 
     @property

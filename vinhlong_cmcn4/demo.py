@@ -36,6 +36,7 @@ from tasks.timeframes import parse_timeframe
 from . import demo_content as content
 from . import demo_indicators
 from . import demo_reorganisation as reorganisation
+from .demo_signing import demo_summary_sign
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ANNEX_1091 = Path(__file__).resolve().parent.parent / "plans" / "data" / "ke-hoach-1091-phu-luc-nhiem-vu.xlsx"
@@ -43,6 +44,9 @@ TITLES = {"officer": "Chuyên viên", "head": "Lãnh đạo"}
 RETURNED_NOW = ("SKHCN",)  # the demo accounts' agency (Sở TT&TT merged into it): a report sent this period comes back for a fix
 RETURN_REASON = "Đề nghị bổ sung số liệu cụ thể: số hội nghị đã tổ chức và số người tham dự trong kỳ."
 REPORTING_KINDS = [PeriodKind.HALF_YEAR, PeriodKind.YEAR]
+# The province of today (Vĩnh Long, Bến Tre and Trà Vinh merged) and its communes date from this day: the work
+# due in the coming months (demo.live_tasks) is about them, so it began then, not with the 2017 plan.
+PROVINCE_MERGED = datetime.date(2025, 7, 1)
 # How each task of the department plan went: (final progress, completion date or None).
 OUTCOMES = {
     "1": (None, None),
@@ -57,7 +61,7 @@ OUTCOMES = {
     "10": (100, datetime.date(2019, 5, 17)),
     "11": (60, None),
     "12": (100, datetime.date(2020, 10, 28)),
-    # the tasks due in the coming months (demo.live_tasks): the first under way since the plan began
+    # the tasks due in the coming months (demo.live_tasks): the first under way since the province's merger
     "13": (70, None),
     "14": (None, None),
     "15": (None, None),
@@ -148,8 +152,10 @@ def _entries(codes: list[str], agencies: dict) -> list:
 def live_tasks(today: datetime.date) -> list[tuple]:
     """Work still to do in the coming months, so the demo can show a task in time and a request for more time.
 
-    Dated from ``today``: one task due at the end of the next quarter (under way since the plan began, so it
-    has reports), one due at the end of the next half-year, and one due in two months.
+    Dated from ``today``: one task due at the end of the next quarter (under way since the province's merger, so it
+    has reports), one due at the end of the next half-year, and one due in two months. None starts before
+    :data:`PROVINCE_MERGED` (``_department_tasks``), so each is led by an agency of that day (Sở KH&CN, which took
+    over Sở TT&TT's work on 01/03/2025), not by one that had ceased.
     """
     quarter = (today.month - 1) // 3 + 1  # this quarter; the next one ends on the last day of its third month
     year, last_month = (today.year + 1, 3) if quarter == 4 else (today.year, quarter * 3 + 3)
@@ -160,12 +166,12 @@ def live_tasks(today: datetime.date) -> list[tuple]:
     return [
         (
             "Hoàn thiện nền tảng tích hợp, chia sẻ dữ liệu (LGSP) của tỉnh sau hợp nhất, kết nối với cơ sở dữ liệu của các xã, phường mới.",
-            ["STTTT"],
+            ["SKHCN"],
             ["SNV"],
             f"Trước ngày {quarter_end.day}/{quarter_end.month}/{quarter_end.year}",
         ),
-        ("Đánh giá mức độ chuyển đổi số cấp xã (DTI cấp xã) năm " + str(today.year) + ".", ["STTTT"], [], half),
-        ("Cập nhật danh mục dịch vụ công trực tuyến toàn trình sau sắp xếp đơn vị hành chính.", ["STTTT"], ["SNV"], in_two_months),
+        ("Đánh giá mức độ chuyển đổi số cấp xã (DTI cấp xã) năm " + str(today.year) + ".", ["SKHCN"], [], half),
+        ("Cập nhật danh mục dịch vụ công trực tuyến toàn trình sau sắp xếp đơn vị hành chính.", ["SKHCN"], ["SNV"], in_two_months),
     ]
 
 
@@ -183,6 +189,8 @@ def _department_tasks(plan: Plan, agencies: dict, today: datetime.date) -> list[
             task = Task.objects.filter(plan=plan, number=str(number)).first() or Task(plan=plan, number=str(number))
             task.section, task.position, task.title = section, number, title
             task.timeframe, task.start_date, task.due_date = timeframe.text, timeframe.start, timeframe.due
+            if section_number == content.LIVE_SECTION[0] and task.start_date and task.start_date < PROVINCE_MERGED:
+                task.start_date = PROVINCE_MERGED  # "Trước ngày …" starts with the plan; this work began with the merger
             task.recurrence = timeframe.recurrence
             task.full_clean()
             task.save()
@@ -230,13 +238,15 @@ def _announced_days() -> None:
 
 
 def _summaries(plan: Plan, users: dict[str, User], today: datetime.date) -> None:
-    """The 2018 annual summary, issued; the summary of the half-year just closed, as a draft."""
+    """The 2018 annual summary, issued and signed (``demo_signing``: the public list and the document check show it);
+    the summary of the half-year just closed, as a draft."""
 
     annual = period_of(PeriodKind.YEAR, 2018, deadline_day=plan.report_deadline_day)
     summary = summary_compile(plan=plan, period=annual, by=users["coordinator"])
     if not summary.is_frozen:
         summary = summary_submit(summary=summary, by=users["coordinator"])  # trình ký, then issued by leadership
-        summary_issue(summary=summary, number="15", by=users["leadership"])
+        summary = summary_issue(summary=summary, number="15", by=users["leadership"])
+    demo_summary_sign(summary=summary, by=users["leadership"])
     summary_compile(
         plan=plan,
         period=last_closed_period(kind=PeriodKind.HALF_YEAR, today=today, deadline_day=plan.report_deadline_day),
@@ -325,7 +335,9 @@ def _reports(tasks: list[Task], users: dict[str, User], today: datetime.date, *,
         for index, assignment in enumerate(leads):
             done_on = completed_on if final != "mixed" or index % 2 == 0 else None
             target = 100 if done_on else (final if isinstance(final, int) else 55 + 5 * index)
-            last_day = done_on or (today if task.recurrence != Recurrence.NONE else datetime.date(2020, 12, 31))
+            # an unfinished one-off task still due reports to this day; those past due stopped with the plan's period
+            ongoing = task.recurrence != Recurrence.NONE or (task.due_date and task.due_date >= today)
+            last_day = done_on or (today if ongoing else datetime.date(2020, 12, 31))
             periods = periods_between(PeriodKind.HALF_YEAR, task.start_date, last_day)
             for step, period in enumerate(periods, start=1):
                 if (until and period.last_day >= until) or not _owes(assignment, period):

@@ -58,7 +58,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         return ValueSerializer(self._row(indicator).values, many=True).data
 
     def get_has_illustrative_figures(self, indicator) -> bool:
-        return self._row(indicator).is_illustrative
+        return self._row(indicator).has_illustrative_figures
 
     def get_judgement(self, indicator) -> dict:
         verdict = self._row(indicator).verdict

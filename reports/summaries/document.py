@@ -40,6 +40,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
+from core.formatting import percent_text
 from plans.selectors import recipients_on
 
 from ..choices import SummarySectionKey
@@ -363,7 +364,7 @@ def _indicators(document, rows: list[dict]) -> None:
     template.getparent().remove(template)
     for row in rows:
         name = f"{row['code']} — {row['name']}" if row["code"] else row["name"]
-        judgement = row["judgement_label"] + (f" ({row['share']:.1f} % lộ trình)".replace(".", ",") if row["share"] is not None else "")
+        judgement = row["judgement_label"] + (f" ({percent_text(row['share'])} lộ trình)" if row["share"] is not None else "")
         row_element = copy.deepcopy(template)
         for tc, text in zip(row_element.tc_lst, (name, row["baseline"], row["latest"], row["target"], judgement), strict=True):
             (run,) = tc.iterchildren(_P).__next__().iterchildren(_R)

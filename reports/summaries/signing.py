@@ -71,14 +71,26 @@ class Signature:
 
 
 def _name(certificate: x509.Certificate) -> tuple[str, str]:
-    subject = certificate.subject.native
-    signer = subject.get("common_name") or certificate.subject.human_friendly
-    organisation = subject.get("organization_name") or ""
-    if isinstance(signer, list):
-        signer = ", ".join(signer)
+    return _parts(certificate.subject)
+
+
+def _parts(name: x509.Name) -> tuple[str, str]:
+    """A certificate name's common name and organisation (its whole name, when it has no common name)."""
+    fields = name.native
+    common = fields.get("common_name") or name.human_friendly
+    organisation = fields.get("organization_name") or ""
+    if isinstance(common, list):
+        common = ", ".join(common)
     if isinstance(organisation, list):
         organisation = ", ".join(organisation)
-    return str(signer), str(organisation)
+    return str(common), str(organisation)
+
+
+def _issuer(certificate: x509.Certificate) -> str:
+    """Who issued the certificate, as the pages write a signer: "CA phục vụ các cơ quan Đảng và Nhà nước (Ban Cơ yếu
+    Chính phủ)", not the library's "Organization: …, Common Name: …" in English."""
+    common, organisation = _parts(certificate.issuer)
+    return f"{common} ({organisation})" if organisation and organisation != common else common
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -185,7 +197,7 @@ def _verify_one(embedded_sig, *, roots, issued_at, now, last: bool, index: int) 
     elif indication == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND or status.validation_path is None:
         problems.append(
             _("%(who)s: the certificate (issued by %(issuer)s) does not lead to a trusted root certificate.")
-            % {"who": who, "issuer": certificate.issuer.human_friendly}
+            % {"who": who, "issuer": _issuer(certificate)}
         )
     elif indication is not None and not problems:
         problems.append(
@@ -196,7 +208,7 @@ def _verify_one(embedded_sig, *, roots, issued_at, now, last: bool, index: int) 
         signer=signer,
         organisation=organisation,
         signed_at=signed_at,
-        issuer=certificate.issuer.human_friendly,
+        issuer=_issuer(certificate),
         serial=format(certificate.serial_number, "X"),
     )
     return signature, problems

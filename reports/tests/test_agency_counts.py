@@ -24,10 +24,10 @@ def test_the_not_reported_count_opens_the_tasks_it_counts_and_no_completed_one(c
     TaskAssignmentFactory(task=done, agency=agency_a, role=AssignmentRole.LEAD)
     client.force_login(officer_a)
     page = html.unescape(client.get(reverse("reports:agency_tasks")).content.decode())
-    assert 'href="?report_state=none"' in page and 'href="?status=overdue"' in page
-    listed = client.get(reverse("reports:agency_tasks"), {"report_state": "none"}).content.decode()
+    assert 'href="?report_state=missing"' in page and 'href="?status=overdue"' in page
+    listed = client.get(reverse("reports:agency_tasks"), {"report_state": "missing"}).content.decode()
     assert world.task.title in listed
-    assert done.title not in listed  # completed: "không cần báo cáo", not "chưa báo cáo"
+    assert done.title not in listed  # completed: "không cần báo cáo", not "phải báo cáo, chưa gửi"
 
 
 def test_the_deadline_banner_reads_date_then_why_it_moved_then_days_left_and_names_every_plan_sharing_the_period(

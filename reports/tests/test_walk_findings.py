@@ -41,9 +41,9 @@ def test_a_task_not_reportable_this_period_offers_no_report_button_and_is_not_co
     assert reverse("reports:report_edit", args=[later_task.pk, world.period_code]) not in html
     assert reverse("reports:report_edit", args=[world.task.pk, world.period_code]) in html
     assert "Chưa đến kỳ báo cáo" in html
-    # the count "chưa báo cáo" and the list it opens agree, and leave the task out
-    listed = client.get(reverse("reports:agency_tasks"), {"report_state": "none"})
-    assert page.context["not_reported"] == 1 == len(listed.context["rows"])
+    # the count "phải báo cáo, chưa gửi" and the list it opens agree, and leave the task out
+    listed = client.get(reverse("reports:agency_tasks"), {"report_state": "missing"})
+    assert page.context["owed"] == 1 == len(listed.context["rows"])
     assert later_task.title not in listed.content.decode()
 
 

@@ -16,9 +16,9 @@ from tasks.choices import TaskStatus
 
 from ..choices import ReportState
 from ..columns import AGENCY_PAGE, AGENCY_TASKS
-from ..filters import AgencyTaskFilter
+from ..filters import NOT_SENT, AgencyTaskFilter
 from ..models import Notice
-from ..selectors import NOT_REPORTED, agency_tasks, pending_approval, returned_reports
+from ..selectors import agency_tasks, owed_not_sent, pending_approval, returned_reports
 from ..services import period_refusal
 from ..templatetags.lineage_tags import inherited_note
 from .listing import query_of, wants_xlsx
@@ -60,6 +60,7 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             agency = user.agency
             title = _("Tasks of %(agency)s") % {"agency": agency.name}
             return columns.xlsx(f"nhiem-vu-{agency.code.lower()}.xlsx", title, AGENCY_TASKS, rows, filters=filterset, request=request)
+        owed_tasks = set(owed_not_sent(user.agency_id, due, today).values_list("task_id", flat=True))
         upcoming = sorted((d for d in due.values() if d.days_left >= 0), key=lambda d: d.period.deadline)
         context = self.get_context_data(
             filter=filterset,
@@ -68,10 +69,12 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             query=query_of(request),
             total=len(rows),
             overdue=sum(1 for t in rows if t.status_code == TaskStatus.OVERDUE),
-            not_reported=sum(1 for t in rows if t.report_state is None and not t.completed and not t.not_due),
+            # the reports the agency owes and has not sent, as "Việc cần xử lý" and the reminders count them (a part it
+            # only cooperates on owes none): the same selector as the list it opens (filters.NOT_SENT)
+            owed=sum(1 for t in rows if t.pk in owed_tasks),
             # each count opens what it counts, the other filters kept
             overdue_url=_filtered(request, status=TaskStatus.OVERDUE),
-            not_reported_url=_filtered(request, report_state=NOT_REPORTED),
+            owed_url=_filtered(request, report_state=NOT_SENT),
             deadline=upcoming[0] if upcoming else None,
             # every plan whose report for the same period is due the same day, not only the first
             deadline_plans=[

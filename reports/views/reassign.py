@@ -62,15 +62,18 @@ def reassign(request):
     if not chosen:
         messages.warning(request, _("Choose an agency for at least one task."))
         return redirect("reports:reassign_queue")
-    moved = 0
+    moved: list[str] = []  # "2 nhiệm vụ đã giao cho Sở …" per agency that received work
     for agency_pk, assignments in chosen.items():
         agency = Agency.objects.filter(pk=agency_pk).first()  # one outside reassign_targets is refused by the service
         if agency is None:
             continue
         try:
-            moved += assignments_reassign(assignments=assignments, agency=agency, by=request.user)
+            n = assignments_reassign(assignments=assignments, agency=agency, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            continue
+        if n:
+            moved.append(_("%(n)d tasks reassigned to %(agency)s.") % {"n": n, "agency": agency.name})
     if moved:
-        messages.success(request, _("%(n)d tasks reassigned.") % {"n": moved})
+        messages.success(request, " ".join(moved))
     return redirect("reports:reassign_queue")

@@ -182,3 +182,37 @@ def test_the_demo_tells_each_reports_story_in_time_order_and_has_work_due_in_the
     assert coming.count() >= 3
     assert any(may_be_extended(task) for task in coming)
     assert Report.objects.filter(task__in=coming).exists()  # one has been under way since the plan began
+
+
+def test_the_demos_work_after_the_provinces_merger_is_reported_from_its_own_start_not_from_2017(settings):
+    # Walk (hwalk5): the LGSP task "của tỉnh sau hợp nhất" (the province of 01/07/2025) showed reports since 2017:
+    # "Trước ngày …" starts with the plan, and the demo gave that start to work that only began with the merger.
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    lgsp = Task.objects.get(title__contains="LGSP")
+    assert lgsp.start_date >= datetime.date(2025, 7, 1)
+    reports = Report.objects.filter(task=lgsp).select_related("period")
+    assert reports.exists()  # under way: reported since it began, up to the period due now
+    assert all(report.period.last_day >= lgsp.start_date for report in reports)
+    # and it is led by an agency of its day, not "Sở Thông tin và Truyền thông (nay là …)", ceased on 01/03/2025
+    assert all(a.agency.active_to is None and a.inherited_from_id is None for a in lgsp.assignments.select_related("agency"))
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="the issued PDF is made by LibreOffice")
+def test_the_demo_publishes_one_signed_summary_that_the_public_list_shows_and_the_check_recognises(settings, client):
+    # Walk (hwalk5): "Báo cáo tổng hợp đã ban hành" was empty in the demo (the 2018 summary was issued, never signed),
+    # and the document check had nothing real to recognise.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.DEBUG = True
+    settings.SUMMARY_PDF_SOFFICE = __import__("shutil").which("soffice")
+    call_command("seed_demo", stdout=StringIO())
+    summary = Summary.objects.exclude(signed_pdf="").get()
+    assert (summary.plan.symbol, summary.period.year) == ("28/KH-UBND", 2018)
+    page = client.get(reverse("reports:public_summaries")).content.decode()
+    assert "15/BC-UBND" in page or f"/bao-cao-tong-hop/{summary.pk}/van-ban.pdf" in page
+    with summary.signed_pdf.open("rb") as handle:
+        signed = handle.read()
+    checked = client.post(reverse("verify"), {"file": SimpleUploadedFile("bao-cao.pdf", signed, "application/pdf")})
+    assert checked.context["summary"] == summary and checked.context["signed"]

@@ -1,0 +1,13 @@
+"""How a percentage reads everywhere (pages, summaries, exports): against its number, with the language's decimal
+mark: "90%", "72,5%" (Vietnamese writes no space before the sign)."""
+
+from decimal import Decimal
+
+from django.template.defaultfilters import floatformat
+
+
+def percent_text(value: Decimal | float | int | None, digits: int = -1) -> str:
+    """``value`` (already in percent) with at most one decimal by default (``floatformat``'s ``-1``); "—" for none."""
+    if value is None or value == "":
+        return "—"
+    return f"{floatformat(value, digits)}%"
