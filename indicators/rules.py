@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Direction, IndicatorKind, Judgement
@@ -95,7 +96,9 @@ class Verdict:
     judgement: str
     expected: Decimal | None  # the path's value (on the standing scale) at the latest value's day
     share: Decimal | None  # share of the way from baseline to target covered, in % (may fall outside 0–100)
-    reason: str | Promise
+    # In the language of the request that judged it: a verdict is kept with the rows of a panel, per language, in the
+    # shared cache, and a lazy text was rebuilt as a new class each time one was read from it (a few ms a plan page).
+    reason: str
 
 
 def path_value(*, start: Point, end: Point, day: datetime.date, kind: str) -> Decimal:
@@ -131,9 +134,9 @@ def target_in_force(targets: list[Point], today: datetime.date) -> Point | None:
 def judge(*, kind: str, direction: str, baseline: Point | None, target: Point | None, values: list[Point], today: datetime.date) -> Verdict:
     """The judgement of an indicator on ``today``, from the ``values`` known that day (the module's docstring states the rule)."""
     if target is None:
-        return Verdict(Judgement.NO_DATA, None, None, _("No target is set."))
+        return Verdict(Judgement.NO_DATA, None, None, gettext("No target is set."))
     if not values:
-        return Verdict(Judgement.NO_DATA, None, None, _("No value is known yet."))
+        return Verdict(Judgement.NO_DATA, None, None, gettext("No value is known yet."))
     latest = max(values, key=lambda point: point.day)
     higher = higher_is_better(kind=kind, direction=direction)
 
@@ -144,16 +147,19 @@ def judge(*, kind: str, direction: str, baseline: Point | None, target: Point | 
     goal = standing(kind=kind, value=target.value, year=target.year)
     share = share_of_way(baseline=baseline, target=target, latest=latest, kind=kind)
     if at_least(now, goal):
-        return Verdict(Judgement.ACHIEVED, goal, share, _("The target is reached."))
+        return Verdict(Judgement.ACHIEVED, goal, share, gettext("The target is reached."))
     if latest.day >= target.day:
-        return Verdict(Judgement.NOT_ACHIEVED, goal, share, _("The value of the target's date falls short of the target."))
+        return Verdict(Judgement.NOT_ACHIEVED, goal, share, gettext("The value of the target's date falls short of the target."))
     if today > target.day:
         return Verdict(
-            Judgement.AT_RISK, goal, share, _("The target's date has passed; its value is not known yet and the last value falls short.")
+            Judgement.AT_RISK,
+            goal,
+            share,
+            gettext("The target's date has passed; its value is not known yet and the last value falls short."),
         )
     if baseline is None:
-        return Verdict(Judgement.AT_RISK, None, share, _("No baseline: the path cannot be drawn, and the target is not reached yet."))
+        return Verdict(Judgement.AT_RISK, None, share, gettext("No baseline: the path cannot be drawn, and the target is not reached yet."))
     expected = path_value(start=baseline, end=target, day=latest.day, kind=kind)
     if at_least(now, expected):
-        return Verdict(Judgement.ACHIEVED, expected, share, _("On or beyond the path from the baseline to the target."))
-    return Verdict(Judgement.AT_RISK, expected, share, _("Behind the path from the baseline to the target."))
+        return Verdict(Judgement.ACHIEVED, expected, share, gettext("On or beyond the path from the baseline to the target."))
+    return Verdict(Judgement.AT_RISK, expected, share, gettext("Behind the path from the baseline to the target."))

@@ -315,7 +315,8 @@ def dashboard_panel(*, today: datetime.date, url: str, holders: dict[int, Agency
     rows = sort_at_risk_first([indicator_row(indicator, today=today, holders=holders) for indicator in indicators_in_one_read()])
     counts = judgement_counts(rows)
     return {
-        "counts": [(judgement, Judgement(judgement).label, counts[judgement], f"{url}?judgement={judgement}") for judgement in counts],
+        # texts, not lazy ones: kept per language in the shared cache (a lazy text is rebuilt each time it is read)
+        "counts": [(judgement, str(Judgement(judgement).label), counts[judgement], f"{url}?judgement={judgement}") for judgement in counts],
         "rows": rows[:shown],
         "total": len(rows),
         "all_url": url,

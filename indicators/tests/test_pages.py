@@ -195,3 +195,20 @@ def test_the_panels_are_judged_again_after_an_indicator_changes_not_after_a_plan
         assert (dashboard_judged.call_count, plan_judged.call_count) == (1, 2)
     assert "97%" in page
     assert 'judgement=at_risk"><span class="badge text-bg-warning fs-6">0</span>' in dashboard  # CT-01 no longer at risk
+
+
+def test_the_panels_kept_in_the_shared_cache_hold_texts_not_lazy_ones(plan_with_indicators):
+    """Kept per language, a panel's judgements and labels are texts: a lazy text read back from the cache is rebuilt as a
+    new class each time (some 24 of them on every plan page read, a few ms each under load)."""
+    import pickle
+
+    from indicators.models import Indicator
+    from indicators.selectors import dashboard_panel, panel_shared
+
+    today = timezone.localdate()
+    for panel in (
+        dashboard_panel(today=today, url="/", holders={}),
+        panel_shared(Indicator.objects.filter(plan=plan_with_indicators), today=today, shown=8),
+    ):
+        assert panel["rows"]
+        assert b"_lazy_proxy_unpickle" not in pickle.dumps(panel)
