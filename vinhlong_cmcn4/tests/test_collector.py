@@ -84,3 +84,10 @@ def test_a_cycle_frozen_while_in_use_is_collected_once_it_is_garbage(tuned):
         gc.collect()
     assert all(ref() is None for ref in gone)
     assert len(Held.closed) == 1
+
+
+def test_no_test_module_leaves_the_collector_tuned_for_the_whole_run():
+    # A test module importing ``vinhlong_cmcn4.wsgi`` when collected (the API schema's) tuned the collector of the whole
+    # test process before any test ran: the suite's garbage in flight at each full collection frozen, finalizers and
+    # weak references' callbacks of its cycles never run, the suite measured under a worker's collector.
+    assert collector._frozen_after_full_collection not in gc.callbacks
