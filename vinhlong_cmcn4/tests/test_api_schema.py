@@ -4,13 +4,16 @@ every documented response matches its schema, for the public and for a signed-in
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from vinhlong_cmcn4.wsgi import application
+# Django's WSGI handler, as ``vinhlong_cmcn4.wsgi`` makes it, without tuning the test process's garbage collector (the
+# module's ``collector_tune``: imported at collection, it tuned the collector of the whole run)
+application = get_wsgi_application()
 
 
 @pytest.fixture(autouse=True)

@@ -55,3 +55,39 @@ def test_the_wsgi_application_tunes_the_collector():
     finally:
         gc.callbacks.remove(collector._frozen_after_full_collection)
         gc.unfreeze()
+
+
+class Held:
+    """An object with a finalizer (a socket, a temporary file), in a cycle."""
+
+    closed: list[int] = []
+
+    def __init__(self):
+        self.other = self
+
+    def __del__(self):
+        Held.closed.append(id(self))
+
+
+def test_a_cycle_frozen_while_in_use_is_collected_once_it_is_garbage(tuned):
+    # A request in flight when a full collection runs (this thread's or another of the worker's threads): its objects
+    # survive it and were frozen; once the request ended, its cycles were garbage nothing would ever collect again,
+    # and their finalizers never ran (the worker grew with every full collection: without bound under runserver,
+    # which loads the same WSGI module and is never replaced, and until max_requests under gunicorn).
+    in_flight = [Node() for _ in range(50)]
+    held = Held()
+    gone = [weakref.ref(node) for node in in_flight]
+    gc.collect()  # the full collection while the request is served: all of it survives
+    del in_flight, held  # the request ends: its cycles are garbage
+    Held.closed.clear()
+    for _ in range(collector.FULL_WALK_EVERY):
+        gc.collect()
+    assert all(ref() is None for ref in gone)
+    assert len(Held.closed) == 1
+
+
+def test_no_test_module_leaves_the_collector_tuned_for_the_whole_run():
+    # A test module importing ``vinhlong_cmcn4.wsgi`` when collected (the API schema's) tuned the collector of the whole
+    # test process before any test ran: the suite's garbage in flight at each full collection frozen, finalizers and
+    # weak references' callbacks of its cycles never run, the suite measured under a worker's collector.
+    assert collector._frozen_after_full_collection not in gc.callbacks
