@@ -271,8 +271,13 @@ class ReportTransitionView(View):
         except PermissionDenied:
             raise
         else:
+            agency = report.agency.short_name or report.agency.name
             if action == WorkflowAction.SUBMIT:  # the head's approval: where the report went
                 messages.success(request, _("Approved and sent to %(reviewer)s.") % {"reviewer": reports_policy.reviewer_words(report)})
+            elif action == WorkflowAction.ACCEPT:  # the reviewer's steps name the agency ("Done: Accepted." named nobody)
+                messages.success(request, _("Accepted the report of %(agency)s.") % {"agency": agency})
+            elif action == WorkflowAction.RETURN:
+                messages.success(request, _("Returned the report to %(agency)s.") % {"agency": agency})
             else:
                 messages.success(request, _("Done: %(action)s.") % {"action": WorkflowAction(action).label})
         next_url = request.POST.get("next", "")
