@@ -60,7 +60,11 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        if self.action in ("update", "partial_update", "step"):
+        if self.action == "step":
+            # A step reads the report again, locked, with what it needs (report_transition): here only whether this user
+            # sees it, and its task, whose row is locked first.
+            return policy.restrict(Report.objects.only("pk", "task_id"), self.request.user)
+        if self.action in ("update", "partial_update"):
             # A write reads the report again, locked, in its service, and answers with the row it wrote: here only what
             # the service is handed (the task and its plan, the agency, the period), not the values shown.
             return policy.restrict(Report.objects.select_related("task__plan", "agency", "period"), self.request.user)

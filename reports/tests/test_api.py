@@ -240,6 +240,9 @@ def test_a_deadline_days_steps_through_the_api_read_only_what_they_need(api, wor
     assert Report.history.filter(id=created["id"]).count() == 4  # created, saved, sent for approval, sent: each recorded
     groups = [sql for sql in sqls if 'FROM "auth_group"' in sql and "prefetch" not in sql]
     assert len(groups) <= 2, groups  # the acting user's role twice (officer, head); the reviewers' in their own query
+    for step in (submitting, approving):  # whether the user sees it, and its task: the step reads the rest locked
+        first = next(query["sql"] for query in step if 'FROM "reports_report"' in query["sql"])
+        assert first.startswith('SELECT "reports_report"."id", "reports_report"."task_id" FROM "reports_report" WHERE'), first
     # 10, 16 and 26 on SQLite (the job of the notices run in the step, as without a broker); 28, 19 and 29 before
     assert len(saving) <= 11 and len(submitting) <= 19 and len(approving) <= 29, [len(saving), len(submitting), len(approving)]
 
