@@ -29,11 +29,11 @@ from reports.summaries.record import summary_signed_receive
 ROOT_NAME = "Ban Cơ yếu — bản trình diễn (chỉ dùng cho dữ liệu mẫu)"
 
 
-def _name(common: str, organisation: str) -> x509.Name:
+def certificate_name(common: str, organisation: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common), x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
 
 
-def _usage(*, ca: bool) -> x509.KeyUsage:
+def key_usage(*, ca: bool) -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=not ca,
         content_commitment=not ca,
@@ -57,7 +57,7 @@ def _certificate(subject: x509.Name, key, issuer: x509.Name, issuer_key, *, ca: 
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=3650 if ca else 730))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(_usage(ca=ca), critical=True)
+        .add_extension(key_usage(ca=ca), critical=True)
         .sign(issuer_key, hashes.SHA256())
     )
 
@@ -76,13 +76,18 @@ def demo_summary_sign(*, summary: Summary, by: User) -> Summary:
         summary.refresh_from_db()
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name("Ban Cơ yếu — bản trình diễn", "Dữ liệu mẫu")  # a name of 64 characters at most
+    ca_name = certificate_name("Ban Cơ yếu — bản trình diễn", "Dữ liệu mẫu")  # a name of 64 characters at most
     ca = _certificate(ca_name, ca_key, ca_name, ca_key, ca=True, now=now)
     TrustRoot.objects.filter(name=ROOT_NAME).delete()  # a root of an earlier seed, whose key is long gone
     TrustRoot.objects.create(name=ROOT_NAME, certificate=ca.public_bytes(serialization.Encoding.PEM).decode())
     signer_key = ec.generate_private_key(ec.SECP256R1())
     signer = _certificate(
-        _name(settings.SUMMARY_SIGNER or "Lãnh đạo UBND tỉnh", "UBND tỉnh Vĩnh Long"), signer_key, ca_name, ca_key, ca=False, now=now
+        certificate_name(settings.SUMMARY_SIGNER or "Lãnh đạo UBND tỉnh", "UBND tỉnh Vĩnh Long"),
+        signer_key,
+        ca_name,
+        ca_key,
+        ca=False,
+        now=now,
     )
     key = asn1_keys.PrivateKeyInfo.load(
         signer_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
