@@ -419,17 +419,28 @@ def _wait_for(key: str, lock: str) -> Any:
     return None
 
 
+def _question(queryset: QuerySet) -> tuple[str, bool]:
+    """The name of the exact question ``queryset`` asks (its database, SQL and parameters) and whether its SQL reads a
+    table of the reports app, from one compilation, kept on the queryset. Building the SQL of a filtered list is most
+    of what asking for its cached rows costs, and a page asks each of its querysets both (a choice of a filter three
+    times, as the form renders it): a queryset never changes once built (``filter()`` and the like return another)."""
+    known = queryset.__dict__.get("_figures_question")
+    if known is None:
+        sql, params = queryset.query.sql_with_params()
+        known = (hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest(), '"reports_' in sql)
+        queryset.__dict__["_figures_question"] = known
+    return known
+
+
 def reads_reports(queryset: QuerySet) -> bool:
     """Does ``queryset`` read a table of the reports app (its SQL names one: ``reports_…``)? A change of reports alone
     (``figures_changed(reports_only=True)``) writes no other table, so a count or a page of rows that reads none is kept."""
-    sql, _params = queryset.query.sql_with_params()
-    return '"reports_' in sql
+    return _question(queryset)[1]
 
 
 def query_digest(queryset: QuerySet, *extra) -> str:
     """A name for the exact question ``queryset`` asks (its SQL and parameters: user scope, filters, date), and ``extra``."""
-    sql, params = queryset.query.sql_with_params()
-    return hashlib.sha256(repr((queryset.db, sql, params, extra)).encode()).hexdigest()
+    return hashlib.sha256(repr((_question(queryset)[0], extra)).encode()).hexdigest()
 
 
 def cached_count(queryset: QuerySet) -> int:

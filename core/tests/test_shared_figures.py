@@ -425,3 +425,25 @@ def test_the_code_is_named_when_the_process_starts_not_when_a_figure_is_first_ke
     from core.release import release
 
     assert release.cache_info().currsize == 1  # named by CoreConfig.ready, before any figure
+
+
+def test_a_shared_list_names_its_question_from_one_compilation(monkeypatch):
+    """Whether a list reads reports, and the name of its question, came from two compilations of its SQL, and a
+    filter's choices were named three times more as the form rendered them: building SQL to find the cached rows was
+    half of the leadership's task list on a deadline day. One compilation now, kept on the queryset."""
+    from django.db.models.sql.query import Query
+
+    from tasks.models import Task
+
+    compiled = []
+    original = Query.sql_with_params
+    monkeypatch.setattr(Query, "sql_with_params", lambda self: compiled.append(1) or original(self))
+    tasks = Task.objects.filter(reports__state="submitted")
+    assert shared_figures.reads_reports(tasks)
+    digest = shared_figures.query_digest(tasks)
+    assert shared_figures.query_digest(tasks, "trang 2") != digest
+    assert len(compiled) == 1
+    assert shared_figures.query_digest(Task.objects.filter(reports__state="submitted")) == digest  # the same question
+    assert shared_figures.query_digest(Task.objects.filter(reports__state="draft")) != digest
+    assert shared_figures.query_digest(tasks.filter(plan_id=3)) != digest  # another queryset, named afresh
+    assert not shared_figures.reads_reports(Task.objects.filter(plan_id=1))

@@ -267,6 +267,29 @@ def test_the_filters_of_an_endpoint_are_built_once_and_still_filter(api, world, 
     assert api.get("/api/v1/reports/", {"state": "nonsense"}).status_code == 400  # still checked against the choices
 
 
+def test_a_write_to_one_report_builds_no_filter_set_and_a_read_still_is_filtered(api, world, officer_a):
+    """A list's filters narrow lists: a draft's save and a workflow step built and validated the endpoint's filter set
+    (its form) for nothing, a tenth of a step's work on a deadline day. A read of one row still honours them."""
+    from unittest import mock
+
+    from django_filters.filterset import BaseFilterSet
+
+    api.force_authenticate(officer_a)
+    created = api.post(
+        "/api/v1/reports/",
+        {"task": world.task.pk, "period": world.period_code, "progress": 40, "work_state": "in_progress", "results": "Đã tổ chức"},
+    ).json()
+    url = f"/api/v1/reports/{created['id']}/"
+    with mock.patch.object(BaseFilterSet, "is_valid", autospec=True, side_effect=BaseFilterSet.is_valid) as validated:
+        saved = api.patch(url + "?state=accepted", {"progress": 55, "version": created["version"]})
+        assert saved.status_code == 200, saved.json()
+        assert api.post(url + "submit/?state=accepted").json()["state"] == "pending"
+        assert validated.call_count == 0
+        assert api.get(url, {"state": "accepted"}).status_code == 404  # a read of one row: still filtered
+        assert api.get(url, {"state": "pending"}).status_code == 200
+    assert validated.call_count == 2
+
+
 def test_a_null_character_in_a_reports_text_is_refused_in_vietnamese(api, world, officer_a):
     """A NUL pasted into the results (a copy from a PDF): Django's own message, which its Vietnamese catalogue leaves
     untranslated, was answered in English on the field ('Null characters are not allowed.')."""
