@@ -9,6 +9,7 @@ Rules shown on the page:
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -26,11 +27,12 @@ from tasks.selectors import plan_families
 from tasks.status import status_expression, year_window
 
 from . import compliance
-from .figures import stored_figures
+from .figures import late_counts, trend_progress
 from .periods import main_kind, periods_between
 from .selectors import DuePeriod, due_periods
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass
@@ -59,9 +61,53 @@ def dashboard_shown(
     ``behind``: computed after the response while changes come in quick succession (``core.shared_figures``)."""
     today = today or timezone.localdate()
     plans, families = plans_in_force()
-    key = (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
     # Computed afresh only when a change moved one of these plans (a change in a plan carrying one out names it too).
-    return figures_cached(name, key, lambda: show(dashboard_compute(plans, families, today)), plans=list(families), behind=behind)
+    return figures_cached(
+        name, _key(today, families), lambda: show(dashboard_compute(plans, families, today)), plans=list(families), behind=behind
+    )
+
+
+def dashboard_parts_shown(
+    show_tasks: Callable[[Dashboard], T],
+    show_agencies: Callable[[Dashboard], U],
+    *,
+    today: datetime.date | None = None,
+    name: str = "dashboard",
+    agencies_name: str | None = None,
+    behind: bool = False,
+) -> tuple[T, U]:
+    """The dashboard shown in its two parts, each cached apart as :func:`dashboard_shown` is: what its tasks say
+    (``show_tasks`` of a board without its agencies: the plans, sections, trend and totals of tasks) and what its
+    agencies' rows say (``show_agencies`` of a board with its agencies and the reports missing only).
+
+    A report sent, returned or recalled moves the agencies' rows alone (``figures_changed(reports_only=True)``): on a
+    deadline day, when hundreds are sent, only that part is computed again; the tasks' part reads no report but the
+    accepted ones, whose acceptance changes every figure of its plan. ``agencies_name``: the agencies' part's name when
+    it is shown in more ways than the rest (``name`` by default)."""
+    today = today or timezone.localdate()
+    plans, families = plans_in_force()
+    key = _key(today, families)
+    due = functools.cache(lambda: due_periods(plans, today))  # read once when both parts are computed
+    tasks = figures_cached(
+        f"{name}-tasks",
+        key,
+        lambda: show_tasks(dashboard_tasks(plans, families, today, due=due())),
+        plans=list(families),
+        reads_reports=False,
+        behind=behind,
+    )
+    agencies = figures_cached(
+        f"{agencies_name or name}-agencies",
+        key,
+        lambda: show_agencies(dashboard_agencies(plans, today, due=due())),
+        plans=list(families),
+        behind=behind,
+    )
+    return tasks, agencies
+
+
+def _key(today: datetime.date, families: dict[int, set[int]]) -> tuple:
+    return (today.isoformat(), *(f"{plan_id}-{'-'.join(map(str, sorted(family)))}" for plan_id, family in families.items()))
 
 
 def plans_in_force() -> tuple[list[Plan], dict[int, set[int]]]:
@@ -79,11 +125,25 @@ def dashboard_afresh(*, today: datetime.date | None = None) -> Dashboard:
 
 
 def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: datetime.date) -> Dashboard:
-    """The dashboard's figures for ``plans`` (each with its family, ``tasks.selectors.plan_families``), computed from the data."""
+    """The dashboard's figures for ``plans`` (each with its family, ``tasks.selectors.plan_families``), computed from the data:
+    its tasks' part (:func:`dashboard_tasks`) and its agencies' (:func:`dashboard_agencies`)."""
+    board = dashboard_tasks(plans, families, today)
+    agencies = dashboard_agencies(plans, today, due=board.due)
+    board.agencies = agencies.agencies
+    board.totals["missing"] = agencies.totals["missing"]
+    return board
+
+
+def dashboard_tasks(
+    plans: list[Plan], families: dict[int, set[int]], today: datetime.date, *, due: dict[int, DuePeriod] | None = None
+) -> Dashboard:
+    """What the dashboard says of the tasks of ``plans`` (each with its family): their counts by status and progress by
+    plan and section, the trend, the totals of tasks; no agencies. Reads no report but the accepted ones (the trend).
+    ``due``: the plans' periods due, when known."""
     plan_ids = [plan.pk for plan in plans]
     members = set().union(*families.values()) if families else set()
 
-    board = Dashboard(plans=plans, due=due_periods(plans, today))
+    board = Dashboard(plans=plans, due=due if due is not None else due_periods(plans, today))
     cutoffs = _trend_periods(plans, today)
     # Tasks grouped by plan, section and status (each task's status worked out once), then the
     # sections' titles apart: grouping by their text would sort every task by it. A plan's counts
@@ -120,16 +180,22 @@ def dashboard_compute(plans: list[Plan], families: dict[int, set[int]], today: d
         family = [by_plan[member] for member in families[plan.pk]]
         plan.counts = {key: sum(row[key] for row in family) for key in empty}
         plan.overall_progress = sum(row["progress_sum"] for row in family) / plan.counts["total"] if plan.counts["total"] else None
-    # The late-report counts and the trend points: one read of the stored figures (reports.figures).
-    late_reports, progress = stored_figures(plan_ids=plan_ids, periods=cutoffs)
-    board.agencies = _agencies(plan_ids, board.due, today, late_reports=late_reports)
-    board.trend = _trend(cutoffs, overdue_at, progress)
+    board.trend = _trend(cutoffs, overdue_at, trend_progress(plan_ids=plan_ids, periods=cutoffs))
     # A task counts once in the totals, though a plan in force and its child in force both count it.
     board.totals = {
         "tasks": sum(by_plan[member]["total"] for member in members),
         "overdue": sum(by_plan[member][TaskStatus.OVERDUE] for member in members),
-        "missing": sum(row["missing"] for row in board.agencies),
     }
+    return board
+
+
+def dashboard_agencies(plans: list[Plan], today: datetime.date, *, due: dict[int, DuePeriod] | None = None) -> Dashboard:
+    """What the dashboard says of the lead agencies of ``plans``: one row each, the most behind first, and the reports
+    missing in all (``totals["missing"]``); ``due``: the plans' periods due, when known."""
+    plan_ids = [plan.pk for plan in plans]
+    board = Dashboard(plans=plans, due=due if due is not None else due_periods(plans, today))
+    board.agencies = _agencies(plan_ids, board.due, today, late_reports=late_counts(plan_ids=plan_ids) if plan_ids else {})
+    board.totals = {"missing": sum(row["missing"] for row in board.agencies)}
     return board
 
 
@@ -162,7 +228,7 @@ def most_behind_first(row: dict) -> tuple:
 def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.date, *, late_reports: dict[int, int]) -> list[dict]:
     """One row per lead agency, the most behind first (the rules are ``reports.compliance``'s).
 
-    ``late_reports``: per agency, from the stored counts (``reports.figures.stored_figures``); reports sent for the
+    ``late_reports``: per agency, from the stored counts (``reports.figures.late_counts``); reports sent for the
     period due on unfinished tasks from the kept counts of sent lead reports (a few rows per agency)."""
     sent = compliance.sent_owed_by_agency_kept({plan_id: d.row for plan_id, d in due.items()}, as_of=today) if due else {}
     starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day

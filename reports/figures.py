@@ -24,9 +24,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
 from core.locking import locked
@@ -83,7 +82,7 @@ def trend_progress(
     (all of one kind); None when a period has no accepted report.
 
     One query when every point is stored (none when ``points``, the stored rows (plan, year, number, reports,
-    progress sum), were read along by :func:`stored_figures`); points not stored yet are computed and kept.
+    progress sum), were given); points not stored yet are computed and kept.
     """
     if not plan_ids or not periods:
         return {}
@@ -119,40 +118,6 @@ def _window(periods: list[Period]) -> dict:
     return {"period__kind": periods[0].kind, "period__last_day__gte": periods[0].last_day, "period__last_day__lte": periods[-1].last_day}
 
 
-def stored_figures(*, plan_ids: list[int], periods: list[Period]) -> tuple[dict[int, int], dict[tuple[int, int], int | None]]:
-    """:func:`late_counts` and :func:`trend_progress` of the dashboard, their stored rows read in one statement
-    (``UNION ALL``: a late-report count row and a trend point row share one shape), not two."""
-    if not plan_ids:
-        return {}, {}
-
-    def null(field: models.Field):
-        return Cast(Value(None), output_field=field)  # PostgreSQL reads a bare NULL in a UNION as text
-
-    late = (
-        LateReportCount.objects.filter(plan_id__in=plan_ids)
-        .order_by()
-        .annotate(row=Value("l"), y=null(models.IntegerField()), k=null(models.IntegerField()), total=null(models.BigIntegerField()))
-        .values_list("row", "plan_id", "agency_id", "y", "k", "reports", "total")
-    )
-    rows = late
-    if periods:
-        points = (
-            TrendPoint.objects.filter(plan_id__in=plan_ids, **_window(periods))
-            .order_by()
-            .annotate(row=Value("t"), agency=null(models.IntegerField()))
-            .values_list("row", "plan_id", "agency", "period__year", "period__number", "reports", "progress_sum")
-        )
-        rows = late.union(points, all=True)
-    late_rows, point_rows = [], []
-    for row, plan_id, agency_id, year, number, n, total in rows:
-        if row == "l":
-            late_rows.append((plan_id, agency_id, n))
-        else:
-            point_rows.append((plan_id, year, number, n, total))
-    return late_counts(plan_ids=plan_ids, rows=late_rows), trend_progress(plan_ids=plan_ids, periods=periods, points=point_rows)
-
-
-@transaction.atomic
 def trend_points_rebuild() -> int:
     """Recount every stored point from the reports; returns how many points changed.
 
@@ -196,7 +161,7 @@ def late_count_refresh(*, plan_id: int, agency_id: int) -> None:
 
 def late_counts(*, plan_ids: list[int], rows: list[tuple[int, int | None, int]] | None = None) -> dict[int, int]:
     """Per agency, its late reports on these plans' tasks, from the stored counts (one query when all are stored;
-    none when ``rows``, the stored (plan, agency, reports), were read along by :func:`stored_figures`).
+    none when ``rows``, the stored (plan, agency, reports), are given).
 
     A plan whose counts are not stored yet is counted from the reports once, and kept.
     """

@@ -94,7 +94,7 @@ def merged_plan():
 
 
 def _agency_rows(response):
-    return {row["agency"]: row for row in response.context["board"].agencies}
+    return {row["agency"]: row for row in response.context["agencies"]}
 
 
 def test_the_dashboard_groups_by_todays_agencies_and_the_switch_shows_predecessors_apart(client, leader, merged_plan):

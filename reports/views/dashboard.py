@@ -1,5 +1,6 @@
 """Leadership pages: the dashboard, the task lists behind every number, a task's page."""
 
+import functools
 from functools import lru_cache
 
 from django.shortcuts import get_object_or_404
@@ -24,7 +25,7 @@ from tasks.yearly import yearly_obligations
 from .. import compliance
 from ..choices import ReportState, WorkState
 from ..columns import INBOX, LEADERSHIP_PAGE, LEADERSHIP_TASKS
-from ..dashboard import dashboard_shown
+from ..dashboard import dashboard_parts_shown
 from ..filters import IN_FORCE, IN_FORCE_FAMILY, NOT_SENT, DashboardReportFilter, DashboardTaskFilter
 from ..lineage import PREDECESSORS_PARAM, fold_into_successors, successors_now
 from ..models import Report
@@ -103,21 +104,16 @@ def _row_rendered(language: str, values: tuple) -> str:
     return render_to_string("reports/_dashboard_agency_row.html", {"row": dict(values)})
 
 
-def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
-    """What the dashboard's body shows of ``board``: its numbers, the lists behind them, the charts.
+# Where the body of the dashboard's tasks takes what its agencies say, rendered and kept apart (two HTML comments: text
+# no figure, name or translation can contain).
+AGENCIES_MARK, MISSING_MARK = "<!--dashboard:agencies-->", "<!--dashboard:missing-->"
 
-    Today's agencies by default: a retired agency's row folds into its successor's (``reports.lineage``);
-    ``predecessors`` shows them apart, named "Sở TT&TT (nay là Sở KH&CN)".
-    """
-    holders = successors_now(as_of=today)
-    if predecessors:
-        for row in board.agencies:
-            row["now"] = holders.get(row["agency_id"])
-    else:
-        board.agencies = fold_into_successors(board.agencies, as_of=today, successors=holders)
-    totals_urls = drill_down(board, predecessors=predecessors)
-    for row in board.agencies:
-        row["html"] = agency_row_html(row)
+
+def dashboard_context(board, today, *, holders: dict | None = None) -> dict:
+    """What the dashboard's body shows of its tasks' part (``reports.dashboard.dashboard_tasks``): its numbers, the
+    lists behind them, the charts; its agencies' part goes to the marked places (:func:`dashboard_agencies_context`).
+    ``holders``: today's agency of each agency (``reports.lineage.successors_now``), when read already."""
+    totals_urls = drill_down(board)
     statuses = list(TaskStatus)
     charts = {
         "plans": {
@@ -132,23 +128,6 @@ def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
                 for status in statuses
             ],
         },
-        "agencies": {
-            "labels": [row["agency"].short_name for row in board.agencies[:15]],
-            "datasets": [
-                {
-                    "label": _("Overdue"),
-                    "data": [row["overdue"] for row in board.agencies[:15]],
-                    "backgroundColor": STATUS_COLOURS[TaskStatus.OVERDUE],
-                    "urls": [row["overdue_url"] for row in board.agencies[:15]],
-                },
-                {
-                    "label": _("Reports missing"),
-                    "data": [row["missing"] for row in board.agencies[:15]],
-                    "backgroundColor": "#f6c21c",
-                    "urls": [row["missing_url"] for row in board.agencies[:15]],
-                },
-            ],
-        },
         "trend": {
             "labels": [point["period"].label for point in board.trend],
             "progress": [point["progress"] for point in board.trend],
@@ -161,16 +140,81 @@ def dashboard_context(board, today, *, predecessors: bool = False) -> dict:
         plan.section_rows = board.sections.get(plan.pk, [])
         plan.due = board.due[plan.pk]
         plan.status_rows = [(status, plan.counts[status.value], tasks_url(family=plan.pk, status=status.value)) for status in statuses]
+    holders = successors_now(as_of=today) if holders is None else holders  # the indicators' agencies, today's
     return {
         "board": board,
         "charts": charts,
         "statuses": statuses,
         "today": today,
         "totals_urls": totals_urls,
-        "predecessors": predecessors,
-        "predecessors_param": PREDECESSORS_PARAM,
+        "agencies_block": mark_safe(AGENCIES_MARK),  # noqa: S308 - a constant
+        "missing_total": mark_safe(MISSING_MARK),  # noqa: S308 - a constant
         "indicators": dashboard_panel_shared(today=today, url=reverse("indicators:list"), holders=holders),
     }
+
+
+def dashboard_agencies_context(board, today, *, predecessors: bool = False, holders: dict | None = None) -> dict:
+    """What the dashboard's agencies' part (``reports.dashboard.dashboard_agencies``) shows: a row per agency, the lists
+    behind its numbers, the chart of the most behind.
+
+    Today's agencies by default: a retired agency's row folds into its successor's (``reports.lineage``);
+    ``predecessors`` shows them apart, named "Sở TT&TT (nay là Sở KH&CN)"; ``holders``: as :func:`dashboard_context`'s.
+    """
+    holders = successors_now(as_of=today) if holders is None else holders
+    if predecessors:
+        for row in board.agencies:
+            row["now"] = holders.get(row["agency_id"])
+    else:
+        board.agencies = fold_into_successors(board.agencies, as_of=today, successors=holders)
+    drill_down(board, predecessors=predecessors)
+    for row in board.agencies:
+        row["html"] = agency_row_html(row)
+    most_behind = board.agencies[:15]
+    return {
+        "agencies": board.agencies,
+        "predecessors": predecessors,
+        "predecessors_param": PREDECESSORS_PARAM,
+        "agencies_chart": {
+            "labels": [row["agency"].short_name for row in most_behind],
+            "datasets": [
+                {
+                    "label": _("Overdue"),
+                    "data": [row["overdue"] for row in most_behind],
+                    "backgroundColor": STATUS_COLOURS[TaskStatus.OVERDUE],
+                    "urls": [row["overdue_url"] for row in most_behind],
+                },
+                {
+                    "label": _("Reports missing"),
+                    "data": [row["missing"] for row in most_behind],
+                    "backgroundColor": "#f6c21c",
+                    "urls": [row["missing_url"] for row in most_behind],
+                },
+            ],
+        },
+    }
+
+
+def dashboard_body(*, today, predecessors: bool = False) -> str:
+    """The dashboard's body, the same for every leader: its two parts rendered once per change and day (the agencies'
+    per way of showing them) and kept in the shared cache apart (``reports.dashboard.dashboard_parts_shown``), put
+    together here. A reorganisation clears them like any change of figures."""
+    language = get_language()
+    holders = functools.cache(lambda: successors_now(as_of=today))  # read once when both parts are computed
+    tasks, (missing, agencies) = dashboard_parts_shown(
+        lambda board: render_to_string("reports/_dashboard_body.html", dashboard_context(board, today, holders=holders())),
+        lambda board: (
+            str(board.totals["missing"]),
+            render_to_string(
+                "reports/_dashboard_agencies.html",
+                dashboard_agencies_context(board, today, predecessors=predecessors, holders=holders()),
+            ),
+        ),
+        today=today,
+        name=f"dashboard-page-{language}",
+        agencies_name=f"dashboard-page-{language}" + ("-predecessors" if predecessors else ""),
+        behind=True,  # read by every leader on every visit: no leader waits for its computation on a busy day
+    )
+    return tasks.replace(AGENCIES_MARK, agencies, 1).replace(MISSING_MARK, missing, 1)
 
 
 class DashboardView(policy.PageRequiredMixin, TemplateView):
@@ -181,14 +225,7 @@ class DashboardView(policy.PageRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         predecessors = self.request.GET.get(PREDECESSORS_PARAM) == "1"
-        # Every leader reads the same body: rendered once per change and day (and per way of showing the
-        # agencies), kept in the shared cache; a reorganisation clears it like any change of figures.
-        body = dashboard_shown(
-            lambda board: render_to_string("reports/_dashboard_body.html", dashboard_context(board, today, predecessors=predecessors)),
-            today=today,
-            name=f"dashboard-page-{get_language()}" + ("-predecessors" if predecessors else ""),
-            behind=True,  # read by every leader on every visit: no leader waits for its computation on a busy day
-        )
+        body = dashboard_body(today=today, predecessors=predecessors)
         context["body"] = mark_safe(body)  # noqa: S308 - our own template's output
         return context
 

@@ -2,6 +2,8 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var agencies = document.getElementById("dashboard-agencies-data");  // the agencies' part, rendered apart
+  data.agencies = agencies ? JSON.parse(agencies.textContent) : null;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   function openOnClick(chart) {
     return function (event, elements) {
@@ -24,7 +26,7 @@
     return chart;
   }
   bars("chart-plans", data.plans, { indexAxis: "y", scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true } } });
-  bars("chart-agencies", data.agencies, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } });
+  if (data.agencies) { bars("chart-agencies", data.agencies, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }); }
   var trend = document.getElementById("chart-trend");
   if (trend) {
     new Chart(trend, {
