@@ -21,6 +21,7 @@ from tasks.kept import lead_parts_batch
 from tasks.selectors import plan_and_parent
 
 from ..choices import ReportState, WorkflowAction
+from ..compliance import late_count_moved
 from ..figures import late_count_refresh, trend_point_refresh
 from ..handoffs import report_no_longer_waiting
 from ..models import Report, ReportEvent
@@ -49,7 +50,7 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
         raise ValidationError(
             _("Only a submitted or accepted report can be withdrawn; this one is “%(state)s”.") % {"state": report.get_state_display()}
         )
-    was_accepted = report.state == ReportState.ACCEPTED
+    previous, was_accepted = report.state, report.state == ReportState.ACCEPTED
     report_no_longer_waiting(report, left=report.state)  # a submitted report waits for no reviewer any more
     ReportEvent.objects.create(
         report=report, action=WorkflowAction.WITHDRAW, from_state=report.state, to_state=ReportState.WITHDRAWN, actor=by,
@@ -63,7 +64,8 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
         reported_values_withdraw(report=report, reason=reason, by=by)
         task_progress_refresh(task=report.task)
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
-    if report.is_late:  # no longer sent: no longer a late report
+    # no longer sent: no longer a late report, if it was one (the rule every workflow step asks)
+    if late_count_moved(previous=previous, current=report.state, was_late=report.is_late, is_late=report.is_late):
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     figures_changed(plans=plan_and_parent(report.task.plan_id), agencies=[report.agency_id])
     return report
