@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
 from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import Role
@@ -23,7 +24,7 @@ from tasks.selectors import plan_and_parent
 from ..choices import ReportState, WorkflowAction
 from ..compliance import late_count_moved
 from ..figures import late_count_refresh, trend_point_refresh
-from ..handoffs import report_no_longer_waiting
+from ..handoffs import report_handoff, report_no_longer_waiting
 from ..models import Report, ReportEvent
 from .indicators import reported_values_withdraw
 from .steps import report_locked, task_progress_refresh
@@ -52,7 +53,7 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
         )
     previous, was_accepted = report.state, report.state == ReportState.ACCEPTED
     report_no_longer_waiting(report, left=report.state)  # a submitted report waits for no reviewer any more
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report, action=WorkflowAction.WITHDRAW, from_state=report.state, to_state=ReportState.WITHDRAWN, actor=by,
         at=timezone.now(), comment=reason,
     )  # fmt: skip
@@ -60,6 +61,10 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     report.version += 1
     report._change_reason = reason  # type: ignore[attr-defined]  # django-simple-history keeps it with the change
     report.save(update_fields=["state", "version", "updated_at"])
+    # The notices and e-mail of a workflow step (handoffs.report_recipients: the agency that sent it, who accepted it),
+    # in this transaction: a broker outage loses nothing.
+    report_handoff(event)
+    job_enqueue("reports.jobs.report_event_notify_job", event.pk)
     if was_accepted:  # the task's progress, the trend and the indicators' actuals no longer count it
         reported_values_withdraw(report=report, reason=reason, by=by)
         task_progress_refresh(task=report.task)
