@@ -7,7 +7,7 @@ from django.template.defaultfilters import floatformat
 
 
 def percent_text(value: Decimal | float | int | None, digits: int = -1) -> str:
-    """``value`` (already in percent) with at most one decimal by default (``floatformat``'s ``-1``); "—" for none."""
-    if value is None or value == "":
-        return "—"
-    return f"{floatformat(value, digits)}%"
+    """``value`` (already in percent) with at most one decimal by default (``floatformat``'s ``-1``); "—" for none, and
+    for a value that is no number (``floatformat`` gives it no digits: never a bare "%")."""
+    number = "" if value is None else floatformat(value, digits)
+    return f"{number}%" if number else "—"

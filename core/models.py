@@ -18,7 +18,9 @@ class OutboxMessage(models.Model):
     kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)  # every try, refused ones too
+    # The copies that left for the broker (a try it refused is none): what ``OUTBOX_MAX_SENDS`` caps.
+    sends = models.PositiveIntegerField(_("sends"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

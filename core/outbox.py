@@ -7,7 +7,8 @@ beat, and by every later enqueue) sends it once the broker answers again.
 
 A published job whose key (``outbox-<row>``) is still not done ``OUTBOX_REDELIVER_SECONDS`` later
 was lost on the way (a Redis restart, a retry published while Redis was down): it is sent again,
-up to ``OUTBOX_MAX_SENDS`` times. Its key makes the extra copy harmless (``core.once``).
+until ``OUTBOX_MAX_SENDS`` copies have left (``OutboxMessage.sends``: a try the broker refused sent nothing, so it
+counts among the ``attempts`` only). Its key makes the extra copy harmless (``core.once``).
 """
 
 import contextlib
@@ -59,7 +60,8 @@ def _publish_new(message: OutboxMessage) -> None:
     except Exception as error:  # noqa: BLE001 - any broker failure leaves the row for the next drain
         breaker.failed(error)
         last_error = f"{type(error).__name__}: {error}"[:2000]
-        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None, last_error=last_error)
+        # the claim counted a copy sent: none left
+        OutboxMessage.objects.filter(pk=message.pk).update(sent_at=None, sends=F("sends") - 1, last_error=last_error)
         logger.warning("outbox: could not publish %s (%s); it waits for the next drain", message, last_error)
 
 
@@ -67,20 +69,22 @@ def _claimed(message: OutboxMessage) -> bool:
     """Mark the message sent if nobody has: a row a drain holds is left to it (SKIP LOCKED, as the drain skips the rows
     another holds), so the request that committed it never waits for a drain's batch (up to the broker's timeout when
     Redis hangs). One statement: on PostgreSQL its own transaction (Django takes a lock only inside one it opened,
-    two more round trips on every workflow step)."""
+    two more round trips on every workflow step). It counts the copy sent (``sends``); a refused sending takes it back."""
     now = timezone.now()
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(OutboxMessage._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET sent_at = %s, attempts = attempts + 1, last_error = '' "  # noqa: S608 - our own table's name
+                f"UPDATE {table} SET sent_at = %s, attempts = attempts + 1, sends = sends + 1, last_error = '' "  # noqa: S608 - our own table's name
                 f"WHERE id = (SELECT id FROM {table} WHERE id = %s AND sent_at IS NULL FOR UPDATE SKIP LOCKED)",
                 [now, message.pk],
             )
             return cursor.rowcount == 1
     unsent = locked(OutboxMessage.objects, skip_locked=True).filter(pk=message.pk, sent_at__isnull=True).values("pk")
     with transaction.atomic(savepoint=False):
-        return bool(OutboxMessage.objects.filter(pk__in=unsent).update(sent_at=now, attempts=F("attempts") + 1, last_error=""))
+        return bool(
+            OutboxMessage.objects.filter(pk__in=unsent).update(sent_at=now, attempts=F("attempts") + 1, sends=F("sends") + 1, last_error="")
+        )
 
 
 def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
@@ -110,9 +114,10 @@ def outbox_publish(*, ids: list[int] | None = None, limit: int = 500) -> int:
                 logger.warning("outbox: could not publish %s (%s); it waits for the next drain", message, message.last_error)
                 break
             message.attempts += 1
+            message.sends += 1  # a refused try (above) is an attempt, not a copy sent
             message.sent_at = timezone.now()
             message.last_error = ""
-            message.save(update_fields=["attempts", "sent_at", "last_error"])
+            message.save(update_fields=["attempts", "sends", "sent_at", "last_error"])
             sent += 1
     return sent
 
@@ -126,7 +131,7 @@ def _waiting() -> Q:
     lost = Q(
         sent_at__lt=now - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS),
         created_at__gt=now - datetime.timedelta(days=2),
-        attempts__lt=settings.OUTBOX_MAX_SENDS,
+        sends__lt=settings.OUTBOX_MAX_SENDS,  # copies that left: the tries the broker refused sent none
     ) & ~Exists(done)
     return Q(sent_at__isnull=True) | lost
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import Column
+from core.formatting import percent_text
 from tasks.choices import AssignmentRole, TaskStatus
 from tasks.columns import (
     AS_PLANNED_KEYS,
@@ -252,7 +253,7 @@ SUMMARIES = [
     Column("number", _("Document number"), lambda s: s.document_number),
     Column("tasks", _("Tasks"), _total("tasks"), css="text-end"),
     Column("overdue", _("Overdue"), _total(TaskStatus.OVERDUE.value), css="text-end"),
-    Column("progress", _("Mean progress (%)"), _total("progress"), css="text-end"),
+    Column("progress", _("Mean progress (%)"), _total("progress"), html=lambda s: percent_text(_total("progress")(s)), css="text-end"),
     Column("compiled_at", _("Compiled at"), lambda s: _moment(s.compiled_at), css="small"),
     Column("issued_at", _("Issued at"), lambda s: _moment(s.issued_at), css="small"),
     Column("files", _("Files"), _summary_files, html=_summary_files_html, css="small text-nowrap"),

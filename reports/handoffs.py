@@ -1,7 +1,7 @@
 """Work handed to someone: a notice in the portal for each person who must act, and its e-mail.
 
 Every event that hands work to someone calls one function here in the transaction of the change:
-a report sent for approval, submitted, sent back, returned, recalled or accepted (``report_handoff``),
+a report sent for approval, submitted, sent back, returned, recalled, accepted or withdrawn (``report_handoff``),
 an extension asked for or decided, tasks reassigned, a summary issued. Who receives it is asked of
 ``policy`` (who reviews a report, who decides an extension), never decided here again.
 
@@ -155,12 +155,21 @@ def report_recipients(event: ReportEvent) -> list[User]:
         people = list(agency_users.filter(pk__in=_last_actors(report, [WorkflowAction.SEND_FOR_APPROVAL])))
         people = people or list(agency_users.filter(pk=report.created_by_id))
     elif action in (WorkflowAction.RETURN, WorkflowAction.ACCEPT):
-        # Those who last sent it (the officer who resent it, the head who submitted it), still in the agency.
-        people = list(agency_users.filter(pk__in=_last_actors(report, [WorkflowAction.SEND_FOR_APPROVAL, WorkflowAction.SUBMIT])))
-        people = people or list(agency_users.filter(Q(pk=report.created_by_id) | _with_role(Role.HEAD)))
+        people = _senders(report, agency_users)
+    elif action == WorkflowAction.WITHDRAW:
+        # Taken back by an administrator: the agency that sent it, and whoever accepted it (their acceptance, and the
+        # progress it fed, no longer count). The reviewers still waiting on a submitted one are released, not told.
+        people = _senders(report, agency_users) + list(User.objects.filter(pk__in=_last_actors(report, [WorkflowAction.ACCEPT])))
     else:
         people = []
     return _people(people, actor_id=event.actor_id)
+
+
+def _senders(report, agency_users) -> list[User]:
+    """Those who last sent ``report`` (the officer who resent it, the head who submitted it), still in the agency; else
+    its author and the agency's heads."""
+    people = list(agency_users.filter(pk__in=_last_actors(report, [WorkflowAction.SEND_FOR_APPROVAL, WorkflowAction.SUBMIT])))
+    return people or list(agency_users.filter(Q(pk=report.created_by_id) | _with_role(Role.HEAD)))
 
 
 _REPORT_EVENT = "report-event:"  # the key of a workflow step's notices: this and the step's id (report_event_key)

@@ -14,9 +14,9 @@ admin_wording_apply()
 class OutboxMessageAdmin(PortalModelAdmin):
     """Jobs written for the broker: those still waiting (broker down) show their last error."""
 
-    list_display = ["id", "job", "created_at", "sent_at", "attempts", "last_error"]
+    list_display = ["id", "job", "created_at", "sent_at", "attempts", "sends", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "job"]
-    readonly_fields = ["job", "args", "kwargs", "created_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = ["job", "args", "kwargs", "created_at", "sent_at", "attempts", "sends", "last_error"]
     actions = ["publish_now"]
 
     def has_add_permission(self, request):

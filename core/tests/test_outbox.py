@@ -307,3 +307,37 @@ def test_a_job_claimed_whose_process_died_before_sending_it_is_sent_again_by_the
     assert outbox_publish() == 1
     message.refresh_from_db()
     assert message.attempts == 2
+
+
+def test_only_sends_count_toward_the_cap_of_sends_not_the_attempts_the_broker_refused(
+    memory_broker, settings, django_capture_on_commit_callbacks
+):
+    """A job refused during a long outage, then sent and lost on the way, is still sent again: ``OUTBOX_MAX_SENDS`` caps
+    the copies that left, not the tries that never did; a job sent that many times is sent no more."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from core import outbox
+
+    settings.OUTBOX_MAX_SENDS = 2
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        message = job_enqueue(upkeep_job)
+    with mock.patch.object(outbox, "_publish", side_effect=ConnectionRefusedError("Redis refused")):
+        for callback in callbacks:
+            callback()  # refused at once after the commit
+        for _ in range(3):  # and by three drains
+            outbox.breaker.reset()
+            assert outbox_publish() == 0
+    outbox.breaker.reset()
+    message.refresh_from_db()
+    assert (message.sent_at, message.attempts) == (None, 4)  # four tries, none left
+    gone = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS + 1)
+    assert outbox_publish() == 1  # the broker is back: sent once
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=gone)  # and lost on the way
+    assert outbox_publish() == 1  # sent again: one copy had left so far
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=gone)  # lost again
+    assert outbox_publish() == 0  # two copies left: the cap
+    message.refresh_from_db()
+    assert (message.attempts, message.sends) == (6, 2)

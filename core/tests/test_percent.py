@@ -33,3 +33,11 @@ def test_no_template_writes_a_percent_sign_by_hand():
         if hand_written.search(line.replace("width: {{ row.bar }}%", ""))
     ]
     assert found == []
+
+
+def test_a_value_that_is_no_number_reads_as_missing_never_as_a_bare_sign():
+    with translation.override("vi"):
+        assert percent_text("abc") == "—"
+        assert percent_text(object()) == "—"
+        assert percent_text("72.5") == "72,5%"  # a number written as text still reads as one
+        assert Template("{% load formatting %}{{ v|percent }}").render(Context({"v": "abc"})) == "—"

@@ -153,14 +153,18 @@ def report_save(
     else:
         if not workflow.is_editable(report.state):
             raise ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
+        stored = {name: getattr(report, name) for name in CONTENT_FIELDS}
+        same_values = not indicator_values or reported_values_same(report=report, values=indicator_values)
         for name, value in data.items():
             setattr(report, name, value)
         # Its task, agency and period are the rows locked and in hand (no query to find they exist, none for a key
         # that did not change): its content's fields and rules (Report.clean) are what a draft's save can break.
         report.full_clean(exclude=KEYS, validate_unique=False, validate_constraints=False)
-        report.version += 1
-        changed_for_certain(report)  # its version moves
-        report.save()
+        # The same content once cleaned, no value and no file changed: nothing to write (no history row, no version).
+        if files or not same_values or {name: getattr(report, name) for name in CONTENT_FIELDS} != stored:
+            report.version += 1
+            changed_for_certain(report)  # its version moves
+            report.save()
     if indicator_values and workflow.is_editable(report.state):
         reported_values_save(report=report, values=indicator_values)
     for upload in files:

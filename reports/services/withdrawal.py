@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import job_enqueue
 from core.shared_figures import figures_changed
 from plans import policy
 from plans.choices import Role
@@ -21,8 +22,9 @@ from tasks.kept import lead_parts_batch
 from tasks.selectors import plan_and_parent
 
 from ..choices import ReportState, WorkflowAction
+from ..compliance import late_count_moved
 from ..figures import late_count_refresh, trend_point_refresh
-from ..handoffs import report_no_longer_waiting
+from ..handoffs import report_handoff, report_no_longer_waiting
 from ..models import Report, ReportEvent
 from .indicators import reported_values_withdraw
 from .steps import report_locked, task_progress_refresh
@@ -49,9 +51,9 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
         raise ValidationError(
             _("Only a submitted or accepted report can be withdrawn; this one is “%(state)s”.") % {"state": report.get_state_display()}
         )
-    was_accepted = report.state == ReportState.ACCEPTED
+    previous, was_accepted = report.state, report.state == ReportState.ACCEPTED
     report_no_longer_waiting(report, left=report.state)  # a submitted report waits for no reviewer any more
-    ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report, action=WorkflowAction.WITHDRAW, from_state=report.state, to_state=ReportState.WITHDRAWN, actor=by,
         at=timezone.now(), comment=reason,
     )  # fmt: skip
@@ -59,11 +61,16 @@ def report_withdraw(*, report: Report, by: User, reason: str) -> Report:
     report.version += 1
     report._change_reason = reason  # type: ignore[attr-defined]  # django-simple-history keeps it with the change
     report.save(update_fields=["state", "version", "updated_at"])
+    # The notices and e-mail of a workflow step (handoffs.report_recipients: the agency that sent it, who accepted it),
+    # in this transaction: a broker outage loses nothing.
+    report_handoff(event)
+    job_enqueue("reports.jobs.report_event_notify_job", event.pk)
     if was_accepted:  # the task's progress, the trend and the indicators' actuals no longer count it
         reported_values_withdraw(report=report, reason=reason, by=by)
         task_progress_refresh(task=report.task)
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
-    if report.is_late:  # no longer sent: no longer a late report
+    # no longer sent: no longer a late report, if it was one (the rule every workflow step asks)
+    if late_count_moved(previous=previous, current=report.state, was_late=report.is_late, is_late=report.is_late):
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
     figures_changed(plans=plan_and_parent(report.task.plan_id), agencies=[report.agency_id])
     return report

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
 from reports.dashboard import dashboard
-from reports.periods import period_due
+from reports.periods import parse_period_code, period_due
 from reports.services import report_save, report_transition, reporting_period_get_or_create
 from tasks.choices import AssignmentRole, Recurrence
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
@@ -300,3 +300,24 @@ def test_while_changes_come_in_quick_succession_the_leader_is_served_the_page_be
     assert after != before
     cache.clear()
     assert client.get(reverse("reports:dashboard")).context["body"] == after
+
+
+def test_the_trend_table_writes_the_mean_progress_as_a_percentage(
+    client, leader, world, agency_b, officer_b, head_b, coordinator, django_capture_on_commit_callbacks
+):
+    # "Tiến độ bình quân các báo cáo đã tiếp nhận (%)" read "40" where every other page writes "40%".
+    from reports.tests.helpers import report_accept
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H1"))  # the trend's last closed period
+    with django_capture_on_commit_callbacks(execute=True):
+        report_accept(
+            task=world.other_task, agency=agency_b, period=period, officer=officer_b, head=head_b, coordinator=coordinator, progress=40
+        )
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    table = page.split("Tiến độ bình quân các báo cáo đã tiếp nhận (%)</th>", 1)[1].split("</table>", 1)[0]
+    cells = [cell.split("</td>")[0] for cell in table.split("<td>")[1:]]
+    progress = cells[1::3]
+    assert progress[-1] == "40%" and set(progress[:-1]) == {"—"}, progress

@@ -18,6 +18,7 @@ from django.urls import reverse
 from plans.choices import ChangeKind, PlanState
 from plans.models import ReorganisationChange, ReorganisationDecision
 from plans.tests.factories import AgencyFactory, PlanFactory, SectionFactory
+from reports.compliance import late_count_moved
 from reports.dashboard import dashboard
 from reports.figures import _sums, late_counts_rebuild, late_sums
 from reports.models import LateReportCount, Report, TrendPoint
@@ -392,4 +393,36 @@ def test_a_report_sent_on_time_leaves_the_late_report_counts_alone(world, agency
             report = report_transition(report=report, action="submit", by=head_b, notify=False)
     assert report.state == "submitted" and not report.is_late
     assert not [q["sql"] for q in queries if "reports_latereportcount" in q["sql"]]
+    assert_figures_true()
+
+
+def test_withdrawing_a_late_and_an_on_time_report_keeps_the_late_counts_true_by_the_one_rule(
+    sent_late, world, agency_a, agency_b, officer_b, head_b, sysadmin, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A withdrawal asks ``reports.compliance.late_count_moved``, as the workflow steps do, whether the late counts move."""
+    from reports.services import withdrawal
+
+    on_time = report_transition(
+        report=_draft_b(world, agency_b, officer_b),
+        action="submit",
+        by=head_b,
+        notify=False,
+        at=datetime.datetime(2018, 12, 17, 3, tzinfo=datetime.UTC),  # before the 20 December deadline
+    )
+    assert not on_time.is_late
+    asked = []
+
+    def rule(**step):
+        asked.append(step)
+        return late_count_moved(**step)
+
+    monkeypatch.setattr(withdrawal, "late_count_moved", rule)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_withdraw(report=sent_late, by=sysadmin, reason="Gửi nhầm kỳ")
+        report_withdraw(report=on_time, by=sysadmin, reason="Gửi nhầm kỳ")
+    assert asked == [
+        {"previous": "submitted", "current": "withdrawn", "was_late": True, "is_late": True},
+        {"previous": "submitted", "current": "withdrawn", "was_late": False, "is_late": False},
+    ]
+    assert not LateReportCount.objects.filter(agency__in=[agency_a, agency_b], reports__gt=0).exists()
     assert_figures_true()

@@ -125,3 +125,16 @@ def test_progress_over_100_reads_its_message_from_the_field_and_from_the_constra
                 task=world.task, agency=agency_a, period=period, by=officer_a, data={**DATA, "progress": 101}, version=report.version
             )
         assert refused.value.message_dict == {"progress": ["Tiến độ phải từ 0 đến 100%."]}
+
+
+def test_saving_a_draft_with_the_same_content_writes_no_history_and_moves_nothing(world, officer_a, agency_a):
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    before = (report.history.count(), report.version, Report.objects.get(pk=report.pk).updated_at)
+    for same in (DATA, {**DATA, "progress": "40", "completed_on": None}):  # "40": the same once cleaned
+        again = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=same, version=report.version)
+        assert (again.history.count(), again.version, Report.objects.get(pk=report.pk).updated_at) == before
+    changed = report_save(
+        task=world.task, agency=agency_a, period=period, by=officer_a, data={**DATA, "progress": 45}, version=report.version
+    )
+    assert (changed.history.count(), changed.version) == (before[0] + 1, before[1] + 1)

@@ -224,3 +224,21 @@ def test_the_reassignment_queue_has_the_list_filters_and_an_export_of_the_rows_i
     assert len(rows) == 1 and "Chuyển đổi số nông nghiệp" in rows[0] and town.name in rows[0]
     _headers, every = xlsx_table(client.get(url, {"format": "xlsx"}))
     assert len(every) == 2  # another coordinator's row is no more exported than shown
+
+
+def test_withdrawing_an_accepted_report_tells_the_agency_that_sent_it_and_the_coordinator_who_accepted_it(
+    coordinated, agency_a, officer_a, head_a, coordinator, sysadmin, leader, committed
+):
+    from reports.services.withdrawal import report_withdraw
+
+    _with_email(officer_a, head_a, coordinator, leader, sysadmin)
+    report = _submitted(coordinated.task, agency_a, officer_a, head_a)
+    report_transition(report=report, action="accept", by=coordinator)
+    mail.outbox.clear()
+    with committed():
+        report_withdraw(report=report, by=sysadmin, reason="Báo cáo nhầm nhiệm vụ")
+    url = reverse("reports:report_detail", args=[report.pk])
+    told = Notice.objects.filter(url=url, key__startswith="report-event:", text__startswith="Quản trị viên rút báo cáo")
+    assert sorted(told.values_list("user__username", flat=True)) == sorted([officer_a.username, head_a.username, coordinator.username])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([officer_a.email, head_a.email, coordinator.email])
+    assert all("Báo cáo nhầm nhiệm vụ" in m.body for m in mail.outbox)  # the reason travels with it

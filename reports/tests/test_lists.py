@@ -189,3 +189,19 @@ def test_a_yearly_task_shows_this_years_due_date_on_the_lists_and_the_extension_
     assert next(row for row in rows if row["number"] == yearly.number)["due_date"].startswith(shown)
     page = client.get(reverse("reports:task_extensions", args=[yearly.pk])).content.decode()
     assert shown in page
+
+
+def test_the_summary_list_writes_the_mean_progress_as_a_percentage_and_exports_the_number(client, world, leader):
+    # "Tiến độ bình quân (%)" read "40", "" where every other page writes "40%", "—".
+    from core.tests.tables import xlsx_table
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-Y"))
+    Summary.objects.create(plan=world.plan, period=period, snapshot={"totals": {"tasks": 2, "overdue": 1, "progress": 40}})
+    Summary.objects.create(plan=PlanFactory(symbol="9/KH-UBND"), period=period, snapshot={})
+    client.force_login(leader)
+    url = reverse("reports:summary_list")
+    headers, rows = page_table(client.get(url))
+    assert "Tiến độ bình quân (%)" in headers
+    assert sorted(row["progress"] for row in rows) == ["40%", "—"]
+    export_headers, export_rows = xlsx_table(client.get(url, {"format": "xlsx"}))
+    assert sorted(row[export_headers.index("Tiến độ bình quân (%)")] or 0 for row in export_rows) == [0, 40]  # a number in Excel
