@@ -292,3 +292,35 @@ def test_the_coordinating_agencys_own_report_is_said_to_go_to_leadership(client,
         url = reverse("reports:report_edit", args=[task.pk, world.period_code])
         page = client.post(url, report_data(send="1"), follow=True).content.decode()
         assert f"Đã lưu và gửi {words}." in page, self_review_by
+
+
+@pytest.mark.parametrize(
+    ("comment", "said"),
+    [("Thiếu số liệu quý IV. " * 240, "tối đa 5000 kí tự"), ("Thiếu số liệu\x00", "ký tự rỗng (NUL)")],
+)
+def test_a_return_whose_reason_cannot_be_taken_is_told_what_is_wrong_with_it_and_writes_nothing(
+    client, world, officer_a, head_a, coordinator, comment, said
+):
+    """A reason too long, or with a NUL in it, was dropped without a word and the coordinator told to give one ('Hãy ghi
+    rõ lý do trả lại'), as if the box were empty; a reason of 4,001 to 5,000 characters was refused on the web and taken
+    by the API (two limits for one comment). Now the field's own message, named, and nothing written."""
+    from django.contrib.messages import get_messages
+
+    from reports.periods import parse_period_code
+    from reports.services import report_save, report_transition, reporting_period_get_or_create
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    data = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+    report = report_save(task=world.task, agency=officer_a.agency, period=period, by=officer_a, data=data, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    events = ReportEvent.objects.count()
+    client.force_login(coordinator)
+    response = transition(client, report, WorkflowAction.RETURN, comment=comment)
+    told = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert told.startswith("Ghi chú: ") and said in told and "Hãy ghi rõ lý do" not in told, told
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and ReportEvent.objects.count() == events
+    long_enough = "Bổ sung số liệu. " * 260  # 4,420 characters: as the API takes it
+    transition(client, report, WorkflowAction.RETURN, comment=long_enough)
+    report.refresh_from_db()
+    assert report.state == ReportState.RETURNED and report.events.latest("at").comment == long_enough.strip()
