@@ -108,7 +108,8 @@ def report_save(
 
     ``version`` is the version the form was opened at (None for a new report). A stale
     version raises :class:`ReportConflict`, unless the form says exactly what is stored
-    already (a double-clicked save), which is simply the same save. Saving and sending are
+    already (a double-clicked save), which is simply the same save (and, the report sent by it already, the same
+    send: answered with the report, not refused as no longer sendable). Saving and sending are
     one transaction: a refused step leaves the draft as it was. ``indicator_values`` maps an indicator's id to
     (value or None, note): the values of the indicators the report carries (``services.indicators``).
     """
@@ -131,6 +132,7 @@ def report_save(
     report = locked(Report.objects).filter(task=task, agency=agency, period=period).first()
     if report is not None:
         report.task, report.agency, report.period = task, agency, period  # the rows in hand, not read again
+    repeated = False  # the form says what is stored already: the same save sent twice (a double click)
     if report is None:
         report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **data)
         report.full_clean()
@@ -143,6 +145,7 @@ def report_save(
             report = locked(Report.objects).get(task=task, agency=agency, period=period)
             if not _same_content(report, data, indicator_values):
                 raise ReportConflict(report) from None
+            repeated = True
         else:
             ReportEvent.objects.create(
                 report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=at or timezone.now()
@@ -150,6 +153,7 @@ def report_save(
     elif version != report.version:
         if not _same_content(report, data, indicator_values):
             raise ReportConflict(report)
+        repeated = True
     else:
         if not workflow.is_editable(report.state):
             raise ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
@@ -161,6 +165,8 @@ def report_save(
         report.version += 1
         changed_for_certain(report)  # its version moves
         report.save()
+    if repeated and send and report.state in workflow.SENDING_TARGETS:
+        return report  # "save and send" clicked twice: the first click sent it, the second is the same send
     if indicator_values and workflow.is_editable(report.state):
         reported_values_save(report=report, values=indicator_values)
     for upload in files:

@@ -104,6 +104,21 @@ def test_a_double_clicked_save_creates_one_report_and_one_step(client, world, of
     assert ReportEvent.objects.filter(action=WorkflowAction.SEND_FOR_APPROVAL).count() == 1
 
 
+def test_a_double_clicked_save_and_send_sends_once_and_answers_both_clicks_with_the_report(client, world, officer_a):
+    """The second click of "Lưu và trình" came with the form's version, stale once the first had saved and sent the
+    report: the same text, so the same save, but its sending was refused ('Báo cáo này hiện không thể gửi.') and the
+    page the officer saw last said the report could not be sent, beside the first click's 'Đã lưu và trình'."""
+    client.force_login(officer_a)
+    first = client.post(edit_url(world), report_data(send="1"))
+    second = client.post(edit_url(world), report_data(send="1"))
+    report = Report.objects.get()
+    assert first.status_code == second.status_code == 302 and second.url == reverse("reports:report_detail", args=[report.pk])
+    assert report.state == ReportState.PENDING
+    assert list(report.events.values_list("action", flat=True)) == [WorkflowAction.CREATE, WorkflowAction.SEND_FOR_APPROVAL]
+    stale = client.post(edit_url(world), report_data(results="Đã tổ chức 4 hội nghị", send="1"))
+    assert stale.status_code == 409  # another text on a stale form is still someone else's save
+
+
 def test_posting_extra_fields_cannot_change_agency_task_period_author_or_state(client, world, officer_a, officer_b, agency_b):
     client.force_login(officer_a)
     client.post(
