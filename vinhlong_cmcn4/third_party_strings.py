@@ -93,6 +93,7 @@ REST_FRAMEWORK = [
     gettext_noop("The submitted data was not a file. Check the encoding type on the form."),
     gettext_noop("No file was submitted."),
     gettext_noop("Not a valid string."),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
     gettext_noop('Must include "username" and "password".'),
 ]
 
