@@ -90,6 +90,14 @@ def _same_content(report: Report, data: dict, indicator_values: dict | None) -> 
     return same_text and (not indicator_values or reported_values_same(report=report, values=indicator_values))
 
 
+def _edit_refused(report: Report) -> Exception:
+    """Why a form's save is refused: the report sent on meanwhile (by its head, while the officer edited it) can no
+    longer be edited, whoever moved it; a draft another saved meanwhile is a conflict (their text shown beside)."""
+    if not workflow.is_editable(report.state):
+        return ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
+    return ReportConflict(report)
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -144,7 +152,7 @@ def report_save(
         except IntegrityError:  # the same form sent twice at once: the other request created it
             report = locked(Report.objects).get(task=task, agency=agency, period=period)
             if not _same_content(report, data, indicator_values):
-                raise ReportConflict(report) from None
+                raise _edit_refused(report) from None
             repeated = True
         else:
             ReportEvent.objects.create(
@@ -152,11 +160,11 @@ def report_save(
             )
     elif version != report.version:
         if not _same_content(report, data, indicator_values):
-            raise ReportConflict(report)
+            raise _edit_refused(report)
         repeated = True
     else:
         if not workflow.is_editable(report.state):
-            raise ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
+            raise _edit_refused(report)
         for name, value in data.items():
             setattr(report, name, value)
         # Its task, agency and period are the rows locked and in hand (no query to find they exist, none for a key

@@ -116,7 +116,27 @@ def test_a_double_clicked_save_and_send_sends_once_and_answers_both_clicks_with_
     assert report.state == ReportState.PENDING
     assert list(report.events.values_list("action", flat=True)) == [WorkflowAction.CREATE, WorkflowAction.SEND_FOR_APPROVAL]
     stale = client.post(edit_url(world), report_data(results="Đã tổ chức 4 hội nghị", send="1"))
-    assert stale.status_code == 409  # another text on a stale form is still someone else's save
+    assert "không thể sửa nữa" in stale.content.decode()  # another text on a stale form is still refused
+    assert Report.objects.get().results == "Đã tổ chức 3 hội nghị"
+
+
+def test_an_officers_save_after_the_head_sent_the_report_is_told_it_was_sent_not_to_save_again(client, world, officer_a, head_a):
+    """The head sent the report while the officer edited it: the officer's save was answered as a colleague's save
+    ('Người khác đã lưu báo cáo này … Hãy đối chiếu, rồi lưu lại.', 409), and saving again was then refused as the
+    report could no longer be edited. Now that is what the first save is told, the officer's text kept in the form."""
+    from reports.services import report_transition
+
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    report = Report.objects.get()
+    opened_at = report.version
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    response = client.post(edit_url(world), report_data(results="Đã tổ chức 5 hội nghị", version=str(opened_at)))
+    page = response.content.decode()
+    assert response.status_code == 200 and "không thể sửa nữa" in page and "Đã gửi" in page
+    assert "Người khác đã lưu" not in page and "Đã tổ chức 5 hội nghị" in page  # the officer's text, to copy
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.results == "Đã tổ chức 3 hội nghị"
 
 
 def test_posting_extra_fields_cannot_change_agency_task_period_author_or_state(client, world, officer_a, officer_b, agency_b):
