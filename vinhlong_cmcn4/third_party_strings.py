@@ -364,6 +364,7 @@ DJANGO_FORMS = [
     gettext_noop("Null characters are not allowed."),  # a NUL in any text (a copy from a PDF)
     gettext_noop("“%(pk)s” is not a valid value."),  # a list of rows chosen by id with one not a number
     gettext_noop("ManagementForm data is missing or has been tampered with"),  # a form of several rows sent cut short
+    gettext_noop("Enter a whole number."),  # mistranslated as 'Nhập một số tổng thể.' (an overall number)
 ]
 
 # django-axes (login throttling) ships no Vietnamese.
