@@ -173,8 +173,13 @@ def report_save(
         report.version += 1
         changed_for_certain(report)  # its version moves
         report.save()
-    if repeated and send and report.state in workflow.SENDING_TARGETS:
-        return report  # "save and send" clicked twice: the first click sent it, the second is the same send
+    if (
+        repeated
+        and send
+        and report.state in workflow.SENDING_TARGETS
+        and workflow.sending_action(reports_policy.report_actions(by, report)) is None
+    ):
+        return report  # "save and send" clicked twice: the first click sent it as far as this user sends, the same send
     if indicator_values and workflow.is_editable(report.state):
         reported_values_save(report=report, values=indicator_values)
     for upload in files:

@@ -120,6 +120,22 @@ def test_a_double_clicked_save_and_send_sends_once_and_answers_both_clicks_with_
     assert Report.objects.get().results == "Đã tổ chức 3 hội nghị"
 
 
+def test_a_heads_save_and_send_from_a_form_opened_before_the_officer_sent_it_for_approval_still_sends_it(client, world, officer_a, head_a):
+    """The same text on a stale form is the same save, but the head's 'send' is a step the officer's sending for
+    approval did not take: the report goes on to the coordinator, it is not left waiting for the head's approval."""
+    from reports.services import report_transition
+
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    report = Report.objects.get()
+    opened_at = report.version  # the head opens the draft's form
+    report_transition(report=report, action="send_for_approval", by=officer_a, notify=False)
+    client.force_login(head_a)
+    response = client.post(edit_url(world), report_data(version=str(opened_at), send="1"))
+    report.refresh_from_db()
+    assert response.status_code == 302 and report.state == ReportState.SUBMITTED
+
+
 def test_an_officers_save_after_the_head_sent_the_report_is_told_it_was_sent_not_to_save_again(client, world, officer_a, head_a):
     """The head sent the report while the officer edited it: the officer's save was answered as a colleague's save
     ('Người khác đã lưu báo cáo này … Hãy đối chiếu, rồi lưu lại.', 409), and saving again was then refused as the
