@@ -1,6 +1,7 @@
 """Writing a report's content and evidence, with optimistic locking."""
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import STARTED, Period, unreportable_reason
 from .content import CONTENT_FIELDS, report_content_check
 from .indicators import report_indicators, reported_values_check, reported_values_same, reported_values_save
-from .steps import report_transition, task_row_locked
+from .steps import report_locked, report_transition, task_row_locked
 
 
 class ReportConflict(Conflict):
@@ -232,9 +233,15 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     )
 
 
+@transaction.atomic
 def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    """Take a file from a draft. The report's locks first, as a step takes them (its task's, then its own): a head sending
+    the report meanwhile is waited for, and the removal refused once it is sent (read unlocked, its state was the page's,
+    and the file went from under the step that sent the report with it). The file leaves the storage once committed."""
     _check_author(by, attachment.report.agency)
-    if not workflow.is_editable(attachment.report.state):
+    report = report_locked(attachment.report)
+    if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be removed while the report is a draft or returned."))
-    attachment.file.delete(save=False)
+    file = attachment.file
     attachment.delete()
+    transaction.on_commit(partial(file.storage.delete, file.name))
