@@ -140,7 +140,10 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {}
 
 
-def _unparsed(error: Exception) -> exceptions.ParseError:
+PARSERS_WORDS = ("JSON parse error - ", "Multipart form parse error - ")  # how DRF's parsers pass on what they could not read
+
+
+def _unparsed(error: BaseException) -> exceptions.ParseError:
     """A body DRF's parsers could not read, said in Vietnamese, with where in JSON (they passed on Python's and Django's
     English: 'JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)')."""
     if isinstance(error, MultiPartParserError):
@@ -166,7 +169,7 @@ def error_response(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, exceptions.ParseError) and isinstance(exc.__context__, (ValueError, MultiPartParserError)):
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(PARSERS_WORDS) and exc.__context__ is not None:
         exc = _unparsed(exc.__context__)
     response = exception_handler(exc, context)
     if response is None:
