@@ -4,9 +4,12 @@ Errors are always ``{"error": {"code": ..., "message": ..., "fields": {...}}}`` 
 machine code and a Vietnamese message; field errors name the field.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -145,6 +148,20 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {}
 
 
+PARSERS_WORDS = ("JSON parse error - ", "Multipart form parse error - ")  # how DRF's parsers pass on what they could not read
+
+
+def _unparsed(error: BaseException) -> exceptions.ParseError:
+    """A body DRF's parsers could not read, said in Vietnamese, with where in JSON (they passed on Python's and Django's
+    English: 'JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)')."""
+    if isinstance(error, MultiPartParserError):
+        return exceptions.ParseError(_("The body sent is not a valid multipart form."))
+    if isinstance(error, json.JSONDecodeError):
+        where = {"line": error.lineno, "column": error.colno}
+        return exceptions.ParseError(_("The body sent is not valid JSON (line %(line)d, column %(column)d).") % where)
+    return exceptions.ParseError(_("The body sent is not valid JSON."))  # not UTF-8, NaN or Infinity
+
+
 def error_response(exc, context):
     """DRF's handler, with Django's own errors mapped and every error in one JSON shape."""
     from rest_framework.views import exception_handler  # here: DRF imports this module while it loads its views
@@ -160,6 +177,8 @@ def error_response(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(PARSERS_WORDS) and exc.__context__ is not None:
+        exc = _unparsed(exc.__context__)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import content_digest
 from plans.models import Plan
 
+from . import workflow
 from .models import Report
 from .periods import closed_periods
 from .services.indicators import field_name
@@ -182,7 +183,9 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
 
 
 class ReturnForm(BootstrapMixin, forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=workflow.COMMENT_MAX_LENGTH
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ from .choices import ReportState, WorkflowAction
 
 EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
 SENDING_TARGETS = frozenset({ReportState.PENDING, ReportState.SUBMITTED})  # the steps "send" takes from a draft
+COMMENT_MAX_LENGTH = 5000  # a step's comment (a return's reason), on the web's form and in the API's body alike
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ REST_FRAMEWORK = [
     gettext_noop("The submitted data was not a file. Check the encoding type on the form."),
     gettext_noop("No file was submitted."),
     gettext_noop("Not a valid string."),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
     gettext_noop('Must include "username" and "password".'),
 ]
 
@@ -363,6 +364,7 @@ DJANGO_FORMS = [
     gettext_noop("Null characters are not allowed."),  # a NUL in any text (a copy from a PDF)
     gettext_noop("“%(pk)s” is not a valid value."),  # a list of rows chosen by id with one not a number
     gettext_noop("ManagementForm data is missing or has been tampered with"),  # a form of several rows sent cut short
+    gettext_noop("Enter a whole number."),  # mistranslated as 'Nhập một số tổng thể.' (an overall number)
 ]
 
 # django-axes (login throttling) ships no Vietnamese.

@@ -341,3 +341,48 @@ def test_only_sends_count_toward_the_cap_of_sends_not_the_attempts_the_broker_re
     assert outbox_publish() == 0  # two copies left: the cap
     message.refresh_from_db()
     assert (message.attempts, message.sends) == (6, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_claimers_and_a_drain_at_once_send_a_committed_job_once(memory_broker):
+    """The claim without a transaction of its own (one UPDATE whose sub-select locks the row, SKIP LOCKED): however many
+    claim a job at the same instant, requests or a drain, one sends it and the row counts one attempt."""
+    import threading
+    from unittest import mock
+
+    from django.db import connections
+
+    from core import outbox
+
+    sent: list[int] = []
+    publish = outbox._publish
+
+    def recorded(message, connection):
+        sent.append(message.pk)
+        publish(message, connection)
+
+    messages = [OutboxMessage.objects.create(job=upkeep_job.name) for _ in range(3)]
+    for message in messages:
+        start = threading.Barrier(5)
+        errors: list[BaseException] = []
+
+        def run(step, start=start, errors=errors):
+            try:
+                start.wait(10)
+                step()
+            except BaseException as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        steps = [lambda m=message: outbox._publish_new(m)] * 4 + [lambda m=message: outbox_publish(ids=[m.pk])]
+        with mock.patch.object(outbox, "_publish", side_effect=recorded):
+            threads = [threading.Thread(target=run, args=(step,)) for step in steps]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+        assert errors == []
+        message.refresh_from_db()
+        assert sent.count(message.pk) == 1 and message.attempts == 1 and message.sent_at is not None

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .. import workflow
 from ..choices import ReportedValueState, ReportState, SummaryState, WorkState
 from ..models import Report, ReportedValue, Summary
 
@@ -87,7 +88,9 @@ class ReportUpdateSerializer(ReportContentSerializer):
 
 
 class StepSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text=_("Required to return a report."))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=workflow.COMMENT_MAX_LENGTH, help_text=_("Required to return a report.")
+    )
 
 
 class SummarySerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """Writing a report's content and evidence, with optimistic locking."""
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import STARTED, Period, unreportable_reason
 from .content import CONTENT_FIELDS, report_content_check
 from .indicators import report_indicators, reported_values_check, reported_values_same, reported_values_save
-from .steps import report_transition, task_row_locked
+from .steps import report_locked, report_transition, task_row_locked
 
 
 class ReportConflict(Conflict):
@@ -90,6 +91,14 @@ def _same_content(report: Report, data: dict, indicator_values: dict | None) -> 
     return same_text and (not indicator_values or reported_values_same(report=report, values=indicator_values))
 
 
+def _edit_refused(report: Report) -> Exception:
+    """Why a form's save is refused: the report sent on meanwhile (by its head, while the officer edited it) can no
+    longer be edited, whoever moved it; a draft another saved meanwhile is a conflict (their text shown beside)."""
+    if not workflow.is_editable(report.state):
+        return ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
+    return ReportConflict(report)
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -108,7 +117,8 @@ def report_save(
 
     ``version`` is the version the form was opened at (None for a new report). A stale
     version raises :class:`ReportConflict`, unless the form says exactly what is stored
-    already (a double-clicked save), which is simply the same save. Saving and sending are
+    already (a double-clicked save), which is simply the same save (and, the report sent by it already, the same
+    send: answered with the report, not refused as no longer sendable). Saving and sending are
     one transaction: a refused step leaves the draft as it was. ``indicator_values`` maps an indicator's id to
     (value or None, note): the values of the indicators the report carries (``services.indicators``).
     """
@@ -131,6 +141,7 @@ def report_save(
     report = locked(Report.objects).filter(task=task, agency=agency, period=period).first()
     if report is not None:
         report.task, report.agency, report.period = task, agency, period  # the rows in hand, not read again
+    repeated = False  # the form says what is stored already: the same save sent twice (a double click)
     if report is None:
         report = Report(task=task, agency=agency, period=period, role=assignment.role, created_by=by, **data)
         report.full_clean()
@@ -142,17 +153,19 @@ def report_save(
         except IntegrityError:  # the same form sent twice at once: the other request created it
             report = locked(Report.objects).get(task=task, agency=agency, period=period)
             if not _same_content(report, data, indicator_values):
-                raise ReportConflict(report) from None
+                raise _edit_refused(report) from None
+            repeated = True
         else:
             ReportEvent.objects.create(
                 report=report, action=WorkflowAction.CREATE, to_state=report.state, actor=by, at=at or timezone.now()
             )
     elif version != report.version:
         if not _same_content(report, data, indicator_values):
-            raise ReportConflict(report)
+            raise _edit_refused(report)
+        repeated = True
     else:
         if not workflow.is_editable(report.state):
-            raise ValidationError(_("This report is “%(state)s”: it can no longer be edited.") % {"state": report.get_state_display()})
+            raise _edit_refused(report)
         stored = {name: getattr(report, name) for name in CONTENT_FIELDS}
         same_values = not indicator_values or reported_values_same(report=report, values=indicator_values)
         for name, value in data.items():
@@ -165,6 +178,13 @@ def report_save(
             report.version += 1
             changed_for_certain(report)  # its version moves
             report.save()
+    if (
+        repeated
+        and send
+        and report.state in workflow.SENDING_TARGETS
+        and workflow.sending_action(reports_policy.report_actions(by, report)) is None
+    ):
+        return report  # "save and send" clicked twice: the first click sent it as far as this user sends, the same send
     if indicator_values and workflow.is_editable(report.state):
         reported_values_save(report=report, values=indicator_values)
     for upload in files:
@@ -217,9 +237,15 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     )
 
 
+@transaction.atomic
 def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    """Take a file from a draft. The report's locks first, as a step takes them (its task's, then its own): a head sending
+    the report meanwhile is waited for, and the removal refused once it is sent (read unlocked, its state was the page's,
+    and the file went from under the step that sent the report with it). The file leaves the storage once committed."""
     _check_author(by, attachment.report.agency)
-    if not workflow.is_editable(attachment.report.state):
+    report = report_locked(attachment.report)
+    if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be removed while the report is a draft or returned."))
-    attachment.file.delete(save=False)
+    file = attachment.file
     attachment.delete()
+    transaction.on_commit(partial(file.storage.delete, file.name))

@@ -201,3 +201,28 @@ def test_the_files_held_for_one_person_after_form_errors_are_capped_with_a_messa
     assert len(held) == 2
     assert [len(re.findall(r'name="held" value="', page)) for page in pages] == [1, 1, 0]
     assert "“bằng chứng 2.pdf” chưa được giữ lại: bạn đã có 2 tệp đang chờ gửi (tối đa 2)" in pages[2]
+
+
+def test_a_file_removed_from_a_draft_leaves_the_storage_once_the_removal_is_committed(
+    client, world, officer_a, head_a, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from reports.services import attachment_remove, report_transition
+
+    client.force_login(officer_a)
+    post_with_files(client, world, SimpleUploadedFile("bien-ban.pdf", PDF), SimpleUploadedFile("anh.pdf", PDF + b"\n"))
+    first, second = Attachment.objects.order_by("pk")
+    storage, names, first_pk = first.file.storage, (first.file.name, second.file.name), first.pk
+    with pytest.raises(RuntimeError), transaction.atomic():  # a removal rolled back keeps its file
+        attachment_remove(attachment=first, by=officer_a)
+        raise RuntimeError
+    assert Attachment.objects.filter(pk=first_pk).exists() and storage.exists(names[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:attachment_delete", args=[second.report_id, first_pk]))
+    assert response.status_code == 302 and not Attachment.objects.filter(pk=first_pk).exists() and not storage.exists(names[0])
+    report = Report.objects.get()
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    refused = client.post(reverse("reports:attachment_delete", args=[report.pk, second.pk]), follow=True)
+    assert "Chỉ gỡ tài liệu khi báo cáo là bản nháp hoặc bị trả lại." in refused.content.decode()
+    assert Attachment.objects.filter(pk=second.pk).exists() and storage.exists(names[1])

@@ -425,4 +425,40 @@ def test_withdrawing_a_late_and_an_on_time_report_keeps_the_late_counts_true_by_
         {"previous": "submitted", "current": "withdrawn", "was_late": False, "is_late": False},
     ]
     assert not LateReportCount.objects.filter(agency__in=[agency_a, agency_b], reports__gt=0).exists()
+
+
+def test_the_late_report_counts_follow_a_report_recalled_returned_and_sent_again_and_the_deadlines_midnight(
+    world, agency_a, officer_a, head_a, agency_b, officer_b, head_b, coordinator, django_capture_on_commit_callbacks
+):
+    """Only steps moving a report in or out of 'sent late' recount (compliance.late_count_moved): sent late, recalled,
+    sent again (late still: the first sending decides), returned and sent again, accepted; one sent on time, returned,
+    and sent again after the grace days and the deadline (late now); the deadline ends at midnight in Vĩnh Long."""
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    deadline = period.as_period(world.plan.report_deadline_day).deadline
+    midnight = datetime.datetime(deadline.year, deadline.month, deadline.day, 17, tzinfo=datetime.UTC)  # 00:00 in Vĩnh Long
+    minute = datetime.timedelta(minutes=1)
+
+    def late(agency):
+        return LateReportCount.objects.filter(plan=world.plan, agency=agency).values_list("reports", flat=True).first() or 0
+
+    def step(report, action, by, at, comment=""):
+        return report_transition(report=report, action=action, by=by, notify=False, at=at, comment=comment)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+        b = report_save(task=world.other_task, agency=agency_b, period=period, by=officer_b, data=DATA, version=None)
+        a = step(a, "submit", head_a, midnight)
+        b = step(b, "submit", head_b, midnight - datetime.timedelta(seconds=1))  # 23:59:59 on the deadline day
+        assert (a.is_late, b.is_late, late(agency_a), late(agency_b)) == (True, False, 1, 0)
+        a = step(a, "recall", head_a, midnight + minute)
+        assert late(agency_a) == 0
+        a = step(a, "submit", head_a, midnight + 2 * minute)
+        assert a.is_late and late(agency_a) == 1
+        a = step(a, "return", coordinator, midnight + 3 * minute, "Bổ sung")
+        assert late(agency_a) == 0
+        a = step(a, "submit", head_a, midnight + 4 * minute)
+        a = step(a, "accept", coordinator, midnight + 5 * minute)
+        b = step(b, "return", coordinator, midnight + minute, "Bổ sung")
+        b = step(b, "submit", head_b, midnight + datetime.timedelta(days=30))
+        assert (a.is_late, b.is_late, late(agency_a), late(agency_b)) == (True, True, 1, 1)
     assert_figures_true()

@@ -396,3 +396,30 @@ def test_due_dates_judged_again_while_a_writer_of_several_tasks_locks_them_does_
         first.pk: datetime.date(2030, 12, 31),
         second.pk: datetime.date(2029, 12, 31),
     }
+
+
+def test_two_heads_sending_the_same_report_at_once_send_it_once(world, roles, officer_a, head_a):
+    """Two heads of one agency click 'Duyệt và gửi' on the same report at the same instant: one sends it, the other is
+    told it is sent already (not a deadlock, not a second step); one event, one notice job, the counts true."""
+    from conftest import _user
+    from core.models import OutboxMessage
+    from reports.models import ReportEvent
+
+    deputy = _user(roles, "head_a_deputy", "head", officer_a.agency)
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    data = {"progress": 50, "work_state": "in_progress", "results": "Đã làm"}
+    draft = report_save(task=world.task, agency=officer_a.agency, period=row, by=officer_a, data=data, version=None)
+    pending = report_transition(report=draft, action="send_for_approval", by=officer_a, notify=False)
+    start = threading.Barrier(2)
+
+    def send(head):
+        start.wait(WAIT)
+        report_transition(report=pending, action="submit", by=head)
+
+    jobs = OutboxMessage.objects.count()
+    errors = run_at_once(lambda: send(head_a), lambda: send(deputy))
+    assert len(errors) == 1 and "Đã gửi" in str(errors[0]), errors
+    assert Report.objects.get(pk=pending.pk).state == ReportState.SUBMITTED
+    assert ReportEvent.objects.filter(report=pending, action="submit").count() == 1
+    assert OutboxMessage.objects.count() == jobs + 1
+    assert_kept_figures_true()

@@ -104,6 +104,57 @@ def test_a_double_clicked_save_creates_one_report_and_one_step(client, world, of
     assert ReportEvent.objects.filter(action=WorkflowAction.SEND_FOR_APPROVAL).count() == 1
 
 
+def test_a_double_clicked_save_and_send_sends_once_and_answers_both_clicks_with_the_report(client, world, officer_a):
+    """The second click of "Lưu và trình" came with the form's version, stale once the first had saved and sent the
+    report: the same text, so the same save, but its sending was refused ('Báo cáo này hiện không thể gửi.') and the
+    page the officer saw last said the report could not be sent, beside the first click's 'Đã lưu và trình'."""
+    client.force_login(officer_a)
+    first = client.post(edit_url(world), report_data(send="1"))
+    second = client.post(edit_url(world), report_data(send="1"))
+    report = Report.objects.get()
+    assert first.status_code == second.status_code == 302 and second.url == reverse("reports:report_detail", args=[report.pk])
+    assert report.state == ReportState.PENDING
+    assert list(report.events.values_list("action", flat=True)) == [WorkflowAction.CREATE, WorkflowAction.SEND_FOR_APPROVAL]
+    stale = client.post(edit_url(world), report_data(results="Đã tổ chức 4 hội nghị", send="1"))
+    assert "không thể sửa nữa" in stale.content.decode()  # another text on a stale form is still refused
+    assert Report.objects.get().results == "Đã tổ chức 3 hội nghị"
+
+
+def test_a_heads_save_and_send_from_a_form_opened_before_the_officer_sent_it_for_approval_still_sends_it(client, world, officer_a, head_a):
+    """The same text on a stale form is the same save, but the head's 'send' is a step the officer's sending for
+    approval did not take: the report goes on to the coordinator, it is not left waiting for the head's approval."""
+    from reports.services import report_transition
+
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    report = Report.objects.get()
+    opened_at = report.version  # the head opens the draft's form
+    report_transition(report=report, action="send_for_approval", by=officer_a, notify=False)
+    client.force_login(head_a)
+    response = client.post(edit_url(world), report_data(version=str(opened_at), send="1"))
+    report.refresh_from_db()
+    assert response.status_code == 302 and report.state == ReportState.SUBMITTED
+
+
+def test_an_officers_save_after_the_head_sent_the_report_is_told_it_was_sent_not_to_save_again(client, world, officer_a, head_a):
+    """The head sent the report while the officer edited it: the officer's save was answered as a colleague's save
+    ('Người khác đã lưu báo cáo này … Hãy đối chiếu, rồi lưu lại.', 409), and saving again was then refused as the
+    report could no longer be edited. Now that is what the first save is told, the officer's text kept in the form."""
+    from reports.services import report_transition
+
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data())
+    report = Report.objects.get()
+    opened_at = report.version
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    response = client.post(edit_url(world), report_data(results="Đã tổ chức 5 hội nghị", version=str(opened_at)))
+    page = response.content.decode()
+    assert response.status_code == 200 and "không thể sửa nữa" in page and "Đã gửi" in page
+    assert "Người khác đã lưu" not in page and "Đã tổ chức 5 hội nghị" in page  # the officer's text, to copy
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and report.results == "Đã tổ chức 3 hội nghị"
+
+
 def test_posting_extra_fields_cannot_change_agency_task_period_author_or_state(client, world, officer_a, officer_b, agency_b):
     client.force_login(officer_a)
     client.post(
@@ -292,3 +343,35 @@ def test_the_coordinating_agencys_own_report_is_said_to_go_to_leadership(client,
         url = reverse("reports:report_edit", args=[task.pk, world.period_code])
         page = client.post(url, report_data(send="1"), follow=True).content.decode()
         assert f"Đã lưu và gửi {words}." in page, self_review_by
+
+
+@pytest.mark.parametrize(
+    ("comment", "said"),
+    [("Thiếu số liệu quý IV. " * 240, "tối đa 5000 kí tự"), ("Thiếu số liệu\x00", "ký tự rỗng (NUL)")],
+)
+def test_a_return_whose_reason_cannot_be_taken_is_told_what_is_wrong_with_it_and_writes_nothing(
+    client, world, officer_a, head_a, coordinator, comment, said
+):
+    """A reason too long, or with a NUL in it, was dropped without a word and the coordinator told to give one ('Hãy ghi
+    rõ lý do trả lại'), as if the box were empty; a reason of 4,001 to 5,000 characters was refused on the web and taken
+    by the API (two limits for one comment). Now the field's own message, named, and nothing written."""
+    from django.contrib.messages import get_messages
+
+    from reports.periods import parse_period_code
+    from reports.services import report_save, report_transition, reporting_period_get_or_create
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    data = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+    report = report_save(task=world.task, agency=officer_a.agency, period=period, by=officer_a, data=data, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    events = ReportEvent.objects.count()
+    client.force_login(coordinator)
+    response = transition(client, report, WorkflowAction.RETURN, comment=comment)
+    told = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert told.startswith("Ghi chú: ") and said in told and "Hãy ghi rõ lý do" not in told, told
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and ReportEvent.objects.count() == events
+    long_enough = "Bổ sung số liệu. " * 260  # 4,420 characters: as the API takes it
+    transition(client, report, WorkflowAction.RETURN, comment=long_enough)
+    report.refresh_from_db()
+    assert report.state == ReportState.RETURNED and report.events.latest("at").comment == long_enough.strip()

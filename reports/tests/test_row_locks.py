@@ -151,3 +151,52 @@ def test_a_decision_applied_while_a_report_of_its_task_is_written_waits_before_w
     assert set(
         TaskAssignment.objects.filter(task__in=[world.task, first_in_plan], role=AssignmentRole.LEAD).values_list("agency_id", flat=True)
     ) == {merger.changes.get().target_id}
+
+
+def test_evidence_removed_while_the_head_sends_the_report_stays_with_the_report_sent(world, agency_a, officer_a, head_a):
+    """The officer removes a file from the draft while the head sends it: the removal read the report's state unlocked
+    (a draft, as the page had it) and took the file and its row from under the step, which sent the report, checked as
+    carrying its evidence, without it. It now takes the report's locks first (its task's, then its own, as a step does),
+    waits for the step, and is refused: the report is sent."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Attachment
+    from reports.services import attachment_add, attachment_remove, report_transition
+
+    period = reporting_period_get_or_create(period=parse_period_code("2025-H2"))
+    draft = _draft(world, world.task, agency_a, officer_a, period)
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    evidence = attachment_add(report=draft, upload=SimpleUploadedFile("bien-ban.pdf", pdf), by=officer_a)
+    seen = Attachment.objects.select_related("report").get(pk=evidence.pk)  # as the page's removal reads it
+    sent, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def head():
+        try:
+            with transaction.atomic():
+                report_transition(report=draft, action="submit", by=head_a, notify=False)
+                sent.set()
+                done.wait(1.5)  # the officer's removal meanwhile
+        finally:
+            connections.close_all()
+
+    def officer():
+        try:
+            sent.wait(20)
+            attachment_remove(attachment=seen, by=officer_a)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            done.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=head), threading.Thread(target=officer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(40)
+    assert Report.objects.get(pk=draft.pk).state == "submitted"
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+    kept = Attachment.objects.get(pk=evidence.pk)
+    assert kept.file.storage.exists(kept.file.name)

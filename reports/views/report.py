@@ -263,9 +263,14 @@ class ReportTransitionView(View):
             messages.error(request, _("Tick the confirmation box to recall the report."))
             return redirect("reports:report_detail", pk=report.pk)
         form = ReturnForm(request.POST)
-        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        if not form.is_valid():
+            # A reason too long, or with a NUL in it: its own message, named; dropped, the step was told it had none.
+            for name, errors in form.errors.items():
+                for error in errors:
+                    messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
+            return redirect("reports:report_detail", pk=report.pk)
         try:
-            report_transition(report=report, action=action, by=request.user, comment=comment)
+            report_transition(report=report, action=action, by=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except PermissionDenied:

@@ -73,3 +73,18 @@ def test_migrate_on_sqlite_prints_no_w040_warning_block(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "W040" not in result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_whole_number_that_is_not_one_is_told_so_in_vietnamese():
+    """Django's Vietnamese says 'Nhập một số tổng thể.' ('an overall number') for 'Enter a whole number.': the admin's
+    number fields (a plan's report deadline day, an order) and the report form's version said it; ours comes first."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    with translation.override("vi"):
+        try:
+            forms.IntegerField().clean("mười")
+        except ValidationError as error:
+            assert error.messages == ["Nhập một số nguyên."]
+        else:
+            raise AssertionError("a word taken for a whole number")
