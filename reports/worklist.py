@@ -121,6 +121,15 @@ def to_assign(n: int) -> str:
     }
 
 
+def listed_above(n: int) -> str:
+    """The part of an item's reports owed that are items above it (sent back for a fix, waiting for approval)."""
+    return ngettext(
+        "%(n)d of them is a report sent back or waiting for approval, listed above.",
+        "%(n)d of them are reports sent back or waiting for approval, listed above.",
+        n,
+    ) % {"n": n}
+
+
 def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, int]]) -> list[WorkItem]:
     """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
 
@@ -162,6 +171,8 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
             "deadline": f"{period.deadline:%d/%m/%Y}",
             "left": days_left(period.deadline, today),
         }
+        if owed_n > n:  # the badge counts n: say where the others are
+            why = f"{why} {listed_above(owed_n - n)}"
         if head and unassigned:
             why = f"{why} {to_assign(unassigned)}"
         # the list of exactly these reports: the whole agency's for the head, the officer's own and nobody's for an officer
