@@ -156,6 +156,24 @@ def indicator_row(
     )
 
 
+@dataclass(frozen=True)
+class TrendDay:
+    """One day of an indicator's trend: the value measured that day (if any) and the target in force that day."""
+
+    day: datetime.date
+    value: IndicatorValue | ValueFigure | None
+    target: Point | None
+
+
+def trend(row: IndicatorRow) -> list[TrendDay]:
+    """The days of an indicator's chart: its values' days and its targets' due days, in order, each with the target
+    in force that day as the judgement reads it (``rules.target_in_force``), so staged targets are drawn as stages."""
+    points = [target.point for target in row.indicator.targets.all()]
+    values = {value.measured_on: value for value in row.values}
+    days = sorted(set(values) | {point.day for point in points})
+    return [TrendDay(day, values.get(day), target_in_force(points, day)) for day in days]
+
+
 def indicator_rows(indicators: QuerySet[Indicator], *, today: datetime.date, one_read: bool = False, **reading) -> list[IndicatorRow]:
     """Every indicator of ``indicators`` judged on ``today``, in the plan's order; the reporting agency as of today
     (``reading``: ``known_on``, ``measured_by`` of :func:`indicator_row`; ``one_read``: :func:`indicators_in_one_read`,

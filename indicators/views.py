@@ -27,6 +27,7 @@ from .selectors import (
     judgement_counts,
     reported_by_q,
     sort_at_risk_first,
+    trend,
     with_figures,
 )
 
@@ -39,12 +40,14 @@ def chart_data(row) -> dict:
         # A rank is drawn as its standing among its year's provinces (%), so 63 and 34 share one axis.
         return float(standing(kind=kind, value=value, year=year) * 100) if kind == IndicatorKind.RANK else float(value)
 
+    days = trend(row)
     return {
-        "labels": [value.measured_on.strftime("%d/%m/%Y") for value in row.values],
-        "values": [round(scale(value.value, value.year), 1) for value in row.values],
+        "labels": [day.day.strftime("%d/%m/%Y") for day in days],
+        "values": [round(scale(day.value.value, day.value.year), 1) if day.value else None for day in days],
         "valueLabel": str(_("Standing among the provinces (%; 100 = first)") if kind == IndicatorKind.RANK else _("Value")),
         "targetLabel": str(_("Target")),
-        "targetValue": round(scale(row.target.value, row.target.year), 1) if row.target else None,
+        # The target in force on each day: each stage of the plan's targets, not the last one drawn over every year.
+        "targets": [round(scale(day.target.value, day.target.year), 1) if day.target else None for day in days],
     }
 
 

@@ -27,7 +27,7 @@ from tasks.choices import ExtensionState
 from tasks.delegation import answered_by, running_on
 from tasks.models import Extension, TaskOwner
 
-from .choices import SummaryAction, SummaryState
+from .choices import ReportState, SummaryAction, SummaryState
 from .filters import ANSWERED, NOT_SENT, AgencyTaskFilter, InboxFilter
 from .models import Report, ReportingPeriod, Summary
 from .reorganisation.selectors import waiting_for_reassignment
@@ -121,6 +121,22 @@ def to_assign(n: int) -> str:
     }
 
 
+def listed_above(n: int) -> str:
+    """The part of an item's reports owed that are items above it (sent back for a fix, waiting for approval)."""
+    return ngettext(
+        "%(n)d of them is a report sent back or waiting for approval, listed above.",
+        "%(n)d of them are reports sent back or waiting for approval, listed above.",
+        n,
+    ) % {"n": n}
+
+
+def waits_for_head(n: int) -> str:
+    """The part of an officer's reports owed that were sent for approval: they wait for the agency's head."""
+    return ngettext(
+        "%(n)d of them waits for the approval of the agency's head.", "%(n)d of them wait for the approval of the agency's head.", n
+    ) % {"n": n}
+
+
 def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, int]]) -> list[WorkItem]:
     """The agency's reports owed for each plan's period due now (Nghị định 09/2019) and not sent yet.
 
@@ -142,17 +158,28 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     head = tasks_policy.oversees_agency_work(user)
     if not head:
         owed = owed.filter(answered_by(user, today))
+    # sent for approval: not sent yet, but waiting for the head (an item of the head's list), not for the officer
+    pending = Exists(
+        Report.objects.filter(
+            task=OuterRef("task_id"), agency=OuterRef("agency_id"), period=OuterRef("owed_period_id"), state=ReportState.PENDING
+        )
+    )
     counts: dict[int, list[int]] = {}
-    rows = owed.annotate(carried=carried).order_by().values_list("task__plan_id", "carried", "task_id", "owed_period_id")
-    for plan_id, is_carried, task_id, period_id in rows:
-        tally = counts.setdefault(plan_id, [0, 0, 0])  # owed, of which nobody carries, of which not listed already
+    rows = owed.annotate(carried=carried, pending=pending).order_by()
+    for plan_id, is_carried, is_pending, task_id, period_id in rows.values_list(
+        "task__plan_id", "carried", "pending", "task_id", "owed_period_id"
+    ):
+        # owed, of which nobody carries, of which not an item already, of which waiting for the head's approval
+        tally = counts.setdefault(plan_id, [0, 0, 0, 0])
         tally[0] += 1
         tally[1] += 0 if is_carried else 1
-        tally[2] += 0 if (task_id, period_id) in listed else 1
+        if (task_id, period_id) in listed:
+            continue
+        tally[2 if not is_pending else 3] += 1
     items = []
-    for plan_id, (owed_n, unassigned, n) in sorted(counts.items(), key=lambda pair: due[pair[0]].period.deadline):
+    for plan_id, (owed_n, unassigned, n, waiting) in sorted(counts.items(), key=lambda pair: due[pair[0]].period.deadline):
         if not n:
-            continue  # every one of them is an item above (returned, waiting for approval)
+            continue  # every one of them is an item above (returned, waiting for approval) or waits for the head
         period = due[plan_id].period
         # the number the list it opens shows (a returned report included); the menu counts the others only
         why = _("%(n)d tasks of %(plan)s still need their report for %(period)s; the deadline is %(deadline)s (%(left)s).") % {
@@ -162,6 +189,11 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
             "deadline": f"{period.deadline:%d/%m/%Y}",
             "left": days_left(period.deadline, today),
         }
+        # the badge counts n: say where the others are
+        if owed_n - n - waiting:
+            why = f"{why} {listed_above(owed_n - n - waiting)}"
+        if waiting:
+            why = f"{why} {waits_for_head(waiting)}"
         if head and unassigned:
             why = f"{why} {to_assign(unassigned)}"
         # the list of exactly these reports: the whole agency's for the head, the officer's own and nobody's for an officer

@@ -86,10 +86,22 @@ def may_decide_extension(user, extension) -> bool:
     """
     role = role_of(user)
     coordinator = coordinator_of(extension.task.plan)
-    own = coordinator is not None and extension.agency_id == coordinator
-    if settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP or own:
+    if _decided_by_leadership(extension, coordinator):
         return role == Role.LEADERSHIP
     return role == Role.COORDINATOR and extension.agency_id != user.agency_id and coordinator in (None, user.agency_id)
+
+
+def _decided_by_leadership(extension, coordinator: int | None) -> bool:
+    """Leadership decides every request (``settings.EXTENSION_DECIDED_BY``) or this one, its coordinating agency's own."""
+    own = coordinator is not None and extension.agency_id == coordinator
+    return settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP or own
+
+
+def decider_words(extension) -> str:
+    """Who decides ``extension``, in words for the agency that asked (:func:`may_decide_extension`'s rule)."""
+    if _decided_by_leadership(extension, coordinator_of(extension.task.plan)):
+        return str(_("the leadership of the provincial People's Committee"))
+    return str(_("the coordinating agency"))
 
 
 def decidable_extensions(extensions: QuerySet, user) -> QuerySet:

@@ -1,6 +1,8 @@
 """Indicators read the same on the plan page, the indicator page, the dashboard's panel, its list and the API."""
 
 import datetime
+import json
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -212,3 +214,21 @@ def test_the_panels_kept_in_the_shared_cache_hold_texts_not_lazy_ones(plan_with_
     ):
         assert panel["rows"]
         assert b"_lazy_proxy_unpickle" not in pickle.dumps(panel)
+
+
+def test_the_trend_chart_draws_each_target_over_the_stage_it_is_in_force(client, agency_a):
+    # Walk (hwalk7): CT-01 aims at 30 % by 2020, 80 % by 2025 and 100 % by 2030; its chart drew one flat line at
+    # 100 over 2018-2025, as if every value had been judged against the last target.
+    plan = PlanFactory(symbol="125/KH-SKHCN")
+    indicator = IndicatorFactory(plan=plan, code="CT-01", agency=agency_a)
+    for year, value in ((2020, 30), (2025, 80), (2030, 100)):
+        TargetFactory(indicator=indicator, year=year, value=D(value))
+    for year, value in ((2019, 14), (2022, 45), (2025, 61)):
+        indicator_value_record(indicator=indicator, measured_on=datetime.date(year, 12, 31), year=year, value=D(value))
+    response = client.get(reverse("indicators:detail", args=[indicator.pk]))
+    chart = json.loads(re.search(r'<script id="indicator-data" type="application/json">(.*?)</script>', response.content.decode()).group(1))
+    # The days of the values and of the targets, in order: the last target's day closes the chart.
+    assert chart["labels"] == ["31/12/2019", "31/12/2020", "31/12/2022", "31/12/2025", "31/12/2030"]
+    assert chart["values"] == [14, None, 45, 61, None]
+    # Each day reads the target in force then (the first not yet due), as the judgement does.
+    assert chart["targets"] == [30, 30, 80, 80, 100]

@@ -236,7 +236,7 @@ def test_every_count_of_the_agency_and_section_tables_opens_a_list_of_exactly_th
     client.force_login(leader)
     page = client.get(reverse("reports:dashboard")).content.decode()
     table = page[page.index('id="agency-table"') : page.index("</table>", page.index('id="agency-table"'))]
-    cells = re.findall(r'<td data-value="(-?\d+)">(.*?)</td>', table, flags=re.S)
+    cells = re.findall(r'<td data-value="(-?\d+)"[^>]*>(.*?)</td>', table, flags=re.S)
     rate_columns = 1  # the on-time rate is a ratio, not a list
     assert len(cells) == 2 * (6 + rate_columns)
     linked = [(int(value), re.search(r'href="([^"]+)"', cell)) for value, cell in cells if "%" not in cell and value != "-1"]

@@ -159,7 +159,7 @@ def test_the_page_says_a_request_was_sent_once(client, world, head_a):
     client.force_login(head_a)
     url = reverse("reports:task_extensions", args=[world.task.pk])
     page = client.post(url, {"requested_due": "30/06/2031", "reason": "Chờ phân bổ kinh phí"}, follow=True).content.decode()
-    assert page.count("Đã gửi đề nghị gia hạn.") == 1
+    assert page.count("Đã gửi đề nghị gia hạn") == 1
 
 
 def test_a_decision_is_confirmed_once_on_the_extension_page(client, task, head_a, coordinator):
@@ -274,3 +274,21 @@ def test_who_finds_no_form_to_ask_for_more_time_is_told_who_asks(client, world, 
         extension_request(task=world.task, by=officer_a, requested_due=D(2031, 6, 30), reason="Chờ kinh phí")
     client.force_login(leader)  # leadership decides: it is not told it cannot ask
     assert "extension-refusal" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("own", "decider"), [(False, "cơ quan đầu mối"), (True, "lãnh đạo UBND tỉnh")], ids=["coordinator", "own-agency-to-leadership"]
+)
+def test_the_head_is_told_who_decides_the_request(client, world, agency_a, head_a, own, decider):
+    # Walk (hwalk7): truongdonvi.skhcn asked for more time on a task of 125/KH-SKHCN (coordinated by Sở KH&CN itself, so
+    # leadership decides) and read only "Đã gửi đề nghị gia hạn." and "Chờ quyết định · Sở KH&CN": decided by whom?
+    from django.urls import reverse
+
+    if own:
+        world.plan.coordinator = agency_a
+        world.plan.save()
+    client.force_login(head_a)
+    url = reverse("reports:task_extensions", args=[world.task.pk])
+    page = client.post(url, {"requested_due": "30/06/2031", "reason": "Chờ phân bổ kinh phí"}, follow=True).content.decode()
+    assert f"Đã gửi đề nghị gia hạn tới {decider}." in page
+    assert f"Chờ {decider} quyết định" in page

@@ -308,3 +308,43 @@ def test_the_daily_digest_leaves_out_notices_read_or_whose_work_was_handled_befo
     handoff(key="test:unread", users=[other], text="Việc còn chờ", url="/")
     assert notices_digest_send() == 1
     assert "Việc còn chờ" in mail.outbox[0].body and "Đã đọc trên cổng" not in mail.outbox[0].body
+
+
+def test_a_count_of_reports_to_file_that_leaves_out_a_returned_one_says_so(client, coordinated, agency_a, officer_a, head_a, coordinator):
+    # Walk (hwalk7): chuyenvien.skhcn read a badge "3" beside "4 nhiệm vụ của 125/KH-SKHCN chưa gửi báo cáo…": the fourth
+    # was the report sent back, listed above and counted there, but the line did not say so.
+    second = TaskFactory(
+        plan=coordinated.plan, section=coordinated.task.section, number="3", title="Số hóa hồ sơ", due_date=D(2030, 12, 31)
+    )
+    TaskAssignmentFactory(task=second, agency=agency_a, role=AssignmentRole.LEAD)
+    period = reporting_period_get_or_create(period=parse_period_code(coordinated.period_code))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="send_for_approval", by=officer_a)
+    report = report_transition(report=report, action="submit", by=head_a)
+    report_transition(report=report, action="return", by=coordinator, comment="Bổ sung số liệu")
+    client.force_login(officer_a)
+    page = client.get(reverse("reports:work")).content.decode()
+    to_file = page[page.index("work-item work-file") :]
+    to_file = to_file[: to_file.index("</li>")]
+    assert '<span class="badge text-bg-warning mt-1">1</span>' in to_file
+    assert "2 nhiệm vụ của 28/KH-UBND" in to_file
+    assert "Trong đó 1 báo cáo bị trả lại hoặc đang chờ phê duyệt đã nêu ở trên" in to_file
+
+
+def test_a_report_sent_for_the_heads_approval_is_not_counted_as_the_officers_to_file(client, coordinated, agency_a, officer_a):
+    # Walk (hwalk7): chuyenvien.skhcn sent the report of task 1 for approval and still read "Việc cần xử lý 8" and
+    # "4 nhiệm vụ của 125/KH-SKHCN chưa gửi báo cáo": the fourth waited for the head, not for the officer.
+    second = TaskFactory(
+        plan=coordinated.plan, section=coordinated.task.section, number="3", title="Số hóa hồ sơ", due_date=D(2030, 12, 31)
+    )
+    TaskAssignmentFactory(task=second, agency=agency_a, role=AssignmentRole.LEAD)
+    period = reporting_period_get_or_create(period=parse_period_code(coordinated.period_code))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report_transition(report=report, action="send_for_approval", by=officer_a)
+    items = worklist.work_items(officer_a)
+    assert [(item.kind, item.count) for item in items] == [(worklist.TO_FILE, 1)]
+    assert worklist.work_count(items) == 1
+    client.force_login(officer_a)
+    page = client.get(reverse("reports:work")).content.decode()
+    assert "2 nhiệm vụ của 28/KH-UBND" in page
+    assert "Trong đó 1 báo cáo đang chờ lãnh đạo đơn vị duyệt." in page

@@ -16,6 +16,7 @@ from core import columns
 from indicators.selectors import dashboard_panel_shared
 from plans import policy
 from plans.workdays import current_calendar
+from tasks import policy as tasks_policy
 from tasks.choices import AssignmentRole, ExtensionState, Recurrence, TaskStatus
 from tasks.extensions import may_be_extended
 from tasks.models import Task
@@ -319,6 +320,9 @@ class TaskPageView(policy.PageRequiredMixin, DetailView):
         )
         context["is_recurring"] = self.object.recurrence != Recurrence.NONE
         context["extensions"] = extensions = list(self.object.extensions.select_related("requested_by", "decided_by", "agency"))
+        for extension in extensions:
+            if extension.state == ExtensionState.PENDING:
+                extension.decider = tasks_policy.decider_words(extension)
         # The requests' page: where a request can still be made, or one waits for a decision.
         context["extension_offered"] = may_be_extended(self.object) or any(e.state == ExtensionState.PENDING for e in extensions)
         context.update(recurring_judgements(self.object, timezone.localdate()))

@@ -43,6 +43,8 @@ def _task(request, pk: int) -> Task:
 def _render(request, task: Task, form=None, decision_form=None, status=200):
     extensions = list(task.extensions.select_related("requested_by", "decided_by", "agency"))
     pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
+    if pending is not None:
+        pending.decider = tasks_policy.decider_words(pending)  # "Chờ lãnh đạo UBND tỉnh quyết định"
     barred = tasks_policy.extension_request_refusal(request.user, task)  # who asks: the head of a lead agency
     asks = not barred
     refusal = extension_refusal(task, timezone.localdate()) if asks else None
@@ -83,7 +85,9 @@ def task_extensions(request, pk: int):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The request for more time was sent."))
+            messages.success(
+                request, _("The request for more time was sent to %(decider)s.") % {"decider": tasks_policy.decider_words(extension)}
+            )
             return redirect("reports:task_extensions", pk=task.pk)
     return _render(request, task, form=form, status=400)
 

@@ -1,9 +1,9 @@
 // The browser's own checks speak the page's language: "Please fill out this field." and "Choose Files /
 // No file chosen" come from the browser, in the browser's language. The words are the page's
-// (data-check-* on <body>, from the catalogue); loaded on every page.
+// (data-check-* on <body>, or on #check-words in the admin, from the catalogue); loaded on every page.
 (function () {
   "use strict";
-  var words = document.body.dataset;
+  var words = (document.getElementById("check-words") || document.body).dataset;
   function message(field) {
     var v = field.validity;
     if (v.valueMissing) {

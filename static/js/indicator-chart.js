@@ -5,10 +5,12 @@
   if (!canvas) { return; }
   var data = JSON.parse(document.getElementById("indicator-data").textContent);
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  var datasets = [{ label: data.valueLabel, data: data.values, borderColor: "#1f4e9c", backgroundColor: "#1f4e9c", tension: 0 }];
-  if (data.targetValue !== null) {
-    datasets.push({ label: data.targetLabel, data: data.values.map(function () { return data.targetValue; }),
-      borderColor: "#198754", borderDash: [6, 4], pointRadius: 0, backgroundColor: "#198754" });
+  var datasets = [{ label: data.valueLabel, data: data.values, borderColor: "#1f4e9c", backgroundColor: "#1f4e9c", tension: 0,
+    spanGaps: true }];
+  if (data.targets.some(function (value) { return value !== null; })) {
+    // Each day carries the target in force then: the line steps up (or down) right after a target's day.
+    datasets.push({ label: data.targetLabel, data: data.targets, stepped: "after", borderColor: "#198754", borderDash: [6, 4],
+      pointRadius: 0, backgroundColor: "#198754" });
   }
   new Chart(canvas, {
     type: "line",
