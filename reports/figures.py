@@ -118,6 +118,7 @@ def _window(periods: list[Period]) -> dict:
     return {"period__kind": periods[0].kind, "period__last_day__gte": periods[0].last_day, "period__last_day__lte": periods[-1].last_day}
 
 
+@transaction.atomic
 def trend_points_rebuild() -> int:
     """Recount every stored point from the reports; returns how many points changed.
 
