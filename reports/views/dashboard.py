@@ -74,8 +74,9 @@ def drill_down(board, *, predecessors: bool = False) -> dict:
         for row in board.sections.get(plan.pk, []):
             row["url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section)
             row["overdue_url"] = tasks_url(plan=plan.pk, section=row["section_id"] or section, status=TaskStatus.OVERDUE)
+    prefix, urlconf = get_script_prefix(), get_urlconf()  # read once: each is a lookup in the request's context
     for row in board.agencies:
-        row.update(_agency_urls(row["agency"].pk, predecessors, get_script_prefix(), get_urlconf()))
+        row.update(_agency_urls(row["agency"].pk, predecessors, prefix, urlconf))
     return {"all": tasks_url(in_force=IN_FORCE_FAMILY), "overdue": tasks_url(in_force=IN_FORCE_FAMILY, status=TaskStatus.OVERDUE)}
 
 
