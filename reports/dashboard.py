@@ -18,7 +18,7 @@ from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.compiled import compiled_values
-from core.shared_figures import figures_cached
+from core.shared_figures import figures_cached, figures_version
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
@@ -88,22 +88,38 @@ def dashboard_parts_shown(
     plans, families = plans_in_force()
     key = _key(today, families)
     due = functools.cache(lambda: due_periods(plans, today))  # read once when both parts are computed
-    tasks = figures_cached(
+    moment = functools.partial(_tasks_moment, list(families))  # the state of the tasks each part was computed at
+    tasks_moment, tasks = figures_cached(
         f"{name}-tasks",
         key,
-        lambda: show_tasks(dashboard_tasks(plans, families, today, due=due())),
+        lambda: (moment(), show_tasks(dashboard_tasks(plans, families, today, due=due()))),
         plans=list(families),
         reads_reports=False,
         behind=behind,
     )
-    agencies = figures_cached(
+    agencies_moment, agencies = figures_cached(
         f"{agencies_name or name}-agencies",
         key,
-        lambda: show_agencies(dashboard_agencies(plans, today, due=due())),
+        lambda: (moment(), show_agencies(dashboard_agencies(plans, today, due=due()))),
         plans=list(families),
         behind=behind,
     )
+    if tasks_moment != agencies_moment:
+        # One part from before a change of tasks and the other from after it (served the value before while the new
+        # one is computed, ``behind``: the agencies' part, computed again after every report sent, is recent when the
+        # tasks' part is not): a plan's overdue tasks would not be its agencies'. Both as the data says now.
+        tasks = show_tasks(dashboard_tasks(plans, families, today, due=due()))
+        agencies = show_agencies(dashboard_agencies(plans, today, due=due()))
     return tasks, agencies
+
+
+def _tasks_moment(plans: list[int]) -> str | None:
+    """The state of what the dashboard's tasks' part reads (``figures_version`` without the changes of reports alone),
+    kept with each part; None when the cache is unreachable (each part is then computed afresh, both of now)."""
+    try:
+        return figures_version(plans=plans, reads_reports=False)
+    except Exception:  # noqa: BLE001 - the cache unreachable: the parts were computed without it
+        return None
 
 
 def _key(today: datetime.date, families: dict[int, set[int]]) -> tuple:
