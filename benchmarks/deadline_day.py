@@ -12,7 +12,8 @@ each run), on 127.0.0.1 only. Two loads, interleaved and repeated (``--rounds``)
 Before each run the officers' agencies' 2026-H2 lead reports are drafts again (the morning of the
 deadline) and the cache is empty; every worker is warmed up. Each run lasts ``--seconds`` (60) and stops
 by itself. Printed per scale and load: requests/s, each page's median and p95, the officers' save and
-send medians, errors, and how many dashboard requests computed it (``dashboard recomputed``, counted in
+send medians, errors, and how many dashboard requests computed its agencies' part, what a report sent moves
+(``dashboard recomputed``; its tasks' part apart, ``dashboard_tasks_recomputed_pct``), counted in
 the workers by ``benchmarks/deadline_gunicorn.py``).
 
     .venv/bin/python benchmarks/deadline_day.py --scale 1,10 [--seconds 60] [--rounds 2] [--json]
@@ -176,7 +177,7 @@ class Recorder:
 
 def run(setup: dict, *, mixed: bool, seconds: int, pause: float, workers: int, database: str) -> dict:
     import redis
-    from deadline_gunicorn import COUNTER
+    from deadline_gunicorn import COUNTER, TASKS_COUNTER
 
     base = f"http://127.0.0.1:{PORT}"
     counter = redis.Redis.from_url(REDIS_URL)
@@ -186,6 +187,7 @@ def run(setup: dict, *, mixed: bool, seconds: int, pause: float, workers: int, d
             for url in setup["urls"].values():
                 requests.get(base + url, cookies={"sessionid": session}, headers={"X-Forwarded-Proto": "https"}, timeout=60)
         computes_before = int(counter.get(COUNTER) or 0)
+        tasks_before = int(counter.get(TASKS_COUNTER) or 0)
         record = Recorder()
         deadline = time.monotonic() + seconds
         sequence = ("dashboard", "plan page", "dashboard", "task list")
@@ -243,6 +245,7 @@ def run(setup: dict, *, mixed: bool, seconds: int, pause: float, workers: int, d
             thread.join()
         elapsed = time.monotonic() - started
         computes = int(counter.get(COUNTER) or 0) - computes_before
+        tasks_computes = int(counter.get(TASKS_COUNTER) or 0) - tasks_before
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -260,6 +263,7 @@ def run(setup: dict, *, mixed: bool, seconds: int, pause: float, workers: int, d
         }
     dashboards = len(record.times.get("dashboard", []))
     out["dashboard_recomputed_pct"] = round(100 * computes / dashboards, 1) if dashboards else None
+    out["dashboard_tasks_recomputed_pct"] = round(100 * tasks_computes / dashboards, 1) if dashboards else None
     if record.errors:
         out["error_kinds"] = record.errors
         out["error_samples"] = record.samples
@@ -269,7 +273,7 @@ def run(setup: dict, *, mixed: bool, seconds: int, pause: float, workers: int, d
 def summarise(runs: list[dict]) -> dict:
     """Several runs of one load: each figure as the list of its runs (a range shows how noisy the machine was)."""
     out: dict = {"runs": len(runs)}
-    for key in ("requests_per_s", "errors", "dashboard_recomputed_pct"):
+    for key in ("requests_per_s", "errors", "dashboard_recomputed_pct", "dashboard_tasks_recomputed_pct"):
         out[key] = [run[key] for run in runs]
     names = {name for run in runs for name, value in run.items() if isinstance(value, dict) and "median_ms" in value}
     for name in sorted(names):
@@ -319,7 +323,7 @@ def print_table(results: dict) -> None:
         for load in ("reads", "mixed"):
             runs = value[load]
             print(
-                f"  {load}: {span(runs['requests_per_s'])} requests/s, errors {span(runs['errors'])}, dashboard recomputed {span(runs['dashboard_recomputed_pct'])} %"
+                f"  {load}: {span(runs['requests_per_s'])} requests/s, errors {span(runs['errors'])}, dashboard recomputed {span(runs['dashboard_recomputed_pct'])} % (its tasks' part {span(runs['dashboard_tasks_recomputed_pct'])} %)"
             )
             for name in (*PAGES, "officer save", "officer submit", "head send"):
                 if name in runs:
