@@ -71,9 +71,10 @@ def test_the_visibility_timeout_outlasts_every_job_and_is_minutes_not_an_hour(se
 
 @pytest.fixture
 def own_redis():
-    """A redis-server of this test's own on the branch's port, so it can be stopped and restarted."""
+    """A redis-server of this test's own, on a port free when it starts, so it can be stopped and restarted (restarted on
+    the same port). A fixed port (6390) was shared by the tests of two test processes run at once: one's server did not
+    start, its test talked to the other's, and failed when that one was stopped ("Connection refused")."""
     server = RedisServer()
-    server.port, server.url = 6390, "redis://127.0.0.1:6390/0"
     server.start()
     previous = broker_use(server.url, eager=False)
     yield server
