@@ -24,6 +24,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from .after_response import after_response
 from .locking import locked
 from .models import JobRun, OutboxMessage
 from .redis_breaker import breaker
@@ -39,8 +40,16 @@ def job_enqueue(job: Task | str, *args, **kwargs) -> OutboxMessage:
     """
     name = job if isinstance(job, str) else job.name
     message = OutboxMessage.objects.create(job=name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: _publish_new(message))
+    transaction.on_commit(lambda: _publish_committed(message))
     return message
+
+
+def _publish_committed(message: OutboxMessage) -> None:
+    """Publish a message once its transaction committed: in a request, after its response has gone (the user does not
+    wait for the claim and the broker's round trips; a worker that dies before leaves the row to the drain, as any
+    message not sent); elsewhere at once."""
+    if not after_response(lambda: _publish_new(message)):
+        _publish_new(message)
 
 
 def _publish_new(message: OutboxMessage) -> None:

@@ -42,12 +42,11 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.signals import request_finished, request_started
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
 
+from .after_response import after_response, in_request, request_scoped
 from .release import release
 
 logger = logging.getLogger(__name__)
@@ -78,44 +77,11 @@ def any_key(kind: str = "") -> str:
 _request = Local()
 
 
-def _request_started(**kwargs) -> None:
-    _request.open, _request.generations, _request.changed, _request.after = True, {}, False, []
+def _request_reset() -> None:
+    _request.generations, _request.changed = {}, False
 
 
-def _request_finished(**kwargs) -> None:
-    after = getattr(_request, "after", None) or []
-    _request.open, _request.generations, _request.changed, _request.after = False, {}, False, []
-    for work in after:
-        work()
-    if after:
-        _close_old_connections()
-
-
-def _close_old_connections() -> None:
-    """Django's ``close_old_connections`` (its receiver ran before this work): the computation may have opened a connection
-    past its age. A connection still inside a transaction is not the request's (a test's, kept by Django's test client,
-    which disconnects that receiver): closing it would break its next query."""
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close_if_unusable_or_obsolete()
-
-
-def _after_response(work: Callable[[], None]) -> None:
-    """Run ``work`` once the current response has gone (its reader does not wait), in this request's language."""
-    language = translation.get_language()
-
-    def run() -> None:
-        try:
-            with translation.override(language):
-                work()
-        except Exception:  # noqa: BLE001 - the response has gone; the next reader computes the figure
-            logger.exception("figure computed after the response failed")
-
-    _request.after.append(run)
-
-
-request_started.connect(_request_started, dispatch_uid="figures_request_started")
-request_finished.connect(_request_finished, dispatch_uid="figures_request_finished")
+request_scoped(_request_reset)
 
 
 def _generations(keys: list[str]) -> list[str]:
@@ -129,7 +95,7 @@ def _generations(keys: list[str]) -> list[str]:
             for key in missing:
                 cache.add(key, uuid.uuid4().hex, timeout=None)
             found.update(cache.get_many(missing))
-        if getattr(_request, "open", False):
+        if in_request():
             known.update(found)
             _request.generations = known
         else:
@@ -330,8 +296,12 @@ def figures_cached(
         value = _wait_for(key, lock)
         if value is not None:
             return value
-    elif behind and served_before and getattr(_request, "open", False) and _recent(latest):
-        _after_response(lambda: _computed_and_kept(figure, generation, compute, lock, plans, agencies, reads_reports))
+    elif (
+        behind
+        and served_before
+        and _recent(latest)
+        and after_response(lambda: _computed_and_kept(figure, generation, compute, lock, plans, agencies, reads_reports))
+    ):
         return latest[1]
     return _computed_and_kept(figure, generation, compute, lock if mine else None, plans, agencies, reads_reports)
 

@@ -127,7 +127,7 @@ def test_a_computation_after_the_response_that_fails_leaves_the_figure_to_the_ne
         raise RuntimeError("the database went away")
 
     assert request(lambda: read(36, broken)) == "before"  # the response is not broken by it
-    assert "figure computed after the response failed" in caplog.text
+    assert "work done after the response failed" in caplog.text
     # Its lock released: the next reader computes it (after its own response, changes still coming in), the one after reads it.
     assert request(lambda: read(36, compute("after"))) == "before"
     assert computed == ["before", "after"]

@@ -3,7 +3,8 @@
 import time
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 
 from core.models import OutboxMessage
 from core.outbox import job_enqueue, outbox_publish
@@ -26,6 +27,27 @@ def test_a_job_leaves_only_after_the_transaction_commits(django_capture_on_commi
     assert OutboxMessage.objects.get(pk=message.pk).sent_at is None  # committed, not yet published
     for callback in callbacks:
         callback()
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.attempts == 1
+
+
+def test_a_job_queued_by_a_request_leaves_once_its_response_has_gone(django_capture_on_commit_callbacks):
+    """The user does not wait for the claim and the broker's round trips: in a request, the message is published once
+    the response has gone (``request_finished``); a job or a command publishes it at once (the test above)."""
+    # as Django's test client: the test's transaction is not a request's connection to close
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+        try:
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                message = job_enqueue(upkeep_job)
+            assert OutboxMessage.objects.get(pk=message.pk).sent_at is None  # committed; the response not gone yet
+        finally:
+            request_finished.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     message.refresh_from_db()
     assert message.sent_at is not None and message.attempts == 1
 

@@ -1,0 +1,79 @@
+"""Work done once the current response has gone, so its reader does not wait for it.
+
+A request queues work with :func:`after_response`; Django's ``request_finished`` (sent once the server has written the
+response: gunicorn closes it after the last byte) runs it, in the request's language, with its failure logged, never
+raised. Outside a request (a job, a command, a test calling a service) nothing is queued: the caller does the work now.
+
+Modules that keep state for the length of a request (``core.shared_figures``' generations read once per request)
+register its reset with :func:`request_scoped`: it runs when a request starts and when it ends, before the work queued,
+which therefore sees the state of no request.
+"""
+
+import logging
+from collections.abc import Callable
+
+from asgiref.local import Local
+from django.core.signals import request_finished, request_started
+from django.db import connections
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+_request = Local()
+_resets: list[Callable[[], None]] = []
+
+
+def request_scoped(reset: Callable[[], None]) -> None:
+    """Call ``reset()`` when each request starts and ends (before the work queued for after its response)."""
+    _resets.append(reset)
+
+
+def in_request() -> bool:
+    """Is a request being answered in this thread (its response not gone yet)?"""
+    return getattr(_request, "open", False)
+
+
+def after_response(work: Callable[[], None]) -> bool:
+    """Queue ``work`` to run once the current response has gone, in this request's language; False (nothing queued) outside a request."""
+    if not in_request():
+        return False
+    language = translation.get_language()
+
+    def run() -> None:
+        try:
+            with translation.override(language):
+                work()
+        except Exception:  # noqa: BLE001 - the response has gone: nobody to tell but the log
+            logger.exception("work done after the response failed")
+
+    _request.after.append(run)
+    return True
+
+
+def _started(**kwargs) -> None:
+    _request.open, _request.after = True, []
+    for reset in _resets:
+        reset()
+
+
+def _finished(**kwargs) -> None:
+    after = getattr(_request, "after", None) or []
+    _request.open, _request.after = False, []
+    for reset in _resets:
+        reset()
+    for work in after:
+        work()
+    if after:
+        _close_old_connections()
+
+
+def _close_old_connections() -> None:
+    """Django's ``close_old_connections`` (its receiver ran before this work): the work may have opened a connection
+    past its age. A connection still inside a transaction is not the request's (a test's, kept by Django's test client,
+    which disconnects that receiver): closing it would break its next query."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+request_started.connect(_started, dispatch_uid="after_response_started")
+request_finished.connect(_finished, dispatch_uid="after_response_finished")
