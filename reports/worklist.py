@@ -6,6 +6,10 @@ list when the work is done (the selectors it reads no longer return it). Nothing
 what: the reports to approve are ``selectors.pending_approval``, to review ``selectors.inbox``
 (``reports_policy.reviewable``), the extensions ``policy.decidable_extensions``, the tasks to reassign
 ``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``selectors.owed_not_sent``.
+
+The menu of every page a leader or coordinator opens reads it: whether anything of the kinds beyond the agency's
+waits is asked in one statement whose SQL is kept (:func:`_waiting`, ``core.compiled``), and only the kinds that wait
+are read. The work itself is never kept: each call reads it afresh.
 """
 
 import datetime
