@@ -135,8 +135,17 @@ def reviews(user, report) -> bool:
     return _reviews(user, role_of(user), report)
 
 
+def reviews_any(user) -> bool:
+    """Does ``user`` review any report at all (the role and ``settings.SELF_REVIEW_BY``; no query): :func:`reviewable`
+    is ``none()`` otherwise, and the list of work waiting asks no more."""
+    role = role_of(user)
+    return role == Role.COORDINATOR or (role == Role.LEADERSHIP and settings.SELF_REVIEW_BY == Role.LEADERSHIP)
+
+
 def reviewable(reports: QuerySet, user) -> QuerySet:
     """The reports of ``reports`` that ``user`` reviews: :func:`_reviews` in SQL (a test pins the two together)."""
+    if not reviews_any(user):
+        return reports.none()
     role = role_of(user)
     reports = reports.annotate(reviewing_agency=Coalesce("task__plan__coordinator", "task__plan__parent__coordinator"))
     own = Q(reviewing_agency__isnull=False, agency=F("reviewing_agency"))
@@ -145,9 +154,7 @@ def reviewable(reports: QuerySet, user) -> QuerySet:
         if settings.SELF_REVIEW_BY == Role.COORDINATOR:
             condition |= own
         return reports.filter(condition).exclude(agency=user.agency_id)
-    if role == Role.LEADERSHIP and settings.SELF_REVIEW_BY == Role.LEADERSHIP:
-        return reports.filter(own)
-    return reports.none()
+    return reports.filter(own)  # leadership, when SELF_REVIEW_BY says so (reviews_any)
 
 
 def _sent_back(report) -> bool:

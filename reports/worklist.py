@@ -6,20 +6,26 @@ list when the work is done (the selectors it reads no longer return it). Nothing
 what: the reports to approve are ``selectors.pending_approval``, to review ``selectors.inbox``
 (``reports_policy.reviewable``), the extensions ``policy.decidable_extensions``, the tasks to reassign
 ``waiting_for_reassignment(user=…)`` (``policy.coordinated``), the reports owed ``selectors.owed_not_sent``.
+
+The menu of every page a leader or coordinator opens reads it: whether anything of the kinds beyond the agency's
+waits is asked in one statement whose SQL is kept (:func:`_waiting`, ``core.compiled``), and only the kinds that wait
+are read. The work itself is never kept: each call reads it afresh.
 """
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.conf import settings
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.compiled import compiled_exists, compiled_values
 from plans import policy
-from plans.choices import PlanState
+from plans.choices import PlanState, Role
 from plans.models import Plan, User
 from reports import policy as reports_policy
 from tasks import policy as tasks_policy
@@ -29,7 +35,8 @@ from tasks.models import Extension, TaskOwner
 
 from .choices import ReportState, SummaryAction, SummaryState
 from .filters import ANSWERED, NOT_SENT, AgencyTaskFilter, InboxFilter
-from .models import Report, ReportingPeriod, Summary
+from .models import Report, Summary
+from .periods import period_label
 from .reorganisation.selectors import waiting_for_reassignment
 from .selectors import due_periods, inbox, owed_not_sent, pending_approval, returned_reports, sender_name
 
@@ -202,17 +209,96 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     return items
 
 
+class _Seen:
+    """A person as the rules of the work waiting beyond their agency's see them: a role and an agency, nothing else.
+
+    Those rules (``reports_policy.reviewable``, ``tasks_policy.decidable_extensions``, ``policy.coordinated``, the rows
+    rules of reports and summaries for the province's roles) read nothing else of the person, so their SQL is kept
+    per role and agency (``core.compiled``): every coordinator of one agency asks the same statement, another agency
+    its own. A rule that came to read more (``pk``, ``groups``) would fail here instead of being served someone
+    else's statement.
+    """
+
+    __slots__ = ("_portal_role", "agency_id")
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, role: str, agency_id: int | None):
+        self._portal_role, self.agency_id = role, agency_id
+
+    @property
+    def is_superuser(self) -> bool:
+        return self._portal_role == Role.ADMIN
+
+
+def _seen(user: User) -> tuple[str | None, int | None, tuple[str, str]]:
+    """What the statements kept for ``user`` depend on: the role, the agency, and the settings those rules read."""
+    return policy.role_of(user), user.agency_id, (settings.SELF_REVIEW_BY, settings.EXTENSION_DECIDED_BY)
+
+
+def _as_seen(role: str, agency_id: int | None, rules: tuple[str, str]) -> Any:  # stands in for a User
+    if rules != (settings.SELF_REVIEW_BY, settings.EXTENSION_DECIDED_BY):
+        raise ValueError(f"statement built for the settings {rules}, not the current ones")
+    return _Seen(role, agency_id)
+
+
+def _kinds_asked(user: User) -> tuple[str, ...]:
+    """The kinds of work beyond the agency's that may wait for ``user`` (the role and the settings: no query)."""
+    kinds = []
+    if policy.may_open(user, policy.REVIEW) and reports_policy.reviews_any(user):
+        kinds.append(TO_REVIEW)
+    if policy.may_open(user, policy.EXTENSIONS) and tasks_policy.decides_any_extension(user):
+        kinds.append(EXTENSION)
+    if policy.may_open(user, policy.REASSIGN):
+        kinds.append(REASSIGN)
+    if reports_policy.awaits_summaries(user):
+        kinds.append(SUMMARY)  # sent for signature, or issued waiting for the signed copy
+    return tuple(kinds)
+
+
+def _waiting_of(kind: str, user: Any, today: datetime.date) -> QuerySet:
+    """The rows of work of ``kind`` waiting for ``user``: what the item lists, and what :func:`_waiting` asks is there."""
+    if kind == TO_REVIEW:
+        return inbox(user=user)
+    if kind == EXTENSION:
+        return tasks_policy.decidable_extensions(Extension.objects.filter(state=ExtensionState.PENDING), user)
+    if kind == REASSIGN:
+        return waiting_for_reassignment(user=user, today=today)
+    summaries = Summary.objects.filter(Q(state=SummaryState.SUBMITTED) | Q(state=SummaryState.ISSUED, signed_pdf=""))
+    return policy.restrict(summaries, user)
+
+
+def _waiting_checks(kinds: tuple[str, ...], role: str, agency_id: int | None, rules: tuple[str, str], today: datetime.date) -> dict:
+    user = _as_seen(role, agency_id, rules)
+    return {kind: _waiting_of(kind, user, today) for kind in kinds}
+
+
+def _waiting(user: User) -> set[str]:
+    """The kinds of work beyond the agency's with something waiting for ``user``: one statement for all (none for a role
+    that has none), its SQL kept (``_Seen``). Only those kinds are then read: a leader's list, empty most days, costs this
+    statement, not one built per kind. Read afresh on every call: work done leaves the list at once."""
+    kinds = _kinds_asked(user)
+    if not kinds:
+        return set()
+    # the queue of tasks to reassign is read as of the calendar day (waiting_for_reassignment's default), as before
+    answers = compiled_exists(_waiting_checks, kinds, *_seen(user), timezone.localdate())
+    return {kind for kind, waits in answers.items() if waits}
+
+
+def _inbox_groups(role: str, agency_id: int | None, rules: tuple[str, str]) -> QuerySet:
+    return (
+        inbox(user=_as_seen(role, agency_id, rules))
+        .order_by()
+        .values("task__plan_id", "task__plan__symbol", "period_id", "period__kind", "period__year", "period__number")
+        .annotate(n=Count("id"), since=Min("submitted_at"), first=Min("id"))
+    )
+
+
 def _reports_to_review(user: User) -> list[WorkItem]:
     """The inbox (``selectors.inbox``) by plan and period: on a deadline day hundreds of reports wait, and the menu of
     every page the coordinator opens counts them; one line per plan and period, linking to the inbox filtered to
-    them (a report alone links to itself)."""
-    groups = list(
-        inbox(user=user)
-        .order_by()
-        .values("task__plan_id", "task__plan__symbol", "period_id")
-        .annotate(n=Count("id"), since=Min("submitted_at"), first=Min("id"))
-    )
-    periods = ReportingPeriod.objects.in_bulk({group["period_id"] for group in groups})
+    them (a report alone links to itself). Its SQL is kept (``_Seen``): the coordinator's every page reads it."""
+    groups = compiled_values(_inbox_groups, *_seen(user))
     alone = {
         report.pk: report
         for report in Report.objects.filter(pk__in=[group["first"] for group in groups if group["n"] == 1]).select_related(
@@ -235,19 +321,23 @@ def _reports_to_review(user: User) -> list[WorkItem]:
                 "%(n)d report of %(plan)s, %(period)s, waits for you to accept it or return it.",
                 "%(n)d reports of %(plan)s, %(period)s, wait for you to accept or return them.",
                 group["n"],
-            ) % {"n": group["n"], "plan": group["task__plan__symbol"], "period": periods[group["period_id"]]}
+            ) % {
+                "n": group["n"],
+                "plan": group["task__plan__symbol"],
+                "period": period_label(group["period__kind"], group["period__year"], group["period__number"]),
+            }
             url = InboxFilter.url(plan=group["task__plan_id"], period=group["period_id"])
         items.append(WorkItem(TO_REVIEW, why, group["since"], url, group["n"]))
     return items
 
 
-def _review_work(user: User) -> list[WorkItem]:
+def _review_work(user: User, waiting: set[str]) -> list[WorkItem]:
     items = []
-    if policy.may_open(user, policy.REVIEW):
+    if TO_REVIEW in waiting:
         items += _reports_to_review(user)
-    if policy.may_open(user, policy.EXTENSIONS):
-        waiting = Extension.objects.filter(state=ExtensionState.PENDING).select_related("task__plan", "agency")
-        for extension in tasks_policy.decidable_extensions(waiting, user).order_by("requested_at"):
+    if EXTENSION in waiting:
+        extensions = _waiting_of(EXTENSION, user, timezone.localdate()).select_related("task__plan", "agency")
+        for extension in extensions.order_by("requested_at"):
             items.append(
                 WorkItem(
                     EXTENSION,
@@ -266,13 +356,13 @@ def _review_work(user: User) -> list[WorkItem]:
     return items
 
 
-def _coordination_work(user: User) -> list[WorkItem]:
+def _coordination_work(user: User, waiting: set[str]) -> list[WorkItem]:
     items = []
-    if policy.may_open(user, policy.REASSIGN):
+    if REASSIGN in waiting:
         by_plan: dict[str, list] = {}
-        for assignment in waiting_for_reassignment(user=user):
+        for assignment in _waiting_of(REASSIGN, user, timezone.localdate()):
             by_plan.setdefault(assignment.task.plan.symbol, []).append(assignment)
-        for symbol, waiting in sorted(by_plan.items()):
+        for symbol, assignments in sorted(by_plan.items()):
             items.append(
                 WorkItem(
                     REASSIGN,
@@ -282,23 +372,22 @@ def _coordination_work(user: User) -> list[WorkItem]:
                         "(their lead agency ceased: %(agencies)s)."
                     )
                     % {
-                        "n": len(waiting),
-                        "tasks": len({a.task_id for a in waiting}),
+                        "n": len(assignments),
+                        "tasks": len({a.task_id for a in assignments}),
                         "plan": symbol,
-                        "agencies": ", ".join(sorted({a.agency.short_name for a in waiting})),
+                        "agencies": ", ".join(sorted({a.agency.short_name for a in assignments})),
                     },
-                    min(a.agency.active_to for a in waiting),
+                    min(a.agency.active_to for a in assignments),
                     reverse("reports:reassign_queue"),
-                    len(waiting),
+                    len(assignments),
                 )
             )
-    if reports_policy.awaits_summaries(user):
+    if SUMMARY in waiting:
         # Sent for signature ("Trình ký"): waiting for leadership since it was sent. Issued, its copy signed with the
         # USB token not received yet: waiting for it since the issue (the public list shows signed copies only).
         sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
-        summaries = Summary.objects.filter(Q(state=SummaryState.SUBMITTED) | Q(state=SummaryState.ISSUED, signed_pdf=""))
-        summaries = summaries.annotate(sent_at=sent).select_related("plan", "period").defer("snapshot")
-        for summary in policy.restrict(summaries, user).order_by("pk"):  # one statement for both kinds
+        summaries = _waiting_of(SUMMARY, user, timezone.localdate()).annotate(sent_at=sent)
+        for summary in summaries.select_related("plan", "period").defer("snapshot").order_by("pk"):  # one statement for both kinds
             names = {"plan": summary.plan.symbol, "period": summary.period}
             if summary.state == SummaryState.SUBMITTED:
                 why = _("The summary of %(plan)s, %(period)s, waits for your signature.") % names
@@ -317,8 +406,9 @@ def work_items(user: User, *, today: datetime.date | None = None) -> list[WorkIt
     items = []
     if policy.may_open(user, policy.AGENCY_WORK):
         items += _agency_work(user, today)
-    items += _review_work(user)
-    items += _coordination_work(user)
+    waiting = _waiting(user)
+    items += _review_work(user, waiting)
+    items += _coordination_work(user, waiting)
     order = [RETURNED, TO_APPROVE, TO_FILE, TO_REVIEW, EXTENSION, REASSIGN, SUMMARY, SIGNED_COPY]
     return sorted(items, key=lambda item: (order.index(item.kind), item.since_day))
 

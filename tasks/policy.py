@@ -104,19 +104,25 @@ def decider_words(extension) -> str:
     return str(_("the coordinating agency"))
 
 
+def decides_any_extension(user) -> bool:
+    """Does ``user`` decide any request at all (the role and ``settings.EXTENSION_DECIDED_BY``; no query):
+    :func:`decidable_extensions` is ``none()`` otherwise, and the list of work waiting asks no more."""
+    role = role_of(user)
+    return role == Role.LEADERSHIP or (role == Role.COORDINATOR and settings.EXTENSION_DECIDED_BY != Role.LEADERSHIP)
+
+
 def decidable_extensions(extensions: QuerySet, user) -> QuerySet:
     """The requests of ``extensions`` that ``user`` decides: :func:`may_decide_extension` in SQL (a test pins the two)."""
-    role = role_of(user)
+    if not decides_any_extension(user):
+        return extensions.none()
+    if settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP:
+        return extensions  # leadership decides every request
     extensions = extensions.annotate(deciding_agency=Coalesce("task__plan__coordinator", "task__plan__parent__coordinator"))
     own = Q(deciding_agency__isnull=False, agency=F("deciding_agency"))
-    if settings.EXTENSION_DECIDED_BY == Role.LEADERSHIP:
-        return extensions if role == Role.LEADERSHIP else extensions.none()
-    if role == Role.LEADERSHIP:
+    if role_of(user) == Role.LEADERSHIP:
         return extensions.filter(own)
-    if role == Role.COORDINATOR:
-        mine = Q(deciding_agency__isnull=True) | Q(deciding_agency=user.agency_id)
-        return extensions.filter(mine & ~own).exclude(agency=user.agency_id)
-    return extensions.none()
+    mine = Q(deciding_agency__isnull=True) | Q(deciding_agency=user.agency_id)
+    return extensions.filter(mine & ~own).exclude(agency=user.agency_id)  # the coordinator
 
 
 def may_assign_owner(user, assignment) -> bool:

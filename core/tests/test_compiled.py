@@ -105,3 +105,21 @@ def test_a_bound_method_whose_object_the_key_cannot_see_is_refused():
         compiled_values(_Jobs("done").of)
     with pytest.raises(ValueError, match="module-level"):
         assert compiled_values(_Jobs("queued").of) == [], "the first object's SQL served for the second's"
+
+
+def jobs_waiting(states: tuple[str, ...]):
+    return {state: ExportJob.objects.filter(state=state) for state in states} | {"never": ExportJob.objects.none()}
+
+
+def test_several_questions_whether_rows_are_there_are_one_statement_made_once():
+    _job("queued", "Một")
+    with mock.patch.object(compiled, "_compile_exists", wraps=compiled._compile_exists) as made:
+        with CaptureQueriesContext(connection) as statements:
+            assert compiled.compiled_exists(jobs_waiting, ("queued", "done")) == {"queued": True, "done": False, "never": False}
+        assert len(statements) == 1
+        _job("done", "Hai")  # read afresh
+        assert compiled.compiled_exists(jobs_waiting, ("queued", "done")) == {"queued": True, "done": True, "never": False}
+    assert made.call_count == 1
+    with CaptureQueriesContext(connection) as statements:
+        assert compiled.compiled_exists(jobs_waiting, ()) == {"never": False}  # nothing to ask: no statement
+    assert len(statements) == 0

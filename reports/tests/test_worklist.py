@@ -348,3 +348,58 @@ def test_a_report_sent_for_the_heads_approval_is_not_counted_as_the_officers_to_
     page = client.get(reverse("reports:work")).content.decode()
     assert "2 nhiệm vụ của 28/KH-UBND" in page
     assert "Trong đó 1 báo cáo đang chờ lãnh đạo đơn vị duyệt." in page
+
+
+def _statements_of_work(user) -> tuple[int, list]:
+    """The statements ``work_items`` runs for ``user`` read afresh, as each request reads them (its groups included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans.models import User
+
+    fresh = User.objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as captured:
+        items = worklist.work_items(fresh)
+    return len(captured), items
+
+
+def test_a_leaders_and_a_coordinators_empty_list_costs_one_statement_besides_their_role(coordinated, leader, coordinator):
+    """Before: 4 statements for a leader (the inbox, the extensions, the summaries, each built and compiled on every
+    page) and 4 for a coordinator, though nothing waited: the menu of every page they open counts them."""
+    assert _statements_of_work(leader) == (2, [])  # the role (groups), then whether anything of any kind waits
+    assert _statements_of_work(coordinator) == (2, [])
+
+
+def test_a_coordinators_reports_waiting_cost_two_statements_besides_their_role(coordinated, agency_a, officer_a, head_a, coordinator):
+    """Before: 5 (the inbox, its periods, the extensions, the queue to reassign). Now: whether anything waits, the inbox by
+    plan and period (its period named from the same row); the kinds with nothing waiting are not read."""
+    second = TaskFactory(plan=coordinated.plan, section=coordinated.task.section, number="3", due_date=D(2030, 12, 31))
+    TaskAssignmentFactory(task=second, agency=agency_a, role=AssignmentRole.LEAD)
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    for task in (coordinated.task, second):
+        report = report_save(task=task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+        report_transition(report=report, action="submit", by=head_a, notify=False)
+    statements, items = _statements_of_work(coordinator)
+    assert [(item.kind, item.count) for item in items] == [(worklist.TO_REVIEW, 2)] and "6 tháng cuối năm 2018" in items[0].why
+    assert statements == 3
+
+
+def test_the_statements_kept_for_one_person_are_never_anothers(
+    coordinated, agency_a, officer_a, head_a, coordinator, leader, roles, settings
+):
+    """The SQL of the work waiting is kept per role and agency (and the settings its rules read), never per person: a
+    coordinator of another agency, the same coordinator moved to it, leadership under either setting each read their own."""
+    other = policy_user(roles, "daumoi.khac", "coordinator", AgencyFactory())
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report = report_save(task=coordinated.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report_transition(report=report, action="submit", by=head_a, notify=False)
+    assert kinds(coordinator) == [worklist.TO_REVIEW] and kinds(other) == []  # the plan is coordinated by the first's agency
+    coordinator.agency = other.agency
+    coordinator.save()
+    assert kinds(coordinator) == []  # moved: the other agency's statement
+    from reports.tests.factories import ReportFactory
+
+    ReportFactory(task=coordinated.other_task, agency=coordinated.plan.coordinator, period=period, state="submitted")
+    assert kinds(leader) == [worklist.TO_REVIEW]  # the coordinating agency's own report: leadership reviews it
+    settings.SELF_REVIEW_BY = "coordinator"
+    assert kinds(leader) == [] and worklist.TO_REVIEW in kinds(other)
