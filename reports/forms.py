@@ -201,7 +201,7 @@ class ReturnForm(BootstrapMixin, forms.Form):
     """A report's workflow step: its comment, and the version of the page it was taken from (a double click is the same step)."""
 
     comment = step_comment_field()
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("version"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
