@@ -149,6 +149,9 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 
 PARSERS_WORDS = ("JSON parse error - ", "Multipart form parse error - ")  # how DRF's parsers pass on what they could not read
+# How DRF's parsers refuse a Content-Type's charset that is no text encoding (``rest_framework.parsers.get_encoding``): in
+# English, never through gettext, so no catalogue can translate it.
+CHARSET_WORDS = 'Unsupported charset "'
 
 
 def _unparsed(error: BaseException) -> exceptions.ParseError:
@@ -160,6 +163,15 @@ def _unparsed(error: BaseException) -> exceptions.ParseError:
         where = {"line": error.lineno, "column": error.colno}
         return exceptions.ParseError(_("The body sent is not valid JSON (line %(line)d, column %(column)d).") % where)
     return exceptions.ParseError(_("The body sent is not valid JSON."))  # not UTF-8, NaN or Infinity
+
+
+def _charset_refused(request) -> exceptions.ParseError:
+    """A body whose Content-Type names a charset DRF will not decode it with (one Python knows that is no text encoding,
+    'bz2_codec'), said in Vietnamese with the charset named."""
+    charset = getattr(request, "encoding", None) or "?"
+    return exceptions.ParseError(
+        _("The charset “%(charset)s” in the Content-Type header is not supported: send the body in UTF-8.") % {"charset": charset}
+    )
 
 
 def error_response(exc, context):
@@ -179,6 +191,8 @@ def error_response(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(PARSERS_WORDS) and exc.__context__ is not None:
         exc = _unparsed(exc.__context__)
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(CHARSET_WORDS):
+        exc = _charset_refused(context.get("request"))
     response = exception_handler(exc, context)
     if response is None:
         return None

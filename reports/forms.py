@@ -182,14 +182,36 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
         return kept
 
 
-class ReturnForm(BootstrapMixin, forms.Form):
-    comment = forms.CharField(
+def step_comment_field() -> forms.CharField:
+    """A workflow step's comment, a report's and a summary's alike: at most ``workflow.COMMENT_MAX_LENGTH`` characters, no
+    NUL (Django's ``CharField`` refuses it), the field named in its messages (:func:`named_errors`)."""
+    return forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=workflow.COMMENT_MAX_LENGTH
     )
+
+
+def named_errors(form: forms.Form) -> list[str]:
+    """A step form's errors, each after its field's label ('Ghi chú: …'), for the page's messages."""
+    return [
+        f"{form.fields[name].label}: {error}" if name in form.fields else error for name, errors in form.errors.items() for error in errors
+    ]
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    """A report's workflow step: its comment, and the version of the page it was taken from (a double click is the same step)."""
+
+    comment = step_comment_field()
+    version = forms.IntegerField(label=_("version"), required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
+
+
+class SummaryStepForm(forms.Form):
+    """A summary's step (sent for signature, returned): its comment by a report step's one rule (:func:`step_comment_field`)."""
+
+    comment = step_comment_field()
 
 
 class SummaryPeriodMixin:

@@ -148,15 +148,17 @@ def sender_name(report: Report) -> str:
     return name or (report.created_by.display_name if report.created_by else "—")
 
 
-RETURNS = (WorkflowAction.RETURN, WorkflowAction.SEND_BACK)
+RETURNS = (WorkflowAction.RETURN, WorkflowAction.SEND_BACK, WorkflowAction.WITHDRAW)  # the steps that give a report back to its agency
+GIVEN_BACK = (ReportState.RETURNED, ReportState.WITHDRAWN)  # the states they lead to: the agency edits it and sends it again
 
 
 def returned_reports(*, user: User) -> QuerySet[Report]:
-    """The agency's reports sent back for a fix, with the latest return's comment, author and time (oldest first)."""
+    """The agency's reports sent back for a fix, or withdrawn by an administrator (owed again), with the latest return's
+    (or withdrawal's) comment, author and time (oldest first)."""
     last = ReportEvent.objects.filter(report=OuterRef("pk"), action__in=RETURNS).order_by("-at", "-id")
     return (
         policy.restrict(Report.objects.all(), user)
-        .filter(agency=user.agency_id, state=ReportState.RETURNED)
+        .filter(agency=user.agency_id, state__in=GIVEN_BACK)
         .select_related("task__plan", "period")
         .annotate(
             return_comment=Subquery(last.values("comment")[:1]),
@@ -169,8 +171,9 @@ def returned_reports(*, user: User) -> QuerySet[Report]:
 
 
 def last_return(report: Report | None) -> ReportEvent | None:
-    """The step that sent a returned report back: who, when and why (None unless the report is returned)."""
-    if report is None or report.state != ReportState.RETURNED:
+    """The step that sent a returned report back, or withdrew a withdrawn one: who, when and why (None unless the report
+    is returned or withdrawn)."""
+    if report is None or report.state not in GIVEN_BACK:
         return None
     return report.events.filter(action__in=RETURNS).select_related("actor").order_by("-at", "-id").first()
 

@@ -6,7 +6,9 @@
 
 The agency head may recall (thu hồi) a report it submitted while the coordinator has not acted on
 it yet: it goes back to a draft. The agency head may also submit a draft, or a report the coordinator returned, directly; a report
-the head sent back waits for the officer's revision. Who may act on which agency's reports is
+the head sent back waits for the officer's revision. A report an administrator withdrew (``services.withdrawal``, state
+"withdrawn") is owed again: its agency edits it and sends it again as a returned one, its withdrawal kept in its history.
+Who may act on which agency's reports is
 ``plans.policy``'s business; this module only knows states, actions and the role each
 action needs.
 """
@@ -20,7 +22,7 @@ from plans.choices import Role
 
 from .choices import ReportState, WorkflowAction
 
-EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
+EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED, ReportState.WITHDRAWN})  # the agency writes and sends it
 SENDING_TARGETS = frozenset({ReportState.PENDING, ReportState.SUBMITTED})  # the steps "send" takes from a draft
 COMMENT_MAX_LENGTH = 5000  # a step's comment (a return's reason), on the web's form and in the API's body alike
 

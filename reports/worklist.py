@@ -77,10 +77,15 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
         if not reports_policy.report_actions(user, report):
             continue  # the head sent it back to the officer: it waits for the officer, not for the head
         listed.add((report.task_id, report.period_id))
+        why = (
+            _("Report on task %(task)s (%(plan)s), %(period)s, was withdrawn by %(by)s: %(comment)s. File it again.")
+            if report.state == ReportState.WITHDRAWN  # withdrawn by an administrator: owed again, edited and sent as a returned one
+            else _("Report on task %(task)s (%(plan)s), %(period)s, was sent back by %(by)s: %(comment)s")
+        )
         items.append(
             WorkItem(
                 RETURNED,
-                _("Report on task %(task)s (%(plan)s), %(period)s, was sent back by %(by)s: %(comment)s")
+                why
                 % {
                     "task": report.task.number,
                     "plan": report.task.plan.symbol,

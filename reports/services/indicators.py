@@ -121,3 +121,11 @@ def reported_values_withdraw(*, report: Report, reason: str, by: User, at: datet
         shared = ReportedValue.objects.filter(actual=row.actual_id).exclude(report=report).exclude(report__state=ReportState.WITHDRAWN)
         if row.actual is not None and not shared.exists():
             indicator_value_withdraw(value=row.actual, reason=because, by=by, at=at)
+
+
+def reported_values_refile(*, report: Report) -> None:
+    """A withdrawn report sent again: its values let go of the actuals its withdrawn acceptance recorded (those stay as they
+    were, withdrawn, in the indicators' history, as does the link in the values' own); accepted again, they are recorded anew."""
+    for row in report.indicator_values.exclude(actual=None):
+        row.actual = None
+        row.save(update_fields=["actual"])

@@ -31,7 +31,16 @@ from ..models import Report, ReportEvent, ReportingPeriod
 from ..periods import Period
 from ..progress import tasks_progress
 from .content import report_content_check
-from .indicators import reported_values_accept
+from .indicators import reported_values_accept, reported_values_refile
+
+
+class StepRepeated(Exception):
+    """The step asked for is the one this user just took on this report, from the same page (a double click): nothing
+    to do, nothing to say (the first click said it)."""
+
+    def __init__(self, report: Report):
+        super().__init__(str(report))
+        self.report = report
 
 
 def reporting_period_get_or_create(*, period: Period) -> ReportingPeriod:
@@ -65,15 +74,26 @@ def task_row_locked(task_id: int) -> None:
 @transaction.atomic
 @lead_parts_batch()  # the kept counts once at the end, plans before agencies, as every writer takes their locks
 def report_transition(
-    *, report: Report, action: str, by: User, comment: str = "", at: datetime.datetime | None = None, notify: bool = True
+    *,
+    report: Report,
+    action: str,
+    by: User,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+    notify: bool = True,
+    version: int | None = None,
 ) -> Report:
     """Move a report one step along its workflow and record who, when and why.
 
-    The report row is locked (:func:`report_locked`), so two clicks cannot take the same step twice.
+    The report row is locked (:func:`report_locked`), so two clicks cannot take the same step twice. ``version``: the
+    version of the page the step was asked from; the step this user took from it already (the report one version on,
+    where this step led it) raises :class:`StepRepeated`, not a refusal.
     """
     report = report_locked(report, "task__plan__parent", "period", "agency")
     step = workflow.transition_for(action)
     if action not in reports_policy.report_actions(by, report):
+        if _repeated(report, action=action, by=by, version=version):
+            raise StepRepeated(report)
         if not policy.can(by, policy.VIEW, report) or report.state in step.sources:
             raise PermissionDenied(_("You may not do this to this report."))
         raise ValidationError(
@@ -107,6 +127,8 @@ def report_transition(
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
     if late_count_moved(previous=previous, current=report.state, was_late=was_late, is_late=report.is_late):
         late_count_refresh(plan_id=report.task.plan_id, agency_id=report.agency_id)
+    if previous == ReportState.WITHDRAWN:  # filed again: its values are reported anew, not the actuals withdrawn
+        reported_values_refile(report=report)
     if step.target == ReportState.ACCEPTED:
         task_progress_refresh(task=report.task)
         reported_values_accept(report=report, by=by, at=at)  # the accepted values become the indicators' actuals
@@ -117,6 +139,14 @@ def report_transition(
         reports_only = ReportState.ACCEPTED not in (previous, step.target)
         figures_changed(plans=plan_with_parent(report.task.plan), agencies=[report.agency_id], reports_only=reports_only)
     return report
+
+
+def _repeated(report: Report, *, action: str, by: User, version: int | None) -> bool:
+    """Was ``action`` taken by ``by`` from the page at ``version``, the last step of the report (a double click)?"""
+    if version is None or report.version != version + 1 or report.state != workflow.transition_for(action).target:
+        return False
+    last = report.events.order_by("-at", "-id").values_list("action", "actor_id").first()
+    return last == (action, by.pk)
 
 
 def _sent_late(report: Report, at: datetime.datetime) -> bool:

@@ -3,7 +3,9 @@
 A report that reached the coordinator (submitted) or was accepted has fed task progress, the
 dashboard and perhaps an issued summary; deleting it would erase that trail and leave its files
 on disk. An administrator withdraws it instead, with a reason: the state becomes "withdrawn", a
-workflow step records who, when and why, and the task's progress is recomputed without it.
+workflow step records who, when and why, and the task's progress is recomputed without it. The agency owes the
+period again (``compliance``: withdrawn is not sent): it edits the withdrawn report and sends it again through the
+workflow (``workflow.EDITABLE_STATES``), late or not by ``compliance.sent_late``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

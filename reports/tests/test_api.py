@@ -344,3 +344,24 @@ def test_a_steps_body_that_is_no_object_or_no_json_is_refused_in_vietnamese_and_
     assert error_of(torn)["message"] == "Nội dung gửi lên không phải biểu mẫu multipart hợp lệ.", error_of(torn)
     report.refresh_from_db()
     assert report.state == "submitted" and report.version == version
+
+
+@pytest.mark.parametrize("charset", ["bz2_codec", "rot13"])
+def test_a_body_in_a_charset_the_api_cannot_decode_is_refused_in_vietnamese_and_moves_nothing(api, world, officer_a, head_a, charset):
+    """A Content-Type naming a charset Python knows but that is no text encoding (a compressed body, 'bz2_codec') was
+    refused in DRF's English, never passed through gettext: 'Unsupported charset "bz2_codec" in request Content-Type
+    header.'"""
+    from reports.periods import parse_period_code
+    from reports.services import report_save, reporting_period_get_or_create
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    data = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+    report = report_save(task=world.task, agency=officer_a.agency, period=period, by=officer_a, data=data, version=None)
+    api.force_authenticate(officer_a)
+    refused = api.generic("POST", f"/api/v1/reports/{report.pk}/submit/", b"{}", content_type=f"application/json; charset={charset}")
+    assert refused.status_code == 400 and error_of(refused)["code"] == "malformed"
+    assert error_of(refused)["message"] == (
+        f"Bảng mã “{charset}” trong tiêu đề Content-Type không được hỗ trợ: hãy gửi nội dung bằng UTF-8."
+    ), error_of(refused)
+    report.refresh_from_db()
+    assert report.state == "draft"

@@ -269,3 +269,23 @@ def test_a_stale_form_with_the_same_text_and_another_value_is_a_conflict_not_a_l
         file(D(30), version=opened)
     assert list(ReportedValue.objects.filter(report__period=period).values_list("value", flat=True)) == [D(20)]
     file(D(20), version=opened)  # the first's form sent twice: the same save, no conflict
+
+
+def test_a_withdrawn_report_filed_again_reports_its_values_anew_and_counts_them_once_accepted_again(
+    indicator, period, file, accept, head_a, coordinator, sysadmin
+):
+    """Filed again after its withdrawal, a report's value still pointed at the actual its withdrawn acceptance recorded:
+    sent and not yet accepted, it read as accepted ('corrected since'); the withdrawn actual stays as it was."""
+    report = accept(file(D(55), "theo hệ thống"))
+    withdrawn = ReportedValue.objects.get().actual
+    report = report_withdraw(report=report, by=sysadmin, reason="Số liệu sai")
+    report = file(D(60), "đã sửa", version=report.version)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    row = ReportedValue.objects.get()
+    assert (row.value, row.state) == (D(60), "reported")
+    withdrawn.refresh_from_db()
+    assert withdrawn.superseded_at is not None and withdrawn.value == 55  # the figure already read stays as it was
+    assert row.history.filter(actual=withdrawn).exists()  # the value's own history keeps what it was accepted into
+    report_transition(report=report, action="accept", by=coordinator, notify=False)
+    assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 60
+    assert ReportedValue.objects.get().state == "counted"

@@ -375,3 +375,30 @@ def test_a_return_whose_reason_cannot_be_taken_is_told_what_is_wrong_with_it_and
     transition(client, report, WorkflowAction.RETURN, comment=long_enough)
     report.refresh_from_db()
     assert report.state == ReportState.RETURNED and report.events.latest("at").comment == long_enough.strip()
+
+
+def test_a_double_clicked_approve_and_send_sends_once_and_says_so_once(client, world, officer_a, head_a):
+    """The head's 'Duyệt và gửi' clicked twice: the second click, from the same page, was refused ('Báo cáo đang ở trạng
+    thái “Đã gửi”: không thể “Đã duyệt và gửi” lúc này.') and the page showed that beside the first click's success. The
+    second click is now the same step, silent; a page opened after the step is still told why it cannot take it."""
+    from django.contrib.messages import get_messages
+
+    client.force_login(officer_a)
+    client.post(edit_url(world), report_data(send="1"))
+    report = Report.objects.get()
+    assert report.state == ReportState.PENDING
+    client.force_login(head_a)
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert f'name="version" value="{report.version}"' in page
+    first = transition(client, report, WorkflowAction.SUBMIT, version=report.version)
+    second = transition(client, report, WorkflowAction.SUBMIT, version=report.version)
+    told = [str(message) for message in get_messages(second.wsgi_request)]
+    assert told == ["Đã duyệt và gửi cơ quan đầu mối."], told
+    assert first.status_code == second.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert list(report.events.values_list("action", flat=True)) == [
+        WorkflowAction.CREATE, WorkflowAction.SEND_FOR_APPROVAL, WorkflowAction.SUBMIT
+    ]  # fmt: skip
+    later = transition(client, report, WorkflowAction.SUBMIT, version=report.version)
+    assert [str(message) for message in get_messages(later.wsgi_request)] != []  # not a double click: still told

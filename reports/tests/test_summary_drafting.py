@@ -242,3 +242,34 @@ def test_a_notice_that_a_summary_waits_for_signature_leaves_the_unread_once_it_i
     assert Notice.objects.filter(user=other_leader, key__startswith="summary-submitted:").count() == 2  # history kept
     client.force_login(other_leader)
     assert not [n for n in client.get(reverse("reports:work")).context["unread"] if "chờ ký" in n.text]
+
+
+@pytest.mark.parametrize(
+    ("action", "comment", "said"),
+    [
+        ("return", "Bổ sung số liệu cấp xã. " * 220, "tối đa 5000 kí tự"),
+        ("return", "Bổ sung số liệu\x00", "ký tự rỗng (NUL)"),
+        ("submit", "Kính trình. " * 500, "tối đa 5000 kí tự"),
+    ],
+)
+def test_a_summary_steps_comment_too_long_or_with_a_nul_is_refused_naming_the_field_and_writes_nothing(
+    client, filed, coordinator, leader, action, comment, said
+):
+    """A summary step's comment had no limit (a report step's has workflow.COMMENT_MAX_LENGTH, 5000) and a NUL in it was
+    dropped without a word: the same rule now, told with the field's name, and nothing written."""
+    from django.contrib.messages import get_messages
+
+    summary = summary_compile(plan=filed.plan, period=H2_2018)
+    if action == "return":
+        summary = summary_submit(summary=summary, by=coordinator)
+    state, events = summary.state, summary.events.count()
+    client.force_login(leader if action == "return" else coordinator)
+    response = client.post(reverse("reports:summary_step", args=[summary.pk, action]), {"comment": comment})
+    told = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert told.startswith("Ghi chú: ") and said in told, told
+    summary.refresh_from_db()
+    assert summary.state == state and summary.events.count() == events
+    long_enough = "Bổ sung số liệu. " * 260  # 4,420 characters: a report step's reason may be as long
+    client.post(reverse("reports:summary_step", args=[summary.pk, action]), {"comment": long_enough})
+    summary.refresh_from_db()
+    assert summary.state != state and summary.events.latest("at").comment == long_enough.strip()

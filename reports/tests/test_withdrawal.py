@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,3 +130,102 @@ def test_the_upkeep_removes_files_held_after_a_form_error_once_their_token_has_e
     os.utime(default_storage.path(expired), (old, old))
     assert held_uploads_remove(now=timezone.now()) == 1
     assert not default_storage.exists(expired) and default_storage.exists(fresh)
+
+
+def _owed_not_sent(report) -> set[int]:
+    """The agencies compliance counts as owing ``report``'s period and not having sent it (the one rule)."""
+    from reports.compliance import missing
+
+    plan_id = report.task.plan_id
+    rows = missing({plan_id: report.period_id}, as_of=timezone.localdate(), starts={plan_id: report.period})
+    return set(rows.filter(task=report.task_id).values_list("agency_id", flat=True))
+
+
+def test_a_withdrawn_report_is_filed_again_by_its_agency_through_the_workflow_its_withdrawal_kept(
+    sysadmin, world, officer_b, head_b, coordinator
+):
+    """A withdrawn report could not be edited (not an editable state), yet compliance counted its period as missing: the
+    agency owed a report it could never file. Now its officer saves a new draft over it and sends it through the normal
+    workflow; the withdrawal stays in its events and change history; the re-sent report is late by the one rule
+    (compliance.sent_late: sent again after the deadline, its first sending having been withdrawn, not returned); the
+    kept counts equal the recount at every step."""
+    from reports.compliance import late_reports
+    from reports.models import LateReportCount
+    from reports.services import report_save, report_transition
+
+    from .helpers import assert_kept_figures_true
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    row = reporting_period_get_or_create(period=period_due(datetime.date(2025, 12, 16), "half_year"))
+    deadline = row.as_period(world.plan.report_deadline_day).deadline
+    on_time = timezone.make_aware(datetime.datetime.combine(deadline - datetime.timedelta(days=2), datetime.time(9)))
+    report = report_accept(
+        task=world.other_task, agency=officer_b.agency, period=row, officer=officer_b, head=head_b, coordinator=coordinator,
+        progress=70, at=on_time,
+    )  # fmt: skip
+    assert not report.is_late and _owed_not_sent(report) == set()
+    report = report_withdraw(report=report, by=sysadmin, reason="Số liệu sai")
+    assert _owed_not_sent(report) == {officer_b.agency_id}  # the agency owes it again
+    assert_kept_figures_true()
+
+    data = {"progress": 75, "work_state": "in_progress", "results": "Đã sửa số liệu theo yêu cầu"}
+    report = report_save(task=world.other_task, agency=officer_b.agency, period=row, by=officer_b, data=data, version=report.version)
+    assert report.results == "Đã sửa số liệu theo yêu cầu"
+    report = report_transition(report=report, action=WorkflowAction.SEND_FOR_APPROVAL, by=officer_b, notify=False)
+    assert report.state == ReportState.PENDING and _owed_not_sent(report) == {officer_b.agency_id}
+    report = report_transition(report=report, action=WorkflowAction.SUBMIT, by=head_b, notify=False)
+    assert report.state == ReportState.SUBMITTED and _owed_not_sent(report) == set()
+    assert report.is_late  # sent again after the deadline: the first sending was withdrawn, not returned for a fix
+    assert LateReportCount.objects.get(plan=world.plan, agency=officer_b.agency).reports == late_reports(
+        Q(task__plan=world.plan, agency=officer_b.agency)
+    ).count() == 1  # fmt: skip
+    assert_kept_figures_true()
+    actions = list(report.events.order_by("id").values_list("action", flat=True))
+    assert actions[-4:] == [WorkflowAction.ACCEPT, WorkflowAction.WITHDRAW, WorkflowAction.SEND_FOR_APPROVAL, WorkflowAction.SUBMIT]
+    assert "Số liệu sai" in report.history.values_list("history_change_reason", flat=True)
+    assert report.history.filter(state=ReportState.WITHDRAWN, results="Đã triển khai theo kế hoạch").exists()
+    report = report_transition(report=report, action=WorkflowAction.ACCEPT, by=coordinator, notify=False)
+    assert Task.objects.get(pk=world.other_task.pk).progress == 75
+
+
+def test_the_agency_is_led_from_its_work_list_to_the_form_where_it_files_a_withdrawn_report_again(
+    client, sysadmin, world, accepted, officer_b, head_b
+):
+    """The work list said nothing of a withdrawn report of a past period, and its form redirected to the report's page,
+    which offered no edit: now the list names the withdrawal and its reason and links to the form, which saves it."""
+    from reports.worklist import RETURNED, work_items
+
+    from .conftest import report_data
+
+    report = report_withdraw(report=accepted, by=sysadmin, reason="Báo cáo nhầm kỳ")
+    url = reverse("reports:report_edit", args=[report.task_id, report.period.as_period().code])
+    for user in (officer_b, head_b):
+        items = [item for item in work_items(user) if item.kind == RETURNED]
+        assert [item.url for item in items] == [url], user
+        assert "rút" in items[0].why and "Báo cáo nhầm kỳ" in items[0].why, items[0].why
+    client.force_login(officer_b)
+    page = client.get(url)
+    assert page.status_code == 200 and "Báo cáo nhầm kỳ" in page.content.decode()
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert url in detail  # "Sửa báo cáo" on the report's page, where the withdrawal's notice links
+    saved = client.post(url, report_data(results="Báo cáo lại đúng kỳ", version=str(report.version)))
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    report.refresh_from_db()
+    assert report.results == "Báo cáo lại đúng kỳ" and report.state == ReportState.WITHDRAWN
+    client.force_login(head_b)
+    client.post(reverse("reports:report_transition", args=[report.pk, WorkflowAction.SUBMIT]))
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+    assert not [item for item in work_items(officer_b) if item.kind == RETURNED]
+
+
+def test_a_withdrawn_report_is_saved_again_over_the_api(sysadmin, accepted, officer_b):
+    from rest_framework.test import APIClient
+
+    report = report_withdraw(report=accepted, by=sysadmin, reason="Số liệu sai")
+    api = APIClient()
+    api.force_authenticate(officer_b)
+    saved = api.patch(f"/api/v1/reports/{report.pk}/", {"results": "Đã sửa", "version": report.version}, format="json")
+    assert saved.status_code == 200, saved.json()
+    assert api.post(f"/api/v1/reports/{report.pk}/submit/").json()["state"] == ReportState.PENDING

@@ -20,7 +20,7 @@ from tasks.models import Task
 from .. import workflow
 from ..attachments import uploads_held, uploads_hold, uploads_release
 from ..choices import WorkflowAction
-from ..forms import ReportForm, ReturnForm
+from ..forms import ReportForm, ReturnForm, named_errors
 from ..history import change_excerpts, history_value
 from ..models import Attachment, Report, ReportingPeriod
 from ..periods import parse_period_code, recent_periods
@@ -36,6 +36,7 @@ from ..services import (
     reporting_period_get_or_create,
 )
 from ..services.indicators import report_indicators
+from ..services.steps import StepRepeated
 
 COPIED_FIELDS = ("progress", "work_state", "completed_on", "results", "difficulties", "proposals")
 
@@ -265,12 +266,15 @@ class ReportTransitionView(View):
         form = ReturnForm(request.POST)
         if not form.is_valid():
             # A reason too long, or with a NUL in it: its own message, named; dropped, the step was told it had none.
-            for name, errors in form.errors.items():
-                for error in errors:
-                    messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
+            for error in named_errors(form):
+                messages.error(request, error)
             return redirect("reports:report_detail", pk=report.pk)
         try:
-            report_transition(report=report, action=action, by=request.user, comment=form.cleaned_data["comment"])
+            report_transition(
+                report=report, action=action, by=request.user, comment=form.cleaned_data["comment"], version=form.cleaned_data["version"]
+            )
+        except StepRepeated:
+            pass  # a double click: the first click took the step and said so; the second says nothing
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except PermissionDenied:

@@ -22,6 +22,7 @@ from plans import policy
 from .. import policy as reports_policy
 from .. import summary_workflow as workflow
 from ..choices import SummaryAction, SummarySectionKey, SummaryState
+from ..forms import SummaryStepForm, named_errors
 from ..models import Summary
 from ..summaries.document import body_blocks, title_lines
 from ..summaries.drafting import summary_issue, summary_return, summary_section_write, summary_submit, summary_texts
@@ -89,7 +90,12 @@ def summary_section_view(request, pk: int, key: str):
 @policy.page_required(policy.OVERSIGHT)
 def summary_step_view(request, pk: int, action: str):
     summary = get_object_or_404(_summaries(request.user), pk=pk)
-    comment = request.POST.get("comment", "")
+    form = SummaryStepForm(request.POST)
+    if not form.is_valid():  # too long, or a NUL in it: the field's own message, named; nothing written
+        for error in named_errors(form):
+            messages.error(request, error)
+        return redirect(summary)
+    comment = form.cleaned_data["comment"]
     try:
         if action == SummaryAction.SUBMIT:
             summary_submit(summary=summary, by=request.user, comment=comment)
