@@ -7,6 +7,11 @@ raised. Outside a request (a job, a command, a test calling a service) nothing i
 Modules that keep state for the length of a request (``core.shared_figures``' generations read once per request)
 register its reset with :func:`request_scoped`: it runs when a request starts and when it ends, before the work queued,
 which therefore sees the state of no request.
+
+A response whose server never says it has gone (no ``request_finished``: Django's test client with a streamed download
+left unread, a WSGI handler that failed before returning the response) leaves its work to the thread's next request,
+which does it when it starts: the previous response has gone by then. Tests forget such a request between them
+(:func:`request_forget`, the root ``conftest``), so one test's unread download never holds the next one's jobs.
 """
 
 import logging
@@ -50,7 +55,19 @@ def after_response(work: Callable[[], None]) -> bool:
 
 
 def _started(**kwargs) -> None:
-    _request.open, _request.after = True, []
+    left = getattr(_request, "after", None) or []  # by a request whose response never said it had gone
+    _request.open, _request.after = False, []
+    for work in left:
+        work()
+    _request.open = True
+    for reset in _resets:
+        reset()
+
+
+def request_forget() -> None:
+    """Leave the request this thread is said to answer, its work dropped: for tests, whose client says a streamed
+    response has gone only once its body is read (the work left was the previous test's, its database gone)."""
+    _request.open, _request.after = False, []
     for reset in _resets:
         reset()
 
