@@ -277,3 +277,12 @@ def _no_stray_database_sessions(django_db_setup, django_db_blocker):
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     if stray:
         warnings.warn(f"sessions still connected to the test database at the end, ended: {stray}", stacklevel=1)
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_open():
+    """Django's test client says a streamed response has gone only once its body is read: a test that left one unread
+    left its thread in that request, and the next test's services queued their jobs behind a response that never went."""
+    from core.after_response import request_forget
+
+    request_forget()
