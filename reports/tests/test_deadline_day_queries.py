@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # transaction's savepoint and its release (a request's own BEGIN and COMMIT are not counted) included.
 SAVE = {"sqlite": 11, "postgresql": 11}
 SUBMIT = {"sqlite": 16, "postgresql": 16}
-SEND = {"sqlite": 17, "postgresql": 17}
+SEND = {"sqlite": 18, "postgresql": 18}
 
 
 def _client(user) -> APIClient:
