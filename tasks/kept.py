@@ -93,9 +93,12 @@ def agencies_lock(ids: list[int] | None) -> None:
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute("LOCK TABLE tasks_leadpartcount IN EXCLUSIVE MODE")
-        else:
-            cursor.execute("LOCK TABLE tasks_leadpartcount IN ROW EXCLUSIVE MODE")
-            cursor.execute("SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id", [sorted(set(ids))])
+        else:  # the table's writers' lock, then the agencies' in order: one round trip, in that order
+            cursor.execute(
+                "LOCK TABLE tasks_leadpartcount IN ROW EXCLUSIVE MODE; "
+                "SELECT pg_advisory_xact_lock(2029, id) FROM unnest(%s::int[]) AS id ORDER BY id",
+                [sorted(set(ids))],
+            )
 
 
 class Keeper(NamedTuple):

@@ -47,11 +47,16 @@ def inherited_part(*, task: Task, agency: Agency | None) -> TaskAssignment | Non
     """The agency's part in the task when it inherited it (a reorganisation, a reassignment); None otherwise."""
     if agency is None:
         return None
-    return (
-        TaskAssignment.objects.filter(task=task, agency=agency, inherited_on__isnull=False)
-        .select_related("agency", "inherited_from")
-        .first()
-    )
+    return _inherited(_part(task=task, agency=agency))
+
+
+def _part(*, task: Task, agency: Agency) -> TaskAssignment | None:
+    """The agency's part in the task (one at most), with what a refused period names (its holder, its predecessor)."""
+    return TaskAssignment.objects.filter(task=task, agency=agency).select_related("agency", "inherited_from").first()
+
+
+def _inherited(part: TaskAssignment | None) -> TaskAssignment | None:
+    return part if part is not None and part.inherited_on is not None else None
 
 
 def period_refusal(*, task: Task, period: Period, held: TaskAssignment | None, today: datetime.date | None = None) -> str | None:
@@ -75,7 +80,11 @@ def report_period_check(*, task: Task, period: Period, agency: Agency | None = N
 
     With ``agency``: a successor does not report for the periods its predecessor owed.
     """
-    reason = period_refusal(task=task, period=period, held=inherited_part(task=task, agency=agency), today=today)
+    _period_check(task=task, period=period, held=inherited_part(task=task, agency=agency), today=today)
+
+
+def _period_check(*, task: Task, period: Period, held: TaskAssignment | None, today: datetime.date | None = None) -> None:
+    reason = period_refusal(task=task, period=period, held=held, today=today)
     if reason:
         raise ValidationError({"period": reason})
 
@@ -123,7 +132,10 @@ def report_save(
     (value or None, note): the values of the indicators the report carries (``services.indicators``).
     """
     _check_author(by, agency)
-    report_period_check(task=task, period=period.as_period(task.plan.report_deadline_day), agency=agency)
+    # The agency's part read once: the period it may report (report_period_check's rule, held since its inheritance)
+    # and, below, whether it holds the task at all.
+    assignment = _part(task=task, agency=agency)
+    _period_check(task=task, period=period.as_period(task.plan.report_deadline_day), held=_inherited(assignment))
     if indicator_values:
         reported_values_check(
             indicators=report_indicators(task_id=task.pk, agency_id=agency.pk, period=period), period=period, values=indicator_values
@@ -131,7 +143,6 @@ def report_save(
     data = {name: data.get(name) for name in CONTENT_FIELDS}
     for name in ("results", "difficulties", "proposals"):
         data[name] = clean_text(data[name] or "", keep_lines=True)
-    assignment = TaskAssignment.objects.filter(task=task, agency=agency).first()
     if assignment is None:
         raise PermissionDenied(_("%(agency)s is not assigned to this task.") % {"agency": agency})
     # The task's row, then the report's, as every writer of a task's reports (steps.task_row_locked): a save-and-send

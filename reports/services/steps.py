@@ -121,7 +121,7 @@ def report_transition(
     )
     report_no_longer_waiting(report, left=previous)  # the work the earlier steps' notices named is done
     if notify:
-        report_handoff(event)  # the notices of those who must act now, in this transaction
+        report_handoff(event, new=True)  # the notices of those who must act now, in this transaction
         job_enqueue("reports.jobs.report_event_notify_job", event.pk)  # in this transaction: a broker outage loses nothing
     if ReportState.ACCEPTED in (previous, step.target) and report.role == AssignmentRole.LEAD:
         trend_point_refresh(plan_id=report.task.plan_id, period_id=report.period_id)
@@ -150,8 +150,13 @@ def _repeated(report: Report, *, action: str, by: User, version: int | None) -> 
 
 
 def _sent_late(report: Report, at: datetime.datetime) -> bool:
-    """``compliance.sent_late`` for this sending: the first sending decides; a prompt resend after a return keeps it."""
-    returned = report.events.filter(action=WorkflowAction.RETURN).order_by("-at").values_list("at", flat=True).first()
+    """``compliance.sent_late`` for this sending: the first sending decides; a prompt resend after a return keeps it.
+
+    A report never sent was never returned (a return takes back a sent report): its last return is read only for a
+    report sent before."""
+    returned = None
+    if report.first_submitted_at is not None:
+        returned = report.events.filter(action=WorkflowAction.RETURN).order_by("-at").values_list("at", flat=True).first()
     return sent_late(
         deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
         sent_on=timezone.localtime(at).date(),
