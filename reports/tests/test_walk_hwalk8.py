@@ -45,3 +45,27 @@ def test_a_summary_is_not_issued_under_a_number_that_is_not_a_number(
         assert summary.state != SummaryState.ISSUED, number
     page = client.post(reverse("reports:summary_step", args=[summary.pk, "issue"]), {"number": " 125 "}, follow=True).content.decode()
     assert "Đã ban hành báo cáo số 125" in page
+
+
+def test_the_task_page_names_a_reports_evidence_in_words_not_with_an_emoji(client, world, agency_a, officer_a, leader):
+    # Walk: leadership's task page put "📎" before each file: on a computer without an emoji font (the headless
+    # Chromium of the walk, many office desktops) it drew an empty box, "□ bao-cao.pdf".
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    report_save(
+        task=world.task,
+        agency=agency_a,
+        period=period,
+        by=officer_a,
+        data=DATA,
+        version=None,
+        files=[SimpleUploadedFile("minh-chung.pdf", pdf)],
+        send=True,
+    )
+    client.force_login(leader)
+    page = client.get(reverse("reports:task_page", args=[world.task.pk])).content.decode()
+    assert "minh-chung.pdf" in page
+    assert "📎" not in page
+    assert "Tài liệu minh chứng:</span>" in page
