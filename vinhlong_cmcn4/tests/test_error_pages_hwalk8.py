@@ -25,3 +25,9 @@ def test_a_bad_request_is_refused_in_vietnamese(settings, client):
     page = refused.content.decode()
     assert refused.status_code == 400
     assert "Bad Request" not in page and "Yêu cầu không hợp lệ" in page
+
+
+def test_a_wrong_password_is_told_in_a_sentence_without_a_capital_mid_way(client, officer_a):
+    # Walk: "Sai Tên đăng nhập hoặc mật khẩu." — the field's label, capitalised, put in the middle of the sentence.
+    page = client.post("/dang-nhap/", {"username": "officer_a", "password": "sai-mat-khau"}).content.decode()
+    assert "Sai tên đăng nhập hoặc mật khẩu." in page
