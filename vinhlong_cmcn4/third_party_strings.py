@@ -334,6 +334,8 @@ DJANGO_ADMIN = [
 ]
 DJANGO_AUTH = [
     # Django's Vietnamese reads "fill in the correct username and password" (a wrong password is not a blank field).
+    # Ours writes "tên đăng nhập" itself: %(username)s is the field's verbose name, "Tên đăng nhập", capitalised mid-sentence.
+    # xgettext:no-python-format
     gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
     gettext_noop("Conflicting form data submitted. Please try again."),
     gettext_noop("Password-based authentication was disabled."),

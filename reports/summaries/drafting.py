@@ -166,7 +166,8 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     date), and the annex keeps its rows, with the number written into its note.
     """
     number = number.strip()
-    if not number or len(number) > 32 or "/" in number:
+    # the clerk's number is digits (an ASCII 125, not "abc" nor "125a"): issuing freezes it on the document for ever
+    if not number or len(number) > 32 or not number.isascii() or not number.isdigit():
         raise ValidationError({"number": _("Give the document number the clerk assigned, e.g. 125 (without “/BC-UBND”).")})
     if summary.is_frozen:
         raise ValidationError(
