@@ -5,7 +5,11 @@ folder and without a second, misleading extension (``x.pdf.exe`` that is a PDF b
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from core.text import clean_text
+from core.uploads import detect_type
 
 # Suffixes taken for extensions when stripping a name: document, image, archive and executable types.
 KNOWN_EXTENSIONS = frozenset(
@@ -88,6 +92,19 @@ def evidence_label(name: str, extension: str) -> str:
 def sent_name(upload) -> str:
     """A file's name as the sender chose it, extension included, without any folder: what messages name."""
     return clean_text(re.split(r"[\\/]", upload.name or "")[-1]) or "?"
+
+
+def evidence_type(upload) -> tuple[str, str]:
+    """The (extension, MIME type) of a file sent as evidence, read from its content (``core.uploads.detect_type``);
+    refused, named as sent, when it is not a type a report keeps. The report's form asks it with its other fields, so
+    a refused file is told with the form's other mistakes; the service asks it again before it stores the file."""
+    detected = detect_type(upload)
+    if detected is None:
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": sent_name(upload)},
+            code="attachment",
+        )
+    return detected
 
 
 HELD = "held-uploads"  # storage folder of files chosen in a form that came back with an error

@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import content_digest
 from plans.models import Plan
 
 from . import workflow
+from .attachments import evidence_type
 from .models import Report
 from .periods import closed_periods
 from .services.indicators import field_name
@@ -157,6 +159,14 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                 _("A report carries at most %(count)d evidence files (it has %(kept)d): send at most %(left)d more.")
                 % {"count": settings.ATTACHMENT_MAX_FILES, "kept": kept, "left": max(settings.ATTACHMENT_MAX_FILES - kept, 0)}
             )
+        refused = []
+        for upload in files:
+            try:
+                evidence_type(upload)  # told now, with the form's other mistakes (the service asks it again)
+            except ValidationError as error:
+                refused.extend(error.messages)
+        if refused:
+            raise forms.ValidationError(refused)
         return self._once(files)
 
     def _once(self, files):

@@ -14,14 +14,14 @@ from core.conflicts import Conflict
 from core.history import changed_for_certain
 from core.locking import locked
 from core.text import clean_text
-from core.uploads import content_digest, detect_type
+from core.uploads import content_digest
 from plans.models import Agency, User
 from reports import policy as reports_policy
 from tasks.choices import Recurrence
 from tasks.models import Task, TaskAssignment
 
 from .. import workflow
-from ..attachments import evidence_label, sent_name
+from ..attachments import evidence_label, evidence_type, sent_name
 from ..choices import WorkflowAction
 from ..models import Attachment, Report, ReportEvent, ReportingPeriod
 from ..periods import STARTED, Period, unreportable_reason
@@ -231,12 +231,7 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
             _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
             code="attachment",
         )
-    detected = detect_type(upload)
-    if detected is None:
-        raise ValidationError(
-            _("“%(name)s” is not a PDF, Word, Excel or image file (its content was checked, not its name).") % {"name": name},
-            code="attachment",
-        )
+    detected = evidence_type(upload)
     digest = content_digest(upload)
     existing = report.attachments.filter(sha256=digest).first()
     if existing is not None:

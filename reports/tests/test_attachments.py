@@ -226,3 +226,15 @@ def test_a_file_removed_from_a_draft_leaves_the_storage_once_the_removal_is_comm
     refused = client.post(reverse("reports:attachment_delete", args=[report.pk, second.pk]), follow=True)
     assert "Chỉ gỡ tài liệu khi báo cáo là bản nháp hoặc bị trả lại." in refused.content.decode()
     assert Attachment.objects.filter(pk=second.pk).exists() and storage.exists(names[1])
+
+
+def test_a_refused_file_is_told_with_the_forms_other_mistakes_not_after_them(client, world, officer_a):
+    # Walk (hwalk8): an officer fixed a progress of 150 and sent again, only then to hear that the .exe was refused.
+    client.force_login(officer_a)
+    url = reverse("reports:report_edit", args=[world.task.pk, world.period_code])
+    page = client.post(
+        url, {**report_data(progress="150"), "attachments": [SimpleUploadedFile("virus.exe", b"MZ\x90\x00 not a document")]}
+    ).content.decode()
+    assert "“virus.exe” không phải PDF, Word, Excel hoặc ảnh" in page
+    assert "Tiến độ phải là số nguyên từ 0 đến 100." in page  # the progress and the file, at once
+    assert not Report.objects.exists() and not Attachment.objects.exists()
