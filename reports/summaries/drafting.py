@@ -166,8 +166,7 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     date), and the annex keeps its rows, with the number written into its note.
     """
     number = number.strip()
-    # a NUL or another control character is no number, and the issued document (its XML) cannot hold one
-    if not number or len(number) > 32 or "/" in number or not number.isprintable():
+    if not number or len(number) > 32 or "/" in number:
         raise ValidationError({"number": _("Give the document number the clerk assigned, e.g. 125 (without “/BC-UBND”).")})
     if summary.is_frozen:
         raise ValidationError(
