@@ -22,6 +22,7 @@ from core.text import search_key
 from plans.agency_kinds import kind_by_name
 from plans.choices import ChangeKind, UsersFate
 from plans.models import Agency, AgencyLineage, ReorganisationChange, ReorganisationDecision, User
+from reports import workflow
 from reports.choices import ReportState
 from reports.models import Report
 from tasks.models import TaskAssignment, TaskDestination
@@ -30,8 +31,9 @@ from tasks.selectors import open_work_q
 from .indicators import Handover, indicators_to_hand_over
 
 MAIN_KINDS = (ChangeKind.MERGE, ChangeKind.RENAME)
-# Reports the agency has not sent yet: they stay its own (history), readable by the successor.
-IN_PROGRESS = (ReportState.DRAFT, ReportState.PENDING, ReportState.RETURNED)
+# Reports the agency has not sent yet (those it writes, a withdrawn one included, and those waiting for its head's
+# approval): they stay its own (history), readable by the successor.
+IN_PROGRESS = (*workflow.EDITABLE_STATES, ReportState.PENDING)
 
 
 @dataclasses.dataclass

@@ -153,10 +153,13 @@ def _sent_late(report: Report, at: datetime.datetime) -> bool:
     """``compliance.sent_late`` for this sending: the first sending decides; a prompt resend after a return keeps it.
 
     A report never sent was never returned (a return takes back a sent report): its last return is read only for a
-    report sent before."""
+    report sent before. A withdrawal after it ends its grace: the report is filed again, not fixed as that return asked
+    (a withdrawal is not a return)."""
     returned = None
     if report.first_submitted_at is not None:
-        returned = report.events.filter(action=WorkflowAction.RETURN).order_by("-at").values_list("at", flat=True).first()
+        given_back = report.events.filter(action__in=(WorkflowAction.RETURN, WorkflowAction.WITHDRAW)).order_by("-at", "-id")
+        last = given_back.values_list("action", "at").first()
+        returned = last[1] if last is not None and last[0] == WorkflowAction.RETURN else None
     return sent_late(
         deadline=report.period.as_period(report.task.plan.report_deadline_day).deadline,
         sent_on=timezone.localtime(at).date(),

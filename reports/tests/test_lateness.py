@@ -70,3 +70,21 @@ def test_the_task_page_says_late_in_its_table_of_periods_as_its_timeline_does(cl
     page = client.get(reverse("reports:task_page", args=[world.task.pk])).content.decode()
     row = page[page.index(f"<td>{period.as_period().label}</td>") :].split("</tr>")[0]
     assert "Gửi trễ hạn" in row and "Đã gửi" not in row
+
+
+def test_a_report_withdrawn_after_a_prompt_resend_and_filed_again_after_the_deadline_is_late(sent_on_time, head_a, coordinator, sysadmin):
+    """The grace after a return is for the fix it asked: once the fix was sent and accepted, then withdrawn, the report is
+    filed again as one never returned (a withdrawal is not a return) and late after the deadline. The return's grace,
+    still running, made the refiling on time."""
+    from reports.choices import WorkflowAction
+    from reports.models import ReportEvent
+    from reports.services.withdrawal import report_withdraw
+
+    report = report_transition(report=sent_on_time, action="submit", by=head_a, notify=False, at=at(datetime.date(2018, 12, 27)))
+    assert not report.is_late  # the prompt fix keeps the first sending's mark
+    report = report_transition(report=report, action="accept", by=coordinator, notify=False, at=at(datetime.date(2018, 12, 27)))
+    report = report_withdraw(report=report, by=sysadmin, reason="Số liệu trùng với báo cáo khác")
+    withdrawn_at = at(datetime.date(2018, 12, 27)) + datetime.timedelta(hours=4)
+    ReportEvent.objects.filter(report=report, action=WorkflowAction.WITHDRAW).update(at=withdrawn_at)  # that afternoon
+    report = report_transition(report=report, action="submit", by=head_a, notify=False, at=at(datetime.date(2018, 12, 28)))
+    assert report.is_late  # sent again on 28/12, after the deadline of 20/12, not the fix of a return

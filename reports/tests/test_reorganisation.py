@@ -346,3 +346,17 @@ def test_an_applied_dissolutions_page_counts_the_parts_and_the_tasks_waiting_apa
     client.force_login(sysadmin)
     page = client.get(reverse("admin:plans_reorganisationdecision_preview", args=[made.pk])).content.decode()
     assert "6 phần việc chủ trì của 2 nhiệm vụ chờ cơ quan đầu mối giao lại" in page
+
+
+def test_the_preview_lists_a_withdrawn_report_with_the_reports_not_yet_sent(plan):
+    """A withdrawn report is owed again and written again by its agency (workflow.EDITABLE_STATES, hfix8): the preview's
+    "Reports not yet sent" listed drafts, reports waiting for approval and returned ones (its own copy of those states),
+    not a withdrawn one the retiring agency had still to file."""
+    from reports.choices import ReportState
+    from reports.tests.factories import ReportFactory
+
+    stttt, skhcn = AgencyFactory(), AgencyFactory()
+    returned = ReportFactory(task=task_of(plan, stttt, number=1), agency=stttt, state=ReportState.RETURNED)
+    withdrawn = ReportFactory(task=task_of(plan, stttt, number=2), agency=stttt, state=ReportState.WITHDRAWN)
+    result = preview(decision((ChangeKind.MERGE, stttt, skhcn)))
+    assert set(result.reports) == {returned, withdrawn}

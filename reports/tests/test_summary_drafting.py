@@ -273,3 +273,21 @@ def test_a_summary_steps_comment_too_long_or_with_a_nul_is_refused_naming_the_fi
     client.post(reverse("reports:summary_step", args=[summary.pk, action]), {"comment": long_enough})
     summary.refresh_from_db()
     assert summary.state != state and summary.events.latest("at").comment == long_enough.strip()
+
+
+def test_an_issue_number_with_a_nul_is_refused_with_the_numbers_message_and_writes_nothing(client, filed, coordinator, leader):
+    """The issue step's number came from the raw POST: a NUL in it was stored as it came on SQLite and broke the request
+    on PostgreSQL (a 500: a text cannot hold a NUL there). It is refused as a wrong number is, and nothing is written."""
+    from django.contrib.messages import get_messages
+
+    summary = summary_submit(summary=summary_compile(plan=filed.plan, period=H2_2018), by=coordinator)
+    events = summary.events.count()
+    client.force_login(leader)
+    response = client.post(reverse("reports:summary_step", args=[summary.pk, "issue"]), {"number": "125\x00"})
+    assert response.status_code == 302
+    told = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert "125" in told or "số" in told, told
+    summary.refresh_from_db()
+    assert (summary.state, summary.number, summary.events.count()) == (SummaryState.SUBMITTED, "", events)
+    with pytest.raises(ValidationError):
+        summary_issue(summary=summary, number="12\x005", by=leader)

@@ -229,3 +229,26 @@ def test_a_withdrawn_report_is_saved_again_over_the_api(sysadmin, accepted, offi
     saved = api.patch(f"/api/v1/reports/{report.pk}/", {"results": "Đã sửa", "version": report.version}, format="json")
     assert saved.status_code == 200, saved.json()
     assert api.post(f"/api/v1/reports/{report.pk}/submit/").json()["state"] == ReportState.PENDING
+
+
+def test_the_agencys_task_list_offers_the_form_of_a_withdrawn_report_of_the_period_due(
+    client, sysadmin, world, officer_b, head_b, coordinator
+):
+    """The agency's task list offered its form to a draft or a returned report only (a copy of the editable states): a
+    withdrawn report of the period due, owed again, showed "Xem" and no way to file it. Now "Tiếp tục" opens its form,
+    as the work list does (workflow.is_editable, the one rule)."""
+    from reports.selectors import due_periods
+
+    world.plan.coordinator = coordinator.agency
+    world.plan.save()
+    due = due_periods([world.plan])[world.plan.pk]
+    row = reporting_period_get_or_create(period=due.period)
+    report = report_accept(
+        task=world.other_task, agency=officer_b.agency, period=row, officer=officer_b, head=head_b, coordinator=coordinator, progress=70
+    )
+    report = report_withdraw(report=report, by=sysadmin, reason="Báo cáo nhầm số liệu")
+    form = reverse("reports:report_edit", args=[world.other_task.pk, due.period.code])
+    client.force_login(officer_b)
+    page = client.get(reverse("reports:agency_tasks")).content.decode()
+    (row,) = [row for row in page.split("<tr>") if "report-withdrawn" in row]  # its row in the table, not the box above
+    assert f'href="{form}"' in row, row

@@ -14,7 +14,7 @@ from plans.models import Plan
 from tasks import policy as tasks_policy
 from tasks.choices import TaskStatus
 
-from ..choices import ReportState
+from .. import workflow
 from ..columns import AGENCY_PAGE, AGENCY_TASKS
 from ..filters import NOT_SENT, AgencyTaskFilter
 from ..models import Notice
@@ -50,7 +50,8 @@ class AgencyTaskListView(policy.PageRequiredMixin, TemplateView):
             # why the period due cannot be reported (the task starts later…): no button that would only bounce back here
             task.not_due = None if task.completed or task.report_state else _not_reportable(task, user.agency_id, today)
             task.needs_report = (
-                not task.completed and not task.not_due and task.report_state in (None, ReportState.DRAFT, ReportState.RETURNED)
+                # none yet, or one its agency writes and sends (a draft, a returned or a withdrawn one: the one rule)
+                not task.completed and not task.not_due and (task.report_state is None or workflow.is_editable(task.report_state))
             )
             # a part nobody carries, under "hãy phân công" in the head's work list: the way to assign it from its row
             task.assign_url = reverse("reports:task_owners", args=[task.pk]) if head and not task.carried and not task.completed else ""
