@@ -23,6 +23,19 @@ from .shared_figures import figures_cached, followed, query_digest, reads_report
 from .spreadsheets import xlsx_response
 
 
+def wants_xlsx(request) -> bool:
+    """Does the request ask for the list's Excel export (``?format=xlsx``, the link under every list's filters)?"""
+    return request.GET.get("format") == "xlsx"
+
+
+def query_of(request) -> str:
+    """The request's query string without ``page`` and ``format`` (for the page and export links)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
 def day(value: datetime.date | None) -> str:
     """A date as the portal writes it (day first), empty when there is none."""
     return value.strftime("%d/%m/%Y") if value else ""

@@ -157,28 +157,8 @@ class ListFilterSet(django_filters.FilterSet):
             return _address.__wrapped__(cls.route, typed, items, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
 
     def described(self) -> list[str]:
-        """The filters in use as a reader names them: "Kế hoạch: 28/KH-UBND", "Hạn từ ngày: 01/01/2026"."""
-        if not self.is_bound or not self.form.is_valid():
-            return []
-        described = []
-        for name, field in self.form.fields.items():
-            value = self.form.cleaned_data.get(name)
-            if value in (None, "", [], False) or (hasattr(value, "exists") and not value.exists()):
-                continue
-            if isinstance(value, datetime.date):
-                shown = value.strftime("%d/%m/%Y")
-            elif value is True:
-                shown = str(_("yes"))
-            elif isinstance(field, forms.ModelMultipleChoiceField):
-                shown = ", ".join(map(field.label_from_instance, value))
-            elif isinstance(field, forms.ModelChoiceField):  # or its "none" choice ("Chưa xếp nhóm")
-                shown = field.label_from_instance(value) if hasattr(value, "pk") else str(getattr(field, "null_label", None) or value)
-            elif isinstance(field, forms.ChoiceField):
-                shown = str(dict(field.choices).get(value, value))
-            else:
-                shown = str(value)
-            described.append(f"{field.label}: {shown}")
-        return described
+        """The filters in use as a reader names them (:func:`form_described`)."""
+        return form_described(self.form) if self.is_bound else []
 
     @property
     def form(self):
@@ -194,3 +174,29 @@ class ListFilterSet(django_filters.FilterSet):
             if isinstance(field, forms.DateField):
                 field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
         return form
+
+
+def form_described(form: forms.Form) -> list[str]:
+    """The filters a bound form uses as a reader names them: "Kế hoạch: 28/KH-UBND", "Hạn từ ngày: 01/01/2026" (the line
+    atop every list's export); nothing when the form is invalid (the list then shows every row)."""
+    if not form.is_bound or not form.is_valid():
+        return []
+    described = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], False) or (hasattr(value, "exists") and not value.exists()):
+            continue
+        if isinstance(value, datetime.date):
+            shown = value.strftime("%d/%m/%Y")
+        elif value is True:
+            shown = str(_("yes"))
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            shown = ", ".join(map(field.label_from_instance, value))
+        elif isinstance(field, forms.ModelChoiceField):  # or its "none" choice ("Chưa xếp nhóm")
+            shown = field.label_from_instance(value) if hasattr(value, "pk") else str(getattr(field, "null_label", None) or value)
+        elif isinstance(field, forms.ChoiceField):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = str(value)
+        described.append(f"{field.label}: {shown}")
+    return described

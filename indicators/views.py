@@ -10,6 +10,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from core import columns
+from core.filtering import form_described
 from plans import policy
 from plans.models import Agency, Plan
 from tasks.open_data import LICENCE, licence_note
@@ -17,6 +19,7 @@ from tasks.public.views import _csv_response
 
 from . import open_data
 from .choices import IndicatorKind, Judgement
+from .columns import INDICATORS
 from .models import Indicator, IndicatorValue
 from .rules import RULE_TEXT, provinces_in, standing
 from .selectors import (
@@ -107,6 +110,10 @@ class IndicatorFilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
+    def described(self) -> list[str]:
+        """The filters in use as the export's heading names them (``core.columns.export_heading``)."""
+        return form_described(self)
+
 
 def filtered_indicators(data, user, today):
     """The indicators a filter chooses (plan, agency reporting today, judgement): the leadership list, its export and the API read this."""
@@ -127,17 +134,23 @@ def filtered_indicators(data, user, today):
 
 
 class IndicatorListView(policy.PageRequiredMixin, TemplateView):
-    """``/dieu-hanh/chi-tieu/``: every indicator, at risk first; each number of the dashboard's panel opens it filtered."""
+    """``/dieu-hanh/chi-tieu/``: every indicator, at risk first; each number of the dashboard's panel opens it filtered;
+    exported to Excel as shown (``?format=xlsx``, :data:`indicators.columns.INDICATORS`)."""
 
     page = policy.OVERSIGHT
     template_name = "indicators/indicator_list.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, *args, **kwargs):
         today = timezone.localdate()
-        form, rows, counts = filtered_indicators(self.request.GET, self.request.user, today)
-        context.update(form=form, rows=rows, counts=counts, today=today, rule=RULE_TEXT, judgements=Judgement)
-        return context
+        data = request.GET.copy()
+        data.pop("format", None)
+        form, rows, counts = filtered_indicators(data, request.user, today)
+        if columns.wants_xlsx(request):
+            return columns.xlsx("chi-tieu.xlsx", _("Indicators"), INDICATORS, rows, filters=form, request=request)
+        context = self.get_context_data(
+            form=form, rows=rows, counts=counts, today=today, rule=RULE_TEXT, judgements=Judgement, query=columns.query_of(request)
+        )
+        return self.render_to_response(context)
 
 
 def _public_plan(pk: int) -> Plan:

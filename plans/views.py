@@ -30,7 +30,7 @@ class AgencyRegistryView(policy.PageRequiredMixin, TemplateView):
         filterset = AgencyRegistryFilter(data or None, queryset=agency_registry())
         today = timezone.localdate()
         spec = registry_columns(holders_on(as_of=today))
-        if request.GET.get("format") == "xlsx":
+        if columns.wants_xlsx(request):
             rows = list(filterset.qs)
             return columns.xlsx("danh-muc-co-quan.xlsx", _("Agencies"), spec, rows, filters=filterset, request=request)
         # 300 agencies at once were most of the page's time (their cells, lineage and template): 50 a page, as every list.

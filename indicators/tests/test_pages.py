@@ -74,6 +74,31 @@ def test_every_number_of_the_dashboard_panel_opens_a_list_of_as_many_indicators(
     assert "Chỉ tiêu và mục tiêu, có nguy cơ không đạt lên trước" in client.get(reverse("reports:dashboard")).content.decode()
 
 
+def test_the_list_of_indicators_exports_to_excel_what_it_shows_under_a_line_naming_its_filters(client, plan_with_indicators, leader):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(leader)
+    url = reverse("indicators:list")
+    page = client.get(url, {"plan": plan_with_indicators.pk})
+    assert f"?plan={plan_with_indicators.pk}&amp;format=xlsx" in page.content.decode()  # the link keeps the filter
+    shown = page.context["rows"]
+    response = client.get(url, {"plan": plan_with_indicators.pk, "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Chỉ tiêu, chỉ số — Kế hoạch: 125/KH-SKHCN — tải về lúc")
+    header = list(rows[1])
+    assert header[:4] == ["Mã", "Chỉ tiêu", "Loại", "Cơ quan báo cáo"] and "Đánh giá" in header
+    exported = [dict(zip(header, row, strict=True)) for row in rows[2:]]
+    assert [row["Mã"] for row in exported] == [row.indicator.code for row in shown]  # at risk first, as the page
+    pci = next(row for row in exported if row["Mã"] == "PCI")
+    assert pci["Mới nhất"] == "11/34" and pci["Mục tiêu"] == "8/34"  # a rank as the pages write it: 34 provinces since 2025
+    online = next(row for row in exported if row["Mã"] == "CT-01")
+    assert online["Mới nhất"] == "45%" and online["Số liệu minh họa"] == "có"
+    assert online["Đánh giá"] == next(row.judgement_label for row in shown if row.indicator.code == "CT-01")
+
+
 def test_the_api_lists_indicators_with_baseline_targets_values_and_filters_by_plan_and_agency(
     client, plan_with_indicators, agency_a, agency_b
 ):

@@ -2,15 +2,10 @@
 
 from django.core.paginator import Page, Paginator
 
+from core.columns import query_of, wants_xlsx
 from core.paging import PER_PAGE, SharedCountPaginator
 
-
-def query_of(request) -> str:
-    """The request's query string without ``page`` and ``format`` (for the page and export links)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()
+__all__ = ["page_of", "query_of", "wants_xlsx"]  # the list pages of reports import what they share from here
 
 
 def page_of(request, rows, *, shared_count: bool = False) -> tuple[Page, str]:
@@ -21,7 +16,3 @@ def page_of(request, rows, *, shared_count: bool = False) -> tuple[Page, str]:
     """
     paginator = (SharedCountPaginator if shared_count else Paginator)(rows, PER_PAGE)
     return paginator.get_page(request.GET.get("page")), query_of(request)
-
-
-def wants_xlsx(request) -> bool:
-    return request.GET.get("format") == "xlsx"
