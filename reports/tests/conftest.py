@@ -63,6 +63,18 @@ def report_data(**overrides) -> dict:
 
 
 @pytest.fixture
+def submitted(world, agency_a, officer_a, head_a):
+    """Agency A's report on task 1 for the second half of 2018, sent by its head: waiting for the coordinator."""
+    from reports.periods import parse_period_code
+    from reports.services import report_save, report_transition, reporting_period_get_or_create
+
+    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
+    data = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=data, version=None)
+    return report_transition(report=report, action="submit", by=head_a, notify=False)
+
+
+@pytest.fixture
 def filed(world, agency_a, officer_a, head_a, coordinator):
     """Agency A reported task 1 for the second half of 2018, on time; agency B has not reported task 2."""
     from reports.periods import parse_period_code

@@ -4,18 +4,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from reports.periods import parse_period_code
-from reports.services import report_save, report_transition, reporting_period_get_or_create
-
 pytestmark = pytest.mark.django_db
 DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
-
-
-@pytest.fixture
-def submitted(world, agency_a, officer_a, head_a):
-    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
-    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
-    return report_transition(report=report, action="submit", by=head_a, notify=False)
 
 
 @pytest.mark.parametrize(

@@ -6,17 +6,10 @@ from django.urls import reverse
 from reports.choices import SummaryState
 from reports.models import Summary
 from reports.periods import parse_period_code
-from reports.services import report_save, report_transition, reporting_period_get_or_create
+from reports.services import report_save, reporting_period_get_or_create
 
 pytestmark = pytest.mark.django_db
 DATA = {"progress": 40, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị"}
-
-
-@pytest.fixture
-def submitted(world, agency_a, officer_a, head_a):
-    period = reporting_period_get_or_create(period=parse_period_code("2018-H2"))
-    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
-    return report_transition(report=report, action="submit", by=head_a, notify=False)
 
 
 def test_a_refusal_is_shown_as_a_red_alert_not_an_unstyled_box(client, submitted, coordinator):
