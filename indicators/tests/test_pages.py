@@ -99,6 +99,23 @@ def test_the_list_of_indicators_exports_to_excel_what_it_shows_under_a_line_nami
     assert online["Đánh giá"] == next(row.judgement_label for row in shown if row.indicator.code == "CT-01")
 
 
+def test_a_bad_filter_of_the_list_of_indicators_is_named_in_vietnamese_and_the_export_says_it_holds_every_row(
+    client, plan_with_indicators, leader
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(leader)
+    url = reverse("indicators:list")
+    page = client.get(url, {"plan": "abc", "judgement": "zzz"}).content.decode()
+    assert "Hãy chọn một lựa chọn hợp lệ. zzz không phải là một trong các lựa chọn khả thi." in page
+    response = client.get(url, {"plan": "abc", "format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert "— mọi dòng, không lọc —" in rows[0][0]  # what the page shows: every indicator, the filter refused
+    assert len(rows) - 2 == 3
+
+
 def test_the_api_lists_indicators_with_baseline_targets_values_and_filters_by_plan_and_agency(
     client, plan_with_indicators, agency_a, agency_b
 ):
