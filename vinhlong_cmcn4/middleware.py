@@ -11,7 +11,10 @@
   (``Cache-Control: no-store``); public pages keep their own caching.
 - ``LostConnectionRetryMiddleware``: a view whose database connection was cut (a restarted or failed-over
   PostgreSQL, ``pg_terminate_backend``) before it wrote anything runs once more on a new connection,
-  instead of answering 500; a view that had written, or received files, is not run twice.
+  instead of answering 500; a view that had written, or received files, is not run twice. So a request it can run
+  again skips Django's health check (``CONN_HEALTH_CHECKS``, a ``SELECT 1`` before the request's first statement):
+  a cut connection fails that first statement, before anything is written, and the request runs again; only a
+  request that sends files is checked first.
 - ``SignInRequiredMiddleware`` (Django's ``LoginRequiredMiddleware``): an anonymous request for a page that needs
   signing in is sent to the sign-in page; one for a private file (``core.access``) is answered 401, so a program
   fetching the file never receives the sign-in form in its place.
@@ -150,6 +153,8 @@ class LostConnectionRetryMiddleware:
 
     def __call__(self, request):
         wrote, cut = [], []
+        if not self._sends_files(request):
+            connection.health_check_done = True  # a cut met by its first statement runs it again: no SELECT 1 first
 
         def watch(execute, sql, params, many, context):
             try:
@@ -171,6 +176,12 @@ class LostConnectionRetryMiddleware:
                 connection.close()
                 response = self.get_response(request)
         return response
+
+    @staticmethod
+    def _sends_files(request) -> bool:
+        """A request that may send files (they are not received twice: the run that failed may have read them) has its
+        connection checked before its first statement."""
+        return request.content_type == "multipart/form-data"
 
     @staticmethod
     def _cut(seen: list) -> bool:

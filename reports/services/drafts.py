@@ -52,7 +52,8 @@ def inherited_part(*, task: Task, agency: Agency | None) -> TaskAssignment | Non
 
 def _part(*, task: Task, agency: Agency) -> TaskAssignment | None:
     """The agency's part in the task (one at most), with what a refused period names (its holder, its predecessor)."""
-    return TaskAssignment.objects.filter(task=task, agency=agency).select_related("agency", "inherited_from").first()
+    # One row by the (task, agency) unique key: no ordering, whose default would join the plan and task to sort it.
+    return TaskAssignment.objects.filter(task=task, agency=agency).select_related("agency", "inherited_from").order_by().first()
 
 
 def _inherited(part: TaskAssignment | None) -> TaskAssignment | None:

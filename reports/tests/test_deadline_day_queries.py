@@ -14,11 +14,11 @@ from tasks.kept import lead_parts_drift
 
 pytestmark = pytest.mark.django_db
 
-# The statements of each request, SQLite's and PostgreSQL's: the token and its user, the user's groups, the test's
-# transaction's savepoint and its release (a request's own BEGIN and COMMIT are not counted) included.
-SAVE = {"sqlite": 11, "postgresql": 11}
-SUBMIT = {"sqlite": 16, "postgresql": 16}
-SEND = {"sqlite": 18, "postgresql": 18}
+# The statements of each request, SQLite's and PostgreSQL's: the token with its user and their role (plans.auth), the
+# test's transaction's savepoint and its release (a request's own BEGIN and COMMIT are not counted) included.
+SAVE = {"sqlite": 10, "postgresql": 10}
+SUBMIT = {"sqlite": 15, "postgresql": 15}
+SEND = {"sqlite": 16, "postgresql": 16}
 
 
 def _client(user) -> APIClient:

@@ -81,3 +81,28 @@ def test_a_read_in_a_transaction_cut_before_anything_was_written_runs_again(rf, 
     connection.ensure_connection()
     response = LostConnectionRetryMiddleware(convert_exception_to_response(view))(rf.get("/"))
     assert response.status_code == 200 and len(calls) == 2
+
+
+@pytest.mark.parametrize(("content_type", "checked"), [("application/json", False), ("multipart/form-data; boundary=x", True)])
+def test_only_a_request_that_may_send_files_has_its_connection_checked_before_its_first_statement(rf, monkeypatch, content_type, checked):
+    """A request the middleware can run again needs no SELECT 1 first: a cut connection fails its first statement, and
+    it runs again (above); files are not received twice, so their request is checked (Django's CONN_HEALTH_CHECKS)."""
+    from django.db import connections
+    from django.http import HttpResponse
+
+    from vinhlong_cmcn4.middleware import LostConnectionRetryMiddleware
+
+    checks = []
+    wrapper = connections["default"]
+    wrapper.ensure_connection()
+    monkeypatch.setattr(wrapper, "is_usable", lambda: checks.append(1) or True)
+    monkeypatch.setattr(wrapper, "health_check_enabled", True)
+
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return HttpResponse("ok")
+
+    wrapper.health_check_done = False  # as Django leaves it when a request starts on a kept connection
+    LostConnectionRetryMiddleware(view)(rf.post("/", data=b"{}", content_type=content_type))
+    assert bool(checks) is checked
