@@ -386,6 +386,18 @@ def reported_by_q(agency_id: int, *, day: datetime.date) -> Q:
     return (Q(agency_id__in=mine) & ~Q(pk__in=list(before))) | Q(pk__in=then_mine)
 
 
+def agencies_reporting_on(day: datetime.date) -> QuerySet[Agency]:
+    """The agencies reporting at least one indicator on ``day`` (:func:`reported_by_q`'s rule: each indicator's agency of
+    then, or the one holding that agency's work): the choices of a list filtered by "the agency reporting it"."""
+    holders = holders_on(as_of=day)
+    before = _handed_after(day)
+    reporting = set()
+    for indicator_id, agency_id in Indicator.objects.values_list("pk", "agency_id"):
+        then = before[indicator_id].pk if indicator_id in before else agency_id
+        reporting.add(holders[then].pk if then in holders else then)
+    return Agency.objects.filter(pk__in=reporting)
+
+
 def summary_table(plan: Plan, *, cut_off: datetime.date, compiled_on: datetime.date) -> list[dict]:
     """The summary's "Kết quả thực hiện các chỉ tiêu": each indicator of the plan at the period's cut-off, as known
     when the summary is compiled, in words (JSON-ready: the snapshot keeps it, later values never change it)."""

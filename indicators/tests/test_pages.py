@@ -274,3 +274,24 @@ def test_the_trend_chart_draws_each_target_over_the_stage_it_is_in_force(client,
     assert chart["values"] == [14, None, 45, 61, None]
     # Each day reads the target in force then (the first not yet due), as the judgement does.
     assert chart["targets"] == [30, 30, 80, 80, 100]
+
+
+def test_the_list_of_indicators_filters_by_the_agencies_that_report_them_today(client, plan_with_indicators, agency_a, leader):
+    """The filter "Cơ quan báo cáo" offered the agencies named on the indicators: after a merger the agency that ceased,
+    whose choice always showed nothing, and not its successor, which the table names as reporting them (hatk11). It offers
+    the agencies reporting an indicator today (``indicators.selectors.reported_by_q``'s rule), and each finds its own."""
+    from plans.tests.factories import AgencyFactory
+
+    successor = AgencyFactory(code="STC", name="Sở Tài chính")
+    AgencyLineage.objects.create(predecessor=agency_a, successor=successor, effective_on=datetime.date(2025, 3, 1), main=True)
+    agency_a.active_to = datetime.date(2025, 3, 1)
+    agency_a.save()
+    client.force_login(leader)
+    url = reverse("indicators:list")
+    page = client.get(url)
+    offered = {agency.pk for agency in page.context["form"].fields["agency"].queryset}
+    assert successor.pk in offered and agency_a.pk not in offered
+    assert {row.reporter.pk for row in page.context["rows"]} <= offered  # every agency the table names can be chosen
+    chosen = client.get(url, {"agency": successor.pk})
+    assert [row.indicator.code for row in chosen.context["rows"]] == ["CT-01"]
+    assert not chosen.context["form"].errors
