@@ -117,6 +117,7 @@ def indicator_row(
     *,
     today: datetime.date,
     holders: dict[int, Agency] | None = None,
+    handed: dict[int, Agency] | None = None,
     known_on: datetime.date | None = None,
     measured_by: datetime.date | None = None,
 ) -> IndicatorRow:
@@ -124,6 +125,8 @@ def indicator_row(
 
     The values read are those recorded by ``known_on`` (default ``today``); with ``measured_by``, only those
     describing a day up to it (a summary of a period reads the values up to its cut-off, known when compiled).
+    Its reporter is the agency reporting it ``today`` (:func:`reporting_agency_on`'s rule; ``holders`` and ``handed``:
+    today's ``holders_on`` and :func:`handovers_after`, when the caller has them).
     """
     current = getattr(indicator, "current_values", None)  # read along by with_figures; else read here
     if current is None:
@@ -144,7 +147,10 @@ def indicator_row(
     )
     if holders is None:
         holders = holders_on(as_of=today)
-    reporter = holders.get(indicator.agency_id, indicator.agency)
+    if handed is None:
+        handed = handovers_after(today, [indicator.pk])
+    then = handed.get(indicator.pk, indicator.agency)  # a handover from a later day: the agency reporting it until then
+    reporter = holders.get(then.pk, then)
     return IndicatorRow(
         indicator=indicator,
         baseline=indicator.baseline,
@@ -179,11 +185,11 @@ def indicator_rows(indicators: QuerySet[Indicator], *, today: datetime.date, one
     (``reading``: ``known_on``, ``measured_by`` of :func:`indicator_row`; ``one_read``: :func:`indicators_in_one_read`,
     and today's holders read only when there are indicators)."""
     chosen = indicators_in_one_read(indicators) if one_read else list(with_figures(indicators))
-    holders = holders_on(as_of=today) if chosen else {}
-    return [indicator_row(indicator, today=today, holders=holders, **reading) for indicator in chosen]
+    holders, handed = (holders_on(as_of=today), handovers_after(today)) if chosen else ({}, {})
+    return [indicator_row(indicator, today=today, holders=holders, handed=handed, **reading) for indicator in chosen]
 
 
-def _handed_after(day: datetime.date, indicator_ids: list[int] | None = None) -> dict[int, Agency]:
+def handovers_after(day: datetime.date, indicator_ids: list[int] | None = None) -> dict[int, Agency]:
     """For every indicator whose reporting passed on after ``day`` (a split, a transfer of functions:
     ``IndicatorHandover``), the agency that reported it on ``day``: the first such handover's ``from_agency`` (one query)."""
     rows = IndicatorHandover.objects.filter(effective_on__gt=day).select_related("from_agency").order_by("effective_on", "id")
@@ -199,7 +205,7 @@ def reporting_agency_on(indicator: Indicator, day: datetime.date) -> Agency:
     """The agency reporting ``indicator`` on ``day``: the one it had then (a later split or transfer of functions
     kept in its handovers), or the one holding that agency's work after a merger or renaming (the as-of rule of
     ``plans.selectors.holders_on``, the same tasks follow)."""
-    agency = _handed_after(day, [indicator.pk]).get(indicator.pk, indicator.agency)
+    agency = handovers_after(day, [indicator.pk]).get(indicator.pk, indicator.agency)
     return holders_on(as_of=day).get(agency.pk, agency)
 
 
@@ -207,7 +213,7 @@ def indicators_reported_by(*, task_id: int, agency_id: int, day: datetime.date) 
     """The indicators moved by a task that ``agency_id`` reports on ``day`` (carried by its report on that task)."""
     holders = holders_on(as_of=day)
     linked = list(Indicator.objects.filter(tasks=task_id).select_related("agency").order_by("position", "pk"))
-    before = _handed_after(day, [indicator.pk for indicator in linked]) if linked else {}
+    before = handovers_after(day, [indicator.pk for indicator in linked]) if linked else {}
     chosen = []
     for indicator in linked:
         agency = before.get(indicator.pk, indicator.agency)
@@ -330,7 +336,10 @@ def dashboard_panel(*, today: datetime.date, url: str, holders: dict[int, Agency
     ``shown`` at risk first. Each count opens ``url?judgement=…``, the leadership list, which reads the same rows
     (``holders``: today's ``holders_on``, when the caller has it)."""
     holders = holders if holders is not None else holders_on(as_of=today)
-    rows = sort_at_risk_first([indicator_row(indicator, today=today, holders=holders) for indicator in indicators_in_one_read()])
+    handed = handovers_after(today)
+    rows = sort_at_risk_first(
+        [indicator_row(indicator, today=today, holders=holders, handed=handed) for indicator in indicators_in_one_read()]
+    )
     counts = judgement_counts(rows)
     return {
         # texts, not lazy ones: kept per language in the shared cache (a lazy text is rebuilt each time it is read)
@@ -381,9 +390,21 @@ def reported_by_q(agency_id: int, *, day: datetime.date) -> Q:
     holders = holders_on(as_of=day)
     held = [predecessor for predecessor, holder in holders.items() if holder.pk == agency_id]
     mine = set(held) if agency_id in holders else {agency_id, *held}
-    before = _handed_after(day)
+    before = handovers_after(day)
     then_mine = [indicator_id for indicator_id, agency in before.items() if agency.pk in mine]
     return (Q(agency_id__in=mine) & ~Q(pk__in=list(before))) | Q(pk__in=then_mine)
+
+
+def agencies_reporting_on(day: datetime.date) -> QuerySet[Agency]:
+    """The agencies reporting at least one indicator on ``day`` (:func:`reported_by_q`'s rule: each indicator's agency of
+    then, or the one holding that agency's work): the choices of a list filtered by "the agency reporting it"."""
+    holders = holders_on(as_of=day)
+    before = handovers_after(day)
+    reporting = set()
+    for indicator_id, agency_id in Indicator.objects.values_list("pk", "agency_id"):
+        then = before[indicator_id].pk if indicator_id in before else agency_id
+        reporting.add(holders[then].pk if then in holders else then)
+    return Agency.objects.filter(pk__in=reporting)
 
 
 def summary_table(plan: Plan, *, cut_off: datetime.date, compiled_on: datetime.date) -> list[dict]:

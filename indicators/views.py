@@ -23,6 +23,7 @@ from .columns import INDICATORS
 from .models import Indicator, IndicatorValue
 from .rules import RULE_TEXT, provinces_in, standing
 from .selectors import (
+    agencies_reporting_on,
     indicator_row,
     indicator_rows,
     indicators_of_plan,
@@ -102,11 +103,12 @@ class IndicatorFilterForm(forms.Form):
         label=_("Agency reporting"), required=False, queryset=Agency.objects.none(), empty_label=_("All agencies")
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = policy.restrict(Plan.objects.order_by("-issued_on"), user)
         self.fields["plan"].label_from_instance = lambda plan: plan.symbol
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=Indicator.objects.values("agency")).order_by("name")
+        # today's reporting agencies (a merged agency's successor, not the agency that ceased), as the list filters them
+        self.fields["agency"].queryset = agencies_reporting_on(today or timezone.localdate()).order_by("name")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -117,7 +119,7 @@ class IndicatorFilterForm(forms.Form):
 
 def filtered_indicators(data, user, today):
     """The indicators a filter chooses (plan, agency reporting today, judgement): the leadership list, its export and the API read this."""
-    form = IndicatorFilterForm(data or None, user=user)
+    form = IndicatorFilterForm(data or None, user=user, today=today)
     indicators = policy.restrict(Indicator.objects.all(), user)
     judgement = ""
     if form.is_bound and form.is_valid():

@@ -10,7 +10,7 @@ from plans import policy
 from plans.selectors import holders_on
 
 from ..models import Indicator
-from ..selectors import indicator_row, indicators_of_plan_q, reported_by_q, with_figures
+from ..selectors import handovers_after, indicator_row, indicators_of_plan_q, reported_by_q, with_figures
 from .serializers import IndicatorSerializer
 
 MAX_ID = 2**63 - 1
@@ -52,5 +52,6 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             today = timezone.localdate()
             holders = holders_on(as_of=today)
             kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["rows"] = {item.pk: indicator_row(item, today=today, holders=holders) for item in items}
+            handed = handovers_after(today)
+            kwargs["context"]["rows"] = {item.pk: indicator_row(item, today=today, holders=holders, handed=handed) for item in items}
         return super().get_serializer(*args, **kwargs)

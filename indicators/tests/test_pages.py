@@ -176,7 +176,7 @@ def test_the_dashboards_one_statement_read_gives_the_same_rows_as_the_pages(plan
         return [(row.indicator.pk, row.judgement, row.verdict.share, row.latest and row.latest.value, row.target and row.target.value,
                  [value.value for value in row.values], row.reporter.pk, row.is_illustrative) for row in rows]  # fmt: skip
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the indicators in one statement, and the handovers from a later day (their reporter)
         panel = dashboard_panel(today=today, url="/", holders={})
     assert seen(panel["rows"]) == seen(sort_at_risk_first(indicator_rows(Indicator.objects.all(), today=today))) != []
 
@@ -274,3 +274,48 @@ def test_the_trend_chart_draws_each_target_over_the_stage_it_is_in_force(client,
     assert chart["values"] == [14, None, 45, 61, None]
     # Each day reads the target in force then (the first not yet due), as the judgement does.
     assert chart["targets"] == [30, 30, 80, 80, 100]
+
+
+def test_the_list_of_indicators_filters_by_the_agencies_that_report_them_today(client, plan_with_indicators, agency_a, leader):
+    """The filter "Cơ quan báo cáo" offered the agencies named on the indicators: after a merger the agency that ceased,
+    whose choice always showed nothing, and not its successor, which the table names as reporting them (hatk11). It offers
+    the agencies reporting an indicator today (``indicators.selectors.reported_by_q``'s rule), and each finds its own."""
+    from plans.tests.factories import AgencyFactory
+
+    successor = AgencyFactory(code="STC", name="Sở Tài chính")
+    AgencyLineage.objects.create(predecessor=agency_a, successor=successor, effective_on=datetime.date(2025, 3, 1), main=True)
+    agency_a.active_to = datetime.date(2025, 3, 1)
+    agency_a.save()
+    client.force_login(leader)
+    url = reverse("indicators:list")
+    page = client.get(url)
+    offered = {agency.pk for agency in page.context["form"].fields["agency"].queryset}
+    assert successor.pk in offered and agency_a.pk not in offered
+    assert {row.reporter.pk for row in page.context["rows"]} <= offered  # every agency the table names can be chosen
+    chosen = client.get(url, {"agency": successor.pk})
+    assert [row.indicator.code for row in chosen.context["rows"]] == ["CT-01"]
+    assert not chosen.context["form"].errors
+
+
+def test_an_indicator_handed_on_from_a_later_day_is_named_as_reported_by_the_agency_reporting_it_today(
+    client, plan_with_indicators, agency_a, leader
+):
+    """A split applied ahead of its day hands CT-01 on to a new agency from next month (``IndicatorHandover``): until then
+    agency A reports it (``reporting_agency_on``; its report form carries it, the API's ``?agency=`` finds it under A),
+    yet the list, the API and the open data named the new agency (hatk11): each names who reports it today."""
+    from indicators.models import Indicator, IndicatorHandover
+    from plans.tests.factories import AgencyFactory
+
+    later = AgencyFactory(code="SMOI", name="Sở mới")
+    indicator = Indicator.objects.get(code="CT-01")
+    IndicatorHandover.objects.create(
+        indicator=indicator, from_agency=agency_a, to_agency=later, effective_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    indicator.agency = later
+    indicator.save()
+    api = client.get(reverse("api:indicator-list"), {"agency": agency_a.pk}).json()["results"]
+    assert [(item["code"], item["agency"]["id"]) for item in api] == [("CT-01", agency_a.pk)]
+    client.force_login(leader)
+    page = client.get(reverse("indicators:list"), {"agency": agency_a.pk})
+    assert [(row.indicator.code, row.reporter.pk) for row in page.context["rows"]] == [("CT-01", agency_a.pk)]
+    assert client.get(reverse("indicators:list"), {"agency": later.pk}).context["form"].errors  # reports nothing yet

@@ -219,7 +219,7 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     """
     _check_author(by, report.agency)
     if not workflow.is_editable(report.state):
-        raise ValidationError(_("Evidence can only be added while the report is a draft or returned."))
+        raise ValidationError(_("Evidence can only be added while the report is a draft, returned or withdrawn."))
     name = sent_name(upload)  # for messages: the name as sent, extension included
     if report.attachments.count() >= settings.ATTACHMENT_MAX_FILES:
         raise ValidationError(
@@ -252,7 +252,7 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
     _check_author(by, attachment.report.agency)
     report = report_locked(attachment.report)
     if not workflow.is_editable(report.state):
-        raise ValidationError(_("Evidence can only be removed while the report is a draft or returned."))
+        raise ValidationError(_("Evidence can only be removed while the report is a draft, returned or withdrawn."))
     file = attachment.file
     attachment.delete()
     transaction.on_commit(partial(file.storage.delete, file.name))

@@ -224,7 +224,7 @@ def test_a_file_removed_from_a_draft_leaves_the_storage_once_the_removal_is_comm
     report = Report.objects.get()
     report_transition(report=report, action="submit", by=head_a, notify=False)
     refused = client.post(reverse("reports:attachment_delete", args=[report.pk, second.pk]), follow=True)
-    assert "Chỉ gỡ tài liệu khi báo cáo là bản nháp hoặc bị trả lại." in refused.content.decode()
+    assert "Chỉ gỡ tài liệu khi báo cáo là bản nháp, bị trả lại hoặc bị rút." in refused.content.decode()
     assert Attachment.objects.filter(pk=second.pk).exists() and storage.exists(names[1])
 
 

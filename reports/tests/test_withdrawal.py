@@ -252,3 +252,21 @@ def test_the_agencys_task_list_offers_the_form_of_a_withdrawn_report_of_the_peri
     page = client.get(reverse("reports:agency_tasks")).content.decode()
     (row,) = [row for row in page.split("<tr>") if "report-withdrawn" in row]  # its row in the table, not the box above
     assert f'href="{form}"' in row, row
+
+
+def test_the_agency_is_told_its_withdrawn_reports_are_among_those_it_writes_again(client, sysadmin, accepted, officer_b, head_b):
+    """A withdrawn report is written again by its agency (``workflow.EDITABLE_STATES``), yet the box above its task list
+    read "Báo cáo bị trả lại" and a refused evidence file "only while a draft or returned" (hatk11): both name it now."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from reports.services import attachment_add, report_transition
+
+    report = report_withdraw(report=accepted, by=sysadmin, reason="Báo cáo nhầm kỳ")
+    client.force_login(officer_b)
+    page = client.get(reverse("reports:agency_tasks")).content.decode()
+    assert "Báo cáo bị trả lại hoặc bị rút (1)" in page
+    report = report_transition(report=report, action=WorkflowAction.SUBMIT, by=head_b, notify=False)
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        attachment_add(report=report, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7 b"), by=officer_b)
+    assert refused.value.messages == ["Chỉ đính kèm tài liệu khi báo cáo là bản nháp, bị trả lại hoặc bị rút."]
