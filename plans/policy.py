@@ -30,9 +30,9 @@ Three questions, each answered here and nowhere else:
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Model, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from rest_framework.permissions import BasePermission
@@ -68,26 +68,13 @@ def role_of(user) -> str | None:
         return Role.ADMIN
     if hasattr(user, "_portal_role"):
         return user._portal_role
-    # A user loaded with role_group() needs no query of their groups.
-    names = {getattr(user, ROLE_GROUP)} - {None} if hasattr(user, ROLE_GROUP) else {group.name for group in user.groups.all()}
+    names = {group.name for group in user.groups.all()}
     roles = {_GROUP_ROLES[name] for name in names if name in _GROUP_ROLES}
     role = next((candidate for candidate in _ROLE_PRIORITY if candidate in roles), None)
     if role in AGENCY_ROLES and not user.agency_id:
         role = None  # an agency role without an agency sees nothing of any agency
     user._portal_role = role
     return role
-
-
-ROLE_GROUP = "_role_group"  # the attribute role_group() is annotated as
-
-
-def role_group(user_ref: str = "pk") -> Subquery:
-    """The name of the group giving the user of ``user_ref`` (an outer reference) their role, the first of
-    ``_ROLE_PRIORITY`` among theirs, or NULL: annotated as ``ROLE_GROUP`` on a user, or copied to the user
-    (``plans.auth``), it spares :func:`role_of` a query of the user's groups on every request."""
-    first = Case(*(When(name=ROLE_GROUPS[role], then=Value(rank)) for rank, role in enumerate(_ROLE_PRIORITY)))
-    groups = Group.objects.filter(user=OuterRef(user_ref), name__in=list(ROLE_GROUPS.values()))
-    return Subquery(groups.annotate(rank=first).order_by("rank").values("name")[:1])
 
 
 def public_plans(prefix: str = "") -> Q:

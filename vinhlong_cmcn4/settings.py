@@ -383,7 +383,7 @@ REST_FRAMEWORK = {
     # clients get the public rows (published plans and tasks, the agency registry) and read only.
     "DEFAULT_PERMISSION_CLASSES": ["core.api.ReadOnlyUnlessSignedIn"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "plans.auth.TokenAuthentication",  # DRF's, the role read with the user; first: an unauthenticated call gets 401 + WWW-Authenticate
+        "rest_framework.authentication.TokenAuthentication",  # first: an unauthenticated call gets 401 + WWW-Authenticate
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.PageNumbers",

@@ -56,26 +56,6 @@ def test_an_agency_role_without_an_agency_sees_no_agency_work(roles):
     assert role_of(user) is None
 
 
-def test_a_user_read_with_their_role_group_has_the_role_their_groups_give(roles, agency_a):
-    """role_group() (one query with the user: the API's token, the reviewers) gives role_of what reading the groups
-    does, for every mix of role groups, an unrelated group among them, with and without an agency."""
-    import itertools
-
-    from django.contrib.auth.models import Group
-
-    from plans.models import User
-    from plans.tests.factories import UserFactory
-
-    other = Group.objects.create(name="Nhóm khác")
-    for size in range(len(roles) + 1):
-        for mix in itertools.combinations(list(roles.values()), size):
-            for agency in (agency_a, None):
-                user = UserFactory(agency=agency)
-                user.groups.set([*mix, other])
-                read = User.objects.annotate(**{policy.ROLE_GROUP: policy.role_group()}).get(pk=user.pk)
-                assert role_of(read) == role_of(User.objects.get(pk=user.pk)), [g.name for g in mix]
-
-
 def test_public_sees_published_plans_and_their_tasks_only(world):
     assert set(restrict(Plan.objects.all(), ANONYMOUS)) == {world["published"]}
     assert set(restrict(Task.objects.all(), ANONYMOUS)) == {world["task_a"], world["task_b"]}
