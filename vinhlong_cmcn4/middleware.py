@@ -11,10 +11,13 @@
   (``Cache-Control: no-store``); public pages keep their own caching.
 - ``LostConnectionRetryMiddleware``: a view whose database connection was cut (a restarted or failed-over
   PostgreSQL, ``pg_terminate_backend``) before it wrote anything runs once more on a new connection,
-  instead of answering 500; a view that had written, or received files, is not run twice. So a request it can run
-  again skips Django's health check (``CONN_HEALTH_CHECKS``, a ``SELECT 1`` before the request's first statement):
-  a cut connection fails that first statement, before anything is written, and the request runs again; only a
-  request that sends files is checked first.
+  instead of answering 500; a view that had written, or received files, is not run twice. So a request whose first
+  statement reads who sends it (their session, their API token) skips Django's health check (``CONN_HEALTH_CHECKS``,
+  a ``SELECT 1`` before the request's first statement): a cut connection fails that read, before anything is done,
+  and the request runs again. The public's requests are checked first (the API's throttles count a call in Redis
+  before its first statement: run again, it was counted twice), and so are those that send files; a request that
+  ran no statement before this middleware returned has its check back, for what reads after it (a streamed download
+  reading its rows as it is sent, which no run again can help).
 - ``SignInRequiredMiddleware`` (Django's ``LoginRequiredMiddleware``): an anonymous request for a page that needs
   signing in is sent to the sign-in page; one for a private file (``core.access``) is answered 401, so a program
   fetching the file never receives the sign-in form in its place.
@@ -152,11 +155,14 @@ class LostConnectionRetryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        wrote, cut = [], []
-        if not self._sends_files(request):
+        wrote, cut, ran = [], [], []
+        skipped = self._first_statement_reads_who(request) and not connection.health_check_done
+        if skipped:
             connection.health_check_done = True  # a cut met by its first statement runs it again: no SELECT 1 first
 
         def watch(execute, sql, params, many, context):
+            if not ran:
+                ran.append(sql)
             try:
                 result = execute(sql, params, many, context)  # only a statement that ran counts as written
             except (OperationalError, InterfaceError):
@@ -175,13 +181,19 @@ class LostConnectionRetryMiddleware:
                 logger.warning("database connection lost before anything was written: %s %s runs again", request.method, request.path)
                 connection.close()
                 response = self.get_response(request)
+        if skipped and not ran:
+            connection.health_check_done = False  # a streamed body reads after this returned: checked, as Django does
         return response
 
     @staticmethod
-    def _sends_files(request) -> bool:
-        """A request that may send files (they are not received twice: the run that failed may have read them) has its
-        connection checked before its first statement."""
-        return request.content_type == "multipart/form-data"
+    def _first_statement_reads_who(request) -> bool:
+        """Is the request's first statement the read of who sends it, before anything else is done: their session (a
+        page needing sign-in asks it before its view, the API before its throttles) or their API token? Not a request that may send
+        files (they are not received twice: the run that failed may have read them)."""
+        if request.content_type == "multipart/form-data":
+            return False
+        token = request.headers.get("Authorization", "").split(" ", 1)[0].lower() == "token"
+        return token or settings.SESSION_COOKIE_NAME in request.COOKIES
 
     @staticmethod
     def _cut(seen: list) -> bool:

@@ -83,10 +83,21 @@ def test_a_read_in_a_transaction_cut_before_anything_was_written_runs_again(rf, 
     assert response.status_code == 200 and len(calls) == 2
 
 
-@pytest.mark.parametrize(("content_type", "checked"), [("application/json", False), ("multipart/form-data; boundary=x", True)])
-def test_only_a_request_that_may_send_files_has_its_connection_checked_before_its_first_statement(rf, monkeypatch, content_type, checked):
-    """A request the middleware can run again needs no SELECT 1 first: a cut connection fails its first statement, and
-    it runs again (above); files are not received twice, so their request is checked (Django's CONN_HEALTH_CHECKS)."""
+@pytest.mark.parametrize(
+    ("content_type", "who", "checked"),
+    [
+        ("application/json", {"HTTP_AUTHORIZATION": "Token abc"}, False),
+        ("application/json", {"HTTP_COOKIE": "sessionid=abc"}, False),
+        ("application/json", {}, True),
+        ("multipart/form-data; boundary=x", {"HTTP_COOKIE": "sessionid=abc"}, True),
+    ],
+)
+def test_only_a_request_whose_first_statement_reads_who_sends_it_skips_the_check_of_its_connection(
+    rf, monkeypatch, content_type, who, checked
+):
+    """A request whose first statement reads its session or token needs no SELECT 1 first: a cut connection fails that
+    read, and it runs again (above). The public's request is checked (a throttle counts it before its first statement),
+    and so is one that sends files, which are not received twice (Django's CONN_HEALTH_CHECKS)."""
     from django.db import connections
     from django.http import HttpResponse
 
@@ -104,5 +115,45 @@ def test_only_a_request_that_may_send_files_has_its_connection_checked_before_it
         return HttpResponse("ok")
 
     wrapper.health_check_done = False  # as Django leaves it when a request starts on a kept connection
-    LostConnectionRetryMiddleware(view)(rf.post("/", data=b"{}", content_type=content_type))
+    LostConnectionRetryMiddleware(view)(rf.post("/", data=b"{}", content_type=content_type, **who))
     assert bool(checks) is checked
+
+
+def _kept_connection_cut():
+    """The thread's kept connection ended by PostgreSQL between two requests (a restart, a failover), and Django about
+    to start a request on it: ``close_old_connections`` leaves the health check to the request's first statement."""
+    connection.ensure_connection()
+    _terminate_own_backend_at(1)(lambda *args: None, "", None, False, None)
+    connection.health_check_done = False
+
+
+def test_a_public_download_whose_first_statement_runs_as_it_streams_is_sent_whole_on_a_kept_connection_cut(client, db):
+    """The public list of summaries as CSV reads its rows as it sends them, after the middleware returned: no run
+    again can help, so its connection is checked first, as Django does (it broke off with an OperationalError)."""
+    _kept_connection_cut()
+    response = client.get(reverse("reports:public_summaries"), {"format": "csv"})
+    body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200 and len(body.splitlines()) == 2  # the filters' line and the headers
+
+
+@pytest.mark.parametrize(
+    ("scope", "send"),
+    [
+        ("anon", lambda client: client.get("/api/v1/plans/")),
+        (
+            "token",
+            lambda client: client.post("/api/v1/auth/token/", {"username": "ai.do", "password": "sai"}, content_type="application/json"),
+        ),
+    ],
+)
+def test_an_anonymous_api_call_on_a_kept_connection_cut_is_counted_once_by_its_throttle(client, db, settings, scope, send):
+    """The API's throttles count a call in the cache (Redis in production) before its first statement: a call met by a
+    cut there, and run again, was counted twice (the token endpoint's 10 tries a minute became 5)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hatk12-throttle"}}
+    client.raise_request_exception = False  # a first attempt's error is logged; what was counted is the question
+    _kept_connection_cut()
+    response = send(client)
+    assert response.status_code < 500
+    assert len(cache.get(f"throttle_{scope}_127.0.0.1")) == 1
