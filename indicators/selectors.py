@@ -203,6 +203,18 @@ def reporting_agency_on(indicator: Indicator, day: datetime.date) -> Agency:
     return holders_on(as_of=day).get(agency.pk, agency)
 
 
+def reporting_agency_ids_on(day: datetime.date) -> set[int]:
+    """The agencies reporting an indicator on ``day`` (:func:`reporting_agency_on` of each, in three queries): those a
+    list of indicators is filtered by, not the agencies merged away since they were named."""
+    holders = holders_on(as_of=day)
+    before = _handed_after(day)
+    reporting = set()
+    for indicator_id, agency_id in Indicator.objects.values_list("pk", "agency_id"):
+        agency_id = before[indicator_id].pk if indicator_id in before else agency_id
+        reporting.add(holders[agency_id].pk if agency_id in holders else agency_id)
+    return reporting
+
+
 def indicators_reported_by(*, task_id: int, agency_id: int, day: datetime.date) -> list[Indicator]:
     """The indicators moved by a task that ``agency_id`` reports on ``day`` (carried by its report on that task)."""
     holders = holders_on(as_of=day)

@@ -29,6 +29,7 @@ from .selectors import (
     indicators_of_plan_q,
     judgement_counts,
     reported_by_q,
+    reporting_agency_ids_on,
     sort_at_risk_first,
     trend,
     with_figures,
@@ -102,11 +103,13 @@ class IndicatorFilterForm(forms.Form):
         label=_("Agency reporting"), required=False, queryset=Agency.objects.none(), empty_label=_("All agencies")
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = policy.restrict(Plan.objects.order_by("-issued_on"), user)
         self.fields["plan"].label_from_instance = lambda plan: plan.symbol
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=Indicator.objects.values("agency")).order_by("name")
+        # the agencies reporting today, as the rows name them (an agency merged away would list nothing)
+        reporting = reporting_agency_ids_on(today or timezone.localdate())
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=reporting).order_by("name")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -117,7 +120,7 @@ class IndicatorFilterForm(forms.Form):
 
 def filtered_indicators(data, user, today):
     """The indicators a filter chooses (plan, agency reporting today, judgement): the leadership list, its export and the API read this."""
-    form = IndicatorFilterForm(data or None, user=user)
+    form = IndicatorFilterForm(data or None, user=user, today=today)
     indicators = policy.restrict(Indicator.objects.all(), user)
     judgement = ""
     if form.is_bound and form.is_valid():

@@ -274,3 +274,16 @@ def test_the_trend_chart_draws_each_target_over_the_stage_it_is_in_force(client,
     assert chart["values"] == [14, None, 45, 61, None]
     # Each day reads the target in force then (the first not yet due), as the judgement does.
     assert chart["targets"] == [30, 30, 80, 80, 100]
+
+
+def test_the_list_offers_the_agencies_reporting_today_not_those_merged_away(client, plan_with_indicators, leader, agency_a, agency_b):
+    # Walk hwalk9: the demo's filter offered Sở TT&TT and Sở KH&ĐT (merged on 01/03/2025: choosing one listed nothing)
+    # and not Sở Tài chính, which the rows named as reporting PCI.
+    AgencyLineage.objects.create(predecessor=agency_a, successor=agency_b, effective_on=datetime.date(2025, 3, 1), main=True)
+    client.force_login(leader)
+    url = reverse("indicators:list")
+    form = client.get(url).context["form"]
+    offered = set(form.fields["agency"].queryset)
+    assert agency_b in offered and agency_a not in offered
+    rows = client.get(url, {"agency": agency_b.pk}).context["rows"]
+    assert {row.indicator.code for row in rows} >= {"CT-01", "CT-02"}  # agency A's work passed to B with its indicator
