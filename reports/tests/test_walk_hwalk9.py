@@ -46,3 +46,17 @@ def test_a_withdrawn_reports_value_is_not_said_to_be_the_indicators_value(client
     page = client.get(reverse("reports:report_detail", args=[withdrawn.pk])).content.decode()
     assert "Đã ghi nhận là số liệu của chỉ tiêu" not in page
     assert "Đã rút cùng báo cáo" in page
+
+
+def test_my_tasks_in_the_menu_lists_the_tasks_nobody_is_in_charge_of_too(client, world, officer_a):
+    # Walk: the demo assigns nobody, so "Việc của tôi" listed 0 tasks ("Không có nhiệm vụ nào phù hợp bộ lọc") while
+    # "Việc cần xử lý" said 4 reports of 125/KH-SKHCN were the officer's to send (a part nobody carries is the whole
+    # agency's: the officer's too, as the work list counts it).
+    import re
+
+    client.force_login(officer_a)
+    menu = client.get(reverse("reports:work")).content.decode()
+    (href,) = re.findall(r'<a class="nav-link" href="([^"]+)">Việc của tôi</a>', menu)
+    listed = client.get(href.replace("&amp;", "&")).content.decode()
+    assert "Không có nhiệm vụ nào phù hợp bộ lọc" not in listed
+    assert world.task.title in listed
