@@ -134,10 +134,10 @@ def to_assign(n: int) -> str:
 
 
 def listed_above(n: int) -> str:
-    """The part of an item's reports owed that are items above it (sent back for a fix, waiting for approval)."""
+    """The part of an item's reports owed that are items above it (sent back for a fix, withdrawn, waiting for approval)."""
     return ngettext(
-        "%(n)d of them is a report sent back or waiting for approval, listed above.",
-        "%(n)d of them are reports sent back or waiting for approval, listed above.",
+        "%(n)d of them is a report sent back, withdrawn or waiting for approval, listed above.",
+        "%(n)d of them are reports sent back, withdrawn or waiting for approval, listed above.",
         n,
     ) % {"n": n}
 

@@ -60,3 +60,25 @@ def test_my_tasks_in_the_menu_lists_the_tasks_nobody_is_in_charge_of_too(client,
     listed = client.get(href.replace("&amp;", "&")).content.decode()
     assert "Không có nhiệm vụ nào phù hợp bộ lọc" not in listed
     assert world.task.title in listed
+
+
+def test_a_count_of_reports_to_file_names_a_withdrawn_one_listed_above_as_withdrawn(
+    world, agency_a, officer_a, head_a, coordinator, sysadmin
+):
+    # Walk: the withdrawn report of task 1, listed first, was counted in the next line as "Trong đó 1 báo cáo bị trả lại
+    # hoặc đang chờ phê duyệt đã nêu ở trên": it was neither.
+    from reports.worklist import work_items
+    from tasks.choices import AssignmentRole
+    from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
+
+    world.task.due_date = world.task.due_date.replace(year=2030)
+    world.task.save()
+    second = TaskFactory(plan=world.plan, section=world.task.section, number="3", title="Số hóa hồ sơ", due_date=world.task.due_date)
+    TaskAssignmentFactory(task=second, agency=agency_a, role=AssignmentRole.LEAD)
+    period = reporting_period_get_or_create(period=parse_period_code(world.period_code))
+    report = report_save(task=world.task, agency=agency_a, period=period, by=officer_a, data=DATA, version=None)
+    report = report_transition(report=report, action="submit", by=head_a, notify=False)
+    report = report_transition(report=report, action="accept", by=coordinator, notify=False)
+    report_withdraw(report=report, by=sysadmin, reason="Nhầm kỳ")
+    (owed,) = [item.why for item in work_items(officer_a) if "chưa gửi báo cáo" in item.why]
+    assert "Trong đó 1 báo cáo bị trả lại, bị rút hoặc đang chờ phê duyệt đã nêu ở trên" in owed, owed
