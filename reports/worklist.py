@@ -78,7 +78,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
             continue  # the head sent it back to the officer: it waits for the officer, not for the head
         listed.add((report.task_id, report.period_id))
         why = (
-            _("Report on task %(task)s (%(plan)s), %(period)s, was withdrawn by %(by)s: %(comment)s. File it again.")
+            _("Report on task %(task)s (%(plan)s), %(period)s, was withdrawn by %(by)s: file it again. Reason: %(comment)s")
             if report.state == ReportState.WITHDRAWN  # withdrawn by an administrator: owed again, edited and sent as a returned one
             else _("Report on task %(task)s (%(plan)s), %(period)s, was sent back by %(by)s: %(comment)s")
         )
@@ -134,10 +134,10 @@ def to_assign(n: int) -> str:
 
 
 def listed_above(n: int) -> str:
-    """The part of an item's reports owed that are items above it (sent back for a fix, waiting for approval)."""
+    """The part of an item's reports owed that are items above it (sent back for a fix, withdrawn, waiting for approval)."""
     return ngettext(
-        "%(n)d of them is a report sent back or waiting for approval, listed above.",
-        "%(n)d of them are reports sent back or waiting for approval, listed above.",
+        "%(n)d of them is a report sent back, withdrawn or waiting for approval, listed above.",
+        "%(n)d of them are reports sent back, withdrawn or waiting for approval, listed above.",
         n,
     ) % {"n": n}
 

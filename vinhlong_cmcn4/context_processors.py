@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from plans import policy
+from reports.filters import ANSWERED, AgencyTaskFilter
 from reports.views.work import my_work
 from reports.worklist import work_count
 
@@ -15,4 +16,6 @@ def portal(request) -> dict:
         # "Việc cần xử lý" in the menu: computed only when a page shows it, once per request (reports.worklist)
         "work_count": lambda: work_count(my_work(request)),
         "work_items": lambda: my_work(request),
+        # "Việc của tôi": the parts one carries and those nobody carries (the whole agency's), as the work list counts them
+        "my_tasks_url": AgencyTaskFilter.url(mine=ANSWERED),
     }

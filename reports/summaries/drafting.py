@@ -28,6 +28,7 @@ from . import streaming
 from .annex import annex_number_write
 from .delivery import deliveries_create
 from .document import summary_document
+from .official import official_number
 from .pdf import pdf_enabled
 from .prose import MAX_CHARS, clean, prefill
 
@@ -165,9 +166,10 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     Nothing is computed again: the document leadership read is the one issued (with its number and
     date), and the annex keeps its rows, with the number written into its note.
     """
-    number = number.strip()
-    # the clerk's number is digits (an ASCII 125, not "abc" nor "125a"): issuing freezes it on the document for ever
-    if not number or len(number) > 32 or not number.isascii() or not number.isdigit():
+    # the clerk's number is digits (an ASCII 125, not "abc" nor "125a"), written as the document writes it ("015" is 15,
+    # so it meets the 15 already issued): issuing freezes it on the document for ever
+    number = official_number(number)
+    if not number:
         raise ValidationError({"number": _("Give the document number the clerk assigned, e.g. 125 (without “/BC-UBND”).")})
     if summary.is_frozen:
         raise ValidationError(

@@ -4,7 +4,8 @@
   January and February take a leading zero (so that nobody can add a digit), others do not.
 - Dates in the body as office practice writes them when citing a document: "ngày 04/5/2017",
   "ngày 15/01/2018" — the same padding, with slashes.
-- Number and symbol: "Số: 125/BC-UBND"; before issue the number is left blank for the clerk.
+- Number and symbol: "Số: 125/BC-UBND"; before issue the number is left blank for the clerk. Numbers run from 01
+  each year (Điều 15): a number below 10 is written with a leading zero ("05/BC-UBND"), and "015" is 15.
 """
 
 import datetime
@@ -29,6 +30,15 @@ def short_date(day: datetime.date) -> str:
 def number_line(number: str, suffix: str) -> str:
     """ "Số: 125/BC-UBND", or "Số:      /BC-UBND" while the number is not given."""
     return f"Số: {number}/{suffix}" if number else f"Số:        /{suffix}"
+
+
+def official_number(typed: str) -> str:
+    """The number the clerk gave, as the document writes it: "125", "15", "05" for 5 (also typed 005); "" when
+    ``typed`` is no such number (letters, "125a", 0, digits other than ASCII ones, more than 32 digits)."""
+    typed = typed.strip()
+    if not typed or len(typed) > 32 or not typed.isascii() or not typed.isdigit() or int(typed) == 0:
+        return ""
+    return f"{int(typed):02d}"
 
 
 def roman(n: int) -> str:

@@ -159,7 +159,10 @@ def test_a_refused_file_is_named_with_its_extension_under_the_file_field_and_the
     assert not Report.objects.exists() and not Attachment.objects.exists()  # nothing half-written
     field = page[page.index('for="id_attachments"') :]
     assert "“virus.exe” không phải PDF, Word, Excel hoặc ảnh" in field  # under the field, named as sent
-    assert "virus.exe" not in page[: page.index('for="id_attachments"')].split('id="kept-files"')[0]
+    kept_files = page[page.index('id="kept-files"') : page.index('for="id_attachments"')]
+    assert "virus.exe" not in kept_files and "Biên bản.pdf" in kept_files  # the refused file is not among those kept
+    top = page[page.index('id="form-errors"') : page.index('id="kept-files"')]
+    assert "“virus.exe” không phải PDF" in top  # the list of mistakes atop the page names it as sent, extension included
     kept = re.findall(r'name="held" value="([^"]+)"', page)
     assert len(kept) == 1 and "Biên bản.pdf" in page[page.index('id="kept-files"') :]
     # Sent again without choosing any file: the kept PDF is attached.

@@ -32,3 +32,31 @@ def test_the_database_refuses_a_duplicate_number_too(filed, leader):
         Summary.objects.filter(pk=second.pk).update(
             state=SummaryState.ISSUED, number="15", issuer=first.issuer, issued_year=first.issued_year
         )
+
+
+def test_a_number_typed_with_leading_zeros_is_the_same_number_and_is_refused_when_taken(filed, leader):
+    # Walk hwalk9: "015" was issued beside 15/BC-UBND of the same year: two documents numbered 15 (the strings differed).
+    summary_issue(summary=summary_compile(plan=filed.plan, period=parse_period_code("2018-H2")), number="15", by=leader)
+    second = summary_compile(plan=filed.plan, period=parse_period_code("2018-Y"))
+    with pytest.raises(ValidationError) as refused:
+        summary_issue(summary=second, number="015", by=leader)
+    assert "15/BC-UBND" in refused.value.message_dict["number"][0]
+    second.refresh_from_db()
+    assert second.state == SummaryState.DRAFT
+
+
+@pytest.mark.parametrize(("typed", "written"), [("5", "05"), ("005", "05"), ("09", "09"), ("10", "10"), (" 125 ", "125")])
+def test_a_number_is_written_as_the_decree_numbers_documents_from_01(filed, leader, typed, written):
+    # Nghị định 30/2020, Điều 15: documents are numbered from 01 each year; "5" is written 05/BC-UBND.
+    issued = summary_issue(summary=summary_compile(plan=filed.plan, period=parse_period_code("2018-H2")), number=typed, by=leader)
+    assert issued.number == written
+
+
+@pytest.mark.parametrize("typed", ["0", "00"])
+def test_number_zero_is_refused(filed, leader, typed):
+    summary = summary_compile(plan=filed.plan, period=parse_period_code("2018-H2"))
+    with pytest.raises(ValidationError) as refused:
+        summary_issue(summary=summary, number=typed, by=leader)
+    assert "number" in refused.value.message_dict
+    summary.refresh_from_db()
+    assert summary.state == SummaryState.DRAFT

@@ -328,7 +328,7 @@ def test_a_count_of_reports_to_file_that_leaves_out_a_returned_one_says_so(clien
     to_file = to_file[: to_file.index("</li>")]
     assert '<span class="badge text-bg-warning mt-1">1</span>' in to_file
     assert "2 nhiệm vụ của 28/KH-UBND" in to_file
-    assert "Trong đó 1 báo cáo bị trả lại hoặc đang chờ phê duyệt đã nêu ở trên" in to_file
+    assert "Trong đó 1 báo cáo bị trả lại, bị rút hoặc đang chờ phê duyệt đã nêu ở trên" in to_file
 
 
 def test_a_report_sent_for_the_heads_approval_is_not_counted_as_the_officers_to_file(client, coordinated, agency_a, officer_a):

@@ -237,6 +237,8 @@ class ReportDetailView(DetailView):
             ],
             events=report.events.select_related("actor").order_by("at", "id"),
             attachments=report.attachments.select_related("uploaded_by"),
+            # each value's state (withdrawn with the report, counted, corrected since) is read from its report and actual
+            indicator_values=report.indicator_values.select_related("indicator", "actual"),
             history=history,
             contributions=contributions(report) if report.role == "lead" else [],
             can_edit=reports_policy.may_edit_report(user, report),
