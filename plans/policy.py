@@ -27,6 +27,7 @@ Three questions, each answered here and nowhere else:
   ``reports.policy.may_write_report``; on one task's extension: ``tasks.policy``.
 """
 
+import inspect
 from collections.abc import Callable
 from functools import wraps
 
@@ -36,6 +37,8 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from rest_framework.permissions import BasePermission
+
+from core.compiled import compiled_objects
 
 from .choices import PlanState, Role
 from .models import Plan
@@ -165,6 +168,44 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         # The condition crosses a to-many relation and could repeat rows: select by id instead.
         return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
     return queryset.filter(condition)
+
+
+class Seen:
+    """A person as the row rules see them: a role and an agency, nothing else.
+
+    The rules asked this way (the rows rules of reports and summaries, ``reports_policy.reviewable``,
+    ``tasks_policy.decidable_extensions``, :func:`coordinated`: the work waiting in ``reports.worklist``; a report's
+    row by its id, :func:`restricted_objects`) read nothing else of the person, so their SQL is kept per role and
+    agency (``core.compiled``). A rule that came to read more (``pk``, ``groups``) would fail here instead of being
+    served someone else's statement.
+    """
+
+    __slots__ = ("_portal_role", "agency_id")
+    is_authenticated = True
+    is_active = True
+
+    def __init__(self, role: str, agency_id: int | None):
+        self._portal_role, self.agency_id = role, agency_id
+
+    @property
+    def is_superuser(self) -> bool:
+        return self._portal_role == Role.ADMIN
+
+
+def restricted_objects(build: Callable[..., QuerySet], user, *inputs, action: str = VIEW, **slots: int) -> list[Model]:
+    """``list(restrict(build(*inputs, **slots), user, action))``, its SQL made once per role (``core.compiled``: a
+    deadline day's writes find their report by its id again and again). The user is seen as :class:`Seen`; an agency
+    role's agency is a slot of the statement, as the ids of ``slots`` are, so the province's agencies share one."""
+    if not inspect.isfunction(build) or "<" in build.__qualname__:
+        raise ValueError(f"restricted_objects needs a module-level function, not {build!r}")
+    role = role_of(user)
+    if role in AGENCY_ROLES:
+        slots = {**slots, "agency": user.agency_id}
+    return compiled_objects(_restricted, build, role, action, inputs, **slots)
+
+
+def _restricted(build: Callable[..., QuerySet], role: str | None, action: str, inputs: tuple, agency: int | None = None, **slots: int):
+    return restrict(build(*inputs, **slots), Seen(role, agency), action)
 
 
 def public(queryset: QuerySet) -> QuerySet:

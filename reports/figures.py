@@ -29,6 +29,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 from django.db.models.sql.subqueries import DeleteQuery
 
+from core.compiled import compiled_statements
 from core.locking import locked
 from core.shared_figures import figures_changed
 from tasks.choices import AssignmentRole
@@ -246,26 +247,35 @@ def sent_counts_refresh(agencies: list[int] | None, *, period_id: int | None = N
     by ``tasks.kept.lead_parts_refresh`` and :func:`sent_counts_moved`, inside their transaction and under its lock.
 
     The rows go and the recount goes in by the database alone (``INSERT … SELECT``), in one round trip on PostgreSQL:
-    a deadline day's every sending counts its agency's period again."""
+    a deadline day's every sending counts its agency's period again, by statements made once (``core.compiled``)."""
     if agencies == []:
         return
+    if agencies is not None and len(agencies) == 1 and period_id is not None:
+        statements = compiled_statements(_sent_recount, agency=agencies[0], period=period_id)
+    else:
+        statements = _sent_recount(agencies, period_id)
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _sent_recount(agencies: list[int] | None = None, period: int | None = None, *, agency: int | None = None) -> list[tuple[str, list]]:
+    """The statements of :func:`sent_counts_refresh` (``agency``: of one agency, as ``[agency]``): one on PostgreSQL."""
+    agencies = [agency] if agency is not None else agencies
     kept = SentLeadCount.objects.all() if agencies is None else SentLeadCount.objects.filter(agency_id__in=agencies)
-    if period_id is not None:
-        kept = kept.filter(period_id=period_id)
+    if period is not None:
+        kept = kept.filter(period_id=period)
     delete_sql, delete_params = kept.query.chain(DeleteQuery).get_compiler(connection=connection).as_sql()
-    counting = _sent_counted(agencies, period_id=period_id).query.get_compiler(connection=connection)
+    counting = _sent_counted(agencies, period_id=period).query.get_compiler(connection=connection)
     counted_sql, counted_params = counting.as_sql()
     field_of = {path: name for name, path in SENT_COLUMNS.items()} | {"n": "reports"}  # each selected column's, in its order
     columns = ", ".join(
         connection.ops.quote_name(SentLeadCount._meta.get_field(field_of[alias]).column) for _expression, _sql, alias in counting.select
     )
     insert_sql = f"INSERT INTO {connection.ops.quote_name(SentLeadCount._meta.db_table)} ({columns}) {counted_sql}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"{delete_sql}; {insert_sql}", [*delete_params, *counted_params])
-        else:
-            cursor.execute(delete_sql, delete_params)
-            cursor.execute(insert_sql, counted_params)
+    if connection.vendor == "postgresql":
+        return [(f"{delete_sql}; {insert_sql}", [*delete_params, *counted_params])]
+    return [(delete_sql, list(delete_params)), (insert_sql, list(counted_params))]
 
 
 def sent_counts_moved(*, agency_id: int, period_id: int) -> None:

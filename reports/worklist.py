@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from core.compiled import compiled_exists, compiled_values
 from plans import policy
-from plans.choices import PlanState, Role
+from plans.choices import PlanState
 from plans.models import Plan, User
 from reports import policy as reports_policy
 from tasks import policy as tasks_policy
@@ -214,28 +214,6 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
     return items
 
 
-class _Seen:
-    """A person as the rules of the work waiting beyond their agency's see them: a role and an agency, nothing else.
-
-    Those rules (``reports_policy.reviewable``, ``tasks_policy.decidable_extensions``, ``policy.coordinated``, the rows
-    rules of reports and summaries for the province's roles) read nothing else of the person, so their SQL is kept
-    per role and agency (``core.compiled``): every coordinator of one agency asks the same statement, another agency
-    its own. A rule that came to read more (``pk``, ``groups``) would fail here instead of being served someone
-    else's statement.
-    """
-
-    __slots__ = ("_portal_role", "agency_id")
-    is_authenticated = True
-    is_active = True
-
-    def __init__(self, role: str, agency_id: int | None):
-        self._portal_role, self.agency_id = role, agency_id
-
-    @property
-    def is_superuser(self) -> bool:
-        return self._portal_role == Role.ADMIN
-
-
 def _seen(user: User) -> tuple[str | None, int | None, tuple[str, str]]:
     """What the statements kept for ``user`` depend on: the role, the agency, and the settings those rules read."""
     return policy.role_of(user), user.agency_id, (settings.SELF_REVIEW_BY, settings.EXTENSION_DECIDED_BY)
@@ -244,7 +222,7 @@ def _seen(user: User) -> tuple[str | None, int | None, tuple[str, str]]:
 def _as_seen(role: str, agency_id: int | None, rules: tuple[str, str]) -> Any:  # stands in for a User
     if rules != (settings.SELF_REVIEW_BY, settings.EXTENSION_DECIDED_BY):
         raise ValueError(f"statement built for the settings {rules}, not the current ones")
-    return _Seen(role, agency_id)
+    return policy.Seen(role, agency_id)
 
 
 def _kinds_asked(user: User) -> tuple[str, ...]:
@@ -280,7 +258,7 @@ def _waiting_checks(kinds: tuple[str, ...], role: str, agency_id: int | None, ru
 
 def _waiting(user: User) -> set[str]:
     """The kinds of work beyond the agency's with something waiting for ``user``: one statement for all (none for a role
-    that has none), its SQL kept (``_Seen``). Only those kinds are then read: a leader's list, empty most days, costs this
+    that has none), its SQL kept (``policy.Seen``). Only those kinds are then read: a leader's list, empty most days, costs this
     statement, not one built per kind. Read afresh on every call: work done leaves the list at once."""
     kinds = _kinds_asked(user)
     if not kinds:
@@ -302,7 +280,7 @@ def _inbox_groups(role: str, agency_id: int | None, rules: tuple[str, str]) -> Q
 def _reports_to_review(user: User) -> list[WorkItem]:
     """The inbox (``selectors.inbox``) by plan and period: on a deadline day hundreds of reports wait, and the menu of
     every page the coordinator opens counts them; one line per plan and period, linking to the inbox filtered to
-    them (a report alone links to itself). Its SQL is kept (``_Seen``): the coordinator's every page reads it."""
+    them (a report alone links to itself). Its SQL is kept (``policy.Seen``): the coordinator's every page reads it."""
     groups = compiled_values(_inbox_groups, *_seen(user))
     alone = {
         report.pk: report

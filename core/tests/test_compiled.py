@@ -123,3 +123,52 @@ def test_several_questions_whether_rows_are_there_are_one_statement_made_once():
     with CaptureQueriesContext(connection) as statements:
         assert compiled.compiled_exists(jobs_waiting, ()) == {"never": False}  # nothing to ask: no statement
     assert len(statements) == 0
+
+
+def job_of(*, job: int):
+    return ExportJob.objects.select_related("user").filter(pk=job).order_by()
+
+
+def jobs_of_user(state: str, *, user: int):
+    return ExportJob.objects.filter(state=state, user_id=user).order_by("pk")
+
+
+def test_objects_are_django_s_own_each_call_with_its_ids_in_place():
+    from core.compiled import compiled_objects
+
+    one, two = _job("queued", "Một"), _job("done", "Hai")
+    with mock.patch.object(compiled, "_compile_objects", wraps=compiled._compile_objects) as made:
+        first = compiled_objects(job_of, job=one.pk)
+        second = compiled_objects(job_of, job=two.pk)
+        assert compiled_objects(job_of, job=-1) == []
+    assert made.call_count == 1  # one statement for every id
+    assert [(job.pk, job.title, job.state) for job in first + second] == [(one.pk, "Một", "queued"), (two.pk, "Hai", "done")]
+    with CaptureQueriesContext(connection) as statements:
+        assert second[0].user.username == two.user.username  # select_related: the user came with the row
+        assert timezone.is_aware(second[0].created_at)
+    assert len(statements) == 0
+    assert compiled_objects(jobs_of_user, "done", user=two.user_id) == [two]
+    assert compiled_objects(jobs_of_user, "done", user=one.user_id) == []  # another user's id, the same statement
+
+
+def job_named(*, title: int):
+    return ExportJob.objects.filter(title=title)
+
+
+def recount(*, job: int):
+    return [("UPDATE core_exportjob SET total = total + 1 WHERE id = %s", [job]), ("SELECT 1", [])]
+
+
+def test_a_slot_django_changes_on_its_way_into_the_sql_is_refused_and_statements_take_their_ids():
+    from core.compiled import compiled_objects, compiled_statements
+
+    with pytest.raises(ValueError, match="slots"):
+        compiled_objects(job_named, title=1)  # a title: Django makes the stand-in a string, no id
+    job = _job("queued", "Một", total=1)
+    statements = compiled_statements(recount, job=job.pk)
+    assert statements == [("UPDATE core_exportjob SET total = total + 1 WHERE id = %s", [job.pk]), ("SELECT 1", [])]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+    job.refresh_from_db()
+    assert job.total == 2

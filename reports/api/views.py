@@ -41,6 +41,18 @@ EXAMPLE = OpenApiExample(
 )
 
 
+def _written(*, report: int):
+    """What a workflow step is handed: the report's id and its task, whose row is locked first (the step reads the report
+    again, locked, with what it needs: report_transition)."""
+    return Report.objects.only("pk", "task_id").filter(pk=report).order_by()
+
+
+def _updated(*, report: int):
+    """What a draft's save is handed (the task and its plan, the agency, the period), not the values shown: the save
+    reads the report again, locked, and the answer is the row it wrote."""
+    return Report.objects.select_related("task__plan", "agency", "period").filter(pk=report).order_by()
+
+
 class SignedIn(permissions.IsAuthenticated):
     message = _("Sign in or send a token.")
 
@@ -59,15 +71,22 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     ordering = ["-period__last_day", "task__position", "id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    def get_object(self):
+        """A write's report: the rows this user sees (``policy.restrict``), by a statement made once per role
+        (``policy.restricted_objects``): a deadline day's every save and step asks it."""
+        if self.action not in ("step", "update", "partial_update"):
+            return super().get_object()
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        found = policy.restricted_objects(_written if self.action == "step" else _updated, self.request.user, report=pk)
+        if not found:
+            raise Http404
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
+
     def get_queryset(self):
-        if self.action == "step":
-            # A step reads the report again, locked, with what it needs (report_transition): here only whether this user
-            # sees it, and its task, whose row is locked first.
-            return policy.restrict(Report.objects.only("pk", "task_id"), self.request.user)
-        if self.action in ("update", "partial_update"):
-            # A write reads the report again, locked, in its service, and answers with the row it wrote: here only what
-            # the service is handed (the task and its plan, the agency, the period), not the values shown.
-            return policy.restrict(Report.objects.select_related("task__plan", "agency", "period"), self.request.user)
         values = ReportedValue.objects.select_related("indicator", "actual").order_by("indicator__position", "indicator_id")
         return policy.restrict(
             Report.objects.select_related("agency", "period").prefetch_related(Prefetch("indicator_values", queryset=values)),

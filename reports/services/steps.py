@@ -5,10 +5,11 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.compiled import compiled_objects
 from core.history import changed_for_certain
 from core.locking import locked
 from core.outbox import job_enqueue
@@ -61,7 +62,14 @@ def report_locked(report: Report, *related: str) -> Report:
     taking the task first makes two writes on one task's reports take turns from the start instead of each holding a
     row the other needs (a deadlock on PostgreSQL)."""
     task_row_locked(report.task_id)
-    return locked(Report.objects).select_related(*related).get(pk=report.pk)
+    found = compiled_objects(_report_row_locked, related, report=report.pk)  # a deadline day's statement, made once
+    if not found:
+        raise Report.DoesNotExist(f"report {report.pk} is gone")
+    return found[0]
+
+
+def _report_row_locked(related: tuple[str, ...], *, report: int) -> QuerySet:
+    return locked(Report.objects).select_related(*related).filter(pk=report)
 
 
 def task_row_locked(task_id: int) -> None:

@@ -56,6 +56,29 @@ def test_an_agency_role_without_an_agency_sees_no_agency_work(roles):
     assert role_of(user) is None
 
 
+def report_by_id(*, report: int):
+    return Report.objects.filter(pk=report).order_by()
+
+
+@pytest.mark.parametrize("action", [VIEW, CHANGE])
+def test_a_row_found_by_a_statement_made_once_per_role_is_the_row_restrict_gives_each_user(
+    world, action, officer_a, officer_b, head_a, coordinator, leader, sysadmin
+):
+    """policy.restricted_objects keeps one statement per role, an agency's id a slot of it: whoever asked first, each user
+    of each agency finds exactly the reports restrict() gives them (an officer of B never A's by A's statement)."""
+    from core import compiled
+
+    compiled.compiled_forget()
+    users = [officer_a, officer_b, head_a, coordinator, leader, sysadmin, ANONYMOUS]
+    for user in users + users[::-1]:  # each role's statement made by one user, then read by the others
+        for report in (world["report_a"], world["report_b"]):
+            found = policy.restricted_objects(report_by_id, user, action=action, report=report.pk)
+            assert found == list(restrict(Report.objects.filter(pk=report.pk), user, action)), (user, report.agency)
+    assert policy.restricted_objects(report_by_id, officer_b, report=world["report_a"].pk) == []
+    with pytest.raises(ValueError, match="module-level"):
+        policy.restricted_objects(lambda *, report: report_by_id(report=report), officer_a, report=1)
+
+
 def test_public_sees_published_plans_and_their_tasks_only(world):
     assert set(restrict(Plan.objects.all(), ANONYMOUS)) == {world["published"]}
     assert set(restrict(Task.objects.all(), ANONYMOUS)) == {world["task_a"], world["task_b"]}
