@@ -20,14 +20,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.mail import send_mass_mail
-from django.db import transaction
-from django.db.models import CharField, Q, Value
+from django.db import connection, transaction
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.db.models.sql import UpdateQuery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.compiled import compiled_objects, compiled_statements
 from core.outbox import job_enqueue
 from plans import policy
 from plans.choices import NoticeEmail, Role
@@ -106,7 +109,11 @@ def notices_digest_send(*, now: datetime.datetime | None = None) -> int:
 def _no_longer_waiting(notices: Q) -> int:
     """The notices ``notices`` named work that one of those told has done: they leave everyone's unread notices (the
     others' pages, the digest), kept as read in their history."""
-    return Notice.objects.filter(notices, read_at__isnull=True).update(read_at=timezone.now())
+    return _unread(notices).update(read_at=timezone.now())
+
+
+def _unread(notices: Q) -> QuerySet:
+    return Notice.objects.filter(notices, read_at__isnull=True)
 
 
 # --- Who must act after each event -----------------------------------------------------------------
@@ -122,17 +129,31 @@ def reviewers(report) -> list[User]:
     return [user for user in candidates if reports_policy.reviews(user, report)]
 
 
-def _province_deciders():
+def _province_deciders() -> list[User]:
     """The active coordinators and leaders, their groups read at once (``policy.role_of`` asks each one's).
 
     In two statements, not one: their memberships read with their users and groups in one statement join the membership
     table to itself, which PostgreSQL planned as a nested loop over both (1.5 ms against 0.35 for these two, issue 29's
-    deadline day, with the table's statistics of a few rows)."""
-    return (
-        User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True)
-        .distinct()
-        .prefetch_related("groups")
-    )
+    deadline day, with the table's statistics of a few rows). Both statements are made once (``core.compiled``): every
+    report sent asks them."""
+    people = compiled_objects(_deciders)
+    groups: dict[int, list[Group]] = {person.pk: [] for person in people}
+    for group in compiled_objects(_deciders_groups, tuple(groups)) if groups else ():
+        groups[group.member].append(group)
+    for person in people:
+        kept = person.groups.all()
+        kept._result_cache, kept._prefetch_done = groups[person.pk], True  # as prefetch_related("groups") leaves it
+        person._prefetched_objects_cache = {"groups": kept}
+    return people
+
+
+def _deciders():
+    return User.objects.filter(_with_role(Role.COORDINATOR) | _with_role(Role.LEADERSHIP), is_active=True).distinct().order_by("pk")
+
+
+def _deciders_groups(people: tuple[int, ...]):
+    """Every group of each of these people (``member``: whose), as prefetch_related("groups") reads them."""
+    return Group.objects.filter(user__in=people).annotate(member=F("user__pk")).order_by("user__pk", "pk")
 
 
 def _last_actors(report, actions: list[str]) -> list[int]:
@@ -207,11 +228,27 @@ def report_no_longer_waiting(report: Report, *, left: str) -> int:
     A step's notices name the work that waits in the state it leads to (sent for approval: the heads'; submitted: the
     reviewers'; sent back or returned: the revision); once one of those told has acted, the report has left that state
     and the others' notices named work that no longer waits. Called by every write that moves a report's state (a
-    workflow step, a withdrawal), in its transaction."""
+    workflow step, a withdrawal), in its transaction: its statement is made once per state (``core.compiled``)."""
+    ((sql, params),) = compiled_statements(_steps_notices_read, left, report=report.pk)
+    read_at = Notice._meta.get_field("read_at")
+    stand_in = read_at.get_db_prep_save(_READ_AT_STAND_IN, connection)
+    now = read_at.get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now if type(value) is type(stand_in) and value == stand_in else value for value in params])
+        return cursor.rowcount
+
+
+_READ_AT_STAND_IN = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)  # the time a statement made once is given
+
+
+def _steps_notices_read(left: str, *, report: int) -> list[tuple[str, list]]:
+    """``_no_longer_waiting`` of the notices of the steps that put ``report`` in the state ``left``, as one UPDATE."""
     steps = ReportEvent.objects.filter(report=report, to_state=left).annotate(
         notice_key=Concat(Value(_REPORT_EVENT), Cast("pk", output_field=CharField()), output_field=CharField())
     )
-    return _no_longer_waiting(Q(key__in=steps.values("notice_key")))
+    query = _unread(Q(key__in=steps.values("notice_key"))).query.chain(UpdateQuery)
+    query.add_update_values({"read_at": _READ_AT_STAND_IN})
+    return [query.get_compiler(connection=connection).as_sql()]
 
 
 def extension_deciders(extension: Extension) -> list[User]:

@@ -10,6 +10,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.compiled import compiled_objects
 from plans import policy
 from tasks.models import Task
 
@@ -39,6 +40,22 @@ EXAMPLE = OpenApiExample(
     value={"task": 12, "period": "2026-H2", "progress": 60, "work_state": "in_progress", "results": "Đã tổ chức 3 hội nghị."},
     request_only=True,
 )
+
+
+def _values_of(*, report: int):
+    """A report's indicator values as the API shows them: in the indicators' order, each with its indicator."""
+    return ReportedValue.objects.select_related("indicator", "actual").filter(report=report).order_by("indicator__position", "indicator_id")
+
+
+def _shown(report: Report) -> dict:
+    """The report a write answers with (the row the service wrote), its values read by a statement made once."""
+    values = compiled_objects(_values_of, report=report.pk)
+    for value in values:
+        ReportedValue.report.field.set_cached_value(value, report)  # each value's report is the one in hand
+    kept = report.indicator_values.all()
+    kept._result_cache, kept._prefetch_done = values, True  # as prefetch_related leaves it: .all() reads no more
+    report._prefetched_objects_cache = {"indicator_values": kept}
+    return ReportSerializer(report).data
 
 
 def _written(*, report: int):
@@ -115,7 +132,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
             data=fields,
             version=None,
         )
-        return Response(ReportSerializer(report).data, status=201)
+        return Response(_shown(report), status=201)
 
     @extend_schema(
         summary=_("Edit a draft (send the `version` read; 409 if someone saved meanwhile)"),
@@ -136,7 +153,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         report = report_save(
             task=report.task, agency=report.agency, period=report.period, by=request.user, data={**current, **fields}, version=version
         )
-        return Response(ReportSerializer(report).data)
+        return Response(_shown(report))
 
     @extend_schema(
         operation_id="v1_reports_step",
@@ -154,7 +171,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         report = report_transition(
             report=self.get_object(), action=STEPS[step], by=request.user, comment=body.validated_data.get("comment", "")
         )
-        return Response(ReportSerializer(report).data)
+        return Response(_shown(report))
 
 
 @extend_schema_view(

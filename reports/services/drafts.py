@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.compiled import compiled_objects
 from core.conflicts import Conflict
 from core.history import changed_for_certain
 from core.locking import locked
@@ -52,8 +53,18 @@ def inherited_part(*, task: Task, agency: Agency | None) -> TaskAssignment | Non
 
 def _part(*, task: Task, agency: Agency) -> TaskAssignment | None:
     """The agency's part in the task (one at most), with what a refused period names (its holder, its predecessor)."""
+    found = compiled_objects(_part_row, task=task.pk, agency=agency.pk)  # every save asks it: its statement made once
+    return found[0] if found else None
+
+
+def _part_row(*, task: int, agency: int):
     # One row by the (task, agency) unique key: no ordering, whose default would join the plan and task to sort it.
-    return TaskAssignment.objects.filter(task=task, agency=agency).select_related("agency", "inherited_from").order_by().first()
+    return TaskAssignment.objects.filter(task=task, agency=agency).select_related("agency", "inherited_from").order_by()
+
+
+def _draft_locked(*, task: int, agency: int, period: int):
+    """The agency's report on the task for the period (one at most: unique), locked."""
+    return locked(Report.objects).filter(task=task, agency=agency, period=period)
 
 
 def _inherited(part: TaskAssignment | None) -> TaskAssignment | None:
@@ -150,7 +161,8 @@ def report_save(
     # holding the report's row and then wanting the task's (its step) met the head's step on the same draft holding the
     # task's and wanting the report's (a deadlock on PostgreSQL).
     task_row_locked(task.pk)
-    report = locked(Report.objects).filter(task=task, agency=agency, period=period).first()
+    found = compiled_objects(_draft_locked, task=task.pk, agency=agency.pk, period=period.pk)  # made once: every save's
+    report = found[0] if found else None
     if report is not None:
         report.task, report.agency, report.period = task, agency, period  # the rows in hand, not read again
     repeated = False  # the form says what is stored already: the same save sent twice (a double click)
