@@ -169,14 +169,14 @@ def _last_actors(report, actions: list[str]) -> list[int]:
 def report_recipients(event: ReportEvent) -> list[User]:
     """Who must act on, or know of, a report after a workflow step (its actor never)."""
     report, action = event.report, event.action
-    agency_users = User.objects.filter(agency=report.agency_id, is_active=True)
+    agency_users = _agency_users(report.agency_id)
     if action == WorkflowAction.SEND_FOR_APPROVAL:
-        people = list(agency_users.filter(_with_role(Role.HEAD)))
+        people = compiled_objects(_agency_people, Role.HEAD, agency=report.agency_id)  # every report sent for approval
     elif action == WorkflowAction.SUBMIT:
         people = reviewers(report)
     elif action == WorkflowAction.RECALL:
         # The officers who will revise it, and the reviewers already told it waits for them.
-        people = list(agency_users.filter(_with_role(Role.OFFICER))) + reviewers(report)
+        people = compiled_objects(_agency_people, Role.OFFICER, agency=report.agency_id) + reviewers(report)
     elif action == WorkflowAction.SEND_BACK:
         people = list(agency_users.filter(pk__in=_last_actors(report, [WorkflowAction.SEND_FOR_APPROVAL])))
         people = people or list(agency_users.filter(pk=report.created_by_id))
@@ -189,6 +189,15 @@ def report_recipients(event: ReportEvent) -> list[User]:
     else:
         people = []
     return _people(people, actor_id=event.actor_id)
+
+
+def _agency_users(agency: int):
+    return User.objects.filter(agency=agency, is_active=True)
+
+
+def _agency_people(role: str, *, agency: int):
+    """The agency's active people of ``role`` (its heads, its officers)."""
+    return _agency_users(agency).filter(_with_role(role))
 
 
 def _senders(report, agency_users) -> list[User]:
