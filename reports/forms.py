@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +52,11 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
+
+
+def as_typed(value: Decimal) -> Decimal:
+    """A kept figure as it was typed, without the column's two decimals: 18.00 gives back 18 (not 1.8E+1), 72.50 72.5."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 class ReportForm(BootstrapMixin, forms.ModelForm):
@@ -106,7 +113,7 @@ class ReportForm(BootstrapMixin, forms.ModelForm):
                 max_digits=14,
                 decimal_places=2,
                 localize=True,
-                initial=row.value if row else None,
+                initial=as_typed(row.value) if row else None,
                 help_text=indicator.get_kind_display(),
                 error_messages={"invalid": _("Type a number, e.g. 85 or 85,5.")},
             )

@@ -289,3 +289,13 @@ def test_a_withdrawn_report_filed_again_reports_its_values_anew_and_counts_them_
     report_transition(report=report, action="accept", by=coordinator, notify=False)
     assert IndicatorValue.objects.get(superseded_at__isnull=True).value == 60
     assert ReportedValue.objects.get().state == "counted"
+
+
+@pytest.mark.parametrize(("kept", "shown"), [(D("18"), "18"), (D("72.5"), "72,5"), (D("100"), "100"), (D("0.25"), "0,25")])
+def test_the_report_form_gives_back_a_kept_value_as_the_officer_typed_it(client, world, file, officer_a, kept, shown):
+    # Walk hwalk10: an officer typed 18 businesses, saved, and the form read "18,00" when the report came back
+    # withdrawn to be written again (the column's two decimals), where the report's page says "18 doanh nghiệp".
+    file(kept)
+    client.force_login(officer_a)
+    page = client.get(edit_url(world)).content.decode()
+    assert f'value="{shown}"' in page
