@@ -133,6 +133,12 @@ def _places(params: tuple, slots: tuple[str, ...], numbers: tuple[int, ...] | No
     return places
 
 
+def _held(using: str, ids) -> bool:
+    """Are all ``ids`` within the database's 64-bit integers (every id column's range)?"""
+    low, high = connections[using].ops.integer_field_range("BigIntegerField")
+    return all(low <= value <= high for value in ids)
+
+
 def _filled(params: tuple, places: dict[str, list[int]], slots: dict[str, int]) -> list:
     filled = list(params)
     for name, value in slots.items():
@@ -149,6 +155,8 @@ def compiled_objects(build: Callable[..., QuerySet], *inputs: Hashable, **slots:
     if kept is None:
         return []
     compiler, sql, params, places = kept
+    if not _held(compiler.using, slots.values()):
+        return []  # an id no integer column holds is no row, as Django's lookup says (SQLite refused it: OverflowError)
     with connections[compiler.using].cursor() as cursor:
         cursor.execute(sql, _filled(params, places, slots))
         rows = cursor.fetchall()

@@ -172,3 +172,14 @@ def test_a_slot_django_changes_on_its_way_into_the_sql_is_refused_and_statements
             cursor.execute(sql, params)
     job.refresh_from_db()
     assert job.total == 2
+
+
+@pytest.mark.parametrize("job", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_no_column_of_the_database_holds_finds_no_row_as_django_s_lookup_finds_none(job):
+    """An id beyond the database's 64-bit integers (a URL's ``/api/v1/reports/99999999999999999999/``) is no row, as
+    ``filter(pk=…)`` says: SQLite refused it with an OverflowError, which the API answered with a 500."""
+    from core.compiled import compiled_objects
+
+    _job("queued", "Một")
+    assert list(ExportJob.objects.filter(pk=job)) == []
+    assert compiled_objects(job_of, job=job) == []
