@@ -14,9 +14,10 @@ could not see. :func:`compiled_exists` does the same for questions "is any row t
 A deadline day's writes run the same few statements for one row after another (a report locked by its id, an agency's
 kept counts of a period): :func:`compiled_objects` (model instances, ``select_related`` included, as Django makes them)
 and :func:`compiled_statement` (the SQL and parameters of a write) take *slots*, ids that change on every call and
-are no part of the key: ``build`` is called once with a stand-in id for each, and every call puts its ids where the
-stand-ins' parameters were. A slot is an integer compared for equality or written as is (``pk=…``, ``in`` a list of
-them): a stand-in Django changed on its way into the SQL, or left out, is refused when the statement is made.
+are no part of the key: ``build`` is called twice with a stand-in id for each (two sets of them), the parameters where
+the two statements differ are the slots', and every call puts its ids there. A slot is an integer compared for
+equality or written as is (``pk=…``, ``in`` a list of them): a stand-in Django changed on its way into the SQL, or left
+out, or one that changes the statement itself, is refused when the statement is made.
 """
 
 import inspect
@@ -37,9 +38,10 @@ _lock = threading.Lock()
 _kept: OrderedDict[tuple, Any] = OrderedDict()  # a values() statement (_compile) or an EXISTS one (_compile_exists)
 
 
-def _made_once(function: str, build: Callable, inputs: tuple, make: Callable[[Any], Any], slots: tuple[str, ...] = ()) -> Any:
-    """``make(build(*inputs))`` (``slots``: ``build(*inputs, **stand_ins)``), kept per ``build``, ``inputs``, slots and
-    database vendor (the latest ``LIMIT`` of them)."""
+def _made_once(function: str, build: Callable, inputs: tuple, make: Callable[..., Any], slots: tuple[str, ...] = ()) -> Any:
+    """``make(build(*inputs))`` (``slots``: ``make(build(*inputs, **stand_ins), build(*inputs, **other_stand_ins))``,
+    the two sets of :func:`_stand_in`), kept per ``build``, ``inputs``, slots and database vendor (the latest ``LIMIT``
+    of them)."""
     # "<lambda>", "f.<locals>.g", a bound method (its object), a partial (its arguments): state the key cannot see
     if not inspect.isfunction(build) or "<" in build.__qualname__:
         raise ValueError(f"{function} needs a module-level function, not {build!r}")
@@ -49,7 +51,10 @@ def _made_once(function: str, build: Callable, inputs: tuple, make: Callable[[An
         if kept is not False:
             _kept.move_to_end(key)
     if kept is False:
-        kept = make(build(*inputs, **{name: _stand_in(n) for n, name in enumerate(slots)}) if slots else build(*inputs))
+        if slots:
+            kept = make(*(build(*inputs, **{name: _stand_in(n, made) for n, name in enumerate(slots)}) for made in (0, 1)))
+        else:
+            kept = make(build(*inputs))
         with _lock:
             _kept[key] = kept
             while len(_kept) > LIMIT:
@@ -114,23 +119,50 @@ def _compile_exists(querysets: dict[str, QuerySet]) -> tuple[dict[str, bool], st
     return asked, using, f"SELECT {', '.join(parts)}" if parts else "", tuple(params)
 
 
-def _stand_in(number: int) -> int:
-    """The stand-in of a slot: an id no row has, told from every other parameter by its type and value."""
-    return -(7 << 40) - number
+def _stand_in(number: int, made: int = 0) -> int:
+    """The stand-in of a slot in the statement's ``made``-th build (0 or 1): a small positive integer every integer column
+    holds (Django leaves out a comparison with a value its column cannot: a negative one with a positive integer
+    column), each slot's its own. The slots are where the two builds' parameters differ: an input that happens to equal
+    a stand-in is the same in both and stays what it is."""
+    return (1 << 14) + 2 * number + made
 
 
-def _places(params: tuple, slots: tuple[str, ...], numbers: tuple[int, ...] | None = None) -> dict[str, list[int]]:
-    """Where each slot's stand-in (``numbers``: their numbers among all the slots, by default their order) is among
-    ``params``; a slot whose stand-in is not there (Django changed it, or the statement does not use it) is refused."""
+def _places(params: tuple, other: tuple, slots: tuple[str, ...], numbers: tuple[int, ...] | None = None) -> dict[str, list[int]]:
+    """Where each slot (``numbers``: their numbers among all the slots, by default their order) is among ``params``, the
+    parameters of the first build, ``other`` those of the second: the places where they differ, each the slot's two
+    stand-ins. A slot that is not there, or a difference that is no slot's stand-ins (Django changed it), is refused."""
     numbers = numbers if numbers is not None else tuple(range(len(slots)))
-    places = {
-        name: [i for i, value in enumerate(params) if type(value) is int and value == _stand_in(n)]
-        for n, name in zip(numbers, slots, strict=True)
-    }
+    places: dict[str, list[int]] = {name: [] for name in slots}
+    for i, (value, again) in enumerate(zip(params, other, strict=True)):
+        if type(value) is type(again) and value == again:
+            continue
+        slot = next(
+            (
+                name
+                for n, name in zip(numbers, slots, strict=True)
+                if type(value) is int and (value, again) == (_stand_in(n), _stand_in(n, 1))
+            ),
+            None,
+        )
+        if slot is None:
+            raise ValueError(f"slots {list(slots)} reach the statement changed (parameter {i}: {value!r})")
+        places[slot].append(i)
     missing = [name for name, found in places.items() if not found]
     if missing:
         raise ValueError(f"slots {missing} are not parameters of the statement as they were given")
     return places
+
+
+def _same_statement(first: tuple[str, tuple] | None, second: tuple[str, tuple] | None, slots: tuple[str, ...]) -> None:
+    """The two builds of a statement (None: it matches nothing) differ in their slots' parameters only."""
+    if (first is None) != (second is None) or (first is not None and (first[0] != second[0] or len(first[1]) != len(second[1]))):
+        raise ValueError(f"slots {list(slots)} change the statement, not only its parameters")
+
+
+def _held(using: str, ids) -> bool:
+    """Are all ``ids`` within the database's 64-bit integers (every id column's range)?"""
+    low, high = connections[using].ops.integer_field_range("BigIntegerField")
+    return all(low <= value <= high for value in ids)
 
 
 def _filled(params: tuple, places: dict[str, list[int]], slots: dict[str, int]) -> list:
@@ -145,10 +177,12 @@ def compiled_objects(build: Callable[..., QuerySet], *inputs: Hashable, **slots:
     """``list(build(*inputs, **slots))``: model instances (``select_related`` ones, annotations) as Django makes them,
     the SQL made once per ``inputs`` and names of ``slots`` and database, then only executed with each call's slots."""
     names = tuple(sorted(slots))
-    kept = _made_once("compiled_objects", build, inputs, lambda queryset: _compile_objects(queryset, names), names)
+    kept = _made_once("compiled_objects", build, inputs, lambda *querysets: _compile_objects(*querysets, slots=names), names)
     if kept is None:
         return []
     compiler, sql, params, places = kept
+    if not _held(compiler.using, slots.values()):
+        return []  # an id no integer column holds is no row, as Django's lookup says (SQLite refused it: OverflowError)
     with connections[compiler.using].cursor() as cursor:
         cursor.execute(sql, _filled(params, places, slots))
         rows = cursor.fetchall()
@@ -167,15 +201,31 @@ def compiled_objects(build: Callable[..., QuerySet], *inputs: Hashable, **slots:
     return objects
 
 
-def _compile_objects(queryset: QuerySet, slots: tuple[str, ...]) -> tuple[SQLCompiler, str, tuple, dict] | None:
-    if queryset._known_related_objects or queryset._prefetch_related_lookups or queryset._fields is not None:
-        raise ValueError("compiled_objects needs a queryset of model instances, nothing prefetched or known beforehand")
-    compiler = queryset.query.get_compiler(queryset.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
+def _compile_objects(
+    queryset: QuerySet, again: QuerySet | None = None, *, slots: tuple[str, ...]
+) -> tuple[SQLCompiler, str, tuple, dict] | None:
+    """The statement of ``queryset`` (its slots' first stand-ins), its slots' places found against ``again`` (the
+    second's; none without slots)."""
+    builds = (queryset,) if again is None else (queryset, again)
+    for each in builds:
+        if each._known_related_objects or each._prefetch_related_lookups or each._fields is not None:
+            raise ValueError("compiled_objects needs a queryset of model instances, nothing prefetched or known beforehand")
+    made = []
+    for each in builds:
+        compiler = each.query.get_compiler(each.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            made.append(None)
+        else:
+            made.append((compiler, sql, tuple(params)))
+    if again is None:
+        made *= 2  # no slots: one build, its parameters its own
+    _same_statement(*(m[1:] if m else None for m in made), slots)
+    if made[0] is None:
         return None
-    return compiler, sql, tuple(params), _places(tuple(params), slots)
+    compiler, sql, params = made[0]
+    return compiler, sql, params, _places(params, made[1][2], slots)
 
 
 def compiled_statements(build: Callable[..., list[tuple[str, list | tuple]]], *inputs: Hashable, **slots: int) -> list[tuple[str, list]]:
@@ -183,15 +233,22 @@ def compiled_statements(build: Callable[..., list[tuple[str, list | tuple]]], *i
     method for, e.g. an ``INSERT … SELECT``), made once per ``inputs`` and names of ``slots`` and database: each call's
     slots in place. A slot need be in one of them only."""
     names = tuple(sorted(slots))
-    made = _made_once("compiled_statements", build, inputs, lambda statements: _compile_statements(statements, names), names)
+    made = _made_once("compiled_statements", build, inputs, lambda *statements: _compile_statements(*statements, slots=names), names)
     return [(sql, _filled(params, places, {name: slots[name] for name in places})) for sql, params, places in made]
 
 
-def _compile_statements(statements: list, slots: tuple[str, ...]) -> list[tuple[str, tuple, dict[str, list[int]]]]:
+def _compile_statements(
+    statements: list, again: list | None = None, *, slots: tuple[str, ...]
+) -> list[tuple[str, tuple, dict[str, list[int]]]]:
+    again = statements if again is None else again
+    if len(statements) != len(again):
+        raise ValueError(f"slots {list(slots)} change the statements, not only their parameters")
     made = []
-    for sql, params in statements:
-        found = {n: name for n, name in enumerate(slots) if any(type(v) is int and v == _stand_in(n) for v in params)}
-        made.append((sql, tuple(params), _places(tuple(params), tuple(found.values()), numbers=tuple(found))))
+    for (sql, params), (sql_again, params_again) in zip(statements, again, strict=True):
+        _same_statement((sql, tuple(params)), (sql_again, tuple(params_again)), slots)
+        pairs = set(zip(params, params_again, strict=True))
+        in_it = {n: name for n, name in enumerate(slots) if (_stand_in(n), _stand_in(n, 1)) in pairs}
+        made.append((sql, tuple(params), _places(tuple(params), tuple(params_again), tuple(in_it.values()), numbers=tuple(in_it))))
     if slots and not set(slots) <= {name for _sql, _params, places in made for name in places}:
         raise ValueError(f"slots {slots} are not all parameters of the statements as they were given")
     return made

@@ -198,13 +198,19 @@ def restricted_objects(build: Callable[..., QuerySet], user, *inputs, action: st
     role's agency is a slot of the statement, as the ids of ``slots`` are, so the province's agencies share one."""
     if not inspect.isfunction(build) or "<" in build.__qualname__:
         raise ValueError(f"restricted_objects needs a module-level function, not {build!r}")
+    if _SEEN_AGENCY in slots:
+        raise ValueError(f"{_SEEN_AGENCY} is the slot of the user's agency, not one of the statement's")
     role = role_of(user)
     if role in AGENCY_ROLES:
-        slots = {**slots, "agency": user.agency_id}
+        slots = {**slots, _SEEN_AGENCY: user.agency_id}
     return compiled_objects(_restricted, build, role, action, inputs, **slots)
 
 
-def _restricted(build: Callable[..., QuerySet], role: str | None, action: str, inputs: tuple, agency: int | None = None, **slots: int):
+_SEEN_AGENCY = "_seen_agency"  # the user's agency, a slot beside the caller's own (an ``agency`` of theirs stays theirs)
+
+
+def _restricted(build: Callable[..., QuerySet], role: str | None, action: str, inputs: tuple, **slots: int):
+    agency = slots.pop(_SEEN_AGENCY, None)
     return restrict(build(*inputs, **slots), Seen(role, agency), action)
 
 

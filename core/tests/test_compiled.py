@@ -172,3 +172,46 @@ def test_a_slot_django_changes_on_its_way_into_the_sql_is_refused_and_statements
             cursor.execute(sql, params)
     job.refresh_from_db()
     assert job.total == 2
+
+
+@pytest.mark.parametrize("job", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_no_column_of_the_database_holds_finds_no_row_as_django_s_lookup_finds_none(job):
+    """An id beyond the database's 64-bit integers (a URL's ``/api/v1/reports/99999999999999999999/``) is no row, as
+    ``filter(pk=…)`` says: SQLite refused it with an OverflowError, which the API answered with a 500."""
+    from core.compiled import compiled_objects
+
+    _job("queued", "Một")
+    assert list(ExportJob.objects.filter(pk=job)) == []
+    assert compiled_objects(job_of, job=job) == []
+
+
+def jobs_with_total(*, total: int):
+    return ExportJob.objects.filter(total=total).order_by("pk")
+
+
+def jobs_of_user_or_with_total(*, user: int, total: int):
+    from django.db.models import Q
+
+    return ExportJob.objects.filter(Q(user_id=user) | Q(total=total)).order_by("pk")
+
+
+def jobs_of_user_or_done_but_not_of(other: int, *, user: int):
+    from django.db.models import Q
+
+    return ExportJob.objects.filter(Q(user_id=user) | Q(state="done")).exclude(user_id=other).order_by("pk")
+
+
+def test_a_slot_on_any_integer_column_and_an_input_equal_to_a_stand_in_find_the_rows_django_finds():
+    """A slot compared with a positive integer column (Django drops a comparison with a value the column cannot hold, as
+    it did the negative stand-in: the statement, or its branch of an ``|``, was made without it and found nothing), and
+    an input that happens to be a stand-in's value (it was taken for the slot and given its id), find Django's rows."""
+    from core.compiled import compiled_objects
+
+    one, two, three = _job("queued", "Một", total=50), _job("done", "Hai", total=7), _job("queued", "Ba", total=50)
+    assert compiled_objects(jobs_with_total, total=50) == [one, three]
+    assert compiled_objects(jobs_with_total, total=7) == [two]
+    assert compiled_objects(jobs_of_user_or_with_total, user=two.user_id, total=50) == [one, two, three]
+    for stand_in in (compiled._stand_in(0), compiled._stand_in(1)):
+        django_s = list(jobs_of_user_or_done_but_not_of(stand_in, user=one.user_id))
+        assert django_s == [one, two]
+        assert compiled_objects(jobs_of_user_or_done_but_not_of, stand_in, user=one.user_id) == django_s

@@ -365,3 +365,13 @@ def test_a_body_in_a_charset_the_api_cannot_decode_is_refused_in_vietnamese_and_
     ), error_of(refused)
     report.refresh_from_db()
     assert report.state == "draft"
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808", "-9223372036854775809"])
+def test_a_report_id_beyond_the_databases_integers_is_not_found_by_a_save_or_a_step(api, world, officer_a, pk):
+    """A write's report is found by a statement made once (``policy.restricted_objects``): an id SQLite cannot hold was
+    handed to it as is and answered with a server error (OverflowError) where a read of the same id is not found."""
+    api.force_authenticate(officer_a)
+    assert api.get(f"/api/v1/reports/{pk}/").status_code == 404
+    assert api.patch(f"/api/v1/reports/{pk}/", {"progress": 5, "version": 1}).status_code == 404
+    assert api.post(f"/api/v1/reports/{pk}/submit/").status_code == 404

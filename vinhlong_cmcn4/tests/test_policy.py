@@ -79,6 +79,23 @@ def test_a_row_found_by_a_statement_made_once_per_role_is_the_row_restrict_gives
         policy.restricted_objects(lambda *, report: report_by_id(report=report), officer_a, report=1)
 
 
+def reports_of_agency(*, agency: int):
+    return Report.objects.filter(agency=agency).order_by("pk")
+
+
+def test_a_slot_named_agency_is_the_callers_not_the_users(world, officer_a, head_a, coordinator, leader, sysadmin):
+    """policy.restricted_objects put the user's agency in a slot named ``agency``: a caller's own slot of that name was
+    replaced by it (an officer of A asking for B's reports was given A's own) or taken from the build (a coordinator's
+    statement was built without it: a TypeError)."""
+    from core import compiled
+
+    compiled.compiled_forget()
+    for user in (officer_a, head_a, coordinator, leader, sysadmin, ANONYMOUS):
+        for report in (world["report_a"], world["report_b"]):
+            found = policy.restricted_objects(reports_of_agency, user, agency=report.agency_id)
+            assert found == list(restrict(reports_of_agency(agency=report.agency_id), user)), (user, report.agency)
+
+
 def test_public_sees_published_plans_and_their_tasks_only(world):
     assert set(restrict(Plan.objects.all(), ANONYMOUS)) == {world["published"]}
     assert set(restrict(Task.objects.all(), ANONYMOUS)) == {world["task_a"], world["task_b"]}
