@@ -23,14 +23,16 @@ out, or one that changes the statement itself, is refused when the statement is 
 import inspect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
 
 LIMIT = 256  # statements kept per process (each a few kilobytes of SQL)
 
@@ -173,7 +175,7 @@ def _filled(params: tuple, places: dict[str, list[int]], slots: dict[str, int]) 
     return filled
 
 
-def compiled_objects(build: Callable[..., QuerySet], *inputs: Hashable, **slots: int) -> list[Model]:
+def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slots: int) -> list[M]:
     """``list(build(*inputs, **slots))``: model instances (``select_related`` ones, annotations) as Django makes them,
     the SQL made once per ``inputs`` and names of ``slots`` and database, then only executed with each call's slots."""
     names = tuple(sorted(slots))
@@ -228,7 +230,9 @@ def _compile_objects(
     return compiler, sql, params, _places(params, made[1][2], slots)
 
 
-def compiled_statements(build: Callable[..., list[tuple[str, list | tuple]]], *inputs: Hashable, **slots: int) -> list[tuple[str, list]]:
+def compiled_statements(
+    build: Callable[..., Sequence[tuple[str, Sequence[Any]]]], *inputs: Hashable, **slots: int
+) -> list[tuple[str, list]]:
     """The statements ``build(*inputs, **slots)`` returns, each its SQL and parameters (writes Django has no queryset
     method for, e.g. an ``INSERT … SELECT``), made once per ``inputs`` and names of ``slots`` and database: each call's
     slots in place. A slot need be in one of them only."""

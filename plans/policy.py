@@ -184,7 +184,7 @@ class Seen:
     is_authenticated = True
     is_active = True
 
-    def __init__(self, role: str, agency_id: int | None):
+    def __init__(self, role: str | None, agency_id: int | None):
         self._portal_role, self.agency_id = role, agency_id
 
     @property

@@ -18,6 +18,7 @@ sent to those who want it at once; those who chose the daily digest get it in
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -255,7 +256,7 @@ def _steps_notices_read(left: str, *, report: int) -> list[tuple[str, list]]:
     steps = ReportEvent.objects.filter(report=report, to_state=left).annotate(
         notice_key=Concat(Value(_REPORT_EVENT), Cast("pk", output_field=CharField()), output_field=CharField())
     )
-    query = _unread(Q(key__in=steps.values("notice_key"))).query.chain(UpdateQuery)
+    query = cast(UpdateQuery, _unread(Q(key__in=steps.values("notice_key"))).query.chain(UpdateQuery))
     query.add_update_values({"read_at": _READ_AT_STAND_IN})
     return [query.get_compiler(connection=connection).as_sql()]
 
