@@ -13,7 +13,7 @@ could not see. :func:`compiled_exists` does the same for questions "is any row t
 
 A deadline day's writes run the same few statements for one row after another (a report locked by its id, an agency's
 kept counts of a period): :func:`compiled_objects` (model instances, ``select_related`` included, as Django makes them)
-and :func:`compiled_statement` (the SQL and parameters of a write) take *slots*, ids that change on every call and
+and :func:`compiled_statements` (the SQL and parameters of writes) take *slots*, ids that change on every call and
 are no part of the key: ``build`` is called twice with a stand-in id for each (two sets of them), the parameters where
 the two statements differ are the slots', and every call puts its ids there. A slot is an integer compared for
 equality or written as is (``pk=…``, ``in`` a list of them): a stand-in Django changed on its way into the SQL, or left
