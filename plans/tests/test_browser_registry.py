@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS
 from plans.models import Agency
@@ -20,7 +21,7 @@ def test_anyone_pages_through_the_registry_with_its_filter_kept_and_exports_ever
     rows = page.locator("table.registry-table tbody tr")
     assert rows.count() == 50
     pages = (current + 49) // 50
-    assert page.get_by_text(f"1 / {pages}").is_visible()
+    expect(page.get_by_text(f"1 / {pages}")).to_be_visible()
     page.get_by_role("link", name="Trang sau").click()
     page.wait_for_url("**page=2")
     assert "state=hien-tai" in page.url

@@ -9,6 +9,7 @@ import datetime
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 from reports.models import Report
@@ -124,7 +125,7 @@ def test_lists_and_the_dashboard_fit_their_width_and_keep_what_matters(browser, 
     assert dashboard.evaluate(
         "() => { const d = document.querySelector('.dashboard-table').parentElement; return d.scrollWidth <= d.clientWidth; }"
     )
-    assert table.get_by_text("Kỳ báo cáo hiện tại").is_visible()
+    expect(table.get_by_text("Kỳ báo cáo hiện tại")).to_be_visible()
 
 
 def test_the_public_plan_shows_status_and_progress_without_sideways_scrolling(browser, world, agency_a, agency_b, leader):
@@ -186,4 +187,4 @@ def test_the_compile_form_shows_only_the_periods_of_the_plan_chosen(browser, wor
     assert "6 tháng cuối năm 2018" in visible and not any(text.startswith("Quý") for text in visible)
     page.select_option("#id_period", label="Năm 2018")
     page.get_by_role("button", name="Tổng hợp").click()
-    assert page.get_by_text("Năm 2018").first.is_visible()
+    expect(page.get_by_text("Năm 2018").first).to_be_visible()

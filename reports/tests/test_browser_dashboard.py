@@ -1,6 +1,7 @@
 """Leadership and the public use the portal as people do, in headless Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 from reports.tests.test_dashboard import build
@@ -46,7 +47,7 @@ def test_the_public_finds_a_task_on_a_plan_page_typing_without_diacritics(browse
     page.goto(browser.base_url + plan.get_absolute_url())
     page.fill("input[name=q]", "nen tang chia se du lieu")
     page.click("button[type=submit]")
-    assert page.get_by_text("Xây dựng nền tảng chia sẻ dữ liệu của tỉnh").is_visible()
+    expect(page.get_by_text("Xây dựng nền tảng chia sẻ dữ liệu của tỉnh")).to_be_visible()
     assert page.locator("table.list-table tbody tr").count() == 1
     page.screenshot(path=ARTIFACTS / "public-plan-search.png", full_page=True)
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")

@@ -1,6 +1,7 @@
 """The dashboard read on a phone (walk hwalk7): every table fits 390 px, each row a card with its figures named."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 from plans.tests.factories import AgencyFactory
@@ -25,11 +26,11 @@ def test_on_a_phone_the_agency_table_is_one_card_per_agency_without_sideways_scr
     name = card.locator("td").first.bounding_box()
     assert name["width"] > 250, name  # the agency's name reads across the card
     rate = card.locator("td[data-label='Tỷ lệ đúng hạn']")
-    assert rate.is_visible()
+    expect(rate).to_be_visible()
     named = rate.evaluate("td => getComputedStyle(td, '::before').content")
     assert named == '"Tỷ lệ đúng hạn"', named  # every figure named on the card (the column headers are hidden)
     late = card.locator("td[data-label='Báo cáo trễ hạn']")
-    assert late.is_visible()
+    expect(late).to_be_visible()
 
 
 def test_on_a_phone_a_summarys_section_and_agency_tables_are_cards_without_sideways_scrolling(browser, filed, leader, agency_b):

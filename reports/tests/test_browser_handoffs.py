@@ -1,6 +1,7 @@
 """One request for more time, from the head to the coordinator to the decision, followed through the notices alone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 
@@ -19,7 +20,7 @@ def test_an_extension_goes_from_head_to_coordinator_to_decision_through_the_noti
     head.fill("#id_requested_due", "30/06/2031")
     head.fill("#id_reason", "Chờ phân bổ kinh phí năm 2031")
     head.get_by_role("button", name="Gửi đề nghị").click()
-    assert head.get_by_text("30/06/2031").first.is_visible()
+    expect(head.get_by_text("30/06/2031").first).to_be_visible()
     shot(head, "01-head-asked")
 
     coord = sign_in(browser, "coordinator")  # lands on the inbox: the work box and the notice name the request
@@ -29,7 +30,7 @@ def test_an_extension_goes_from_head_to_coordinator_to_decision_through_the_noti
     shot(coord, "02-coordinator-landing")
     notice.get_by_role("button", name="Mở và đánh dấu đã đọc").click()
     coord.get_by_role("button", name="Chấp thuận", exact=True).click()
-    assert coord.get_by_text("Gia hạn đến 30/06/2031").first.is_visible()
+    expect(coord.get_by_text("Gia hạn đến 30/06/2031").first).to_be_visible()
     assert coord.locator(".nav-work .badge").count() == 0  # decided: it left the list
     shot(coord, "03-coordinator-decided")
 
@@ -38,7 +39,7 @@ def test_an_extension_goes_from_head_to_coordinator_to_decision_through_the_noti
     decided = head.locator(".notices .alert", has_text="đã được chấp thuận")
     assert "30/06/2031" in decided.inner_text()
     decided.get_by_role("button", name="Mở và đánh dấu đã đọc").click()
-    assert head.get_by_text("Gia hạn đến 30/06/2031").first.is_visible()
+    expect(head.get_by_text("Gia hạn đến 30/06/2031").first).to_be_visible()
     shot(head, "04-head-told")
 
 

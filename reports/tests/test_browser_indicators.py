@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 from indicators.tests.factories import IndicatorFactory, TargetFactory
@@ -25,7 +26,7 @@ def test_a_value_filed_by_an_officer_reaches_the_leadership_page_after_acceptanc
     officer.fill(f"#id_indicator_{indicator.pk}_note", "Theo hệ thống một cửa điện tử")
     officer.screenshot(path=ARTIFACTS / "indicator-01-officer-form.png", full_page=True)
     officer.get_by_role("button", name="Trình lãnh đạo duyệt", exact=True).click()
-    assert officer.get_by_text("Chỉ tiêu đã báo cáo").is_visible()
+    expect(officer.get_by_text("Chỉ tiêu đã báo cáo")).to_be_visible()
 
     head = sign_in(browser, "head_a")
     head.get_by_role("link", name="28/KH-UBND · nhiệm vụ 1").click()
@@ -38,7 +39,7 @@ def test_a_value_filed_by_an_officer_reaches_the_leadership_page_after_acceptanc
     coord = sign_in(browser, "coordinator")
     coord.get_by_role("link", name="Tuyên truyền về chuyển đổi số").click()
     coord.get_by_role("button", name="Tiếp nhận").click()
-    assert coord.get_by_text("Đã tiếp nhận").first.is_visible()
+    expect(coord.get_by_text("Đã tiếp nhận").first).to_be_visible()
 
     lead.goto(browser.base_url + f"/ke-hoach/{world.plan.pk}/chi-tieu/")
     row = lead.locator("table.indicator-table tr", has_text="CT-01").inner_text()

@@ -32,7 +32,7 @@ def test_on_a_phone_the_menu_and_the_filters_fold_away_until_opened(browser, wor
     page = sign_in(browser, "coordinator", width=390)
     page.goto(browser.base_url + "/dau-moi/hop-thu/")
     assert _menu_links(page) == []
-    assert not page.locator("#list-filters").is_visible()
+    expect(page.locator("#list-filters")).to_be_hidden()
     heading = page.get_by_role("heading", level=1).bounding_box()
     assert heading["y"] < 250  # the page's own title is in view at once
     page.screenshot(path=ARTIFACTS / "menu-phone-folded.png")
@@ -43,7 +43,7 @@ def test_on_a_phone_the_menu_and_the_filters_fold_away_until_opened(browser, wor
     assert sign_out.is_visible() and sign_out.bounding_box()["height"] < 40  # one line
     page.get_by_role("button", name="Bộ lọc").click()
     page.wait_for_function("() => document.querySelector('#list-filters').classList.contains('show')")
-    assert page.get_by_label("Kế hoạch").is_visible()
+    expect(page.get_by_label("Kế hoạch")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "menu-phone-open.png", full_page=True)
 
 
@@ -54,8 +54,8 @@ def test_on_a_laptop_the_whole_menu_keeps_to_one_line(browser, world, coordinato
         "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].map(a => Math.round(a.getBoundingClientRect().top))"
     )
     assert len(tops) >= 6 and len(set(tops)) == 1, tops
-    assert page.locator("#list-filters").is_visible()
-    assert not page.get_by_role("button", name="Danh mục").is_visible()
+    expect(page.locator("#list-filters")).to_be_visible()
+    expect(page.get_by_role("button", name="Danh mục")).to_be_hidden()
 
 
 def test_the_browsers_own_checks_and_file_chooser_speak_vietnamese(browser, world, officer_a):
@@ -104,7 +104,7 @@ def test_the_public_finds_the_issued_summaries_in_the_menu_and_the_laptop_menu_s
             page.wait_for_function("() => document.querySelector('#portal-menu').classList.contains('show')")
         page.get_by_role("link", name="Báo cáo tổng hợp đã ban hành").click()
         page.wait_for_url("**/bao-cao-tong-hop/")
-        assert page.get_by_role("heading", level=1, name="Báo cáo tổng hợp đã ban hành").is_visible()
+        expect(page.get_by_role("heading", level=1, name="Báo cáo tổng hợp đã ban hành")).to_be_visible()
         tops = page.evaluate(
             "() => [...document.querySelectorAll('#portal-menu .navbar-nav a')].filter(a => a.offsetParent).map(a => Math.round(a.getBoundingClientRect().top))"
         )

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 from plans.models import Agency
@@ -39,28 +40,28 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
     admin.set_input_files("#id_file", str(CSV))
     shot(admin, "01-load")
     admin.click("input[value='Nạp']")
-    assert admin.get_by_text("Đã ghi nhận 2 quyết định").is_visible()
-    assert admin.get_by_text("Có hiệu lực từ 01/03/2025.").is_visible()
+    expect(admin.get_by_text("Đã ghi nhận 2 quyết định")).to_be_visible()
+    expect(admin.get_by_text("Có hiệu lực từ 01/03/2025.")).to_be_visible()
     shot(admin, "02-preview")
     assert "Sở Thông tin và Truyền thông" in admin.content()
     # The transfers of functions have no task chosen: the preview says so, and applying asks for the box to be ticked.
-    assert admin.get_by_text("Chưa chọn nhiệm vụ nào chuyển theo “Sở Thông tin và Truyền thông → Sở Văn hóa").is_visible()
+    expect(admin.get_by_text("Chưa chọn nhiệm vụ nào chuyển theo “Sở Thông tin và Truyền thông → Sở Văn hóa")).to_be_visible()
     admin.click("input[value='Xác nhận và áp dụng']")
     assert admin.get_by_text("Đã áp dụng quyết định").count() == 0  # the browser refuses: the box is required
     admin.check("input[name='none_chosen_confirmed']")
     admin.click("input[value='Xác nhận và áp dụng']")
-    assert admin.get_by_text("Đã áp dụng quyết định").is_visible()
+    expect(admin.get_by_text("Đã áp dụng quyết định")).to_be_visible()
     admin.locator("a", has_text="(01/07/2025)").click()  # the other decision
     admin.click("input[value='Xác nhận và áp dụng']")
-    assert admin.get_by_text("Đã áp dụng quyết định").is_visible()
+    expect(admin.get_by_text("Đã áp dụng quyết định")).to_be_visible()
     shot(admin, "03-applied")
     assert Agency.objects.get(code="STTTT").active_to == datetime.date(2025, 3, 1)
 
     successor = sign_in(browser, "officer_b")
     row = successor.locator("tr", has_text="Chuyển đổi số trong hoạt động báo chí")
-    assert row.get_by_text("kế thừa từ Sở TT&TT (từ 01/03/2025)").is_visible()
+    expect(row.get_by_text("kế thừa từ Sở TT&TT (từ 01/03/2025)")).to_be_visible()
     row.locator("summary").click()
-    assert row.get_by_role("link", name="6 tháng đầu năm 2019").is_visible()
+    expect(row.get_by_role("link", name="6 tháng đầu năm 2019")).to_be_visible()
     shot(successor, "04-successor-tasks")
     phone = sign_in(browser, "officer_b", width=390)
     phone.locator("tr", has_text="Chuyển đổi số trong hoạt động báo chí").scroll_into_view_if_needed()
@@ -68,12 +69,12 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
 
     coord = sign_in(browser, "coordinator")
     coord.goto(browser.base_url + "/dau-moi/giao-lai/")
-    assert coord.get_by_text("Xây dựng chính quyền số cấp huyện").is_visible()
+    expect(coord.get_by_text("Xây dựng chính quyền số cấp huyện")).to_be_visible()
     shot(coord, "06-queue")
     coord.locator("tr", has_text="Xây dựng chính quyền số cấp huyện").locator("select").select_option(label="Sở Nội vụ")
     coord.locator("#confirm-reassign").check()
     coord.get_by_role("button", name="Giao lại").click()
-    assert coord.get_by_text("Đã giao lại 1 nhiệm vụ").is_visible()
+    expect(coord.get_by_text("Đã giao lại 1 nhiệm vụ")).to_be_visible()
     shot(coord, "07-reassigned")
     assert local.assignments.get().agency.code == "SNV"
 
@@ -83,7 +84,7 @@ def test_an_administrator_applies_the_2025_decisions_and_the_successor_and_coord
     public.get_by_role("navigation").get_by_role("link", name="Danh bạ cơ quan, đơn vị").click()
     public.get_by_label("Tìm kiếm").fill("thong tin truyen thong")
     public.get_by_role("button", name="Lọc").click()
-    assert public.get_by_text("Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)").is_visible()
+    expect(public.get_by_text("Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)")).to_be_visible()
     shot(public, "08-registry")
 
 

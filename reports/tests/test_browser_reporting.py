@@ -1,6 +1,7 @@
 """The reporting workflow as people do it, in headless Chromium, with a screenshot of each page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 
@@ -24,22 +25,22 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
     officer.set_input_files("#id_attachments", str(evidence))
     shot(officer, "02-officer-form")
     officer.get_by_role("button", name="Trình lãnh đạo duyệt", exact=True).click()
-    assert officer.get_by_text("Chờ duyệt").first.is_visible()
-    assert officer.get_by_role("link", name="bien-ban-hoi-nghi.pdf").is_visible()
+    expect(officer.get_by_text("Chờ duyệt").first).to_be_visible()
+    expect(officer.get_by_role("link", name="bien-ban-hoi-nghi.pdf")).to_be_visible()
     shot(officer, "03-officer-sent")
 
     head = sign_in(browser, "head_a")
     head.get_by_role("link", name="28/KH-UBND · nhiệm vụ 1").click()
     shot(head, "04-head-report")
     head.get_by_role("button", name="Duyệt và gửi").click()
-    assert head.get_by_text("Đã gửi").first.is_visible()
+    expect(head.get_by_text("Đã gửi").first).to_be_visible()
 
     coord = sign_in(browser, "coordinator")
     shot(coord, "05-coordinator-inbox")
     coord.get_by_role("link", name="Tuyên truyền về chuyển đổi số").click()
     coord.fill("#comment-return", "Đề nghị bổ sung số liệu người tham dự")
     coord.get_by_role("button", name="Trả lại đơn vị").click()
-    assert coord.get_by_text("Bị trả lại").first.is_visible()
+    expect(coord.get_by_text("Bị trả lại").first).to_be_visible()
     shot(coord, "06-coordinator-returned")
 
     officer.goto(browser.base_url + "/don-vi/nhiem-vu/")
@@ -62,17 +63,18 @@ def test_report_goes_from_officer_to_head_to_coordinator_and_back(browser, world
     # QA: on a phone the header row, and its "select all" box, are hidden: a box above the list does it there.
     narrow = sign_in(browser, "coordinator", width=390)
     narrow.goto(browser.base_url + "/dau-moi/hop-thu/")
-    assert narrow.locator("#select-all-narrow").is_visible() and not narrow.locator("#select-all").is_visible()
+    expect(narrow.locator("#select-all-narrow")).to_be_visible()
+    expect(narrow.locator("#select-all")).to_be_hidden()
     narrow.locator("#select-all-narrow").check()
     assert narrow.locator("tbody input[type=checkbox]").evaluate_all("boxes => boxes.length > 0 && boxes.every(b => b.checked)")
     shot(narrow, "07b-coordinator-inbox-phone")
     narrow.close()
 
     coord.goto(browser.base_url + "/dau-moi/hop-thu/")
-    assert not coord.locator("#select-all-narrow").is_visible()  # on a wide screen, the header's box
+    expect(coord.locator("#select-all-narrow")).to_be_hidden()  # on a wide screen, the header's box
     coord.locator("tr", has_text="Tuyên truyền về chuyển đổi số").locator("input[type=checkbox]").check()
     coord.get_by_role("button", name="Tiếp nhận các báo cáo đã chọn").click()
-    assert coord.get_by_text("Đã tiếp nhận 1 báo cáo").is_visible()
+    expect(coord.get_by_text("Đã tiếp nhận 1 báo cáo")).to_be_visible()
     shot(coord, "08-coordinator-accepted")
 
     officer.goto(browser.base_url + "/don-vi/nhiem-vu/")

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 from reports.models import Summary, TrustRoot
@@ -53,14 +54,14 @@ def test_a_section_is_written_the_summary_issued_signed_and_verified_by_anyone(b
     shot(phone, "01d-preview-390")
     coord.go_back()
     coord.get_by_role("button", name="Trình ký").click()
-    assert coord.get_by_text("Chờ ký").first.is_visible()
+    expect(coord.get_by_text("Chờ ký").first).to_be_visible()
 
     lead = sign_in(browser, "leader")
     lead.goto(browser.base_url + summary.get_absolute_url())
     shot(lead, "02-leader-awaiting-signature")
     lead.fill("#id_number", "125")
     lead.get_by_role("button", name="Ban hành và khóa").click()
-    assert lead.get_by_text("Đã ban hành báo cáo số 125").is_visible()
+    expect(lead.get_by_text("Đã ban hành báo cáo số 125")).to_be_visible()
     summary = Summary.objects.get(pk=summary.pk)
     assert summary.pdf and summary.pdf_sha256  # rendered by LibreOffice once, in the job queued at issue
     lead.reload()
@@ -69,8 +70,8 @@ def test_a_section_is_written_the_summary_issued_signed_and_verified_by_anyone(b
         signed_file.write_bytes(pool.submit(sign, summary.pdf.open("rb").read(), person(ca), ca).result())
     lead.set_input_files("#signed-file", str(signed_file))
     lead.get_by_role("button", name="Kiểm tra và lưu làm văn bản gốc").click()
-    assert lead.get_by_text("Đã kiểm tra bản ký số và lưu làm văn bản gốc.").is_visible()
-    assert lead.get_by_role("cell", name="Nguyễn Văn Minh").is_visible()
+    expect(lead.get_by_text("Đã kiểm tra bản ký số và lưu làm văn bản gốc.")).to_be_visible()
+    expect(lead.get_by_role("cell", name="Nguyễn Văn Minh")).to_be_visible()
     shot(lead, "03-leader-signed-record")
 
     for width, name in ((1366, "verification-signed"), (390, "verification-signed-390")):

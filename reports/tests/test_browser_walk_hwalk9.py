@@ -1,6 +1,7 @@
 """Walk hwalk9 on a phone (390 px): a report refused for its mistakes says so where the officer is looking."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 
@@ -22,7 +23,7 @@ def test_on_a_phone_a_refused_report_names_its_mistakes_at_the_top_of_the_page(b
     page.wait_for_load_state()
     page.screenshot(path=str(ARTIFACTS / "phone-report-refused.png"))
     summary = page.locator("#form-errors")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert summary.bounding_box()["y"] + 40 < page.viewport_size["height"]  # in the first screen, not under the form
     text = summary.inner_text()
     assert "chưa được gửi" in text

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, sign_in
 
@@ -35,5 +36,5 @@ def test_the_officer_finds_a_withdrawn_report_in_the_work_list_and_files_it_agai
     officer.fill("#id_results", "Đã sửa số liệu đúng kỳ báo cáo")
     officer.screenshot(path=ARTIFACTS / f"withdrawn-02-form-{width}.png", full_page=True)
     officer.get_by_role("button", name="Trình lãnh đạo duyệt", exact=True).click()
-    assert officer.get_by_text("Chờ duyệt").first.is_visible()
+    expect(officer.get_by_text("Chờ duyệt").first).to_be_visible()
     officer.screenshot(path=ARTIFACTS / f"withdrawn-03-sent-{width}.png", full_page=True)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from plans.tests.factories import PlanFactory, SectionFactory
 from tasks.tests.factories import TaskFactory
@@ -22,8 +23,8 @@ def test_home_page_lists_plans_in_vietnamese(page):
     plan = PlanFactory(symbol="28/KH-UBND", title="Kế hoạch thực hiện Chỉ thị số 16/CT-TTg về Cách mạng công nghiệp lần thứ 4")
     TaskFactory(plan=plan, progress=75)
     page.goto(page.base_url + "/")
-    assert page.get_by_text("28/KH-UBND").is_visible()
-    assert page.get_by_role("heading", name="Các kế hoạch đã công bố").is_visible()
+    expect(page.get_by_text("28/KH-UBND")).to_be_visible()
+    expect(page.get_by_role("heading", name="Các kế hoạch đã công bố")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "home.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=ARTIFACTS / "home-phone.png", full_page=True)
@@ -37,7 +38,7 @@ def test_admin_plan_page_in_vietnamese(page, sysadmin):
     page.fill("#id_password", "Mật-khẩu-thử-2026")
     page.click("input[type=submit]")
     page.goto(f"{page.base_url}/admin/plans/plan/{section.plan.pk}/change/")
-    assert page.get_by_text("Nhóm nhiệm vụ").first.is_visible()
+    expect(page.get_by_text("Nhóm nhiệm vụ").first).to_be_visible()
     assert "Tổ chức các hoạt động tuyên truyền" in page.content()
     page.screenshot(path=ARTIFACTS / "admin-plan.png", full_page=True)
 

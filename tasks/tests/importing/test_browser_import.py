@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from plans.services import agency_registry_load
 from plans.tests.factories import PlanFactory
@@ -32,11 +33,11 @@ def test_admin_uploads_an_annex_previews_it_and_confirms(page, sysadmin):
     page.screenshot(path=ARTIFACTS / "admin-import-upload.png", full_page=True)
     page.set_input_files("input[type=file]", str(SAMPLE))
     page.click("input[value='Kiểm tra tệp']")
-    assert page.get_by_text("Chờ xác nhận").is_visible()
+    expect(page.get_by_text("Chờ xác nhận")).to_be_visible()
     assert "Tuyên truyền, phổ biến Chỉ thị số 16/CT-TTg" in page.content()
     page.screenshot(path=ARTIFACTS / "admin-import-preview.png", full_page=True)
     page.click("input[value='Xác nhận nhập']")
-    assert page.get_by_text("Đã nhập: thêm mới 7").is_visible()
+    expect(page.get_by_text("Đã nhập: thêm mới 7")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "admin-import-done.png", full_page=True)
     assert plan.tasks.count() == 7
 
@@ -44,7 +45,6 @@ def test_admin_uploads_an_annex_previews_it_and_confirms(page, sysadmin):
 def test_the_admins_file_chooser_speaks_vietnamese_in_an_english_browser(browser, sysadmin):
     # Walk (hwalk7): the portal's forms name their file chooser in Vietnamese ("Chọn tệp…", "Chưa chọn tệp nào."), but
     # the admin's annex upload showed the browser's own "Choose File / No file chosen" to an English browser.
-    from playwright.sync_api import expect
 
     agency_registry_load()
     plan = PlanFactory(symbol="1091/KH-UBND")
