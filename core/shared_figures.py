@@ -246,6 +246,29 @@ def figures_version(*, plans: Iterable[int] | None = None, agencies: Iterable[in
     return hashlib.sha256(":".join(_generations(_scope_keys(plans, agencies, reads_reports))).encode()).hexdigest()[:32]
 
 
+_in_process: dict[str, tuple[str, float, Any]] = {}
+
+
+def kept_in_process(name: str, compute: Callable[[], T], *, enough: Callable[[T], bool] = lambda value: True) -> T:
+    """``compute()``'s result, kept by this process until a change that names no plan or agency commits (``all``: the
+    registry of agencies and their lineage, plans, groups: every save of theirs, and every service that changes them,
+    calls :func:`figures_changed` without naming any), ``FIGURES_CACHE_SECONDS`` at most. For what every computation of
+    a figure reads and hardly ever changes (the names of 300 agencies at 10× the province): no query, no object made.
+    ``enough(value)`` false (a row names an agency created since): computed again. The value is shared by the process's
+    threads: read it, never change it. The cache unreachable, computed each time."""
+    try:
+        generation = _generations([GENERATION_KEY])[0]
+    except Exception:  # noqa: BLE001 - computed without the cache
+        return compute()
+    kept = _in_process.get(name)
+    now = time.monotonic()
+    if kept is not None and kept[0] == generation and now - kept[1] < settings.FIGURES_CACHE_SECONDS and enough(kept[2]):
+        return kept[2]
+    value = compute()  # of the generation read before: a change meanwhile moves it, and the next read computes again
+    _in_process[name] = (generation, now, value)
+    return value
+
+
 def figure_key(name: str, parts: tuple) -> str:
     """Where a figure is kept, before its version: its name and parts, and the code's (``core.release``), so a
     deployment computes and renders it afresh."""

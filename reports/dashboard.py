@@ -18,7 +18,7 @@ from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.compiled import compiled_values
-from core.shared_figures import figures_cached, figures_version
+from core.shared_figures import figures_cached, figures_version, kept_in_process
 from plans.choices import PlanState
 from plans.models import Agency, Plan, Section
 from tasks.choices import Recurrence, TaskStatus
@@ -250,8 +250,12 @@ def _agencies(plan_ids: list[int], due: dict[int, DuePeriod], today: datetime.da
     starts = {plan_id: d.period for plan_id, d in due.items()}  # the period itself: obligation() needs its last day
     # Lead parts by status and obligation from the kept counts (tasks.kept): a few rows per agency and plan, not every assignment.
     counts = compliance.lead_counts_by_agency(plan_ids, as_of=today, starts=starts)
-    # Names come apart, in one query: grouping by them would sort every row by text.
-    agencies = Agency.objects.only("code", "name", "aliases", "active_to").in_bulk(list(counts))
+    # Names come apart, kept by the process until the registry changes: grouping by them would sort every row by text.
+    agencies = kept_in_process(
+        "dashboard-agency-names",
+        lambda: Agency.objects.only("code", "name", "aliases", "active_to").in_bulk(),
+        enough=lambda known: all(agency_id in known for agency_id in counts),
+    )
     result = []
     for agency_id, by_status in counts.items():
         row = {

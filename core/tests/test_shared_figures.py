@@ -447,3 +447,43 @@ def test_a_shared_list_names_its_question_from_one_compilation(monkeypatch):
     assert shared_figures.query_digest(Task.objects.filter(reports__state="draft")) != digest
     assert shared_figures.query_digest(tasks.filter(plan_id=3)) != digest  # another queryset, named afresh
     assert not shared_figures.reads_reports(Task.objects.filter(plan_id=1))
+
+
+def test_a_value_kept_in_process_is_computed_again_only_once_the_registry_changed(settings, django_capture_on_commit_callbacks):
+    counted, compute = counter()
+    registry = {1: "Sở A"}
+    wanted = [1]
+    directory = lambda: shared_figures.kept_in_process(  # noqa: E731
+        "directory", lambda: compute(dict(registry)), enough=lambda known: all(pk in known for pk in wanted)
+    )
+    assert directory() == directory() == {1: "Sở A"}
+    assert len(counted) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(plans=[1], agencies=[5])  # a report sent, a task saved: the registry stands
+    directory()
+    assert len(counted) == 1
+    registry[1] = "Sở A mới"
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed()  # an agency renamed, a lineage added: a change that names nothing
+    assert directory() == {1: "Sở A mới"}
+    assert len(counted) == 2
+    registry[2], wanted[:] = "Sở B", [1, 2]  # a row names an agency the kept value does not know: not enough
+    assert directory() == {1: "Sở A mới", 2: "Sở B"}
+    assert len(counted) == 3
+    settings.FIGURES_CACHE_SECONDS = 0  # a write no signal saw (SQL by hand) is caught as a cached figure's is
+    directory()
+    assert len(counted) == 4
+
+
+def test_the_dashboard_names_an_agency_as_renamed_once_the_renaming_commits(django_capture_on_commit_callbacks):
+    from reports.dashboard import dashboard_afresh
+
+    task = TaskFactory(plan__state="in_force")
+    agency = AgencyFactory(name="Sở Thông tin và Truyền thông")
+    TaskAssignmentFactory(task=task, agency=agency, role=AssignmentRole.LEAD)
+    assert [row["agency"].name for row in dashboard_afresh().agencies] == ["Sở Thông tin và Truyền thông"]
+    with django_capture_on_commit_callbacks(execute=True):
+        Agency.objects.filter(pk=agency.pk).update(name="Sở Khoa học và Công nghệ")  # a rename the process has not seen…
+        agency.refresh_from_db()
+        agency.save()  # …until a save commits, as the admin's does
+    assert [row["agency"].name for row in dashboard_afresh().agencies] == ["Sở Khoa học và Công nghệ"]

@@ -2,6 +2,7 @@
 
 import functools
 from functools import lru_cache
+from operator import itemgetter
 
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from core import columns
+from core.shared_figures import kept_in_process
 from indicators.selectors import dashboard_panel_shared
 from plans import policy
 from plans.workdays import current_calendar
@@ -86,24 +88,35 @@ AGENCY_ROW_FIELDS = (
 )
 
 
-def agency_row_html(row: dict) -> str:
-    """One row of the agency table. A report sent moves one agency's figures, and the body is rendered again: the
-    same values render the same row, so the other rows (300 at 10× the province, most of a render) are taken as
-    they were; kept per process, by the row's values and the language."""
+_row_figures = itemgetter(*AGENCY_ROW_FIELDS)
+
+
+def agency_row_html(row: dict, language: str) -> str:
+    """One row of the agency table, in ``language``. A report sent moves one agency's figures, and the body is rendered
+    again: the same values render the same row, so the other rows (300 at 10× the province, most of a render) are taken
+    as they were; kept per process, by the row's values and the language."""
     agency, now = row["agency"], row.get("now")
     values = (
-        ("name", agency.name),
-        ("now", now.name if now else None),
-        ("active_to", agency.active_to),
-        ("predecessors", tuple(predecessor.short_name for predecessor in row.get("predecessors") or ())),
-        *((name, row[name]) for name in AGENCY_ROW_FIELDS),
+        agency.name,
+        now.name if now else None,
+        agency.active_to,
+        tuple(predecessor.short_name for predecessor in row.get("predecessors") or ()),
+        _row_figures(row),
     )
-    return _row_rendered(get_language(), values)
+    return _row_rendered(language, values)
 
 
 @lru_cache(maxsize=8192)
 def _row_rendered(language: str, values: tuple) -> str:
-    return render_to_string("reports/_dashboard_agency_row.html", {"row": dict(values)})
+    name, now, active_to, predecessors, figures = values
+    fields = {
+        "name": name,
+        "now": now,
+        "active_to": active_to,
+        "predecessors": predecessors,
+        **dict(zip(AGENCY_ROW_FIELDS, figures, strict=True)),
+    }
+    return render_to_string("reports/_dashboard_agency_row.html", {"row": fields})
 
 
 # Where the body of the dashboard's tasks takes what its agencies say, rendered and kept apart (two HTML comments: text
@@ -169,11 +182,13 @@ def dashboard_agencies_context(board, today, *, predecessors: bool = False, hold
     else:
         board.agencies = fold_into_successors(board.agencies, as_of=today, successors=holders)
     drill_down(board, predecessors=predecessors)
+    language = get_language()
     for row in board.agencies:
-        row["html"] = agency_row_html(row)
+        row["html"] = agency_row_html(row, language)
     most_behind = board.agencies[:15]
     return {
         "agencies": board.agencies,
+        "rows_html": mark_safe("".join(row["html"] for row in board.agencies)),  # noqa: S308 - our own template's rows
         "predecessors": predecessors,
         "predecessors_param": PREDECESSORS_PARAM,
         "agencies_chart": {
@@ -201,7 +216,11 @@ def dashboard_body(*, today, predecessors: bool = False) -> str:
     per way of showing them) and kept in the shared cache apart (``reports.dashboard.dashboard_parts_shown``), put
     together here. A reorganisation clears them like any change of figures."""
     language = get_language()
-    holders = functools.cache(lambda: successors_now(as_of=today))  # read once when both parts are computed
+    # Read once when both parts are computed, and kept by the process until the registry changes (the agencies' part is
+    # computed again after every report sent on a deadline day).
+    holders = functools.cache(
+        lambda: kept_in_process("dashboard-holders", lambda: (today, successors_now(as_of=today)), enough=lambda kept: kept[0] == today)[1]
+    )
     tasks, (missing, agencies) = dashboard_parts_shown(
         lambda board: render_to_string("reports/_dashboard_body.html", dashboard_context(board, today, holders=holders())),
         lambda board: (
