@@ -4,6 +4,7 @@ Errors are always ``{"error": {"code": ..., "message": ..., "fields": {...}}}`` 
 machine code and a Vietnamese message; field errors name the field.
 """
 
+import copy
 import json
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -32,6 +33,20 @@ CODES = {
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
 }
+
+
+class FieldsBuiltOnce:
+    """For a ``ModelSerializer``: its fields worked out from the model once per class, each serializer given its own copy
+    (as DRF copies the declared ones). DRF works them out for every serializer made: each answer of a report's save or
+    workflow step, thousands on a deadline day, built the same eighteen fields again. For serializers whose fields do not
+    depend on the request (``context``)."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            type(self)._fields_built = built  # type: ignore[attr-defined]
+        return copy.deepcopy(built)
 
 
 class FilterBackend(DjangoFilterBackend):

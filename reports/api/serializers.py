@@ -2,12 +2,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import FieldsBuiltOnce
+
 from .. import workflow
 from ..choices import ReportedValueState, ReportState, SummaryState, WorkState
 from ..models import Report, ReportedValue, Summary
 
 
-class ReportedValueSerializer(serializers.ModelSerializer):
+class ReportedValueSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A value of an indicator carried by the report (``reports.models.ReportedValue``)."""
 
     indicator = serializers.IntegerField(source="indicator_id", read_only=True)
@@ -32,7 +34,7 @@ class ReportedValueSerializer(serializers.ModelSerializer):
         return row.report.period.as_period().code
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     task = serializers.IntegerField(source="task_id", read_only=True)
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Code of the reporting agency."))
     period = serializers.SerializerMethodField(help_text=_("Period code, e.g. 2018-H1, 2018-Q4, 2018-Y."))

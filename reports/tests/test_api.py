@@ -375,3 +375,29 @@ def test_a_report_id_beyond_the_databases_integers_is_not_found_by_a_save_or_a_s
     assert api.get(f"/api/v1/reports/{pk}/").status_code == 404
     assert api.patch(f"/api/v1/reports/{pk}/", {"progress": 5, "version": 1}).status_code == 404
     assert api.post(f"/api/v1/reports/{pk}/submit/").status_code == 404
+
+
+def test_a_reports_answer_works_its_fields_out_once_per_class_and_gives_each_serializer_its_own(monkeypatch, world, officer_a, officer_b):
+    """``core.api.FieldsBuiltOnce``: DRF works a ModelSerializer's fields out of the model for every serializer made (each
+    answer of a save or a step on a deadline day); the report's are worked out once, and each serializer binds its own copy."""
+    from rest_framework import serializers
+
+    from reports.api.serializers import ReportSerializer
+    from reports.periods import parse_period_code
+    from reports.services import report_save, reporting_period_get_or_create
+
+    worked_out = []
+    original = serializers.ModelSerializer.get_fields
+    monkeypatch.setattr(serializers.ModelSerializer, "get_fields", lambda self: worked_out.append(type(self)) or original(self))
+    monkeypatch.delattr(ReportSerializer, "_fields_built", raising=False)
+    period = reporting_period_get_or_create(period=parse_period_code("2026-H2"))
+    reports = [
+        report_save(task=task, agency=by.agency, period=period, by=by, data={"progress": n, "work_state": "in_progress"}, version=None)
+        for n, task, by in ((10, world.task, officer_a), (20, world.other_task, officer_b))
+    ]
+    first, second = ReportSerializer(reports[0]), ReportSerializer(reports[1])
+    assert (first.data["progress"], second.data["progress"]) == (10, 20)
+    assert (first.data["period"], first.data["agency"]) == ("2026-H2", officer_a.agency.code)
+    assert worked_out == [ReportSerializer]
+    assert first.fields["progress"] is not second.fields["progress"]
+    assert first.fields["progress"].parent is first and second.fields["progress"].parent is second
