@@ -56,7 +56,8 @@ def test_issuing_freezes_the_summary_and_compiling_again_is_refused(client, coor
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "12/BC"}, follow=True).content.decode()
     assert "Hãy nhập số văn bản do văn thư cấp" in page
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "125"}, follow=True).content.decode()
-    assert "Đã ban hành báo cáo số 125" in page
+    # Walk (hwalk11): the message read "Đã ban hành báo cáo số 125", without the symbol the document carries
+    assert "Đã ban hành báo cáo số 125/BC-UBND:" in page
     # Walk: the badge read "Đã ban hành · 125" beside the list's "Nhiệm vụ" column: the document's number as written on it
     for url in (summary.get_absolute_url(), reverse("reports:summary_list")):
         page = client.get(url).content.decode()
