@@ -186,7 +186,7 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
         raise ValidationError(
             {
                 "number": _("Number %(number)s/BC-UBND of %(year)d is already used by the summary of %(plan)s, %(period)s.")
-                % {"number": number, "year": year, "plan": taken.plan.symbol, "period": taken.period}
+                % {"number": number, "year": year, "plan": taken.plan.symbol, "period": taken.period.label_in_sentence}
             }
         )
     try:
