@@ -226,19 +226,24 @@ class DashboardReportFilter(ListFilterSet):
 
 class ReassignFilter(ListFilterSet):
     """The coordinator's queue of tasks to reassign (``/dau-moi/giao-lai/``); the queryset is
-    ``reorganisation.selectors.waiting_for_reassignment``'s (assignments)."""
+    ``reorganisation.selectors.waiting_for_reassignment``'s (assignments); ``plans`` are the plans offered
+    (``reorganisation.selectors.reassign_plans``: those the user coordinates)."""
 
     route = "reports:reassign_queue"
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.none(), empty_label=_("All plans")
     )
     agency = django_filters.ModelChoiceFilter(
         label=_("Dissolved agency"),
         queryset=Agency.objects.filter(active_to__isnull=False).order_by("name"),
         empty_label=_("All agencies"),
     )
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
 
     def filter_task_text(self, queryset, name, value):
         return queryset.filter(task__in=search_filter(Task.objects.all(), value))

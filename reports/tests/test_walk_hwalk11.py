@@ -66,3 +66,15 @@ def test_the_inbox_offers_only_the_plans_whose_reports_the_coordinator_reviews(c
     assert set(offered) == {mine, first}
     page = response.content.decode()
     assert "1091/KH-UBND" in page and theirs.symbol not in page and quiet.symbol not in page
+
+
+def test_the_reassign_queue_offers_only_the_plans_the_coordinator_coordinates(client, coordinator, coordinating_agency):
+    # Walk: daumoi's "Nhiệm vụ cần giao lại" offered every plan under "Kế hoạch", 1091/KH-UBND (Sở Tài chính's) included.
+    from plans.tests.factories import AgencyFactory
+
+    mine = PlanFactory(symbol="125/KH-SKHCN", coordinator=coordinating_agency)
+    theirs = PlanFactory(symbol="1091/KH-UBND", coordinator=AgencyFactory(code="STC", name="Sở Tài chính"))
+    client.force_login(coordinator)
+    response = client.get(reverse("reports:reassign_queue"))
+    assert list(response.context["filter"].form.fields["plan"].queryset) == [mine]
+    assert theirs.symbol not in response.content.decode()
