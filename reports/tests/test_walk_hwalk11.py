@@ -78,3 +78,21 @@ def test_the_reassign_queue_offers_only_the_plans_the_coordinator_coordinates(cl
     response = client.get(reverse("reports:reassign_queue"))
     assert list(response.context["filter"].form.fields["plan"].queryset) == [mine]
     assert theirs.symbol not in response.content.decode()
+
+
+def test_the_document_check_names_the_number_as_the_document_writes_it_and_the_portal_as_no_issuer(client, settings, filed, leader):
+    # Walk: "Xác thực văn bản do Cổng ban hành", "Đây là bản ký số của văn bản do Cổng ban hành": a portal issues nothing,
+    # the province does (Nghị định 30/2020) and publishes through it; and the document was named "số 15/BC-UBND" whatever
+    # symbol the province's number series has (settings.SUMMARY_NUMBER_SUFFIX, Summary.document_number).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.tests.test_public_summaries import _issued
+
+    settings.SUMMARY_NUMBER_SUFFIX = "BC-VPUBND"
+    _issued(filed.plan, "2018-H2", "15", leader, signed=True)
+    page = client.get(reverse("verify")).content.decode()
+    assert "Xác thực văn bản ban hành qua Cổng" in page and "do Cổng ban hành" not in page
+    upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.7 issued 15 signed", content_type="application/pdf")
+    page = client.post(reverse("verify"), {"file": upload}).content.decode()
+    assert "Đây là bản ký số của văn bản ban hành qua Cổng." in page
+    assert "Báo cáo số 15/BC-VPUBND của" in page and "/BC-UBND" not in page
