@@ -96,3 +96,23 @@ def test_the_document_check_names_the_number_as_the_document_writes_it_and_the_p
     page = client.post(reverse("verify"), {"file": upload}).content.decode()
     assert "Đây là bản ký số của văn bản ban hành qua Cổng." in page
     assert "Báo cáo số 15/BC-VPUBND của" in page and "/BC-UBND" not in page
+
+
+def test_the_number_refusals_name_the_symbol_the_province_numbers_with(settings, filed, leader):
+    # Walk: the refusals of a number said "/BC-UBND" whatever symbol the number series has (SUMMARY_NUMBER_SUFFIX).
+    from django.core.exceptions import ValidationError
+
+    from reports.periods import parse_period_code
+    from reports.summaries.drafting import summary_issue
+    from reports.summaries.service import summary_compile
+
+    settings.SUMMARY_NUMBER_SUFFIX = "BC-VPUBND"
+    summary_issue(summary=summary_compile(plan=filed.plan, period=parse_period_code("2018-Y")), number="15", by=leader)
+    other = summary_compile(plan=filed.plan, period=parse_period_code("2018-H2"))
+    for number, said in (("15", "Số 15/BC-VPUBND năm "), ("abc", "(không ghi “/BC-VPUBND”)")):
+        with pytest.raises(ValidationError) as refused:
+            summary_issue(summary=other, number=number, by=leader)
+        [message] = refused.value.messages
+        assert said in message and "/BC-UBND" not in message, message
+        if number == "15":
+            assert message.endswith("đã được dùng cho báo cáo tổng hợp 28/KH-UBND, năm 2018."), message
