@@ -188,7 +188,7 @@ def chase_record(*, owed: list[Owed], by: User, email: bool, letter: bool, day: 
                 "agency": o.agency.short_name,
                 "n": len(o.tasks),
                 "plan": o.plan.symbol,
-                "period": o.period.label,
+                "period": o.period.label_in_sentence,
                 "deadline": f"{o.period.deadline:%d/%m/%Y}",
                 "how": how,
             }

@@ -224,7 +224,7 @@ def _total(key):
 def _summary_state_html(summary):
     from django.template.loader import render_to_string
 
-    return render_to_string("reports/_summary_state.html", {"summary": summary})
+    return render_to_string("reports/_summary_state.html", {"summary": summary, "in_list": True})  # the number has its column
 
 
 def _summary_files(summary) -> str:

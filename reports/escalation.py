@@ -105,7 +105,7 @@ def late_steps_send(plan: Plan, today: datetime.date, missing: dict[int, int], p
             "agency": reminder.agency.short_name,
             "n": n,
             "plan": plan.symbol,
-            "period": period.label,
+            "period": period.label_in_sentence,
             "deadline": deadline,
         }
         notify(reminder, heads, text, AgencyTaskFilter.url(plan=plan.pk, report_state=NOT_SENT))
@@ -122,7 +122,7 @@ def late_steps_send(plan: Plan, today: datetime.date, missing: dict[int, int], p
                 "agency": agency.short_name,
                 "n": n,
                 "plan": plan.symbol,
-                "period": period.label,
+                "period": period.label_in_sentence,
                 "deadline": deadline,
             }
             notify(reminder, coordinators, text, url)
@@ -141,7 +141,7 @@ def late_steps_send(plan: Plan, today: datetime.date, missing: dict[int, int], p
             text = _("Week of %(day)s. Plan %(plan)s, %(period)s: %(n)d agencies are still late with their reports: %(agencies)s.") % {
                 "day": f"{today:%d/%m/%Y}",
                 "plan": plan.symbol,
-                "period": period.label,
+                "period": period.label_in_sentence,
                 "n": len(new),
                 "agencies": names,
             }

@@ -147,13 +147,16 @@ class AgencyTaskFilter(ListFilterSet):
 
 
 class InboxFilter(ListFilterSet):
-    """The coordinator's inbox (``/dau-moi/hop-thu/``); the queryset is ``selectors.inbox``'s."""
+    """The coordinator's inbox (``/dau-moi/hop-thu/``); the queryset is ``selectors.inbox``'s.
+
+    ``plans`` are the plans offered (``selectors.inbox_plans``: those whose reports the user reviews).
+    """
 
     route = "reports:inbox"
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.none(), empty_label=_("All plans")
     )
     agency = AgencyChoiceFilter(label=_("Agency"), empty_label=_("All agencies"))
     period = django_filters.ModelChoiceFilter(
@@ -165,6 +168,10 @@ class InboxFilter(ListFilterSet):
         method="filter_late",
         empty_label=_("On time or late"),
     )
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
 
     def filter_task_text(self, queryset, name, value):
         return queryset.filter(task__in=search_filter(Task.objects.all(), value))
@@ -219,19 +226,24 @@ class DashboardReportFilter(ListFilterSet):
 
 class ReassignFilter(ListFilterSet):
     """The coordinator's queue of tasks to reassign (``/dau-moi/giao-lai/``); the queryset is
-    ``reorganisation.selectors.waiting_for_reassignment``'s (assignments)."""
+    ``reorganisation.selectors.waiting_for_reassignment``'s (assignments); ``plans`` are the plans offered
+    (``reorganisation.selectors.reassign_plans``: those the user coordinates)."""
 
     route = "reports:reassign_queue"
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_task_text")
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.order_by("-issued_on"), empty_label=_("All plans")
+        label=_("Plan"), field_name="task__plan", queryset=Plan.objects.none(), empty_label=_("All plans")
     )
     agency = django_filters.ModelChoiceFilter(
         label=_("Dissolved agency"),
         queryset=Agency.objects.filter(active_to__isnull=False).order_by("name"),
         empty_label=_("All agencies"),
     )
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
 
     def filter_task_text(self, queryset, name, value):
         return queryset.filter(task__in=search_filter(Task.objects.all(), value))

@@ -225,7 +225,7 @@ def report_handoff(event: ReportEvent, *, new: bool = False) -> list[Notice]:
         "agency": report.agency.short_name,
         "task": report.task.number,
         "plan": report.task.plan.symbol,
-        "period": report.period,
+        "period": report.period.label_in_sentence,
         "actor": event.actor.display_name if event.actor else "—",
     }
     url = reverse("reports:report_detail", args=[report.pk])
@@ -324,7 +324,10 @@ def tasks_reassigned(*, assignments: list[TaskAssignment], agency: Agency, by: U
 
 def summary_submitted(summary: Summary, by: User | None) -> list[Notice]:
     """Tell leadership a summary waits for its signature ("Trình ký")."""
-    text = _("The summary of %(plan)s, %(period)s, waits for your signature.") % {"plan": summary.plan.symbol, "period": summary.period}
+    text = _("The summary of %(plan)s, %(period)s, waits for your signature.") % {
+        "plan": summary.plan.symbol,
+        "period": summary.period.label_in_sentence,
+    }
     users = User.objects.filter(_with_role(Role.LEADERSHIP), is_active=True)
     key = f"{_waiting_key(summary)}{summary.events.count()}"  # sent again after a return: told again
     return handoff(key=key, users=_people(users, actor_id=by.pk if by else None), text=text, url=summary.get_absolute_url())
@@ -345,8 +348,8 @@ def summary_issued(summary: Summary, by: User | None) -> list[Notice]:
     """Tell leadership a summary was issued."""
     text = _("The summary of %(plan)s, %(period)s, was issued as No. %(number)s.") % {
         "plan": summary.plan.symbol,
-        "period": summary.period,
-        "number": summary.number,
+        "period": summary.period.label_in_sentence,
+        "number": summary.document_number,
     }
     users = User.objects.filter(_with_role(Role.LEADERSHIP), is_active=True)
     return handoff(

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.expressions import Combinable
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from plans.choices import PeriodKind
 from plans.workdays import WorkCalendar, current_calendar, shift_note
@@ -71,12 +72,21 @@ class Period:
     def label(self) -> str:
         return period_label(self.kind, self.year, self.number)
 
+    @property
+    def label_in_sentence(self) -> str:
+        return period_label(self.kind, self.year, self.number, in_sentence=True)
+
     def contains(self, day: datetime.date) -> bool:
         return self.first_day <= day <= self.last_day
 
 
-def period_label(kind: str, year: int, number: int) -> str:
-    """The period as Vietnamese reports name it: "Quý IV/2018", "6 tháng đầu năm 2018"."""
+def period_label(kind: str, year: int, number: int, *, in_sentence: bool = False) -> str:
+    """The period as Vietnamese reports name it: "Quý IV/2018", "6 tháng đầu năm 2018".
+
+    ``in_sentence``: the form written inside a sentence, "báo cáo quý IV/2018", "kỳ năm 2018" (a title or a list
+    starts with the capital; a sentence does not; the Roman numeral keeps its capitals)."""
+    if in_sentence:
+        return _period_label_in_sentence(kind, year, number)
     if kind == PeriodKind.MONTH:
         return _("Month %(number)d/%(year)d") % {"number": number, "year": year}
     if kind == PeriodKind.QUARTER:
@@ -88,6 +98,20 @@ def period_label(kind: str, year: int, number: int) -> str:
     if kind == PeriodKind.NINE_MONTHS:
         return _("Nine months of %(year)d") % {"year": year}
     return _("Year %(year)d") % {"year": year}
+
+
+def _period_label_in_sentence(kind: str, year: int, number: int) -> str:
+    if kind == PeriodKind.MONTH:
+        return pgettext("inside a sentence", "Month %(number)d/%(year)d") % {"number": number, "year": year}
+    if kind == PeriodKind.QUARTER:
+        return pgettext("inside a sentence", "Quarter %(roman)s/%(year)d") % {"roman": ROMAN[number], "year": year}
+    if kind == PeriodKind.HALF_YEAR:
+        if number == 1:
+            return pgettext("inside a sentence", "First half of %(year)d") % {"year": year}
+        return pgettext("inside a sentence", "Second half of %(year)d") % {"year": year}
+    if kind == PeriodKind.NINE_MONTHS:
+        return pgettext("inside a sentence", "Nine months of %(year)d") % {"year": year}
+    return pgettext("inside a sentence", "Year %(year)d") % {"year": year}
 
 
 def _report_month(day: datetime.date) -> tuple[int, int]:
@@ -308,7 +332,7 @@ class ReportableFrom:
 def _starts_later(period: "Period", day: datetime.date, **context: object) -> str:
     return _("The task starts on %(start)s, after the period %(period)s ended.") % {
         "start": day.strftime("%d/%m/%Y"),
-        "period": period.label,
+        "period": period.label_in_sentence,
     }
 
 
@@ -321,8 +345,8 @@ def _held_later(period: "Period", day: datetime.date, **context: object) -> str:
         "agency": context["holder"],
         "predecessor": context["predecessor"],
         "date": day.strftime("%d/%m/%Y"),
-        "first": first.label,
-        "period": period.label,
+        "first": first.label_in_sentence,
+        "period": period.label_in_sentence,
     }
 
 
@@ -361,10 +385,10 @@ def unreportable_reason(
     ``reports.compliance.obligation``, the same rule for what is owed); earlier ones were the predecessor's.
     """
     if period.kind not in (kinds or [main_kind(kinds)]):
-        return _("This plan is not reported by this kind of period (%(period)s).") % {"period": period.label}
+        return _("This plan is not reported by this kind of period (%(period)s).") % {"period": period.label_in_sentence}
     if period.last_day > period_due(today, period.kind, deadline_day=deadline_day).last_day:
         return _("The period %(period)s has not come yet: reports are filed for the period due now or earlier ones.") % {
-            "period": period.label
+            "period": period.label_in_sentence
         }
     days = {STARTED.name: starts_on, HELD.name: held_from}
     for bound in REPORTABLE_FROM:
@@ -374,7 +398,7 @@ def unreportable_reason(
     if completed_on and period.first_day > completed_on:
         return _("The task was completed on %(date)s: it is not reported for the period %(period)s or later ones.") % {
             "date": completed_on.strftime("%d/%m/%Y"),
-            "period": period.label,
+            "period": period.label_in_sentence,
         }
     return None
 

@@ -63,7 +63,7 @@ def _missing_reports_remind(plan: Plan, period: Period, today: datetime.date) ->
         text = _("%(n)d tasks of plan %(plan)s still need their report for %(period)s; the deadline is %(deadline)s.") % {
             "n": n,
             "plan": plan.symbol,
-            "period": period.label,
+            "period": period.label_in_sentence,
             "deadline": f"{period.deadline:%d/%m/%Y}",
         }
         notify(reminder, users, text, AgencyTaskFilter.url(plan=plan.pk, report_state=NOT_SENT))

@@ -184,6 +184,14 @@ def inbox(*, user: User) -> QuerySet[Report]:
     return reports.select_related("task__plan", "task__section", "agency", "period", "created_by").order_by("submitted_at", "id")
 
 
+def inbox_plans(*, user: User) -> QuerySet[Plan]:
+    """The plans the inbox's filter offers: those whose reports ``user`` reviews (``reports_policy.reviewable``, the
+    inbox's rule), whatever their state, so that a plan stays offered once its last report waiting was accepted, and
+    the plans ``user`` coordinates (``policy.coordinated``, the same rule for a plan) before their first report."""
+    reviewed = reports_policy.reviewable(policy.restrict(Report.objects.all(), user), user)
+    return Plan.objects.filter(Q(pk__in=reviewed.values("task__plan")) | policy.coordinated(user)).order_by("-issued_on")
+
+
 def previous_report(*, task: Task, agency_id: int, before: datetime.date) -> Report | None:
     """The agency's latest report on the task for an earlier period."""
     return (

@@ -89,7 +89,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
                 % {
                     "task": report.task.number,
                     "plan": report.task.plan.symbol,
-                    "period": report.period,
+                    "period": report.period.label_in_sentence,
                     "by": report.returned_by or report.returned_by_username or "—",
                     "comment": report.return_comment or "—",
                 },
@@ -106,7 +106,7 @@ def _agency_work(user: User, today: datetime.date) -> list[WorkItem]:
                 % {
                     "task": report.task.number,
                     "plan": report.task.plan.symbol,
-                    "period": report.period,
+                    "period": report.period.label_in_sentence,
                     "by": sender_name(report),
                 },
                 report.updated_at,
@@ -197,7 +197,7 @@ def _reports_to_file(user: User, today: datetime.date, listed: set[tuple[int, in
         why = _("%(n)d tasks of %(plan)s still need their report for %(period)s; the deadline is %(deadline)s (%(left)s).") % {
             "n": owed_n,
             "plan": due[plan_id].plan.symbol,
-            "period": period.label,
+            "period": period.label_in_sentence,
             "deadline": f"{period.deadline:%d/%m/%Y}",
             "left": days_left(period.deadline, today),
         }
@@ -296,7 +296,7 @@ def _reports_to_review(user: User) -> list[WorkItem]:
                 "agency": report.agency.short_name,
                 "task": report.task.number,
                 "plan": report.task.plan.symbol,
-                "period": report.period,
+                "period": report.period.label_in_sentence,
             }
             url = reverse("reports:report_detail", args=[report.pk])
         else:
@@ -307,7 +307,7 @@ def _reports_to_review(user: User) -> list[WorkItem]:
             ) % {
                 "n": group["n"],
                 "plan": group["task__plan__symbol"],
-                "period": period_label(group["period__kind"], group["period__year"], group["period__number"]),
+                "period": period_label(group["period__kind"], group["period__year"], group["period__number"], in_sentence=True),
             }
             url = InboxFilter.url(plan=group["task__plan_id"], period=group["period_id"])
         items.append(WorkItem(TO_REVIEW, why, group["since"], url, group["n"]))
@@ -371,7 +371,7 @@ def _coordination_work(user: User, waiting: set[str]) -> list[WorkItem]:
         sent = Max("events__at", filter=Q(events__action=SummaryAction.SUBMIT))
         summaries = _waiting_of(SUMMARY, user, timezone.localdate()).annotate(sent_at=sent)
         for summary in summaries.select_related("plan", "period").defer("snapshot").order_by("pk"):  # one statement for both kinds
-            names = {"plan": summary.plan.symbol, "period": summary.period}
+            names = {"plan": summary.plan.symbol, "period": summary.period.label_in_sentence}
             if summary.state == SummaryState.SUBMITTED:
                 why = _("The summary of %(plan)s, %(period)s, waits for your signature.") % names
                 items.append(WorkItem(SUMMARY, why, summary.sent_at or summary.compiled_at, summary.get_absolute_url()))

@@ -3,7 +3,8 @@
 ``PUBLIC_TASKS`` is the field list of the API and of the plan's JSON and CSV (machine values:
 ISO dates, codes, agency codes); the public page (``PUBLIC_PAGE``) shows the same columns in the
 same order, written for people, except the product and the timeframe, which it writes under the
-task so that status and progress fit a 1366 px screen. The rows of tasks come from
+task so that status and progress fit a 1366 px screen, and the date an extension granted, which it
+writes under the due date (``due_html``). The rows of tasks come from
 ``tasks.selectors.task_list`` (status and assignments loaded).
 """
 
@@ -207,7 +208,9 @@ PUBLIC_TASKS = [
 UNDER_THE_TASK = ("product", "timeframe")
 # The agencies as the plan named them: the task's page writes them; the open data, the API and the exports give them.
 AS_PLANNED_KEYS = ("lead_as_planned", "cooperating_as_planned")
-PUBLIC_PAGE = [column for column in PUBLIC_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS)]
+# The date an extension granted: the page writes it under the due date ("Gia hạn đến …", ``due_html``); the files' own column.
+IN_THE_DUE_DATE = ("extended_due_date",)
+PUBLIC_PAGE = [column for column in PUBLIC_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS, *IN_THE_DUE_DATE)]
 
 
 def task_as_dict(task: Task) -> dict:

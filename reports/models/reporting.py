@@ -51,6 +51,11 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return period_label(self.kind, self.year, self.number)
 
+    @property
+    def label_in_sentence(self) -> str:
+        """ "quý IV/2018", "năm 2018": the period named inside a sentence (``period_label``)."""
+        return period_label(self.kind, self.year, self.number, in_sentence=True)
+
     def as_period(self, deadline_day: int = 20) -> Period:
         return period_of(self.kind, self.year, self.number, deadline_day=deadline_day)
 

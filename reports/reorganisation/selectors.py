@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from plans import policy
 from plans.agency_kinds import LEADING_KINDS
-from plans.models import Agency, AgencyLineage, AgencyMembership, ReorganisationDecision, UserMove
+from plans.models import Agency, AgencyLineage, AgencyMembership, Plan, ReorganisationDecision, UserMove
 from tasks.choices import AssignmentRole
 from tasks.models import TaskAssignment
 from tasks.selectors import open_work_q
@@ -31,6 +31,11 @@ def waiting_for_reassignment(*, today: datetime.date | None = None, user=None) -
         .select_related("task", "task__plan", "agency")
         .order_by("agency__name", "task__plan__symbol", "task__position")
     )
+
+
+def reassign_plans(*, user) -> QuerySet[Plan]:
+    """The plans the queue's filter offers: those ``user`` coordinates (``policy.coordinated``, the queue's rule)."""
+    return Plan.objects.filter(policy.coordinated(user)).order_by("-issued_on")
 
 
 def reassign_targets(*, today: datetime.date | None = None) -> QuerySet[Agency]:

@@ -95,7 +95,7 @@ def reported_values_accept(*, report: Report, by: User, at: datetime.datetime | 
             year=period.year,
             period_label=str(period),
             value=row.value,
-            source=_("Report of %(agency)s for %(period)s") % {"agency": report.agency.name, "period": period},
+            source=_("Report of %(agency)s for %(period)s") % {"agency": report.agency.name, "period": period.label_in_sentence},
             published_on=timezone.localtime(at).date(),
             note=row.note,
             by=by,
@@ -113,7 +113,7 @@ def reported_values_withdraw(*, report: Report, reason: str, by: User, at: datet
     at = at or timezone.now()
     because = _("The report of %(agency)s for %(period)s was withdrawn: %(reason)s") % {
         "agency": report.agency.name,
-        "period": report.period,
+        "period": report.period.label_in_sentence,
         "reason": reason,
     }
     for row in report.indicator_values.exclude(actual=None).select_related("actual"):

@@ -45,7 +45,7 @@ from plans.selectors import recipients_on
 
 from ..choices import SummarySectionKey
 from .official import date_line, number_line, roman, short_date
-from .prose import Block, iter_blocks
+from .prose import Block, in_sentence, iter_blocks
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -314,7 +314,7 @@ def _body_blocks(data: dict, texts: dict[str, str]) -> Iterator[Block]:
         "p",
         f"Trên cơ sở báo cáo của các cơ quan, đơn vị (số liệu tính từ ngày {short_date(first)} đến ngày {short_date(last)}), "
         f"{settings.SUMMARY_ISSUER_NAME} báo cáo kết quả thực hiện "
-        f"Kế hoạch số {data['plan']['symbol']} {period['label'].lower()} như sau:",
+        f"Kế hoạch số {data['plan']['symbol']} {in_sentence(period)} như sau:",
     )
     for index, key in enumerate(SummarySectionKey, start=1):
         yield Block("heading", f"{roman(index)}. {key.label.upper()}")

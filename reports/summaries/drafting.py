@@ -170,7 +170,12 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     # so it meets the 15 already issued): issuing freezes it on the document for ever
     number = official_number(number)
     if not number:
-        raise ValidationError({"number": _("Give the document number the clerk assigned, e.g. 125 (without “/BC-UBND”).")})
+        raise ValidationError(
+            {
+                "number": _("Give the document number the clerk assigned, e.g. 125 (without “/%(suffix)s”).")
+                % {"suffix": settings.SUMMARY_NUMBER_SUFFIX}
+            }
+        )
     if summary.is_frozen:
         raise ValidationError(
             _("This summary was issued on %(day)s: it can no longer change.") % {"day": f"{timezone.localtime(summary.issued_at):%d/%m/%Y}"}
@@ -185,8 +190,8 @@ def summary_issue(*, summary: Summary, number: str, by: User) -> Summary:
     if taken:
         raise ValidationError(
             {
-                "number": _("Number %(number)s/BC-UBND of %(year)d is already used by the summary of %(plan)s, %(period)s.")
-                % {"number": number, "year": year, "plan": taken.plan.symbol, "period": taken.period}
+                "number": _("Number %(number)s of %(year)d is already used by the summary of %(plan)s, %(period)s.")
+                % {"number": taken.document_number, "year": year, "plan": taken.plan.symbol, "period": taken.period.label_in_sentence}
             }
         )
     try:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from tasks.choices import TaskStatus
 
 from ..choices import SummarySectionKey
+from ..periods import parse_period_code
 
 MAX_CHARS = 50_000  # a section; a whole báo cáo is rarely a tenth of it
 _ITEM = re.compile(r"^\s*[-+•–]\s*")
@@ -94,6 +95,11 @@ def _by_agency(items: list[dict]) -> dict[str, list[str]]:
     return grouped
 
 
+def in_sentence(period: dict) -> str:
+    """A snapshot's period as a sentence names it, "quý IV/2018" ("Quý IV/2018".lower() wrote "quý iv/2018")."""
+    return parse_period_code(period["code"]).label_in_sentence
+
+
 def prefill(data: dict) -> dict[str, str]:
     """Each section's text as the data says it, before anyone writes (the snapshot of a compilation)."""
     if not data:
@@ -101,7 +107,7 @@ def prefill(data: dict) -> dict[str, str]:
     reports = data["reports"]
     situation = [
         f"Kế hoạch có {_count(data['totals'])}.",
-        f"Kỳ báo cáo {data['reporting_period']['label'].lower()}: {reports['accepted']} báo cáo đã được tiếp nhận; "
+        f"Kỳ báo cáo {in_sentence(data['reporting_period'])}: {reports['accepted']} báo cáo đã được tiếp nhận; "
         f"{reports['missing']} báo cáo chưa gửi; {reports['late']} báo cáo gửi trễ hạn.",
     ]
     for agency, tasks in _by_agency(data["missing"]).items():
@@ -143,9 +149,7 @@ def prefill(data: dict) -> dict[str, str]:
                 lead = "; ".join(active) or "cơ quan chủ trì"
                 next_tasks.append(f"- {lead}: khẩn trương hoàn thành nhiệm vụ {item['number']}. {title}")
     if data["missing"]:
-        next_tasks.append(
-            f"- Các cơ quan, đơn vị chưa báo cáo gửi báo cáo kỳ {data['reporting_period']['label'].lower()} về cơ quan đầu mối."
-        )
+        next_tasks.append(f"- Các cơ quan, đơn vị chưa báo cáo gửi báo cáo kỳ {in_sentence(data['reporting_period'])} về cơ quan đầu mối.")
     if len(next_tasks) == 1:
         next_tasks.append("- Duy trì tiến độ các nhiệm vụ đang thực hiện và báo cáo đúng hạn.")
 

@@ -41,7 +41,10 @@ def summary_period(*, plan: Plan, code: str) -> Period:
         )
     if period.last_day < plan.starts_on:
         raise ValidationError(
-            {"period": _("Plan %(plan)s had not started by the end of %(period)s.") % {"plan": plan.symbol, "period": period.label}}
+            {
+                "period": _("Plan %(plan)s had not started by the end of %(period)s.")
+                % {"plan": plan.symbol, "period": period.label_in_sentence}
+            }
         )
     if period.last_day >= timezone.localdate():
         raise ValidationError(

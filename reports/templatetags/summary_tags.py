@@ -5,10 +5,17 @@ from django import template
 from ..columns import summary_number, summary_signers
 from ..filters import PublicSummaryFilter
 from ..selectors import summaries_published
+from ..summaries.prose import in_sentence
 
 register = template.Library()
 
 PANEL_ROWS = 5  # the latest ones; the public list of summaries has them all
+
+
+@register.filter
+def period_in_sentence(period: dict) -> str:
+    """A snapshot's period as a sentence names it: "Báo cáo năm 2018", not "Báo cáo Năm 2018"."""
+    return in_sentence(period)
 
 
 @register.inclusion_tag("reports/_plan_summaries.html")

@@ -80,7 +80,7 @@ def test_a_section_is_written_the_summary_issued_signed_and_verified_by_anyone(b
         anyone.set_input_files("#verify-file", str(signed_file))
         anyone.get_by_role("button", name="Kiểm tra").click()
         result = anyone.locator("#verify-result")
-        assert "Đây là bản ký số của văn bản do Cổng ban hành." in result.inner_text()
+        assert "Đây là bản ký số của văn bản ban hành qua Cổng." in result.inner_text()
         assert "Báo cáo số 125/BC-UBND" in anyone.content() and "Nguyễn Văn Minh" in anyone.content()
         shot(anyone, f"04-{name}")
     shutil.copy(ARTIFACTS / "summary-04-verification-signed.png", DOCS / "summary-verification-signed.png")

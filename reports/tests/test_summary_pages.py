@@ -56,11 +56,14 @@ def test_issuing_freezes_the_summary_and_compiling_again_is_refused(client, coor
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "12/BC"}, follow=True).content.decode()
     assert "Hãy nhập số văn bản do văn thư cấp" in page
     page = client.post(reverse("reports:summary_issue", args=[summary.pk]), {"number": "125"}, follow=True).content.decode()
-    assert "Đã ban hành báo cáo số 125" in page
+    # Walk (hwalk11): the message read "Đã ban hành báo cáo số 125", without the symbol the document carries
+    assert "Đã ban hành báo cáo số 125/BC-UBND:" in page
     # Walk: the badge read "Đã ban hành · 125" beside the list's "Nhiệm vụ" column: the document's number as written on it
-    for url in (summary.get_absolute_url(), reverse("reports:summary_list")):
-        page = client.get(url).content.decode()
-        assert "Đã ban hành · 125/BC-UBND</span>" in page and "Đã ban hành · 125</span>" not in page, url
+    page = client.get(summary.get_absolute_url()).content.decode()
+    assert "Đã ban hành · 125/BC-UBND</span>" in page and "Đã ban hành · 125</span>" not in page
+    # Walk (hwalk11): the list's row read "Đã ban hành · 125/BC-UBND" and, in its column "Số văn bản", "125/BC-UBND" again
+    page = client.get(reverse("reports:summary_list")).content.decode()
+    assert page.count("125/BC-UBND") == 1 and "Đã ban hành</span>" in page
     summary.refresh_from_db()
     assert summary.state == SummaryState.ISSUED and summary.issued_by == leader
     page = client.post(reverse("reports:summary_regenerate", args=[summary.pk]), follow=True).content.decode()

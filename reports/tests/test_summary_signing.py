@@ -224,11 +224,11 @@ def test_the_public_page_says_which_document_a_file_is_and_keeps_nothing(
     summary_signed_receive(summary=issued_summary, content=signed, by=coordinator)
     files_before = Summary.objects.values_list("document", "annex", "pdf", "signed_pdf")[0]
     page = client.post(reverse("verify"), {"file": ContentFile(signed, name="ban-ky.pdf")}).content.decode()
-    assert "bản ký số của văn bản do Cổng ban hành" in page and "125/BC-UBND" in page and "Nguyễn Văn Minh" in page
+    assert "bản ký số của văn bản ban hành qua Cổng" in page and "125/BC-UBND" in page and "Nguyễn Văn Minh" in page
     page = client.post(reverse("verify"), {"file": ContentFile(issued_summary.pdf.open("rb").read(), name="x.pdf")}).content.decode()
-    assert "văn bản do Cổng ban hành (tệp ban hành" in page
+    assert "văn bản ban hành qua Cổng (tệp ban hành" in page
     page = client.post(reverse("verify"), {"file": ContentFile(signed + b" ", name="x.pdf")}).content.decode()
-    assert "không phải văn bản do Cổng ban hành" in page
+    assert "không phải văn bản ban hành qua Cổng" in page
     assert Summary.objects.values_list("document", "annex", "pdf", "signed_pdf")[0] == files_before
     settings.SUMMARY_SIGNED_MAX_BYTES = 10
     response = client.post(reverse("verify"), {"file": ContentFile(signed, name="x.pdf")})

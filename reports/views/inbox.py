@@ -14,7 +14,7 @@ from ..choices import WorkflowAction
 from ..columns import INBOX
 from ..filters import InboxFilter
 from ..models import Report
-from ..selectors import inbox
+from ..selectors import inbox, inbox_plans
 from ..services import report_transition
 from .agency import unread_notices
 from .listing import query_of, wants_xlsx
@@ -25,7 +25,7 @@ class InboxView(policy.PageRequiredMixin, TemplateView):
     template_name = "reports/inbox.html"
 
     def get(self, request, *args, **kwargs):
-        filterset = InboxFilter(request.GET or None, queryset=inbox(user=request.user))
+        filterset = InboxFilter(request.GET or None, queryset=inbox(user=request.user), plans=inbox_plans(user=request.user))
         reports = filterset.qs
         if wants_xlsx(request):
             return columns.xlsx("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), INBOX, reports, filters=filterset, request=request)

@@ -14,7 +14,7 @@ from plans.models import Agency
 
 from ..columns import REASSIGN
 from ..filters import ReassignFilter
-from ..reorganisation.selectors import reassign_targets, waiting_for_reassignment
+from ..reorganisation.selectors import reassign_plans, reassign_targets, waiting_for_reassignment
 from ..reorganisation.services import assignments_reassign
 from .listing import query_of, wants_xlsx
 
@@ -24,7 +24,9 @@ class ReassignQueueView(policy.PageRequiredMixin, TemplateView):
     template_name = "reports/reassign_queue.html"
 
     def get(self, request, *args, **kwargs):
-        filterset = ReassignFilter(request.GET or None, queryset=waiting_for_reassignment(user=request.user))
+        filterset = ReassignFilter(
+            request.GET or None, queryset=waiting_for_reassignment(user=request.user), plans=reassign_plans(user=request.user)
+        )
         waiting = filterset.qs
         if wants_xlsx(request):
             return columns.xlsx("nhiem-vu-can-giao-lai.xlsx", _("Tasks to reassign"), REASSIGN, waiting, filters=filterset)

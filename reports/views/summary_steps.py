@@ -105,7 +105,9 @@ def summary_step_view(request, pk: int, action: str):
             messages.success(request, _("Returned to the coordinator with your comment."))
         elif action == SummaryAction.ISSUE:
             summary = summary_issue(summary=summary, number=request.POST.get("number", ""), by=request.user)
-            messages.success(request, _("Summary issued as No. %(number)s: it will not change any more.") % {"number": summary.number})
+            messages.success(
+                request, _("Summary issued as No. %(number)s: it will not change any more.") % {"number": summary.document_number}
+            )
         else:
             raise Http404
     except ValidationError as error:

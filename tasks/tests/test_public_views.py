@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plans.choices import PlanState
 from plans.tests.factories import PlanFactory
-from tasks.columns import AS_PLANNED_KEYS, PUBLIC_PAGE, PUBLIC_TASKS, UNDER_THE_TASK
+from tasks.columns import AS_PLANNED_KEYS, IN_THE_DUE_DATE, PUBLIC_PAGE, PUBLIC_TASKS, UNDER_THE_TASK
 from tasks.tests.factories import TaskAssignmentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_the_open_data_has_the_columns_and_rows_the_plan_page_shows(client):
         assert (
             keys
             == [column.key for column in PUBLIC_PAGE]
-            == [column.key for column in PUBLIC_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS)]
+            == [column.key for column in PUBLIC_TASKS if column.key not in (*UNDER_THE_TASK, *AS_PLANNED_KEYS, *IN_THE_DUE_DATE)]
         )
         assert table[0] == [column.key for column in OPEN_DATA]
         assert [k for k in table[0] if k not in LABEL_KEYS] == [column.key for column in PUBLIC_TASKS]
