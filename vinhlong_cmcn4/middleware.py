@@ -48,7 +48,7 @@ from .body_deadline import BodyTooLarge, BodyTooSlow, receive
 logger = logging.getLogger(__name__)
 
 
-def _refusal(request, status: int, code: str, message: str) -> HttpResponse:
+def refusal(request, status: int, code: str, message: str) -> HttpResponse:
     """The refusal in the API's error shape under /api/, as plain text elsewhere."""
     if request.path.startswith("/api/"):
         body = json.dumps({"error": {"code": code, "message": message, "fields": {}}}, ensure_ascii=False)
@@ -91,7 +91,7 @@ class RequestBodyLimitMiddleware:
     def _too_large(self, request, declared: int | None) -> HttpResponse:
         limit = filesizeformat(settings.REQUEST_MAX_BYTES)
         logger.warning("request body refused (%s bytes declared, limit %s): %s %s", declared, limit, request.method, request.path)
-        response = _refusal(
+        response = refusal(
             request,
             413,
             "too_large",
@@ -102,7 +102,7 @@ class RequestBodyLimitMiddleware:
 
     def _too_slow(self, request, declared: int) -> HttpResponse:
         logger.warning("request body cut off: sent too slowly (%s bytes declared): %s %s", declared, request.method, request.path)
-        response = _refusal(
+        response = refusal(
             request,
             408,
             "too_slow",
@@ -121,7 +121,7 @@ class QueryStringNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
-            return _refusal(request, 400, "malformed", _("The address contains a null character (%00): remove it and try again."))
+            return refusal(request, 400, "malformed", _("The address contains a null character (%00): remove it and try again."))
         return self.get_response(request)
 
 
@@ -259,7 +259,7 @@ def sign_in_required(request) -> HttpResponse:
         body = render_to_string("401.html", {"sign_in_url": sign_in_url}, request=request)
         response = HttpResponse(body, status=401, content_type="text/html; charset=utf-8")
     else:
-        response = _refusal(request, 401, "not_authenticated", message)
+        response = refusal(request, 401, "not_authenticated", message)
     # A challenge is required with 401 (RFC 9110 §15.5.2): the portal's is its sign-in form.
     response["WWW-Authenticate"] = f'Cookie realm="portal", form-action="{resolve_url(settings.LOGIN_URL)}"'
     return response
