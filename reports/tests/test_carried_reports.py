@@ -102,3 +102,18 @@ def test_the_successors_work_list_names_the_withdrawn_report_it_carries_on(carri
         data={"progress": 75, "work_state": "in_progress", "results": "Đã sửa số liệu"}, send=True,
     )  # fmt: skip
     assert [item.kind for item in work_items(successor_head) if item.kind == TO_APPROVE] == [TO_APPROVE]
+
+
+def test_the_carried_report_once_sent_is_owed_no_more_and_the_kept_figures_agree(carried, successor_officer, successor_head):
+    from reports.services import report_transition
+
+    from .helpers import assert_kept_figures_true
+    from .test_withdrawal import _owed_not_sent
+
+    report = report_save(
+        task=carried.task, agency=carried.agency, period=carried.period, by=successor_officer, version=carried.version,
+        data={"progress": 75, "work_state": "in_progress", "results": "Đã sửa số liệu"}, send=True,
+    )  # fmt: skip
+    report = report_transition(report=report, action=WorkflowAction.SUBMIT, by=successor_head, notify=False)
+    assert report.state == ReportState.SUBMITTED and _owed_not_sent(report) == set()
+    assert_kept_figures_true()
