@@ -161,6 +161,13 @@ def _same_statement(first: tuple[str, tuple] | None, second: tuple[str, tuple] |
         raise ValueError(f"slots {list(slots)} change the statement, not only its parameters")
 
 
+def _ids(slots: dict[str, Any]) -> None:
+    """Each slot is an id, an ``int`` (not a bool, whose ``true`` PostgreSQL will not compare with an id column)."""
+    for name, value in slots.items():
+        if type(value) is not int:
+            raise TypeError(f"slot {name} must be an integer id, not {value!r}")
+
+
 def _held(using: str, ids) -> bool:
     """Are all ``ids`` within the database's 64-bit integers (every id column's range)?"""
     low, high = connections[using].ops.integer_field_range("BigIntegerField")
@@ -178,6 +185,7 @@ def _filled(params: tuple, places: dict[str, list[int]], slots: dict[str, int]) 
 def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slots: int) -> list[M]:
     """``list(build(*inputs, **slots))``: model instances (``select_related`` ones, annotations) as Django makes them,
     the SQL made once per ``inputs`` and names of ``slots`` and database, then only executed with each call's slots."""
+    _ids(slots)
     names = tuple(sorted(slots))
     kept = _made_once("compiled_objects", build, inputs, lambda *querysets: _compile_objects(*querysets, slots=names), names)
     if kept is None:
@@ -236,6 +244,7 @@ def compiled_statements(
     """The statements ``build(*inputs, **slots)`` returns, each its SQL and parameters (writes Django has no queryset
     method for, e.g. an ``INSERT … SELECT``), made once per ``inputs`` and names of ``slots`` and database: each call's
     slots in place. A slot need be in one of them only."""
+    _ids(slots)
     names = tuple(sorted(slots))
     made = _made_once("compiled_statements", build, inputs, lambda *statements: _compile_statements(*statements, slots=names), names)
     return [(sql, _filled(params, places, {name: slots[name] for name in places})) for sql, params, places in made]

@@ -215,3 +215,16 @@ def test_a_slot_on_any_integer_column_and_an_input_equal_to_a_stand_in_find_the_
         django_s = list(jobs_of_user_or_done_but_not_of(stand_in, user=one.user_id))
         assert django_s == [one, two]
         assert compiled_objects(jobs_of_user_or_done_but_not_of, stand_in, user=one.user_id) == django_s
+
+
+@pytest.mark.parametrize("value", [True, "1", None, 1.0])
+def test_a_slot_that_is_no_integer_is_refused_naming_it_on_every_database(value):
+    """A slot is an id: True ran as ``id = true`` (PostgreSQL: an error; SQLite: the row of id 1), "1" and None failed in
+    the range check with a bare TypeError comparing them with an integer. Refused alike, the slot named."""
+    from core.compiled import compiled_objects, compiled_statements
+
+    _job("queued", "Một")
+    with pytest.raises(TypeError, match="job"):
+        compiled_objects(job_of, job=value)
+    with pytest.raises(TypeError, match="job"):
+        compiled_statements(recount, job=value)
