@@ -31,6 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
@@ -191,6 +192,10 @@ def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slo
     if kept is None:
         return []
     compiler, sql, params, places = kept
+    database = connections[compiler.using]
+    if compiler.query.select_for_update and database.features.has_select_for_update and database.get_autocommit():
+        # Django's refusal, which it makes while building the SQL: a lock outside a transaction would hold nothing
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     if not _held(compiler.using, slots.values()):
         return []  # an id no integer column holds is no row, as Django's lookup says (SQLite refused it: OverflowError)
     with connections[compiler.using].cursor() as cursor:

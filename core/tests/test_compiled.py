@@ -228,3 +228,28 @@ def test_a_slot_that_is_no_integer_is_refused_naming_it_on_every_database(value)
         compiled_objects(job_of, job=value)
     with pytest.raises(TypeError, match="job"):
         compiled_statements(recount, job=value)
+
+
+def job_locked(*, job: int):
+    from core.locking import locked
+
+    return locked(ExportJob.objects).filter(pk=job)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_read_made_once_is_refused_outside_a_transaction_as_django_refuses_it():
+    """Made in a transaction, the statement ran again outside one: its FOR UPDATE then held nothing (the lock ends with
+    the statement's own transaction), where Django refuses a select_for_update outside a transaction."""
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from core.compiled import compiled_objects
+
+    job = _job("queued", "Một")
+    with transaction.atomic():
+        assert compiled_objects(job_locked, job=job.pk) == [job]
+    with pytest.raises(TransactionManagementError):
+        list(job_locked(job=job.pk))
+    with pytest.raises(TransactionManagementError):
+        compiled_objects(job_locked, job=job.pk)
