@@ -33,6 +33,8 @@ from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
+from .locking import locks_outside_transaction
+
 M = TypeVar("M", bound=Model)
 
 LIMIT = 256  # statements kept per process (each a few kilobytes of SQL)
@@ -192,9 +194,7 @@ def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slo
     if kept is None:
         return []
     compiler, sql, params, places = kept
-    database = connections[compiler.using]
-    if compiler.query.select_for_update and database.features.has_select_for_update and database.get_autocommit():
-        # Django's refusal, which it makes while building the SQL: a lock outside a transaction would hold nothing
+    if locks_outside_transaction(compiler.query, compiler.using):  # Django's refusal, made while it builds the SQL
         raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     if not _held(compiler.using, slots.values()):
         return []  # an id no integer column holds is no row, as Django's lookup says (SQLite refused it: OverflowError)
