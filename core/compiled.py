@@ -31,6 +31,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
+
+from .locking import locks_outside_transaction
 
 M = TypeVar("M", bound=Model)
 
@@ -161,6 +164,13 @@ def _same_statement(first: tuple[str, tuple] | None, second: tuple[str, tuple] |
         raise ValueError(f"slots {list(slots)} change the statement, not only its parameters")
 
 
+def _ids(slots: dict[str, Any]) -> None:
+    """Each slot is an id, an ``int`` (not a bool, whose ``true`` PostgreSQL will not compare with an id column)."""
+    for name, value in slots.items():
+        if type(value) is not int:
+            raise TypeError(f"slot {name} must be an integer id, not {value!r}")
+
+
 def _held(using: str, ids) -> bool:
     """Are all ``ids`` within the database's 64-bit integers (every id column's range)?"""
     low, high = connections[using].ops.integer_field_range("BigIntegerField")
@@ -178,11 +188,14 @@ def _filled(params: tuple, places: dict[str, list[int]], slots: dict[str, int]) 
 def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slots: int) -> list[M]:
     """``list(build(*inputs, **slots))``: model instances (``select_related`` ones, annotations) as Django makes them,
     the SQL made once per ``inputs`` and names of ``slots`` and database, then only executed with each call's slots."""
+    _ids(slots)
     names = tuple(sorted(slots))
     kept = _made_once("compiled_objects", build, inputs, lambda *querysets: _compile_objects(*querysets, slots=names), names)
     if kept is None:
         return []
     compiler, sql, params, places = kept
+    if locks_outside_transaction(compiler.query, compiler.using):  # Django's refusal, made while it builds the SQL
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     if not _held(compiler.using, slots.values()):
         return []  # an id no integer column holds is no row, as Django's lookup says (SQLite refused it: OverflowError)
     with connections[compiler.using].cursor() as cursor:
@@ -236,6 +249,7 @@ def compiled_statements(
     """The statements ``build(*inputs, **slots)`` returns, each its SQL and parameters (writes Django has no queryset
     method for, e.g. an ``INSERT … SELECT``), made once per ``inputs`` and names of ``slots`` and database: each call's
     slots in place. A slot need be in one of them only."""
+    _ids(slots)
     names = tuple(sorted(slots))
     made = _made_once("compiled_statements", build, inputs, lambda *statements: _compile_statements(*statements, slots=names), names)
     return [(sql, _filled(params, places, {name: slots[name] for name in places})) for sql, params, places in made]

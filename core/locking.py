@@ -9,7 +9,9 @@ project is taken here, of the queryset's own table only (``of=("self",)``), in t
 two writers of several rows take them in one order.
 """
 
+from django.db import connections
 from django.db.models import Manager, QuerySet
+from django.db.models.sql import Query
 
 
 def locked(queryset: QuerySet | Manager, *, no_key: bool = False, skip_locked: bool = False) -> QuerySet:
@@ -19,3 +21,10 @@ def locked(queryset: QuerySet | Manager, *, no_key: bool = False, skip_locked: b
     a locked task); ``skip_locked``: rows another writer holds are left out instead of waited for.
     """
     return queryset.select_for_update(of=("self",), no_key=no_key, skip_locked=skip_locked).order_by("pk")
+
+
+def locks_outside_transaction(query: Query, using: str) -> bool:
+    """Would ``query`` lock rows (:func:`locked`) outside a transaction, where its lock would hold nothing? Django refuses it
+    while it builds the SQL; a statement made once (``core.compiled``) asks at each call."""
+    database = connections[using]
+    return bool(query.select_for_update) and database.features.has_select_for_update and database.get_autocommit()

@@ -336,7 +336,7 @@ def summary_submitted(summary: Summary, by: User | None) -> list[Notice]:
 def summary_no_longer_waiting(summary: Summary) -> int:
     """The summary was returned or issued: the notices that it waited for a signature leave everyone's unread notices
     (one leader acted; the others' "chờ ký" named work that no longer waits), kept as read in their history."""
-    return Notice.objects.filter(key__startswith=_waiting_key(summary), read_at__isnull=True).update(read_at=timezone.now())
+    return _no_longer_waiting(Q(key__startswith=_waiting_key(summary)))
 
 
 def _waiting_key(summary: Summary) -> str:

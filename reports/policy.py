@@ -33,12 +33,36 @@ from plans.policy import (
 
 from . import summary_workflow, workflow
 from .choices import WorkflowAction
+from .models import Report
+
+
+def carried_q(agency_id: int | None, prefix: str = "") -> Q:
+    """Reports (through ``prefix``) of an agency that has ceased whose part of the task ``agency_id`` holds today: the
+    agency carries them on (DOMAIN.md, "Agencies": what is still open passes to the successor), writes and sends them,
+    while they stay the ceased agency's (``Sở TT&TT (nay là Sở KH&CN)``). Ceased: its end recorded (``active_to``), no date
+    read here, so a statement made once (``plans.policy.restricted_objects``) stays true on the next day."""
+    if agency_id is None:
+        return NOTHING
+    return Q(
+        **{
+            f"{prefix}agency__active_to__isnull": False,
+            f"{prefix}task__past_holdings__agency": F(f"{prefix}agency"),
+            f"{prefix}task__past_holdings__part__agency": agency_id,
+        }
+    )
+
+
+def written_by_q(user) -> Q:
+    """The reports ``user``'s agency writes: its own and those it carries on (:func:`carried_q`, by id: its join to the
+    task's past holders could repeat a row)."""
+    carried = Report.objects.filter(carried_q(user.agency_id)).values("pk")
+    return Q(agency=user.agency_id) | Q(pk__in=carried) if user.agency_id is not None else NOTHING
 
 
 def _report_rule(prefix: str) -> Callable:
     def rule(user, role, action) -> Q:
         if role in AGENCY_ROLES:
-            own = Q(**{f"{prefix}agency": user.agency_id})
+            own = Q(**{f"{prefix}agency": user.agency_id}) | carried_q(user.agency_id, prefix)
             if action != VIEW:
                 return own
             # The lead agency sees the contributions its cooperating agencies have sent.
@@ -173,7 +197,7 @@ def report_actions(user, report) -> list[str]:
     """
     role = role_of(user)
     if role in AGENCY_ROLES:
-        if report.agency_id != user.agency_id:
+        if not writes(user, report):
             return []
         acting = role
     elif _reviews(user, role, report):
@@ -205,9 +229,19 @@ def may_write_report(user, agency_id: int | None) -> bool:
     return role_of(user) in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
 
 
+def writes(user, report) -> bool:
+    """Does ``user`` write ``report`` (edit it, send it, take it back)? Its agency's staff; for a report of an agency that
+    has ceased, the staff of the agency that carries it on (:func:`carried_q`)."""
+    if may_write_report(user, report.agency_id):
+        return True
+    if role_of(user) not in AGENCY_ROLES or report.pk is None:
+        return False
+    return Report.objects.filter(carried_q(user.agency_id), pk=report.pk).exists()
+
+
 def may_edit_report(user, report) -> bool:
     """May ``user`` change this report's content now?"""
-    return may_write_report(user, report.agency_id) and workflow.is_editable(report.state)
+    return workflow.is_editable(report.state) and writes(user, report)
 
 
 def awaits_summaries(user) -> bool:

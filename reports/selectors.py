@@ -132,7 +132,7 @@ def pending_approval(*, user: User) -> QuerySet[Report]:
     last = ReportEvent.objects.filter(report=OuterRef("pk"), action=WorkflowAction.SEND_FOR_APPROVAL).order_by("-at", "-id")
     return (
         policy.restrict(Report.objects.all(), user)
-        .filter(agency=user.agency_id, state=ReportState.PENDING)
+        .filter(reports_policy.written_by_q(user), state=ReportState.PENDING)
         .select_related("task__plan", "period", "created_by")
         .annotate(
             sent_by_name=Subquery(last.values("actor__full_name")[:1]),
@@ -158,7 +158,7 @@ def returned_reports(*, user: User) -> QuerySet[Report]:
     last = ReportEvent.objects.filter(report=OuterRef("pk"), action__in=RETURNS).order_by("-at", "-id")
     return (
         policy.restrict(Report.objects.all(), user)
-        .filter(agency=user.agency_id, state__in=GIVEN_BACK)
+        .filter(reports_policy.written_by_q(user), state__in=GIVEN_BACK)
         .select_related("task__plan", "period")
         .annotate(
             return_comment=Subquery(last.values("comment")[:1]),

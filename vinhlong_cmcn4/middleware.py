@@ -48,7 +48,7 @@ from .body_deadline import BodyTooLarge, BodyTooSlow, receive
 logger = logging.getLogger(__name__)
 
 
-def _refusal(request, status: int, code: str, message: str) -> HttpResponse:
+def refusal(request, status: int, code: str, message: str) -> HttpResponse:
     """The refusal in the API's error shape under /api/, as plain text elsewhere."""
     if request.path.startswith("/api/"):
         body = json.dumps({"error": {"code": code, "message": message, "fields": {}}}, ensure_ascii=False)
@@ -91,7 +91,7 @@ class RequestBodyLimitMiddleware:
     def _too_large(self, request, declared: int | None) -> HttpResponse:
         limit = filesizeformat(settings.REQUEST_MAX_BYTES)
         logger.warning("request body refused (%s bytes declared, limit %s): %s %s", declared, limit, request.method, request.path)
-        response = _refusal(
+        response = refusal(
             request,
             413,
             "too_large",
@@ -102,7 +102,7 @@ class RequestBodyLimitMiddleware:
 
     def _too_slow(self, request, declared: int) -> HttpResponse:
         logger.warning("request body cut off: sent too slowly (%s bytes declared): %s %s", declared, request.method, request.path)
-        response = _refusal(
+        response = refusal(
             request,
             408,
             "too_slow",
@@ -121,7 +121,7 @@ class QueryStringNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
-            return _refusal(request, 400, "malformed", _("The address contains a null character (%00): remove it and try again."))
+            return refusal(request, 400, "malformed", _("The address contains a null character (%00): remove it and try again."))
         return self.get_response(request)
 
 
@@ -142,11 +142,19 @@ class PrivateNoStoreMiddleware:
         return response
 
 
+class _RunAgain(BaseException):  # noqa: N818  (a signal to run again, not an error)
+    """The request's connection was cut before it wrote anything: raised past the inner layers to
+    :class:`LostConnectionRetryMiddleware`. Not an ``Exception``: Django's handler would make a 500 of it, log its
+    traceback and count it in the metrics, for a request that is answered on its second run."""
+
+
 class LostConnectionRetryMiddleware:
     """Run a request once more when its database connection was cut before it wrote anything.
 
-    Placed early in ``MIDDLEWARE``, so the session and the user are loaded again too. It sees the 500 the
-    inner layers made of the error, and tells a cut from any other failure by the connection itself.
+    Placed early in ``MIDDLEWARE``, so the session and the user are loaded again too. A cut its statements meet is
+    raised past the inner layers (:class:`_RunAgain`): the first run leaves no traceback and no 5xx in the metrics. A 500
+    the inner layers made otherwise is run again when the connection is found cut (told from any other failure by the
+    connection itself).
     """
 
     READS = ("SELECT", "SHOW", "SET", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")
@@ -159,27 +167,35 @@ class LostConnectionRetryMiddleware:
         skipped = self._first_statement_reads_who(request) and not connection.health_check_done
         if skipped:
             connection.health_check_done = True  # a cut met by its first statement runs it again: no SELECT 1 first
+        # A transaction around this middleware (a test's) cannot be run again; one the view opens can.
+        may_run_again = [not connection.in_atomic_block]
 
         def watch(execute, sql, params, many, context):
             if not ran:
                 ran.append(sql)
             try:
                 result = execute(sql, params, many, context)  # only a statement that ran counts as written
-            except (OperationalError, InterfaceError):
+            except (OperationalError, InterfaceError) as error:
                 # Seen here, while the connection is still there to ask: inside transaction.atomic() the failed
                 # rollback makes Django drop it before the 500 comes back to this middleware.
                 if not cut and self._unusable():
                     cut.append(sql)
+                if cut and may_run_again[0] and not wrote and not getattr(request, "_files", None):
+                    raise _RunAgain from error  # past the inner layers, which would log it and count a 500
                 raise
             if not wrote and not str(sql).lstrip().upper().startswith(self.READS):
                 wrote.append(sql)
             return result
 
         with connection.execute_wrapper(watch):
-            response = self.get_response(request)
-            if response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut(cut):
+            try:
+                response = self.get_response(request)
+            except _RunAgain:
+                response = None
+            if response is None or (response.status_code >= 500 and not wrote and not getattr(request, "_files", None) and self._cut(cut)):
                 logger.warning("database connection lost before anything was written: %s %s runs again", request.method, request.path)
                 connection.close()
+                may_run_again[0] = False  # once: a second cut is the error it is
                 response = self.get_response(request)
         if skipped and not ran:
             connection.health_check_done = False  # a streamed body reads after this returned: checked, as Django does
@@ -243,7 +259,7 @@ def sign_in_required(request) -> HttpResponse:
         body = render_to_string("401.html", {"sign_in_url": sign_in_url}, request=request)
         response = HttpResponse(body, status=401, content_type="text/html; charset=utf-8")
     else:
-        response = _refusal(request, 401, "not_authenticated", message)
+        response = refusal(request, 401, "not_authenticated", message)
     # A challenge is required with 401 (RFC 9110 §15.5.2): the portal's is its sign-in form.
     response["WWW-Authenticate"] = f'Cookie realm="portal", form-action="{resolve_url(settings.LOGIN_URL)}"'
     return response

@@ -10,6 +10,8 @@ from tasks.public.views import HomeView
 from . import metrics, verification, views
 from .health import HealthView
 
+handler404 = "vinhlong_cmcn4.views.not_found"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -215,3 +215,41 @@ def test_a_slot_on_any_integer_column_and_an_input_equal_to_a_stand_in_find_the_
         django_s = list(jobs_of_user_or_done_but_not_of(stand_in, user=one.user_id))
         assert django_s == [one, two]
         assert compiled_objects(jobs_of_user_or_done_but_not_of, stand_in, user=one.user_id) == django_s
+
+
+@pytest.mark.parametrize("value", [True, "1", None, 1.0])
+def test_a_slot_that_is_no_integer_is_refused_naming_it_on_every_database(value):
+    """A slot is an id: True ran as ``id = true`` (PostgreSQL: an error; SQLite: the row of id 1), "1" and None failed in
+    the range check with a bare TypeError comparing them with an integer. Refused alike, the slot named."""
+    from core.compiled import compiled_objects, compiled_statements
+
+    _job("queued", "Một")
+    with pytest.raises(TypeError, match="job"):
+        compiled_objects(job_of, job=value)
+    with pytest.raises(TypeError, match="job"):
+        compiled_statements(recount, job=value)
+
+
+def job_locked(*, job: int):
+    from core.locking import locked
+
+    return locked(ExportJob.objects).filter(pk=job)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_read_made_once_is_refused_outside_a_transaction_as_django_refuses_it():
+    """Made in a transaction, the statement ran again outside one: its FOR UPDATE then held nothing (the lock ends with
+    the statement's own transaction), where Django refuses a select_for_update outside a transaction."""
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from core.compiled import compiled_objects
+
+    job = _job("queued", "Một")
+    with transaction.atomic():
+        assert compiled_objects(job_locked, job=job.pk) == [job]
+    with pytest.raises(TransactionManagementError):
+        list(job_locked(job=job.pk))
+    with pytest.raises(TransactionManagementError):
+        compiled_objects(job_locked, job=job.pk)

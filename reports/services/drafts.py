@@ -39,8 +39,9 @@ class ReportConflict(Conflict):
         self.current = current
 
 
-def _check_author(by: User, agency: Agency) -> None:
-    if not reports_policy.may_write_report(by, agency.pk):
+def _check_author(by: User, agency: Agency, report: Report | None = None) -> None:
+    """``by`` writes the agency's reports, or ``report``, which their agency carries on (``reports_policy.writes``)."""
+    if not (reports_policy.may_write_report(by, agency.pk) or (report is not None and reports_policy.writes(by, report))):
         raise PermissionDenied(_("Only the agency's own staff write its reports."))
 
 
@@ -143,11 +144,18 @@ def report_save(
     one transaction: a refused step leaves the draft as it was. ``indicator_values`` maps an indicator's id to
     (value or None, note): the values of the indicators the report carries (``services.indicators``).
     """
-    _check_author(by, agency)
-    # The agency's part read once: the period it may report (report_period_check's rule, held since its inheritance)
-    # and, below, whether it holds the task at all.
-    assignment = _part(task=task, agency=agency)
-    _period_check(task=task, period=period.as_period(task.plan.report_deadline_day), held=_inherited(assignment))
+    if reports_policy.may_write_report(by, agency.pk):
+        # The agency's part read once: the period it may report (report_period_check's rule, held since its inheritance)
+        # and, below, whether it holds the task at all.
+        assignment = _part(task=task, agency=agency)
+        _period_check(task=task, period=period.as_period(task.plan.report_deadline_day), held=_inherited(assignment))
+    else:
+        # A report of an agency that has ceased, carried on by the writer's agency (reports_policy.writes): the report
+        # exists, its period was the ceased agency's; the part is the one the writer's agency holds now.
+        carried = Report.objects.filter(task=task, agency=agency, period=period).first()
+        _check_author(by, agency, carried)
+        assert by.agency is not None  # an agency role: reports_policy.writes
+        assignment = _part(task=task, agency=by.agency)
     if indicator_values:
         reported_values_check(
             indicators=report_indicators(task_id=task.pk, agency_id=agency.pk, period=period), period=period, values=indicator_values
@@ -229,7 +237,7 @@ def attachment_add(*, report: Report, upload, by: User) -> Attachment:
     A file whose content is already attached to the report (same SHA-256) is kept once: the
     attachment already there is returned and nothing is stored.
     """
-    _check_author(by, report.agency)
+    _check_author(by, report.agency, report)
     if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be added while the report is a draft, returned or withdrawn."))
     name = sent_name(upload)  # for messages: the name as sent, extension included
@@ -261,7 +269,7 @@ def attachment_remove(*, attachment: Attachment, by: User) -> None:
     """Take a file from a draft. The report's locks first, as a step takes them (its task's, then its own): a head sending
     the report meanwhile is waited for, and the removal refused once it is sent (read unlocked, its state was the page's,
     and the file went from under the step that sent the report with it). The file leaves the storage once committed."""
-    _check_author(by, attachment.report.agency)
+    _check_author(by, attachment.report.agency, attachment.report)
     report = report_locked(attachment.report)
     if not workflow.is_editable(report.state):
         raise ValidationError(_("Evidence can only be removed while the report is a draft, returned or withdrawn."))

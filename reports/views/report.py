@@ -69,13 +69,20 @@ class ReportEditView(policy.PageRequiredMixin, View):
             period = parse_period_code(period_code, deadline_day=plan.report_deadline_day)
         except ValueError:
             raise Http404 from None
-        try:
-            report_period_check(task=task, period=period, agency=request.user.agency)
-        except ValidationError as error:
-            raise PeriodRefused(error.messages[0]) from None
         row = ReportingPeriod.objects.filter(kind=period.kind, year=period.year, number=period.number).first()
         report = Report.objects.filter(task=task, agency=request.user.agency_id, period=row).first() if row else None
-        return task, period, row, report
+        # else a report of an agency that has ceased, which the user's agency carries on (its period was that agency's)
+        carried = (
+            Report.objects.filter(reports_policy.carried_q(request.user.agency_id), task=task, period=row).select_related("agency").first()
+            if row and report is None
+            else None
+        )
+        if carried is None:
+            try:
+                report_period_check(task=task, period=period, agency=request.user.agency)
+            except ValidationError as error:
+                raise PeriodRefused(error.messages[0]) from None
+        return task, period, row, report or carried
 
     def _refused(self, request, *, task, period, report, form, held, conflict=None):
         """The form sent back with its errors, the files chosen kept: those already held and the new ones that are acceptable."""
@@ -120,8 +127,10 @@ class ReportEditView(policy.PageRequiredMixin, View):
         }
         return TemplateResponse(request, self.template_name, context, status=409 if conflict else 200)
 
-    def _indicators(self, task, period):
-        return report_indicators(task_id=task.pk, agency_id=self.request.user.agency_id, period=period)
+    def _indicators(self, task, period, report=None):
+        """The indicators the report carries: its agency's (a carried report's, the agency that ceased), else the user's."""
+        agency_id = report.agency_id if report is not None else self.request.user.agency_id
+        return report_indicators(task_id=task.pk, agency_id=agency_id, period=period)
 
     def get(self, request, task_pk: int, period_code: str):
         task, period, _row, report = self._objects(request, task_pk, period_code)
@@ -132,7 +141,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
             previous := previous_report(task=task, agency_id=request.user.agency_id, before=period.first_day)
         ):
             initial = {name: getattr(previous, name) for name in COPIED_FIELDS}
-        form = ReportForm(instance=report, initial=initial, request=request, indicators=self._indicators(task, period))
+        form = ReportForm(instance=report, initial=initial, request=request, indicators=self._indicators(task, period, report))
         return self._render(request, task=task, period=period, report=report, form=form)
 
     def post(self, request, task_pk: int, period_code: str):
@@ -140,7 +149,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
         held = uploads_held(request.POST.getlist("held"), owner=request.user.pk)  # (token, file) pairs
         held_files = [upload for _token, upload in held]
         form = ReportForm(
-            request.POST, request.FILES, instance=report or Report(), request=request, indicators=self._indicators(task, period)
+            request.POST, request.FILES, instance=report or Report(), request=request, indicators=self._indicators(task, period, report)
         )
         refused = {"task": task, "period": period, "report": report, "form": form, "held": held}
         if not form.is_valid():
@@ -150,7 +159,7 @@ class ReportEditView(policy.PageRequiredMixin, View):
         try:
             report = report_save(
                 task=task,
-                agency=request.user.agency,
+                agency=report.agency if report is not None else request.user.agency,
                 period=row,
                 by=request.user,
                 data=data,
