@@ -34,6 +34,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
 from .locking import locks_outside_transaction
+from .prepared import fetched, forget, parameter_types
 
 M = TypeVar("M", bound=Model)
 
@@ -193,14 +194,12 @@ def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slo
     kept = _made_once("compiled_objects", build, inputs, lambda *querysets: _compile_objects(*querysets, slots=names), names)
     if kept is None:
         return []
-    compiler, sql, params, places = kept
+    compiler, sql, params, places, types = kept
     if locks_outside_transaction(compiler.query, compiler.using):  # Django's refusal, made while it builds the SQL
         raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     if not _held(compiler.using, slots.values()):
         return []  # an id no integer column holds is no row, as Django's lookup says (SQLite refused it: OverflowError)
-    with connections[compiler.using].cursor() as cursor:
-        cursor.execute(sql, _filled(params, places, slots))
-        rows = cursor.fetchall()
+    rows = fetched(compiler.using, sql, _filled(params, places, slots), types)  # prepared once per connection (core.prepared)
     klass_info, select, db = compiler.klass_info, compiler.select, compiler.using
     first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     names_in_row = [column[0].target.attname for column in select[first:last]]
@@ -218,9 +217,9 @@ def compiled_objects(build: Callable[..., QuerySet[M]], *inputs: Hashable, **slo
 
 def _compile_objects(
     queryset: QuerySet, again: QuerySet | None = None, *, slots: tuple[str, ...]
-) -> tuple[SQLCompiler, str, tuple, dict] | None:
+) -> tuple[SQLCompiler, str, tuple, dict, tuple[str, ...] | None] | None:
     """The statement of ``queryset`` (its slots' first stand-ins), its slots' places found against ``again`` (the
-    second's; none without slots)."""
+    second's; none without slots), its parameters' types (``core.prepared``)."""
     builds = (queryset,) if again is None else (queryset, again)
     for each in builds:
         if each._known_related_objects or each._prefetch_related_lookups or each._fields is not None:
@@ -240,7 +239,7 @@ def _compile_objects(
     if made[0] is None:
         return None
     compiler, sql, params = made[0]
-    return compiler, sql, params, _places(params, made[1][2], slots)
+    return compiler, sql, params, _places(params, made[1][2], slots), parameter_types(params)
 
 
 def compiled_statements(
@@ -276,3 +275,4 @@ def compiled_forget() -> None:
     """Drop every kept statement (tests that change the schema or the database behind an alias)."""
     with _lock:
         _kept.clear()
+    forget()
