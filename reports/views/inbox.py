@@ -17,7 +17,7 @@ from ..models import Report
 from ..selectors import inbox, inbox_plans
 from ..services import report_transition
 from .agency import unread_notices
-from .listing import query_of, wants_xlsx
+from .listing import page_of, wants_xlsx
 
 
 class InboxView(policy.PageRequiredMixin, TemplateView):
@@ -29,12 +29,14 @@ class InboxView(policy.PageRequiredMixin, TemplateView):
         reports = filterset.qs
         if wants_xlsx(request):
             return columns.xlsx("hop-thu-dau-moi.xlsx", _("Reports waiting for review"), INBOX, reports, filters=filterset, request=request)
+        # One page of 50, as every list (``page_of``): on a deadline day thousands wait; the export holds them all.
+        page, query = page_of(request, reports)
         context = self.get_context_data(
             filter=filterset,
+            page=page,
+            query=query,
             columns=INBOX,
-            rows=columns.html_rows(INBOX, reports),
-            total=len(reports),
-            query=query_of(request),
+            rows=columns.html_rows(INBOX, page),
             notices=unread_notices(request.user),
         )
         return self.render_to_response(context)
@@ -43,7 +45,7 @@ class InboxView(policy.PageRequiredMixin, TemplateView):
 @require_POST
 @policy.page_required(policy.REVIEW)
 def inbox_accept(request):
-    """Accept every selected report; each in its own step, so one refusal does not block the others."""
+    """Accept every selected report (those of the page shown); each in its own step, so one refusal does not block the others."""
     ids = [int(value) for value in request.POST.getlist("report") if value.isdigit()]
     accepted, refused = 0, []
     for report in policy.restrict(Report.objects.filter(pk__in=ids), request.user).select_related("task", "agency"):
