@@ -6,6 +6,7 @@ when a tracked field differs from the latest history row (timestamps of the save
 """
 
 from django.db.models.signals import pre_save
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 # Fields a save sets by itself: they change on every save, so they say nothing about a change.
@@ -23,6 +24,17 @@ def changed_for_certain(instance) -> None:
     instance.__dict__[CHANGED] = True
 
 
+class _Descriptor(HistoryDescriptor):
+    """``Model.history`` as django-simple-history's, its manager's class made once: simple-history made it anew on every
+    read (``Manager.from_queryset``, which lists every method of a queryset), and each history row written reads it."""
+
+    def __get__(self, instance, owner):
+        made = self.__dict__.get("_manager")
+        if made is None:
+            made = self.__dict__["_manager"] = self.manager_class.from_queryset(self.queryset_class)
+        return made(self.model, instance)
+
+
 class ChangeHistory(HistoricalRecords):
     """``HistoricalRecords`` that skips a save whose tracked fields all equal the latest history row."""
 
@@ -30,6 +42,9 @@ class ChangeHistory(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls or (self.inherit and issubclass(sender, self.cls)):  # as the post_save it connects
             pre_save.connect(self.pre_save, sender=sender, weak=False)
+            descriptor = sender.__dict__.get(self.manager_name)
+            if type(descriptor) is HistoryDescriptor:
+                descriptor.__class__ = _Descriptor
 
     def pre_save(self, instance, **kwargs):
         instance.__dict__[SAVING] = instance.__dict__.pop(CHANGED, False)
