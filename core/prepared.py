@@ -63,6 +63,20 @@ def _name(sql: str) -> str:
     return name
 
 
+def without_preparing(statements: list[str]) -> list[str]:
+    """``statements`` (as a request sent them) without the preparing of statements made once: a ``PREPARE``, and the
+    savepoint around it in a transaction; it happens once a connection, not on every request (tests that count a
+    request's statements)."""
+    left_out: set[int] = set()
+    for i, sql in enumerate(statements):
+        if sql.startswith("PREPARE compiled_"):
+            left_out.add(i)
+            after = statements[i + 1] if i + 1 < len(statements) else ""
+            if i and statements[i - 1].startswith("SAVEPOINT ") and after.startswith(("RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")):
+                left_out |= {i - 1, i + 1}
+    return [sql for i, sql in enumerate(statements) if i not in left_out]
+
+
 def as_written(sql: str) -> str:
     """A statement sent as ``EXECUTE compiled_…`` as Django wrote it (its ``%s`` placeholders); any other as it is
     (tests and logs that read the statements a request sent)."""

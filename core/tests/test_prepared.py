@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core import compiled
 from core.compiled import compiled_objects
-from core.prepared import _name, fetched, parameter_types
+from core.prepared import _name, fetched, parameter_types, without_preparing
 from core.tests.test_compiled import _job, job_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -66,3 +66,18 @@ def test_a_statement_with_a_parameter_of_no_known_type_is_never_prepared():
         for _ in range(3):
             assert fetched("default", "SELECT COALESCE(%s, 7)", [None], None) == [(7,)]
     assert {statement["sql"].split(" ", 1)[0] for statement in statements} == {"SELECT"}
+
+
+def test_a_requests_statements_are_counted_without_the_preparing_of_those_made_once():
+    sent = [
+        'SELECT "authtoken_token"."key" …',
+        'SAVEPOINT "s1_x1"',
+        "PREPARE compiled_0_ab (bigint) AS SELECT …",
+        'RELEASE SAVEPOINT "s1_x1"',
+        "EXECUTE compiled_0_ab (7)",
+        "PREPARE compiled_0_cd (bigint) AS SELECT …",  # outside a transaction: no savepoint
+        "EXECUTE compiled_0_cd (7)",
+        'SAVEPOINT "s1_x2"',  # the caller's own savepoint stays
+        'RELEASE SAVEPOINT "s1_x2"',
+    ]
+    assert without_preparing(sent) == [sent[0], sent[4], sent[6], sent[7], sent[8]]

@@ -219,7 +219,7 @@ def test_a_deadline_days_steps_through_the_api_read_only_what_they_need(api, wor
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from core.prepared import as_written
+    from core.prepared import as_written, without_preparing
 
     api.force_authenticate(officer_a)
     created = api.post(
@@ -238,7 +238,7 @@ def test_a_deadline_days_steps_through_the_api_read_only_what_they_need(api, wor
 
     def sent(queries) -> list[dict]:
         """The statements as Django wrote them, without the preparing of one made once (core.prepared: once a connection)."""
-        return [{"sql": as_written(query["sql"])} for query in queries if not query["sql"].startswith("PREPARE ")]
+        return [{"sql": as_written(sql)} for sql in without_preparing([query["sql"] for query in queries])]
 
     saving, submitting, approving = sent(saving), sent(submitting), sent(approving)
     sqls = [query["sql"] for queries in (saving, submitting, approving) for query in queries]

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.prepared import without_preparing
 from reports.models import Notice
 from tasks.kept import lead_parts_drift
 
@@ -35,7 +36,7 @@ def _counted(call, counts: dict[str, list[str]], name: str):
     assert response.status_code == 200, response.json()
     # A statement made once is prepared on a connection the first time it runs again there (core.prepared): not a
     # statement of every request.
-    counts[name] = [query["sql"][:200] for query in queries if not query["sql"].startswith("PREPARE ")]
+    counts[name] = [sql[:200] for sql in without_preparing([query["sql"] for query in queries])]
     return response
 
 
